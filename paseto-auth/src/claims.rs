@@ -1,0 +1,361 @@
+//! Claims: the registered ones (`iss`, `sub`, `aud`, `exp`, `nbf`, `iat`, `jti`), the
+//! [`PasetoClaims`] trait for typed custom claims, strict payload parsing, and time validation.
+
+use std::cell::RefCell;
+use std::fmt;
+use std::time::Duration;
+
+use serde::de::{self, DeserializeOwned, DeserializeSeed, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::{Map, Value};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use crate::error::{Error, Result};
+
+/// Names of the registered claims, which the crate reads and checks itself.
+pub const REGISTERED_CLAIMS: [&str; 7] = ["iss", "sub", "aud", "exp", "nbf", "iat", "jti"];
+
+/// One custom claim of a [`PasetoClaims`] type, as its derive records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClaimField {
+    /// The claim's name in the token (after `#[serde(rename)]`).
+    pub name: &'static str,
+    /// Whether the claim must be present (its field is not an `Option`).
+    pub required: bool,
+}
+
+/// A type of custom claims: deserializable from the payload, with its claim names known.
+///
+/// Derive it with `#[derive(PasetoClaims)]` (it also needs `serde::Deserialize`).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a PASETO claims type",
+    label = "this type does not implement `PasetoClaims`",
+    note = "add `#[derive(serde::Deserialize, paseto_auth::PasetoClaims)]` to `{Self}`, or use `serde_json::Value` for untyped claims"
+)]
+pub trait PasetoClaims: DeserializeOwned + Send + 'static {
+    /// The custom claims this type reads, in field order.
+    const CLAIMS: &'static [ClaimField];
+}
+
+impl PasetoClaims for Value {
+    const CLAIMS: &'static [ClaimField] = &[];
+}
+
+impl PasetoClaims for Map<String, Value> {
+    const CLAIMS: &'static [ClaimField] = &[];
+}
+
+impl PasetoClaims for () {
+    const CLAIMS: &'static [ClaimField] = &[];
+}
+
+/// A point in time that (de)serializes as RFC 3339, the format of PASETO's time claims.
+///
+/// Use it for `exp`/`nbf`/`iat` fields of a claims struct.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Timestamp(pub OffsetDateTime);
+
+impl Timestamp {
+    /// The current time.
+    pub fn now() -> Self {
+        Timestamp(OffsetDateTime::now_utc())
+    }
+
+    /// Formats as RFC 3339 (UTC, whole seconds).
+    pub fn to_rfc3339(self) -> String {
+        format_time(self.0)
+    }
+}
+
+impl Serialize for Timestamp {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.to_rfc3339())
+    }
+}
+
+impl<'de> Deserialize<'de> for Timestamp {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        OffsetDateTime::parse(&text, &Rfc3339)
+            .map(Timestamp)
+            .map_err(|_| de::Error::custom("expected an RFC 3339 time"))
+    }
+}
+
+/// Formats a time as RFC 3339 in UTC with whole seconds (`2026-01-02T03:04:05Z`).
+pub(crate) fn format_time(time: OffsetDateTime) -> String {
+    let time = time
+        .to_offset(time::UtcOffset::UTC)
+        .replace_nanosecond(0)
+        .unwrap_or(time);
+    time.format(&Rfc3339).unwrap_or_default()
+}
+
+/// The registered claims of a verified token.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RegisteredClaims {
+    /// `iss`: who issued the token.
+    pub iss: Option<String>,
+    /// `sub`: whom the token is about.
+    pub sub: Option<String>,
+    /// `aud`: the audiences (a string or an array in the token).
+    pub aud: Vec<String>,
+    /// `exp`: when it expires.
+    pub exp: Option<OffsetDateTime>,
+    /// `nbf`: not valid before.
+    pub nbf: Option<OffsetDateTime>,
+    /// `iat`: when it was issued.
+    pub iat: Option<OffsetDateTime>,
+    /// `jti`: the token's id.
+    pub jti: Option<String>,
+}
+
+fn invalid_claim(claim: &str, reason: &str) -> Error {
+    Error::InvalidClaim {
+        claim: claim.to_owned(),
+        reason: reason.to_owned(),
+    }
+}
+
+fn string_claim(payload: &Map<String, Value>, claim: &str) -> Result<Option<String>> {
+    match payload.get(claim) {
+        None => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(_) => Err(invalid_claim(claim, "must be a string")),
+    }
+}
+
+fn time_claim(payload: &Map<String, Value>, claim: &str) -> Result<Option<OffsetDateTime>> {
+    match payload.get(claim) {
+        None => Ok(None),
+        Some(Value::String(s)) => OffsetDateTime::parse(s, &Rfc3339)
+            .map(Some)
+            .map_err(|_| invalid_claim(claim, "must be an RFC 3339 time")),
+        Some(_) => Err(invalid_claim(claim, "must be an RFC 3339 time string")),
+    }
+}
+
+impl RegisteredClaims {
+    /// Reads the registered claims of a payload, refusing ones of the wrong type.
+    pub fn from_payload(payload: &Map<String, Value>) -> Result<Self> {
+        let aud = match payload.get("aud") {
+            None => Vec::new(),
+            Some(Value::String(s)) => vec![s.clone()],
+            Some(Value::Array(items)) => items
+                .iter()
+                .map(|item| item.as_str().map(str::to_owned))
+                .collect::<Option<Vec<_>>>()
+                .ok_or_else(|| invalid_claim("aud", "must be a string or an array of strings"))?,
+            Some(_) => return Err(invalid_claim("aud", "must be a string or an array of strings")),
+        };
+        Ok(RegisteredClaims {
+            iss: string_claim(payload, "iss")?,
+            sub: string_claim(payload, "sub")?,
+            aud,
+            exp: time_claim(payload, "exp")?,
+            nbf: time_claim(payload, "nbf")?,
+            iat: time_claim(payload, "iat")?,
+            jti: string_claim(payload, "jti")?,
+        })
+    }
+}
+
+/// How the time claims are checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimeRules {
+    /// Clock skew tolerated on `exp`, `nbf` and `iat` (Flask's `PASETO_SKEW`).
+    pub leeway: Duration,
+    /// Accept tokens without `exp` (off by default: tokens must expire).
+    pub allow_no_exp: bool,
+    /// Skip every time check (for debugging tools only).
+    pub skip: bool,
+}
+
+impl Default for TimeRules {
+    fn default() -> Self {
+        TimeRules {
+            leeway: Duration::ZERO,
+            allow_no_exp: false,
+            skip: false,
+        }
+    }
+}
+
+impl TimeRules {
+    /// Checks `exp`, `nbf` and `iat` against `now`.
+    pub fn check(&self, claims: &RegisteredClaims, now: OffsetDateTime) -> Result<()> {
+        if self.skip {
+            return Ok(());
+        }
+        let leeway = time::Duration::try_from(self.leeway).unwrap_or(time::Duration::MAX);
+        let later = now.checked_add(leeway).unwrap_or(now);
+        let earlier = now.checked_sub(leeway).unwrap_or(now);
+        match claims.exp {
+            Some(exp) if exp <= earlier => return Err(Error::Expired),
+            None if !self.allow_no_exp => return Err(Error::MissingExpiration),
+            _ => {}
+        }
+        if claims.nbf.is_some_and(|nbf| nbf > later) {
+            return Err(Error::NotYetValid);
+        }
+        if claims.iat.is_some_and(|iat| iat > later) {
+            return Err(Error::IssuedInFuture);
+        }
+        Ok(())
+    }
+}
+
+/// Parses a payload: it must be a JSON object with unique keys at every level.
+pub fn parse_payload(payload: &[u8]) -> Result<Map<String, Value>> {
+    let duplicate = RefCell::new(None);
+    let mut deserializer = serde_json::Deserializer::from_slice(payload);
+    let parsed = StrictValue {
+        duplicate: &duplicate,
+    }
+    .deserialize(&mut deserializer)
+    .and_then(|value| deserializer.end().map(|()| value));
+    match (parsed, duplicate.into_inner()) {
+        (_, Some(name)) => Err(Error::DuplicateClaim(name.chars().take(64).collect())),
+        (Ok(Value::Object(map)), None) => Ok(map),
+        (Ok(_), None) => Err(Error::InvalidPayload("not an object".into())),
+        (Err(e), None) => Err(Error::InvalidPayload(e.to_string())),
+    }
+}
+
+/// Deserializes any JSON value, failing (and naming the key) when an object repeats a key.
+struct StrictValue<'a> {
+    duplicate: &'a RefCell<Option<String>>,
+}
+
+impl<'de> DeserializeSeed<'de> for StrictValue<'_> {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> std::result::Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for StrictValue<'_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> std::result::Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> std::result::Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> std::result::Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> std::result::Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_str<E>(self, v: &str) -> std::result::Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+
+    fn visit_string<E>(self, v: String) -> std::result::Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_unit<E>(self) -> std::result::Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element_seed(StrictValue {
+            duplicate: self.duplicate,
+        })? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> std::result::Result<Value, A::Error> {
+        let mut map = Map::new();
+        while let Some(key) = access.next_key::<String>()? {
+            if map.contains_key(&key) {
+                *self.duplicate.borrow_mut() = Some(key);
+                return Err(de::Error::custom("duplicate key"));
+            }
+            let value = access.next_value_seed(StrictValue {
+                duplicate: self.duplicate,
+            })?;
+            map.insert(key, value);
+        }
+        Ok(Value::Object(map))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    #[test]
+    fn duplicate_keys_are_refused_at_any_depth() {
+        let err = parse_payload(br#"{"sub":"alice","sub":"admin"}"#).unwrap_err();
+        assert!(matches!(err, Error::DuplicateClaim(name) if name == "sub"));
+        let err = parse_payload(br#"{"user":{"id":1,"id":2}}"#).unwrap_err();
+        assert!(matches!(err, Error::DuplicateClaim(name) if name == "id"));
+    }
+
+    #[test]
+    fn the_payload_must_be_one_object() {
+        assert!(matches!(parse_payload(b"[1,2]"), Err(Error::InvalidPayload(_))));
+        assert!(matches!(parse_payload(b"{} {}"), Err(Error::InvalidPayload(_))));
+        assert!(matches!(parse_payload(b"\xff"), Err(Error::InvalidPayload(_))));
+        assert_eq!(parse_payload(br#"{"a":[1,{"b":null}]}"#).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn registered_claims_have_types() {
+        let map = parse_payload(br#"{"exp":"tomorrow"}"#).unwrap();
+        let err = RegisteredClaims::from_payload(&map).unwrap_err();
+        assert!(matches!(err, Error::InvalidClaim { claim, .. } if claim == "exp"));
+        let map = parse_payload(br#"{"aud":["a","b"],"iss":"x","exp":"2030-01-01T00:00:00+00:00"}"#).unwrap();
+        let claims = RegisteredClaims::from_payload(&map).unwrap();
+        assert_eq!(claims.aud, ["a", "b"]);
+        assert_eq!(claims.exp, Some(datetime!(2030-01-01 0:00 UTC)));
+    }
+
+    fn claims(exp: Option<OffsetDateTime>, nbf: Option<OffsetDateTime>, iat: Option<OffsetDateTime>) -> RegisteredClaims {
+        RegisteredClaims { exp, nbf, iat, ..Default::default() }
+    }
+
+    #[test]
+    fn time_rules_apply_the_leeway() {
+        let now = datetime!(2026-06-01 12:00 UTC);
+        let strict = TimeRules::default();
+        let lenient = TimeRules { leeway: Duration::from_secs(60), ..TimeRules::default() };
+        let just_expired = claims(Some(now - time::Duration::seconds(30)), None, None);
+        assert!(matches!(strict.check(&just_expired, now), Err(Error::Expired)));
+        assert!(lenient.check(&just_expired, now).is_ok());
+        let early = claims(Some(now + time::Duration::hours(1)), Some(now + time::Duration::seconds(90)), None);
+        assert!(matches!(lenient.check(&early, now), Err(Error::NotYetValid)));
+        let future_iat = claims(Some(now + time::Duration::hours(1)), None, Some(now + time::Duration::minutes(5)));
+        assert!(matches!(lenient.check(&future_iat, now), Err(Error::IssuedInFuture)));
+        assert!(matches!(strict.check(&claims(None, None, None), now), Err(Error::MissingExpiration)));
+        let open = TimeRules { allow_no_exp: true, ..TimeRules::default() };
+        assert!(open.check(&claims(None, None, None), now).is_ok());
+    }
+
+    #[test]
+    fn timestamps_are_rfc3339() {
+        let ts = Timestamp(datetime!(2026-01-02 03:04:05.6 UTC));
+        assert_eq!(serde_json::to_string(&ts).unwrap(), r#""2026-01-02T03:04:05Z""#);
+        let back: Timestamp = serde_json::from_str(r#""2026-01-02T03:04:05+00:00""#).unwrap();
+        assert_eq!(back.0, datetime!(2026-01-02 03:04:05 UTC));
+        assert!(serde_json::from_str::<Timestamp>(r#""yesterday""#).is_err());
+    }
+}

@@ -1,0 +1,245 @@
+//! The one error type of the crate, and its kind for matching and for HTTP mapping.
+
+use crate::version::{Header, Purpose, Version};
+
+/// Everything that can go wrong: parsing keys and config, issuing, and verifying tokens.
+///
+/// Every failure is a value of this type; nothing in the crate panics on bad input.
+/// [`Error::kind`] gives a small `Copy` enum to match on, and [`ErrorKind::as_str`] a stable name.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The token is longer than the verifier's size limit; nothing else was looked at.
+    #[error("token is {len} bytes, over the {limit}-byte limit")]
+    TokenTooLarge {
+        /// Length of the presented token.
+        len: usize,
+        /// The configured limit.
+        limit: usize,
+    },
+    /// The token is not `version.purpose.payload[.footer]` in base64url.
+    #[error("malformed token: {0}")]
+    Malformed(String),
+    /// The version is not one this crate implements (v1, v5, garbage).
+    #[error("unsupported PASETO version {0:?}")]
+    UnsupportedVersion(String),
+    /// The version is implemented but not in this verifier's allow-list.
+    #[error("{0} tokens are not allowed here")]
+    VersionNotAllowed(Version),
+    /// The purpose is not the one this verifier (or route) accepts.
+    #[error("{0} tokens are not accepted here")]
+    PurposeNotAllowed(Purpose),
+    /// The footer is over a limit (length, depth, key count) or its `kid` is malformed.
+    #[error("invalid footer: {0}")]
+    InvalidFooter(String),
+    /// The footer names a key id the key ring does not hold.
+    #[error("no key with id {0}")]
+    UnknownKeyId(String),
+    /// No key of the token's version and purpose is configured.
+    #[error("no {0} key is configured")]
+    NoKey(Header),
+    /// The signature or authentication tag does not verify under any candidate key.
+    #[error("signature or authentication tag is invalid")]
+    InvalidSignature,
+    /// The decrypted or signed payload is not a JSON object.
+    #[error("payload is not a JSON object: {0}")]
+    InvalidPayload(String),
+    /// The payload holds the same key twice (a parser-differential attack).
+    #[error("duplicate claim {0:?}")]
+    DuplicateClaim(String),
+    /// `exp` is in the past (beyond the leeway).
+    #[error("token has expired")]
+    Expired,
+    /// `nbf` is in the future (beyond the leeway).
+    #[error("token is not valid yet")]
+    NotYetValid,
+    /// `iat` is in the future (beyond the leeway).
+    #[error("token was issued in the future")]
+    IssuedInFuture,
+    /// The token has no `exp` and the verifier does not allow non-expiring tokens.
+    #[error("token has no exp claim")]
+    MissingExpiration,
+    /// A registered claim has the wrong type (a time that is not RFC 3339, an `iss` that is not a string).
+    #[error("claim {claim:?} is invalid: {reason}")]
+    InvalidClaim {
+        /// The claim's name.
+        claim: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The key that verified the token is bound to another issuer than the token claims.
+    #[error("token claims issuer {found:?}, but its key belongs to {expected:?}")]
+    IssuerMismatch {
+        /// The issuer the key is bound to.
+        expected: String,
+        /// The issuer in the token, if any.
+        found: Option<String>,
+    },
+    /// A requirement on `iss` failed.
+    #[error("issuer {0:?} is not accepted")]
+    IssuerNotAccepted(Option<String>),
+    /// A requirement on `aud` failed.
+    #[error("audience is not accepted")]
+    AudienceNotAccepted,
+    /// A requirement on `sub` failed.
+    #[error("subject is not accepted")]
+    SubjectNotAccepted,
+    /// A requirement on `jti` failed.
+    #[error("token id is not accepted")]
+    TokenIdNotAccepted,
+    /// A claim the route or verifier requires is absent.
+    #[error("missing required claim {0:?}")]
+    MissingClaim(String),
+    /// The payload is valid but does not deserialize into the claims type.
+    #[error("claims do not match the expected type: {0}")]
+    ClaimsType(String),
+    /// Key material could not be parsed or has the wrong version or purpose.
+    #[error("invalid key: {0}")]
+    InvalidKey(String),
+    /// A configuration setting is missing or wrong; `setting` names it (e.g. `PASETO_PRIVATE_KEYS`).
+    #[error("invalid setting {setting}: {message}")]
+    Config {
+        /// The setting's name, as in the environment.
+        setting: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// Signing, encryption or randomness failed inside the cryptographic library.
+    #[error("cryptographic operation failed: {0}")]
+    Crypto(String),
+}
+
+/// The kind of an [`Error`], for matching without the details.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+#[allow(missing_docs)] // each variant mirrors the Error variant of the same name
+pub enum ErrorKind {
+    TokenTooLarge,
+    Malformed,
+    UnsupportedVersion,
+    VersionNotAllowed,
+    PurposeNotAllowed,
+    InvalidFooter,
+    UnknownKeyId,
+    NoKey,
+    InvalidSignature,
+    InvalidPayload,
+    DuplicateClaim,
+    Expired,
+    NotYetValid,
+    IssuedInFuture,
+    MissingExpiration,
+    InvalidClaim,
+    IssuerMismatch,
+    IssuerNotAccepted,
+    AudienceNotAccepted,
+    SubjectNotAccepted,
+    TokenIdNotAccepted,
+    MissingClaim,
+    ClaimsType,
+    InvalidKey,
+    Config,
+    Crypto,
+}
+
+impl Error {
+    /// The kind of this error.
+    pub fn kind(&self) -> ErrorKind {
+        use ErrorKind as K;
+        match self {
+            Error::TokenTooLarge { .. } => K::TokenTooLarge,
+            Error::Malformed(_) => K::Malformed,
+            Error::UnsupportedVersion(_) => K::UnsupportedVersion,
+            Error::VersionNotAllowed(_) => K::VersionNotAllowed,
+            Error::PurposeNotAllowed(_) => K::PurposeNotAllowed,
+            Error::InvalidFooter(_) => K::InvalidFooter,
+            Error::UnknownKeyId(_) => K::UnknownKeyId,
+            Error::NoKey(_) => K::NoKey,
+            Error::InvalidSignature => K::InvalidSignature,
+            Error::InvalidPayload(_) => K::InvalidPayload,
+            Error::DuplicateClaim(_) => K::DuplicateClaim,
+            Error::Expired => K::Expired,
+            Error::NotYetValid => K::NotYetValid,
+            Error::IssuedInFuture => K::IssuedInFuture,
+            Error::MissingExpiration => K::MissingExpiration,
+            Error::InvalidClaim { .. } => K::InvalidClaim,
+            Error::IssuerMismatch { .. } => K::IssuerMismatch,
+            Error::IssuerNotAccepted(_) => K::IssuerNotAccepted,
+            Error::AudienceNotAccepted => K::AudienceNotAccepted,
+            Error::SubjectNotAccepted => K::SubjectNotAccepted,
+            Error::TokenIdNotAccepted => K::TokenIdNotAccepted,
+            Error::MissingClaim(_) => K::MissingClaim,
+            Error::ClaimsType(_) => K::ClaimsType,
+            Error::InvalidKey(_) => K::InvalidKey,
+            Error::Config { .. } => K::Config,
+            Error::Crypto(_) => K::Crypto,
+        }
+    }
+
+    /// Builds a [`Error::Config`] naming `setting`.
+    pub fn config(setting: impl Into<String>, message: impl std::fmt::Display) -> Self {
+        Error::Config {
+            setting: setting.into(),
+            message: message.to_string(),
+        }
+    }
+}
+
+impl ErrorKind {
+    /// A stable snake_case name, e.g. `"expired"`, used by the CLI and in logs.
+    pub fn as_str(self) -> &'static str {
+        use ErrorKind as K;
+        match self {
+            K::TokenTooLarge => "token_too_large",
+            K::Malformed => "malformed",
+            K::UnsupportedVersion => "unsupported_version",
+            K::VersionNotAllowed => "version_not_allowed",
+            K::PurposeNotAllowed => "purpose_not_allowed",
+            K::InvalidFooter => "invalid_footer",
+            K::UnknownKeyId => "unknown_key_id",
+            K::NoKey => "no_key",
+            K::InvalidSignature => "invalid_signature",
+            K::InvalidPayload => "invalid_payload",
+            K::DuplicateClaim => "duplicate_claim",
+            K::Expired => "expired",
+            K::NotYetValid => "not_yet_valid",
+            K::IssuedInFuture => "issued_in_future",
+            K::MissingExpiration => "missing_expiration",
+            K::InvalidClaim => "invalid_claim",
+            K::IssuerMismatch => "issuer_mismatch",
+            K::IssuerNotAccepted => "issuer_not_accepted",
+            K::AudienceNotAccepted => "audience_not_accepted",
+            K::SubjectNotAccepted => "subject_not_accepted",
+            K::TokenIdNotAccepted => "token_id_not_accepted",
+            K::MissingClaim => "missing_claim",
+            K::ClaimsType => "claims_type",
+            K::InvalidKey => "invalid_key",
+            K::Config => "config",
+            K::Crypto => "crypto",
+        }
+    }
+
+    /// True when the token is authentic but does not meet a requirement (RFC 6750
+    /// `insufficient_scope`, HTTP 403) rather than being invalid (`invalid_token`, HTTP 401).
+    pub fn is_insufficient_scope(self) -> bool {
+        use ErrorKind as K;
+        matches!(
+            self,
+            K::IssuerNotAccepted
+                | K::AudienceNotAccepted
+                | K::SubjectNotAccepted
+                | K::TokenIdNotAccepted
+                | K::MissingClaim
+                | K::PurposeNotAllowed
+        )
+    }
+}
+
+impl std::fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Short for `Result<T, paseto_auth::Error>`.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,303 @@
+//! Key pairs for `public` tokens: secret keys sign, public keys verify.
+
+use std::fmt;
+
+use pasetors::keys::{AsymmetricKeyPair, AsymmetricPublicKey, AsymmetricSecretKey, Generate};
+use pasetors::paserk::Id;
+use pasetors::version2::V2;
+use pasetors::version3::V3;
+use pasetors::version4::V4;
+use zeroize::Zeroizing;
+
+use super::id::{KeyId, format_paserk};
+use crate::error::{Error, Result};
+use crate::version::Version;
+
+#[derive(Clone)]
+enum SecretInner {
+    V2(AsymmetricSecretKey<V2>),
+    V3(AsymmetricSecretKey<V3>),
+    V4(AsymmetricSecretKey<V4>),
+}
+
+#[derive(Clone, PartialEq)]
+enum PublicInner {
+    V2(AsymmetricPublicKey<V2>),
+    V3(AsymmetricPublicKey<V3>),
+    V4(AsymmetricPublicKey<V4>),
+}
+
+/// A signing key for `public` tokens of one version (Ed25519 for v2/v4, P-384 for v3).
+///
+/// It carries its [`PublicKey`]. `Debug` never shows the secret, which pasetors zeroizes on drop.
+///
+/// ```
+/// use paseto_auth::{key::SecretKey, Version};
+/// let secret = SecretKey::generate(Version::V4)?;
+/// assert!(secret.public_key().id().as_str().starts_with("k4.pid."));
+/// assert!(secret.to_paserk().starts_with("k4.secret."));
+/// # Ok::<(), paseto_auth::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct SecretKey {
+    inner: SecretInner,
+    public: PublicKey,
+}
+
+/// A verification key for `public` tokens of one version.
+#[derive(Clone, PartialEq)]
+pub struct PublicKey {
+    inner: PublicInner,
+    id: KeyId,
+}
+
+fn invalid(what: &str) -> impl Fn(pasetors::errors::Error) -> Error + '_ {
+    move |_| Error::InvalidKey(format!("not a valid {what}"))
+}
+
+impl SecretKey {
+    fn from_inner(inner: SecretInner) -> Result<Self> {
+        let public = match &inner {
+            SecretInner::V2(sk) => {
+                PublicInner::V2(AsymmetricPublicKey::try_from(sk).map_err(invalid("v2 secret key"))?)
+            }
+            SecretInner::V3(sk) => {
+                PublicInner::V3(AsymmetricPublicKey::try_from(sk).map_err(invalid("v3 secret key"))?)
+            }
+            SecretInner::V4(sk) => {
+                PublicInner::V4(AsymmetricPublicKey::try_from(sk).map_err(invalid("v4 secret key"))?)
+            }
+        };
+        Ok(SecretKey {
+            inner,
+            public: PublicKey::from_inner(public),
+        })
+    }
+
+    /// A fresh random key pair for `version`.
+    pub fn generate(version: Version) -> Result<Self> {
+        let failed = |_| Error::Crypto("key generation failed".into());
+        let inner = match version {
+            Version::V2 => SecretInner::V2(AsymmetricKeyPair::<V2>::generate().map_err(failed)?.secret),
+            Version::V3 => SecretInner::V3(AsymmetricKeyPair::<V3>::generate().map_err(failed)?.secret),
+            Version::V4 => SecretInner::V4(AsymmetricKeyPair::<V4>::generate().map_err(failed)?.secret),
+        };
+        Self::from_inner(inner)
+    }
+
+    /// Parses a PASERK `k2.secret.…`, `k3.secret.…` or `k4.secret.…`.
+    pub fn from_paserk(paserk: &str) -> Result<Self> {
+        let paserk = paserk.trim();
+        let inner = match paserk.split('.').next() {
+            Some("k2") => SecretInner::V2(paserk.try_into().map_err(invalid("k2.secret PASERK"))?),
+            Some("k3") => SecretInner::V3(paserk.try_into().map_err(invalid("k3.secret PASERK"))?),
+            Some("k4") => SecretInner::V4(paserk.try_into().map_err(invalid("k4.secret PASERK"))?),
+            _ => return Err(Error::InvalidKey("expected a k2/k3/k4 .secret PASERK".into())),
+        };
+        Self::from_inner(inner)
+    }
+
+    /// Parses a PEM private key: PKCS#8 Ed25519 (v4, or v2 when `version` says so) or P-384
+    /// (PKCS#8 or SEC1 `EC PRIVATE KEY`, always v3).
+    pub fn from_pem(pem: &str, version: Option<Version>) -> Result<Self> {
+        super::pem::secret_from_pem(pem, version)
+    }
+
+    /// Raw PASETO secret-key bytes (Ed25519: seed ‖ public key, 64 bytes; P-384: 48-byte scalar).
+    pub(crate) fn from_bytes(version: Version, bytes: &[u8]) -> Result<Self> {
+        let inner = match version {
+            Version::V2 => SecretInner::V2(AsymmetricSecretKey::from(bytes).map_err(invalid("v2 secret key"))?),
+            Version::V3 => SecretInner::V3(AsymmetricSecretKey::from(bytes).map_err(invalid("v3 secret key"))?),
+            Version::V4 => SecretInner::V4(AsymmetricSecretKey::from(bytes).map_err(invalid("v4 secret key"))?),
+        };
+        Self::from_inner(inner)
+    }
+
+    /// The version this key signs for.
+    pub fn version(&self) -> Version {
+        self.public.version()
+    }
+
+    /// The matching public key.
+    pub fn public_key(&self) -> &PublicKey {
+        &self.public
+    }
+
+    /// The PASERK secret id (`kN.sid.…`). A token footer names the *public* id instead
+    /// ([`PublicKey::id`]), which is what verifiers hold.
+    pub fn secret_id(&self) -> KeyId {
+        KeyId::new(match &self.inner {
+            SecretInner::V2(sk) => format_paserk(&Id::from(sk)),
+            SecretInner::V3(sk) => format_paserk(&Id::from(sk)),
+            SecretInner::V4(sk) => format_paserk(&Id::from(sk)),
+        })
+    }
+
+    /// The key as PASERK (`kN.secret.…`). This is secret material.
+    pub fn to_paserk(&self) -> Zeroizing<String> {
+        Zeroizing::new(match &self.inner {
+            SecretInner::V2(sk) => format_paserk(sk),
+            SecretInner::V3(sk) => format_paserk(sk),
+            SecretInner::V4(sk) => format_paserk(sk),
+        })
+    }
+
+    pub(crate) fn v2(&self) -> Option<&AsymmetricSecretKey<V2>> {
+        match &self.inner {
+            SecretInner::V2(k) => Some(k),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn v3(&self) -> Option<&AsymmetricSecretKey<V3>> {
+        match &self.inner {
+            SecretInner::V3(k) => Some(k),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn v4(&self) -> Option<&AsymmetricSecretKey<V4>> {
+        match &self.inner {
+            SecretInner::V4(k) => Some(k),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Debug for SecretKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SecretKey")
+            .field("version", &self.version())
+            .field("public_id", self.public.id())
+            .field("key", &"REDACTED")
+            .finish()
+    }
+}
+
+impl PublicKey {
+    fn from_inner(inner: PublicInner) -> Self {
+        let id = match &inner {
+            PublicInner::V2(pk) => format_paserk(&Id::from(pk)),
+            PublicInner::V3(pk) => format_paserk(&Id::from(pk)),
+            PublicInner::V4(pk) => format_paserk(&Id::from(pk)),
+        };
+        PublicKey {
+            inner,
+            id: KeyId::new(id),
+        }
+    }
+
+    /// Parses a PASERK `k2.public.…`, `k3.public.…` or `k4.public.…`.
+    pub fn from_paserk(paserk: &str) -> Result<Self> {
+        let paserk = paserk.trim();
+        let inner = match paserk.split('.').next() {
+            Some("k2") => PublicInner::V2(paserk.try_into().map_err(invalid("k2.public PASERK"))?),
+            Some("k3") => PublicInner::V3(paserk.try_into().map_err(invalid("k3.public PASERK"))?),
+            Some("k4") => PublicInner::V4(paserk.try_into().map_err(invalid("k4.public PASERK"))?),
+            _ => return Err(Error::InvalidKey("expected a k2/k3/k4 .public PASERK".into())),
+        };
+        Ok(Self::from_inner(inner))
+    }
+
+    /// Parses a PEM SPKI public key: Ed25519 (v4, or v2 when `version` says so) or P-384 (v3).
+    pub fn from_pem(pem: &str, version: Option<Version>) -> Result<Self> {
+        super::pem::public_from_pem(pem, version)
+    }
+
+    /// Raw PASETO public-key bytes (Ed25519: 32 bytes; P-384: 49-byte compressed point).
+    pub(crate) fn from_bytes(version: Version, bytes: &[u8]) -> Result<Self> {
+        let inner = match version {
+            Version::V2 => PublicInner::V2(AsymmetricPublicKey::from(bytes).map_err(invalid("v2 public key"))?),
+            Version::V3 => PublicInner::V3(AsymmetricPublicKey::from(bytes).map_err(invalid("v3 public key"))?),
+            Version::V4 => PublicInner::V4(AsymmetricPublicKey::from(bytes).map_err(invalid("v4 public key"))?),
+        };
+        Ok(Self::from_inner(inner))
+    }
+
+    /// The version this key verifies.
+    pub fn version(&self) -> Version {
+        match self.inner {
+            PublicInner::V2(_) => Version::V2,
+            PublicInner::V3(_) => Version::V3,
+            PublicInner::V4(_) => Version::V4,
+        }
+    }
+
+    /// The PASERK id (`kN.pid.…`) that a token footer's `kid` names.
+    pub fn id(&self) -> &KeyId {
+        &self.id
+    }
+
+    /// The key as PASERK (`kN.public.…`).
+    pub fn to_paserk(&self) -> String {
+        match &self.inner {
+            PublicInner::V2(pk) => format_paserk(pk),
+            PublicInner::V3(pk) => format_paserk(pk),
+            PublicInner::V4(pk) => format_paserk(pk),
+        }
+    }
+
+    pub(crate) fn v2(&self) -> Option<&AsymmetricPublicKey<V2>> {
+        match &self.inner {
+            PublicInner::V2(k) => Some(k),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn v3(&self) -> Option<&AsymmetricPublicKey<V3>> {
+        match &self.inner {
+            PublicInner::V3(k) => Some(k),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn v4(&self) -> Option<&AsymmetricPublicKey<V4>> {
+        match &self.inner {
+            PublicInner::V4(k) => Some(k),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Debug for PublicKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PublicKey")
+            .field("version", &self.version())
+            .field("id", &self.id)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_redacts_the_secret() {
+        let sk = SecretKey::generate(Version::V4).unwrap();
+        let paserk = sk.to_paserk();
+        let body = paserk.rsplit('.').next().unwrap();
+        let debug = format!("{sk:?}");
+        assert!(debug.contains("REDACTED"));
+        assert!(!debug.contains(&body[..20]));
+    }
+
+    #[test]
+    fn paserk_round_trips_for_every_version() {
+        for version in Version::ALL {
+            let sk = SecretKey::generate(version).unwrap();
+            let again = SecretKey::from_paserk(&sk.to_paserk()).unwrap();
+            assert_eq!(again.public_key(), sk.public_key());
+            let pk = PublicKey::from_paserk(&sk.public_key().to_paserk()).unwrap();
+            assert_eq!(pk.version(), version);
+            assert_eq!(pk.id(), sk.public_key().id());
+        }
+    }
+
+    #[test]
+    fn a_public_paserk_is_not_a_secret_key() {
+        let sk = SecretKey::generate(Version::V4).unwrap();
+        let err = SecretKey::from_paserk(&sk.public_key().to_paserk()).unwrap_err();
+        assert!(matches!(err, Error::InvalidKey(_)));
+    }
+}

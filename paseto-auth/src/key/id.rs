@@ -1,0 +1,58 @@
+//! PASERK key ids (`k4.lid.…`, `k4.pid.…`, `k4.sid.…`): what a token footer's `kid` names.
+
+use std::fmt;
+
+/// A PASERK id such as `k4.pid.…` (public key), `k4.lid.…` (local key) or `k4.sid.…` (secret key).
+///
+/// Ids are computed from the key, so they identify it without revealing it. A verifier matches the
+/// footer `kid` against the `lid`/`pid` of the keys it holds.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct KeyId(String);
+
+impl KeyId {
+    pub(crate) fn new(id: String) -> Self {
+        KeyId(id)
+    }
+
+    /// The id as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether `text` looks like a PASERK id (`kN.lid|pid|sid.…`) rather than some other `kid`.
+    pub fn is_paserk_id(text: &str) -> bool {
+        let mut parts = text.splitn(3, '.');
+        matches!(
+            (parts.next(), parts.next(), parts.next()),
+            (Some("k1" | "k2" | "k3" | "k4"), Some("lid" | "pid" | "sid"), Some(_))
+        )
+    }
+}
+
+impl fmt::Display for KeyId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Debug for KeyId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "KeyId({})", self.0)
+    }
+}
+
+impl AsRef<str> for KeyId {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Formats a pasetors PASERK value (key or id) as a `String`.
+pub(crate) fn format_paserk(value: &impl pasetors::paserk::FormatAsPaserk) -> String {
+    let mut out = String::new();
+    // Writing into a String cannot fail; an error would only come from base64 length overflow.
+    if value.fmt(&mut out).is_err() {
+        out.clear();
+    }
+    out
+}

@@ -1,0 +1,214 @@
+//! Symmetric keys for `local` tokens.
+
+use std::fmt;
+
+use hkdf::Hkdf;
+use pasetors::keys::{Generate, SymmetricKey};
+use pasetors::paserk::Id;
+use pasetors::version2::V2;
+use pasetors::version4::V4;
+use sha2::Sha256;
+use zeroize::Zeroizing;
+
+use super::id::{KeyId, format_paserk};
+use super::k3_local;
+use crate::error::{Error, Result};
+use crate::version::Version;
+
+/// Minimum length of a secret given to [`LocalKey::derive_from_secret`].
+pub const MIN_SECRET_LEN: usize = 32;
+
+/// The version-specific key material (pasetors has no v3.local, so v3 keeps raw bytes).
+#[derive(Clone)]
+enum Inner {
+    V2(SymmetricKey<V2>),
+    V3(Zeroizing<[u8; 32]>),
+    V4(SymmetricKey<V4>),
+}
+
+/// A 256-bit key that encrypts and decrypts `local` tokens of one version.
+///
+/// `Debug` never shows the key and the bytes are zeroized on drop.
+///
+/// ```
+/// use paseto_auth::{key::LocalKey, Version};
+/// let key = LocalKey::generate(Version::V4)?;
+/// let again = LocalKey::from_paserk(&key.to_paserk())?;
+/// assert_eq!(key.id(), again.id());
+/// assert!(key.id().as_str().starts_with("k4.lid."));
+/// # Ok::<(), paseto_auth::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct LocalKey {
+    inner: Inner,
+    id: KeyId,
+}
+
+impl LocalKey {
+    fn from_inner(inner: Inner) -> Self {
+        let id = match &inner {
+            Inner::V2(key) => format_paserk(&Id::from(key)),
+            Inner::V3(bytes) => k3_local::lid(bytes),
+            Inner::V4(key) => format_paserk(&Id::from(key)),
+        };
+        LocalKey {
+            inner,
+            id: KeyId::new(id),
+        }
+    }
+
+    /// A fresh random key for `version`.
+    pub fn generate(version: Version) -> Result<Self> {
+        let rng_failed = |_| Error::Crypto("random key generation failed".into());
+        let inner = match version {
+            Version::V2 => Inner::V2(SymmetricKey::<V2>::generate().map_err(rng_failed)?),
+            Version::V3 => {
+                let mut bytes = Zeroizing::new([0u8; 32]);
+                getrandom::fill(bytes.as_mut_slice())
+                    .map_err(|_| Error::Crypto("random key generation failed".into()))?;
+                Inner::V3(bytes)
+            }
+            Version::V4 => Inner::V4(SymmetricKey::<V4>::generate().map_err(rng_failed)?),
+        };
+        Ok(Self::from_inner(inner))
+    }
+
+    /// Parses a PASERK `k2.local.…`, `k3.local.…` or `k4.local.…`.
+    pub fn from_paserk(paserk: &str) -> Result<Self> {
+        let paserk = paserk.trim();
+        let invalid = |_| Error::InvalidKey("not a valid k2/k4 local PASERK".into());
+        let inner = match paserk.split('.').next() {
+            Some("k2") => Inner::V2(SymmetricKey::<V2>::try_from(paserk).map_err(invalid)?),
+            Some("k3") => Inner::V3(k3_local::from_paserk(paserk)?),
+            Some("k4") => Inner::V4(SymmetricKey::<V4>::try_from(paserk).map_err(invalid)?),
+            _ => return Err(Error::InvalidKey("expected a k2/k3/k4 .local PASERK".into())),
+        };
+        Ok(Self::from_inner(inner))
+    }
+
+    /// Raw key bytes; only for the official test vectors and internal derivation.
+    pub(crate) fn from_bytes(version: Version, bytes: &[u8]) -> Result<Self> {
+        let wrong_len = || Error::InvalidKey("a local key is 32 bytes".into());
+        let inner = match version {
+            Version::V2 => Inner::V2(SymmetricKey::from(bytes).map_err(|_| wrong_len())?),
+            Version::V3 => {
+                let array: [u8; 32] = bytes.try_into().map_err(|_| wrong_len())?;
+                Inner::V3(Zeroizing::new(array))
+            }
+            Version::V4 => Inner::V4(SymmetricKey::from(bytes).map_err(|_| wrong_len())?),
+        };
+        Ok(Self::from_inner(inner))
+    }
+
+    /// Derives a key from an application secret (such as Flask's `SECRET_KEY`) for one use.
+    ///
+    /// The KDF is HKDF-SHA256 with salt `"paseto-auth/v1 derive-from-secret"`, the secret as input
+    /// key material and `info = version ‖ ".local." ‖ purpose`, giving 32 bytes. Different
+    /// `purpose` labels (e.g. `"session"`, `"remember"`) give unrelated keys, so a cookie of one kind
+    /// can never be opened as another. The secret must be at least 32 bytes; any longer secret works.
+    pub fn derive_from_secret(version: Version, secret: &[u8], purpose: &str) -> Result<Self> {
+        if secret.len() < MIN_SECRET_LEN {
+            return Err(Error::InvalidKey(format!(
+                "a secret to derive a key from must be at least {MIN_SECRET_LEN} bytes, got {}",
+                secret.len()
+            )));
+        }
+        let hkdf = Hkdf::<Sha256>::new(Some(b"paseto-auth/v1 derive-from-secret"), secret);
+        let mut okm = Zeroizing::new([0u8; 32]);
+        let info = format!("{}.local.{purpose}", version.as_str());
+        hkdf.expand(info.as_bytes(), okm.as_mut_slice())
+            .map_err(|_| Error::Crypto("HKDF expand failed".into()))?;
+        Self::from_bytes(version, okm.as_slice())
+    }
+
+    /// The version this key is for.
+    pub fn version(&self) -> Version {
+        match self.inner {
+            Inner::V2(_) => Version::V2,
+            Inner::V3(_) => Version::V3,
+            Inner::V4(_) => Version::V4,
+        }
+    }
+
+    /// The PASERK id (`kN.lid.…`), safe to publish and to put in a footer.
+    pub fn id(&self) -> &KeyId {
+        &self.id
+    }
+
+    /// The key as PASERK (`kN.local.…`). This is secret material: store it like a password.
+    pub fn to_paserk(&self) -> Zeroizing<String> {
+        Zeroizing::new(match &self.inner {
+            Inner::V2(key) => format_paserk(key),
+            Inner::V3(bytes) => k3_local::to_paserk(bytes),
+            Inner::V4(key) => format_paserk(key),
+        })
+    }
+
+    pub(crate) fn v2(&self) -> Option<&SymmetricKey<V2>> {
+        match &self.inner {
+            Inner::V2(key) => Some(key),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn v3(&self) -> Option<&[u8; 32]> {
+        match &self.inner {
+            Inner::V3(bytes) => Some(bytes),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn v4(&self) -> Option<&SymmetricKey<V4>> {
+        match &self.inner {
+            Inner::V4(key) => Some(key),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Debug for LocalKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LocalKey")
+            .field("version", &self.version())
+            .field("id", &self.id)
+            .field("key", &"REDACTED")
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_shows_the_key() {
+        let key = LocalKey::generate(Version::V4).unwrap();
+        let paserk = key.to_paserk();
+        let secret_part = paserk.rsplit('.').next().unwrap();
+        let debug = format!("{key:?}");
+        assert!(debug.contains("REDACTED"));
+        assert!(!debug.contains(secret_part));
+    }
+
+    #[test]
+    fn short_secrets_are_refused_and_purposes_separate_keys() {
+        let err = LocalKey::derive_from_secret(Version::V4, &[7; 31], "session").unwrap_err();
+        assert!(matches!(err, Error::InvalidKey(_)));
+        let long = [7u8; 100];
+        let session = LocalKey::derive_from_secret(Version::V4, &long, "session").unwrap();
+        let remember = LocalKey::derive_from_secret(Version::V4, &long, "remember").unwrap();
+        let again = LocalKey::derive_from_secret(Version::V4, &long, "session").unwrap();
+        assert_ne!(session.id(), remember.id());
+        assert_eq!(session.id(), again.id());
+    }
+
+    #[test]
+    fn paserk_of_each_version_round_trips() {
+        for version in Version::ALL {
+            let key = LocalKey::generate(version).unwrap();
+            let parsed = LocalKey::from_paserk(&key.to_paserk()).unwrap();
+            assert_eq!(parsed.version(), version);
+            assert_eq!(parsed.id(), key.id());
+        }
+    }
+}

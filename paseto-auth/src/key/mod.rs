@@ -1,0 +1,33 @@
+//! Keys typed by purpose and tagged with their version: PASERK, PEM, generation, ids and key rings.
+//!
+//! A [`LocalKey`] only ever encrypts `local` tokens, a [`SecretKey`] only signs and a [`PublicKey`]
+//! only verifies `public` tokens, each of the one version it was made for. Keys come from PASERK
+//! strings, PEM, the generator, or (for cookie keys) [`LocalKey::derive_from_secret`] — never from
+//! arbitrary bytes.
+
+mod any;
+mod asymmetric;
+mod id;
+mod k3_local;
+mod local;
+mod pem;
+mod ring;
+// TODO-vectors #[cfg(test)] mod vectors; 
+
+pub use any::Key;
+pub use asymmetric::{PublicKey, SecretKey};
+pub use id::KeyId;
+pub use local::{LocalKey, MIN_SECRET_LEN};
+pub use ring::{KeyRing, RingEntry, RingKey, SigningKey, VerificationKey};
+
+/// Encodes bytes as unpadded base64url, the encoding of PASETO and PASERK.
+pub(crate) fn b64_encode(bytes: &[u8]) -> String {
+    use base64ct::{Base64UrlUnpadded, Encoding};
+    Base64UrlUnpadded::encode_string(bytes)
+}
+
+/// Decodes unpadded base64url; non-canonical encodings are refused.
+pub(crate) fn b64_decode(text: &str) -> Option<Vec<u8>> {
+    use base64ct::{Base64UrlUnpadded, Encoding};
+    Base64UrlUnpadded::decode_vec(text).ok()
+}

@@ -1,0 +1,34 @@
+//! PASETO authentication for axum: typed keys, an issuer, a verifier, extractors, cookie
+//! sessions and a login manager, with macros that check their use at compile time.
+//!
+//! ```
+//! use paseto_auth::{Issuer, Verifier, key::SecretKey, Version};
+//!
+//! let key = SecretKey::generate(Version::V4)?;
+//! let issuer = Issuer::builder().issuer("https://issuer.example").key(key.clone()).build()?;
+//! let verifier = Verifier::builder()
+//!     .public_key(key.public_key().clone(), "https://issuer.example")
+//!     .build()?;
+//!
+//! let token = issuer.issue(&serde_json::json!({"user": {"email": "foo@example.com"}}))?;
+//! let verified = verifier.verify::<serde_json::Value>(&token)?;
+//! assert_eq!(verified.claims["user"]["email"], "foo@example.com");
+//! # Ok::<(), paseto_auth::Error>(())
+//! ```
+
+pub mod claims;
+pub mod config;
+pub mod error;
+pub mod issuer;
+pub mod key;
+pub mod requirements;
+pub mod token;
+pub mod verifier;
+pub mod version;
+
+pub use claims::{PasetoClaims, RegisteredClaims, Timestamp};
+pub use error::{Error, ErrorKind, Result};
+pub use issuer::{Issuer, IssuerBuilder, TokenOptions};
+pub use requirements::Requirements;
+pub use verifier::{Paseto, Verifier, VerifierBuilder};
+pub use version::{Header, Purpose, Version};

@@ -1,0 +1,240 @@
+//! Encoding and decoding tokens of every supported version and purpose.
+//!
+//! [`UntrustedToken::parse`] checks the size limit and the header before anything else, then
+//! decodes the body and footer; nothing in it is trusted until [`UntrustedToken::open`] has
+//! verified it with a key of the token's own version and purpose.
+
+mod footer;
+pub(crate) mod v3_local;
+
+pub use footer::{Footer, FooterLimits};
+
+use pasetors::token::UntrustedToken as PasetorsToken;
+use pasetors::version2::{self, V2};
+use pasetors::version3::{self, V3};
+use pasetors::version4::{self, V4};
+use pasetors::{Local, Public};
+use zeroize::Zeroizing;
+
+use crate::error::{Error, Result};
+use crate::key::{LocalKey, SecretKey, SigningKey, VerificationKey, b64_decode, b64_encode};
+use crate::version::{Header, Purpose, Version};
+
+/// Default maximum length of a token, in bytes.
+pub const DEFAULT_MAX_TOKEN_LEN: usize = 8 * 1024;
+
+/// The decoded, still untrusted body of a token, kept in the form its codec verifies.
+enum Body {
+    V2Local(PasetorsToken<Local, V2>),
+    V2Public(PasetorsToken<Public, V2>),
+    V3Local(Vec<u8>),
+    V3Public(PasetorsToken<Public, V3>),
+    V4Local(PasetorsToken<Local, V4>),
+    V4Public(PasetorsToken<Public, V4>),
+}
+
+/// A token that has been parsed but not verified: its header and footer may be read (to pick a
+/// key), its payload may not be trusted.
+pub struct UntrustedToken {
+    header: Header,
+    body: Body,
+    footer: Vec<u8>,
+}
+
+/// Splits `vN.purpose.` off a token and parses it.
+fn split_header(token: &str) -> Result<(Header, &str)> {
+    let mut parts = token.splitn(3, '.');
+    let (Some(version), Some(purpose), Some(rest)) = (parts.next(), parts.next(), parts.next())
+    else {
+        return Err(Error::Malformed("expected version.purpose.payload".into()));
+    };
+    let version: Version = version.parse()?;
+    let purpose: Purpose = purpose.parse()?;
+    Ok((Header::new(version, purpose), rest))
+}
+
+/// Reads the header of a token without decoding anything else (cheap; for allow-list checks).
+pub fn peek_header(token: &str) -> Result<Header> {
+    split_header(token).map(|(header, _)| header)
+}
+
+fn pasetors_format(_: pasetors::errors::Error) -> Error {
+    Error::Malformed("invalid token encoding".into())
+}
+
+impl UntrustedToken {
+    /// Parses `token`, refusing it before any decoding when it is longer than `max_len`.
+    pub fn parse(token: &str, max_len: usize) -> Result<Self> {
+        if token.len() > max_len {
+            return Err(Error::TokenTooLarge {
+                len: token.len(),
+                limit: max_len,
+            });
+        }
+        let (header, rest) = split_header(token)?;
+        let (body, footer) = match (header.version, header.purpose) {
+            (Version::V3, Purpose::Local) => {
+                let (payload, footer) = match rest.split_once('.') {
+                    Some((payload, footer)) => (payload, Some(footer)),
+                    None => (rest, None),
+                };
+                let body = b64_decode(payload)
+                    .filter(|b| b.len() > v3_local::NONCE_LEN + v3_local::TAG_LEN)
+                    .ok_or_else(|| Error::Malformed("invalid v3.local body".into()))?;
+                let footer = match footer {
+                    Some(text) if !text.contains('.') => b64_decode(text)
+                        .ok_or_else(|| Error::Malformed("invalid footer encoding".into()))?,
+                    Some(_) => return Err(Error::Malformed("too many segments".into())),
+                    None => Vec::new(),
+                };
+                (Body::V3Local(body), footer)
+            }
+            _ => Self::parse_with_pasetors(header, token)?,
+        };
+        Ok(UntrustedToken { header, body, footer })
+    }
+
+    fn parse_with_pasetors(header: Header, token: &str) -> Result<(Body, Vec<u8>)> {
+        // pasetors seals its purpose/version traits, so each arm names its concrete type.
+        macro_rules! parsed {
+            ($variant:ident, $purpose:ty, $version:ty) => {{
+                let parsed =
+                    PasetorsToken::<$purpose, $version>::try_from(token).map_err(pasetors_format)?;
+                let footer = parsed.untrusted_footer().to_vec();
+                (Body::$variant(parsed), footer)
+            }};
+        }
+        Ok(match (header.version, header.purpose) {
+            (Version::V2, Purpose::Local) => parsed!(V2Local, Local, V2),
+            (Version::V2, Purpose::Public) => parsed!(V2Public, Public, V2),
+            (Version::V3, Purpose::Public) => parsed!(V3Public, Public, V3),
+            (Version::V4, Purpose::Local) => parsed!(V4Local, Local, V4),
+            (Version::V4, Purpose::Public) => parsed!(V4Public, Public, V4),
+            (Version::V3, Purpose::Local) => {
+                return Err(Error::Malformed("v3.local is not parsed by pasetors".into()));
+            }
+        })
+    }
+
+    /// The token's version and purpose.
+    pub fn header(&self) -> Header {
+        self.header
+    }
+
+    /// The raw footer bytes (empty when the token has none). Untrusted until verified.
+    pub fn untrusted_footer(&self) -> &[u8] {
+        &self.footer
+    }
+
+    /// Verifies (public) or decrypts (local) the token with `key` and returns its payload.
+    ///
+    /// The key must be of the token's own version and purpose; otherwise this fails with
+    /// [`Error::NoKey`] before any cryptography. `implicit` is the implicit assertion (v3/v4;
+    /// v2 has none, so a non-empty one is refused there rather than silently ignored).
+    pub fn open(&self, key: &VerificationKey, implicit: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
+        let no_implicit = self.header.version == Version::V2;
+        if no_implicit && !implicit.is_empty() {
+            return Err(Error::Malformed("v2 tokens carry no implicit assertion".into()));
+        }
+        let mismatch = || Error::NoKey(self.header);
+        let bad = |_| Error::InvalidSignature;
+        let i = Some(implicit);
+        let trusted = match (&self.body, key) {
+            (Body::V3Local(body), VerificationKey::Local(k)) => {
+                let key = k.v3().ok_or_else(mismatch)?;
+                return v3_local::open(key, body, &self.footer, implicit);
+            }
+            (Body::V2Local(t), VerificationKey::Local(k)) => {
+                version2::LocalToken::decrypt(k.v2().ok_or_else(mismatch)?, t, None).map_err(bad)?
+            }
+            (Body::V4Local(t), VerificationKey::Local(k)) => {
+                version4::LocalToken::decrypt(k.v4().ok_or_else(mismatch)?, t, None, i).map_err(bad)?
+            }
+            (Body::V2Public(t), VerificationKey::Public(k)) => {
+                version2::PublicToken::verify(k.v2().ok_or_else(mismatch)?, t, None).map_err(bad)?
+            }
+            (Body::V3Public(t), VerificationKey::Public(k)) => {
+                version3::PublicToken::verify(k.v3().ok_or_else(mismatch)?, t, None, i).map_err(bad)?
+            }
+            (Body::V4Public(t), VerificationKey::Public(k)) => {
+                version4::PublicToken::verify(k.v4().ok_or_else(mismatch)?, t, None, i).map_err(bad)?
+            }
+            _ => return Err(mismatch()),
+        };
+        Ok(Zeroizing::new(trusted.payload().as_bytes().to_vec()))
+    }
+}
+
+/// Makes a token of `key`'s version and purpose: encrypts (local key) or signs (secret key).
+///
+/// `payload` must be non-empty. A non-empty `implicit` assertion with a v2 key is refused,
+/// since v2 cannot bind one.
+pub fn seal(key: &SigningKey, payload: &[u8], footer: &[u8], implicit: &[u8]) -> Result<String> {
+    match key {
+        SigningKey::Local(k) => seal_local(k, payload, footer, implicit),
+        SigningKey::Secret(k) => sign(k, payload, footer, implicit),
+    }
+}
+
+fn check_v2_implicit(version: Version, implicit: &[u8]) -> Result<()> {
+    if version == Version::V2 && !implicit.is_empty() {
+        return Err(Error::Malformed("v2 tokens carry no implicit assertion".into()));
+    }
+    Ok(())
+}
+
+fn crypto(err: pasetors::errors::Error) -> Error {
+    Error::Crypto(err.to_string())
+}
+
+fn opt(bytes: &[u8]) -> Option<&[u8]> {
+    (!bytes.is_empty()).then_some(bytes)
+}
+
+fn seal_local(key: &LocalKey, payload: &[u8], footer: &[u8], implicit: &[u8]) -> Result<String> {
+    check_v2_implicit(key.version(), implicit)?;
+    let (f, i) = (opt(footer), opt(implicit));
+    match key.version() {
+        Version::V2 => version2::LocalToken::encrypt(key.v2().ok_or(Error::NoKey(local(Version::V2)))?, payload, f)
+            .map_err(crypto),
+        Version::V4 => version4::LocalToken::encrypt(key.v4().ok_or(Error::NoKey(local(Version::V4)))?, payload, f, i)
+            .map_err(crypto),
+        Version::V3 => {
+            let k = key.v3().ok_or(Error::NoKey(local(Version::V3)))?;
+            if payload.is_empty() {
+                return Err(Error::Crypto("empty payload".into()));
+            }
+            let body = v3_local::seal(k, payload, footer, implicit)?;
+            Ok(assemble(Header::new(Version::V3, Purpose::Local), &body, footer))
+        }
+    }
+}
+
+fn local(version: Version) -> Header {
+    Header::new(version, Purpose::Local)
+}
+
+fn sign(key: &SecretKey, payload: &[u8], footer: &[u8], implicit: &[u8]) -> Result<String> {
+    check_v2_implicit(key.version(), implicit)?;
+    let (f, i) = (opt(footer), opt(implicit));
+    let missing = || Error::NoKey(Header::new(key.version(), Purpose::Public));
+    match key.version() {
+        Version::V2 => version2::PublicToken::sign(key.v2().ok_or_else(missing)?, payload, f),
+        Version::V3 => version3::PublicToken::sign(key.v3().ok_or_else(missing)?, payload, f, i),
+        Version::V4 => version4::PublicToken::sign(key.v4().ok_or_else(missing)?, payload, f, i),
+    }
+    .map_err(crypto)
+}
+
+/// Joins header, base64url body and (when non-empty) footer into a token string.
+pub(crate) fn assemble(header: Header, body: &[u8], footer: &[u8]) -> String {
+    let mut token = String::from(header.prefix());
+    token.push_str(&b64_encode(body));
+    if !footer.is_empty() {
+        token.push('.');
+        token.push_str(&b64_encode(footer));
+    }
+    token
+}
+
+// TODO-vectors #[cfg(test)] mod tests; 

@@ -1,0 +1,309 @@
+//! The verifier: checks a token's size, version, footer, key, signature or tag, payload, times,
+//! key-bound issuer and requirements, and returns typed claims.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+use time::OffsetDateTime;
+
+use crate::claims::{RegisteredClaims, TimeRules, parse_payload};
+use crate::error::{Error, Result};
+use crate::key::{KeyId, KeyRing, LocalKey, PublicKey, RingEntry, VerificationKey};
+use crate::requirements::Requirements;
+use crate::token::{DEFAULT_MAX_TOKEN_LEN, Footer, FooterLimits, UntrustedToken};
+use crate::version::{Header, Purpose, Version};
+
+/// A verified token: typed custom claims plus everything else the token said.
+///
+/// As an axum extractor (feature `axum`) it verifies the request's token with the
+/// [`Verifier`] from the router state.
+#[derive(Debug, Clone)]
+pub struct Paseto<C = Map<String, Value>> {
+    /// The custom claims, deserialized from the payload.
+    pub claims: C,
+    /// The registered claims.
+    pub registered: RegisteredClaims,
+    /// Version and purpose.
+    pub header: Header,
+    /// The (authenticated) footer.
+    pub footer: Footer,
+    /// The id of the key that verified the token.
+    pub key_id: KeyId,
+}
+
+impl<C> Paseto<C> {
+    /// The token's version.
+    pub fn version(&self) -> Version {
+        self.header.version
+    }
+
+    /// The token's purpose.
+    pub fn purpose(&self) -> Purpose {
+        self.header.purpose
+    }
+
+    /// Replaces the claims, keeping the rest.
+    pub fn map_claims<D>(self, f: impl FnOnce(C) -> D) -> Paseto<D> {
+        Paseto {
+            claims: f(self.claims),
+            registered: self.registered,
+            header: self.header,
+            footer: self.footer,
+            key_id: self.key_id,
+        }
+    }
+}
+
+impl Paseto<Map<String, Value>> {
+    /// Deserializes the untyped claims into `C`.
+    pub fn into_typed<C: DeserializeOwned>(self) -> Result<Paseto<C>> {
+        let claims = C::deserialize(Value::Object(self.claims.clone()))
+            .map_err(|e| Error::ClaimsType(e.to_string()))?;
+        Ok(self.map_claims(|_| claims))
+    }
+}
+
+#[derive(Debug)]
+struct Config {
+    keys: KeyRing<VerificationKey>,
+    versions: Vec<Version>,
+    time: TimeRules,
+    requirements: Requirements,
+    implicit: Vec<u8>,
+    max_token_len: usize,
+    footer_limits: FooterLimits,
+}
+
+/// Verifies tokens. Cheap to clone (shared behind an `Arc`), so it can live in router state.
+///
+/// ```
+/// use paseto_auth::{Issuer, Verifier, key::SecretKey, Version};
+/// let key = SecretKey::generate(Version::V4)?;
+/// let issuer = Issuer::builder().issuer("https://issuer.example").key(key.clone()).build()?;
+/// let verifier = Verifier::builder()
+///     .public_key(key.public_key().clone(), "https://issuer.example")
+///     .build()?;
+/// let token = issuer.issue(&serde_json::json!({"user": "alice"}))?;
+/// let verified = verifier.verify::<serde_json::Value>(&token)?;
+/// assert_eq!(verified.claims["user"], "alice");
+/// assert_eq!(verified.registered.iss.as_deref(), Some("https://issuer.example"));
+/// # Ok::<(), paseto_auth::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Verifier {
+    config: Arc<Config>,
+}
+
+/// Builds a [`Verifier`].
+#[derive(Debug, Default)]
+#[must_use]
+pub struct VerifierBuilder {
+    keys: KeyRing<VerificationKey>,
+    versions: Option<Vec<Version>>,
+    time: TimeRules,
+    requirements: Requirements,
+    implicit: Vec<u8>,
+    max_token_len: Option<usize>,
+    footer_limits: FooterLimits,
+}
+
+impl VerifierBuilder {
+    /// Trusts `key` for tokens that claim `issuer` (and only those: a token from this key that
+    /// claims another `iss`, or none, is refused).
+    pub fn public_key(mut self, key: PublicKey, issuer: impl Into<String>) -> Self {
+        self.keys.push(key.into(), Some(issuer.into()));
+        self
+    }
+
+    /// Trusts `key` for tokens of any issuer.
+    pub fn unbound_public_key(mut self, key: PublicKey) -> Self {
+        self.keys.push(key.into(), None);
+        self
+    }
+
+    /// Trusts a local key (for `local` tokens), optionally bound to an issuer.
+    pub fn local_key(mut self, key: LocalKey, issuer: Option<String>) -> Self {
+        self.keys.push(key.into(), issuer);
+        self
+    }
+
+    /// Adds a key ring's keys.
+    pub fn keys(mut self, ring: KeyRing<VerificationKey>) -> Self {
+        for entry in ring.iter() {
+            self.keys.push(entry.key.clone(), entry.issuer.clone());
+        }
+        self
+    }
+
+    /// The versions accepted (default: v4 and v3). v2 is deprecated and only accepted when listed.
+    pub fn versions(mut self, versions: impl IntoIterator<Item = Version>) -> Self {
+        self.versions = Some(versions.into_iter().collect());
+        self
+    }
+
+    /// Clock skew tolerated on time claims (Flask's `PASETO_SKEW`; default 0).
+    pub fn leeway(mut self, leeway: Duration) -> Self {
+        self.time.leeway = leeway;
+        self
+    }
+
+    /// Accept tokens without `exp` (by default they are refused).
+    pub fn allow_no_expiration(mut self, allow: bool) -> Self {
+        self.time.allow_no_exp = allow;
+        self
+    }
+
+    /// Skip every time check. Only for debugging tools: an expired token then passes.
+    pub fn skip_time_checks(mut self, skip: bool) -> Self {
+        self.time.skip = skip;
+        self
+    }
+
+    /// Requirements every token must meet (routes may add more).
+    pub fn requirements(mut self, requirements: Requirements) -> Self {
+        self.requirements = requirements;
+        self
+    }
+
+    /// The implicit assertion tokens were made with (v3/v4).
+    pub fn implicit_assertion(mut self, implicit: impl Into<Vec<u8>>) -> Self {
+        self.implicit = implicit.into();
+        self
+    }
+
+    /// Maximum token length in bytes (default 8 KiB).
+    pub fn max_token_len(mut self, len: usize) -> Self {
+        self.max_token_len = Some(len);
+        self
+    }
+
+    /// Footer limits (default 1 KiB, depth 2, 16 keys).
+    pub fn footer_limits(mut self, limits: FooterLimits) -> Self {
+        self.footer_limits = limits;
+        self
+    }
+
+    /// Builds the verifier. Fails when it has no key, or when a key's version is not allowed.
+    pub fn build(self) -> Result<Verifier> {
+        let versions = self.versions.unwrap_or_else(|| vec![Version::V4, Version::V3]);
+        if self.keys.is_empty() {
+            return Err(Error::config("PASETO_PUBLIC_KEYS", "a verifier needs at least one key"));
+        }
+        use crate::key::RingKey;
+        if let Some(entry) = self.keys.iter().find(|e| !versions.contains(&e.key.header().version)) {
+            return Err(Error::config(
+                "PASETO_PUBLIC_KEYS",
+                format!(
+                    "key {} is for {}, which is not an allowed version (allow it explicitly)",
+                    entry.key.kid(),
+                    entry.key.header().version
+                ),
+            ));
+        }
+        Ok(Verifier {
+            config: Arc::new(Config {
+                keys: self.keys,
+                versions,
+                time: self.time,
+                requirements: self.requirements,
+                implicit: self.implicit,
+                max_token_len: self.max_token_len.unwrap_or(DEFAULT_MAX_TOKEN_LEN),
+                footer_limits: self.footer_limits,
+            }),
+        })
+    }
+}
+
+impl Verifier {
+    /// Starts building a verifier.
+    pub fn builder() -> VerifierBuilder {
+        VerifierBuilder::default()
+    }
+
+    /// Verifies `token` and deserializes its claims into `C`.
+    pub fn verify<C: DeserializeOwned>(&self, token: &str) -> Result<Paseto<C>> {
+        self.verify_with(token, &Requirements::new())
+    }
+
+    /// Verifies `token`, checks `route` requirements on top of the verifier's, and deserializes
+    /// its claims into `C`.
+    pub fn verify_with<C: DeserializeOwned>(
+        &self,
+        token: &str,
+        route: &Requirements,
+    ) -> Result<Paseto<C>> {
+        self.verify_untyped(token, route)?.into_typed()
+    }
+
+    /// Verifies `token` and returns its claims as a JSON map.
+    pub fn verify_untyped(&self, token: &str, route: &Requirements) -> Result<Paseto> {
+        let config = &self.config;
+        let untrusted = UntrustedToken::parse(token, config.max_token_len)?;
+        let header = untrusted.header();
+        if !config.versions.contains(&header.version) {
+            return Err(Error::VersionNotAllowed(header.version));
+        }
+        if route.required_version().is_some_and(|v| v != header.version) {
+            return Err(Error::VersionNotAllowed(header.version));
+        }
+        if route.required_purpose().is_some_and(|p| p != header.purpose) {
+            return Err(Error::PurposeNotAllowed(header.purpose));
+        }
+        let footer = Footer::parse(untrusted.untrusted_footer(), &config.footer_limits)?;
+        let (entry, payload) = self.open(&untrusted, footer.kid())?;
+        let claims = parse_payload(&payload)?;
+        let registered = RegisteredClaims::from_payload(&claims)?;
+        if let Some(bound) = &entry.issuer {
+            if registered.iss.as_ref() != Some(bound) {
+                return Err(Error::IssuerMismatch {
+                    expected: bound.clone(),
+                    found: registered.iss.clone(),
+                });
+            }
+        }
+        let time = TimeRules {
+            leeway: route.leeway_override().unwrap_or(config.time.leeway),
+            ..config.time
+        };
+        time.check(&registered, OffsetDateTime::now_utc())?;
+        config.requirements.check(&registered, &claims)?;
+        route.check(&registered, &claims)?;
+        use crate::key::RingKey;
+        Ok(Paseto {
+            claims,
+            registered,
+            header,
+            footer,
+            key_id: entry.key.kid().clone(),
+        })
+    }
+
+    /// Tries the candidate keys; the first that opens the token wins.
+    fn open(
+        &self,
+        token: &UntrustedToken,
+        kid: Option<&str>,
+    ) -> Result<(&RingEntry<VerificationKey>, zeroize::Zeroizing<Vec<u8>>)> {
+        let candidates = self.config.keys.candidates(token.header(), kid)?;
+        let mut last = Error::InvalidSignature;
+        for entry in candidates {
+            match token.open(&entry.key, &self.config.implicit) {
+                Ok(payload) => return Ok((entry, payload)),
+                Err(err) => last = err,
+            }
+        }
+        Err(last)
+    }
+
+    /// The versions this verifier accepts.
+    pub fn versions(&self) -> &[Version] {
+        &self.config.versions
+    }
+
+    /// The verifier's keys.
+    pub fn keys(&self) -> &KeyRing<VerificationKey> {
+        &self.config.keys
+    }
+}
