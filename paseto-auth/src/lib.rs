@@ -32,3 +32,16 @@ pub use issuer::{Issuer, IssuerBuilder, TokenOptions};
 pub use requirements::Requirements;
 pub use verifier::{Paseto, Verifier, VerifierBuilder};
 pub use version::{Header, Purpose, Version};
+
+#[cfg(feature = "axum")]
+pub mod extract;
+
+#[doc(hidden)]
+#[cfg(feature = "axum")]
+#[path = "private.rs"]
+pub mod __private;
+
+// MACROS-REEXPORT (enabled once paseto-auth-macros exports them):
+// pub use paseto_auth_macros::PasetoClaims;
+// #[cfg(feature = "axum")]
+// pub use paseto_auth_macros::paseto_required;

@@ -51,6 +51,16 @@ pub struct PublicKey {
     id: KeyId,
 }
 
+/// Refuses an Ed25519 secret key whose seed is all zeros before pasetors sees it: the seed is
+/// public knowledge, and ed25519-compact panics on it (it would take the process down).
+fn refuse_zero_seed(version: Version, bytes: &[u8]) -> Result<()> {
+    let ed25519 = matches!(version, Version::V2 | Version::V4);
+    if ed25519 && bytes.len() >= 32 && bytes.iter().take(32).all(|b| *b == 0) {
+        return Err(Error::InvalidKey("an all-zero Ed25519 seed is not a secret".into()));
+    }
+    Ok(())
+}
+
 fn invalid(what: &str) -> impl Fn(pasetors::errors::Error) -> Error + '_ {
     move |_| Error::InvalidKey(format!("not a valid {what}"))
 }
@@ -88,6 +98,10 @@ impl SecretKey {
     /// Parses a PASERK `k2.secret.…`, `k3.secret.…` or `k4.secret.…`.
     pub fn from_paserk(paserk: &str) -> Result<Self> {
         let paserk = paserk.trim();
+        if let Some(version) = paserk.split('.').next().and_then(Version::from_paserk_prefix) {
+            let body = paserk.rsplit('.').next().and_then(super::b64_decode);
+            refuse_zero_seed(version, body.as_deref().unwrap_or_default())?;
+        }
         let inner = match paserk.split('.').next() {
             Some("k2") => SecretInner::V2(paserk.try_into().map_err(invalid("k2.secret PASERK"))?),
             Some("k3") => SecretInner::V3(paserk.try_into().map_err(invalid("k3.secret PASERK"))?),
@@ -105,6 +119,7 @@ impl SecretKey {
 
     /// Raw PASETO secret-key bytes (Ed25519: seed ‖ public key, 64 bytes; P-384: 48-byte scalar).
     pub(crate) fn from_bytes(version: Version, bytes: &[u8]) -> Result<Self> {
+        refuse_zero_seed(version, bytes)?;
         let inner = match version {
             Version::V2 => SecretInner::V2(AsymmetricSecretKey::from(bytes).map_err(invalid("v2 secret key"))?),
             Version::V3 => SecretInner::V3(AsymmetricSecretKey::from(bytes).map_err(invalid("v3 secret key"))?),
@@ -291,6 +306,18 @@ mod tests {
             let pk = PublicKey::from_paserk(&sk.public_key().to_paserk()).unwrap();
             assert_eq!(pk.version(), version);
             assert_eq!(pk.id(), sk.public_key().id());
+        }
+    }
+
+    #[test]
+    fn an_all_zero_seed_is_refused_not_a_panic() {
+        let mut bytes = [0u8; 64];
+        bytes[32..].copy_from_slice(&hex::decode("3b6a27bcceb6a42d62a3a8d02a6f0d73653215771de243a63ac048a18b59da29").unwrap());
+        for version in [Version::V2, Version::V4] {
+            let err = SecretKey::from_bytes(version, &bytes).unwrap_err();
+            assert!(matches!(err, Error::InvalidKey(m) if m.contains("all-zero")));
+            let paserk = format!("{}.secret.{}", version.paserk_prefix(), super::super::b64_encode(&bytes));
+            assert!(matches!(SecretKey::from_paserk(&paserk), Err(Error::InvalidKey(_))));
         }
     }
 

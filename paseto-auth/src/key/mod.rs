@@ -12,7 +12,8 @@ mod k3_local;
 mod local;
 mod pem;
 mod ring;
-// TODO-vectors #[cfg(test)] mod vectors; 
+#[cfg(test)]
+mod vectors;
 
 pub use any::Key;
 pub use asymmetric::{PublicKey, SecretKey};

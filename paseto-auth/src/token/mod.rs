@@ -237,4 +237,5 @@ pub(crate) fn assemble(header: Header, body: &[u8], footer: &[u8]) -> String {
     token
 }
 
-// TODO-vectors #[cfg(test)] mod tests; 
+#[cfg(test)]
+mod tests;

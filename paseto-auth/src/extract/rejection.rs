@@ -1,0 +1,81 @@
+//! Authentication failures over HTTP: 401 for a missing or invalid token (RFC 6750
+//! `invalid_token`), 403 for a valid token that fails a requirement (`insufficient_scope`).
+
+use axum::Json;
+use axum::http::header::WWW_AUTHENTICATE;
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+use crate::error::Error;
+
+/// Why a request was not authenticated. An application's error handler receives it.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum AuthError {
+    /// The request carries no token.
+    Missing,
+    /// The token is invalid or fails a requirement; see [`Error::kind`].
+    Token(Error),
+}
+
+impl AuthError {
+    /// The HTTP status: 401, or 403 for `insufficient_scope`.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AuthError::Token(err) if err.kind().is_insufficient_scope() => StatusCode::FORBIDDEN,
+            _ => StatusCode::UNAUTHORIZED,
+        }
+    }
+
+    /// The RFC 6750 error code, if any (`invalid_token` or `insufficient_scope`).
+    pub fn error_code(&self) -> Option<&'static str> {
+        match self {
+            AuthError::Missing => None,
+            AuthError::Token(err) if err.kind().is_insufficient_scope() => Some("insufficient_scope"),
+            AuthError::Token(_) => Some("invalid_token"),
+        }
+    }
+
+    /// The `WWW-Authenticate` challenge for this error.
+    pub fn challenge(&self) -> HeaderValue {
+        HeaderValue::from_static(match self.error_code() {
+            None => "Bearer",
+            Some("insufficient_scope") => r#"Bearer error="insufficient_scope""#,
+            Some(_) => r#"Bearer error="invalid_token""#,
+        })
+    }
+}
+
+/// The default response: status, `WWW-Authenticate`, and a small JSON body naming the error kind.
+impl IntoResponse for AuthError {
+    fn into_response(self) -> Response {
+        let body = serde_json::json!({
+            "error": self.error_code().unwrap_or("unauthorized"),
+            "kind": match &self {
+                AuthError::Missing => "missing_token",
+                AuthError::Token(err) => err.kind().as_str(),
+            },
+        });
+        let mut response = (self.status(), Json(body)).into_response();
+        response.headers_mut().insert(WWW_AUTHENTICATE, self.challenge());
+        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_and_challenges_follow_rfc_6750() {
+        let missing = AuthError::Missing;
+        assert_eq!(missing.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(missing.challenge(), "Bearer");
+        let invalid = AuthError::Token(Error::Expired);
+        assert_eq!(invalid.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(invalid.challenge(), r#"Bearer error="invalid_token""#);
+        let scope = AuthError::Token(Error::AudienceNotAccepted);
+        assert_eq!(scope.status(), StatusCode::FORBIDDEN);
+        assert_eq!(scope.challenge(), r#"Bearer error="insufficient_scope""#);
+    }
+}

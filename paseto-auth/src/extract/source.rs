@@ -1,0 +1,144 @@
+//! Where a request carries its token: the `token_loader` of flask-paseto-extended.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::sync::Arc;
+
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+use axum_extra::extract::cookie::CookieJar;
+
+/// Where to look for a token in a request.
+///
+/// ```
+/// use paseto_auth::extract::TokenSource;
+/// // A browser app: the cookie first, then a Bearer header for API clients.
+/// let source = TokenSource::any_of([TokenSource::cookie("paseto"), TokenSource::Header]);
+/// # let _ = source;
+/// ```
+#[derive(Clone)]
+#[non_exhaustive]
+pub enum TokenSource {
+    /// Whatever the application's [`PasetoAuth`](super::PasetoAuth) is configured with.
+    VerifierDefault,
+    /// `Authorization: Bearer <token>` (the default).
+    Header,
+    /// A cookie of this name.
+    Cookie(Cow<'static, str>),
+    /// A query-string parameter of this name.
+    Query(Cow<'static, str>),
+    /// An application function.
+    Custom(Arc<dyn Fn(&Parts) -> Option<String> + Send + Sync>),
+    /// Each source in order; the first that has a token wins.
+    AnyOf(Arc<[TokenSource]>),
+}
+
+impl TokenSource {
+    /// A cookie source.
+    pub fn cookie(name: impl Into<Cow<'static, str>>) -> Self {
+        TokenSource::Cookie(name.into())
+    }
+
+    /// A query-parameter source.
+    pub fn query(name: impl Into<Cow<'static, str>>) -> Self {
+        TokenSource::Query(name.into())
+    }
+
+    /// A custom source.
+    pub fn custom(load: impl Fn(&Parts) -> Option<String> + Send + Sync + 'static) -> Self {
+        TokenSource::Custom(Arc::new(load))
+    }
+
+    /// Several sources tried in order.
+    pub fn any_of(sources: impl IntoIterator<Item = TokenSource>) -> Self {
+        TokenSource::AnyOf(sources.into_iter().collect())
+    }
+
+    /// The token this source finds in `parts`, if any. `fallback` stands for
+    /// [`TokenSource::VerifierDefault`].
+    pub(crate) fn load(&self, parts: &Parts, fallback: &TokenSource) -> Option<String> {
+        match self {
+            TokenSource::VerifierDefault => match fallback {
+                // The application default cannot itself defer; treat that as the header.
+                TokenSource::VerifierDefault => TokenSource::Header.load(parts, fallback),
+                other => other.load(parts, &TokenSource::Header),
+            },
+            TokenSource::Header => bearer(parts),
+            TokenSource::Cookie(name) => CookieJar::from_headers(&parts.headers)
+                .get(name)
+                .map(|cookie| cookie.value().to_owned())
+                .filter(|value| !value.is_empty()),
+            TokenSource::Query(name) => parts.uri.query().and_then(|query| {
+                form_urlencoded::parse(query.as_bytes())
+                    .find(|(key, _)| key == name)
+                    .map(|(_, value)| value.into_owned())
+            }),
+            TokenSource::Custom(load) => load(parts),
+            TokenSource::AnyOf(sources) => sources.iter().find_map(|s| s.load(parts, fallback)),
+        }
+    }
+}
+
+/// The token of an `Authorization: Bearer` header (scheme case-insensitive, RFC 6750).
+fn bearer(parts: &Parts) -> Option<String> {
+    let value = parts.headers.get(AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then(|| token.to_owned())
+}
+
+impl Default for TokenSource {
+    fn default() -> Self {
+        TokenSource::Header
+    }
+}
+
+impl fmt::Debug for TokenSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TokenSource::VerifierDefault => f.write_str("VerifierDefault"),
+            TokenSource::Header => f.write_str("Header"),
+            TokenSource::Cookie(name) => f.debug_tuple("Cookie").field(name).finish(),
+            TokenSource::Query(name) => f.debug_tuple("Query").field(name).finish(),
+            TokenSource::Custom(_) => f.write_str("Custom(..)"),
+            TokenSource::AnyOf(sources) => f.debug_tuple("AnyOf").field(sources).finish(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::Request;
+
+    fn parts(builder: axum::http::request::Builder) -> Parts {
+        builder.body(()).unwrap().into_parts().0
+    }
+
+    #[test]
+    fn each_source_finds_its_token() {
+        let p = parts(
+            Request::builder()
+                .uri("/x?token=q1&other=2")
+                .header("authorization", "bearer h1")
+                .header("cookie", "a=b; paseto=c1"),
+        );
+        let fallback = TokenSource::Header;
+        assert_eq!(TokenSource::Header.load(&p, &fallback).as_deref(), Some("h1"));
+        assert_eq!(TokenSource::cookie("paseto").load(&p, &fallback).as_deref(), Some("c1"));
+        assert_eq!(TokenSource::query("token").load(&p, &fallback).as_deref(), Some("q1"));
+        let custom = TokenSource::custom(|p| p.uri.path().strip_prefix('/').map(str::to_owned));
+        assert_eq!(custom.load(&p, &fallback).as_deref(), Some("x"));
+        let chain = TokenSource::any_of([TokenSource::cookie("missing"), TokenSource::query("token")]);
+        assert_eq!(chain.load(&p, &fallback).as_deref(), Some("q1"));
+        let default = TokenSource::VerifierDefault;
+        assert_eq!(default.load(&p, &TokenSource::cookie("paseto")).as_deref(), Some("c1"));
+    }
+
+    #[test]
+    fn other_schemes_and_empty_values_are_no_token() {
+        let p = parts(Request::builder().header("authorization", "Basic Zm9vOmJhcg==").header("cookie", "paseto="));
+        assert_eq!(TokenSource::Header.load(&p, &TokenSource::Header), None);
+        assert_eq!(TokenSource::cookie("paseto").load(&p, &TokenSource::Header), None);
+    }
+}

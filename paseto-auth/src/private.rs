@@ -1,0 +1,82 @@
+//! Not public API: what the macros' generated code calls. Names here may change at any time.
+
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+use axum::extract::{FromRef, FromRequestParts};
+use axum::http::request::Parts;
+use axum::response::Response;
+
+pub use std::sync::LazyLock;
+pub use std::time::Duration;
+
+pub use crate::claims::ClaimField;
+pub use crate::extract::TokenSource;
+pub use crate::requirements::Requirements;
+pub use crate::version::{Purpose, Version};
+
+use crate::claims::{PasetoClaims, Timestamp};
+use crate::extract::{AuthError, PasetoAuth};
+use crate::extract::paseto_ext::VerifiedToken;
+
+/// One guarded route's settings, built once by the generated `RouteSpec`.
+#[derive(Debug)]
+pub struct Route {
+    /// Claim, version, purpose and leeway requirements.
+    pub requirements: Requirements,
+    /// Where the token is.
+    pub source: TokenSource,
+    /// Let requests without a token through (a bad token is still refused).
+    pub optional: bool,
+}
+
+/// Implemented by the zero-sized type `#[paseto_required]` generates for each handler.
+pub trait RouteSpec: Send + Sync + 'static {
+    /// The route's settings.
+    fn route() -> &'static Route;
+}
+
+/// The extractor `#[paseto_required]` inserts as a handler's first argument.
+pub struct Guard<R: RouteSpec>(PhantomData<fn() -> R>);
+
+impl<S, R> FromRequestParts<S> for Guard<R>
+where
+    S: Send + Sync,
+    PasetoAuth: FromRef<S>,
+    R: RouteSpec,
+{
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let auth = PasetoAuth::from_ref(state);
+        let route = R::route();
+        match auth.authenticate(parts, &route.source, &route.requirements) {
+            Ok(Some(token)) => {
+                parts.extensions.insert(VerifiedToken(Arc::new(token)));
+                Ok(Guard(PhantomData))
+            }
+            Ok(None) if route.optional => Ok(Guard(PhantomData)),
+            Ok(None) => Err(auth.reject(AuthError::Missing)),
+            Err(err) => Err(auth.reject(AuthError::Token(err))),
+        }
+    }
+}
+
+/// Types a registered time claim (`exp`, `nbf`, `iat`) may have in a claims struct.
+#[diagnostic::on_unimplemented(
+    message = "a registered time claim must be a time, not `{Self}`",
+    label = "`exp`, `nbf` and `iat` are RFC 3339 times",
+    note = "use `paseto_auth::Timestamp` or `Option<paseto_auth::Timestamp>`"
+)]
+pub trait TimeClaim {}
+
+impl TimeClaim for Timestamp {}
+impl TimeClaim for Option<Timestamp> {}
+impl TimeClaim for time::OffsetDateTime {}
+impl TimeClaim for Option<time::OffsetDateTime> {}
+
+/// Compiles only when `T` is a time type (checked by `#[derive(PasetoClaims)]`).
+pub const fn assert_time_claim<T: ?Sized + TimeClaim>() {}
+
+/// Compiles only when `C` implements [`PasetoClaims`] (checked by `#[paseto_required]`).
+pub const fn assert_claims_type<C: ?Sized + PasetoClaims>() {}

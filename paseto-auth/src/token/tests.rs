@@ -1,0 +1,154 @@
+//! The official PASETO vectors (v2, v3, v4, expect-fail ones included) and codec properties.
+
+use serde_json::Value;
+
+use super::*;
+use crate::key::{PublicKey, SecretKey};
+
+fn load(file: &str) -> Vec<Value> {
+    let path = format!("{}/test-vectors/paseto/{file}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap();
+    let json: Value = serde_json::from_str(&text).unwrap();
+    json["tests"].as_array().unwrap().clone()
+}
+
+fn text<'a>(test: &'a Value, field: &str) -> &'a str {
+    test[field].as_str().unwrap_or("")
+}
+
+fn hex(test: &Value, field: &str) -> Vec<u8> {
+    ::hex::decode(text(test, field)).unwrap_or_default()
+}
+
+/// The vector's verification key: local when it has `key`, public otherwise.
+fn verification_key(version: Version, test: &Value) -> Result<VerificationKey> {
+    if test["key"].is_string() {
+        LocalKey::from_bytes(version, &hex(test, "key")).map(VerificationKey::Local)
+    } else {
+        PublicKey::from_bytes(version, &hex(test, "public-key")).map(VerificationKey::Public)
+    }
+}
+
+/// Decodes a vector's token as a verifier would: parse, then open with the vector's key.
+fn decode(version: Version, test: &Value) -> Result<(Vec<u8>, Vec<u8>)> {
+    let key = verification_key(version, test)?;
+    let token = UntrustedToken::parse(text(test, "token"), DEFAULT_MAX_TOKEN_LEN)?;
+    if token.header().version != version {
+        return Err(Error::NoKey(token.header()));
+    }
+    let implicit = if version == Version::V2 { "" } else { text(test, "implicit-assertion") };
+    let payload = token.open(&key, implicit.as_bytes())?;
+    Ok((payload.to_vec(), token.untrusted_footer().to_vec()))
+}
+
+/// Runs every vector of one file and returns how many ran.
+fn run_file(file: &str, version: Version) -> usize {
+    let tests = load(file);
+    for test in &tests {
+        let name = text(test, "name");
+        let result = decode(version, test);
+        if test["expect-fail"].as_bool().unwrap() {
+            assert!(result.is_err(), "{name}: expected failure, got {result:?}");
+            continue;
+        }
+        let (payload, footer) = result.unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(payload, text(test, "payload").as_bytes(), "{name}: payload");
+        assert_eq!(footer, text(test, "footer").as_bytes(), "{name}: footer");
+        // Ed25519 is deterministic, so signing must reproduce the vector's token exactly.
+        if test["secret-key"].is_string() && version != Version::V3 {
+            let secret = SecretKey::from_bytes(version, &hex(test, "secret-key")).unwrap();
+            let implicit = if version == Version::V2 { "" } else { text(test, "implicit-assertion") };
+            let token = seal(&secret.into(), &payload, &footer, implicit.as_bytes()).unwrap();
+            assert_eq!(token, text(test, "token"), "{name}: signing");
+        }
+    }
+    println!("{file}: {} official vectors passed", tests.len());
+    tests.len()
+}
+
+#[test]
+fn official_paseto_vectors_pass() {
+    let ran = run_file("v2.json", Version::V2) + run_file("v3.json", Version::V3) + run_file("v4.json", Version::V4);
+    println!("PASETO vectors: {ran} passed (v2 15, v3 17, v4 17)");
+    assert_eq!(ran, 49);
+}
+
+fn round_trip_keys() -> Vec<(SigningKey, VerificationKey)> {
+    let mut pairs = Vec::new();
+    for version in Version::ALL {
+        let local = LocalKey::generate(version).unwrap();
+        pairs.push((local.clone().into(), local.into()));
+        let secret = SecretKey::generate(version).unwrap();
+        pairs.push((secret.clone().into(), secret.public_key().clone().into()));
+    }
+    pairs
+}
+
+#[test]
+fn all_six_kinds_round_trip_and_refuse_every_tampered_byte() {
+    for (signing, verifying) in round_trip_keys() {
+        let implicit: &[u8] = if signing.header().version == Version::V2 { b"" } else { b"bound" };
+        let token = seal(&signing, br#"{"a":1}"#, br#"{"kid":"x"}"#, implicit).unwrap();
+        let parsed = UntrustedToken::parse(&token, DEFAULT_MAX_TOKEN_LEN).unwrap();
+        assert_eq!(&*parsed.open(&verifying, implicit).unwrap(), br#"{"a":1}"#);
+        let header_len = parsed.header().prefix().len();
+        for index in header_len..token.len() {
+            let mut bytes = token.clone().into_bytes();
+            bytes[index] = if bytes[index] == b'A' { b'B' } else { b'A' };
+            let tampered = String::from_utf8(bytes).unwrap();
+            let result = UntrustedToken::parse(&tampered, DEFAULT_MAX_TOKEN_LEN)
+                .and_then(|t| t.open(&verifying, implicit));
+            assert!(result.is_err(), "{}: byte {index} tampered but accepted", parsed.header());
+        }
+    }
+}
+
+use crate::key::RingKey;
+
+#[test]
+fn a_key_never_opens_another_version_or_purpose() {
+    let pairs = round_trip_keys();
+    for (signing, _) in &pairs {
+        let token = seal(signing, b"{}", b"", b"").unwrap();
+        let parsed = UntrustedToken::parse(&token, DEFAULT_MAX_TOKEN_LEN).unwrap();
+        for (_, other) in &pairs {
+            if other.header() == signing.header() {
+                continue;
+            }
+            let err = parsed.open(other, b"").unwrap_err();
+            assert!(matches!(err, Error::NoKey(h) if h == signing.header()), "{err:?}");
+        }
+    }
+}
+
+#[test]
+fn another_key_of_the_same_kind_is_refused() {
+    for (signing, _) in round_trip_keys() {
+        let token = seal(&signing, b"{}", b"", b"").unwrap();
+        let (_, stranger) = round_trip_keys()
+            .into_iter()
+            .find(|(s, _)| s.header() == signing.header())
+            .unwrap();
+        let err = UntrustedToken::parse(&token, DEFAULT_MAX_TOKEN_LEN).unwrap().open(&stranger, b"").unwrap_err();
+        assert!(matches!(err, Error::InvalidSignature), "{err:?}");
+    }
+}
+
+#[test]
+fn oversized_and_garbage_tokens_are_refused_before_crypto() {
+    let big = format!("v4.public.{}", "A".repeat(DEFAULT_MAX_TOKEN_LEN));
+    assert!(matches!(UntrustedToken::parse(&big, DEFAULT_MAX_TOKEN_LEN), Err(Error::TokenTooLarge { .. })));
+    for garbage in ["", "v4", "v4.public", "v4.public.", "v1.local.AAAA", "v4.secret.AAAA", "v4.public.!!!!", "v4.local.AAAA.BB.CC", "\u{0}\u{ff}", "v3.local.AAAA"] {
+        let err = UntrustedToken::parse(garbage, DEFAULT_MAX_TOKEN_LEN).err();
+        assert!(
+            matches!(err, Some(Error::Malformed(_) | Error::UnsupportedVersion(_))),
+            "{garbage:?}: {err:?}"
+        );
+    }
+}
+
+#[test]
+fn v2_refuses_implicit_assertions_it_cannot_bind() {
+    let key = LocalKey::generate(Version::V2).unwrap();
+    assert!(matches!(seal(&key.into(), b"{}", b"", b"bound"), Err(Error::Malformed(_))));
+}
