@@ -214,18 +214,15 @@ impl<K: RingKey> KeyRing<K> {
     /// leaves every key of the token's version and purpose as a candidate.
     pub fn candidates(&self, header: Header, kid: Option<&str>) -> Result<Vec<&RingEntry<K>>> {
         let of_header = || self.entries.iter().filter(move |e| e.key.header() == header);
+        if of_header().next().is_none() {
+            return Err(Error::NoKey(header));
+        }
         let found: Vec<_> = match kid.filter(|kid| KeyId::is_paserk_id(kid)) {
-            Some(kid) => {
-                let found: Vec<_> = of_header().filter(|e| e.key.kid().as_str() == kid).collect();
-                if found.is_empty() {
-                    return Err(Error::UnknownKeyId(kid.chars().take(64).collect()));
-                }
-                found
-            }
+            Some(kid) => of_header().filter(|e| e.key.kid().as_str() == kid).collect(),
             None => of_header().collect(),
         };
         if found.is_empty() {
-            return Err(Error::NoKey(header));
+            return Err(Error::UnknownKeyId(kid.unwrap_or_default().chars().take(64).collect()));
         }
         Ok(found)
     }
