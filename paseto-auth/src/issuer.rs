@@ -167,6 +167,7 @@ pub struct TokenOptions {
     token_id: Option<String>,
     not_before: Option<OffsetDateTime>,
     footer: Map<String, Value>,
+    raw_footer: Option<Vec<u8>>,
     implicit: Option<Vec<u8>>,
     key: Option<KeyId>,
 }
@@ -219,6 +220,13 @@ impl TokenOptions {
         self
     }
 
+    /// Uses these bytes as the footer verbatim (they need not be JSON). Such a footer cannot
+    /// carry the issuer's `kid`, so issuing fails if `use_kid` is on or fields were added.
+    pub fn raw_footer(mut self, footer: impl Into<Vec<u8>>) -> Self {
+        self.raw_footer = Some(footer.into());
+        self
+    }
+
     /// Uses this implicit assertion instead of the issuer's.
     pub fn implicit_assertion(mut self, implicit: impl Into<Vec<u8>>) -> Self {
         self.implicit = Some(implicit.into());
@@ -255,12 +263,20 @@ impl Issuer {
             None => config.keys.primary().ok_or(Error::config("PASETO_PRIVATE_KEYS", "no key"))?,
         };
         let payload = self.payload(claims, &options)?;
+        let implicit = options.implicit.as_deref().unwrap_or(&config.implicit);
+        if let Some(raw) = &options.raw_footer {
+            if config.use_kid || !options.footer.is_empty() {
+                return Err(Error::InvalidFooter(
+                    "a raw footer cannot carry a kid or other fields".into(),
+                ));
+            }
+            return seal(&key.key, payload.as_bytes(), raw, implicit);
+        }
         let mut footer = options.footer;
         if config.use_kid {
             footer.insert("kid".into(), Value::String(key.key.kid().to_string()));
         }
         let footer = Footer::from_json(footer);
-        let implicit = options.implicit.as_deref().unwrap_or(&config.implicit);
         seal(&key.key, payload.as_bytes(), footer.as_bytes(), implicit)
     }
 

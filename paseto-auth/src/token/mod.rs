@@ -121,6 +121,17 @@ impl UntrustedToken {
         self.header
     }
 
+    /// The payload of a `public` token, read without verifying the signature (for inspection
+    /// only: it must not be trusted). `None` for `local` tokens, whose payload is encrypted.
+    pub fn untrusted_public_payload(&self) -> Option<&[u8]> {
+        match &self.body {
+            Body::V2Public(t) => Some(t.untrusted_payload()),
+            Body::V3Public(t) => Some(t.untrusted_payload()),
+            Body::V4Public(t) => Some(t.untrusted_payload()),
+            Body::V2Local(_) | Body::V3Local(_) | Body::V4Local(_) => None,
+        }
+    }
+
     /// The raw footer bytes (empty when the token has none). Untrusted until verified.
     pub fn untrusted_footer(&self) -> &[u8] {
         &self.footer

@@ -1,0 +1,127 @@
+//! The `paseto-auth` command line, end to end: keygen → issue → verify for all six kinds,
+//! refusals by other keys, other versions and tampering, and inspect.
+
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+const KINDS: [&str; 6] = ["v4.public", "v4.local", "v3.public", "v3.local", "v2.public", "v2.local"];
+
+fn cli(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_paseto-auth")).args(args).output().unwrap()
+}
+
+fn ok(args: &[&str]) -> String {
+    let out = cli(args);
+    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
+/// Runs a command that must fail and returns its stderr line.
+fn fails(args: &[&str]) -> String {
+    let out = cli(args);
+    assert_eq!(out.status.code(), Some(1), "{args:?} should fail");
+    String::from_utf8(out.stderr).unwrap().trim().to_owned()
+}
+
+/// (signing key, verification key) PASERKs of a fresh key of `kind`.
+fn keygen(kind: &str) -> (String, String) {
+    let keys: Value = serde_json::from_str(&ok(&["keygen", kind])).unwrap();
+    match keys.get("local") {
+        Some(local) => {
+            assert!(keys["lid"].as_str().unwrap().contains(".lid."));
+            (local.as_str().unwrap().to_owned(), local.as_str().unwrap().to_owned())
+        }
+        None => {
+            assert!(keys["sid"].as_str().unwrap().contains(".sid."));
+            assert!(keys["pid"].as_str().unwrap().contains(".pid."));
+            (keys["secret"].as_str().unwrap().to_owned(), keys["public"].as_str().unwrap().to_owned())
+        }
+    }
+}
+
+#[test]
+fn every_kind_round_trips_and_refuses_strangers_and_tampering() {
+    for kind in KINDS {
+        let (signing, verifying) = keygen(kind);
+        let token = ok(&["issue", "--key", &signing, "--claims", r#"{"user":"alice"}"#, "--iss", "me", "--iat", "--kid"]);
+        assert!(token.starts_with(&format!("{kind}.")), "{kind}: {token}");
+        let payload: Value = serde_json::from_str(&ok(&["verify", "--key", &verifying, "--iss", "me", &token])).unwrap();
+        assert_eq!(payload["user"], "alice", "{kind}");
+        assert_eq!(payload["iss"], "me");
+
+        let (_, stranger) = keygen(kind);
+        let err = fails(&["verify", "--key", &stranger, &token]);
+        assert!(err.starts_with("error: unknown_key_id: "), "{kind}: {err}");
+        let no_kid = ok(&["issue", "--key", &signing]);
+        let err = fails(&["verify", "--key", &stranger, &no_kid]);
+        assert!(err.starts_with("error: invalid_signature: "), "{kind}: {err}");
+
+        let other_version = KINDS.iter().find(|k| k[2..] == kind[2..] && **k != kind).unwrap();
+        let (_, other) = keygen(other_version);
+        let err = fails(&["verify", "--key", &other, &token]);
+        assert!(err.starts_with("error: version_not_allowed: "), "{kind} vs {other_version}: {err}");
+
+        let prefix = kind.len() + 1;
+        for index in (prefix..token.len()).step_by(7) {
+            let mut bytes = token.clone().into_bytes();
+            bytes[index] = if bytes[index] == b'A' { b'B' } else { b'A' };
+            let tampered = String::from_utf8(bytes).unwrap();
+            let err = fails(&["verify", "--key", &verifying, &tampered]);
+            assert!(err.starts_with("error: "), "{kind} byte {index}: {err}");
+        }
+    }
+}
+
+#[test]
+fn verify_reports_the_error_kind() {
+    let (secret, public) = keygen("v4.public");
+    let token = ok(&["issue", "--key", &secret, "--iss", "a", "--no-exp"]);
+    assert!(fails(&["verify", "--key", &public, &token]).starts_with("error: missing_expiration: "));
+    assert!(ok(&["verify", "--key", &public, "--allow-no-exp", &token]).contains(r#""iss":"a""#));
+    assert!(fails(&["verify", "--key", &public, "--iss", "b", "--allow-no-exp", &token]).starts_with("error: issuer_mismatch: "));
+    assert!(fails(&["verify", "--key", &public, "garbage"]).starts_with("error: malformed: "));
+    let aud = ok(&["issue", "--key", &secret, "--aud", "api"]);
+    assert!(fails(&["verify", "--key", &public, "--aud", "web", &aud]).starts_with("error: audience_not_accepted: "));
+}
+
+#[test]
+fn key_describes_and_inspect_shows_without_verifying() {
+    let (secret, _) = keygen("v4.public");
+    let described: Value = serde_json::from_str(&ok(&["key", &secret])).unwrap();
+    assert_eq!(described["version"], "v4");
+    assert_eq!(described["purpose"], "public");
+    assert!(described["id"].as_str().unwrap().starts_with("k4.sid."));
+    assert!(described["public"].as_str().unwrap().starts_with("k4.public."));
+
+    let token = ok(&["issue", "--key", &secret, "--claims", r#"{"n":1}"#, "--footer", "plain text"]);
+    let shown: Value = serde_json::from_str(&ok(&["inspect", &token])).unwrap();
+    assert_eq!(shown["version"], "v4");
+    assert_eq!(shown["purpose"], "public");
+    assert_eq!(shown["footer"], "plain text");
+    assert_eq!(shown["payload"]["n"], 1);
+    assert_eq!(shown["verified"], false);
+
+    let (local, _) = keygen("v4.local");
+    let sealed = ok(&["issue", "--key", &local, "--claims", r#"{"n":1}"#]);
+    let shown: Value = serde_json::from_str(&ok(&["inspect", &sealed])).unwrap();
+    assert_eq!(shown["payload"], Value::Null);
+}
+
+#[test]
+fn pem_keys_and_files_are_accepted() {
+    let dir = std::env::temp_dir().join(format!("paseto-auth-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let secret = dir.join("secret.pem");
+    let public = dir.join("public.pem");
+    // The key pair from flask-paseto-extended's README.
+    std::fs::write(&secret, "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEILTL+0PfTOIQcn2VPkpxMwf6Gbt9n4UEFDjZ4RuUKjd0\n-----END PRIVATE KEY-----\n").unwrap();
+    std::fs::write(&public, "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAHrnbu7wEfAP9cGBOAHHwmH4Wsot1ciXBHwBBXQ4gsaI=\n-----END PUBLIC KEY-----\n").unwrap();
+    let (s, p) = (format!("@{}", secret.display()), format!("@{}", public.display()));
+    for version in ["v4", "v2"] {
+        let token = ok(&["issue", "--key", &s, "--version", version]);
+        assert!(token.starts_with(&format!("{version}.public.")));
+        ok(&["verify", "--key", &p, "--version", version, &token]);
+    }
+    std::fs::remove_dir_all(dir).unwrap();
+}
