@@ -147,7 +147,12 @@ impl RegisteredClaims {
                 .map(|item| item.as_str().map(str::to_owned))
                 .collect::<Option<Vec<_>>>()
                 .ok_or_else(|| invalid_claim("aud", "must be a string or an array of strings"))?,
-            Some(_) => return Err(invalid_claim("aud", "must be a string or an array of strings")),
+            Some(_) => {
+                return Err(invalid_claim(
+                    "aud",
+                    "must be a string or an array of strings",
+                ));
+            }
         };
         Ok(RegisteredClaims {
             iss: string_claim(payload, "iss")?,
@@ -231,7 +236,10 @@ struct StrictValue<'a> {
 impl<'de> DeserializeSeed<'de> for StrictValue<'_> {
     type Value = Value;
 
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> std::result::Result<Value, D::Error> {
+    fn deserialize<D: Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> std::result::Result<Value, D::Error> {
         deserializer.deserialize_any(self)
     }
 }
@@ -312,9 +320,18 @@ mod tests {
 
     #[test]
     fn the_payload_must_be_one_object() {
-        assert!(matches!(parse_payload(b"[1,2]"), Err(Error::InvalidPayload(_))));
-        assert!(matches!(parse_payload(b"{} {}"), Err(Error::InvalidPayload(_))));
-        assert!(matches!(parse_payload(b"\xff"), Err(Error::InvalidPayload(_))));
+        assert!(matches!(
+            parse_payload(b"[1,2]"),
+            Err(Error::InvalidPayload(_))
+        ));
+        assert!(matches!(
+            parse_payload(b"{} {}"),
+            Err(Error::InvalidPayload(_))
+        ));
+        assert!(matches!(
+            parse_payload(b"\xff"),
+            Err(Error::InvalidPayload(_))
+        ));
         assert_eq!(parse_payload(br#"{"a":[1,{"b":null}]}"#).unwrap().len(), 1);
     }
 
@@ -323,37 +340,77 @@ mod tests {
         let map = parse_payload(br#"{"exp":"tomorrow"}"#).unwrap();
         let err = RegisteredClaims::from_payload(&map).unwrap_err();
         assert!(matches!(err, Error::InvalidClaim { claim, .. } if claim == "exp"));
-        let map = parse_payload(br#"{"aud":["a","b"],"iss":"x","exp":"2030-01-01T00:00:00+00:00"}"#).unwrap();
+        let map =
+            parse_payload(br#"{"aud":["a","b"],"iss":"x","exp":"2030-01-01T00:00:00+00:00"}"#)
+                .unwrap();
         let claims = RegisteredClaims::from_payload(&map).unwrap();
         assert_eq!(claims.aud, ["a", "b"]);
         assert_eq!(claims.exp, Some(datetime!(2030-01-01 0:00 UTC)));
     }
 
-    fn claims(exp: Option<OffsetDateTime>, nbf: Option<OffsetDateTime>, iat: Option<OffsetDateTime>) -> RegisteredClaims {
-        RegisteredClaims { exp, nbf, iat, ..Default::default() }
+    fn claims(
+        exp: Option<OffsetDateTime>,
+        nbf: Option<OffsetDateTime>,
+        iat: Option<OffsetDateTime>,
+    ) -> RegisteredClaims {
+        RegisteredClaims {
+            exp,
+            nbf,
+            iat,
+            ..Default::default()
+        }
     }
 
     #[test]
     fn time_rules_apply_the_leeway() {
         let now = datetime!(2026-06-01 12:00 UTC);
         let strict = TimeRules::default();
-        let lenient = TimeRules { leeway: Duration::from_secs(60), ..TimeRules::default() };
+        let lenient = TimeRules {
+            leeway: Duration::from_secs(60),
+            ..TimeRules::default()
+        };
         let just_expired = claims(Some(now - time::Duration::seconds(30)), None, None);
-        assert!(matches!(strict.check(&just_expired, now), Err(Error::Expired)));
+        assert!(matches!(
+            strict.check(&just_expired, now),
+            Err(Error::Expired)
+        ));
         assert!(lenient.check(&just_expired, now).is_ok());
-        let early = claims(Some(now + time::Duration::hours(1)), Some(now + time::Duration::seconds(90)), None);
-        assert!(matches!(lenient.check(&early, now), Err(Error::NotYetValid)));
-        let future_iat = claims(Some(now + time::Duration::hours(1)), None, Some(now + time::Duration::minutes(5)));
-        assert!(matches!(lenient.check(&future_iat, now), Err(Error::IssuedInFuture)));
-        assert!(matches!(strict.check(&claims(None, None, None), now), Err(Error::MissingExpiration)));
-        let open = TimeRules { allow_no_exp: true, ..TimeRules::default() };
+        let early = claims(
+            Some(now + time::Duration::hours(1)),
+            Some(now + time::Duration::seconds(90)),
+            None,
+        );
+        assert!(matches!(
+            lenient.check(&early, now),
+            Err(Error::NotYetValid)
+        ));
+        let future_iat = claims(
+            Some(now + time::Duration::hours(1)),
+            None,
+            Some(now + time::Duration::minutes(5)),
+        );
+        assert!(matches!(
+            lenient.check(&future_iat, now),
+            Err(Error::IssuedInFuture)
+        ));
+        assert!(matches!(
+            strict.check(&claims(None, None, None), now),
+            Err(Error::MissingExpiration)
+        ));
+        let open = TimeRules {
+            allow_no_exp: true,
+            ..TimeRules::default()
+        };
         assert!(open.check(&claims(None, None, None), now).is_ok());
     }
 
     #[test]
     fn timestamps_are_rfc3339() {
         let ts = Timestamp(datetime!(2026-01-02 03:04:05.6 UTC));
-        assert_eq!(serde_json::to_string(&ts).unwrap(), r#""2026-01-02T03:04:05Z""#);
+        assert_eq!(
+            serde_json::to_string(&ts).unwrap(),
+            r#""2026-01-02T03:04:05Z""#
+        );
         let back: Timestamp = serde_json::from_str(r#""2026-01-02T03:04:05+00:00""#).unwrap();
         assert_eq!(back.0, datetime!(2026-01-02 03:04:05 UTC));
         assert!(serde_json::from_str::<Timestamp>(r#""yesterday""#).is_err());

@@ -62,7 +62,11 @@ impl KeyEntry {
         let at = |message: String| Error::config(setting, format!("entry {index}: {message}"));
         let version = match &self.version {
             None => None,
-            Some(Value::Number(n)) => Some(n.to_string().parse::<Version>().map_err(|e| at(e.to_string()))?),
+            Some(Value::Number(n)) => Some(
+                n.to_string()
+                    .parse::<Version>()
+                    .map_err(|e| at(e.to_string()))?,
+            ),
             Some(Value::String(s)) => Some(s.parse::<Version>().map_err(|e| at(e.to_string()))?),
             Some(other) => return Err(at(format!("version must be 2, 3 or 4, not {other}"))),
         };
@@ -127,7 +131,11 @@ fn env_keys(name: &str) -> Result<Vec<KeyEntry>> {
 
 fn env_u64(name: &str) -> Result<Option<u64>> {
     env_var(name)?
-        .map(|v| v.trim().parse().map_err(|_| Error::config(name, format!("expected whole seconds, got {v:?}"))))
+        .map(|v| {
+            v.trim()
+                .parse()
+                .map_err(|_| Error::config(name, format!("expected whole seconds, got {v:?}")))
+        })
         .transpose()
 }
 
@@ -136,7 +144,10 @@ fn env_bool(name: &str) -> Result<Option<bool>> {
         .map(|v| match v.trim().to_ascii_lowercase().as_str() {
             "1" | "true" | "yes" | "on" => Ok(true),
             "0" | "false" | "no" | "off" => Ok(false),
-            _ => Err(Error::config(name, format!("expected true or false, got {v:?}"))),
+            _ => Err(Error::config(
+                name,
+                format!("expected true or false, got {v:?}"),
+            )),
         })
         .transpose()
 }
@@ -204,7 +215,10 @@ impl PasetoConfig {
                 other => {
                     return Err(Error::config(
                         "PASETO_PRIVATE_KEYS",
-                        format!("entry {index} is a {} key; a secret (signing) key is expected", other.describe()),
+                        format!(
+                            "entry {index} is a {} key; a secret (signing) key is expected",
+                            other.describe()
+                        ),
                     ));
                 }
             }
@@ -234,7 +248,10 @@ impl PasetoConfig {
                 (other, _) => {
                     return Err(Error::config(
                         "PASETO_PUBLIC_KEYS",
-                        format!("entry {index} is a {} key; a public key is expected", other.describe()),
+                        format!(
+                            "entry {index} is a {} key; a public key is expected",
+                            other.describe()
+                        ),
                     ));
                 }
             }
@@ -245,7 +262,10 @@ impl PasetoConfig {
                 other => {
                     return Err(Error::config(
                         "PASETO_LOCAL_KEYS",
-                        format!("entry {index} is a {} key; a local key is expected", other.describe()),
+                        format!(
+                            "entry {index} is a {} key; a local key is expected",
+                            other.describe()
+                        ),
                     ));
                 }
             }
@@ -298,8 +318,16 @@ mod tests {
             "PASETO_SKEW": 5,
         }))
         .unwrap();
-        let token = cfg.issuer().unwrap().issue(&serde_json::json!({"a": 1})).unwrap();
-        let verified = cfg.verifier().unwrap().verify::<serde_json::Value>(&token).unwrap();
+        let token = cfg
+            .issuer()
+            .unwrap()
+            .issue(&serde_json::json!({"a": 1}))
+            .unwrap();
+        let verified = cfg
+            .verifier()
+            .unwrap()
+            .verify::<serde_json::Value>(&token)
+            .unwrap();
         assert_eq!(verified.claims["a"], 1);
     }
 
@@ -310,17 +338,31 @@ mod tests {
             "PASETO_PRIVATE_KEYS": [{"paserk": secret.public_key().to_paserk()}],
         }))
         .unwrap();
-        assert_eq!(setting_of(public_as_private.issuer().unwrap_err()), "PASETO_PRIVATE_KEYS");
+        assert_eq!(
+            setting_of(public_as_private.issuer().unwrap_err()),
+            "PASETO_PRIVATE_KEYS"
+        );
         let local = crate::key::LocalKey::generate(Version::V4).unwrap();
         let local_as_public = config(serde_json::json!({
             "PASETO_PUBLIC_KEYS": [{"iss": "x", "paserk": local.to_paserk().as_str()}],
         }))
         .unwrap();
-        assert_eq!(setting_of(local_as_public.verifier().unwrap_err()), "PASETO_PUBLIC_KEYS");
-        let garbage = config(serde_json::json!({"PASETO_PRIVATE_KEYS": [{"paserk": "k4.secret.nope"}]})).unwrap();
-        assert_eq!(setting_of(garbage.issuer().unwrap_err()), "PASETO_PRIVATE_KEYS");
+        assert_eq!(
+            setting_of(local_as_public.verifier().unwrap_err()),
+            "PASETO_PUBLIC_KEYS"
+        );
+        let garbage =
+            config(serde_json::json!({"PASETO_PRIVATE_KEYS": [{"paserk": "k4.secret.nope"}]}))
+                .unwrap();
+        assert_eq!(
+            setting_of(garbage.issuer().unwrap_err()),
+            "PASETO_PRIVATE_KEYS"
+        );
         let bad_versions = config(serde_json::json!({"PASETO_ALLOWED_VERSIONS": "v4,v9"})).unwrap();
-        assert_eq!(setting_of(bad_versions.verifier().unwrap_err()), "PASETO_ALLOWED_VERSIONS");
+        assert_eq!(
+            setting_of(bad_versions.verifier().unwrap_err()),
+            "PASETO_ALLOWED_VERSIONS"
+        );
     }
 
     #[test]
@@ -328,15 +370,23 @@ mod tests {
         let secret = SecretKey::generate(Version::V2).unwrap();
         let keys = serde_json::json!([{"iss": "x", "paserk": secret.public_key().to_paserk()}]);
         let refused = config(serde_json::json!({"PASETO_PUBLIC_KEYS": keys})).unwrap();
-        assert!(matches!(refused.verifier().unwrap_err(), Error::Config { message, .. } if message.contains("v2")));
-        let allowed = config(serde_json::json!({"PASETO_PUBLIC_KEYS": keys, "PASETO_ALLOWED_VERSIONS": "v2"})).unwrap();
+        assert!(
+            matches!(refused.verifier().unwrap_err(), Error::Config { message, .. } if message.contains("v2"))
+        );
+        let allowed = config(
+            serde_json::json!({"PASETO_PUBLIC_KEYS": keys, "PASETO_ALLOWED_VERSIONS": "v2"}),
+        )
+        .unwrap();
         assert!(allowed.verifier().is_ok());
     }
 
     #[test]
     fn typos_and_debug_output() {
         assert!(PasetoConfig::from_json(r#"{"PASETO_IS": "x"}"#).is_err());
-        let entry = KeyEntry { paserk: Some("k4.local.secret".into()), ..KeyEntry::default() };
+        let entry = KeyEntry {
+            paserk: Some("k4.local.secret".into()),
+            ..KeyEntry::default()
+        };
         assert!(!format!("{entry:?}").contains("secret\""));
         assert!(format!("{entry:?}").contains("REDACTED"));
     }

@@ -129,7 +129,10 @@ impl IssuerBuilder {
     /// Builds the issuer; fails when it has no key or `use_iss` is on without an issuer name.
     pub fn build(self) -> Result<Issuer> {
         if self.keys.is_empty() {
-            return Err(Error::config("PASETO_PRIVATE_KEYS", "an issuer needs at least one key"));
+            return Err(Error::config(
+                "PASETO_PRIVATE_KEYS",
+                "an issuer needs at least one key",
+            ));
         }
         if self.use_iss && self.issuer.as_deref().is_some_and(str::is_empty) {
             return Err(Error::config("PASETO_ISS", "must not be empty"));
@@ -252,7 +255,11 @@ impl Issuer {
     }
 
     /// Issues a token for `claims` with per-token options.
-    pub fn issue_with<C: Serialize + ?Sized>(&self, claims: &C, options: TokenOptions) -> Result<String> {
+    pub fn issue_with<C: Serialize + ?Sized>(
+        &self,
+        claims: &C,
+        options: TokenOptions,
+    ) -> Result<String> {
         let config = &self.config;
         let key = match &options.key {
             Some(id) => config
@@ -260,7 +267,10 @@ impl Issuer {
                 .iter()
                 .find(|entry| entry.key.kid() == id)
                 .ok_or_else(|| Error::UnknownKeyId(id.to_string()))?,
-            None => config.keys.primary().ok_or(Error::config("PASETO_PRIVATE_KEYS", "no key"))?,
+            None => config
+                .keys
+                .primary()
+                .ok_or(Error::config("PASETO_PRIVATE_KEYS", "no key"))?,
         };
         let payload = self.payload(claims, &options)?;
         let implicit = options.implicit.as_deref().unwrap_or(&config.implicit);
@@ -284,7 +294,11 @@ impl Issuer {
         let config = &self.config;
         let mut map = match serde_json::to_value(claims) {
             Ok(Value::Object(map)) => map,
-            Ok(_) => return Err(Error::InvalidPayload("claims must serialize to a JSON object".into())),
+            Ok(_) => {
+                return Err(Error::InvalidPayload(
+                    "claims must serialize to a JSON object".into(),
+                ));
+            }
             Err(e) => return Err(Error::InvalidPayload(e.to_string())),
         };
         let now = OffsetDateTime::now_utc();

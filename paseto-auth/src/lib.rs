@@ -16,6 +16,23 @@
 //! # Ok::<(), paseto_auth::Error>(())
 //! ```
 
+// Library code must not panic on any input; tests may unwrap.
+#![cfg_attr(
+    not(test),
+    warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
+
+/// Prints a line that `cargo test` shows even for passing tests (the official-vector counts).
+#[cfg(test)]
+macro_rules! test_report {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+#[cfg(test)]
+pub(crate) use test_report;
+
 pub mod claims;
 pub mod config;
 pub mod error;

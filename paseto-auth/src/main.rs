@@ -140,7 +140,9 @@ fn run(command: Command) -> Result<String, Error> {
 /// Reads KEY text: inline, or from a file when it starts with `@`.
 fn load_key(text: &str, version: Option<Version>) -> Result<Key, Error> {
     let text = match text.strip_prefix('@') {
-        Some(path) => std::fs::read_to_string(path).map_err(|e| Error::InvalidKey(format!("{path}: {e}")))?,
+        Some(path) => {
+            std::fs::read_to_string(path).map_err(|e| Error::InvalidKey(format!("{path}: {e}")))?
+        }
         None => text.to_owned(),
     };
     Key::parse(&text, version)
@@ -202,11 +204,18 @@ fn issue(args: IssueArgs) -> Result<String, Error> {
     let key: SigningKey = match load_key(&args.key, args.version)? {
         Key::Local(k) => k.into(),
         Key::Secret(k) => k.into(),
-        Key::Public(_) => return Err(Error::InvalidKey("a public key cannot issue tokens; give the secret key".into())),
+        Key::Public(_) => {
+            return Err(Error::InvalidKey(
+                "a public key cannot issue tokens; give the secret key".into(),
+            ));
+        }
     };
     let claims: Value = serde_json::from_str(&args.claims)
         .map_err(|e| Error::InvalidPayload(format!("--claims: {e}")))?;
-    let mut builder = Issuer::builder().key(key).use_iat(args.iat).use_kid(args.kid);
+    let mut builder = Issuer::builder()
+        .key(key)
+        .use_iat(args.iat)
+        .use_kid(args.kid);
     builder = match args.iss {
         Some(iss) => builder.issuer(iss),
         None => builder.use_iss(false),
@@ -219,7 +228,10 @@ fn issue(args: IssueArgs) -> Result<String, Error> {
         options = options.lifetime(Duration::from_secs(seconds));
     }
     for (value, set) in [
-        (args.sub, TokenOptions::subject as fn(TokenOptions, String) -> TokenOptions),
+        (
+            args.sub,
+            TokenOptions::subject as fn(TokenOptions, String) -> TokenOptions,
+        ),
         (args.aud, TokenOptions::audience),
         (args.jti, TokenOptions::token_id),
     ] {
@@ -232,7 +244,9 @@ fn issue(args: IssueArgs) -> Result<String, Error> {
     }
     if let Some(footer) = args.footer {
         options = match serde_json::from_str::<Value>(&footer) {
-            Ok(Value::Object(fields)) => fields.into_iter().fold(options, |o, (k, v)| o.footer_field(k, v)),
+            Ok(Value::Object(fields)) => fields
+                .into_iter()
+                .fold(options, |o, (k, v)| o.footer_field(k, v)),
             _ => options.raw_footer(footer),
         };
     }
@@ -266,7 +280,10 @@ fn verify(args: VerifyArgs) -> Result<String, Error> {
     if let Some(implicit) = args.implicit {
         builder = builder.implicit_assertion(implicit);
     }
-    let verifier = builder.versions(versions).requirements(requirements).build()?;
+    let verifier = builder
+        .versions(versions)
+        .requirements(requirements)
+        .build()?;
     let verified = verifier.verify_untyped(&read_token(&args.token)?, &Requirements::new())?;
     Ok(Value::Object(verified.claims).to_string())
 }
@@ -278,11 +295,16 @@ fn inspect(token: &str) -> Result<String, Error> {
     let footer_json = match footer.json() {
         Some(map) => Value::Object(map.clone()),
         None if footer.is_empty() => Value::Null,
-        None => String::from_utf8_lossy(footer.as_bytes()).into_owned().into(),
+        None => String::from_utf8_lossy(footer.as_bytes())
+            .into_owned()
+            .into(),
     };
     let payload = untrusted
         .untrusted_public_payload()
-        .map(|bytes| serde_json::from_slice::<Value>(bytes).unwrap_or_else(|_| String::from_utf8_lossy(bytes).into_owned().into()))
+        .map(|bytes| {
+            serde_json::from_slice::<Value>(bytes)
+                .unwrap_or_else(|_| String::from_utf8_lossy(bytes).into_owned().into())
+        })
         .unwrap_or(Value::Null);
     let note = match header.purpose {
         Purpose::Public => "UNVERIFIED: the signature was not checked; do not trust this payload",

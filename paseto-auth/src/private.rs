@@ -16,8 +16,8 @@ pub use crate::requirements::Requirements;
 pub use crate::version::{Purpose, Version};
 
 use crate::claims::{PasetoClaims, Timestamp};
-use crate::extract::{AuthError, PasetoAuth};
 use crate::extract::paseto_ext::VerifiedToken;
+use crate::extract::{AuthError, PasetoAuth};
 
 /// One guarded route's settings, built once by the generated `RouteSpec`.
 #[derive(Debug)]
@@ -79,4 +79,4 @@ impl TimeClaim for Option<time::OffsetDateTime> {}
 pub const fn assert_time_claim<T: ?Sized + TimeClaim>() {}
 
 /// Compiles only when `C` implements [`PasetoClaims`] (checked by `#[paseto_required]`).
-pub const fn assert_claims_type<C: ?Sized + PasetoClaims>() {}
+pub const fn assert_claims_type<C: PasetoClaims>() {}

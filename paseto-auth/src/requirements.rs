@@ -122,7 +122,10 @@ impl Requirements {
             }
         }
         if !self.audiences.is_empty()
-            && !registered.aud.iter().any(|aud| self.audiences.contains(aud))
+            && !registered
+                .aud
+                .iter()
+                .any(|aud| self.audiences.contains(aud))
         {
             return Err(Error::AudienceNotAccepted);
         }
@@ -132,7 +135,11 @@ impl Requirements {
         if self.token_id.is_some() && registered.jti != self.token_id {
             return Err(Error::TokenIdNotAccepted);
         }
-        if let Some(missing) = self.claims.iter().find(|c| !payload.contains_key(c.as_str())) {
+        if let Some(missing) = self
+            .claims
+            .iter()
+            .find(|c| !payload.contains_key(c.as_str()))
+        {
             return Err(Error::MissingClaim(missing.clone()));
         }
         Ok(())
@@ -156,10 +163,22 @@ mod tests {
     fn each_requirement_fails_with_its_own_kind() {
         let (reg, map) = payload();
         let cases = [
-            (Requirements::new().issuer("https://b.example"), ErrorKind::IssuerNotAccepted),
-            (Requirements::new().audience("admin"), ErrorKind::AudienceNotAccepted),
-            (Requirements::new().subject("bob"), ErrorKind::SubjectNotAccepted),
-            (Requirements::new().token_id("2"), ErrorKind::TokenIdNotAccepted),
+            (
+                Requirements::new().issuer("https://b.example"),
+                ErrorKind::IssuerNotAccepted,
+            ),
+            (
+                Requirements::new().audience("admin"),
+                ErrorKind::AudienceNotAccepted,
+            ),
+            (
+                Requirements::new().subject("bob"),
+                ErrorKind::SubjectNotAccepted,
+            ),
+            (
+                Requirements::new().token_id("2"),
+                ErrorKind::TokenIdNotAccepted,
+            ),
             (Requirements::new().claim("email"), ErrorKind::MissingClaim),
         ];
         for (requirements, kind) in cases {

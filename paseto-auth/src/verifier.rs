@@ -187,12 +187,21 @@ impl VerifierBuilder {
 
     /// Builds the verifier. Fails when it has no key, or when a key's version is not allowed.
     pub fn build(self) -> Result<Verifier> {
-        let versions = self.versions.unwrap_or_else(|| vec![Version::V4, Version::V3]);
+        let versions = self
+            .versions
+            .unwrap_or_else(|| vec![Version::V4, Version::V3]);
         if self.keys.is_empty() {
-            return Err(Error::config("PASETO_PUBLIC_KEYS", "a verifier needs at least one key"));
+            return Err(Error::config(
+                "PASETO_PUBLIC_KEYS",
+                "a verifier needs at least one key",
+            ));
         }
         use crate::key::RingKey;
-        if let Some(entry) = self.keys.iter().find(|e| !versions.contains(&e.key.header().version)) {
+        if let Some(entry) = self
+            .keys
+            .iter()
+            .find(|e| !versions.contains(&e.key.header().version))
+        {
             return Err(Error::config(
                 "PASETO_PUBLIC_KEYS",
                 format!(
@@ -245,23 +254,29 @@ impl Verifier {
         if !config.versions.contains(&header.version) {
             return Err(Error::VersionNotAllowed(header.version));
         }
-        if route.required_version().is_some_and(|v| v != header.version) {
+        if route
+            .required_version()
+            .is_some_and(|v| v != header.version)
+        {
             return Err(Error::VersionNotAllowed(header.version));
         }
-        if route.required_purpose().is_some_and(|p| p != header.purpose) {
+        if route
+            .required_purpose()
+            .is_some_and(|p| p != header.purpose)
+        {
             return Err(Error::PurposeNotAllowed(header.purpose));
         }
         let footer = Footer::parse(untrusted.untrusted_footer(), &config.footer_limits)?;
         let (entry, payload) = self.open(&untrusted, footer.kid())?;
         let claims = parse_payload(&payload)?;
         let registered = RegisteredClaims::from_payload(&claims)?;
-        if let Some(bound) = &entry.issuer {
-            if registered.iss.as_ref() != Some(bound) {
-                return Err(Error::IssuerMismatch {
-                    expected: bound.clone(),
-                    found: registered.iss.clone(),
-                });
-            }
+        if let Some(bound) = &entry.issuer
+            && registered.iss.as_ref() != Some(bound)
+        {
+            return Err(Error::IssuerMismatch {
+                expected: bound.clone(),
+                found: registered.iss.clone(),
+            });
         }
         let time = TimeRules {
             leeway: route.leeway_override().unwrap_or(config.time.leeway),

@@ -173,6 +173,9 @@ mod tests {
     #[test]
     fn unknown_versions_are_typed_errors() {
         assert!(matches!("v1".parse::<Version>(), Err(Error::UnsupportedVersion(v)) if v == "v1"));
-        assert!(matches!("v4.secret".parse::<Header>(), Err(Error::Malformed(_))));
+        assert!(matches!(
+            "v4.secret".parse::<Header>(),
+            Err(Error::Malformed(_))
+        ));
     }
 }

@@ -29,7 +29,7 @@ use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 
 pub use rejection::AuthError;
-pub use source::TokenSource;
+pub use source::{LoadToken, TokenSource};
 
 use crate::error::Result;
 use crate::requirements::Requirements;
@@ -67,7 +67,10 @@ impl PasetoAuth {
     /// Answers authentication failures with `handler` instead of the default JSON response.
     /// The handler learns why ([`AuthError`]), unlike Flask's `verification_error_handler`.
     #[must_use]
-    pub fn on_error(mut self, handler: impl Fn(AuthError) -> Response + Send + Sync + 'static) -> Self {
+    pub fn on_error(
+        mut self,
+        handler: impl Fn(AuthError) -> Response + Send + Sync + 'static,
+    ) -> Self {
         self.on_error = Some(Arc::new(handler));
         self
     }

@@ -17,6 +17,8 @@ use crate::verifier::Paseto;
 pub(crate) struct VerifiedToken(pub(crate) Arc<Paseto>);
 
 /// Verifies the request's token (or reuses the guard's), typed as `C`. `Ok(None)`: no token.
+// The error is the rejection response itself, as axum extractors return it.
+#[allow(clippy::result_large_err)]
 fn extract<S, C>(parts: &Parts, state: &S) -> Result<Option<Paseto<C>>, Response>
 where
     PasetoAuth: FromRef<S>,
@@ -57,7 +59,10 @@ where
 {
     type Rejection = Response;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Option<Self>, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &S,
+    ) -> Result<Option<Self>, Self::Rejection> {
         extract(parts, state)
     }
 }

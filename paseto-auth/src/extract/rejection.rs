@@ -31,7 +31,9 @@ impl AuthError {
     pub fn error_code(&self) -> Option<&'static str> {
         match self {
             AuthError::Missing => None,
-            AuthError::Token(err) if err.kind().is_insufficient_scope() => Some("insufficient_scope"),
+            AuthError::Token(err) if err.kind().is_insufficient_scope() => {
+                Some("insufficient_scope")
+            }
             AuthError::Token(_) => Some("invalid_token"),
         }
     }
@@ -57,7 +59,9 @@ impl IntoResponse for AuthError {
             },
         });
         let mut response = (self.status(), Json(body)).into_response();
-        response.headers_mut().insert(WWW_AUTHENTICATE, self.challenge());
+        response
+            .headers_mut()
+            .insert(WWW_AUTHENTICATE, self.challenge());
         response
     }
 }

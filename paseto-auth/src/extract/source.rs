@@ -8,6 +8,9 @@ use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use axum_extra::extract::cookie::CookieJar;
 
+/// A function that finds a token in a request.
+pub type LoadToken = dyn Fn(&Parts) -> Option<String> + Send + Sync;
+
 /// Where to look for a token in a request.
 ///
 /// ```
@@ -16,19 +19,20 @@ use axum_extra::extract::cookie::CookieJar;
 /// let source = TokenSource::any_of([TokenSource::cookie("paseto"), TokenSource::Header]);
 /// # let _ = source;
 /// ```
-#[derive(Clone)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub enum TokenSource {
     /// Whatever the application's [`PasetoAuth`](super::PasetoAuth) is configured with.
     VerifierDefault,
     /// `Authorization: Bearer <token>` (the default).
+    #[default]
     Header,
     /// A cookie of this name.
     Cookie(Cow<'static, str>),
     /// A query-string parameter of this name.
     Query(Cow<'static, str>),
     /// An application function.
-    Custom(Arc<dyn Fn(&Parts) -> Option<String> + Send + Sync>),
+    Custom(Arc<LoadToken>),
     /// Each source in order; the first that has a token wins.
     AnyOf(Arc<[TokenSource]>),
 }
@@ -87,12 +91,6 @@ fn bearer(parts: &Parts) -> Option<String> {
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then(|| token.to_owned())
 }
 
-impl Default for TokenSource {
-    fn default() -> Self {
-        TokenSource::Header
-    }
-}
-
 impl fmt::Debug for TokenSource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -124,21 +122,41 @@ mod tests {
                 .header("cookie", "a=b; paseto=c1"),
         );
         let fallback = TokenSource::Header;
-        assert_eq!(TokenSource::Header.load(&p, &fallback).as_deref(), Some("h1"));
-        assert_eq!(TokenSource::cookie("paseto").load(&p, &fallback).as_deref(), Some("c1"));
-        assert_eq!(TokenSource::query("token").load(&p, &fallback).as_deref(), Some("q1"));
+        assert_eq!(
+            TokenSource::Header.load(&p, &fallback).as_deref(),
+            Some("h1")
+        );
+        assert_eq!(
+            TokenSource::cookie("paseto").load(&p, &fallback).as_deref(),
+            Some("c1")
+        );
+        assert_eq!(
+            TokenSource::query("token").load(&p, &fallback).as_deref(),
+            Some("q1")
+        );
         let custom = TokenSource::custom(|p| p.uri.path().strip_prefix('/').map(str::to_owned));
         assert_eq!(custom.load(&p, &fallback).as_deref(), Some("x"));
-        let chain = TokenSource::any_of([TokenSource::cookie("missing"), TokenSource::query("token")]);
+        let chain =
+            TokenSource::any_of([TokenSource::cookie("missing"), TokenSource::query("token")]);
         assert_eq!(chain.load(&p, &fallback).as_deref(), Some("q1"));
         let default = TokenSource::VerifierDefault;
-        assert_eq!(default.load(&p, &TokenSource::cookie("paseto")).as_deref(), Some("c1"));
+        assert_eq!(
+            default.load(&p, &TokenSource::cookie("paseto")).as_deref(),
+            Some("c1")
+        );
     }
 
     #[test]
     fn other_schemes_and_empty_values_are_no_token() {
-        let p = parts(Request::builder().header("authorization", "Basic Zm9vOmJhcg==").header("cookie", "paseto="));
+        let p = parts(
+            Request::builder()
+                .header("authorization", "Basic Zm9vOmJhcg==")
+                .header("cookie", "paseto="),
+        );
         assert_eq!(TokenSource::Header.load(&p, &TokenSource::Header), None);
-        assert_eq!(TokenSource::cookie("paseto").load(&p, &TokenSource::Header), None);
+        assert_eq!(
+            TokenSource::cookie("paseto").load(&p, &TokenSource::Header),
+            None
+        );
     }
 }

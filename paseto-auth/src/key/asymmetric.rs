@@ -56,7 +56,9 @@ pub struct PublicKey {
 fn refuse_zero_seed(version: Version, bytes: &[u8]) -> Result<()> {
     let ed25519 = matches!(version, Version::V2 | Version::V4);
     if ed25519 && bytes.len() >= 32 && bytes.iter().take(32).all(|b| *b == 0) {
-        return Err(Error::InvalidKey("an all-zero Ed25519 seed is not a secret".into()));
+        return Err(Error::InvalidKey(
+            "an all-zero Ed25519 seed is not a secret".into(),
+        ));
     }
     Ok(())
 }
@@ -68,15 +70,15 @@ fn invalid(what: &str) -> impl Fn(pasetors::errors::Error) -> Error + '_ {
 impl SecretKey {
     fn from_inner(inner: SecretInner) -> Result<Self> {
         let public = match &inner {
-            SecretInner::V2(sk) => {
-                PublicInner::V2(AsymmetricPublicKey::try_from(sk).map_err(invalid("v2 secret key"))?)
-            }
-            SecretInner::V3(sk) => {
-                PublicInner::V3(AsymmetricPublicKey::try_from(sk).map_err(invalid("v3 secret key"))?)
-            }
-            SecretInner::V4(sk) => {
-                PublicInner::V4(AsymmetricPublicKey::try_from(sk).map_err(invalid("v4 secret key"))?)
-            }
+            SecretInner::V2(sk) => PublicInner::V2(
+                AsymmetricPublicKey::try_from(sk).map_err(invalid("v2 secret key"))?,
+            ),
+            SecretInner::V3(sk) => PublicInner::V3(
+                AsymmetricPublicKey::try_from(sk).map_err(invalid("v3 secret key"))?,
+            ),
+            SecretInner::V4(sk) => PublicInner::V4(
+                AsymmetricPublicKey::try_from(sk).map_err(invalid("v4 secret key"))?,
+            ),
         };
         Ok(SecretKey {
             inner,
@@ -88,9 +90,15 @@ impl SecretKey {
     pub fn generate(version: Version) -> Result<Self> {
         let failed = |_| Error::Crypto("key generation failed".into());
         let inner = match version {
-            Version::V2 => SecretInner::V2(AsymmetricKeyPair::<V2>::generate().map_err(failed)?.secret),
-            Version::V3 => SecretInner::V3(AsymmetricKeyPair::<V3>::generate().map_err(failed)?.secret),
-            Version::V4 => SecretInner::V4(AsymmetricKeyPair::<V4>::generate().map_err(failed)?.secret),
+            Version::V2 => {
+                SecretInner::V2(AsymmetricKeyPair::<V2>::generate().map_err(failed)?.secret)
+            }
+            Version::V3 => {
+                SecretInner::V3(AsymmetricKeyPair::<V3>::generate().map_err(failed)?.secret)
+            }
+            Version::V4 => {
+                SecretInner::V4(AsymmetricKeyPair::<V4>::generate().map_err(failed)?.secret)
+            }
         };
         Self::from_inner(inner)
     }
@@ -98,7 +106,11 @@ impl SecretKey {
     /// Parses a PASERK `k2.secret.…`, `k3.secret.…` or `k4.secret.…`.
     pub fn from_paserk(paserk: &str) -> Result<Self> {
         let paserk = paserk.trim();
-        if let Some(version) = paserk.split('.').next().and_then(Version::from_paserk_prefix) {
+        if let Some(version) = paserk
+            .split('.')
+            .next()
+            .and_then(Version::from_paserk_prefix)
+        {
             let body = paserk.rsplit('.').next().and_then(super::b64_decode);
             refuse_zero_seed(version, body.as_deref().unwrap_or_default())?;
         }
@@ -106,7 +118,11 @@ impl SecretKey {
             Some("k2") => SecretInner::V2(paserk.try_into().map_err(invalid("k2.secret PASERK"))?),
             Some("k3") => SecretInner::V3(paserk.try_into().map_err(invalid("k3.secret PASERK"))?),
             Some("k4") => SecretInner::V4(paserk.try_into().map_err(invalid("k4.secret PASERK"))?),
-            _ => return Err(Error::InvalidKey("expected a k2/k3/k4 .secret PASERK".into())),
+            _ => {
+                return Err(Error::InvalidKey(
+                    "expected a k2/k3/k4 .secret PASERK".into(),
+                ));
+            }
         };
         Self::from_inner(inner)
     }
@@ -121,9 +137,15 @@ impl SecretKey {
     pub(crate) fn from_bytes(version: Version, bytes: &[u8]) -> Result<Self> {
         refuse_zero_seed(version, bytes)?;
         let inner = match version {
-            Version::V2 => SecretInner::V2(AsymmetricSecretKey::from(bytes).map_err(invalid("v2 secret key"))?),
-            Version::V3 => SecretInner::V3(AsymmetricSecretKey::from(bytes).map_err(invalid("v3 secret key"))?),
-            Version::V4 => SecretInner::V4(AsymmetricSecretKey::from(bytes).map_err(invalid("v4 secret key"))?),
+            Version::V2 => {
+                SecretInner::V2(AsymmetricSecretKey::from(bytes).map_err(invalid("v2 secret key"))?)
+            }
+            Version::V3 => {
+                SecretInner::V3(AsymmetricSecretKey::from(bytes).map_err(invalid("v3 secret key"))?)
+            }
+            Version::V4 => {
+                SecretInner::V4(AsymmetricSecretKey::from(bytes).map_err(invalid("v4 secret key"))?)
+            }
         };
         Self::from_inner(inner)
     }
@@ -209,7 +231,11 @@ impl PublicKey {
             Some("k2") => PublicInner::V2(paserk.try_into().map_err(invalid("k2.public PASERK"))?),
             Some("k3") => PublicInner::V3(paserk.try_into().map_err(invalid("k3.public PASERK"))?),
             Some("k4") => PublicInner::V4(paserk.try_into().map_err(invalid("k4.public PASERK"))?),
-            _ => return Err(Error::InvalidKey("expected a k2/k3/k4 .public PASERK".into())),
+            _ => {
+                return Err(Error::InvalidKey(
+                    "expected a k2/k3/k4 .public PASERK".into(),
+                ));
+            }
         };
         Ok(Self::from_inner(inner))
     }
@@ -222,9 +248,15 @@ impl PublicKey {
     /// Raw PASETO public-key bytes (Ed25519: 32 bytes; P-384: 49-byte compressed point).
     pub(crate) fn from_bytes(version: Version, bytes: &[u8]) -> Result<Self> {
         let inner = match version {
-            Version::V2 => PublicInner::V2(AsymmetricPublicKey::from(bytes).map_err(invalid("v2 public key"))?),
-            Version::V3 => PublicInner::V3(AsymmetricPublicKey::from(bytes).map_err(invalid("v3 public key"))?),
-            Version::V4 => PublicInner::V4(AsymmetricPublicKey::from(bytes).map_err(invalid("v4 public key"))?),
+            Version::V2 => {
+                PublicInner::V2(AsymmetricPublicKey::from(bytes).map_err(invalid("v2 public key"))?)
+            }
+            Version::V3 => {
+                PublicInner::V3(AsymmetricPublicKey::from(bytes).map_err(invalid("v3 public key"))?)
+            }
+            Version::V4 => {
+                PublicInner::V4(AsymmetricPublicKey::from(bytes).map_err(invalid("v4 public key"))?)
+            }
         };
         Ok(Self::from_inner(inner))
     }
@@ -312,12 +344,22 @@ mod tests {
     #[test]
     fn an_all_zero_seed_is_refused_not_a_panic() {
         let mut bytes = [0u8; 64];
-        bytes[32..].copy_from_slice(&hex::decode("3b6a27bcceb6a42d62a3a8d02a6f0d73653215771de243a63ac048a18b59da29").unwrap());
+        bytes[32..].copy_from_slice(
+            &hex::decode("3b6a27bcceb6a42d62a3a8d02a6f0d73653215771de243a63ac048a18b59da29")
+                .unwrap(),
+        );
         for version in [Version::V2, Version::V4] {
             let err = SecretKey::from_bytes(version, &bytes).unwrap_err();
             assert!(matches!(err, Error::InvalidKey(m) if m.contains("all-zero")));
-            let paserk = format!("{}.secret.{}", version.paserk_prefix(), super::super::b64_encode(&bytes));
-            assert!(matches!(SecretKey::from_paserk(&paserk), Err(Error::InvalidKey(_))));
+            let paserk = format!(
+                "{}.secret.{}",
+                version.paserk_prefix(),
+                super::super::b64_encode(&bytes)
+            );
+            assert!(matches!(
+                SecretKey::from_paserk(&paserk),
+                Err(Error::InvalidKey(_))
+            ));
         }
     }
 

@@ -24,7 +24,11 @@ impl KeyId {
         let mut parts = text.splitn(3, '.');
         matches!(
             (parts.next(), parts.next(), parts.next()),
-            (Some("k1" | "k2" | "k3" | "k4"), Some("lid" | "pid" | "sid"), Some(_))
+            (
+                Some("k1" | "k2" | "k3" | "k4"),
+                Some("lid" | "pid" | "sid"),
+                Some(_)
+            )
         )
     }
 }

@@ -1,5 +1,173 @@
-//! TEMPORARY STUB
+//! PASERK `k3.local` and `k3.lid` (pasetors has no v3.local).
+
+use base64ct::{Base64UrlUnpadded, Encoding};
+use sha2::{Digest, Sha384};
+use zeroize::Zeroizing;
+
 use crate::error::Error;
-pub(crate) fn to_paserk(_key: &[u8; 32]) -> String { String::new() }
-pub(crate) fn from_paserk(_s: &str) -> Result<zeroize::Zeroizing<[u8; 32]>, Error> { Err(Error::InvalidKey("stub".into())) }
-pub(crate) fn lid(_key: &[u8; 32]) -> String { String::new() }
+
+/// The PASERK header of a serialized v3 local key.
+const LOCAL_HEADER: &str = "k3.local.";
+/// The PASERK header of a v3 local key's ID.
+const LID_HEADER: &str = "k3.lid.";
+/// Length of a `k3.local.` PASERK: the header and 43 base64url characters for 32 bytes.
+const PASERK_LEN: usize = LOCAL_HEADER.len() + 43;
+/// A PASERK ID keeps this many bytes of the SHA-384 digest.
+const ID_LEN: usize = 33;
+
+/// Serializes a v3 local key: `"k3.local." + base64url-nopad(key)`. The result is secret.
+pub(crate) fn to_paserk(key: &[u8; 32]) -> String {
+    let mut out = String::with_capacity(PASERK_LEN);
+    out.push_str(LOCAL_HEADER);
+    out.push_str(&Zeroizing::new(Base64UrlUnpadded::encode_string(key)));
+    out
+}
+
+/// Parses a `k3.local.` PASERK into the 32-byte key.
+///
+/// A wrong prefix, bad base64url or a length other than 32 bytes is [`Error::InvalidKey`];
+/// the message never contains the key material.
+pub(crate) fn from_paserk(s: &str) -> Result<Zeroizing<[u8; 32]>, Error> {
+    let encoded = s.strip_prefix(LOCAL_HEADER).ok_or_else(|| {
+        Error::InvalidKey(format!(
+            "a v3 local key must be a PASERK starting with {LOCAL_HEADER:?}"
+        ))
+    })?;
+    let mut key = Zeroizing::new([0u8; 32]);
+    let decoded_len = Base64UrlUnpadded::decode(encoded, key.as_mut_slice())
+        .map_err(|_| {
+            Error::InvalidKey(
+                "k3.local PASERK is not unpadded base64url of a 32-byte key".to_string(),
+            )
+        })?
+        .len();
+    if decoded_len != key.len() {
+        return Err(Error::InvalidKey(format!(
+            "k3.local PASERK holds {decoded_len} bytes, expected 32"
+        )));
+    }
+    Ok(key)
+}
+
+/// The PASERK ID of a v3 local key: `"k3.lid." + base64url-nopad(SHA-384("k3.lid." || to_paserk(key))[..33])`.
+pub(crate) fn lid(key: &[u8; 32]) -> String {
+    let paserk = Zeroizing::new(to_paserk(key));
+    let digest = Sha384::new()
+        .chain_update(LID_HEADER)
+        .chain_update(paserk.as_bytes())
+        .finalize();
+    let id = digest
+        .split_first_chunk::<ID_LEN>()
+        .map_or(&[][..], |(id, _)| id);
+    format!("{LID_HEADER}{}", Base64UrlUnpadded::encode_string(id))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic)] // tests fail by panicking
+mod tests {
+    use super::*;
+    use serde_json::Value;
+
+    /// Turns a vector's hex key into a 32-byte key; wrong-length keys are rejected here.
+    fn key_from_hex(hex_str: &str) -> Result<[u8; 32], String> {
+        let bytes = hex::decode(hex_str).map_err(|e| e.to_string())?;
+        <[u8; 32]>::try_from(bytes.as_slice())
+            .map_err(|_| format!("key is {} bytes, expected 32", bytes.len()))
+    }
+
+    fn load(file: &str) -> Vec<Value> {
+        let path = format!("{}/test-vectors/paserk/{file}", env!("CARGO_MANIFEST_DIR"));
+        let doc: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        doc["tests"].as_array().unwrap().clone()
+    }
+
+    #[test]
+    fn official_k3_local_vectors() {
+        let (mut ran, mut failing) = (0usize, 0usize);
+        for test in load("k3.local.json") {
+            let name = test["name"].as_str().unwrap();
+            let key = test["key"].as_str();
+            let paserk = test["paserk"].as_str();
+            ran += 1;
+            if test["expect-fail"].as_bool().unwrap() {
+                failing += 1;
+                // The key (if any) must not serialize, and the PASERK (if any) must not parse.
+                if let Some(key) = key {
+                    assert!(key_from_hex(key).is_err(), "{name}: key accepted");
+                }
+                if let Some(paserk) = paserk {
+                    let err = from_paserk(paserk).unwrap_err();
+                    assert!(matches!(err, Error::InvalidKey(_)), "{name}: {err:?}");
+                    // The message must not echo the secret part of the PASERK.
+                    let secret = paserk.split('.').nth(2).unwrap();
+                    assert!(!err.to_string().contains(secret), "{name}: {err}");
+                }
+                assert!(
+                    key.is_some() || paserk.is_some(),
+                    "{name}: nothing to check"
+                );
+                continue;
+            }
+            let key = key_from_hex(key.unwrap()).unwrap();
+            let paserk = paserk.unwrap();
+            assert_eq!(to_paserk(&key), paserk, "{name}: serialize");
+            assert_eq!(*from_paserk(paserk).unwrap(), key, "{name}: parse");
+        }
+        crate::test_report!("k3.local official vectors: ran {ran} ({failing} expect-fail)");
+        assert_eq!((ran, failing), (5, 2));
+    }
+
+    #[test]
+    fn official_k3_lid_vectors() {
+        let (mut ran, mut failing) = (0usize, 0usize);
+        for test in load("k3.lid.json") {
+            let name = test["name"].as_str().unwrap();
+            let key = test["key"].as_str().unwrap();
+            ran += 1;
+            if test["expect-fail"].as_bool().unwrap() {
+                failing += 1;
+                assert!(key_from_hex(key).is_err(), "{name}: key accepted");
+                assert!(test["paserk"].is_null(), "{name}: has an expected ID");
+                continue;
+            }
+            let key = key_from_hex(key).unwrap();
+            assert_eq!(lid(&key), test["paserk"].as_str().unwrap(), "{name}");
+        }
+        crate::test_report!("k3.lid official vectors: ran {ran} ({failing} expect-fail)");
+        assert_eq!((ran, failing), (4, 1));
+    }
+
+    #[test]
+    fn from_paserk_rejects_other_types_and_lengths() {
+        let key = [7u8; 32];
+        let good = to_paserk(&key);
+        assert_eq!(*from_paserk(&good).unwrap(), key);
+        let body = good.strip_prefix(LOCAL_HEADER).unwrap();
+        for bad in [
+            format!("k4.local.{body}"),
+            format!("k3.public.{body}"),
+            format!("k3.local.{body}="),
+            format!("k3.local.{body}AA"),
+            format!("k3.local.{}", &body[..40]),
+            format!("k3.local.{}+", &body[..42]),
+            "k3.local.".to_string(),
+            body.to_string(),
+            lid(&key),
+        ] {
+            assert!(
+                matches!(from_paserk(&bad), Err(Error::InvalidKey(_))),
+                "{bad} accepted"
+            );
+        }
+    }
+
+    #[test]
+    fn lid_is_distinct_per_key_and_not_the_key() {
+        let a = lid(&[1u8; 32]);
+        let b = lid(&[2u8; 32]);
+        assert_ne!(a, b);
+        assert!(a.starts_with(LID_HEADER));
+        assert_eq!(a.len(), LID_HEADER.len() + 44);
+        assert!(!a.contains(to_paserk(&[1u8; 32]).strip_prefix(LOCAL_HEADER).unwrap()));
+    }
+}

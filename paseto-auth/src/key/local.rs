@@ -81,7 +81,11 @@ impl LocalKey {
             Some("k2") => Inner::V2(SymmetricKey::<V2>::try_from(paserk).map_err(invalid)?),
             Some("k3") => Inner::V3(k3_local::from_paserk(paserk)?),
             Some("k4") => Inner::V4(SymmetricKey::<V4>::try_from(paserk).map_err(invalid)?),
-            _ => return Err(Error::InvalidKey("expected a k2/k3/k4 .local PASERK".into())),
+            _ => {
+                return Err(Error::InvalidKey(
+                    "expected a k2/k3/k4 .local PASERK".into(),
+                ));
+            }
         };
         Ok(Self::from_inner(inner))
     }

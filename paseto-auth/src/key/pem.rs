@@ -91,8 +91,11 @@ mod tests {
     fn curve_and_version_must_agree() {
         let err = SecretKey::from_pem(FLASK_SECRET, Some(Version::V3)).unwrap_err();
         assert!(matches!(err, Error::InvalidKey(_)));
-        let err = PublicKey::from_pem("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----", None)
-            .unwrap_err();
+        let err = PublicKey::from_pem(
+            "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----",
+            None,
+        )
+        .unwrap_err();
         assert!(matches!(err, Error::InvalidKey(_)));
     }
 }

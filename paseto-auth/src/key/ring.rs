@@ -213,16 +213,24 @@ impl<K: RingKey> KeyRing<K> {
     /// version or purpose) fails closed with [`Error::UnknownKeyId`]. Any other `kid` (or none)
     /// leaves every key of the token's version and purpose as a candidate.
     pub fn candidates(&self, header: Header, kid: Option<&str>) -> Result<Vec<&RingEntry<K>>> {
-        let of_header = || self.entries.iter().filter(move |e| e.key.header() == header);
+        let of_header = || {
+            self.entries
+                .iter()
+                .filter(move |e| e.key.header() == header)
+        };
         if of_header().next().is_none() {
             return Err(Error::NoKey(header));
         }
         let found: Vec<_> = match kid.filter(|kid| KeyId::is_paserk_id(kid)) {
-            Some(kid) => of_header().filter(|e| e.key.kid().as_str() == kid).collect(),
+            Some(kid) => of_header()
+                .filter(|e| e.key.kid().as_str() == kid)
+                .collect(),
             None => of_header().collect(),
         };
         if found.is_empty() {
-            return Err(Error::UnknownKeyId(kid.unwrap_or_default().chars().take(64).collect()));
+            return Err(Error::UnknownKeyId(
+                kid.unwrap_or_default().chars().take(64).collect(),
+            ));
         }
         Ok(found)
     }
@@ -246,7 +254,9 @@ mod tests {
     fn a_paserk_kid_selects_exactly_its_key() {
         let (ring, a, _) = ring_of_two();
         let header = Header::new(Version::V4, Purpose::Public);
-        let found = ring.candidates(header, Some(a.public_key().id().as_str())).unwrap();
+        let found = ring
+            .candidates(header, Some(a.public_key().id().as_str()))
+            .unwrap();
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].issuer.as_deref(), Some("https://a.example"));
     }
@@ -265,10 +275,19 @@ mod tests {
     #[test]
     fn without_kid_only_keys_of_the_header_are_candidates() {
         let (ring, _, _) = ring_of_two();
-        assert_eq!(ring.candidates(Header::new(Version::V4, Purpose::Public), None).unwrap().len(), 2);
-        let err = ring.candidates(Header::new(Version::V3, Purpose::Public), None).unwrap_err();
+        assert_eq!(
+            ring.candidates(Header::new(Version::V4, Purpose::Public), None)
+                .unwrap()
+                .len(),
+            2
+        );
+        let err = ring
+            .candidates(Header::new(Version::V3, Purpose::Public), None)
+            .unwrap_err();
         assert!(matches!(err, Error::NoKey(h) if h == Header::new(Version::V3, Purpose::Public)));
-        let err = ring.candidates(Header::new(Version::V4, Purpose::Local), Some("custom-kid")).unwrap_err();
+        let err = ring
+            .candidates(Header::new(Version::V4, Purpose::Local), Some("custom-kid"))
+            .unwrap_err();
         assert!(matches!(err, Error::NoKey(_)));
     }
 }

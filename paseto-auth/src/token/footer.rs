@@ -151,27 +151,47 @@ mod tests {
 
     #[test]
     fn opaque_footers_are_kept_as_bytes() {
-        let footer = Footer::parse(b"arbitrary-string-that-isn't-json", &FooterLimits::default()).unwrap();
+        let footer = Footer::parse(
+            b"arbitrary-string-that-isn't-json",
+            &FooterLimits::default(),
+        )
+        .unwrap();
         assert!(footer.json().is_none());
         assert_eq!(footer.kid(), None);
     }
 
     #[test]
     fn kid_is_read_from_a_json_footer() {
-        let footer = Footer::parse(br#"{"kid":"k4.pid.abc","x":"{:}"}"#, &FooterLimits::default()).unwrap();
+        let footer = Footer::parse(
+            br#"{"kid":"k4.pid.abc","x":"{:}"}"#,
+            &FooterLimits::default(),
+        )
+        .unwrap();
         assert_eq!(footer.kid(), Some("k4.pid.abc"));
     }
 
     #[test]
     fn limits_are_enforced_before_parsing() {
-        let limits = FooterLimits { max_len: 64, max_depth: 2, max_keys: 3 };
+        let limits = FooterLimits {
+            max_len: 64,
+            max_depth: 2,
+            max_keys: 3,
+        };
         let long = vec![b'x'; 65];
-        assert!(matches!(Footer::parse(&long, &limits), Err(Error::InvalidFooter(m)) if m.contains("bytes")));
+        assert!(
+            matches!(Footer::parse(&long, &limits), Err(Error::InvalidFooter(m)) if m.contains("bytes"))
+        );
         let deep = br#"{"a":{"b":{"c":1}}}"#;
-        assert!(matches!(Footer::parse(deep, &limits), Err(Error::InvalidFooter(m)) if m.contains("deep")));
+        assert!(
+            matches!(Footer::parse(deep, &limits), Err(Error::InvalidFooter(m)) if m.contains("deep"))
+        );
         let many = br#"{"a":1,"b":2,"c":3,"d":4}"#;
-        assert!(matches!(Footer::parse(many, &limits), Err(Error::InvalidFooter(m)) if m.contains("keys")));
+        assert!(
+            matches!(Footer::parse(many, &limits), Err(Error::InvalidFooter(m)) if m.contains("keys"))
+        );
         let broken = br#"{"a":"#;
-        assert!(matches!(Footer::parse(broken, &limits), Err(Error::InvalidFooter(m)) if m.contains("JSON")));
+        assert!(
+            matches!(Footer::parse(broken, &limits), Err(Error::InvalidFooter(m)) if m.contains("JSON"))
+        );
     }
 }

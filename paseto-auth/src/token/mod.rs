@@ -91,15 +91,19 @@ impl UntrustedToken {
             }
             _ => Self::parse_with_pasetors(header, token)?,
         };
-        Ok(UntrustedToken { header, body, footer })
+        Ok(UntrustedToken {
+            header,
+            body,
+            footer,
+        })
     }
 
     fn parse_with_pasetors(header: Header, token: &str) -> Result<(Body, Vec<u8>)> {
         // pasetors seals its purpose/version traits, so each arm names its concrete type.
         macro_rules! parsed {
             ($variant:ident, $purpose:ty, $version:ty) => {{
-                let parsed =
-                    PasetorsToken::<$purpose, $version>::try_from(token).map_err(pasetors_format)?;
+                let parsed = PasetorsToken::<$purpose, $version>::try_from(token)
+                    .map_err(pasetors_format)?;
                 let footer = parsed.untrusted_footer().to_vec();
                 (Body::$variant(parsed), footer)
             }};
@@ -111,7 +115,9 @@ impl UntrustedToken {
             (Version::V4, Purpose::Local) => parsed!(V4Local, Local, V4),
             (Version::V4, Purpose::Public) => parsed!(V4Public, Public, V4),
             (Version::V3, Purpose::Local) => {
-                return Err(Error::Malformed("v3.local is not parsed by pasetors".into()));
+                return Err(Error::Malformed(
+                    "v3.local is not parsed by pasetors".into(),
+                ));
             }
         })
     }
@@ -145,7 +151,9 @@ impl UntrustedToken {
     pub fn open(&self, key: &VerificationKey, implicit: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
         let no_implicit = self.header.version == Version::V2;
         if no_implicit && !implicit.is_empty() {
-            return Err(Error::Malformed("v2 tokens carry no implicit assertion".into()));
+            return Err(Error::Malformed(
+                "v2 tokens carry no implicit assertion".into(),
+            ));
         }
         let mismatch = || Error::NoKey(self.header);
         let bad = |_| Error::InvalidSignature;
@@ -159,16 +167,19 @@ impl UntrustedToken {
                 version2::LocalToken::decrypt(k.v2().ok_or_else(mismatch)?, t, None).map_err(bad)?
             }
             (Body::V4Local(t), VerificationKey::Local(k)) => {
-                version4::LocalToken::decrypt(k.v4().ok_or_else(mismatch)?, t, None, i).map_err(bad)?
+                version4::LocalToken::decrypt(k.v4().ok_or_else(mismatch)?, t, None, i)
+                    .map_err(bad)?
             }
             (Body::V2Public(t), VerificationKey::Public(k)) => {
                 version2::PublicToken::verify(k.v2().ok_or_else(mismatch)?, t, None).map_err(bad)?
             }
             (Body::V3Public(t), VerificationKey::Public(k)) => {
-                version3::PublicToken::verify(k.v3().ok_or_else(mismatch)?, t, None, i).map_err(bad)?
+                version3::PublicToken::verify(k.v3().ok_or_else(mismatch)?, t, None, i)
+                    .map_err(bad)?
             }
             (Body::V4Public(t), VerificationKey::Public(k)) => {
-                version4::PublicToken::verify(k.v4().ok_or_else(mismatch)?, t, None, i).map_err(bad)?
+                version4::PublicToken::verify(k.v4().ok_or_else(mismatch)?, t, None, i)
+                    .map_err(bad)?
             }
             _ => return Err(mismatch()),
         };
@@ -189,7 +200,9 @@ pub fn seal(key: &SigningKey, payload: &[u8], footer: &[u8], implicit: &[u8]) ->
 
 fn check_v2_implicit(version: Version, implicit: &[u8]) -> Result<()> {
     if version == Version::V2 && !implicit.is_empty() {
-        return Err(Error::Malformed("v2 tokens carry no implicit assertion".into()));
+        return Err(Error::Malformed(
+            "v2 tokens carry no implicit assertion".into(),
+        ));
     }
     Ok(())
 }
@@ -206,17 +219,30 @@ fn seal_local(key: &LocalKey, payload: &[u8], footer: &[u8], implicit: &[u8]) ->
     check_v2_implicit(key.version(), implicit)?;
     let (f, i) = (opt(footer), opt(implicit));
     match key.version() {
-        Version::V2 => version2::LocalToken::encrypt(key.v2().ok_or(Error::NoKey(local(Version::V2)))?, payload, f)
-            .map_err(crypto),
-        Version::V4 => version4::LocalToken::encrypt(key.v4().ok_or(Error::NoKey(local(Version::V4)))?, payload, f, i)
-            .map_err(crypto),
+        Version::V2 => version2::LocalToken::encrypt(
+            key.v2().ok_or(Error::NoKey(local(Version::V2)))?,
+            payload,
+            f,
+        )
+        .map_err(crypto),
+        Version::V4 => version4::LocalToken::encrypt(
+            key.v4().ok_or(Error::NoKey(local(Version::V4)))?,
+            payload,
+            f,
+            i,
+        )
+        .map_err(crypto),
         Version::V3 => {
             let k = key.v3().ok_or(Error::NoKey(local(Version::V3)))?;
             if payload.is_empty() {
                 return Err(Error::Crypto("empty payload".into()));
             }
             let body = v3_local::seal(k, payload, footer, implicit)?;
-            Ok(assemble(Header::new(Version::V3, Purpose::Local), &body, footer))
+            Ok(assemble(
+                Header::new(Version::V3, Purpose::Local),
+                &body,
+                footer,
+            ))
         }
     }
 }

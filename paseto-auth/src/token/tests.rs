@@ -36,7 +36,11 @@ fn decode(version: Version, test: &Value) -> Result<(Vec<u8>, Vec<u8>)> {
     if token.header().version != version {
         return Err(Error::NoKey(token.header()));
     }
-    let implicit = if version == Version::V2 { "" } else { text(test, "implicit-assertion") };
+    let implicit = if version == Version::V2 {
+        ""
+    } else {
+        text(test, "implicit-assertion")
+    };
     let payload = token.open(&key, implicit.as_bytes())?;
     Ok((payload.to_vec(), token.untrusted_footer().to_vec()))
 }
@@ -57,19 +61,25 @@ fn run_file(file: &str, version: Version) -> usize {
         // Ed25519 is deterministic, so signing must reproduce the vector's token exactly.
         if test["secret-key"].is_string() && version != Version::V3 {
             let secret = SecretKey::from_bytes(version, &hex(test, "secret-key")).unwrap();
-            let implicit = if version == Version::V2 { "" } else { text(test, "implicit-assertion") };
+            let implicit = if version == Version::V2 {
+                ""
+            } else {
+                text(test, "implicit-assertion")
+            };
             let token = seal(&secret.into(), &payload, &footer, implicit.as_bytes()).unwrap();
             assert_eq!(token, text(test, "token"), "{name}: signing");
         }
     }
-    println!("{file}: {} official vectors passed", tests.len());
+    crate::test_report!("{file}: {} official vectors passed", tests.len());
     tests.len()
 }
 
 #[test]
 fn official_paseto_vectors_pass() {
-    let ran = run_file("v2.json", Version::V2) + run_file("v3.json", Version::V3) + run_file("v4.json", Version::V4);
-    println!("PASETO vectors: {ran} passed (v2 15, v3 17, v4 17)");
+    let ran = run_file("v2.json", Version::V2)
+        + run_file("v3.json", Version::V3)
+        + run_file("v4.json", Version::V4);
+    crate::test_report!("PASETO vectors: {ran} passed (v2 15, v3 17, v4 17)");
     assert_eq!(ran, 49);
 }
 
@@ -87,7 +97,11 @@ fn round_trip_keys() -> Vec<(SigningKey, VerificationKey)> {
 #[test]
 fn all_six_kinds_round_trip_and_refuse_every_tampered_byte() {
     for (signing, verifying) in round_trip_keys() {
-        let implicit: &[u8] = if signing.header().version == Version::V2 { b"" } else { b"bound" };
+        let implicit: &[u8] = if signing.header().version == Version::V2 {
+            b""
+        } else {
+            b"bound"
+        };
         let token = seal(&signing, br#"{"a":1}"#, br#"{"kid":"x"}"#, implicit).unwrap();
         let parsed = UntrustedToken::parse(&token, DEFAULT_MAX_TOKEN_LEN).unwrap();
         assert_eq!(&*parsed.open(&verifying, implicit).unwrap(), br#"{"a":1}"#);
@@ -98,7 +112,11 @@ fn all_six_kinds_round_trip_and_refuse_every_tampered_byte() {
             let tampered = String::from_utf8(bytes).unwrap();
             let result = UntrustedToken::parse(&tampered, DEFAULT_MAX_TOKEN_LEN)
                 .and_then(|t| t.open(&verifying, implicit));
-            assert!(result.is_err(), "{}: byte {index} tampered but accepted", parsed.header());
+            assert!(
+                result.is_err(),
+                "{}: byte {index} tampered but accepted",
+                parsed.header()
+            );
         }
     }
 }
@@ -116,7 +134,10 @@ fn a_key_never_opens_another_version_or_purpose() {
                 continue;
             }
             let err = parsed.open(other, b"").unwrap_err();
-            assert!(matches!(err, Error::NoKey(h) if h == signing.header()), "{err:?}");
+            assert!(
+                matches!(err, Error::NoKey(h) if h == signing.header()),
+                "{err:?}"
+            );
         }
     }
 }
@@ -129,7 +150,10 @@ fn another_key_of_the_same_kind_is_refused() {
             .into_iter()
             .find(|(s, _)| s.header() == signing.header())
             .unwrap();
-        let err = UntrustedToken::parse(&token, DEFAULT_MAX_TOKEN_LEN).unwrap().open(&stranger, b"").unwrap_err();
+        let err = UntrustedToken::parse(&token, DEFAULT_MAX_TOKEN_LEN)
+            .unwrap()
+            .open(&stranger, b"")
+            .unwrap_err();
         assert!(matches!(err, Error::InvalidSignature), "{err:?}");
     }
 }
@@ -137,11 +161,28 @@ fn another_key_of_the_same_kind_is_refused() {
 #[test]
 fn oversized_and_garbage_tokens_are_refused_before_crypto() {
     let big = format!("v4.public.{}", "A".repeat(DEFAULT_MAX_TOKEN_LEN));
-    assert!(matches!(UntrustedToken::parse(&big, DEFAULT_MAX_TOKEN_LEN), Err(Error::TokenTooLarge { .. })));
-    for garbage in ["", "v4", "v4.public", "v4.public.", "v1.local.AAAA", "v4.secret.AAAA", "v4.public.!!!!", "v4.local.AAAA.BB.CC", "\u{0}\u{ff}", "v3.local.AAAA"] {
+    assert!(matches!(
+        UntrustedToken::parse(&big, DEFAULT_MAX_TOKEN_LEN),
+        Err(Error::TokenTooLarge { .. })
+    ));
+    for garbage in [
+        "",
+        "v4",
+        "v4.public",
+        "v4.public.",
+        "v1.local.AAAA",
+        "v4.secret.AAAA",
+        "v4.public.!!!!",
+        "v4.local.AAAA.BB.CC",
+        "\u{0}\u{ff}",
+        "v3.local.AAAA",
+    ] {
         let err = UntrustedToken::parse(garbage, DEFAULT_MAX_TOKEN_LEN).err();
         assert!(
-            matches!(err, Some(Error::Malformed(_) | Error::UnsupportedVersion(_))),
+            matches!(
+                err,
+                Some(Error::Malformed(_) | Error::UnsupportedVersion(_))
+            ),
             "{garbage:?}: {err:?}"
         );
     }
@@ -150,5 +191,8 @@ fn oversized_and_garbage_tokens_are_refused_before_crypto() {
 #[test]
 fn v2_refuses_implicit_assertions_it_cannot_bind() {
     let key = LocalKey::generate(Version::V2).unwrap();
-    assert!(matches!(seal(&key.into(), b"{}", b"", b"bound"), Err(Error::Malformed(_))));
+    assert!(matches!(
+        seal(&key.into(), b"{}", b"", b"bound"),
+        Err(Error::Malformed(_))
+    ));
 }
