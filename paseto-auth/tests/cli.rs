@@ -5,15 +5,29 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
-const KINDS: [&str; 6] = ["v4.public", "v4.local", "v3.public", "v3.local", "v2.public", "v2.local"];
+const KINDS: [&str; 6] = [
+    "v4.public",
+    "v4.local",
+    "v3.public",
+    "v3.local",
+    "v2.public",
+    "v2.local",
+];
 
 fn cli(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_paseto-auth")).args(args).output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_paseto-auth"))
+        .args(args)
+        .output()
+        .unwrap()
 }
 
 fn ok(args: &[&str]) -> String {
     let out = cli(args);
-    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap().trim().to_owned()
 }
 
@@ -30,12 +44,18 @@ fn keygen(kind: &str) -> (String, String) {
     match keys.get("local") {
         Some(local) => {
             assert!(keys["lid"].as_str().unwrap().contains(".lid."));
-            (local.as_str().unwrap().to_owned(), local.as_str().unwrap().to_owned())
+            (
+                local.as_str().unwrap().to_owned(),
+                local.as_str().unwrap().to_owned(),
+            )
         }
         None => {
             assert!(keys["sid"].as_str().unwrap().contains(".sid."));
             assert!(keys["pid"].as_str().unwrap().contains(".pid."));
-            (keys["secret"].as_str().unwrap().to_owned(), keys["public"].as_str().unwrap().to_owned())
+            (
+                keys["secret"].as_str().unwrap().to_owned(),
+                keys["public"].as_str().unwrap().to_owned(),
+            )
         }
     }
 }
@@ -44,9 +64,21 @@ fn keygen(kind: &str) -> (String, String) {
 fn every_kind_round_trips_and_refuses_strangers_and_tampering() {
     for kind in KINDS {
         let (signing, verifying) = keygen(kind);
-        let token = ok(&["issue", "--key", &signing, "--claims", r#"{"user":"alice"}"#, "--iss", "me", "--iat", "--kid"]);
+        let token = ok(&[
+            "issue",
+            "--key",
+            &signing,
+            "--claims",
+            r#"{"user":"alice"}"#,
+            "--iss",
+            "me",
+            "--iat",
+            "--kid",
+        ]);
         assert!(token.starts_with(&format!("{kind}.")), "{kind}: {token}");
-        let payload: Value = serde_json::from_str(&ok(&["verify", "--key", &verifying, "--iss", "me", &token])).unwrap();
+        let payload: Value =
+            serde_json::from_str(&ok(&["verify", "--key", &verifying, "--iss", "me", &token]))
+                .unwrap();
         assert_eq!(payload["user"], "alice", "{kind}");
         assert_eq!(payload["iss"], "me");
 
@@ -55,12 +87,21 @@ fn every_kind_round_trips_and_refuses_strangers_and_tampering() {
         assert!(err.starts_with("error: unknown_key_id: "), "{kind}: {err}");
         let no_kid = ok(&["issue", "--key", &signing]);
         let err = fails(&["verify", "--key", &stranger, &no_kid]);
-        assert!(err.starts_with("error: invalid_signature: "), "{kind}: {err}");
+        assert!(
+            err.starts_with("error: invalid_signature: "),
+            "{kind}: {err}"
+        );
 
-        let other_version = KINDS.iter().find(|k| k[2..] == kind[2..] && **k != kind).unwrap();
+        let other_version = KINDS
+            .iter()
+            .find(|k| k[2..] == kind[2..] && **k != kind)
+            .unwrap();
         let (_, other) = keygen(other_version);
         let err = fails(&["verify", "--key", &other, &token]);
-        assert!(err.starts_with("error: version_not_allowed: "), "{kind} vs {other_version}: {err}");
+        assert!(
+            err.starts_with("error: version_not_allowed: "),
+            "{kind} vs {other_version}: {err}"
+        );
 
         let prefix = kind.len() + 1;
         for index in (prefix..token.len()).step_by(7) {
@@ -77,12 +118,28 @@ fn every_kind_round_trips_and_refuses_strangers_and_tampering() {
 fn verify_reports_the_error_kind() {
     let (secret, public) = keygen("v4.public");
     let token = ok(&["issue", "--key", &secret, "--iss", "a", "--no-exp"]);
-    assert!(fails(&["verify", "--key", &public, &token]).starts_with("error: missing_expiration: "));
+    assert!(
+        fails(&["verify", "--key", &public, &token]).starts_with("error: missing_expiration: ")
+    );
     assert!(ok(&["verify", "--key", &public, "--allow-no-exp", &token]).contains(r#""iss":"a""#));
-    assert!(fails(&["verify", "--key", &public, "--iss", "b", "--allow-no-exp", &token]).starts_with("error: issuer_mismatch: "));
+    assert!(
+        fails(&[
+            "verify",
+            "--key",
+            &public,
+            "--iss",
+            "b",
+            "--allow-no-exp",
+            &token
+        ])
+        .starts_with("error: issuer_mismatch: ")
+    );
     assert!(fails(&["verify", "--key", &public, "garbage"]).starts_with("error: malformed: "));
     let aud = ok(&["issue", "--key", &secret, "--aud", "api"]);
-    assert!(fails(&["verify", "--key", &public, "--aud", "web", &aud]).starts_with("error: audience_not_accepted: "));
+    assert!(
+        fails(&["verify", "--key", &public, "--aud", "web", &aud])
+            .starts_with("error: audience_not_accepted: ")
+    );
 }
 
 #[test]
@@ -92,9 +149,22 @@ fn key_describes_and_inspect_shows_without_verifying() {
     assert_eq!(described["version"], "v4");
     assert_eq!(described["purpose"], "public");
     assert!(described["id"].as_str().unwrap().starts_with("k4.sid."));
-    assert!(described["public"].as_str().unwrap().starts_with("k4.public."));
+    assert!(
+        described["public"]
+            .as_str()
+            .unwrap()
+            .starts_with("k4.public.")
+    );
 
-    let token = ok(&["issue", "--key", &secret, "--claims", r#"{"n":1}"#, "--footer", "plain text"]);
+    let token = ok(&[
+        "issue",
+        "--key",
+        &secret,
+        "--claims",
+        r#"{"n":1}"#,
+        "--footer",
+        "plain text",
+    ]);
     let shown: Value = serde_json::from_str(&ok(&["inspect", &token])).unwrap();
     assert_eq!(shown["version"], "v4");
     assert_eq!(shown["purpose"], "public");
@@ -117,7 +187,10 @@ fn pem_keys_and_files_are_accepted() {
     // The key pair from flask-paseto-extended's README.
     std::fs::write(&secret, "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEILTL+0PfTOIQcn2VPkpxMwf6Gbt9n4UEFDjZ4RuUKjd0\n-----END PRIVATE KEY-----\n").unwrap();
     std::fs::write(&public, "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAHrnbu7wEfAP9cGBOAHHwmH4Wsot1ciXBHwBBXQ4gsaI=\n-----END PUBLIC KEY-----\n").unwrap();
-    let (s, p) = (format!("@{}", secret.display()), format!("@{}", public.display()));
+    let (s, p) = (
+        format!("@{}", secret.display()),
+        format!("@{}", public.display()),
+    );
     for version in ["v4", "v2"] {
         let token = ok(&["issue", "--key", &s, "--version", version]);
         assert!(token.starts_with(&format!("{version}.public.")));

@@ -18,13 +18,21 @@ struct Setup {
 
 fn setup(version: Version) -> Setup {
     let secret = SecretKey::generate(version).unwrap();
-    let issuer = Issuer::builder().issuer(ISS).key(secret.clone()).build().unwrap();
+    let issuer = Issuer::builder()
+        .issuer(ISS)
+        .key(secret.clone())
+        .build()
+        .unwrap();
     let verifier = Verifier::builder()
         .public_key(secret.public_key().clone(), ISS)
         .versions([Version::V4, Version::V3, Version::V2])
         .build()
         .unwrap();
-    Setup { secret, issuer, verifier }
+    Setup {
+        secret,
+        issuer,
+        verifier,
+    }
 }
 
 fn rfc3339(offset: time::Duration) -> String {
@@ -35,7 +43,13 @@ fn rfc3339(offset: time::Duration) -> String {
 
 /// Signs a raw payload with the setup's key (no issuer conveniences), footer without kid.
 fn raw_token(setup: &Setup, payload: &str) -> String {
-    seal(&SigningKey::from(setup.secret.clone()), payload.as_bytes(), b"", b"").unwrap()
+    seal(
+        &SigningKey::from(setup.secret.clone()),
+        payload.as_bytes(),
+        b"",
+        b"",
+    )
+    .unwrap()
 }
 
 fn kind(result: Result<paseto_auth::Paseto<Value>, Error>) -> ErrorKind {
@@ -46,11 +60,17 @@ fn kind(result: Result<paseto_auth::Paseto<Value>, Error>) -> ErrorKind {
 fn versions_outside_the_allow_list_are_refused_before_crypto() {
     let v2 = setup(Version::V2);
     let token = v2.issuer.issue(&json!({})).unwrap();
-    let default = Verifier::builder().public_key(setup(Version::V4).secret.public_key().clone(), ISS).build().unwrap();
+    let default = Verifier::builder()
+        .public_key(setup(Version::V4).secret.public_key().clone(), ISS)
+        .build()
+        .unwrap();
     let err = default.verify::<Value>(&token).unwrap_err();
     assert!(matches!(err, Error::VersionNotAllowed(Version::V2)));
     // A v2 key must be allowed explicitly.
-    let err = Verifier::builder().public_key(v2.secret.public_key().clone(), ISS).build().unwrap_err();
+    let err = Verifier::builder()
+        .public_key(v2.secret.public_key().clone(), ISS)
+        .build()
+        .unwrap_err();
     assert!(matches!(err, Error::Config { .. }));
     assert!(v2.verifier.verify::<Value>(&token).is_ok());
 }
@@ -59,7 +79,12 @@ fn versions_outside_the_allow_list_are_refused_before_crypto() {
 fn a_token_is_checked_only_with_keys_of_its_version_and_purpose() {
     let v4 = setup(Version::V4);
     let local = LocalKey::generate(Version::V4).unwrap();
-    let local_token = Issuer::builder().key(local).build().unwrap().issue(&json!({})).unwrap();
+    let local_token = Issuer::builder()
+        .key(local)
+        .build()
+        .unwrap()
+        .issue(&json!({}))
+        .unwrap();
     assert_eq!(kind(v4.verifier.verify(&local_token)), ErrorKind::NoKey);
     let v3 = setup(Version::V3);
     let v3_token = v3.issuer.issue(&json!({})).unwrap();
@@ -73,15 +98,29 @@ fn an_unknown_paserk_kid_fails_closed() {
     let token = theirs.issuer.issue(&json!({})).unwrap(); // footer kid = their pid
     assert_eq!(kind(ours.verifier.verify(&token)), ErrorKind::UnknownKeyId);
     // Without a kid the key is tried, and the signature fails.
-    let no_kid = Issuer::builder().issuer(ISS).key(theirs.secret.clone()).use_kid(false).build().unwrap();
-    assert_eq!(kind(ours.verifier.verify(&no_kid.issue(&json!({})).unwrap())), ErrorKind::InvalidSignature);
+    let no_kid = Issuer::builder()
+        .issuer(ISS)
+        .key(theirs.secret.clone())
+        .use_kid(false)
+        .build()
+        .unwrap();
+    assert_eq!(
+        kind(ours.verifier.verify(&no_kid.issue(&json!({})).unwrap())),
+        ErrorKind::InvalidSignature
+    );
 }
 
 #[test]
 fn exp_is_required_unless_allowed_to_be_absent() {
     let s = setup(Version::V4);
-    let token = s.issuer.issue_with(&json!({}), TokenOptions::new().no_expiration()).unwrap();
-    assert_eq!(kind(s.verifier.verify(&token)), ErrorKind::MissingExpiration);
+    let token = s
+        .issuer
+        .issue_with(&json!({}), TokenOptions::new().no_expiration())
+        .unwrap();
+    assert_eq!(
+        kind(s.verifier.verify(&token)),
+        ErrorKind::MissingExpiration
+    );
     let lenient = Verifier::builder()
         .public_key(s.secret.public_key().clone(), ISS)
         .allow_no_expiration(true)
@@ -98,30 +137,53 @@ fn time_claims_are_checked_with_the_leeway() {
         .leeway(Duration::from_secs(120))
         .build()
         .unwrap();
-    let expired = raw_token(&s, &json!({"iss": ISS, "exp": rfc3339(time::Duration::seconds(-60))}).to_string());
+    let expired = raw_token(
+        &s,
+        &json!({"iss": ISS, "exp": rfc3339(time::Duration::seconds(-60))}).to_string(),
+    );
     assert_eq!(kind(s.verifier.verify(&expired)), ErrorKind::Expired);
     assert!(with_leeway.verify::<Value>(&expired).is_ok());
-    let long_expired = raw_token(&s, &json!({"iss": ISS, "exp": rfc3339(time::Duration::seconds(-600))}).to_string());
+    let long_expired = raw_token(
+        &s,
+        &json!({"iss": ISS, "exp": rfc3339(time::Duration::seconds(-600))}).to_string(),
+    );
     assert_eq!(kind(with_leeway.verify(&long_expired)), ErrorKind::Expired);
     let hour = rfc3339(time::Duration::hours(1));
-    let early = raw_token(&s, &json!({"iss": ISS, "exp": hour, "nbf": rfc3339(time::Duration::seconds(60))}).to_string());
+    let early = raw_token(
+        &s,
+        &json!({"iss": ISS, "exp": hour, "nbf": rfc3339(time::Duration::seconds(60))}).to_string(),
+    );
     assert_eq!(kind(s.verifier.verify(&early)), ErrorKind::NotYetValid);
     assert!(with_leeway.verify::<Value>(&early).is_ok());
-    let future = raw_token(&s, &json!({"iss": ISS, "exp": hour, "iat": rfc3339(time::Duration::seconds(600))}).to_string());
+    let future = raw_token(
+        &s,
+        &json!({"iss": ISS, "exp": hour, "iat": rfc3339(time::Duration::seconds(600))}).to_string(),
+    );
     assert_eq!(kind(with_leeway.verify(&future)), ErrorKind::IssuedInFuture);
     let not_rfc3339 = raw_token(&s, &json!({"iss": ISS, "exp": 1_900_000_000}).to_string());
-    assert_eq!(kind(s.verifier.verify(&not_rfc3339)), ErrorKind::InvalidClaim);
+    assert_eq!(
+        kind(s.verifier.verify(&not_rfc3339)),
+        ErrorKind::InvalidClaim
+    );
 }
 
 #[test]
 fn a_key_bound_to_an_issuer_refuses_any_other_issuer() {
     let s = setup(Version::V4);
     let hour = rfc3339(time::Duration::hours(1));
-    let other = raw_token(&s, &json!({"iss": "https://evil.example", "exp": hour}).to_string());
+    let other = raw_token(
+        &s,
+        &json!({"iss": "https://evil.example", "exp": hour}).to_string(),
+    );
     let err = s.verifier.verify::<Value>(&other).unwrap_err();
-    assert!(matches!(err, Error::IssuerMismatch { ref found, .. } if found.as_deref() == Some("https://evil.example")));
+    assert!(
+        matches!(err, Error::IssuerMismatch { ref found, .. } if found.as_deref() == Some("https://evil.example"))
+    );
     let none = raw_token(&s, &json!({"exp": hour}).to_string());
-    assert!(matches!(s.verifier.verify::<Value>(&none), Err(Error::IssuerMismatch { found: None, .. })));
+    assert!(matches!(
+        s.verifier.verify::<Value>(&none),
+        Err(Error::IssuerMismatch { found: None, .. })
+    ));
 }
 
 #[test]
@@ -131,37 +193,73 @@ fn audience_subject_jti_and_custom_claims_can_be_required() {
         .issuer
         .issue_with(
             &json!({"role": "admin"}),
-            TokenOptions::new().audience("api").audience("web").subject("alice").token_id("t-1"),
+            TokenOptions::new()
+                .audience("api")
+                .audience("web")
+                .subject("alice")
+                .token_id("t-1"),
         )
         .unwrap();
-    let ok = Requirements::new().audience("web").subject("alice").token_id("t-1").claim("role");
+    let ok = Requirements::new()
+        .audience("web")
+        .subject("alice")
+        .token_id("t-1")
+        .claim("role");
     assert!(s.verifier.verify_with::<Value>(&token, &ok).is_ok());
     let cases = [
-        (Requirements::new().audience("admin"), ErrorKind::AudienceNotAccepted),
-        (Requirements::new().subject("bob"), ErrorKind::SubjectNotAccepted),
-        (Requirements::new().token_id("t-2"), ErrorKind::TokenIdNotAccepted),
+        (
+            Requirements::new().audience("admin"),
+            ErrorKind::AudienceNotAccepted,
+        ),
+        (
+            Requirements::new().subject("bob"),
+            ErrorKind::SubjectNotAccepted,
+        ),
+        (
+            Requirements::new().token_id("t-2"),
+            ErrorKind::TokenIdNotAccepted,
+        ),
         (Requirements::new().claim("email"), ErrorKind::MissingClaim),
-        (Requirements::new().issuer("https://other.example"), ErrorKind::IssuerNotAccepted),
+        (
+            Requirements::new().issuer("https://other.example"),
+            ErrorKind::IssuerNotAccepted,
+        ),
     ];
     for (requirements, expected) in cases {
-        assert_eq!(kind(s.verifier.verify_with(&token, &requirements)), expected);
+        assert_eq!(
+            kind(s.verifier.verify_with(&token, &requirements)),
+            expected
+        );
     }
     // A single audience is written as a string and still matches.
-    let one = s.issuer.issue_with(&json!({}), TokenOptions::new().audience("api")).unwrap();
-    assert!(s.verifier.verify_with::<Value>(&one, &Requirements::new().audience("api")).is_ok());
+    let one = s
+        .issuer
+        .issue_with(&json!({}), TokenOptions::new().audience("api"))
+        .unwrap();
+    assert!(
+        s.verifier
+            .verify_with::<Value>(&one, &Requirements::new().audience("api"))
+            .is_ok()
+    );
 }
 
 #[test]
 fn the_payload_must_be_an_object_with_unique_keys() {
     let s = setup(Version::V4);
     let hour = rfc3339(time::Duration::hours(1));
-    let dup = raw_token(&s, &format!(r#"{{"iss":"{ISS}","exp":"{hour}","sub":"a","sub":"admin"}}"#));
+    let dup = raw_token(
+        &s,
+        &format!(r#"{{"iss":"{ISS}","exp":"{hour}","sub":"a","sub":"admin"}}"#),
+    );
     let err = s.verifier.verify::<Value>(&dup).unwrap_err();
     assert!(matches!(err, Error::DuplicateClaim(ref name) if name == "sub"));
     let array = raw_token(&s, "[1,2,3]");
     assert_eq!(kind(s.verifier.verify(&array)), ErrorKind::InvalidPayload);
     let not_json = raw_token(&s, "hello");
-    assert_eq!(kind(s.verifier.verify(&not_json)), ErrorKind::InvalidPayload);
+    assert_eq!(
+        kind(s.verifier.verify(&not_json)),
+        ErrorKind::InvalidPayload
+    );
 }
 
 #[test]
@@ -181,24 +279,42 @@ fn claims_that_do_not_fit_the_type_are_a_typed_error() {
 fn size_and_footer_limits_apply_before_parsing() {
     let s = setup(Version::V4);
     let big = s.issuer.issue(&json!({"blob": "x".repeat(9000)})).unwrap();
-    assert!(matches!(s.verifier.verify::<Value>(&big), Err(Error::TokenTooLarge { limit: 8192, .. })));
+    assert!(matches!(
+        s.verifier.verify::<Value>(&big),
+        Err(Error::TokenTooLarge { limit: 8192, .. })
+    ));
     let deep = s
         .issuer
-        .issue_with(&json!({}), TokenOptions::new().footer_field("x", json!({"a": {"b": 1}})))
+        .issue_with(
+            &json!({}),
+            TokenOptions::new().footer_field("x", json!({"a": {"b": 1}})),
+        )
         .unwrap();
     assert_eq!(kind(s.verifier.verify(&deep)), ErrorKind::InvalidFooter);
     let strict = Verifier::builder()
         .public_key(s.secret.public_key().clone(), ISS)
-        .footer_limits(FooterLimits { max_len: 16, ..FooterLimits::default() })
+        .footer_limits(FooterLimits {
+            max_len: 16,
+            ..FooterLimits::default()
+        })
         .build()
         .unwrap();
-    assert_eq!(kind(strict.verify(&s.issuer.issue(&json!({})).unwrap())), ErrorKind::InvalidFooter);
+    assert_eq!(
+        kind(strict.verify(&s.issuer.issue(&json!({})).unwrap())),
+        ErrorKind::InvalidFooter
+    );
 }
 
 #[test]
 fn implicit_assertions_must_match() {
     let s = setup(Version::V4);
-    let bound = s.issuer.issue_with(&json!({}), TokenOptions::new().implicit_assertion("tenant-1")).unwrap();
+    let bound = s
+        .issuer
+        .issue_with(
+            &json!({}),
+            TokenOptions::new().implicit_assertion("tenant-1"),
+        )
+        .unwrap();
     assert_eq!(kind(s.verifier.verify(&bound)), ErrorKind::InvalidSignature);
     let tenant = Verifier::builder()
         .public_key(s.secret.public_key().clone(), ISS)
@@ -212,13 +328,25 @@ fn implicit_assertions_must_match() {
 fn local_tokens_verify_with_local_keys() {
     for version in [Version::V4, Version::V3] {
         let key = LocalKey::generate(version).unwrap();
-        let issuer = Issuer::builder().issuer(ISS).key(key.clone()).build().unwrap();
-        let verifier = Verifier::builder().local_key(key, Some(ISS.into())).build().unwrap();
+        let issuer = Issuer::builder()
+            .issuer(ISS)
+            .key(key.clone())
+            .build()
+            .unwrap();
+        let verifier = Verifier::builder()
+            .local_key(key, Some(ISS.into()))
+            .build()
+            .unwrap();
         let token = issuer.issue(&json!({"n": 1})).unwrap();
         assert!(token.starts_with(&format!("{version}.local.")));
         let verified = verifier.verify::<Value>(&token).unwrap();
         assert_eq!(verified.claims["n"], 1);
-        assert!(verified.key_id.as_str().starts_with(&format!("{}.lid.", version.paserk_prefix())));
+        assert!(
+            verified
+                .key_id
+                .as_str()
+                .starts_with(&format!("{}.lid.", version.paserk_prefix()))
+        );
     }
 }
 
@@ -227,9 +355,18 @@ fn no_input_panics() {
     let s = setup(Version::V4);
     let good = s.issuer.issue(&json!({})).unwrap();
     let mut inputs: Vec<String> = vec![
-        String::new(), ".".into(), "....".into(), "v4.public..".into(), "v4.public.AA.AA.AA".into(),
-        "v4.local.".into(), "v3.local.".into(), "v2.public.".into(), "v4.public.\u{1F600}".into(),
-        "v3.public.AAAA".into(), "v3.local.AAAA.AAAA".into(), "v4.public.A".into(),
+        String::new(),
+        ".".into(),
+        "....".into(),
+        "v4.public..".into(),
+        "v4.public.AA.AA.AA".into(),
+        "v4.local.".into(),
+        "v3.local.".into(),
+        "v2.public.".into(),
+        "v4.public.\u{1F600}".into(),
+        "v3.public.AAAA".into(),
+        "v3.local.AAAA.AAAA".into(),
+        "v4.public.A".into(),
     ];
     for cut in 0..good.len() {
         inputs.push(good[..cut].to_owned());
@@ -237,16 +374,30 @@ fn no_input_panics() {
     let mut seed = 0x9e37_79b9_u32;
     for _ in 0..500 {
         let len = (seed % 200) as usize;
-        let mut text = String::from(["v4.public.", "v4.local.", "v3.local.", "v3.public.", "v2.local."][(seed % 5) as usize]);
+        let mut text = String::from(
+            [
+                "v4.public.",
+                "v4.local.",
+                "v3.local.",
+                "v3.public.",
+                "v2.local.",
+            ][(seed % 5) as usize],
+        );
         for _ in 0..len {
             seed ^= seed << 13;
             seed ^= seed >> 17;
             seed ^= seed << 5;
-            text.push(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.="[(seed % 65) as usize] as char);
+            text.push(
+                b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.="
+                    [(seed % 65) as usize] as char,
+            );
         }
         inputs.push(text);
     }
     for input in &inputs {
-        assert!(s.verifier.verify::<Value>(input).is_err(), "{input:?} accepted");
+        assert!(
+            s.verifier.verify::<Value>(input).is_err(),
+            "{input:?} accepted"
+        );
     }
 }
