@@ -52,6 +52,13 @@ pub use version::{Header, Purpose, Version};
 
 #[cfg(feature = "axum")]
 pub mod extract;
+#[cfg(feature = "axum")]
+pub mod session;
+#[cfg(feature = "axum")]
+pub use session::{
+    JsonMap, SameSite, Session, SessionData, SessionError, SessionKeys, SessionLayer, SessionSpec,
+    UntypedSession,
+};
 
 #[doc(hidden)]
 #[cfg(feature = "axum")]

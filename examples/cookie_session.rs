@@ -1,0 +1,125 @@
+//! Cookie sessions: a login form whose session lives in an encrypted PASETO (`v4.local`) cookie.
+//!
+//! ```text
+//! cargo run --example cookie_session
+//! curl -i -c jar -d 'email=foo@example.com&password=mysecret' http://127.0.0.1:3000/login
+//! curl -i -b jar http://127.0.0.1:3000/protected     # 200 Logged in as: foo@example.com
+//! curl -i -b jar -c jar http://127.0.0.1:3000/logout # deletes the cookie
+//! curl -i -b jar http://127.0.0.1:3000/protected     # 401
+//! ```
+//!
+//! `PASETO_AUTH_ADDR` sets the address (default `127.0.0.1:3000`); `PASETO_SESSION_KEY` the
+//! session key as a PASERK `k4.local.…` (the `local` field of `paseto-auth keygen v4.local`).
+//! Without it a key is generated, and sessions end when the server stops.
+
+// tests/session.rs includes this file as a module and uses `app` only.
+#![cfg_attr(test, allow(dead_code))]
+
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Form, Router};
+use paseto_auth::Version;
+use paseto_auth::session::{Session, SessionData, SessionKeys, SessionLayer, SessionSpec};
+use serde::{Deserialize, Serialize};
+
+/// The demo's only user.
+const EMAIL: &str = "foo@example.com";
+const PASSWORD: &str = "mysecret";
+
+/// What the session holds: the logged-in user, if any.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub(crate) struct Auth {
+    /// The user's email.
+    pub(crate) user: Option<String>,
+}
+
+// Until `#[paseto_session(cookie = "session", secure = false)]` is available, by hand.
+impl SessionData for Auth {
+    // `Secure` is off so the cookie also works over plain http (curl, http://127.0.0.1).
+    // Keep the default (on) when serving over https.
+    const SPEC: SessionSpec = SessionSpec::new("session").secure(false);
+}
+
+/// The form `POST /login` takes.
+#[derive(Deserialize)]
+pub(crate) struct Login {
+    email: String,
+    password: String,
+}
+
+/// The example's routes, with the session layer.
+pub(crate) fn app(keys: SessionKeys) -> Router {
+    Router::new()
+        .route("/", get(|| async { Redirect::to("/login") }))
+        .route("/login", get(login_form).post(login))
+        .route("/protected", get(protected))
+        .route("/logout", get(logout))
+        .layer(SessionLayer::new(keys))
+}
+
+async fn login_form() -> Html<&'static str> {
+    Html(
+        r#"<!doctype html>
+<form method="post" action="/login">
+  <input type="text" name="email" placeholder="email">
+  <input type="password" name="password" placeholder="password">
+  <input type="submit" value="Log in">
+</form>
+"#,
+    )
+}
+
+async fn login(mut session: Session<Auth>, Form(form): Form<Login>) -> Response {
+    if form.email != EMAIL || form.password != PASSWORD {
+        return (StatusCode::UNAUTHORIZED, "Bad login").into_response();
+    }
+    session.user = Some(form.email);
+    // A new token (fresh iat/exp) after login, against session fixation.
+    session.renew();
+    // Seal now, to answer a session that cannot be stored (too large) ourselves.
+    if let Err(err) = session.save() {
+        return err.into_response();
+    }
+    Redirect::to("/protected").into_response()
+}
+
+async fn protected(session: Session<Auth>) -> Response {
+    match &session.user {
+        Some(user) => format!("Logged in as: {user}").into_response(),
+        None => (StatusCode::UNAUTHORIZED, "Unauthorized").into_response(),
+    }
+}
+
+async fn logout(mut session: Session<Auth>) -> &'static str {
+    session.clear();
+    "Logged out"
+}
+
+/// The session key from `PASETO_SESSION_KEY`, or a new one (with a warning).
+fn session_keys() -> Result<SessionKeys, paseto_auth::Error> {
+    match std::env::var("PASETO_SESSION_KEY") {
+        Ok(paserk) => SessionKeys::from_paserk(&paserk),
+        Err(_) => {
+            eprintln!(
+                "warning: PASETO_SESSION_KEY is not set; using a generated key, so sessions end \
+                 when the server restarts (set it to a k4.local PASERK: the `local` \
+                 field of `paseto-auth keygen v4.local`)"
+            );
+            SessionKeys::generate(Version::V4)
+        }
+    }
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::INFO)
+        .init();
+    let keys = session_keys()?;
+    let addr = std::env::var("PASETO_AUTH_ADDR").unwrap_or_else(|_| "127.0.0.1:3000".into());
+    let listener = tokio::net::TcpListener::bind(&addr).await?;
+    println!("listening on http://{addr} (try /login as {EMAIL} / {PASSWORD})");
+    axum::serve(listener, app(keys)).await?;
+    Ok(())
+}

@@ -1,0 +1,402 @@
+//! Cookie sessions: typed session data sealed in an encrypted PASETO (`local`) cookie.
+//!
+//! A session type implements [`SessionData`] (with `#[paseto_session(cookie = "...")]`, or by
+//! hand), a [`SessionLayer`] wraps the router, and handlers take [`Session<T>`], which derefs to
+//! the data. Changes are written back as the response goes out; nothing is stored on the server.
+//!
+//! ```
+//! use axum::{Router, routing::get};
+//! use paseto_auth::session::{Session, SessionData, SessionKeys, SessionLayer, SessionSpec};
+//! use serde::{Deserialize, Serialize};
+//!
+//! #[derive(Default, Serialize, Deserialize)]
+//! struct Visits {
+//!     count: u32,
+//! }
+//!
+//! // What `#[paseto_session(cookie = "visits")]` generates.
+//! impl SessionData for Visits {
+//!     const SPEC: SessionSpec = SessionSpec::new("visits");
+//! }
+//!
+//! async fn count(mut visits: Session<Visits>) -> String {
+//!     visits.count += 1; // marks the session changed: a new cookie goes out
+//!     format!("visit {}", visits.count)
+//! }
+//!
+//! let keys = SessionKeys::from_secret(b"a long application secret, at least 32 bytes")?;
+//! let app: Router = Router::new()
+//!     .route("/", get(count))
+//!     .layer(SessionLayer::new(keys));
+//! # let _ = app;
+//! # Ok::<(), paseto_auth::Error>(())
+//! ```
+//!
+//! # The cookie
+//!
+//! The value is a `v4.local` token (`v3.local`/`v2.local` with a key of that version; see
+//! [`SessionKeys`]) whose payload holds `iat`, `exp` and the data. It is bound to its purpose
+//! (`session`) and cookie name, by the implicit assertion `paseto-auth:session:<cookie>` (v3/v4)
+//! and by claims checked after decryption, so it cannot be replayed as a remember-me cookie or as
+//! another session type's cookie. Its `exp` is the spec's `max_age`, or
+//! [`DEFAULT_BROWSER_SESSION_LIFETIME`] for a browser-session cookie.
+//!
+//! A tampered, expired, garbage, wrong-key, wrong-purpose or oversized (over
+//! [`MAX_COOKIE_SIZE`]) cookie gives a fresh default session and a `tracing::warn!` naming the
+//! error kind, never an error response: the route decides (e.g. 401 when no user is logged in).
+//!
+//! Sessions live in the cookie only, so a session cannot be revoked before its `exp` (logging out
+//! deletes the browser's cookie, not copies of it): keep `max_age` short for sensitive sessions,
+//! and rotate the key to end every session at once.
+
+mod cookie;
+mod error;
+mod keys;
+mod layer;
+mod spec;
+#[cfg(test)]
+mod tests;
+mod untyped;
+
+use std::any::TypeId;
+use std::fmt;
+use std::ops::{Deref, DerefMut};
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use time::OffsetDateTime;
+
+pub use cookie::MAX_COOKIE_SIZE;
+pub use error::{SessionError, SessionRejection};
+pub use keys::{SESSION_KEY_LABEL, SessionKeys};
+pub use layer::{SessionFuture, SessionLayer, SessionService};
+pub use spec::{DEFAULT_BROWSER_SESSION_LIFETIME, SameSite, SessionSpec, is_cookie_name};
+pub use untyped::{JsonMap, UntypedSession};
+
+#[allow(unused_imports, reason = "for the login manager's remember-me cookie")]
+pub(crate) use cookie::{OpenedCookie, open_cookie, open_request_cookie, seal_cookie};
+
+use layer::{Outcome, SessionContext, Slot};
+
+/// The purpose session cookies are bound to.
+pub(crate) const SESSION_PURPOSE: &str = "session";
+
+/// A type that can be stored in a session cookie: its data, and its cookie's name and attributes.
+///
+/// Implement it with `#[paseto_session(cookie = "...")]`, or by hand:
+///
+/// ```
+/// use std::time::Duration;
+/// use paseto_auth::session::{SessionData, SessionSpec};
+///
+/// #[derive(Default, serde::Serialize, serde::Deserialize)]
+/// struct Cart {
+///     items: Vec<u32>,
+/// }
+///
+/// impl SessionData for Cart {
+///     const SPEC: SessionSpec =
+///         SessionSpec::new("cart").max_age(Duration::from_secs(14 * 24 * 60 * 60));
+/// }
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a session type",
+    label = "`{Self}` does not implement `SessionData`",
+    note = "add #[paseto_session(cookie = \"...\")] to `{Self}` (which must also derive `Default`, `Serialize` and `Deserialize`)"
+)]
+pub trait SessionData: Default + Serialize + DeserializeOwned + Send + Sync + 'static {
+    /// The cookie that stores this type, and its attributes.
+    const SPEC: SessionSpec;
+}
+
+/// The session of type `T` of the current request: an axum extractor that derefs to `T`.
+///
+/// It needs a [`SessionLayer`] around the route; without one it is rejected with a 500 naming
+/// the layer (see [`SessionRejection`]). Without a valid cookie it starts from `T::default()`.
+///
+/// - Mutable access ([`DerefMut`]) marks the session changed: the cookie is sealed again, with a
+///   fresh `iat`/`exp`, when the handler is done. A session that was only read sends no
+///   `Set-Cookie` (unless its spec is `rolling`).
+/// - [`clear`](Session::clear) resets the data and deletes the cookie;
+///   [`renew`](Session::renew) re-issues it unchanged (after login, against session fixation);
+///   [`save`](Session::save) seals it now, so the handler sees errors such as a session too large
+///   for a cookie (otherwise the layer answers 500 for them).
+///
+/// The cookie is written when the `Session` is dropped — when the handler returns. Do not move it
+/// into a task that outlives the request: its changes would be lost. Several session types
+/// (cookies) can be used in one request; use one `Session<T>` of a given `T` at a time.
+#[must_use = "a session is written back when it is dropped at the end of the handler"]
+pub struct Session<T: SessionData> {
+    data: T,
+    context: SessionContext,
+    from_cookie: bool,
+    expires_at: Option<OffsetDateTime>,
+    changed: bool,
+    cleared: bool,
+    renew: bool,
+}
+
+impl<T: SessionData> Session<T> {
+    fn new(
+        data: T,
+        context: SessionContext,
+        from_cookie: bool,
+        expires_at: Option<OffsetDateTime>,
+    ) -> Self {
+        Session {
+            data,
+            context,
+            from_cookie,
+            expires_at,
+            changed: false,
+            cleared: false,
+            renew: false,
+        }
+    }
+
+    /// Resets the data to `T::default()` and deletes the cookie (logout). Changing the session
+    /// afterwards starts a new one, sent as a new cookie.
+    pub fn clear(&mut self) {
+        self.data = T::default();
+        self.cleared = true;
+        self.changed = false;
+        self.renew = false;
+        self.from_cookie = false;
+        self.expires_at = None;
+    }
+
+    /// Re-issues the cookie even if the data did not change: a new token with a fresh `iat` and
+    /// `exp`. Call it after login, so no cookie from before the login stays current.
+    pub fn renew(&mut self) {
+        self.renew = true;
+    }
+
+    /// Seals the session now and schedules its cookie (or, after [`clear`](Session::clear), the
+    /// cookie's removal) to be sent, returning the error if it cannot be sealed — for example
+    /// [`SessionError::TooLarge`] when the cookie would be over [`MAX_COOKIE_SIZE`].
+    ///
+    /// After an error the change is not sent (the browser keeps its previous cookie) unless the
+    /// session is changed again. Without `save`, sealing happens when the handler returns and an
+    /// error there becomes a 500 response.
+    pub fn save(&mut self) -> Result<(), SessionError> {
+        let outcome = if self.cleared && !self.changed {
+            Outcome::Remove
+        } else {
+            match self.seal() {
+                Ok(value) => Outcome::Set(value),
+                Err(err) => {
+                    self.changed = false;
+                    self.renew = false;
+                    return Err(err);
+                }
+            }
+        };
+        self.set_outcome(outcome, true);
+        self.changed = false;
+        self.renew = false;
+        self.cleared = false;
+        Ok(())
+    }
+
+    /// Whether the request carried no valid session cookie (or the session was cleared).
+    pub fn is_new(&self) -> bool {
+        !self.from_cookie
+    }
+
+    /// Whether the data was changed (mutably accessed) since it was read or last saved.
+    pub fn is_changed(&self) -> bool {
+        self.changed
+    }
+
+    /// When the session's current cookie expires: the `exp` of the cookie it was read from, or
+    /// of the one [`save`](Session::save) sealed. `None` for a new session.
+    pub fn expires_at(&self) -> Option<OffsetDateTime> {
+        self.expires_at
+    }
+
+    /// Seals the data with the primary key, bound to purpose `session` and the cookie name.
+    fn seal(&mut self) -> Result<String, SessionError> {
+        let spec = T::SPEC;
+        let now = OffsetDateTime::now_utc();
+        let lifetime = spec.token_lifetime();
+        let value = cookie::seal_cookie_at(
+            &self.context.keys,
+            SESSION_PURPOSE,
+            spec.cookie,
+            &self.data,
+            lifetime,
+            now,
+        )
+        .map_err(|err| SessionError::from_seal(spec.cookie, err))?;
+        self.expires_at = time::Duration::try_from(lifetime)
+            .ok()
+            .and_then(|lifetime| now.checked_add(lifetime));
+        Ok(value)
+    }
+
+    /// Records what to send for this session. A rolling refresh (`overwrite == false`) does not
+    /// replace what another `Session<T>` of this request decided.
+    fn set_outcome(&self, outcome: Outcome, overwrite: bool) {
+        let mut slots = self.context.slots();
+        let slot = slot_for::<T>(&mut slots);
+        if overwrite || matches!(slot.outcome, Outcome::Keep) {
+            slot.outcome = outcome;
+        }
+    }
+
+    /// The extractor's work, without the async wrapper.
+    fn from_parts(parts: &Parts) -> Result<Self, SessionRejection> {
+        let type_name = std::any::type_name::<T>();
+        let Some(context) = parts.extensions.get::<SessionContext>() else {
+            return Err(reject(SessionRejection::MissingLayer { type_name }));
+        };
+        let spec = T::SPEC;
+        if let Err(problem) = spec.check() {
+            return Err(reject(SessionRejection::InvalidSpec { type_name, problem }));
+        }
+        {
+            let mut slots = context.slots();
+            if let Some(slot) = slots.iter_mut().find(|s| s.spec.cookie == spec.cookie) {
+                if slot.type_id != TypeId::of::<T>() {
+                    return Err(reject(SessionRejection::CookieConflict {
+                        cookie: spec.cookie,
+                        first: slot.type_name,
+                        second: type_name,
+                    }));
+                }
+                // The data as an earlier `Session<T>` of this request left it.
+                if let Some(data) = slot.data.take().and_then(|data| data.downcast::<T>().ok()) {
+                    return Ok(Session::new(
+                        *data,
+                        context.clone(),
+                        slot.from_cookie,
+                        slot.expires_at,
+                    ));
+                }
+            }
+        }
+        let (data, from_cookie, expires_at) = match cookie::open_request_cookie::<T>(
+            &parts.headers,
+            &context.keys,
+            SESSION_PURPOSE,
+            spec.cookie,
+        ) {
+            Ok(Some(opened)) => (opened.data, true, Some(opened.expires_at)),
+            Ok(None) => (T::default(), false, None),
+            Err(err) => {
+                tracing::warn!(
+                    cookie = spec.cookie,
+                    kind = %err.kind(),
+                    error = %err,
+                    "invalid session cookie ignored; starting a fresh session"
+                );
+                (T::default(), false, None)
+            }
+        };
+        {
+            let mut slots = context.slots();
+            let slot = slot_for::<T>(&mut slots);
+            slot.from_cookie = from_cookie;
+            slot.expires_at = expires_at;
+        }
+        Ok(Session::new(data, context.clone(), from_cookie, expires_at))
+    }
+}
+
+fn reject(rejection: SessionRejection) -> SessionRejection {
+    tracing::error!("{rejection}");
+    rejection
+}
+
+/// The slot of `T`'s cookie, created when missing.
+fn slot_for<T: SessionData>(slots: &mut Vec<Slot>) -> &mut Slot {
+    let index = match slots.iter().position(|s| s.spec.cookie == T::SPEC.cookie) {
+        Some(index) => index,
+        None => {
+            slots.push(Slot {
+                spec: T::SPEC,
+                type_id: TypeId::of::<T>(),
+                type_name: std::any::type_name::<T>(),
+                data: None,
+                from_cookie: false,
+                expires_at: None,
+                outcome: Outcome::Keep,
+            });
+            slots.len() - 1
+        }
+    };
+    &mut slots[index]
+}
+
+impl<T: SessionData> Deref for Session<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.data
+    }
+}
+
+/// Mutable access marks the session changed, so it is written back.
+impl<T: SessionData> DerefMut for Session<T> {
+    fn deref_mut(&mut self) -> &mut T {
+        self.changed = true;
+        &mut self.data
+    }
+}
+
+/// Seals a changed, renewed or rolling session, or schedules a cleared one's removal, and leaves
+/// the data for a later `Session<T>` of the same request.
+impl<T: SessionData> Drop for Session<T> {
+    fn drop(&mut self) {
+        if self.changed || self.renew {
+            let outcome = match self.seal() {
+                Ok(value) => Outcome::Set(value),
+                Err(err) => Outcome::Failed(err),
+            };
+            self.set_outcome(outcome, true);
+        } else if self.cleared {
+            self.set_outcome(Outcome::Remove, true);
+        } else if T::SPEC.rolling && self.from_cookie {
+            let outcome = match self.seal() {
+                Ok(value) => Outcome::Set(value),
+                Err(err) => Outcome::Failed(err),
+            };
+            self.set_outcome(outcome, false);
+        }
+        let data = std::mem::take(&mut self.data);
+        let mut slots = self.context.slots();
+        let slot = slot_for::<T>(&mut slots);
+        if slot.data.is_none() && slot.type_id == TypeId::of::<T>() {
+            slot.data = Some(Box::new(data));
+            slot.from_cookie = self.from_cookie;
+            slot.expires_at = self.expires_at;
+        }
+    }
+}
+
+impl<S, T> FromRequestParts<S> for Session<T>
+where
+    S: Send + Sync,
+    T: SessionData,
+{
+    type Rejection = SessionRejection;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Session::from_parts(parts)
+    }
+}
+
+impl<T: SessionData + fmt::Debug> fmt::Debug for Session<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Session")
+            .field("cookie", &T::SPEC.cookie)
+            .field("data", &self.data)
+            .field("new", &!self.from_cookie)
+            .field("changed", &self.changed)
+            .field("cleared", &self.cleared)
+            .field("renew", &self.renew)
+            .finish()
+    }
+}

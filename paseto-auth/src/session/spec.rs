@@ -1,0 +1,232 @@
+//! A session type's cookie: its name, lifetime and attributes, written as a `const`.
+
+use std::time::Duration;
+
+/// Lifetime of the token inside a browser-session cookie (one whose [`SessionSpec::max_age`] is
+/// `None`): one day.
+///
+/// The browser forgets such a cookie when it closes, but a copied cookie must not work forever, so
+/// its token still carries an `exp`. With [`SessionSpec::rolling`] the day starts again at every
+/// request that reads the session.
+pub const DEFAULT_BROWSER_SESSION_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// The `SameSite` attribute of a cookie.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SameSite {
+    /// Sent only with same-site requests.
+    Strict,
+    /// Sent with same-site requests and top-level cross-site navigations (the default).
+    Lax,
+    /// Sent with every request; browsers require `Secure` with it.
+    None,
+}
+
+impl SameSite {
+    /// The attribute's value: `"Strict"`, `"Lax"` or `"None"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            SameSite::Strict => "Strict",
+            SameSite::Lax => "Lax",
+            SameSite::None => "None",
+        }
+    }
+}
+
+/// How a session type is stored: the cookie's name, lifetime and attributes.
+///
+/// Built with `const fn`s, so it can be the `SPEC` constant of
+/// [`SessionData`](super::SessionData). The defaults are the safe ones: `HttpOnly`,
+/// `SameSite=Lax`, `Secure`, `Path=/`, no `Domain`, a browser-session cookie (no `Max-Age`), not
+/// rolling. The fields are public to read; build a value with [`SessionSpec::new`] and the
+/// setters.
+///
+/// ```
+/// use std::time::Duration;
+/// use paseto_auth::session::{SameSite, SessionSpec};
+///
+/// const SPEC: SessionSpec = SessionSpec::new("cart")
+///     .max_age(Duration::from_secs(14 * 24 * 60 * 60))
+///     .rolling(true)
+///     .same_site(SameSite::Strict);
+/// assert_eq!(SPEC.cookie, "cart");
+/// assert!(SPEC.secure && SPEC.http_only);
+/// assert_eq!(SPEC.path, "/");
+/// assert!(SPEC.check().is_ok());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct SessionSpec {
+    /// The cookie's name (an RFC 6265 token, e.g. `"session"`).
+    pub cookie: &'static str,
+    /// `Max-Age` of the cookie and lifetime of the token in it. `None` makes a browser-session
+    /// cookie whose token lives [`DEFAULT_BROWSER_SESSION_LIFETIME`].
+    pub max_age: Option<Duration>,
+    /// Re-issue the cookie, with a fresh expiry, on every request that reads a valid session.
+    pub rolling: bool,
+    /// The `Path` attribute (default `/`).
+    pub path: &'static str,
+    /// The `Domain` attribute (default: none, so the cookie is host-only).
+    pub domain: Option<&'static str>,
+    /// The `Secure` attribute (default on; turn off only for plain-http local development).
+    pub secure: bool,
+    /// The `HttpOnly` attribute (default on: scripts cannot read the cookie).
+    pub http_only: bool,
+    /// The `SameSite` attribute (default [`SameSite::Lax`]).
+    pub same_site: SameSite,
+}
+
+impl SessionSpec {
+    /// A session stored in the cookie `cookie`, with the default attributes.
+    pub const fn new(cookie: &'static str) -> Self {
+        SessionSpec {
+            cookie,
+            max_age: None,
+            rolling: false,
+            path: "/",
+            domain: None,
+            secure: true,
+            http_only: true,
+            same_site: SameSite::Lax,
+        }
+    }
+
+    /// Sets `Max-Age` and the token's lifetime.
+    #[must_use]
+    pub const fn max_age(mut self, max_age: Duration) -> Self {
+        self.max_age = Some(max_age);
+        self
+    }
+
+    /// Re-issues the cookie on every request that reads a valid session (sliding expiry).
+    #[must_use]
+    pub const fn rolling(mut self, rolling: bool) -> Self {
+        self.rolling = rolling;
+        self
+    }
+
+    /// Sets the `Path` attribute.
+    #[must_use]
+    pub const fn path(mut self, path: &'static str) -> Self {
+        self.path = path;
+        self
+    }
+
+    /// Sets the `Domain` attribute.
+    #[must_use]
+    pub const fn domain(mut self, domain: &'static str) -> Self {
+        self.domain = Some(domain);
+        self
+    }
+
+    /// Sets the `Secure` attribute.
+    #[must_use]
+    pub const fn secure(mut self, secure: bool) -> Self {
+        self.secure = secure;
+        self
+    }
+
+    /// Sets the `HttpOnly` attribute.
+    #[must_use]
+    pub const fn http_only(mut self, http_only: bool) -> Self {
+        self.http_only = http_only;
+        self
+    }
+
+    /// Sets the `SameSite` attribute.
+    #[must_use]
+    pub const fn same_site(mut self, same_site: SameSite) -> Self {
+        self.same_site = same_site;
+        self
+    }
+
+    /// The lifetime of the token in the cookie: `max_age`, or
+    /// [`DEFAULT_BROWSER_SESSION_LIFETIME`] for a browser-session cookie.
+    pub const fn token_lifetime(&self) -> Duration {
+        match self.max_age {
+            Some(max_age) => max_age,
+            None => DEFAULT_BROWSER_SESSION_LIFETIME,
+        }
+    }
+
+    /// Checks that the spec makes a cookie browsers accept: the name is an RFC 6265 token, the
+    /// path starts with `/`, the domain is a host name, `max_age` is at least a second, and
+    /// `SameSite=None` comes with `Secure`. Returns what is wrong.
+    ///
+    /// The [`Session`](super::Session) extractor refuses a spec that fails this check (HTTP 500),
+    /// so a mistake shows at the first request rather than as a cookie the browser ignores.
+    pub const fn check(&self) -> Result<(), &'static str> {
+        if !is_cookie_name(self.cookie) {
+            return Err("the cookie name must be a non-empty RFC 6265 token \
+                        (ASCII letters, digits and !#$%&'*+-.^_`|~)");
+        }
+        if !is_cookie_path(self.path) {
+            return Err(
+                "the cookie path must start with `/` and hold no `;` or control characters",
+            );
+        }
+        if let Some(domain) = self.domain
+            && !is_cookie_domain(domain)
+        {
+            return Err("the cookie domain must be a host name (ASCII letters, digits, `-`, `.`)");
+        }
+        if let Some(max_age) = self.max_age
+            && max_age.as_secs() == 0
+        {
+            return Err("max_age must be at least one second");
+        }
+        if matches!(self.same_site, SameSite::None) && !self.secure {
+            return Err("SameSite=None requires Secure: browsers drop such a cookie otherwise");
+        }
+        Ok(())
+    }
+}
+
+/// Whether `name` is a valid cookie name: a non-empty RFC 6265 token.
+pub const fn is_cookie_name(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    if bytes.is_empty() {
+        return false;
+    }
+    let mut i = 0;
+    while i < bytes.len() {
+        let ok = matches!(bytes[i],
+            b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z'
+            | b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'.'
+            | b'^' | b'_' | b'`' | b'|' | b'~');
+        if !ok {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+const fn is_cookie_path(path: &str) -> bool {
+    let bytes = path.as_bytes();
+    if bytes.is_empty() || bytes[0] != b'/' {
+        return false;
+    }
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] < 0x21 || bytes[i] > 0x7e || bytes[i] == b';' {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+const fn is_cookie_domain(domain: &str) -> bool {
+    let bytes = domain.as_bytes();
+    if bytes.is_empty() {
+        return false;
+    }
+    let mut i = 0;
+    while i < bytes.len() {
+        if !matches!(bytes[i], b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z' | b'-' | b'.') {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
