@@ -1,1 +1,207 @@
-fn main() {}
+//! An API that issues PASETO tokens at `/login` and guards `/protected/me` with
+//! `#[paseto_required]` — flask-paseto-extended's `issuer_and_verifier` example, in axum.
+//!
+//! ```text
+//! cargo run --example issuer_and_verifier
+//! curl -i -c jar -d 'email=foo@example.com&password=mysecret' http://127.0.0.1:3000/login
+//! curl -i -b jar http://127.0.0.1:3000/protected/me
+//! ```
+//!
+//! Keys come from `PASETO_ISS`, `PASETO_PRIVATE_KEYS` and `PASETO_PUBLIC_KEYS` (flask-paseto-extended's
+//! names and JSON shapes); without them a fresh v4 key pair is generated and its public key printed.
+
+use axum::extract::{FromRef, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Form, Json, Router};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use paseto_auth::claims::ClaimField;
+use paseto_auth::config::PasetoConfig;
+use paseto_auth::extract::{PasetoAuth, TokenSource};
+use paseto_auth::key::SecretKey;
+use paseto_auth::{Issuer, Paseto, PasetoClaims, Verifier, Version};
+use serde::{Deserialize, Serialize};
+
+/// The cookie that carries the token for browsers.
+pub(crate) const TOKEN_COOKIE: &str = "paseto";
+const DEFAULT_ISSUER: &str = "https://issuer.example";
+
+/// The user a token speaks for.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub(crate) struct User {
+    /// The user's email address.
+    pub(crate) email: String,
+}
+
+/// The custom claims of our tokens.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct UserClaims {
+    /// Who the token is for.
+    pub(crate) user: User,
+}
+
+// Written by hand until `#[derive(PasetoClaims)]` lands.
+impl PasetoClaims for UserClaims {
+    const CLAIMS: &'static [ClaimField] = &[ClaimField {
+        name: "user",
+        required: true,
+    }];
+}
+
+/// What the handlers need: an issuer for `/login` and the verifier state for the guard.
+#[derive(Clone)]
+pub(crate) struct AppState {
+    /// Issues tokens.
+    pub(crate) issuer: Issuer,
+    /// Verifies them.
+    pub(crate) auth: PasetoAuth,
+}
+
+impl FromRef<AppState> for PasetoAuth {
+    fn from_ref(state: &AppState) -> Self {
+        state.auth.clone()
+    }
+}
+
+impl AppState {
+    /// Tokens are read from the `paseto` cookie first, then from `Authorization: Bearer`.
+    pub(crate) fn new(issuer: Issuer, verifier: Verifier) -> Self {
+        let source = TokenSource::any_of([TokenSource::cookie(TOKEN_COOKIE), TokenSource::Header]);
+        AppState {
+            issuer,
+            auth: PasetoAuth::new(verifier).token_source(source),
+        }
+    }
+
+    /// From the environment (Flask setting names), or a generated key pair when no key is set.
+    pub(crate) fn from_env() -> paseto_auth::Result<Self> {
+        let config = PasetoConfig::from_env()?;
+        if !config.has_private_keys() {
+            return Self::generated(config.iss.as_deref().unwrap_or(DEFAULT_ISSUER));
+        }
+        let issuer = config.issuer()?;
+        let verifier = if config.public_keys.is_empty() {
+            // No separate verification keys: trust our own signing keys for our own issuer.
+            let name = issuer.name().unwrap_or(DEFAULT_ISSUER).to_owned();
+            let mut builder = config.verifier_builder()?;
+            for entry in issuer.keys().iter() {
+                if let paseto_auth::key::SigningKey::Secret(secret) = &entry.key {
+                    builder = builder.public_key(secret.public_key().clone(), name.clone());
+                }
+            }
+            builder.build()?
+        } else {
+            config.verifier()?
+        };
+        Ok(Self::new(issuer, verifier))
+    }
+
+    /// A fresh v4 key pair; prints the public key so other services can verify our tokens.
+    pub(crate) fn generated(issuer_name: &str) -> paseto_auth::Result<Self> {
+        let key = SecretKey::generate(Version::V4)?;
+        println!("No PASETO_PRIVATE_KEYS configured: generated a v4 key pair for this run.");
+        println!("public key (PASERK): {}", key.public_key().to_paserk());
+        let issuer = Issuer::builder()
+            .issuer(issuer_name)
+            .key(key.clone())
+            .build()?;
+        let verifier = Verifier::builder()
+            .public_key(key.public_key().clone(), issuer_name)
+            .build()?;
+        Ok(Self::new(issuer, verifier))
+    }
+}
+
+/// The application's routes.
+pub(crate) fn app(state: AppState) -> Router {
+    Router::new()
+        .route("/login", get(login_form).post(login))
+        .route("/protected/me", get(protected_me))
+        .route("/logout", get(logout))
+        .with_state(state)
+}
+
+async fn login_form() -> Html<&'static str> {
+    Html(
+        r#"<form method="post" action="/login">
+  <input name="email" type="email" placeholder="email">
+  <input name="password" type="password" placeholder="password">
+  <button>Log in</button>
+</form>"#,
+    )
+}
+
+/// The login form's fields.
+#[derive(Deserialize)]
+pub(crate) struct Credentials {
+    email: String,
+    password: String,
+}
+
+async fn login(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    Form(form): Form<Credentials>,
+) -> Response {
+    // A demo user; a real application checks a password hash.
+    if form.email != "foo@example.com" || form.password != "mysecret" {
+        return (StatusCode::UNAUTHORIZED, "Invalid email or password").into_response();
+    }
+    let claims = UserClaims {
+        user: User { email: form.email },
+    };
+    match state.issuer.issue(&claims) {
+        Ok(token) => {
+            let cookie = Cookie::build((TOKEN_COOKIE, token))
+                .http_only(true)
+                .same_site(SameSite::Lax)
+                .path("/");
+            (jar.add(cookie), Redirect::to("/protected/me")).into_response()
+        }
+        Err(err) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("could not issue a token: {err}"),
+        )
+            .into_response(),
+    }
+}
+
+/// The `Paseto<UserClaims>` extractor verifies the token (cookie or Bearer) before the body runs.
+async fn protected_me(token: Paseto<UserClaims>) -> Json<User> {
+    Json(token.claims.user)
+}
+
+async fn logout(jar: CookieJar) -> (CookieJar, &'static str) {
+    // Always send the removal, whether or not this request carried the cookie.
+    let mut removal = Cookie::build((TOKEN_COOKIE, ""))
+        .path("/")
+        .http_only(true)
+        .build();
+    removal.make_removal();
+    (jar.add(removal), "Logged out")
+}
+
+#[allow(dead_code)] // the integration tests include this file for `app` and do not call `main`
+#[tokio::main]
+async fn main() {
+    let state = match AppState::from_env() {
+        Ok(state) => state,
+        Err(err) => {
+            eprintln!("configuration error: {err}");
+            std::process::exit(2);
+        }
+    };
+    let addr = std::env::var("PASETO_AUTH_ADDR").unwrap_or_else(|_| "127.0.0.1:3000".into());
+    let listener = match tokio::net::TcpListener::bind(&addr).await {
+        Ok(listener) => listener,
+        Err(err) => {
+            eprintln!("PASETO_AUTH_ADDR={addr}: cannot listen: {err}");
+            std::process::exit(2);
+        }
+    };
+    println!("listening on http://{addr}  (GET /login, GET /protected/me, GET /logout)");
+    if let Err(err) = axum::serve(listener, app(state)).await {
+        eprintln!("server error: {err}");
+    }
+}

@@ -1,0 +1,231 @@
+//! The issuer_and_verifier example, route by route through `oneshot`, including the attacks:
+//! an expired token, a token from another key, a token whose `iss` differs from its key's issuer,
+//! a tampered token and garbage.
+
+#[path = "../examples/issuer_and_verifier.rs"]
+#[allow(dead_code)]
+mod example;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, Response, StatusCode, header};
+use example::{AppState, TOKEN_COOKIE, User};
+use http_body_util::BodyExt;
+use paseto_auth::key::{SecretKey, SigningKey};
+use paseto_auth::token::seal;
+use paseto_auth::{Issuer, Verifier, Version};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+const ISS: &str = "https://issuer.example";
+
+struct Fixture {
+    app: Router,
+    key: SecretKey,
+}
+
+fn fixture() -> Fixture {
+    let key = SecretKey::generate(Version::V4).unwrap();
+    let issuer = Issuer::builder()
+        .issuer(ISS)
+        .key(key.clone())
+        .build()
+        .unwrap();
+    let verifier = Verifier::builder()
+        .public_key(key.public_key().clone(), ISS)
+        .build()
+        .unwrap();
+    Fixture {
+        app: example::app(AppState::new(issuer, verifier)),
+        key,
+    }
+}
+
+async fn send(app: &Router, request: Request<Body>) -> Response<Body> {
+    app.clone().oneshot(request).await.unwrap()
+}
+
+async fn body(response: Response<Body>) -> String {
+    String::from_utf8(
+        response
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec(),
+    )
+    .unwrap()
+}
+
+fn login_request(password: &str) -> Request<Body> {
+    Request::post("/login")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(format!(
+            "email=foo%40example.com&password={password}"
+        )))
+        .unwrap()
+}
+
+fn me_with_cookie(token: &str) -> Request<Body> {
+    Request::get("/protected/me")
+        .header(header::COOKIE, format!("{TOKEN_COOKIE}={token}"))
+        .body(Body::empty())
+        .unwrap()
+}
+
+fn me_with_bearer(token: &str) -> Request<Body> {
+    Request::get("/protected/me")
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .body(Body::empty())
+        .unwrap()
+}
+
+/// Logs in and returns the token from the `paseto` cookie.
+async fn login(app: &Router) -> String {
+    let response = send(app, login_request("mysecret")).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()[header::LOCATION], "/protected/me");
+    let cookie = response.headers()[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
+    assert!(cookie.contains("SameSite=Lax"), "{cookie}");
+    let value = cookie
+        .split(';')
+        .next()
+        .unwrap()
+        .strip_prefix("paseto=")
+        .unwrap();
+    value.to_owned()
+}
+
+#[tokio::test]
+async fn the_login_form_is_served() {
+    let f = fixture();
+    let response = send(&f.app, Request::get("/login").body(Body::empty()).unwrap()).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(body(response).await.contains(r#"name="password""#));
+}
+
+#[tokio::test]
+async fn login_then_me_by_cookie_and_by_bearer() {
+    let f = fixture();
+    let token = login(&f.app).await;
+    assert!(token.starts_with("v4.public."));
+    for request in [me_with_cookie(&token), me_with_bearer(&token)] {
+        let response = send(&f.app, request).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let user: User = serde_json::from_str(&body(response).await).unwrap();
+        assert_eq!(
+            user,
+            User {
+                email: "foo@example.com".into()
+            }
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_bad_password_is_401_without_a_cookie() {
+    let f = fixture();
+    let response = send(&f.app, login_request("wrong")).await;
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    assert!(response.headers().get(header::SET_COOKIE).is_none());
+}
+
+#[tokio::test]
+async fn no_token_is_401_with_a_bearer_challenge() {
+    let f = fixture();
+    let response = send(
+        &f.app,
+        Request::get("/protected/me").body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(response.headers()[header::WWW_AUTHENTICATE], "Bearer");
+}
+
+async fn assert_invalid(app: &Router, token: &str, kind: &str) {
+    let response = send(app, me_with_bearer(token)).await;
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{kind}");
+    assert_eq!(
+        response.headers()[header::WWW_AUTHENTICATE],
+        r#"Bearer error="invalid_token""#
+    );
+    let json: Value = serde_json::from_str(&body(response).await).unwrap();
+    assert_eq!(json["kind"], kind, "{json}");
+}
+
+fn rfc3339(offset: time::Duration) -> String {
+    (time::OffsetDateTime::now_utc() + offset)
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap()
+}
+
+#[tokio::test]
+async fn attacks_are_401_invalid_token() {
+    let f = fixture();
+    let signer = SigningKey::from(f.key.clone());
+    let user = json!({"email": "foo@example.com"});
+
+    let expired =
+        json!({"iss": ISS, "user": user, "exp": rfc3339(time::Duration::minutes(-5))}).to_string();
+    assert_invalid(
+        &f.app,
+        &seal(&signer, expired.as_bytes(), b"", b"").unwrap(),
+        "expired",
+    )
+    .await;
+
+    let stranger = Issuer::builder()
+        .issuer(ISS)
+        .key(SecretKey::generate(Version::V4).unwrap())
+        .build()
+        .unwrap();
+    let foreign = stranger.issue(&json!({"user": user})).unwrap();
+    assert_invalid(&f.app, &foreign, "unknown_key_id").await;
+
+    let evil = json!({"iss": "https://evil.example", "user": user, "exp": rfc3339(time::Duration::hours(1))}).to_string();
+    assert_invalid(
+        &f.app,
+        &seal(&signer, evil.as_bytes(), b"", b"").unwrap(),
+        "issuer_mismatch",
+    )
+    .await;
+
+    let good = login(&f.app).await;
+    let mut tampered = good.clone().into_bytes();
+    let middle = tampered.len() / 2;
+    tampered[middle] = if tampered[middle] == b'A' { b'B' } else { b'A' };
+    assert_invalid(
+        &f.app,
+        &String::from_utf8(tampered).unwrap(),
+        "invalid_signature",
+    )
+    .await;
+
+    assert_invalid(&f.app, "garbage", "malformed").await;
+    assert_invalid(&f.app, &"v4.public.AAAA".repeat(1000), "token_too_large").await;
+
+    let typed_wrong =
+        json!({"iss": ISS, "user": "not-an-object", "exp": rfc3339(time::Duration::hours(1))})
+            .to_string();
+    assert_invalid(
+        &f.app,
+        &seal(&signer, typed_wrong.as_bytes(), b"", b"").unwrap(),
+        "claims_type",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn logout_clears_the_cookie() {
+    let f = fixture();
+    let response = send(&f.app, Request::get("/logout").body(Body::empty()).unwrap()).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let cookie = response.headers()[header::SET_COOKIE].to_str().unwrap();
+    assert!(cookie.starts_with("paseto="), "{cookie}");
+    assert!(cookie.contains("Max-Age=0"), "{cookie}");
+}
