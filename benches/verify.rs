@@ -12,10 +12,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use criterion::{Criterion, criterion_group, criterion_main};
-use paseto_auth::claims::ClaimField;
 use paseto_auth::extract::PasetoAuth;
 use paseto_auth::key::SecretKey;
-use paseto_auth::{Issuer, Paseto, PasetoClaims, Verifier, Version};
+use paseto_auth::{Issuer, Paseto, PasetoClaims, Verifier, Version, paseto_required};
 use pasetors::Public;
 use pasetors::claims::ClaimsValidationRules;
 use pasetors::keys::AsymmetricPublicKey;
@@ -26,23 +25,10 @@ use tower::ServiceExt;
 
 const ISS: &str = "https://issuer.example";
 
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize, Deserialize, PasetoClaims)]
 struct Claims {
     user: String,
     roles: Vec<String>,
-}
-
-impl PasetoClaims for Claims {
-    const CLAIMS: &'static [ClaimField] = &[
-        ClaimField {
-            name: "user",
-            required: true,
-        },
-        ClaimField {
-            name: "roles",
-            required: true,
-        },
-    ];
 }
 
 struct Fixture {
@@ -101,6 +87,7 @@ fn in_process(c: &mut Criterion) {
     group.finish();
 }
 
+#[paseto_required(iss = "https://issuer.example", claims(roles))]
 async fn guarded(token: Paseto<Claims>) -> Json<String> {
     Json(token.claims.user)
 }
@@ -134,10 +121,7 @@ fn through_axum(c: &mut Criterion) {
             .expect("request")
     };
     let mut group = c.benchmark_group("handler_end_to_end");
-    for (name, router) in [
-        ("paseto_extractor", &ours),
-        ("pasetors_by_hand", &reference),
-    ] {
+    for (name, router) in [("paseto_required", &ours), ("pasetors_by_hand", &reference)] {
         group.bench_function(name, |b| {
             b.iter(|| {
                 let response = runtime

@@ -16,11 +16,10 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Json, Router};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
-use paseto_auth::claims::ClaimField;
 use paseto_auth::config::PasetoConfig;
 use paseto_auth::extract::{PasetoAuth, TokenSource};
 use paseto_auth::key::SecretKey;
-use paseto_auth::{Issuer, Paseto, PasetoClaims, Verifier, Version};
+use paseto_auth::{Issuer, Paseto, PasetoClaims, Verifier, Version, paseto_required};
 use serde::{Deserialize, Serialize};
 
 /// The cookie that carries the token for browsers.
@@ -35,18 +34,10 @@ pub(crate) struct User {
 }
 
 /// The custom claims of our tokens.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, PasetoClaims)]
 pub(crate) struct UserClaims {
     /// Who the token is for.
     pub(crate) user: User,
-}
-
-// Written by hand until `#[derive(PasetoClaims)]` lands.
-impl PasetoClaims for UserClaims {
-    const CLAIMS: &'static [ClaimField] = &[ClaimField {
-        name: "user",
-        required: true,
-    }];
 }
 
 /// What the handlers need: an issuer for `/login` and the verifier state for the guard.
@@ -167,7 +158,9 @@ async fn login(
     }
 }
 
-/// The `Paseto<UserClaims>` extractor verifies the token (cookie or Bearer) before the body runs.
+/// The guard verifies the token (cookie or Bearer) and that it has a `user` claim before any
+/// other extractor runs; `claims(user)` is checked against `UserClaims` at compile time.
+#[paseto_required(claims(user))]
 async fn protected_me(token: Paseto<UserClaims>) -> Json<User> {
     Json(token.claims.user)
 }

@@ -65,7 +65,6 @@ pub use session::{
 #[path = "private.rs"]
 pub mod __private;
 
-// MACROS-REEXPORT (enabled once paseto-auth-macros exports them):
-// pub use paseto_auth_macros::PasetoClaims;
-// #[cfg(feature = "axum")]
-// pub use paseto_auth_macros::paseto_required;
+pub use paseto_auth_macros::PasetoClaims;
+#[cfg(feature = "axum")]
+pub use paseto_auth_macros::paseto_required;
