@@ -1,0 +1,10 @@
+use paseto_auth::PasetoClaims;
+use serde::Deserialize;
+
+#[derive(Deserialize, PasetoClaims)]
+struct Claims {
+    #[paseto(optional, required)]
+    user: String,
+}
+
+fn main() {}
