@@ -19,8 +19,8 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
-use paseto_auth::Version;
-use paseto_auth::session::{Session, SessionData, SessionKeys, SessionLayer, SessionSpec};
+use paseto_auth::session::{Session, SessionKeys, SessionLayer};
+use paseto_auth::{Version, paseto_session};
 use serde::{Deserialize, Serialize};
 
 /// The demo's only user.
@@ -28,17 +28,14 @@ const EMAIL: &str = "foo@example.com";
 const PASSWORD: &str = "mysecret";
 
 /// What the session holds: the logged-in user, if any.
+///
+/// `secure = false` so the cookie also works over plain http (curl, http://127.0.0.1); keep the
+/// default (on) when serving over https.
+#[paseto_session(cookie = "session", secure = false)]
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub(crate) struct Auth {
     /// The user's email.
     pub(crate) user: Option<String>,
-}
-
-// Until `#[paseto_session(cookie = "session", secure = false)]` is available, by hand.
-impl SessionData for Auth {
-    // `Secure` is off so the cookie also works over plain http (curl, http://127.0.0.1).
-    // Keep the default (on) when serving over https.
-    const SPEC: SessionSpec = SessionSpec::new("session").secure(false);
 }
 
 /// The form `POST /login` takes.

@@ -2,10 +2,12 @@
 //! re-exports them; the generated code calls `::paseto_auth::__private`.
 
 mod claims;
+mod cookie_name;
 mod duration;
 mod mangle;
 mod required;
 mod serde_names;
+mod session;
 
 use proc_macro::TokenStream;
 
@@ -28,4 +30,16 @@ pub fn derive_paseto_claims(input: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn paseto_required(attr: TokenStream, item: TokenStream) -> TokenStream {
     required::expand(attr.into(), item.into()).into()
+}
+
+/// Makes a struct (with `Default`, `Serialize`, `Deserialize`) a typed session: `Session<T>`
+/// then extracts it from an encrypted PASETO cookie (needs `SessionLayer`).
+///
+/// Options: `cookie = "session"`, `max_age = "14d"` (absent: a browser-session cookie, still with
+/// an `exp` inside the token), `rolling`, `path = "/"`, `domain = "example.com"`,
+/// `secure = false` (default true), `http_only = false` (default true),
+/// `same_site = "strict" | "lax" | "none"` (default lax).
+#[proc_macro_attribute]
+pub fn paseto_session(attr: TokenStream, item: TokenStream) -> TokenStream {
+    session::expand(attr.into(), item.into()).into()
 }

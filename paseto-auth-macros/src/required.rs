@@ -7,6 +7,7 @@ use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::{FnArg, GenericArgument, Ident, ItemFn, LitStr, PathArguments, Token, Type};
 
+use crate::cookie_name::is_cookie_name;
 use crate::duration::parse_seconds;
 use crate::mangle::claim_marker;
 
@@ -85,14 +86,6 @@ fn one_or_list(input: ParseStream<'_>, what: &str) -> syn::Result<Vec<LitStr>> {
     } else {
         Ok(vec![non_empty(input, what)?])
     }
-}
-
-/// An RFC 6265 cookie name (a token: visible ASCII without separators).
-fn is_cookie_name(name: &str) -> bool {
-    !name.is_empty()
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?={}".contains(&b))
 }
 
 fn parse_source(input: ParseStream<'_>) -> syn::Result<Source> {

@@ -67,4 +67,4 @@ pub mod __private;
 
 pub use paseto_auth_macros::PasetoClaims;
 #[cfg(feature = "axum")]
-pub use paseto_auth_macros::paseto_required;
+pub use paseto_auth_macros::{paseto_required, paseto_session};

@@ -83,15 +83,3 @@ pub const fn assert_claims_type<C: PasetoClaims>() {}
 
 // Sessions: what `#[paseto_session]` generates, `impl SessionData for T { const SPEC: SessionSpec = ...; }`.
 pub use crate::session::{SameSite, SessionData, SessionSpec};
-
-/// Compiles only when `T: Default` (checked by `#[paseto_session]`).
-pub const fn assert_session_default<T: Default>() {}
-
-/// Compiles only when `T: serde::Serialize` (checked by `#[paseto_session]`).
-pub const fn assert_session_serialize<T: ?Sized + serde::Serialize>() {}
-
-/// Compiles only when `T: serde::de::DeserializeOwned` (checked by `#[paseto_session]`).
-pub const fn assert_session_deserialize<T: serde::de::DeserializeOwned>() {}
-
-/// Compiles only when `T` implements [`SessionData`] (for `Session<T>` checks).
-pub const fn assert_session_data<T: SessionData>() {}
