@@ -199,3 +199,41 @@ async fn the_guard_runs_before_the_body_is_read() {
         .unwrap();
     assert_eq!(status(&f, bad_body).await, StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn an_application_error_handler_learns_the_error_kind() {
+    use axum::response::IntoResponse;
+    use paseto_auth::extract::AuthError;
+    let key = SecretKey::generate(Version::V4).unwrap();
+    let verifier = Verifier::builder()
+        .public_key(key.public_key().clone(), ISS)
+        .build()
+        .unwrap();
+    let auth = PasetoAuth::new(verifier).on_error(|err| {
+        let kind = match &err {
+            AuthError::Missing => "missing".to_owned(),
+            AuthError::Token(e) => e.kind().as_str().to_owned(),
+            _ => "other".to_owned(),
+        };
+        (StatusCode::IM_A_TEAPOT, kind).into_response()
+    });
+    let app = Router::new()
+        .route("/plain", get(no_claims_argument))
+        .with_state(auth);
+    let response = app
+        .clone()
+        .oneshot(Request::get("/plain").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::IM_A_TEAPOT);
+    let response = app
+        .oneshot(get_bearer("/plain", "v4.public.AAAA"))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::IM_A_TEAPOT);
+    let body = http_body_util::BodyExt::collect(response.into_body())
+        .await
+        .unwrap()
+        .to_bytes();
+    assert_eq!(&body[..], b"malformed");
+}
