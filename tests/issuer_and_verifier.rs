@@ -13,11 +13,13 @@ use example::{AppState, TOKEN_COOKIE, User};
 use http_body_util::BodyExt;
 use paseto_auth::key::{SecretKey, SigningKey};
 use paseto_auth::token::seal;
-use paseto_auth::{Issuer, Verifier, Version};
+use paseto_auth::{Issuer, Version};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
-const ISS: &str = "https://issuer.example";
+mod support;
+
+use support::{ISS, v4_issuer_and_verifier};
 
 struct Fixture {
     app: Router,
@@ -25,16 +27,7 @@ struct Fixture {
 }
 
 fn fixture() -> Fixture {
-    let key = SecretKey::generate(Version::V4).unwrap();
-    let issuer = Issuer::builder()
-        .issuer(ISS)
-        .key(key.clone())
-        .build()
-        .unwrap();
-    let verifier = Verifier::builder()
-        .public_key(key.public_key().clone(), ISS)
-        .build()
-        .unwrap();
+    let (key, issuer, verifier) = v4_issuer_and_verifier();
     Fixture {
         app: example::app(AppState::new(issuer, verifier)),
         key,

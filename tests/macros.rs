@@ -11,7 +11,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use tower::ServiceExt;
 
-const ISS: &str = "https://issuer.example";
+mod support;
+
+use support::{ISS, v4_issuer_and_verifier};
 
 #[derive(Debug, Serialize, Deserialize, PasetoClaims)]
 #[serde(rename_all = "camelCase")]
@@ -77,16 +79,7 @@ struct Fixture {
 }
 
 fn fixture() -> Fixture {
-    let key = SecretKey::generate(Version::V4).unwrap();
-    let issuer = Issuer::builder()
-        .issuer(ISS)
-        .key(key.clone())
-        .build()
-        .unwrap();
-    let verifier = Verifier::builder()
-        .public_key(key.public_key().clone(), ISS)
-        .build()
-        .unwrap();
+    let (_, issuer, verifier) = v4_issuer_and_verifier();
     let app = Router::new()
         .route("/admin", get(admin))
         .route("/plain", get(no_claims_argument))

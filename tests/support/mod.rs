@@ -1,0 +1,22 @@
+//! Shared by the root integration tests: a key pair with its issuer and verifier.
+
+use paseto_auth::key::SecretKey;
+use paseto_auth::{Issuer, Verifier, Version};
+
+/// The issuer name the test tokens carry.
+pub(crate) const ISS: &str = "https://issuer.example";
+
+/// A fresh v4 key, an issuer signing with it as [`ISS`], and a verifier trusting it for [`ISS`].
+pub(crate) fn v4_issuer_and_verifier() -> (SecretKey, Issuer, Verifier) {
+    let key = SecretKey::generate(Version::V4).unwrap();
+    let issuer = Issuer::builder()
+        .issuer(ISS)
+        .key(key.clone())
+        .build()
+        .unwrap();
+    let verifier = Verifier::builder()
+        .public_key(key.public_key().clone(), ISS)
+        .build()
+        .unwrap();
+    (key, issuer, verifier)
+}
