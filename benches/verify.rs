@@ -48,7 +48,9 @@ fn fixture() -> Fixture {
         user: "alice".into(),
         roles: vec!["admin".into()],
     };
-    let token = issuer.issue(&claims).expect("token");
+    // pasetors validation requires nbf, so the token carries one (both sides then check exp, nbf, iat).
+    let options = paseto_auth::TokenOptions::new().not_before(time::OffsetDateTime::now_utc());
+    let token = issuer.issue_with(&claims, options).expect("token");
     let verifier = Verifier::builder()
         .public_key(key.public_key().clone(), ISS)
         .build()
