@@ -19,14 +19,18 @@ pub(crate) struct VerifiedToken(pub(crate) Arc<Paseto>);
 /// Verifies the request's token (or reuses the guard's), typed as `C`. `Ok(None)`: no token.
 // The error is the rejection response itself, as axum extractors return it.
 #[allow(clippy::result_large_err)]
-fn extract<S, C>(parts: &Parts, state: &S) -> Result<Option<Paseto<C>>, Response>
+fn extract<S, C>(parts: &mut Parts, state: &S) -> Result<Option<Paseto<C>>, Response>
 where
     PasetoAuth: FromRef<S>,
     C: PasetoClaims,
 {
     let auth = PasetoAuth::from_ref(state);
-    let untyped = match parts.extensions.get::<VerifiedToken>() {
-        Some(VerifiedToken(token)) => Some(Paseto::clone(token)),
+    // Take the guard's token rather than copying it: the handler has one `Paseto` argument.
+    let verified = parts.extensions.remove::<VerifiedToken>();
+    let untyped = match verified {
+        Some(VerifiedToken(token)) => {
+            Some(Arc::try_unwrap(token).unwrap_or_else(|shared| Paseto::clone(&shared)))
+        }
         None => auth
             .authenticate(parts, &TokenSource::VerifierDefault, &Requirements::new())
             .map_err(|err| auth.reject(AuthError::Token(err)))?,
