@@ -1,35 +1,100 @@
 //! Procedural macros for `paseto-auth`. Use them through the `paseto-auth` crate, which
-//! re-exports them; the generated code calls `::paseto_auth::__private`.
+//! re-exports them; the generated code names the runtime only as `::paseto_auth::__private`.
+//!
+//! Each macro parses its input, checks it, and expands it; every mistake is a compile error at
+//! the offending tokens, all reported at once, and the macros never panic. On a mistake the
+//! attribute macros emit the user's item unchanged beside the errors, and the derive emits a
+//! stub impl, so one mistake does not cascade into others.
 
+mod case;
 mod claims;
 mod cookie_name;
 mod duration;
+mod errors;
 mod mangle;
 mod required;
-mod serde_names;
+mod serde_attr;
 mod session;
 
 use proc_macro::TokenStream;
 
-/// Derives `paseto_auth::PasetoClaims` for a struct of custom claims.
+/// Derives `PasetoClaims` for a struct of custom claims, so it can be the `C` of `Paseto<C>`.
 ///
-/// Records each field's claim name (honouring `#[serde(rename)]` and `rename_all`) and whether it is
-/// required (not an `Option`, no `#[serde(default)]`). Field options: `#[paseto(optional)]`,
-/// `#[paseto(required)]`, `#[paseto(skip)]`. A field named `exp`, `nbf` or `iat` must be a time type.
+/// ```ignore
+/// use paseto_auth::{PasetoClaims, Timestamp};
+/// use serde::Deserialize;
+///
+/// #[derive(Deserialize, PasetoClaims)]
+/// #[serde(rename_all = "camelCase")]
+/// struct UserClaims {
+///     user_id: String,          // claim "userId", required
+///     nickname: Option<String>, // optional: an `Option`
+///     #[serde(default)]
+///     roles: Vec<String>,       // optional: `#[serde(default)]`
+///     exp: Timestamp,           // a registered time claim must be a time
+/// }
+/// ```
+///
+/// Each field is a claim named as serde reads it (`#[serde(rename)]`, `rename(deserialize)`,
+/// container `rename_all`); `skip`, `skip_deserializing` and `flatten` fields are not claims. A
+/// claim is required unless its type is an `Option` or it has `#[serde(default)]` (on the field
+/// or the struct). Field options override this:
+///
+/// - `#[paseto(optional)]`, `#[paseto(required)]`: the claim's requiredness;
+/// - `#[paseto(skip)]`: the field is not a claim.
+///
+/// Compile errors: not a struct with named fields; an unknown or repeated `#[paseto]` option;
+/// both `optional` and `required`; two fields read from the same claim; a field named `exp`,
+/// `nbf` or `iat` whose type is not a time (`Timestamp`, `time::OffsetDateTime`, or an
+/// `Option` of one). The derive also lets `#[paseto_required(claims(..))]` check claim names.
 #[proc_macro_derive(PasetoClaims, attributes(paseto))]
 pub fn derive_paseto_claims(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
-    claims::expand(&input).into()
+    claims::derive(&input).into()
 }
 
-/// Guards an async axum handler: a token must be present and valid, and meet the options.
+/// Guards an async axum handler: it runs only for requests with a valid token that meets the
+/// options. Without a token the answer is 401, with an invalid one 401 (`invalid_token`), with
+/// one that fails a requirement 403 (`insufficient_scope`).
 ///
-/// Options: `iss = "..."` (or a list), `aud = "..."` (or a list), `sub = "..."`, `claims(a, b)`,
-/// `version = "v4"`, `purpose = "public"`, `leeway = "30s"`,
-/// `from = header | cookie("name") | query("name")`, `optional`.
+/// ```ignore
+/// use paseto_auth::{paseto_required, Paseto};
+///
+/// #[paseto_required(iss = "https://issuer.example", aud = "api", claims(roles))]
+/// async fn me(token: Paseto<UserClaims>) -> String {
+///     token.claims.user_id
+/// }
+/// ```
+///
+/// The macro inserts a guard as the handler's first argument, so it runs before any other
+/// extractor (a body is not read for an unauthenticated request). The guard verifies with the
+/// `PasetoAuth` of the router state and keeps the verified token for a `Paseto<C>` or
+/// `Option<Paseto<C>>` argument, which then does not verify again. A handler without such an
+/// argument is still guarded.
+///
+/// Options, each at most once:
+///
+/// | option | meaning |
+/// |---|---|
+/// | `iss = "..."`, `iss = ["a", "b"]` | the issuer must be one of these |
+/// | `aud = "..."`, `aud = ["a", "b"]` | the audience must be one of these |
+/// | `sub = "..."` | the subject must be this |
+/// | `claims(a, b, "x-y")` | these claims must be present |
+/// | `version = "v4"` (`"v3"`, `"v2"`) | only this PASETO version |
+/// | `purpose = "public"` (`"local"`) | only this purpose |
+/// | `leeway = "30s"` | clock leeway for `exp`/`nbf`/`iat`: `<number><unit>` pairs, units `s`, `m`, `h`, `d` |
+/// | `from = header`, `cookie("name")`, `query("name")` | where the token is (default: the `PasetoAuth`'s source) |
+/// | `optional` | requests without a token get through (take `Option<Paseto<C>>`); a bad token is still refused |
+///
+/// Compile errors, at the offending tokens: an unknown or repeated option; a value that is not a
+/// (non-empty) string literal; an unknown version or purpose; a bad duration; an invalid cookie
+/// name; a function that is not `async`; two `Paseto` arguments; `optional` with a `Paseto<C>`
+/// (not `Option`) argument; a claims type `C` that does not implement `PasetoClaims`; a name in
+/// `claims(..)` that is neither a registered claim nor a claim of `C` (when `C` derives
+/// `PasetoClaims`; untyped claims such as `serde_json::Value` are checked at run time only).
 #[proc_macro_attribute]
-pub fn paseto_required(attr: TokenStream, item: TokenStream) -> TokenStream {
-    required::expand(attr.into(), item.into()).into()
+pub fn paseto_required(args: TokenStream, item: TokenStream) -> TokenStream {
+    required::expand(args.into(), item.into()).into()
 }
 
 /// Makes a struct (with `Default`, `Serialize`, `Deserialize`) a typed session: `Session<T>`
@@ -40,6 +105,6 @@ pub fn paseto_required(attr: TokenStream, item: TokenStream) -> TokenStream {
 /// `secure = false` (default true), `http_only = false` (default true),
 /// `same_site = "strict" | "lax" | "none"` (default lax).
 #[proc_macro_attribute]
-pub fn paseto_session(attr: TokenStream, item: TokenStream) -> TokenStream {
-    session::expand(attr.into(), item.into()).into()
+pub fn paseto_session(args: TokenStream, item: TokenStream) -> TokenStream {
+    session::expand(args.into(), item.into()).into()
 }

@@ -1,17 +1,22 @@
-//! Names of the hidden per-claim markers, shared by the derive (which defines them) and the
-//! attribute (which refers to them to check `claims(...)` at compile time).
+//! Names of the hidden markers `#[derive(PasetoClaims)]` defines on a claims type and
+//! `#[paseto_required(claims(...))]` refers to, so that a claim the type lacks is a compile error.
 
 use proc_macro2::{Ident, Span};
 
-/// `__paseto_claim_<name>`, with every character that cannot be in an identifier written as
-/// `_xHH_` (its code point in hex), so distinct claim names give distinct markers.
+/// Defined (as `()`) by the derive on every type whose claims it knows, so the attribute checks
+/// `claims(...)` only against such types (not `serde_json::Value`, not a `transparent` struct).
+pub(crate) const DERIVED: &str = "__paseto_claims_derived";
+
+/// `__paseto_claim_<claim>`, with every character other than an ASCII letter or digit written
+/// as `_x<hex code point>_`. No character is kept as `_`, so the mapping is one-to-one:
+/// `user_id` and `user-id` get different markers.
 pub(crate) fn claim_marker(claim: &str, span: Span) -> Ident {
     let mut name = String::from("__paseto_claim_");
     for ch in claim.chars() {
         if ch.is_ascii_alphanumeric() {
             name.push(ch);
         } else {
-            name.push_str(&format!("_x{:X}_", ch as u32));
+            name.push_str(&format!("_x{:X}_", u32::from(ch)));
         }
     }
     Ident::new(&name, span)
@@ -21,11 +26,29 @@ pub(crate) fn claim_marker(claim: &str, span: Span) -> Ident {
 mod tests {
     use super::*;
 
+    fn marker(claim: &str) -> String {
+        claim_marker(claim, Span::call_site()).to_string()
+    }
+
     #[test]
-    fn markers_are_identifiers_and_distinct() {
-        let a = claim_marker("user-id", Span::call_site()).to_string();
-        let b = claim_marker("user_id", Span::call_site()).to_string();
-        assert_eq!(a, "__paseto_claim_user_x2D_id");
-        assert_ne!(a, b);
+    fn markers() {
+        assert_eq!(marker("roles"), "__paseto_claim_roles");
+        assert_eq!(marker("user-id"), "__paseto_claim_user_x2D_id");
+        assert_eq!(marker("user_id"), "__paseto_claim_user_x5F_id");
+        assert_eq!(marker("é"), "__paseto_claim__xE9_");
+        assert_eq!(marker(""), "__paseto_claim_");
+        assert_ne!(marker("a_x2D_b"), marker("a-b"));
+        assert_ne!(marker("s_derived"), DERIVED);
+    }
+
+    #[test]
+    fn every_claim_name_gives_an_identifier() {
+        for claim in [
+            "", " ", "a b", "ü", "🦀", "x-y.z", "1st", "type", "self", "_",
+        ] {
+            // `Ident::new` rejects anything that is not an identifier; this would panic then.
+            let ident = marker(claim);
+            assert!(syn::parse_str::<syn::Ident>(&ident).is_ok(), "{ident}");
+        }
     }
 }

@@ -5,7 +5,7 @@ use quote::{quote, quote_spanned};
 use syn::parse::{Parse, ParseStream, Parser};
 use syn::{Ident, Item, LitBool, LitStr, Token};
 
-use crate::cookie_name::is_cookie_name;
+use crate::cookie_name::{INVALID, is_cookie_name};
 use crate::duration::parse_seconds;
 
 const OPTIONS: &str = "cookie, max_age, rolling, path, domain, secure, http_only, same_site";
@@ -92,10 +92,7 @@ fn spec(options: &Options) -> syn::Result<TokenStream> {
             "cookie" => {
                 cookie = value.string(key)?;
                 if !is_cookie_name(&cookie.value()) {
-                    return Err(syn::Error::new(
-                        cookie.span(),
-                        "invalid cookie name: use letters, digits and `-_.!#$%&'*+^`|~`",
-                    ));
+                    return Err(syn::Error::new(cookie.span(), INVALID));
                 }
             }
             "max_age" => {

@@ -1,0 +1,214 @@
+//! Parse: the claims of a struct, from its fields and their `#[serde]` and `#[paseto]` attributes.
+//! Each claim keeps its field, so later errors point at the user's tokens.
+
+use syn::{Data, DeriveInput, Fields, Ident, Path, Token, Type};
+
+use crate::errors::Errors;
+use crate::serde_attr;
+
+const FIELD_OPTIONS: &str = "optional, required, skip";
+
+/// A struct deriving `PasetoClaims`.
+pub(super) struct Input<'a> {
+    pub(super) original: &'a DeriveInput,
+    /// The claims, in field order.
+    pub(super) claims: Vec<Claim<'a>>,
+    /// Whether the fields are what the token is read into. Not for `#[serde(transparent)]`,
+    /// `from` or `try_from`: such a type gets an empty claim list and no claim markers.
+    pub(super) fields_are_claims: bool,
+    /// A serde attribute could not be read: serde_derive reports it, this derive stays quiet.
+    pub(super) serde_unreadable: bool,
+}
+
+/// One field that is a claim.
+pub(super) struct Claim<'a> {
+    pub(super) ident: &'a Ident,
+    pub(super) ty: &'a Type,
+    /// The name in the token: serde's deserialize name.
+    pub(super) name: String,
+    /// `#[serde(alias = "..")]` names, also accepted by serde.
+    pub(super) aliases: Vec<String>,
+    pub(super) required: bool,
+}
+
+/// A field's `#[paseto(...)]` options, each kept as written for error spans.
+#[derive(Default)]
+pub(super) struct FieldOptions {
+    pub(super) optional: Option<Path>,
+    pub(super) required: Option<Path>,
+    pub(super) skip: Option<Path>,
+}
+
+fn path_text(path: &Path) -> String {
+    let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+    segments.join("::")
+}
+
+/// Reads a field's `#[paseto(...)]` attributes, recording every mistake.
+pub(super) fn field_options(field: &syn::Field, errors: &mut Errors) -> FieldOptions {
+    let mut options = FieldOptions::default();
+    for attr in field.attrs.iter().filter(|a| a.path().is_ident("paseto")) {
+        let result = attr.parse_nested_meta(|meta| {
+            let name = path_text(&meta.path);
+            let has_value = meta.input.peek(Token![=]) || meta.input.peek(syn::token::Paren);
+            if has_value {
+                // Consume the value so the remaining options are still read.
+                if meta.input.peek(Token![=]) {
+                    let _: syn::Expr = meta.value()?.parse()?;
+                } else {
+                    let content;
+                    syn::parenthesized!(content in meta.input);
+                    let _: proc_macro2::TokenStream = content.parse()?;
+                }
+            }
+            let (slot, other) = match name.as_str() {
+                "optional" => (&mut options.optional, options.required.as_ref()),
+                "required" => (&mut options.required, options.optional.as_ref()),
+                "skip" => (&mut options.skip, None),
+                _ => {
+                    errors.spanned(
+                        &meta.path,
+                        format!("unknown option `{name}`; expected one of: {FIELD_OPTIONS}"),
+                    );
+                    return Ok(());
+                }
+            };
+            if has_value {
+                errors.spanned(
+                    &meta.path,
+                    format!("`{name}` takes no value: write `#[paseto({name})]`"),
+                );
+            } else if slot.is_some() {
+                errors.spanned(&meta.path, format!("`{name}` is given twice"));
+            } else if other.is_some() {
+                errors.spanned(
+                    &meta.path,
+                    "a claim cannot be both `optional` and `required`",
+                );
+            } else {
+                *slot = Some(meta.path.clone());
+            }
+            Ok(())
+        });
+        errors.ok(result);
+    }
+    options
+}
+
+impl<'a> Input<'a> {
+    /// Reads the struct. `None` when it is not a struct with named fields (the error is recorded).
+    pub(super) fn from_syn(input: &'a DeriveInput, errors: &mut Errors) -> Option<Self> {
+        let fields = match &input.data {
+            Data::Struct(data) => match &data.fields {
+                Fields::Named(named) => &named.named,
+                Fields::Unnamed(unnamed) => {
+                    errors.spanned(
+                        unnamed,
+                        "`PasetoClaims` needs named fields (each field is a claim), not a tuple struct",
+                    );
+                    return None;
+                }
+                Fields::Unit => {
+                    errors.at(
+                        input.ident.span(),
+                        "`PasetoClaims` needs named fields (each field is a claim), not a unit struct",
+                    );
+                    return None;
+                }
+            },
+            Data::Enum(data) => {
+                errors.at(
+                    data.enum_token.span,
+                    "`PasetoClaims` cannot be derived for an enum: claims are a struct with named fields",
+                );
+                return None;
+            }
+            Data::Union(data) => {
+                errors.at(
+                    data.union_token.span,
+                    "`PasetoClaims` cannot be derived for a union: claims are a struct with named fields",
+                );
+                return None;
+            }
+        };
+        for attr in input.attrs.iter().filter(|a| a.path().is_ident("paseto")) {
+            errors.spanned(
+                attr,
+                format!("`#[paseto(...)]` goes on fields ({FIELD_OPTIONS}), not on the struct"),
+            );
+        }
+
+        let container = serde_attr::container(&input.attrs);
+        let mut serde_unreadable = container.unreadable;
+        let mut claims = Vec::new();
+        for field in fields {
+            let options = field_options(field, errors);
+            let serde = serde_attr::field(&field.attrs);
+            serde_unreadable |= serde.unreadable;
+            let Some(ident) = &field.ident else { continue };
+            if serde.not_a_claim || options.skip.is_some() {
+                let why = if options.skip.is_some() {
+                    "`#[paseto(skip)]`"
+                } else {
+                    "serde's `skip`, `skip_deserializing` or `flatten`"
+                };
+                for path in [&options.optional, &options.required].into_iter().flatten() {
+                    errors.spanned(
+                        path,
+                        format!(
+                            "`{}` has no effect: {why} leaves this field out of the claims",
+                            path_text(path)
+                        ),
+                    );
+                }
+                continue;
+            }
+            let rust_name = ident.to_string();
+            let rust_name = rust_name.strip_prefix("r#").unwrap_or(&rust_name);
+            let name = serde.rename.unwrap_or_else(|| match container.rename_all {
+                Some(rule) => rule.apply_to_field(rust_name),
+                None => rust_name.to_owned(),
+            });
+            let defaulted = serde.default || container.default || is_option(&field.ty);
+            let required = match (&options.optional, &options.required) {
+                (Some(_), _) => false,
+                (_, Some(_)) => true,
+                (None, None) => !defaulted,
+            };
+            claims.push(Claim {
+                ident,
+                ty: &field.ty,
+                name,
+                aliases: serde.aliases,
+                required,
+            });
+        }
+        Some(Input {
+            original: input,
+            claims,
+            fields_are_claims: !container.indirect,
+            serde_unreadable,
+        })
+    }
+}
+
+/// `Option<..>` (by its last path segment, as serde treats `Option` fields as defaulted).
+fn is_option(ty: &Type) -> bool {
+    match ty {
+        Type::Path(path) if path.qself.is_none() => path
+            .path
+            .segments
+            .last()
+            .is_some_and(|segment| segment.ident == "Option"),
+        Type::Group(group) => is_option(&group.elem),
+        Type::Paren(paren) => is_option(&paren.elem),
+        _ => false,
+    }
+}
+
+impl Claim<'_> {
+    /// The field's name, where errors about the claim point.
+    pub(super) fn span(&self) -> proc_macro2::Span {
+        self.ident.span()
+    }
+}

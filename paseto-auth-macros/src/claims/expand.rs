@@ -1,0 +1,87 @@
+//! Expand: the `PasetoClaims` impl, the time-claim checks and the per-claim markers.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote, quote_spanned};
+use syn::parse_quote_spanned;
+use syn::spanned::Spanned;
+
+use super::ast::Input;
+use crate::mangle::{DERIVED, claim_marker};
+
+/// Registered claims whose fields must be times.
+const TIME_CLAIMS: [&str; 3] = ["exp", "nbf", "iat"];
+
+pub(super) fn expand(input: &Input<'_>) -> TokenStream {
+    let original = input.original;
+    let ident = &original.ident;
+    let (impl_generics, ty_generics, where_clause) = original.generics.split_for_impl();
+    let claims = if input.fields_are_claims {
+        &input.claims[..]
+    } else {
+        &[]
+    };
+
+    let fields = claims.iter().map(|claim| {
+        let (name, required) = (&claim.name, claim.required);
+        quote!(::paseto_auth::__private::ClaimField { name: #name, required: #required })
+    });
+
+    // `exp`, `nbf` and `iat` must be times. Each check is spanned at the field's type, so a wrong
+    // type is reported there with `TimeClaim`'s message. A generic struct's field type may name
+    // its parameters, which a `const` cannot see: there the check is a bound of the impl (a
+    // concrete wrong type is still an error at the field; `Claims<u64>` for `exp: T` is not
+    // `PasetoClaims`).
+    let time_types = claims
+        .iter()
+        .filter(|claim| TIME_CLAIMS.contains(&claim.name.as_str()))
+        .map(|claim| claim.ty);
+    let mut generics = original.generics.clone();
+    let mut time_checks = TokenStream::new();
+    if original.generics.params.is_empty() {
+        for ty in time_types {
+            time_checks.extend(quote_spanned! {ty.span()=>
+                const _: () = ::paseto_auth::__private::assert_time_claim::<#ty>();
+            });
+        }
+    } else {
+        let predicates = &mut generics.make_where_clause().predicates;
+        for ty in time_types {
+            predicates
+                .push(parse_quote_spanned!(ty.span()=> #ty: ::paseto_auth::__private::TimeClaim));
+        }
+    }
+    let (_, _, claims_where_clause) = generics.split_for_impl();
+
+    // Markers that `#[paseto_required(claims(..))]` refers to: the claim names and aliases, and
+    // one saying the type's claims are known.
+    let markers = if input.fields_are_claims {
+        let derived = format_ident!("{}", DERIVED);
+        let names = claims.iter().flat_map(|claim| {
+            std::iter::once(&claim.name)
+                .chain(&claim.aliases)
+                .map(|name| claim_marker(name, claim.span()))
+        });
+        quote! {
+            #[doc(hidden)]
+            #[automatically_derived]
+            #[allow(non_upper_case_globals, dead_code)]
+            impl #impl_generics #ident #ty_generics #where_clause {
+                pub const #derived: () = ();
+                #(pub const #names: () = ();)*
+            }
+        }
+    } else {
+        TokenStream::new()
+    };
+
+    quote! {
+        const _: () = {
+            #[automatically_derived]
+            impl #impl_generics ::paseto_auth::PasetoClaims for #ident #ty_generics #claims_where_clause {
+                const CLAIMS: &'static [::paseto_auth::__private::ClaimField] = &[#(#fields),*];
+            }
+            #markers
+            #time_checks
+        };
+    }
+}

@@ -1,0 +1,28 @@
+//! `#[derive(PasetoClaims)]`: parse the struct ([`ast`]), check it ([`valid`]), then expand it
+//! ([`expand`]), or report every mistake beside a stub impl ([`fallback`]).
+
+mod ast;
+mod expand;
+mod fallback;
+mod valid;
+
+use proc_macro2::TokenStream;
+use syn::DeriveInput;
+
+use crate::errors::Errors;
+
+pub(crate) fn derive(input: &DeriveInput) -> TokenStream {
+    let mut errors = Errors::default();
+    let parsed = ast::Input::from_syn(input, &mut errors);
+    if let Some(parsed) = &parsed {
+        parsed.validate(&mut errors);
+    }
+    match parsed {
+        // serde_derive reports its own attributes; claims read through them would be guesses.
+        Some(parsed) if errors.is_empty() && !parsed.serde_unreadable => expand::expand(&parsed),
+        _ => fallback::expand(input, &errors),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,401 @@
+//! Parse: the options of `#[paseto_required(...)]`.
+//!
+//! Keyword grammar in the axum-macros style (`custom_keyword!` + `lookahead1`); each value is
+//! kept with its key, so "given twice" points at the second key. A mistake in one option is
+//! recorded and parsing resumes at the next comma, so every mistake is reported at once.
+
+use proc_macro2::{Span, TokenStream, TokenTree};
+use syn::ext::IdentExt;
+use syn::parse::{ParseStream, Parser};
+use syn::punctuated::Punctuated;
+use syn::{Expr, ExprLit, Ident, Lit, LitStr, Token};
+
+use crate::cookie_name::{INVALID, is_cookie_name};
+use crate::duration::parse_seconds;
+use crate::errors::Errors;
+
+pub(super) mod kw {
+    syn::custom_keyword!(iss);
+    syn::custom_keyword!(aud);
+    syn::custom_keyword!(sub);
+    syn::custom_keyword!(claims);
+    syn::custom_keyword!(version);
+    syn::custom_keyword!(purpose);
+    syn::custom_keyword!(leeway);
+    syn::custom_keyword!(from);
+    syn::custom_keyword!(optional);
+    syn::custom_keyword!(header);
+    syn::custom_keyword!(cookie);
+    syn::custom_keyword!(query);
+}
+
+const OPTIONS: &str = "iss, aud, sub, claims, version, purpose, leeway, from, optional";
+
+/// A PASETO version, as the runtime's `Version` variant.
+#[derive(Clone, Copy)]
+pub(super) enum Version {
+    V2,
+    V3,
+    V4,
+}
+
+/// A PASETO purpose, as the runtime's `Purpose` variant.
+#[derive(Clone, Copy)]
+pub(super) enum Purpose {
+    Local,
+    Public,
+}
+
+/// Where the route reads its token (`from = ...`).
+pub(super) enum Source {
+    Header,
+    Cookie(LitStr),
+    Query(LitStr),
+}
+
+/// A name in `claims(...)`.
+pub(super) struct ClaimName {
+    pub(super) name: String,
+    pub(super) span: Span,
+}
+
+/// The options as given; absent ones are `None`.
+#[derive(Default)]
+pub(super) struct Options {
+    pub(super) iss: Option<(kw::iss, Vec<LitStr>)>,
+    pub(super) aud: Option<(kw::aud, Vec<LitStr>)>,
+    pub(super) sub: Option<(kw::sub, LitStr)>,
+    pub(super) claims: Option<(kw::claims, Vec<ClaimName>)>,
+    pub(super) version: Option<(kw::version, Version)>,
+    pub(super) purpose: Option<(kw::purpose, Purpose)>,
+    pub(super) leeway: Option<(kw::leeway, u64)>,
+    pub(super) from: Option<(kw::from, Source)>,
+    pub(super) optional: Option<kw::optional>,
+}
+
+/// Parses the attribute's arguments, recording every mistake in `errors`.
+pub(super) fn parse(args: TokenStream, errors: &mut Errors) -> Options {
+    let mut options = Options::default();
+    let parser = |input: ParseStream<'_>| -> syn::Result<()> {
+        while !input.is_empty() {
+            if let Err(err) = option(input, &mut options, errors) {
+                errors.push(err);
+                skip_to_comma(input)?;
+            }
+            if input.is_empty() {
+                break;
+            }
+            if let Err(err) = input.parse::<Token![,]>() {
+                errors.push(err);
+                skip_to_comma(input)?;
+                if input.is_empty() {
+                    break;
+                }
+                input.parse::<Token![,]>()?;
+            }
+        }
+        Ok(())
+    };
+    let result = parser.parse2(args);
+    errors.ok(result);
+    options
+}
+
+fn skip_to_comma(input: ParseStream<'_>) -> syn::Result<()> {
+    while !input.is_empty() && !input.peek(Token![,]) {
+        input.parse::<TokenTree>()?;
+    }
+    Ok(())
+}
+
+/// Stores an option's value; a second occurrence is an error at its key.
+fn set<K: quote::ToTokens, T>(
+    slot: &mut Option<(K, T)>,
+    key: K,
+    value: T,
+    name: &str,
+) -> syn::Result<()> {
+    if slot.is_some() {
+        return Err(syn::Error::new_spanned(
+            key,
+            format!("option `{name}` is given twice"),
+        ));
+    }
+    *slot = Some((key, value));
+    Ok(())
+}
+
+/// One `key = value`, `key(...)` or `flag`.
+fn option(input: ParseStream<'_>, options: &mut Options, errors: &mut Errors) -> syn::Result<()> {
+    let lookahead = input.lookahead1();
+    if lookahead.peek(kw::iss) {
+        let key: kw::iss = input.parse()?;
+        input.parse::<Token![=]>()?;
+        let values = strings(input, "iss", "https://issuer.example")?;
+        set(&mut options.iss, key, values, "iss")
+    } else if lookahead.peek(kw::aud) {
+        let key: kw::aud = input.parse()?;
+        input.parse::<Token![=]>()?;
+        let values = strings(input, "aud", "api")?;
+        set(&mut options.aud, key, values, "aud")
+    } else if lookahead.peek(kw::sub) {
+        let key: kw::sub = input.parse()?;
+        input.parse::<Token![=]>()?;
+        let value = string(input, "sub", "alice")?;
+        set(&mut options.sub, key, value, "sub")
+    } else if lookahead.peek(kw::claims) {
+        let key: kw::claims = input.parse()?;
+        let names = claim_names(input, key.span, errors)?;
+        set(&mut options.claims, key, names, "claims")
+    } else if lookahead.peek(kw::version) {
+        let key: kw::version = input.parse()?;
+        input.parse::<Token![=]>()?;
+        let lit = string(input, "version", "v4")?;
+        let version = match lit.value().as_str() {
+            "v4" => Version::V4,
+            "v3" => Version::V3,
+            "v2" => Version::V2,
+            _ => {
+                return Err(syn::Error::new(
+                    lit.span(),
+                    "unknown version; expected \"v4\", \"v3\" or \"v2\"",
+                ));
+            }
+        };
+        set(&mut options.version, key, version, "version")
+    } else if lookahead.peek(kw::purpose) {
+        let key: kw::purpose = input.parse()?;
+        input.parse::<Token![=]>()?;
+        let lit = string(input, "purpose", "public")?;
+        let purpose = match lit.value().as_str() {
+            "public" => Purpose::Public,
+            "local" => Purpose::Local,
+            _ => {
+                return Err(syn::Error::new(
+                    lit.span(),
+                    "unknown purpose; expected \"public\" or \"local\"",
+                ));
+            }
+        };
+        set(&mut options.purpose, key, purpose, "purpose")
+    } else if lookahead.peek(kw::leeway) {
+        let key: kw::leeway = input.parse()?;
+        input.parse::<Token![=]>()?;
+        let lit = string(input, "leeway", "30s")?;
+        let seconds = parse_seconds(&lit.value()).map_err(|m| syn::Error::new(lit.span(), m))?;
+        set(&mut options.leeway, key, seconds, "leeway")
+    } else if lookahead.peek(kw::from) {
+        let key: kw::from = input.parse()?;
+        input.parse::<Token![=]>()?;
+        let source = source(input)?;
+        set(&mut options.from, key, source, "from")
+    } else if lookahead.peek(kw::optional) {
+        let key: kw::optional = input.parse()?;
+        if input.peek(Token![=]) || input.peek(syn::token::Paren) {
+            return Err(input.error("`optional` is a flag and takes no value: write `optional`"));
+        }
+        if options.optional.is_some() {
+            return Err(syn::Error::new(
+                key.span,
+                "option `optional` is given twice",
+            ));
+        }
+        options.optional = Some(key);
+        Ok(())
+    } else if input.peek(Ident::peek_any) {
+        let key = input.call(Ident::parse_any)?;
+        Err(syn::Error::new(
+            key.span(),
+            format!("unknown option `{key}`; expected one of: {OPTIONS}"),
+        ))
+    } else {
+        Err(lookahead.error())
+    }
+}
+
+/// A string literal, or `None` when `expr` is something else.
+fn as_lit_str(expr: &Expr) -> Option<&LitStr> {
+    match expr {
+        Expr::Lit(ExprLit {
+            lit: Lit::Str(lit),
+            attrs,
+        }) if attrs.is_empty() => Some(lit),
+        Expr::Group(group) => as_lit_str(&group.expr),
+        _ => None,
+    }
+}
+
+/// One non-empty string literal.
+fn string(input: ParseStream<'_>, key: &str, example: &str) -> syn::Result<LitStr> {
+    let expr: Expr = input.parse()?;
+    let Some(lit) = as_lit_str(&expr) else {
+        return Err(syn::Error::new_spanned(
+            &expr,
+            format!("`{key}` takes a string literal, e.g. {key} = \"{example}\""),
+        ));
+    };
+    non_empty(lit, key)?;
+    Ok(lit.clone())
+}
+
+fn non_empty(lit: &LitStr, key: &str) -> syn::Result<()> {
+    if lit.value().is_empty() {
+        return Err(syn::Error::new(
+            lit.span(),
+            format!("`{key}` must not be empty"),
+        ));
+    }
+    Ok(())
+}
+
+/// `"x"` or `["x", "y"]`: non-empty string literals, each once.
+fn strings(input: ParseStream<'_>, key: &str, example: &str) -> syn::Result<Vec<LitStr>> {
+    let expr: Expr = input.parse()?;
+    if let Some(lit) = as_lit_str(&expr) {
+        non_empty(lit, key)?;
+        return Ok(vec![lit.clone()]);
+    }
+    let Expr::Array(array) = &expr else {
+        return Err(syn::Error::new_spanned(
+            &expr,
+            format!(
+                "`{key}` takes a string literal or a list of them, e.g. {key} = \"{example}\" or {key} = [\"{example}\", ..]"
+            ),
+        ));
+    };
+    if array.elems.is_empty() {
+        return Err(syn::Error::new_spanned(
+            array,
+            format!("`{key}` needs at least one value"),
+        ));
+    }
+    let mut errors: Option<syn::Error> = None;
+    let mut push = |err: syn::Error| match &mut errors {
+        Some(all) => all.combine(err),
+        None => errors = Some(err),
+    };
+    let mut values: Vec<LitStr> = Vec::new();
+    for elem in &array.elems {
+        match as_lit_str(elem) {
+            None => push(syn::Error::new_spanned(
+                elem,
+                format!("`{key}` takes string literals, e.g. \"{example}\""),
+            )),
+            Some(lit) => {
+                if let Err(err) = non_empty(lit, key) {
+                    push(err);
+                } else if values.iter().any(|v| v.value() == lit.value()) {
+                    push(syn::Error::new(
+                        lit.span(),
+                        format!("{:?} is listed twice", lit.value()),
+                    ));
+                } else {
+                    values.push(lit.clone());
+                }
+            }
+        }
+    }
+    match errors {
+        Some(err) => Err(err),
+        None => Ok(values),
+    }
+}
+
+/// `claims(a, b, "x-y")`: identifiers or string literals, each once.
+fn claim_names(
+    input: ParseStream<'_>,
+    key: Span,
+    errors: &mut Errors,
+) -> syn::Result<Vec<ClaimName>> {
+    if !input.peek(syn::token::Paren) {
+        return Err(input
+            .error("`claims` lists claim names in parentheses, e.g. claims(roles, \"x-tenant\")"));
+    }
+    let content;
+    syn::parenthesized!(content in input);
+    let items = Punctuated::<ClaimName, Token![,]>::parse_terminated(&content)?;
+    if items.is_empty() {
+        return Err(syn::Error::new(
+            key,
+            "`claims()` lists no claim; name at least one, or leave the option out",
+        ));
+    }
+    let mut names: Vec<ClaimName> = Vec::new();
+    for item in items {
+        if item.name.is_empty() {
+            errors.at(item.span, "a claim name must not be empty");
+        } else if names.iter().any(|n| n.name == item.name) {
+            errors.at(item.span, format!("claim `{}` is listed twice", item.name));
+        } else {
+            names.push(item);
+        }
+    }
+    Ok(names)
+}
+
+impl syn::parse::Parse for ClaimName {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        if input.peek(LitStr) {
+            let lit: LitStr = input.parse()?;
+            return Ok(ClaimName {
+                name: lit.value(),
+                span: lit.span(),
+            });
+        }
+        if input.peek(Ident::peek_any) {
+            let ident = input.call(Ident::parse_any)?;
+            return Ok(ClaimName {
+                name: ident.unraw().to_string(),
+                span: ident.span(),
+            });
+        }
+        Err(input.error("expected a claim name: an identifier or a string literal"))
+    }
+}
+
+/// `header`, `cookie("name")` or `query("name")`.
+fn source(input: ParseStream<'_>) -> syn::Result<Source> {
+    let lookahead = input.lookahead1();
+    if lookahead.peek(kw::header) {
+        input.parse::<kw::header>()?;
+        Ok(Source::Header)
+    } else if lookahead.peek(kw::cookie) {
+        let kind: kw::cookie = input.parse()?;
+        let name = source_name(input, kind.span, "cookie")?;
+        if !is_cookie_name(&name.value()) {
+            return Err(syn::Error::new(name.span(), INVALID));
+        }
+        Ok(Source::Cookie(name))
+    } else if lookahead.peek(kw::query) {
+        let kind: kw::query = input.parse()?;
+        let name = source_name(input, kind.span, "query")?;
+        if name.value().is_empty() {
+            return Err(syn::Error::new(
+                name.span(),
+                "the query parameter name must not be empty",
+            ));
+        }
+        Ok(Source::Query(name))
+    } else {
+        Err(input.error("`from` is one of: header, cookie(\"name\"), query(\"name\")"))
+    }
+}
+
+/// The `("name")` after `cookie` or `query`.
+fn source_name(input: ParseStream<'_>, kind_span: Span, kind: &str) -> syn::Result<LitStr> {
+    let hint = format!("expected a name in parentheses: {kind}(\"name\")");
+    if !input.peek(syn::token::Paren) {
+        return Err(syn::Error::new(kind_span, hint));
+    }
+    let content;
+    let parens = syn::parenthesized!(content in input);
+    if content.is_empty() {
+        return Err(syn::Error::new(parens.span.join(), hint));
+    }
+    let expr: Expr = content.parse()?;
+    let lit = as_lit_str(&expr).ok_or_else(|| syn::Error::new_spanned(&expr, &hint))?;
+    if !content.is_empty() {
+        return Err(content.error(hint));
+    }
+    Ok(lit.clone())
+}

@@ -1,0 +1,37 @@
+//! `#[paseto_required(...)]`: parse the options ([`attr`]), check the handler ([`handler`]),
+//! then insert the guard ([`expand`]). On any mistake the handler is emitted unchanged beside
+//! the errors (tokio-macros' way), so the rest of the crate still resolves it.
+
+mod attr;
+mod expand;
+mod handler;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::ItemFn;
+
+use crate::errors::Errors;
+
+pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
+    let mut errors = Errors::default();
+    let options = attr::parse(args, &mut errors);
+    let function: ItemFn = match syn::parse2(item.clone()) {
+        Ok(function) => function,
+        Err(err) => {
+            errors.at(
+                err.span(),
+                "`#[paseto_required]` goes on an async handler function",
+            );
+            return quote!(#item #errors);
+        }
+    };
+    let handler = handler::Handler::check(&function, &options, &mut errors);
+    if errors.is_empty() {
+        expand::expand(&options, &handler)
+    } else {
+        quote!(#item #errors)
+    }
+}
+
+#[cfg(test)]
+mod tests;

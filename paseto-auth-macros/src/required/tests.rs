@@ -1,0 +1,280 @@
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::expand;
+
+fn run(args: TokenStream, item: TokenStream) -> String {
+    expand(args, item).to_string()
+}
+
+/// The messages of the `compile_error!`s in an expansion.
+fn errors(output: &str) -> Vec<String> {
+    output
+        .split("compile_error ! {")
+        .skip(1)
+        .filter_map(|rest| {
+            let start = rest.find('"')?;
+            let end = rest[start + 1..].find("\" }")?;
+            Some(rest[start + 1..start + 1 + end].replace("\\\"", "\""))
+        })
+        .collect()
+}
+
+fn handler() -> TokenStream {
+    quote!(
+        async fn me(token: Paseto<Claims>) -> String {
+            token.claims.user
+        }
+    )
+}
+
+#[test]
+fn every_option() {
+    let out = run(
+        quote!(
+            iss = ["https://a.example", "https://b.example"],
+            aud = "api",
+            sub = "alice",
+            claims(roles, "x-tenant", exp, r#type),
+            version = "v3",
+            purpose = "local",
+            leeway = "1h30m",
+            from = cookie("paseto"),
+            optional,
+        ),
+        quote!(
+            async fn me(token: Option<Paseto<Claims>>) {}
+        ),
+    );
+    assert!(errors(&out).is_empty(), "{out}");
+    let requirements = ":: paseto_auth :: __private :: Requirements :: new () \
+        . issuer (\"https://a.example\") . issuer (\"https://b.example\") \
+        . audience (\"api\") . subject (\"alice\") \
+        . claim (\"roles\") . claim (\"x-tenant\") . claim (\"exp\") . claim (\"type\") \
+        . version (:: paseto_auth :: __private :: Version :: V3) \
+        . purpose (:: paseto_auth :: __private :: Purpose :: Local) \
+        . leeway (:: paseto_auth :: __private :: Duration :: from_secs (5400u64))";
+    assert!(out.contains(requirements), "{out}");
+    assert!(
+        out.contains("source : :: paseto_auth :: __private :: TokenSource :: cookie (\"paseto\")"),
+        "{out}"
+    );
+    assert!(out.contains("optional : true"), "{out}");
+    // Custom claims are checked against the type; registered ones are not.
+    assert!(out.contains("__paseto_claim_roles"), "{out}");
+    assert!(out.contains("__paseto_claim_x_x2D_tenant"), "{out}");
+    assert!(out.contains("__paseto_claim_type"), "{out}");
+    assert!(!out.contains("__paseto_claim_exp"), "{out}");
+}
+
+#[test]
+fn the_guard_is_the_first_argument() {
+    let out = run(
+        quote!(),
+        quote!(
+            pub async fn me(Json(body): Json<Body>, token: Paseto<Claims>) {}
+        ),
+    );
+    assert!(
+        out.contains(
+            "# [doc (hidden)] # [allow (non_camel_case_types)] pub struct __paseto_required_me ;"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("pub async fn me (__paseto_guard : :: paseto_auth :: __private :: Guard < __paseto_required_me > , Json (body) : Json < Body > , token : Paseto < Claims >)"),
+        "{out}"
+    );
+    assert!(out.contains("TokenSource :: VerifierDefault"), "{out}");
+    assert!(out.contains("optional : false"), "{out}");
+    assert!(out.contains("assert_claims_type :: < Claims > ()"), "{out}");
+}
+
+#[test]
+fn handlers_without_a_typed_token_have_no_claims_checks() {
+    for item in [
+        quote!(
+            async fn h() {}
+        ),
+        quote!(
+            async fn h(token: Paseto) {}
+        ),
+    ] {
+        let out = run(quote!(claims(roles)), item);
+        assert!(errors(&out).is_empty(), "{out}");
+        assert!(!out.contains("assert_claims_type"), "{out}");
+        assert!(!out.contains("__paseto_claim_roles"), "{out}");
+    }
+}
+
+#[test]
+fn generic_handlers_check_the_claims_type_in_a_generic_fn() {
+    let out = run(
+        quote!(claims(roles)),
+        quote!(
+            async fn h<C: PasetoClaims>(token: Paseto<C>) {}
+        ),
+    );
+    assert!(errors(&out).is_empty(), "{out}");
+    assert!(
+        out.contains("fn __paseto_claims_type < C : PasetoClaims > ()"),
+        "{out}"
+    );
+    assert!(!out.contains("__paseto_claim_roles"), "{out}");
+}
+
+#[test]
+fn every_option_mistake_is_reported_and_the_handler_kept() {
+    let out = run(
+        quote!(
+            issuer = "x",
+            iss = ISSUER,
+            aud = "",
+            aud = [],
+            sub = ["a"],
+            claims(a, a, ""),
+            version = "v5",
+            purpose = "secret",
+            leeway = "5 minutes",
+            from = cookie("my cookie"),
+            optional = true,
+            iss = "a" aud = "b",
+            "x"
+        ),
+        handler(),
+    );
+    assert_eq!(
+        errors(&out),
+        [
+            "unknown option `issuer`; expected one of: iss, aud, sub, claims, version, purpose, leeway, from, optional",
+            "`iss` takes a string literal or a list of them, e.g. iss = \"https://issuer.example\" or iss = [\"https://issuer.example\", ..]",
+            "`aud` must not be empty",
+            "`aud` needs at least one value",
+            "`sub` takes a string literal, e.g. sub = \"alice\"",
+            "claim `a` is listed twice",
+            "a claim name must not be empty",
+            "unknown version; expected \"v4\", \"v3\" or \"v2\"",
+            "unknown purpose; expected \"public\" or \"local\"",
+            "invalid duration \"5 minutes\": it contains a space; write <number><unit> pairs such as \"30s\", \"15m\" or \"1h30m\" (units: s, m, h, d)",
+            crate::cookie_name::INVALID,
+            "`optional` is a flag and takes no value: write `optional`",
+            "expected `,`",
+            "expected one of: `iss`, `aud`, `sub`, `claims`, `version`, `purpose`, `leeway`, `from`, `optional`",
+        ]
+    );
+    // The handler, unchanged.
+    assert!(out.starts_with(&handler().to_string()), "{out}");
+}
+
+#[test]
+fn duplicates_are_reported_at_the_second_key() {
+    let out = run(
+        quote!(
+            iss = "a",
+            optional,
+            iss = "b",
+            optional,
+            claims(x),
+            claims(y)
+        ),
+        quote!(
+            async fn h(token: Option<Paseto<Claims>>) {}
+        ),
+    );
+    assert_eq!(
+        errors(&out),
+        [
+            "option `iss` is given twice",
+            "option `optional` is given twice",
+            "option `claims` is given twice",
+        ]
+    );
+}
+
+#[test]
+fn handler_mistakes() {
+    let out = run(
+        quote!(optional),
+        quote!(
+            #[paseto_required]
+            fn h(&self, a: Paseto<C>, b: Option<Paseto<C>>) {}
+        ),
+    );
+    assert_eq!(
+        errors(&out),
+        [
+            "`#[paseto_required]` goes on an async handler: add `async`",
+            "`#[paseto_required]` is given twice on this handler; merge the options into one",
+            "`#[paseto_required]` goes on a free function: an axum handler takes no `self`",
+            "a handler takes at most one `Paseto<..>` argument: the guard verifies one token per request",
+            "with `optional`, take `Option<Paseto<..>>`: a `Paseto<..>` argument still rejects requests without a token",
+        ]
+    );
+}
+
+#[test]
+fn too_many_arguments_for_axum() {
+    let args: Vec<_> = (0..16)
+        .map(|i| {
+            let name = quote::format_ident!("a{i}");
+            quote!(#name: X)
+        })
+        .collect();
+    let out = run(quote!(), quote!(async fn h(#(#args),*) {}));
+    assert_eq!(
+        errors(&out),
+        [
+            "a guarded handler takes at most 15 arguments: the guard is one more, and axum handlers take at most 16"
+        ]
+    );
+}
+
+#[test]
+fn not_a_function() {
+    let out = run(
+        quote!(),
+        quote!(
+            struct S;
+        ),
+    );
+    assert_eq!(
+        errors(&out),
+        ["`#[paseto_required]` goes on an async handler function"]
+    );
+    assert!(out.starts_with("struct S ;"), "{out}");
+}
+
+#[test]
+fn sources() {
+    for (args, source) in [
+        (quote!(from = header), "TokenSource :: Header"),
+        (quote!(from = query("t")), "TokenSource :: query (\"t\")"),
+    ] {
+        let out = run(args, handler());
+        assert!(out.contains(source), "{out}");
+    }
+    for (args, message) in [
+        (
+            quote!(from = body),
+            "`from` is one of: header, cookie(\"name\"), query(\"name\")",
+        ),
+        (
+            quote!(from = cookie),
+            "expected a name in parentheses: cookie(\"name\")",
+        ),
+        (
+            quote!(from = cookie()),
+            "expected a name in parentheses: cookie(\"name\")",
+        ),
+        (
+            quote!(from = cookie(NAME)),
+            "expected a name in parentheses: cookie(\"name\")",
+        ),
+        (
+            quote!(from = query("")),
+            "the query parameter name must not be empty",
+        ),
+    ] {
+        assert_eq!(errors(&run(args, handler())), [message]);
+    }
+}
