@@ -1,0 +1,10 @@
+use paseto_auth::PasetoClaims;
+use serde::Deserialize;
+
+#[derive(Deserialize, PasetoClaims)]
+struct Claims {
+    #[paseto(optional = true)]
+    nickname: String,
+}
+
+fn main() {}

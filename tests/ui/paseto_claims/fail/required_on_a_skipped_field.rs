@@ -1,0 +1,12 @@
+use paseto_auth::PasetoClaims;
+use serde::Deserialize;
+
+#[derive(Deserialize, PasetoClaims)]
+struct Claims {
+    user: String,
+    #[serde(skip)]
+    #[paseto(required)]
+    cache: u32,
+}
+
+fn main() {}

@@ -1,0 +1,8 @@
+use paseto_auth::PasetoClaims;
+
+#[derive(PasetoClaims)]
+struct Claims {
+    user: String,
+}
+
+fn main() {}

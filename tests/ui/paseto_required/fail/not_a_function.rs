@@ -1,0 +1,6 @@
+use paseto_auth::paseto_required;
+
+#[paseto_required(iss = "https://issuer.example")]
+struct Handler;
+
+fn main() {}

@@ -1,0 +1,14 @@
+use paseto_auth::{paseto_required, Paseto, PasetoClaims};
+use serde::Deserialize;
+
+#[derive(Deserialize, PasetoClaims)]
+struct Claims {
+    user: String,
+}
+
+#[paseto_required(optional)]
+async fn handler(token: Paseto<Claims>) -> String {
+    token.claims.user
+}
+
+fn main() {}
