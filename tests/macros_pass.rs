@@ -9,15 +9,16 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use http_body_util::BodyExt;
 use paseto_auth::extract::PasetoAuth;
-use paseto_auth::key::SecretKey;
 use paseto_auth::{
-    Issuer, Paseto, PasetoClaims, Timestamp, TokenOptions, Verifier, Version, paseto_required,
+    Issuer, Paseto, PasetoClaims, Timestamp, TokenOptions, Verifier, paseto_required,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
-const ISS: &str = "https://issuer.example";
+mod support;
+
+use support::v4_issuer_and_verifier;
 
 #[derive(Debug, Serialize, Deserialize, PasetoClaims)]
 #[serde(rename_all = "camelCase")]
@@ -112,16 +113,7 @@ struct Fixture {
 }
 
 fn fixture() -> Fixture {
-    let key = SecretKey::generate(Version::V4).unwrap();
-    let issuer = Issuer::builder()
-        .issuer(ISS)
-        .key(key.clone())
-        .build()
-        .unwrap();
-    let verifier = Verifier::builder()
-        .public_key(key.public_key().clone(), ISS)
-        .build()
-        .unwrap();
+    let (_, issuer, verifier) = v4_issuer_and_verifier();
     let app = Router::new()
         .route("/admin", get(admin))
         .route("/other-issuer", get(other_issuer))
@@ -366,16 +358,7 @@ async fn untyped_claims_are_checked_at_run_time() {
 
 #[tokio::test]
 async fn a_verifier_alone_is_enough_state() {
-    let key = SecretKey::generate(Version::V4).unwrap();
-    let issuer = Issuer::builder()
-        .issuer(ISS)
-        .key(key.clone())
-        .build()
-        .unwrap();
-    let verifier = Verifier::builder()
-        .public_key(key.public_key().clone(), ISS)
-        .build()
-        .unwrap();
+    let (_, issuer, verifier) = v4_issuer_and_verifier();
     let app = Router::new()
         .route("/plain", get(no_token_argument))
         .with_state(verifier);
