@@ -11,7 +11,10 @@ mod claims;
 mod cookie_name;
 mod duration;
 mod errors;
+mod handler_fn;
+mod login;
 mod mangle;
+mod options;
 mod required;
 mod serde_attr;
 mod session;
@@ -70,7 +73,8 @@ pub fn derive_paseto_claims(input: TokenStream) -> TokenStream {
 /// extractor (a body is not read for an unauthenticated request). The guard verifies with the
 /// `PasetoAuth` of the router state and keeps the verified token for a `Paseto<C>` or
 /// `Option<Paseto<C>>` argument, which then does not verify again. A handler without such an
-/// argument is still guarded.
+/// argument is still guarded. It composes with `#[login_required]` on the same handler, in either
+/// order: each inserts its guard.
 ///
 /// Options, each at most once:
 ///
@@ -107,4 +111,43 @@ pub fn paseto_required(args: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn paseto_session(args: TokenStream, item: TokenStream) -> TokenStream {
     session::expand(args.into(), item.into()).into()
+}
+
+/// Guards an async axum handler of a login manager: it runs only when a user is logged in. An
+/// anonymous request is refused (a browser is redirected to the login URL with `next`, an API
+/// client gets 401); with `fresh`, so is a login restored from the remember-me cookie rather
+/// than made with credentials in this browser session.
+///
+/// ```ignore
+/// use paseto_auth::login::CurrentUser;
+/// use paseto_auth::login_required;
+///
+/// #[login_required]
+/// async fn profile(user: CurrentUser<User>) -> String {
+///     format!("Logged in as: {}", user.email)
+/// }
+///
+/// #[login_required(fresh)]
+/// async fn change_password(user: CurrentUser<User>, Form(form): Form<NewPassword>) { /* ... */ }
+/// ```
+///
+/// The macro inserts a guard, `LoginGuard<FRESH>`, as the handler's first argument, so it runs
+/// before any other extractor (a body is not read for a refused request); it needs the
+/// `LoginManagerLayer` around the router. Nothing else is generated. It composes with
+/// `#[paseto_required]` on the same handler, in either order: each inserts its guard.
+///
+/// | option | meaning |
+/// |---|---|
+/// | (none) | a logged-in user is required |
+/// | `fresh` | and the login must be fresh |
+///
+/// Compile errors, at the offending tokens: an unknown option (the only one is `fresh`); `fresh`
+/// with a value (`fresh = true`, `fresh(..)`); `fresh` given twice; anything else as an option
+/// (`#[login_required("x")]`); the attribute on something that is not a function; a function that
+/// is not `async`; a method (`self`); `#[login_required]` given twice on the handler; more than 15
+/// arguments (axum handlers take at most 16, and the guard is one; 14 with `#[paseto_required]`
+/// too).
+#[proc_macro_attribute]
+pub fn login_required(args: TokenStream, item: TokenStream) -> TokenStream {
+    login::expand(args.into(), item.into()).into()
 }

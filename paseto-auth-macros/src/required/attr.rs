@@ -2,17 +2,19 @@
 //!
 //! Keyword grammar in the axum-macros style (`custom_keyword!` + `lookahead1`); each value is
 //! kept with its key, so "given twice" points at the second key. A mistake in one option is
-//! recorded and parsing resumes at the next comma, so every mistake is reported at once.
+//! recorded and parsing resumes at the next comma ([`parse_each`]), so every mistake is reported
+//! at once.
 
-use proc_macro2::{Span, TokenStream, TokenTree};
+use proc_macro2::{Span, TokenStream};
 use syn::ext::IdentExt;
-use syn::parse::{ParseStream, Parser};
+use syn::parse::ParseStream;
 use syn::punctuated::Punctuated;
 use syn::{Expr, ExprLit, Ident, Lit, LitStr, Token};
 
 use crate::cookie_name::{INVALID, is_cookie_name};
 use crate::duration::parse_seconds;
 use crate::errors::Errors;
+use crate::options::parse_each;
 
 pub(super) mod kw {
     syn::custom_keyword!(iss);
@@ -76,36 +78,10 @@ pub(super) struct Options {
 /// Parses the attribute's arguments, recording every mistake in `errors`.
 pub(super) fn parse(args: TokenStream, errors: &mut Errors) -> Options {
     let mut options = Options::default();
-    let parser = |input: ParseStream<'_>| -> syn::Result<()> {
-        while !input.is_empty() {
-            if let Err(err) = option(input, &mut options, errors) {
-                errors.push(err);
-                skip_to_comma(input)?;
-            }
-            if input.is_empty() {
-                break;
-            }
-            if let Err(err) = input.parse::<Token![,]>() {
-                errors.push(err);
-                skip_to_comma(input)?;
-                if input.is_empty() {
-                    break;
-                }
-                input.parse::<Token![,]>()?;
-            }
-        }
-        Ok(())
-    };
-    let result = parser.parse2(args);
-    errors.ok(result);
+    parse_each(args, errors, |input, errors| {
+        option(input, &mut options, errors)
+    });
     options
-}
-
-fn skip_to_comma(input: ParseStream<'_>) -> syn::Result<()> {
-    while !input.is_empty() && !input.peek(Token![,]) {
-        input.parse::<TokenTree>()?;
-    }
-    Ok(())
 }
 
 /// Stores an option's value; a second occurrence is an error at its key.

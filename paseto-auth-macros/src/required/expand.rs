@@ -3,12 +3,13 @@
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
+use syn::Type;
 use syn::ext::IdentExt;
 use syn::spanned::Spanned;
-use syn::{FnArg, Type};
 
 use super::attr::{ClaimName, Options, Purpose, Source, Version};
 use super::handler::Handler;
+use crate::handler_fn::{self, Guard};
 use crate::mangle::{DERIVED, claim_marker};
 
 /// Registered claims: checked by the verifier, not fields of a claims type.
@@ -133,7 +134,7 @@ fn claims_checks(claims_ty: &Type, names: &[&ClaimName]) -> TokenStream {
 pub(super) fn expand(options: &Options, handler: &Handler<'_>) -> TokenStream {
     let mut function = handler.function.clone();
     let route = format_ident!("__paseto_required_{}", function.sig.ident.unraw());
-    let vis = &function.vis;
+    let vis = &handler.function.vis;
     let requirements = requirements(options);
     let source = source(options);
     let optional = options.optional.is_some();
@@ -167,9 +168,11 @@ pub(super) fn expand(options: &Options, handler: &Handler<'_>) -> TokenStream {
         }
     };
 
-    // First, so it runs before any other extractor, and before a body extractor consumes the body.
-    let guard: FnArg = syn::parse_quote!(__paseto_guard: ::paseto_auth::__private::Guard<#route>);
-    function.sig.inputs.insert(0, guard);
+    handler_fn::insert_guard(
+        &mut function,
+        Guard::PasetoRequired,
+        syn::parse_quote!(::paseto_auth::__private::Guard<#route>),
+    );
 
     quote! {
         #[doc(hidden)]

@@ -1,12 +1,12 @@
-//! Validate: the function `#[paseto_required]` is on.
+//! Validate: the function `#[paseto_required]` is on. The checks every guard makes (`async`, no
+//! `self`, given twice, axum's argument limit) are in [`crate::handler_fn`]; here, the `Paseto`
+//! arguments.
 
 use syn::{FnArg, GenericArgument, ItemFn, PathArguments, Type};
 
 use super::attr::Options;
 use crate::errors::Errors;
-
-/// axum implements `Handler` for functions of at most this many arguments; the guard is one.
-const AXUM_MAX_ARGS: usize = 16;
+use crate::handler_fn::{self, Guard};
 
 /// A handler's `Paseto<C>` or `Option<Paseto<C>>` argument.
 pub(super) struct PasetoArg<'a> {
@@ -69,48 +69,25 @@ fn paseto_arg(ty: &Type) -> Option<PasetoArg<'_>> {
 }
 
 impl<'a> Handler<'a> {
-    /// Checks the function, recording every mistake.
+    /// Checks the function, recording every mistake: first what every guard checks
+    /// ([`handler_fn::check`]), then the `Paseto` arguments.
     pub(super) fn check(function: &'a ItemFn, options: &Options, errors: &mut Errors) -> Self {
-        let sig = &function.sig;
-        if sig.asyncness.is_none() {
-            errors.at(
-                sig.fn_token.span,
-                "`#[paseto_required]` goes on an async handler: add `async`",
-            );
-        }
-        for attr in &function.attrs {
-            let path = attr.path();
-            if path
-                .segments
-                .last()
-                .is_some_and(|s| s.ident == "paseto_required")
-            {
-                errors.spanned(
-                    attr,
-                    "`#[paseto_required]` is given twice on this handler; merge the options into one",
-                );
-            }
-        }
+        handler_fn::check(function, Guard::PasetoRequired, errors);
         let mut paseto: Option<PasetoArg<'a>> = None;
-        for arg in &sig.inputs {
-            match arg {
-                FnArg::Receiver(receiver) => errors.spanned(
-                    receiver,
-                    "`#[paseto_required]` goes on a free function: an axum handler takes no `self`",
-                ),
-                FnArg::Typed(arg) => {
-                    let Some(found) = paseto_arg(&arg.ty) else {
-                        continue;
-                    };
-                    if paseto.is_some() {
-                        errors.spanned(
-                            &arg.ty,
-                            "a handler takes at most one `Paseto<..>` argument: the guard verifies one token per request",
-                        );
-                    } else {
-                        paseto = Some(found);
-                    }
-                }
+        for arg in &function.sig.inputs {
+            let FnArg::Typed(arg) = arg else {
+                continue;
+            };
+            let Some(found) = paseto_arg(&arg.ty) else {
+                continue;
+            };
+            if paseto.is_some() {
+                errors.spanned(
+                    &arg.ty,
+                    "a handler takes at most one `Paseto<..>` argument: the guard verifies one token per request",
+                );
+            } else {
+                paseto = Some(found);
             }
         }
         if let (Some(arg), Some(_)) = (&paseto, &options.optional)
@@ -119,15 +96,6 @@ impl<'a> Handler<'a> {
             errors.spanned(
                 arg.ty,
                 "with `optional`, take `Option<Paseto<..>>`: a `Paseto<..>` argument still rejects requests without a token",
-            );
-        }
-        if let Some(extra) = sig.inputs.iter().nth(AXUM_MAX_ARGS - 1) {
-            errors.spanned(
-                extra,
-                format!(
-                    "a guarded handler takes at most {} arguments: the guard is one more, and axum handlers take at most {AXUM_MAX_ARGS}",
-                    AXUM_MAX_ARGS - 1
-                ),
             );
         }
         Handler { function, paseto }

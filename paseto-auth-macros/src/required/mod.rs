@@ -8,22 +8,15 @@ mod handler;
 
 use proc_macro2::TokenStream;
 use quote::quote;
-use syn::ItemFn;
 
 use crate::errors::Errors;
+use crate::handler_fn::{self, Guard};
 
 pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     let mut errors = Errors::default();
     let options = attr::parse(args, &mut errors);
-    let function: ItemFn = match syn::parse2(item.clone()) {
-        Ok(function) => function,
-        Err(err) => {
-            errors.at(
-                err.span(),
-                "`#[paseto_required]` goes on an async handler function",
-            );
-            return quote!(#item #errors);
-        }
+    let Some(function) = handler_fn::parse(item.clone(), Guard::PasetoRequired, &mut errors) else {
+        return quote!(#item #errors);
     };
     let handler = handler::Handler::check(&function, &options, &mut errors);
     if errors.is_empty() {

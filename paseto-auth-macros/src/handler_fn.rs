@@ -1,0 +1,146 @@
+//! The handler a guard attribute goes on (`#[paseto_required]`, `#[login_required]`): the checks
+//! they share, and the guard argument each inserts first.
+//!
+//! Both macros may guard the same handler, in either order. The outer one expands first and
+//! leaves the inner attribute on the function, so the checks on the function itself (`async`, no
+//! `self`, axum's argument limit) are made by the last guard to expand, which sees the guards
+//! already inserted: each mistake is then reported once, not once per guard.
+
+use proc_macro2::TokenStream;
+use syn::{Attribute, FnArg, ItemFn, Pat, Type};
+
+use crate::errors::Errors;
+
+/// axum implements `Handler` for functions of at most this many arguments.
+const AXUM_MAX_ARGS: usize = 16;
+
+/// An attribute macro that guards a handler with an extractor inserted as its first argument.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Guard {
+    /// `#[paseto_required]`: `__paseto_guard: Guard<route>`.
+    PasetoRequired,
+    /// `#[login_required]`: `__login_guard: LoginGuard<FRESH>`.
+    LoginRequired,
+}
+
+impl Guard {
+    const ALL: [Guard; 2] = [Guard::PasetoRequired, Guard::LoginRequired];
+
+    /// The attribute's name.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Guard::PasetoRequired => "paseto_required",
+            Guard::LoginRequired => "login_required",
+        }
+    }
+
+    /// The name of the argument it inserts.
+    fn arg(self) -> &'static str {
+        match self {
+            Guard::PasetoRequired => "__paseto_guard",
+            Guard::LoginRequired => "__login_guard",
+        }
+    }
+
+    /// Whether `attr` is this guard's attribute (matched by its last path segment, so
+    /// `#[paseto_auth::login_required]` counts).
+    fn is(self, attr: &Attribute) -> bool {
+        attr.path()
+            .segments
+            .last()
+            .is_some_and(|segment| segment.ident == self.name())
+    }
+
+    /// Whether `arg` is the argument this guard inserted.
+    fn inserted(self, arg: &FnArg) -> bool {
+        match arg {
+            FnArg::Typed(arg) => matches!(&*arg.pat, Pat::Ident(pat) if pat.ident == self.arg()),
+            FnArg::Receiver(_) => false,
+        }
+    }
+}
+
+/// Parses the item the attribute is on; `None`, with the error recorded, when it is not a function.
+pub(crate) fn parse(item: TokenStream, guard: Guard, errors: &mut Errors) -> Option<ItemFn> {
+    match syn::parse2(item) {
+        Ok(function) => Some(function),
+        Err(err) => {
+            errors.at(
+                err.span(),
+                format!("`#[{}]` goes on an async handler function", guard.name()),
+            );
+            None
+        }
+    }
+}
+
+/// Checks the function `guard` is on, recording every mistake: the attribute given twice; and,
+/// unless another guard attribute is still to expand (see the module docs), a function that is
+/// not `async`, a `self` receiver, and more arguments than axum takes once the guards are added.
+pub(crate) fn check(function: &ItemFn, guard: Guard, errors: &mut Errors) {
+    let name = guard.name();
+    let sig = &function.sig;
+    let another_to_expand = Guard::ALL
+        .into_iter()
+        .filter(|other| *other != guard)
+        .any(|other| function.attrs.iter().any(|attr| other.is(attr)));
+    if !another_to_expand && sig.asyncness.is_none() {
+        errors.at(
+            sig.fn_token.span,
+            format!("`#[{name}]` goes on an async handler: add `async`"),
+        );
+    }
+    for attr in function.attrs.iter().filter(|attr| guard.is(attr)) {
+        errors.spanned(
+            attr,
+            format!("`#[{name}]` is given twice on this handler; merge the options into one"),
+        );
+    }
+    if another_to_expand {
+        return;
+    }
+    for arg in &sig.inputs {
+        if let FnArg::Receiver(receiver) = arg {
+            errors.spanned(
+                receiver,
+                format!("`#[{name}]` goes on a free function: an axum handler takes no `self`"),
+            );
+        }
+    }
+    // The guards already inserted are among the arguments; this one is not yet.
+    if let Some(extra) = sig.inputs.iter().nth(AXUM_MAX_ARGS - 1) {
+        let inserted = sig
+            .inputs
+            .iter()
+            .filter(|arg| Guard::ALL.into_iter().any(|guard| guard.inserted(arg)))
+            .count();
+        let message = if inserted == 0 {
+            format!(
+                "a guarded handler takes at most {} arguments: the guard is one more, and axum handlers take at most {AXUM_MAX_ARGS}",
+                AXUM_MAX_ARGS - 1
+            )
+        } else {
+            let guards = inserted + 1;
+            format!(
+                "a handler with {guards} guards takes at most {} arguments: the guards are {guards} more, and axum handlers take at most {AXUM_MAX_ARGS}",
+                AXUM_MAX_ARGS - guards
+            )
+        };
+        errors.spanned(extra, message);
+    }
+}
+
+/// Inserts `guard`'s argument, of type `ty`, first: it then runs before any other extractor, and
+/// before a body extractor consumes the body.
+///
+/// After a `self` receiver, if there is one: the function then still parses, so the guard that
+/// expands last can report the receiver (see [`check`]).
+pub(crate) fn insert_guard(function: &mut ItemFn, guard: Guard, ty: Type) {
+    let name = syn::Ident::new(guard.arg(), proc_macro2::Span::call_site());
+    let arg: FnArg = syn::parse_quote!(#name: #ty);
+    let first = match function.sig.inputs.first() {
+        Some(FnArg::Receiver(_)) => 1,
+        _ => 0,
+    };
+    function.sig.inputs.insert(first, arg);
+}

@@ -1,0 +1,87 @@
+//! `#[login_required]` and `#[login_required(fresh)]`: parse the options, check the handler
+//! ([`handler_fn::check`]), then insert `LoginGuard<FRESH>` as its first argument. On any mistake
+//! the handler is emitted unchanged beside the errors, so the rest of the crate still resolves it.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::ext::IdentExt;
+use syn::parse::ParseStream;
+use syn::{Ident, Token};
+
+use crate::errors::Errors;
+use crate::handler_fn::{self, Guard};
+use crate::options::{parse_each, rest_of_option};
+
+mod kw {
+    syn::custom_keyword!(fresh);
+}
+
+/// The options as given.
+#[derive(Default)]
+struct Options {
+    /// Only a fresh login (one made in this browser session with credentials, not restored from
+    /// the remember-me cookie) gets through.
+    fresh: Option<kw::fresh>,
+}
+
+/// Parses the attribute's arguments, recording every mistake in `errors`.
+fn parse(args: TokenStream, errors: &mut Errors) -> Options {
+    let mut options = Options::default();
+    parse_each(args, errors, |input, _| option(input, &mut options));
+    options
+}
+
+/// One option: the bare flag `fresh`.
+fn option(input: ParseStream<'_>, options: &mut Options) -> syn::Result<()> {
+    if input.peek(kw::fresh) {
+        let key: kw::fresh = input.parse()?;
+        if input.peek(Token![=]) || input.peek(syn::token::Paren) {
+            return Err(syn::Error::new_spanned(
+                rest_of_option(input),
+                "`fresh` takes no value: write `#[login_required(fresh)]`",
+            ));
+        }
+        if options.fresh.is_some() {
+            return Err(syn::Error::new(key.span, "option `fresh` is given twice"));
+        }
+        options.fresh = Some(key);
+        Ok(())
+    } else if input.peek(Ident::peek_any) {
+        let key = input.call(Ident::parse_any)?;
+        Err(syn::Error::new(
+            key.span(),
+            format!("unknown option `{key}`; the only option is `fresh`"),
+        ))
+    } else {
+        let message = "expected `fresh`, the only option of `#[login_required]`";
+        let rest = rest_of_option(input);
+        if rest.is_empty() {
+            Err(input.error(message))
+        } else {
+            Err(syn::Error::new_spanned(rest, message))
+        }
+    }
+}
+
+pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
+    let mut errors = Errors::default();
+    let options = parse(args, &mut errors);
+    let Some(mut function) = handler_fn::parse(item.clone(), Guard::LoginRequired, &mut errors)
+    else {
+        return quote!(#item #errors);
+    };
+    handler_fn::check(&function, Guard::LoginRequired, &mut errors);
+    if !errors.is_empty() {
+        return quote!(#item #errors);
+    }
+    let fresh = options.fresh.is_some();
+    handler_fn::insert_guard(
+        &mut function,
+        Guard::LoginRequired,
+        syn::parse_quote!(::paseto_auth::__private::LoginGuard<#fresh>),
+    );
+    quote!(#function)
+}
+
+#[cfg(test)]
+mod tests;
