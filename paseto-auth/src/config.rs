@@ -112,7 +112,7 @@ pub struct PasetoConfig {
 }
 
 /// Reads one environment variable; absent or empty means unset.
-fn env_var(name: &str) -> Result<Option<String>> {
+pub(crate) fn env_var(name: &str) -> Result<Option<String>> {
     match std::env::var(name) {
         Ok(value) if value.trim().is_empty() => Ok(None),
         Ok(value) => Ok(Some(value)),
@@ -130,26 +130,31 @@ fn env_keys(name: &str) -> Result<Vec<KeyEntry>> {
 }
 
 fn env_u64(name: &str) -> Result<Option<u64>> {
-    env_var(name)?
-        .map(|v| {
-            v.trim()
-                .parse()
-                .map_err(|_| Error::config(name, format!("expected whole seconds, got {v:?}")))
-        })
-        .transpose()
+    env_var(name)?.map(|v| parse_seconds(name, &v)).transpose()
 }
 
 fn env_bool(name: &str) -> Result<Option<bool>> {
-    env_var(name)?
-        .map(|v| match v.trim().to_ascii_lowercase().as_str() {
-            "1" | "true" | "yes" | "on" => Ok(true),
-            "0" | "false" | "no" | "off" => Ok(false),
-            _ => Err(Error::config(
-                name,
-                format!("expected true or false, got {v:?}"),
-            )),
-        })
-        .transpose()
+    env_var(name)?.map(|v| parse_bool(name, &v)).transpose()
+}
+
+/// Whole seconds, as setting `name` holds them.
+pub(crate) fn parse_seconds(name: &str, value: &str) -> Result<u64> {
+    value
+        .trim()
+        .parse()
+        .map_err(|_| Error::config(name, format!("expected whole seconds, got {value:?}")))
+}
+
+/// A boolean (`true`/`false`, `1`/`0`, `yes`/`no`, `on`/`off`), as setting `name` holds it.
+pub(crate) fn parse_bool(name: &str, value: &str) -> Result<bool> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" => Ok(false),
+        _ => Err(Error::config(
+            name,
+            format!("expected true or false, got {value:?}"),
+        )),
+    }
 }
 
 impl PasetoConfig {

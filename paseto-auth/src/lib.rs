@@ -53,6 +53,8 @@ pub use version::{Header, Purpose, Version};
 #[cfg(feature = "axum")]
 pub mod extract;
 #[cfg(feature = "axum")]
+pub mod login;
+#[cfg(feature = "axum")]
 pub mod session;
 #[cfg(feature = "axum")]
 pub use session::{
@@ -67,4 +69,4 @@ pub mod __private;
 
 pub use paseto_auth_macros::PasetoClaims;
 #[cfg(feature = "axum")]
-pub use paseto_auth_macros::{paseto_required, paseto_session};
+pub use paseto_auth_macros::{login_required, paseto_required, paseto_session};

@@ -83,3 +83,19 @@ pub const fn assert_claims_type<C: PasetoClaims>() {}
 
 // Sessions: what `#[paseto_session]` generates, `impl SessionData for T { const SPEC: SessionSpec = ...; }`.
 pub use crate::session::{SameSite, SessionData, SessionSpec};
+
+/// The extractor `#[login_required]` inserts as a handler's first argument: it refuses requests
+/// without a login (without a fresh one, with `FRESH`), as the login manager's settings say.
+pub struct LoginGuard<const FRESH: bool>;
+
+impl<S, const FRESH: bool> FromRequestParts<S> for LoginGuard<FRESH>
+where
+    S: Send + Sync,
+{
+    type Rejection = crate::login::LoginRejection;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        crate::login::check_login(parts, FRESH).await?;
+        Ok(LoginGuard)
+    }
+}

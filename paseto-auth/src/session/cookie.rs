@@ -14,9 +14,10 @@ use axum::http::header::COOKIE;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
+use zeroize::Zeroizing;
 
 use super::keys::SessionKeys;
-use super::spec::SessionSpec;
+use super::spec::CookieAttributes;
 use crate::claims::Timestamp;
 use crate::error::{Error, Result};
 use crate::token::{UntrustedToken, seal};
@@ -72,7 +73,7 @@ pub(crate) struct OpenedCookie<T> {
     /// The data sealed in it.
     pub(crate) data: T,
     /// When it was sealed.
-    #[allow(dead_code, reason = "for the login manager's remember-me cookie")]
+    #[allow(dead_code, reason = "kept for callers that want the cookie's age")]
     pub(crate) issued_at: OffsetDateTime,
     /// When it expires.
     pub(crate) expires_at: OffsetDateTime,
@@ -83,7 +84,7 @@ pub(crate) struct OpenedCookie<T> {
 ///
 /// Fails with [`Error::TokenTooLarge`] when `name=value` would exceed [`MAX_COOKIE_SIZE`], with
 /// [`Error::InvalidPayload`] when `data` does not serialize to JSON.
-#[allow(dead_code, reason = "for the login manager's remember-me cookie")]
+#[cfg(test)]
 pub(crate) fn seal_cookie<T: Serialize + ?Sized>(
     keys: &SessionKeys,
     purpose: &str,
@@ -109,23 +110,38 @@ pub(crate) fn seal_cookie_at<T: Serialize + ?Sized>(
     lifetime: Duration,
     now: OffsetDateTime,
 ) -> Result<String> {
-    let exp = time::Duration::try_from(lifetime)
+    let payload = serde_json::to_vec(&SealedPayload {
+        pur: purpose,
+        cky: cookie_name,
+        iat: Timestamp(now),
+        exp: Timestamp(expiry(now, lifetime)?),
+        dat: data,
+    })
+    .map_err(|e| Error::InvalidPayload(e.to_string()))?;
+    seal_bound(keys, purpose, cookie_name, &payload)
+}
+
+/// `now + lifetime`, or an error when that is out of range.
+pub(crate) fn expiry(now: OffsetDateTime, lifetime: Duration) -> Result<OffsetDateTime> {
+    time::Duration::try_from(lifetime)
         .ok()
         .and_then(|lifetime| now.checked_add(lifetime))
         .ok_or_else(|| Error::InvalidClaim {
             claim: "exp".into(),
             reason: "cookie lifetime out of range".into(),
-        })?;
-    let payload = serde_json::to_vec(&SealedPayload {
-        pur: purpose,
-        cky: cookie_name,
-        iat: Timestamp(now),
-        exp: Timestamp(exp),
-        dat: data,
-    })
-    .map_err(|e| Error::InvalidPayload(e.to_string()))?;
+        })
+}
+
+/// Seals a JSON `payload` (which must hold `pur`, `cky`, `iat` and `exp`) into the value of cookie
+/// `cookie_name` for `purpose`, with the primary key and the purpose's implicit assertion.
+pub(crate) fn seal_bound(
+    keys: &SessionKeys,
+    purpose: &str,
+    cookie_name: &str,
+    payload: &[u8],
+) -> Result<String> {
     let implicit = implicit_assertion(keys.version(), purpose, cookie_name);
-    let token = seal(keys.sealer(), &payload, b"", &implicit)?;
+    let token = seal(keys.sealer(), payload, b"", &implicit)?;
     let size = cookie_name.len() + 1 + token.len();
     if size > MAX_COOKIE_SIZE {
         return Err(Error::TokenTooLarge {
@@ -154,6 +170,43 @@ pub(crate) fn open_cookie_at<T: DeserializeOwned>(
     value: &str,
     now: OffsetDateTime,
 ) -> Result<OpenedCookie<T>> {
+    let payload = open_bound(keys, purpose, cookie_name, value)?;
+    let opened: OpenedPayload<T> = parse_bound(&payload, purpose, cookie_name)?;
+    check_binding(&opened.pur, &opened.cky, purpose, cookie_name)?;
+    check_times(opened.iat.0, opened.exp.0, now)?;
+    Ok(OpenedCookie {
+        data: opened.dat,
+        issued_at: opened.iat.0,
+        expires_at: opened.exp.0,
+    })
+}
+
+/// Deserializes a decrypted cookie payload. When it does not fit `T`, a payload sealed for
+/// another purpose or cookie is reported as such, not as a type mismatch.
+pub(crate) fn parse_bound<T: DeserializeOwned>(
+    payload: &[u8],
+    purpose: &str,
+    cookie_name: &str,
+) -> Result<T> {
+    serde_json::from_slice(payload).map_err(|err| {
+        match serde_json::from_slice::<Envelope>(payload) {
+            Ok(envelope) => check_binding(&envelope.pur, &envelope.cky, purpose, cookie_name)
+                .err()
+                .unwrap_or_else(|| Error::ClaimsType(err.to_string())),
+            Err(_) => Error::ClaimsType(err.to_string()),
+        }
+    })
+}
+
+/// Decrypts the value of cookie `cookie_name` sealed for `purpose` by [`seal_bound`] with any of
+/// `keys`, checking its size (before any crypto), header and tag; returns the JSON payload,
+/// whose `pur`, `cky` and times the caller checks.
+pub(crate) fn open_bound(
+    keys: &SessionKeys,
+    purpose: &str,
+    cookie_name: &str,
+    value: &str,
+) -> Result<Zeroizing<Vec<u8>>> {
     let limit = MAX_COOKIE_SIZE.saturating_sub(cookie_name.len() + 1);
     let token = UntrustedToken::parse(value, limit)?;
     let header = token.header();
@@ -171,33 +224,28 @@ pub(crate) fn open_cookie_at<T: DeserializeOwned>(
             break;
         }
     }
-    let payload = result?;
-    let opened: OpenedPayload<T> = match serde_json::from_slice(&payload) {
-        Ok(opened) => opened,
-        Err(err) => {
-            // Report a wrong purpose or cookie as such, not as a data type mismatch.
-            if let Ok(envelope) = serde_json::from_slice::<Envelope>(&payload) {
-                check_binding(&envelope.pur, &envelope.cky, purpose, cookie_name)?;
-            }
-            return Err(Error::ClaimsType(err.to_string()));
-        }
-    };
-    check_binding(&opened.pur, &opened.cky, purpose, cookie_name)?;
-    let (iat, exp) = (opened.iat.0, opened.exp.0);
+    result
+}
+
+/// Refuses a cookie token that has expired at `now`, or was issued in the future (beyond the
+/// clock-skew allowance).
+pub(crate) fn check_times(
+    iat: OffsetDateTime,
+    exp: OffsetDateTime,
+    now: OffsetDateTime,
+) -> Result<()> {
     if exp <= now {
         return Err(Error::Expired);
     }
     if iat > now + IAT_LEEWAY {
         return Err(Error::IssuedInFuture);
     }
-    Ok(OpenedCookie {
-        data: opened.dat,
-        issued_at: iat,
-        expires_at: exp,
-    })
+    Ok(())
 }
 
-fn check_binding(pur: &str, cky: &str, purpose: &str, cookie_name: &str) -> Result<()> {
+/// Refuses a payload sealed for another purpose or cookie (what binds v2 tokens, which have no
+/// implicit assertion).
+pub(crate) fn check_binding(pur: &str, cky: &str, purpose: &str, cookie_name: &str) -> Result<()> {
     if pur != purpose {
         return Err(Error::InvalidClaim {
             claim: "pur".into(),
@@ -246,9 +294,23 @@ pub(crate) fn open_request_cookie<T: DeserializeOwned>(
     purpose: &str,
     cookie_name: &str,
 ) -> Result<Option<OpenedCookie<T>>> {
+    first_valid_cookie(headers, cookie_name, |value| {
+        open_cookie(keys, purpose, cookie_name, value)
+    })
+}
+
+/// The first of the request's cookies named `cookie_name` that `open` accepts.
+///
+/// `Ok(None)`: the request has no such cookie. `Err`: it has some, and `open` refused them all
+/// (the error is the last one's).
+pub(crate) fn first_valid_cookie<T>(
+    headers: &HeaderMap,
+    cookie_name: &str,
+    open: impl Fn(&str) -> Result<T>,
+) -> Result<Option<T>> {
     let mut last_error = None;
     for value in request_cookies(headers, cookie_name) {
-        match open_cookie(keys, purpose, cookie_name, value) {
+        match open(value) {
             Ok(opened) => return Ok(Some(opened)),
             Err(err) => last_error = Some(err),
         }
@@ -259,10 +321,10 @@ pub(crate) fn open_request_cookie<T: DeserializeOwned>(
     }
 }
 
-/// `Set-Cookie` text for `name=value` with the spec's attributes (and `Max-Age` when it has one).
-pub(crate) fn set_cookie(spec: &SessionSpec, value: &str) -> String {
-    let mut out = format_cookie(spec, value);
-    if let Some(max_age) = spec.max_age {
+/// `Set-Cookie` text for `name=value` with the cookie's attributes (and `Max-Age` when it has one).
+pub(crate) fn set_cookie(attributes: &CookieAttributes<'_>, value: &str) -> String {
+    let mut out = format_cookie(attributes, value);
+    if let Some(max_age) = attributes.max_age {
         out.push_str("; Max-Age=");
         out.push_str(&max_age.as_secs().to_string());
     }
@@ -270,28 +332,28 @@ pub(crate) fn set_cookie(spec: &SessionSpec, value: &str) -> String {
 }
 
 /// `Set-Cookie` text that makes the browser delete the cookie (same name, path and domain).
-pub(crate) fn removal_cookie(spec: &SessionSpec) -> String {
-    let mut out = format_cookie(spec, "");
+pub(crate) fn removal_cookie(attributes: &CookieAttributes<'_>) -> String {
+    let mut out = format_cookie(attributes, "");
     out.push_str("; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT");
     out
 }
 
-fn format_cookie(spec: &SessionSpec, value: &str) -> String {
-    let mut out = String::with_capacity(spec.cookie.len() + value.len() + 64);
-    out.push_str(spec.cookie);
+fn format_cookie(attributes: &CookieAttributes<'_>, value: &str) -> String {
+    let mut out = String::with_capacity(attributes.name.len() + value.len() + 64);
+    out.push_str(attributes.name);
     out.push('=');
     out.push_str(value);
-    if spec.http_only {
+    if attributes.http_only {
         out.push_str("; HttpOnly");
     }
     out.push_str("; SameSite=");
-    out.push_str(spec.same_site.as_str());
-    if spec.secure {
+    out.push_str(attributes.same_site.as_str());
+    if attributes.secure {
         out.push_str("; Secure");
     }
     out.push_str("; Path=");
-    out.push_str(spec.path);
-    if let Some(domain) = spec.domain {
+    out.push_str(attributes.path);
+    if let Some(domain) = attributes.domain {
         out.push_str("; Domain=");
         out.push_str(domain);
     }

@@ -99,6 +99,23 @@ impl SessionKeys {
         Self::from_vec(keys)
     }
 
+    /// Keys from the environment variable `name`: one PASERK, or several separated by commas
+    /// (the first seals, all open, for key rotation). `Ok(None)` when the variable is unset or
+    /// empty; a key that does not parse is an [`Error::Config`] naming the variable, so a bad
+    /// key stops the application at start-up.
+    pub fn from_env(name: &str) -> Result<Option<Self>> {
+        let Some(text) = crate::config::env_var(name)? else {
+            return Ok(None);
+        };
+        Self::from_paserks(
+            text.split(',')
+                .map(str::trim)
+                .filter(|paserk| !paserk.is_empty()),
+        )
+        .map(Some)
+        .map_err(|err| Error::config(name, format!("expected k4/k3/k2 local PASERKs: {err}")))
+    }
+
     /// A `v4.local` key derived from an application secret of at least 32 bytes, with
     /// [`LocalKey::derive_from_secret`] and the label [`SESSION_KEY_LABEL`] (`"session"`).
     ///

@@ -175,8 +175,8 @@ fn write_back(mut response: Response, context: &SessionContext) -> Response {
     for slot in slots {
         let text = match slot.outcome {
             Outcome::Keep => continue,
-            Outcome::Set(value) => set_cookie(&slot.spec, &value),
-            Outcome::Remove => removal_cookie(&slot.spec),
+            Outcome::Set(value) => set_cookie(&slot.spec.attributes(), &value),
+            Outcome::Remove => removal_cookie(&slot.spec.attributes()),
             Outcome::Failed(err) => return session_failure(&err),
         };
         match HeaderValue::try_from(text) {
@@ -211,7 +211,7 @@ fn session_failure(err: &SessionError) -> Response {
 }
 
 /// Adds `Vary: Cookie` unless the response already varies on cookies (or on everything).
-fn add_vary_cookie(headers: &mut HeaderMap) {
+pub(crate) fn add_vary_cookie(headers: &mut HeaderMap) {
     let already = headers.get_all(VARY).iter().any(|value| {
         value.to_str().is_ok_and(|text| {
             text.split(',')

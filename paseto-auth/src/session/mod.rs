@@ -49,11 +49,11 @@
 //! deletes the browser's cookie, not copies of it): keep `max_age` short for sensitive sessions,
 //! and rotate the key to end every session at once.
 
-mod cookie;
+pub(crate) mod cookie;
 mod error;
 mod keys;
-mod layer;
-mod spec;
+pub(crate) mod layer;
+pub(crate) mod spec;
 #[cfg(test)]
 mod tests;
 mod untyped;
@@ -74,9 +74,6 @@ pub use keys::{SESSION_KEY_LABEL, SessionKeys};
 pub use layer::{SessionFuture, SessionLayer, SessionService};
 pub use spec::{DEFAULT_BROWSER_SESSION_LIFETIME, SameSite, SessionSpec, is_cookie_name};
 pub use untyped::{JsonMap, UntypedSession};
-
-#[allow(unused_imports, reason = "for the login manager's remember-me cookie")]
-pub(crate) use cookie::{OpenedCookie, open_cookie, open_request_cookie, seal_cookie};
 
 use layer::{Outcome, SessionContext, Slot};
 

@@ -155,27 +155,94 @@ impl SessionSpec {
     /// The [`Session`](super::Session) extractor refuses a spec that fails this check (HTTP 500),
     /// so a mistake shows at the first request rather than as a cookie the browser ignores.
     pub const fn check(&self) -> Result<(), &'static str> {
-        if !is_cookie_name(self.cookie) {
-            return Err("the cookie name must be a non-empty RFC 6265 token \
-                        (ASCII letters, digits and !#$%&'*+-.^_`|~)");
+        match self.attributes().check() {
+            Ok(()) => Ok(()),
+            Err(problem) => Err(problem.message()),
+        }
+    }
+
+    /// The cookie's name and attributes, as `Set-Cookie` writes them.
+    pub(crate) const fn attributes(&self) -> CookieAttributes<'static> {
+        CookieAttributes {
+            name: self.cookie,
+            max_age: self.max_age,
+            path: self.path,
+            domain: self.domain,
+            secure: self.secure,
+            http_only: self.http_only,
+            same_site: self.same_site,
+        }
+    }
+}
+
+/// A cookie's name and attributes, borrowed from a [`SessionSpec`] or from the login manager's
+/// cookie settings: what `Set-Cookie` is written from and what [`CookieAttributes::check`] checks.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CookieAttributes<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) max_age: Option<Duration>,
+    pub(crate) path: &'a str,
+    pub(crate) domain: Option<&'a str>,
+    pub(crate) secure: bool,
+    pub(crate) http_only: bool,
+    pub(crate) same_site: SameSite,
+}
+
+/// What makes a cookie one browsers refuse or ignore.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CookieProblem {
+    Name,
+    Path,
+    Domain,
+    MaxAge,
+    SameSiteNoneWithoutSecure,
+}
+
+impl CookieProblem {
+    /// What is wrong, in words.
+    pub(crate) const fn message(self) -> &'static str {
+        match self {
+            CookieProblem::Name => {
+                "the cookie name must be a non-empty RFC 6265 token \
+                 (ASCII letters, digits and !#$%&'*+-.^_`|~)"
+            }
+            CookieProblem::Path => {
+                "the cookie path must start with `/` and hold no `;` or control characters"
+            }
+            CookieProblem::Domain => {
+                "the cookie domain must be a host name (ASCII letters, digits, `-`, `.`)"
+            }
+            CookieProblem::MaxAge => "max_age must be at least one second",
+            CookieProblem::SameSiteNoneWithoutSecure => {
+                "SameSite=None requires Secure: browsers drop such a cookie otherwise"
+            }
+        }
+    }
+}
+
+impl CookieAttributes<'_> {
+    /// Checks that browsers accept the cookie: the name is an RFC 6265 token, the path starts
+    /// with `/`, the domain is a host name, `max_age` is at least a second, and `SameSite=None`
+    /// comes with `Secure`.
+    pub(crate) const fn check(&self) -> Result<(), CookieProblem> {
+        if !is_cookie_name(self.name) {
+            return Err(CookieProblem::Name);
         }
         if !is_cookie_path(self.path) {
-            return Err(
-                "the cookie path must start with `/` and hold no `;` or control characters",
-            );
+            return Err(CookieProblem::Path);
         }
         if let Some(domain) = self.domain
             && !is_cookie_domain(domain)
         {
-            return Err("the cookie domain must be a host name (ASCII letters, digits, `-`, `.`)");
+            return Err(CookieProblem::Domain);
         }
         if let Some(max_age) = self.max_age
             && max_age.as_secs() == 0
         {
-            return Err("max_age must be at least one second");
+            return Err(CookieProblem::MaxAge);
         }
         if matches!(self.same_site, SameSite::None) && !self.secure {
-            return Err("SameSite=None requires Secure: browsers drop such a cookie otherwise");
+            return Err(CookieProblem::SameSiteNoneWithoutSecure);
         }
         Ok(())
     }

@@ -192,7 +192,7 @@ fn the_cookie_header_is_read_by_name() {
 fn set_cookie_has_the_spec_attributes() {
     let spec = SessionSpec::new("session");
     assert_eq!(
-        set_cookie(&spec, "v"),
+        set_cookie(&spec.attributes(), "v"),
         "session=v; HttpOnly; SameSite=Lax; Secure; Path=/"
     );
     let spec = SessionSpec::new("cart")
@@ -203,11 +203,11 @@ fn set_cookie_has_the_spec_attributes() {
         .http_only(false)
         .same_site(SameSite::Strict);
     assert_eq!(
-        set_cookie(&spec, "v"),
+        set_cookie(&spec.attributes(), "v"),
         "cart=v; SameSite=Strict; Path=/shop; Domain=example.com; Max-Age=60"
     );
     assert_eq!(
-        removal_cookie(&spec),
+        removal_cookie(&spec.attributes()),
         "cart=; SameSite=Strict; Path=/shop; Domain=example.com; Max-Age=0; \
          Expires=Thu, 01 Jan 1970 00:00:00 GMT"
     );

@@ -1,0 +1,299 @@
+//! A login manager with remember-me: Flask-Login's flow, with both cookies encrypted PASETOs.
+//!
+//! ```text
+//! cargo run --example login_manager
+//! curl -i -c jar -d 'email=foo@example.com&password=mysecret&remember=on' http://127.0.0.1:3000/login
+//! curl -i -b jar http://127.0.0.1:3000/protected        # 200 Logged in as: foo@example.com
+//! curl -i -b jar http://127.0.0.1:3000/protected/fresh  # 200: the login is fresh
+//! # Drop the login session cookie: the remember-me cookie restores the user, not freshly.
+//! grep -v login_session jar > remembered
+//! curl -i -b remembered http://127.0.0.1:3000/protected        # 200
+//! curl -i -b remembered http://127.0.0.1:3000/protected/fresh  # 401 fresh login required
+//! curl -i -b jar -c jar http://127.0.0.1:3000/logout     # deletes both cookies
+//! curl -i http://127.0.0.1:3000/protected                # 401 (a browser is sent to /login?next=…)
+//! ```
+//!
+//! `PASETO_AUTH_ADDR` sets the address (default `127.0.0.1:3000`). `PASETO_SESSION_KEY` and
+//! `REMEMBER_COOKIE_PASETO_KEY` are the keys of the login session and remember-me cookies, as
+//! PASERKs `k4.local.…` (the `local` field of `paseto-auth keygen v4.local`; several,
+//! comma-separated, to rotate: the first seals). Without them keys are generated, and logins end
+//! when the server stops. Flask-Login's `REMEMBER_COOKIE_*` settings (name, duration, domain,
+//! path, secure, httponly, samesite, refresh each request) are read from the environment.
+
+// tests/login.rs includes this file as a module and uses `app`, `Keys` and `Users` only.
+#![cfg_attr(test, allow(dead_code))]
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::sync::{Arc, PoisonError, RwLock};
+
+use axum::extract::Query;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Form, Router};
+use paseto_auth::login::{
+    AuthUser, CookieSettings, CurrentUser, LoginManager, LoginManagerLayer, LoginSession,
+    UserLoader, safe_next,
+};
+use paseto_auth::session::SessionKeys;
+use paseto_auth::{Version, login_required};
+use serde::Deserialize;
+
+/// A user of the demo.
+#[derive(Debug, Clone)]
+pub(crate) struct User {
+    id: u64,
+    pub(crate) email: String,
+    /// Demo only: a real application stores a password hash (argon2) and verifies against it.
+    password: String,
+    /// Changes with the password. It is the auth hash, so a password change ends every login
+    /// of the user made before it.
+    security_stamp: String,
+}
+
+impl AuthUser for User {
+    type Id = u64;
+
+    fn id(&self) -> u64 {
+        self.id
+    }
+
+    fn auth_hash(&self) -> Option<&[u8]> {
+        Some(self.security_stamp.as_bytes())
+    }
+}
+
+/// The user store: in memory, shared by every request.
+#[derive(Debug, Clone)]
+pub(crate) struct Users {
+    by_id: Arc<RwLock<HashMap<u64, User>>>,
+}
+
+impl Users {
+    /// The demo's one user, `foo@example.com` / `mysecret`.
+    pub(crate) fn demo() -> Self {
+        let user = User {
+            id: 1,
+            email: "foo@example.com".into(),
+            password: "mysecret".into(),
+            security_stamp: "1".into(),
+        };
+        Users {
+            by_id: Arc::new(RwLock::new(HashMap::from([(user.id, user)]))),
+        }
+    }
+
+    /// The user with this email and password.
+    fn check_password(&self, email: &str, password: &str) -> Option<User> {
+        let users = self.by_id.read().unwrap_or_else(PoisonError::into_inner);
+        users
+            .values()
+            .find(|user| user.email == email && user.password == password)
+            .cloned()
+    }
+
+    /// Changes a user's password, and with it the security stamp; returns the updated user.
+    pub(crate) fn set_password(&self, id: u64, password: &str) -> Option<User> {
+        let mut users = self.by_id.write().unwrap_or_else(PoisonError::into_inner);
+        let user = users.get_mut(&id)?;
+        user.password = password.into();
+        let stamp: u64 = user.security_stamp.parse().unwrap_or(0);
+        user.security_stamp = (stamp + 1).to_string();
+        Some(user.clone())
+    }
+}
+
+impl UserLoader for Users {
+    type User = User;
+    type Error = Infallible;
+
+    async fn load_user(&self, id: &u64) -> Result<Option<User>, Infallible> {
+        let users = self.by_id.read().unwrap_or_else(PoisonError::into_inner);
+        Ok(users.get(id).cloned())
+    }
+}
+
+/// The keys of the two cookies.
+#[derive(Debug, Clone)]
+pub(crate) struct Keys {
+    pub(crate) session: SessionKeys,
+    pub(crate) remember: SessionKeys,
+}
+
+impl Keys {
+    /// New random keys.
+    pub(crate) fn generate() -> Result<Self, paseto_auth::Error> {
+        Ok(Keys {
+            session: SessionKeys::generate(Version::V4)?,
+            remember: SessionKeys::generate(Version::V4)?,
+        })
+    }
+
+    /// `PASETO_SESSION_KEY` and `REMEMBER_COOKIE_PASETO_KEY`, or generated keys (with a warning).
+    fn from_env() -> Result<Self, paseto_auth::Error> {
+        let from_env_or_generated = |name: &str| -> Result<SessionKeys, paseto_auth::Error> {
+            match SessionKeys::from_env(name)? {
+                Some(keys) => Ok(keys),
+                None => {
+                    eprintln!(
+                        "warning: {name} is not set; using a generated key, so logins end when \
+                         the server restarts (set it to a k4.local PASERK: the `local` field of \
+                         `paseto-auth keygen v4.local`)"
+                    );
+                    SessionKeys::generate(Version::V4)
+                }
+            }
+        };
+        Ok(Keys {
+            session: from_env_or_generated("PASETO_SESSION_KEY")?,
+            remember: from_env_or_generated("REMEMBER_COOKIE_PASETO_KEY")?,
+        })
+    }
+}
+
+/// The example's routes, with the login manager layer.
+///
+/// `secure(false)` lets the cookies work over plain http (curl, http://127.0.0.1); keep the
+/// default (on) when serving over https.
+pub(crate) fn app(
+    users: Users,
+    keys: Keys,
+    remember_cookie: CookieSettings,
+) -> Result<Router, paseto_auth::Error> {
+    let manager = LoginManager::new(users.clone(), keys.session, keys.remember)
+        .login_url("/login")
+        .session_cookie(CookieSettings::login_session().secure(false))
+        .remember_cookie(remember_cookie.secure(false));
+    Ok(Router::new()
+        .route("/", get(|| async { Redirect::to("/protected") }))
+        .route("/login", get(login_form).post(login))
+        .route("/protected", get(protected))
+        .route("/protected/fresh", get(fresh).post(change_password))
+        .route("/logout", get(logout))
+        .with_state(users)
+        .layer(LoginManagerLayer::new(manager)?))
+}
+
+/// `next` from the query string of `GET /login`.
+#[derive(Deserialize)]
+struct Next {
+    next: Option<String>,
+}
+
+async fn login_form(Query(query): Query<Next>) -> Html<String> {
+    // Only a local path goes back into the form (and, after login, into `Location`).
+    let next = query
+        .next
+        .as_deref()
+        .and_then(safe_next)
+        .unwrap_or("/protected");
+    let next = html_attribute(next);
+    Html(format!(
+        r#"<!doctype html>
+<form method="post" action="/login">
+  <input type="text" name="email" placeholder="email">
+  <input type="password" name="password" placeholder="password">
+  <label><input type="checkbox" name="remember" value="on"> Remember me</label>
+  <input type="hidden" name="next" value="{next}">
+  <input type="submit" value="Log in">
+</form>
+"#
+    ))
+}
+
+/// The form `POST /login` takes.
+#[derive(Deserialize)]
+struct LoginForm {
+    email: String,
+    password: String,
+    remember: Option<String>,
+    next: Option<String>,
+}
+
+async fn login(
+    session: LoginSession,
+    axum::extract::State(users): axum::extract::State<Users>,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    let Some(user) = users.check_password(&form.email, &form.password) else {
+        return (StatusCode::UNAUTHORIZED, "Bad login").into_response();
+    };
+    if let Err(err) = session.login(&user, form.remember.as_deref() == Some("on")) {
+        tracing::error!(error = %err, "login failed");
+        return (StatusCode::INTERNAL_SERVER_ERROR, "Login failed").into_response();
+    }
+    let next = form
+        .next
+        .as_deref()
+        .and_then(safe_next)
+        .unwrap_or("/protected");
+    Redirect::to(next).into_response()
+}
+
+#[login_required]
+async fn protected(user: CurrentUser<User>) -> String {
+    format!("Logged in as: {}", user.email)
+}
+
+#[login_required(fresh)]
+async fn fresh(user: CurrentUser<User>) -> String {
+    format!("Fresh login as: {}", user.email)
+}
+
+/// The form `POST /protected/fresh` takes.
+#[derive(Deserialize)]
+struct PasswordForm {
+    password: String,
+}
+
+/// Changing the password needs a fresh login. It changes the user's auth hash, which logs the
+/// user out everywhere else; this browser gets a new login (not remembered).
+#[login_required(fresh)]
+async fn change_password(
+    user: CurrentUser<User>,
+    session: LoginSession,
+    axum::extract::State(users): axum::extract::State<Users>,
+    Form(form): Form<PasswordForm>,
+) -> Response {
+    let Some(updated) = users.set_password(user.id, &form.password) else {
+        return (StatusCode::NOT_FOUND, "No such user").into_response();
+    };
+    match session.login(&updated, false) {
+        Ok(()) => "Password changed".into_response(),
+        Err(err) => {
+            tracing::error!(error = %err, "login after password change failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "Login failed").into_response()
+        }
+    }
+}
+
+async fn logout(session: LoginSession) -> &'static str {
+    session.logout();
+    "Logged out"
+}
+
+/// `text` escaped for a double-quoted HTML attribute.
+fn html_attribute(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::INFO)
+        .init();
+    let app = app(
+        Users::demo(),
+        Keys::from_env()?,
+        CookieSettings::remember_from_env()?,
+    )?;
+    let addr = std::env::var("PASETO_AUTH_ADDR").unwrap_or_else(|_| "127.0.0.1:3000".into());
+    let listener = tokio::net::TcpListener::bind(&addr).await?;
+    println!("listening on http://{addr} (log in at /login as foo@example.com / mysecret)");
+    axum::serve(listener, app).await?;
+    Ok(())
+}

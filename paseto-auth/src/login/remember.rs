@@ -1,0 +1,93 @@
+//! The remember-me token: a `local` PASETO with `sub`, `iat`, `exp` and `jti`, bound to the
+//! purpose `remember` and the cookie's name.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use super::state::{AuthDigest, REMEMBER_PURPOSE, random_id};
+use crate::claims::Timestamp;
+use crate::error::{Error, Result};
+use crate::session::SessionKeys;
+use crate::session::cookie::{
+    check_binding, check_times, expiry, open_bound, parse_bound, seal_bound,
+};
+
+#[derive(Serialize)]
+struct SealedClaims<'a> {
+    pur: &'a str,
+    cky: &'a str,
+    sub: &'a str,
+    iat: Timestamp,
+    exp: Timestamp,
+    jti: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    hsh: Option<&'a AuthDigest>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OpenedClaims {
+    pur: String,
+    cky: String,
+    sub: String,
+    iat: Timestamp,
+    exp: Timestamp,
+    jti: String,
+    #[serde(default)]
+    hsh: Option<AuthDigest>,
+}
+
+/// A remember-me token that opened and passed every check.
+#[derive(Debug)]
+pub(crate) struct RememberToken {
+    /// The user id, as text.
+    pub(crate) subject: String,
+    /// The digest of the user's auth hash when the token was sealed.
+    pub(crate) digest: Option<AuthDigest>,
+}
+
+/// Seals a remember-me token for the user whose id is written `subject`, valid for `lifetime`,
+/// with a fresh random `jti`.
+pub(crate) fn seal_remember(
+    keys: &SessionKeys,
+    cookie_name: &str,
+    subject: &str,
+    digest: Option<&AuthDigest>,
+    lifetime: Duration,
+    now: OffsetDateTime,
+) -> Result<String> {
+    let jti = random_id()?;
+    let payload = serde_json::to_vec(&SealedClaims {
+        pur: REMEMBER_PURPOSE,
+        cky: cookie_name,
+        sub: subject,
+        iat: Timestamp(now),
+        exp: Timestamp(expiry(now, lifetime)?),
+        jti: &jti,
+        hsh: digest,
+    })
+    .map_err(|e| Error::InvalidPayload(e.to_string()))?;
+    seal_bound(keys, REMEMBER_PURPOSE, cookie_name, &payload)
+}
+
+/// Opens a remember-me token: size, header, tag, purpose, cookie name, and times.
+pub(crate) fn open_remember(
+    keys: &SessionKeys,
+    cookie_name: &str,
+    value: &str,
+    now: OffsetDateTime,
+) -> Result<RememberToken> {
+    let payload = open_bound(keys, REMEMBER_PURPOSE, cookie_name, value)?;
+    let claims: OpenedClaims = parse_bound(&payload, REMEMBER_PURPOSE, cookie_name)?;
+    check_binding(&claims.pur, &claims.cky, REMEMBER_PURPOSE, cookie_name)?;
+    check_times(claims.iat.0, claims.exp.0, now)?;
+    if claims.jti.is_empty() {
+        return Err(Error::MissingClaim("jti".into()));
+    }
+    Ok(RememberToken {
+        subject: claims.sub,
+        digest: claims.hsh,
+    })
+}

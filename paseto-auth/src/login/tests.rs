@@ -1,0 +1,364 @@
+//! Unit tests of the remember-me token, the login session state, the refusal responses and the
+//! settings checks. The request flows are tested end to end in the workspace's tests/login.rs.
+
+use std::time::Duration;
+
+use axum::http::header::{ACCEPT, LOCATION, VARY};
+use axum::http::{Request, StatusCode};
+use serde_json::json;
+use time::OffsetDateTime;
+
+use super::manager::Settings;
+use super::refusal::{RedirectPolicy, Refusal, refuse, safe_next};
+use super::remember::{open_remember, seal_remember};
+use super::settings::CookieSettings;
+use super::state::{AuthDigest, LOGIN_PURPOSE, LoginState, REMEMBER_PURPOSE};
+use crate::error::ErrorKind;
+use crate::session::SessionKeys;
+use crate::session::cookie::{open_cookie_at, seal_bound, seal_cookie_at};
+use crate::version::Version;
+
+const DAY: Duration = Duration::from_secs(24 * 3600);
+
+fn keys(version: Version) -> SessionKeys {
+    SessionKeys::generate(version).unwrap()
+}
+
+fn now() -> OffsetDateTime {
+    OffsetDateTime::now_utc()
+}
+
+#[test]
+fn remember_tokens_round_trip_with_a_random_jti_in_every_version() {
+    for version in Version::ALL {
+        let keys = keys(version);
+        let digest = AuthDigest::of(b"$argon2id$hash");
+        let first =
+            seal_remember(&keys, "remember_token", "42", Some(&digest), DAY, now()).unwrap();
+        let second =
+            seal_remember(&keys, "remember_token", "42", Some(&digest), DAY, now()).unwrap();
+        assert!(first.starts_with(&format!("{version}.local.")), "{first}");
+        assert_ne!(first, second);
+        let token = open_remember(&keys, "remember_token", &first, now()).unwrap();
+        assert_eq!(token.subject, "42");
+        assert!(AuthDigest::matches(token.digest.as_ref(), Some(&digest)));
+    }
+}
+
+#[test]
+fn remember_tokens_carry_sub_iat_exp_and_jti() {
+    // Seal with the real function, then decrypt with the low-level opener to see the claims.
+    let keys = keys(Version::V4);
+    let issued = now();
+    let value = seal_remember(&keys, "remember_token", "42", None, DAY, issued).unwrap();
+    let payload =
+        crate::session::cookie::open_bound(&keys, REMEMBER_PURPOSE, "remember_token", &value)
+            .unwrap();
+    let claims: serde_json::Value = serde_json::from_slice(&payload).unwrap();
+    assert_eq!(claims["sub"], "42");
+    assert_eq!(claims["pur"], "remember");
+    assert_eq!(claims["cky"], "remember_token");
+    assert_eq!(claims["jti"].as_str().unwrap().len(), 22); // 16 random bytes, base64url
+    let iat = claims["iat"].as_str().unwrap();
+    let exp = claims["exp"].as_str().unwrap();
+    let parse =
+        |t: &str| OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).unwrap();
+    assert_eq!(parse(exp) - parse(iat), time::Duration::days(1));
+    assert!(claims.get("hsh").is_none());
+}
+
+#[test]
+fn an_expired_remember_token_is_refused() {
+    let keys = keys(Version::V4);
+    let long_ago = now() - time::Duration::days(400);
+    let value = seal_remember(&keys, "remember_token", "42", None, DAY, long_ago).unwrap();
+    let err = open_remember(&keys, "remember_token", &value, now()).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Expired);
+}
+
+#[test]
+fn a_tampered_or_foreign_remember_token_is_refused() {
+    let keys = keys(Version::V4);
+    let value = seal_remember(&keys, "remember_token", "42", None, DAY, now()).unwrap();
+    // Flip one character of the body.
+    let mut tampered = value.clone().into_bytes();
+    let i = tampered.len() - 5;
+    tampered[i] = if tampered[i] == b'A' { b'B' } else { b'A' };
+    let tampered = String::from_utf8(tampered).unwrap();
+    let err = open_remember(&keys, "remember_token", &tampered, now()).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidSignature);
+    // Sealed by another application's key.
+    let err = open_remember(&self::keys(Version::V4), "remember_token", &value, now()).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidSignature);
+    // Garbage.
+    let err = open_remember(&keys, "remember_token", "v4.local.%%%", now()).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Malformed);
+}
+
+#[test]
+fn a_login_session_token_is_not_a_remember_token_and_the_other_way_round() {
+    for version in Version::ALL {
+        // The same key for both, so only the purpose binding keeps them apart.
+        let keys = keys(version);
+        let state = LoginState {
+            uid: "42".into(),
+            fresh: true,
+            sid: "s".into(),
+            hsh: None,
+        };
+        let session =
+            seal_cookie_at(&keys, LOGIN_PURPOSE, "remember_token", &state, DAY, now()).unwrap();
+        let as_remember = open_remember(&keys, "remember_token", &session, now()).unwrap_err();
+        let remember = seal_remember(&keys, "login_session", "42", None, DAY, now()).unwrap();
+        let as_session =
+            open_cookie_at::<LoginState>(&keys, LOGIN_PURPOSE, "login_session", &remember, now())
+                .unwrap_err();
+        let expected = if version == Version::V2 {
+            ErrorKind::InvalidClaim // v2: the `pur` claim, checked after decryption
+        } else {
+            ErrorKind::InvalidSignature // v3/v4: the implicit assertion
+        };
+        assert_eq!(as_remember.kind(), expected, "{version}: {as_remember}");
+        assert_eq!(as_session.kind(), expected, "{version}: {as_session}");
+    }
+}
+
+#[test]
+fn a_remember_token_without_jti_is_refused() {
+    // Built by hand with the right binding, but no jti: not a token this crate seals.
+    let keys = keys(Version::V2);
+    let payload = json!({
+        "pur": "remember", "cky": "remember_token", "sub": "42",
+        "iat": "2026-01-01T00:00:00Z", "exp": "2999-01-01T00:00:00Z",
+    });
+    let value = seal_bound(
+        &keys,
+        REMEMBER_PURPOSE,
+        "remember_token",
+        &serde_json::to_vec(&payload).unwrap(),
+    )
+    .unwrap();
+    let err = open_remember(&keys, "remember_token", &value, now()).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::ClaimsType, "{err}");
+}
+
+#[test]
+fn auth_digests_match_only_the_same_hash() {
+    let a = AuthDigest::of(b"hash-a");
+    let b = AuthDigest::of(b"hash-b");
+    assert!(AuthDigest::matches(
+        Some(&a),
+        Some(&AuthDigest::of(b"hash-a"))
+    ));
+    assert!(!AuthDigest::matches(Some(&a), Some(&b)));
+    assert!(!AuthDigest::matches(Some(&a), None));
+    assert!(!AuthDigest::matches(None, Some(&a)));
+    assert!(AuthDigest::matches(None, None));
+    assert_eq!(format!("{a:?}"), "AuthDigest(..)");
+}
+
+fn settings() -> Settings {
+    Settings {
+        session_keys: keys(Version::V4),
+        remember_keys: keys(Version::V4),
+        session_cookie: CookieSettings::login_session(),
+        remember_cookie: CookieSettings::remember(),
+        login_url: Some("/login".into()),
+        refresh_url: None,
+        redirect: RedirectPolicy::Browsers,
+        on_refused: None,
+    }
+}
+
+fn parts(uri: &str, accept: Option<&str>) -> axum::http::request::Parts {
+    let mut request = Request::builder().uri(uri);
+    if let Some(accept) = accept {
+        request = request.header(ACCEPT, accept);
+    }
+    request.body(()).unwrap().into_parts().0
+}
+
+#[test]
+fn browsers_are_redirected_with_next_and_api_clients_get_401() {
+    let settings = settings();
+    let browser = parts(
+        "/protected?tab=a&b=1",
+        Some("text/html,application/xhtml+xml;q=0.9"),
+    );
+    let rejection = refuse(&settings, &browser, Refusal::NotLoggedIn);
+    assert_eq!(rejection.status(), StatusCode::SEE_OTHER);
+    assert_eq!(rejection.refusal(), Some(Refusal::NotLoggedIn));
+    let response = axum::response::IntoResponse::into_response(rejection);
+    assert_eq!(
+        response.headers()[LOCATION],
+        "/login?next=%2Fprotected%3Ftab%3Da%26b%3D1"
+    );
+    assert_eq!(response.headers()[VARY], "Accept");
+
+    let api = parts("/protected", Some("application/json"));
+    assert_eq!(
+        refuse(&settings, &api, Refusal::NotLoggedIn).status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let curl = parts("/protected", Some("*/*"));
+    assert_eq!(
+        refuse(&settings, &curl, Refusal::NotFresh).status(),
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[test]
+fn the_redirect_policy_and_urls_decide_where_refusals_go() {
+    let mut settings = settings();
+    settings.refresh_url = Some("/reauth?from=x".into());
+    let browser = parts("/p", Some("text/html"));
+    let response =
+        axum::response::IntoResponse::into_response(refuse(&settings, &browser, Refusal::NotFresh));
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()[LOCATION], "/reauth?from=x&next=%2Fp");
+
+    settings.redirect = RedirectPolicy::Never;
+    assert_eq!(
+        refuse(&settings, &browser, Refusal::NotLoggedIn).status(),
+        StatusCode::UNAUTHORIZED
+    );
+    settings.redirect = RedirectPolicy::Always;
+    let api = parts("/p", Some("application/json"));
+    assert_eq!(
+        refuse(&settings, &api, Refusal::NotLoggedIn).status(),
+        StatusCode::SEE_OTHER
+    );
+    settings.login_url = None;
+    settings.refresh_url = None;
+    assert_eq!(
+        refuse(&settings, &api, Refusal::NotLoggedIn).status(),
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[test]
+fn only_local_paths_are_safe_next_targets() {
+    for good in ["/", "/protected", "/a/b?c=d&e=%2F#frag"] {
+        assert_eq!(safe_next(good), Some(good));
+    }
+    for bad in [
+        "",
+        "protected",
+        "https://evil.example/",
+        "//evil.example",
+        "/\\evil.example",
+        "/\t/evil.example",
+        "/a\nb",
+        "javascript:alert(1)",
+    ] {
+        assert_eq!(safe_next(bad), None, "{bad:?}");
+    }
+}
+
+#[test]
+fn bad_settings_fail_naming_the_setting() {
+    let setting_of = |settings: Settings| match settings.check().unwrap_err() {
+        crate::Error::Config { setting, .. } => setting,
+        other => panic!("not a config error: {other}"),
+    };
+    let mut bad = settings();
+    bad.remember_cookie = CookieSettings::remember().name("bad name");
+    assert_eq!(setting_of(bad), "remember_cookie");
+    let mut bad = settings();
+    bad.session_cookie = CookieSettings::new("remember_token");
+    assert_eq!(setting_of(bad), "remember_cookie");
+    let mut bad = settings();
+    bad.remember_cookie = CookieSettings::remember().browser_session();
+    assert_eq!(setting_of(bad), "remember_cookie");
+    let mut bad = settings();
+    bad.session_cookie = CookieSettings::login_session().path("nope");
+    assert_eq!(setting_of(bad), "session_cookie");
+    for url in ["login", "//evil.example/login", "/login\n", "ftp://x/"] {
+        let mut bad = settings();
+        bad.login_url = Some(url.into());
+        assert_eq!(setting_of(bad), "login_url", "{url:?}");
+    }
+    let mut bad = settings();
+    bad.refresh_url = Some("javascript:x".into());
+    assert_eq!(setting_of(bad), "refresh_url");
+    assert!(settings().check().is_ok());
+}
+
+#[test]
+fn remember_cookie_settings_read_flask_login_names() {
+    let env = |pairs: &'static [(&'static str, &'static str)]| {
+        move |name: &str| -> crate::Result<Option<String>> {
+            Ok(pairs
+                .iter()
+                .find(|(key, _)| *key == name)
+                .map(|(_, value)| (*value).to_string()))
+        }
+    };
+    let settings = CookieSettings::remember_from(&env(&[
+        ("REMEMBER_COOKIE_NAME", "remember_me"),
+        ("REMEMBER_COOKIE_DURATION", "86400"),
+        ("REMEMBER_COOKIE_DOMAIN", "example.com"),
+        ("REMEMBER_COOKIE_PATH", "/app"),
+        ("REMEMBER_COOKIE_SECURE", "false"),
+        ("REMEMBER_COOKIE_HTTPONLY", "true"),
+        ("REMEMBER_COOKIE_SAMESITE", "strict"),
+        ("REMEMBER_COOKIE_REFRESH_EACH_REQUEST", "yes"),
+    ]))
+    .unwrap();
+    assert_eq!(
+        settings,
+        CookieSettings::new("remember_me")
+            .max_age(DAY)
+            .domain("example.com")
+            .path("/app")
+            .secure(false)
+            .same_site(crate::session::SameSite::Strict)
+            .refresh_each_request(true)
+    );
+    let defaults = CookieSettings::remember_from(&env(&[])).unwrap();
+    assert_eq!(defaults, CookieSettings::remember());
+    assert_eq!(defaults.max_age, Some(Duration::from_secs(365 * 24 * 3600)));
+
+    for (pairs, setting) in [
+        (
+            &[("REMEMBER_COOKIE_DURATION", "a year")][..],
+            "REMEMBER_COOKIE_DURATION",
+        ),
+        (
+            &[("REMEMBER_COOKIE_DURATION", "0")][..],
+            "REMEMBER_COOKIE_DURATION",
+        ),
+        (
+            &[("REMEMBER_COOKIE_SECURE", "maybe")][..],
+            "REMEMBER_COOKIE_SECURE",
+        ),
+        (
+            &[("REMEMBER_COOKIE_SAMESITE", "sometimes")][..],
+            "REMEMBER_COOKIE_SAMESITE",
+        ),
+        (
+            &[
+                ("REMEMBER_COOKIE_SAMESITE", "None"),
+                ("REMEMBER_COOKIE_SECURE", "0"),
+            ][..],
+            "REMEMBER_COOKIE_SAMESITE",
+        ),
+        (
+            &[("REMEMBER_COOKIE_NAME", "a;b")][..],
+            "REMEMBER_COOKIE_NAME",
+        ),
+        (
+            &[("REMEMBER_COOKIE_PATH", "app")][..],
+            "REMEMBER_COOKIE_PATH",
+        ),
+        (
+            &[("REMEMBER_COOKIE_DOMAIN", "exa mple.com")][..],
+            "REMEMBER_COOKIE_DOMAIN",
+        ),
+    ] {
+        match CookieSettings::remember_from(&env(pairs)).unwrap_err() {
+            crate::Error::Config { setting: named, .. } => assert_eq!(named, setting, "{pairs:?}"),
+            other => panic!("not a config error: {other}"),
+        }
+    }
+}
