@@ -122,14 +122,6 @@ pub(crate) struct Keys {
 }
 
 impl Keys {
-    /// New random keys.
-    pub(crate) fn generate() -> Result<Self, paseto_auth::Error> {
-        Ok(Keys {
-            session: SessionKeys::generate(Version::V4)?,
-            remember: SessionKeys::generate(Version::V4)?,
-        })
-    }
-
     /// `PASETO_SESSION_KEY` and `REMEMBER_COOKIE_PASETO_KEY`, or generated keys (with a warning).
     fn from_env() -> Result<Self, paseto_auth::Error> {
         let from_env_or_generated = |name: &str| -> Result<SessionKeys, paseto_auth::Error> {

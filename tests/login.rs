@@ -1,0 +1,864 @@
+//! The login manager end to end, through `oneshot`: the login_manager example's flow, the
+//! remember-me cookie restoring a non-fresh login, refused cookies (expired, tampered, garbage,
+//! swapped with the other cookie), a password change logging out everywhere, logout, session
+//! renewal at login, redirects for browsers and 401 for API clients, and the user loaded at most
+//! once per request.
+
+#[path = "../examples/login_manager.rs"]
+mod example;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::header::{ACCEPT, CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE, VARY};
+use axum::http::{Request, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use http_body_util::BodyExt;
+use paseto_auth::key::{SigningKey, VerificationKey};
+use paseto_auth::login::{
+    AuthUser, CookieSettings, CurrentUser, LoginManager, LoginManagerLayer, LoginSession, Refusal,
+    UserLoader,
+};
+use paseto_auth::session::SessionKeys;
+use paseto_auth::token::UntrustedToken;
+use paseto_auth::{Version, login_required};
+use serde_json::{Value, json};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+use tower::ServiceExt;
+
+use example::{Keys, Users};
+
+const ONE_YEAR: u64 = 365 * 24 * 60 * 60;
+
+// ---- requests and responses ----
+
+/// What a response said: status, body, and each `Set-Cookie` as (name, value, whole header).
+struct Reply {
+    status: StatusCode,
+    location: Option<String>,
+    vary: Vec<String>,
+    cookies: Vec<(String, String, String)>,
+    body: String,
+}
+
+impl Reply {
+    /// The value the response sets for cookie `name` (not a removal).
+    fn set(&self, name: &str) -> Option<&str> {
+        self.cookies
+            .iter()
+            .find(|(n, value, _)| n == name && !value.is_empty())
+            .map(|(_, value, _)| value.as_str())
+    }
+
+    /// The whole `Set-Cookie` header for `name`.
+    fn header(&self, name: &str) -> Option<&str> {
+        self.cookies
+            .iter()
+            .find(|(n, _, _)| n == name)
+            .map(|(_, _, header)| header.as_str())
+    }
+
+    /// Whether the response deletes cookie `name`.
+    fn removes(&self, name: &str) -> bool {
+        self.cookies
+            .iter()
+            .any(|(n, value, header)| n == name && value.is_empty() && header.contains("Max-Age=0"))
+    }
+}
+
+async fn send(app: &Router, request: Request<Body>) -> Reply {
+    let response: Response = app.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let location = response
+        .headers()
+        .get(LOCATION)
+        .map(|v| v.to_str().unwrap().to_string());
+    let vary = response
+        .headers()
+        .get_all(VARY)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .collect();
+    let cookies = response
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .map(|v| {
+            let header = v.to_str().unwrap().to_string();
+            let pair = header.split(';').next().unwrap();
+            let (name, value) = pair.split_once('=').unwrap();
+            (name.to_string(), value.to_string(), header.clone())
+        })
+        .collect();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    Reply {
+        status,
+        location,
+        vary,
+        cookies,
+        body: String::from_utf8(body.to_vec()).unwrap(),
+    }
+}
+
+/// `GET path` with these cookies (`name=value` pairs), as an API client (`Accept: */*`).
+fn get_with(path: &str, cookies: &[(&str, &str)]) -> Request<Body> {
+    let mut request = Request::get(path).header(ACCEPT, "*/*");
+    if !cookies.is_empty() {
+        let header: Vec<String> = cookies.iter().map(|(n, v)| format!("{n}={v}")).collect();
+        request = request.header(COOKIE, header.join("; "));
+    }
+    request.body(Body::empty()).unwrap()
+}
+
+/// `POST path` with a form body and these cookies.
+fn post_form(path: &str, form: &str, cookies: &[(&str, &str)]) -> Request<Body> {
+    let mut request = Request::post(path).header(CONTENT_TYPE, "application/x-www-form-urlencoded");
+    if !cookies.is_empty() {
+        let header: Vec<String> = cookies.iter().map(|(n, v)| format!("{n}={v}")).collect();
+        request = request.header(COOKIE, header.join("; "));
+    }
+    request.body(Body::from(form.to_string())).unwrap()
+}
+
+// ---- the example app ----
+
+fn keys() -> Keys {
+    Keys {
+        session: SessionKeys::generate(Version::V4).unwrap(),
+        remember: SessionKeys::generate(Version::V4).unwrap(),
+    }
+}
+
+fn example_app(users: &Users, keys: &Keys) -> Router {
+    example::app(users.clone(), keys.clone(), CookieSettings::remember()).unwrap()
+}
+
+/// Logs in as the demo user; returns (login_session, remember_token if remembered).
+async fn log_in(app: &Router, remember: bool) -> (String, Option<String>) {
+    let form = if remember {
+        "email=foo%40example.com&password=mysecret&remember=on"
+    } else {
+        "email=foo%40example.com&password=mysecret"
+    };
+    let reply = send(app, post_form("/login", form, &[])).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    assert_eq!(reply.location.as_deref(), Some("/protected"));
+    let session = reply
+        .set("login_session")
+        .expect("login session cookie")
+        .to_string();
+    assert!(session.starts_with("v4.local."), "{session}");
+    let remember_token = reply.set("remember_token").map(str::to_string);
+    assert_eq!(remember_token.is_some(), remember);
+    if !remember {
+        // No remember-me cookie of an earlier login outlives this one.
+        assert!(reply.removes("remember_token"));
+    }
+    (session, remember_token)
+}
+
+async fn status_of(app: &Router, path: &str, cookies: &[(&str, &str)]) -> (StatusCode, String) {
+    let reply = send(app, get_with(path, cookies)).await;
+    (reply.status, reply.body)
+}
+
+#[tokio::test]
+async fn the_example_logs_in_and_out() {
+    let (users, keys) = (Users::demo(), keys());
+    let app = example_app(&users, &keys);
+
+    assert_eq!(
+        status_of(&app, "/protected", &[]).await,
+        (StatusCode::UNAUTHORIZED, "login required".into())
+    );
+    let bad = send(
+        &app,
+        post_form("/login", "email=foo%40example.com&password=nope", &[]),
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::UNAUTHORIZED);
+    assert!(bad.cookies.is_empty());
+
+    let (session, _) = log_in(&app, false).await;
+    let cookie = [("login_session", session.as_str())];
+    assert_eq!(
+        status_of(&app, "/protected", &cookie).await,
+        (StatusCode::OK, "Logged in as: foo@example.com".into())
+    );
+    assert_eq!(
+        status_of(&app, "/protected/fresh", &cookie).await,
+        (StatusCode::OK, "Fresh login as: foo@example.com".into())
+    );
+
+    let logout = send(&app, get_with("/logout", &cookie)).await;
+    assert_eq!(logout.status, StatusCode::OK);
+    assert!(logout.removes("login_session"));
+    assert!(logout.removes("remember_token"));
+}
+
+#[tokio::test]
+async fn the_login_cookies_have_flask_login_attributes() {
+    let (users, keys) = (Users::demo(), keys());
+    let app = example_app(&users, &keys);
+    let reply = send(
+        &app,
+        post_form(
+            "/login",
+            "email=foo%40example.com&password=mysecret&remember=on",
+            &[],
+        ),
+    )
+    .await;
+    let session = reply.header("login_session").unwrap();
+    assert!(
+        session.ends_with("; HttpOnly; SameSite=Lax; Path=/"),
+        "{session}"
+    );
+    let remember = reply.header("remember_token").unwrap();
+    assert!(
+        remember.ends_with(&format!(
+            "; HttpOnly; SameSite=Lax; Path=/; Max-Age={ONE_YEAR}"
+        )),
+        "{remember}"
+    );
+    assert!(reply.vary.iter().any(|v| v == "Cookie"), "{:?}", reply.vary);
+}
+
+#[tokio::test]
+async fn the_remember_cookie_restores_a_login_that_is_not_fresh() {
+    let (users, keys) = (Users::demo(), keys());
+    let app = example_app(&users, &keys);
+    let (_, remember) = log_in(&app, true).await;
+    let remember = remember.unwrap();
+
+    // The login session cookie is gone (the browser closed): the remember cookie restores the user.
+    let only_remember = [("remember_token", remember.as_str())];
+    let restored = send(&app, get_with("/protected", &only_remember)).await;
+    assert_eq!(restored.status, StatusCode::OK);
+    assert_eq!(restored.body, "Logged in as: foo@example.com");
+    let new_session = restored
+        .set("login_session")
+        .expect("a new login session")
+        .to_string();
+    assert!(
+        restored.set("remember_token").is_none(),
+        "not refreshed by default"
+    );
+
+    // A restored login is not fresh: API clients get 401, browsers go to log in again.
+    assert_eq!(
+        status_of(&app, "/protected/fresh", &only_remember).await,
+        (StatusCode::UNAUTHORIZED, "fresh login required".into())
+    );
+    let browser = Request::get("/protected/fresh")
+        .header(ACCEPT, "text/html")
+        .header(COOKIE, format!("remember_token={remember}"))
+        .body(Body::empty())
+        .unwrap();
+    let refused = send(&app, browser).await;
+    assert_eq!(refused.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        refused.location.as_deref(),
+        Some("/login?next=%2Fprotected%2Ffresh")
+    );
+
+    // The login session sent at restoration stays not fresh.
+    let restored_session = [("login_session", new_session.as_str())];
+    assert_eq!(
+        status_of(&app, "/protected", &restored_session).await.0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        status_of(&app, "/protected/fresh", &restored_session)
+            .await
+            .0,
+        StatusCode::UNAUTHORIZED
+    );
+
+    // Logging in again with the password makes it fresh.
+    let (fresh_session, _) = log_in(&app, false).await;
+    assert_eq!(
+        status_of(
+            &app,
+            "/protected/fresh",
+            &[("login_session", &fresh_session)]
+        )
+        .await
+        .0,
+        StatusCode::OK
+    );
+}
+
+const REMEMBER_BINDING: &[u8] = b"paseto-auth:remember:remember_token";
+
+/// A genuine remember-me token with its claims changed by `edit`, sealed again with the real key:
+/// what an attacker who had the key could make. Only the edited claim differs from a token that
+/// works.
+fn reseal_remember(keys: &SessionKeys, token: &str, edit: impl FnOnce(&mut Value)) -> String {
+    let key = keys.primary().clone();
+    let payload = UntrustedToken::parse(token, 4096)
+        .unwrap()
+        .open(&VerificationKey::Local(key.clone()), REMEMBER_BINDING)
+        .unwrap();
+    let mut claims: Value = serde_json::from_slice(&payload).unwrap();
+    edit(&mut claims);
+    paseto_auth::token::seal(
+        &SigningKey::Local(key),
+        claims.to_string().as_bytes(),
+        b"",
+        REMEMBER_BINDING,
+    )
+    .unwrap()
+}
+
+fn rfc3339(offset: time::Duration) -> String {
+    (OffsetDateTime::now_utc() + offset)
+        .format(&Rfc3339)
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_resealed_remember_token_with_unchanged_claims_still_works() {
+    // The control for the forgeries below: re-sealing alone changes nothing.
+    let (users, keys) = (Users::demo(), keys());
+    let app = example_app(&users, &keys);
+    let (_, remember) = log_in(&app, true).await;
+    let same = reseal_remember(&keys.remember, &remember.unwrap(), |_| {});
+    assert_eq!(
+        status_of(&app, "/protected", &[("remember_token", &same)])
+            .await
+            .0,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn an_expired_remember_cookie_means_anonymous_and_is_deleted() {
+    let (users, keys) = (Users::demo(), keys());
+    let app = example_app(&users, &keys);
+    let (_, remember) = log_in(&app, true).await;
+    let expired = reseal_remember(&keys.remember, &remember.unwrap(), |claims| {
+        claims["iat"] = json!(rfc3339(time::Duration::days(-400)));
+        claims["exp"] = json!(rfc3339(time::Duration::days(-35)));
+    });
+    let reply = send(
+        &app,
+        get_with("/protected", &[("remember_token", &expired)]),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(reply.body, "login required");
+    assert!(reply.removes("remember_token"));
+    assert!(reply.set("login_session").is_none());
+}
+
+#[tokio::test]
+async fn a_remember_token_for_another_subject_or_without_jti_is_refused() {
+    let (users, keys) = (Users::demo(), keys());
+    let app = example_app(&users, &keys);
+    let (_, remember) = log_in(&app, true).await;
+    let remember = remember.unwrap();
+    let unknown_user = reseal_remember(&keys.remember, &remember, |claims| {
+        claims["sub"] = json!("2")
+    });
+    let no_jti = reseal_remember(&keys.remember, &remember, |claims| {
+        claims.as_object_mut().unwrap().remove("jti");
+    });
+    let no_auth_hash = reseal_remember(&keys.remember, &remember, |claims| {
+        claims.as_object_mut().unwrap().remove("hsh");
+    });
+    for token in [unknown_user, no_jti, no_auth_hash] {
+        let reply = send(&app, get_with("/protected", &[("remember_token", &token)])).await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+        assert!(reply.removes("remember_token"));
+    }
+}
+
+/// `token` with one character of its body changed.
+fn tamper(token: &str) -> String {
+    let mut bytes = token.as_bytes().to_vec();
+    let i = bytes.len() - 10;
+    bytes[i] = if bytes[i] == b'A' { b'B' } else { b'A' };
+    String::from_utf8(bytes).unwrap()
+}
+
+#[tokio::test]
+async fn tampered_and_garbage_cookies_mean_anonymous_never_500() {
+    let (users, keys) = (Users::demo(), keys());
+    let app = example_app(&users, &keys);
+    let (session, remember) = log_in(&app, true).await;
+    let remember = remember.unwrap();
+
+    for bad in [
+        tamper(&remember),
+        "garbage".to_string(),
+        "v4.local.".to_string(),
+        "v4.public.AAAA".to_string(),
+        "x".repeat(5000),
+    ] {
+        let reply = send(&app, get_with("/protected", &[("remember_token", &bad)])).await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{bad:.40}");
+        assert!(reply.removes("remember_token"), "{bad:.40}");
+    }
+    // A tampered login session falls back to a valid remember cookie...
+    let tampered = tamper(&session);
+    let reply = send(
+        &app,
+        get_with(
+            "/protected",
+            &[("login_session", &tampered), ("remember_token", &remember)],
+        ),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert!(
+        reply.set("login_session").is_some(),
+        "replaced by a restored login"
+    );
+    // ...and alone means anonymous, and is deleted.
+    let reply = send(
+        &app,
+        get_with("/protected", &[("login_session", &tampered)]),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    assert!(reply.removes("login_session"));
+}
+
+#[tokio::test]
+async fn a_session_cookie_is_not_a_remember_cookie_nor_the_other_way_round() {
+    let users = Users::demo();
+    // Different keys (as the example has them), and the same key for both: the purpose binding
+    // alone must keep the cookies apart.
+    let same = SessionKeys::generate(Version::V4).unwrap();
+    for keys in [
+        keys(),
+        Keys {
+            session: same.clone(),
+            remember: same.clone(),
+        },
+    ] {
+        let app = example_app(&users, &keys);
+        let (session, remember) = log_in(&app, true).await;
+        let remember = remember.unwrap();
+        let swapped = send(
+            &app,
+            get_with("/protected", &[("remember_token", &session)]),
+        )
+        .await;
+        assert_eq!(swapped.status, StatusCode::UNAUTHORIZED);
+        assert!(swapped.removes("remember_token"));
+        let swapped = send(
+            &app,
+            get_with("/protected", &[("login_session", &remember)]),
+        )
+        .await;
+        assert_eq!(swapped.status, StatusCode::UNAUTHORIZED);
+        assert!(swapped.removes("login_session"));
+    }
+}
+
+#[tokio::test]
+async fn a_password_change_logs_the_user_out_everywhere() {
+    let (users, keys) = (Users::demo(), keys());
+    let app = example_app(&users, &keys);
+    // Browser A: logged in and remembered. Browser B: logged in.
+    let (a_session, a_remember) = log_in(&app, true).await;
+    let a_remember = a_remember.unwrap();
+    let (b_session, _) = log_in(&app, false).await;
+
+    // B changes the password (a fresh login is required for that) and stays logged in.
+    let change = send(
+        &app,
+        post_form(
+            "/protected/fresh",
+            "password=new-secret",
+            &[("login_session", &b_session)],
+        ),
+    )
+    .await;
+    assert_eq!(change.status, StatusCode::OK, "{}", change.body);
+    let b_new = change.set("login_session").unwrap().to_string();
+    assert_eq!(
+        status_of(&app, "/protected", &[("login_session", &b_new)])
+            .await
+            .0,
+        StatusCode::OK
+    );
+
+    // A's cookies, and B's from before the change, no longer log anyone in.
+    for cookies in [
+        vec![("login_session", a_session.as_str())],
+        vec![("remember_token", a_remember.as_str())],
+        vec![
+            ("login_session", a_session.as_str()),
+            ("remember_token", a_remember.as_str()),
+        ],
+        vec![("login_session", b_session.as_str())],
+    ] {
+        let reply = send(&app, get_with("/protected", &cookies)).await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{cookies:?}");
+        for (name, _) in &cookies {
+            assert!(reply.removes(name), "{name} not deleted");
+        }
+    }
+    // The new password works; the old one does not.
+    let old = send(
+        &app,
+        post_form("/login", "email=foo%40example.com&password=mysecret", &[]),
+    )
+    .await;
+    assert_eq!(old.status, StatusCode::UNAUTHORIZED);
+    let new = send(
+        &app,
+        post_form("/login", "email=foo%40example.com&password=new-secret", &[]),
+    )
+    .await;
+    assert_eq!(new.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn browsers_are_sent_to_the_login_page_and_back_only_to_local_pages() {
+    let (users, keys) = (Users::demo(), keys());
+    let app = example_app(&users, &keys);
+    let browser = Request::get("/protected?tab=2")
+        .header(ACCEPT, "text/html,application/xhtml+xml,*/*;q=0.8")
+        .body(Body::empty())
+        .unwrap();
+    let reply = send(&app, browser).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        reply.location.as_deref(),
+        Some("/login?next=%2Fprotected%3Ftab%3D2")
+    );
+    assert!(reply.vary.iter().any(|v| v == "Accept"), "{:?}", reply.vary);
+
+    let form = send(&app, get_with("/login?next=%2Fprotected%3Ftab%3D2", &[])).await;
+    assert!(
+        form.body
+            .contains(r#"name="next" value="/protected?tab=2""#),
+        "{}",
+        form.body
+    );
+    let evil = send(&app, get_with("/login?next=%2F%2Fevil.example", &[])).await;
+    assert!(
+        evil.body.contains(r#"name="next" value="/protected""#),
+        "{}",
+        evil.body
+    );
+
+    let back = send(
+        &app,
+        post_form(
+            "/login",
+            "email=foo%40example.com&password=mysecret&next=%2Fprotected%3Ftab%3D2",
+            &[],
+        ),
+    )
+    .await;
+    assert_eq!(back.location.as_deref(), Some("/protected?tab=2"));
+    let open_redirect = send(
+        &app,
+        post_form(
+            "/login",
+            "email=foo%40example.com&password=mysecret&next=https%3A%2F%2Fevil.example",
+            &[],
+        ),
+    )
+    .await;
+    assert_eq!(open_redirect.location.as_deref(), Some("/protected"));
+}
+
+#[tokio::test]
+async fn refresh_each_request_reissues_the_remember_cookie() {
+    let (users, keys) = (Users::demo(), keys());
+    let app = example::app(
+        users.clone(),
+        keys.clone(),
+        CookieSettings::remember().refresh_each_request(true),
+    )
+    .unwrap();
+    let (session, remember) = log_in(&app, true).await;
+    let remember = remember.unwrap();
+    let reply = send(
+        &app,
+        get_with(
+            "/protected",
+            &[("login_session", &session), ("remember_token", &remember)],
+        ),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let refreshed = reply.set("remember_token").expect("refreshed");
+    assert_ne!(refreshed, remember);
+    assert_eq!(
+        status_of(&app, "/protected", &[("remember_token", refreshed)])
+            .await
+            .0,
+        StatusCode::OK
+    );
+}
+
+// ---- a second app: two users, a counting loader ----
+
+#[derive(Debug, Clone, PartialEq)]
+struct Member {
+    id: String,
+}
+
+impl AuthUser for Member {
+    type Id = String;
+    fn id(&self) -> String {
+        self.id.clone()
+    }
+}
+
+#[derive(Debug)]
+struct LoaderDown;
+
+impl std::fmt::Display for LoaderDown {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the user database is down")
+    }
+}
+
+impl std::error::Error for LoaderDown {}
+
+/// Knows `alice` and `bob`, counts its calls, and fails for `down`.
+#[derive(Clone, Default)]
+struct Members {
+    calls: Arc<AtomicUsize>,
+}
+
+impl UserLoader for Members {
+    type User = Member;
+    type Error = LoaderDown;
+
+    async fn load_user(&self, id: &String) -> Result<Option<Member>, LoaderDown> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        match id.as_str() {
+            "alice" | "bob" => Ok(Some(Member { id: id.clone() })),
+            "down" => Err(LoaderDown),
+            _ => Ok(None),
+        }
+    }
+}
+
+#[login_required]
+async fn whoami(
+    user: CurrentUser<Member>,
+    again: CurrentUser<Member>,
+    maybe: Option<CurrentUser<Member>>,
+) -> String {
+    assert_eq!(*user, *again);
+    assert_eq!(maybe.map(|m| m.id.clone()), Some(user.id.clone()));
+    user.id.clone()
+}
+
+async fn maybe_user(user: Option<CurrentUser<Member>>) -> String {
+    user.map_or_else(|| "anonymous".into(), |user| user.id.clone())
+}
+
+async fn login_as(
+    session: LoginSession,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Response {
+    match session.login(&Member { id }, false) {
+        Ok(()) => "ok".into_response(),
+        Err(err) => (StatusCode::BAD_REQUEST, err.to_string()).into_response(),
+    }
+}
+
+/// The wrong user type, for `CurrentUser<Other>` and `login(&Other)`.
+struct Other;
+
+impl AuthUser for Other {
+    type Id = u8;
+    fn id(&self) -> u8 {
+        0
+    }
+}
+
+async fn other_user(_user: CurrentUser<Other>) -> &'static str {
+    "unreachable"
+}
+
+async fn login_other(session: LoginSession) -> Response {
+    match session.login(&Other, false) {
+        Ok(()) => "ok".into_response(),
+        Err(err) => (StatusCode::BAD_REQUEST, err.to_string()).into_response(),
+    }
+}
+
+fn members_router() -> Router {
+    Router::new()
+        .route("/whoami", get(whoami))
+        .route("/maybe", get(maybe_user))
+        .route("/login/{id}", get(login_as))
+        .route("/other", get(other_user))
+        .route("/login-other", get(login_other))
+}
+
+fn members_app(members: &Members, keys: &Keys) -> Router {
+    let manager = LoginManager::new(members.clone(), keys.session.clone(), keys.remember.clone());
+    members_router().layer(LoginManagerLayer::new(manager).unwrap())
+}
+
+async fn member_session(app: &Router, id: &str) -> String {
+    let reply = send(app, get_with(&format!("/login/{id}"), &[])).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    reply.set("login_session").unwrap().to_string()
+}
+
+#[tokio::test]
+async fn the_user_is_loaded_at_most_once_per_request() {
+    let (members, keys) = (Members::default(), keys());
+    let app = members_app(&members, &keys);
+    let alice = member_session(&app, "alice").await;
+    assert_eq!(
+        members.calls.load(Ordering::SeqCst),
+        0,
+        "login does not load"
+    );
+
+    // The guard, two CurrentUser and an Option<CurrentUser>: one load.
+    let reply = send(&app, get_with("/whoami", &[("login_session", &alice)])).await;
+    assert_eq!(
+        (reply.status, reply.body.as_str()),
+        (StatusCode::OK, "alice")
+    );
+    assert_eq!(members.calls.load(Ordering::SeqCst), 1);
+
+    // A request that does not ask who is logged in loads nobody.
+    let reply = send(&app, get_with("/nowhere", &[("login_session", &alice)])).await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND);
+    assert_eq!(members.calls.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn login_renews_the_session_so_a_planted_cookie_does_not_survive() {
+    let (members, keys) = (Members::default(), keys());
+    let app = members_app(&members, &keys);
+    // The attacker plants their own valid login session (bob) in the victim's browser.
+    let planted = member_session(&app, "bob").await;
+    // The victim logs in as alice: the response replaces the planted cookie.
+    let reply = send(
+        &app,
+        get_with("/login/alice", &[("login_session", &planted)]),
+    )
+    .await;
+    let renewed = reply.set("login_session").unwrap();
+    assert_ne!(renewed, planted);
+    let reply = send(&app, get_with("/maybe", &[("login_session", renewed)])).await;
+    assert_eq!(reply.body, "alice");
+    // Logging in as the same user twice gives different cookies (a new session id each time).
+    assert_ne!(
+        member_session(&app, "alice").await,
+        member_session(&app, "alice").await
+    );
+}
+
+#[tokio::test]
+async fn a_deleted_user_is_logged_out_and_a_failing_loader_is_500() {
+    let (members, keys) = (Members::default(), keys());
+    let app = members_app(&members, &keys);
+    let ghost = member_session(&app, "ghost").await;
+    let reply = send(&app, get_with("/maybe", &[("login_session", &ghost)])).await;
+    assert_eq!(
+        (reply.status, reply.body.as_str()),
+        (StatusCode::OK, "anonymous")
+    );
+    assert!(reply.removes("login_session"));
+    assert!(reply.removes("remember_token"));
+
+    let down = member_session(&app, "down").await;
+    let reply = send(&app, get_with("/maybe", &[("login_session", &down)])).await;
+    assert_eq!(reply.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(reply.body, "the user could not be loaded");
+    assert!(
+        reply.cookies.is_empty(),
+        "a loader failure does not log the user out"
+    );
+}
+
+#[tokio::test]
+async fn the_wrong_user_type_and_a_missing_layer_are_500_naming_the_mistake() {
+    let (members, keys) = (Members::default(), keys());
+    let app = members_app(&members, &keys);
+    let alice = member_session(&app, "alice").await;
+    let reply = send(&app, get_with("/other", &[("login_session", &alice)])).await;
+    assert_eq!(reply.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(
+        reply.body.contains("CurrentUser<login::Other>"),
+        "{}",
+        reply.body
+    );
+    let reply = send(&app, get_with("/login-other", &[])).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert!(
+        reply.body.contains("login of a login::Other"),
+        "{}",
+        reply.body
+    );
+
+    let bare = members_router();
+    let reply = send(&bare, get_with("/whoami", &[])).await;
+    assert_eq!(reply.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(
+        reply.body.contains("no LoginManagerLayer"),
+        "{}",
+        reply.body
+    );
+}
+
+#[tokio::test]
+async fn on_refused_answers_refused_requests() {
+    let (members, keys) = (Members::default(), keys());
+    let manager = LoginManager::new(members.clone(), keys.session.clone(), keys.remember.clone())
+        .login_url("/login")
+        .on_refused(|parts, refusal| {
+            let body = format!("{} for {}", refusal.as_str(), parts.uri.path());
+            let status = match refusal {
+                Refusal::NotLoggedIn => StatusCode::FORBIDDEN,
+                _ => StatusCode::CONFLICT,
+            };
+            (status, body).into_response()
+        });
+    let app = members_router().layer(LoginManagerLayer::new(manager).unwrap());
+    let reply = send(&app, get_with("/whoami", &[])).await;
+    assert_eq!(
+        (reply.status, reply.body.as_str()),
+        (StatusCode::FORBIDDEN, "login required for /whoami")
+    );
+}
+
+#[test]
+fn bad_settings_fail_at_start_up_naming_the_setting() {
+    let keys = keys();
+    let layer = |manager: LoginManager<Members>| match LoginManagerLayer::new(manager) {
+        Err(paseto_auth::Error::Config { setting, .. }) => setting,
+        other => panic!("not a config error: {other:?}"),
+    };
+    let manager = || {
+        LoginManager::new(
+            Members::default(),
+            keys.session.clone(),
+            keys.remember.clone(),
+        )
+    };
+    assert_eq!(layer(manager().login_url("login")), "login_url");
+    assert_eq!(
+        layer(manager().remember_cookie(
+            CookieSettings::new("login_session").max_age(std::time::Duration::from_secs(60))
+        )),
+        "remember_cookie"
+    );
+    assert_eq!(
+        layer(manager().session_cookie(CookieSettings::new("bad name"))),
+        "session_cookie"
+    );
+}
