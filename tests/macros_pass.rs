@@ -1,14 +1,15 @@
 //! The code `#[paseto_required]` and `#[derive(PasetoClaims)]` expand to, at run time: a router
 //! whose state holds a `Verifier`, tokens from an `Issuer`, requests through `oneshot`, and the
-//! exact status of each answer.
+//! exact answer to each: status, `WWW-Authenticate` challenge and body.
 
 use axum::body::Body;
 use axum::extract::{FromRef, State};
 use axum::http::{Request, Response, StatusCode, header};
+use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use http_body_util::BodyExt;
-use paseto_auth::extract::PasetoAuth;
+use paseto_auth::extract::{AuthError, PasetoAuth};
 use paseto_auth::{
     Issuer, Paseto, PasetoClaims, Timestamp, TokenOptions, Verifier, paseto_required,
 };
@@ -28,6 +29,8 @@ struct Claims {
     roles: Vec<String>,
     #[serde(rename = "x-tenant", default)]
     tenant: Option<String>,
+    /// An `Option` without `#[serde(default)]`: optional all the same, as serde treats it.
+    nickname: Option<String>,
     exp: Timestamp,
 }
 
@@ -146,64 +149,111 @@ impl Fixture {
         )
     }
 
-    async fn send(&self, request: Request<Body>) -> Response<Body> {
-        self.app.clone().oneshot(request).await.unwrap()
+    async fn send(&self, request: Request<Body>) -> Answer {
+        send(&self.app, request).await
     }
 
-    async fn get(&self, path: &str, token: Option<&str>) -> (StatusCode, String) {
-        let mut request = Request::get(path);
-        if let Some(token) = token {
-            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
-        }
-        let response = self.send(request.body(Body::empty()).unwrap()).await;
+    async fn get(&self, path: &str, token: Option<&str>) -> Answer {
+        get_bearer(&self.app, path, token).await
+    }
+}
+
+async fn send(app: &Router, request: Request<Body>) -> Answer {
+    Answer::of(app.clone().oneshot(request).await.unwrap()).await
+}
+
+/// A GET of `path`, with `Authorization: Bearer <token>` if a token is given.
+async fn get_bearer(app: &Router, path: &str, token: Option<&str>) -> Answer {
+    let mut request = Request::get(path);
+    if let Some(token) = token {
+        request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+    }
+    send(app, request.body(Body::empty()).unwrap()).await
+}
+
+/// What the tests compare of a response: its status, `WWW-Authenticate` challenge and body.
+#[derive(Debug, PartialEq)]
+struct Answer {
+    status: StatusCode,
+    challenge: Option<String>,
+    body: String,
+}
+
+impl Answer {
+    async fn of(response: Response<Body>) -> Answer {
         let status = response.status();
-        (status, body_text(response).await)
+        let challenge = response
+            .headers()
+            .get(header::WWW_AUTHENTICATE)
+            .map(|value| value.to_str().unwrap().to_owned());
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let body = String::from_utf8(bytes.to_vec()).unwrap();
+        Answer {
+            status,
+            challenge,
+            body,
+        }
     }
 }
 
-async fn body_text(response: Response<Body>) -> String {
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    String::from_utf8(bytes.to_vec()).unwrap()
+/// The handler's answer: 200 with `body`.
+fn ok(body: &str) -> Answer {
+    Answer {
+        status: StatusCode::OK,
+        challenge: None,
+        body: body.to_owned(),
+    }
 }
 
-fn www_authenticate(response: &Response<Body>) -> &str {
-    response.headers()[header::WWW_AUTHENTICATE]
-        .to_str()
-        .unwrap()
+/// The default answer to a request without a token: 401, a bare `Bearer` challenge.
+fn no_token() -> Answer {
+    Answer {
+        status: StatusCode::UNAUTHORIZED,
+        challenge: Some("Bearer".to_owned()),
+        body: json!({"error": "unauthorized", "kind": "missing_token"}).to_string(),
+    }
+}
+
+/// The default answer to a token that is not valid: 401 `invalid_token`, naming the error kind.
+fn invalid(kind: &str) -> Answer {
+    Answer {
+        status: StatusCode::UNAUTHORIZED,
+        challenge: Some(r#"Bearer error="invalid_token""#.to_owned()),
+        body: json!({"error": "invalid_token", "kind": kind}).to_string(),
+    }
+}
+
+/// The default answer to a valid token that fails a requirement: 403 `insufficient_scope`.
+fn forbidden(kind: &str) -> Answer {
+    Answer {
+        status: StatusCode::FORBIDDEN,
+        challenge: Some(r#"Bearer error="insufficient_scope""#.to_owned()),
+        body: json!({"error": "insufficient_scope", "kind": kind}).to_string(),
+    }
 }
 
 #[tokio::test]
 async fn a_good_token_gets_through_and_reaches_the_handler() {
     let f = fixture();
-    let (status, body) = f.get("/admin", Some(&f.good_token())).await;
-    assert_eq!(status, StatusCode::OK);
-    assert_eq!(body, "hello alice");
+    assert_eq!(
+        f.get("/admin", Some(&f.good_token())).await,
+        ok("hello alice")
+    );
 }
 
 #[tokio::test]
 async fn no_token_is_401() {
     let f = fixture();
-    let response = f
-        .send(Request::get("/admin").body(Body::empty()).unwrap())
-        .await;
-    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
-    assert!(www_authenticate(&response).starts_with("Bearer"));
-    assert!(!www_authenticate(&response).contains("insufficient_scope"));
+    assert_eq!(f.get("/admin", None).await, no_token());
 }
 
 #[tokio::test]
 async fn an_invalid_token_is_401_invalid_token() {
     let f = fixture();
-    let response = f
-        .send(
-            Request::get("/admin")
-                .header(header::AUTHORIZATION, "Bearer v4.public.garbage")
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await;
-    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
-    assert!(www_authenticate(&response).contains(r#"error="invalid_token""#));
+    assert_eq!(
+        f.get("/admin", Some("v4.public.garbage")).await,
+        invalid("malformed")
+    );
 }
 
 #[tokio::test]
@@ -213,48 +263,44 @@ async fn a_failed_requirement_is_403_insufficient_scope() {
         json!({"userName": "alice", "roles": [], "x-tenant": "t1"}),
         TokenOptions::new().audience("web"),
     );
+    assert_eq!(
+        f.get("/admin", Some(&wrong_aud)).await,
+        forbidden("audience_not_accepted")
+    );
     let missing_claim = f.token(
         json!({"userName": "alice", "roles": []}),
         TokenOptions::new().audience("api"),
     );
-    for token in [&wrong_aud, &missing_claim] {
-        let response = f
-            .send(
-                Request::get("/admin")
-                    .header(header::AUTHORIZATION, format!("Bearer {token}"))
-                    .body(Body::empty())
-                    .unwrap(),
-            )
-            .await;
-        assert_eq!(response.status(), StatusCode::FORBIDDEN);
-        assert_eq!(
-            www_authenticate(&response),
-            r#"Bearer error="insufficient_scope""#
-        );
-    }
+    assert_eq!(
+        f.get("/admin", Some(&missing_claim)).await,
+        forbidden("missing_claim")
+    );
     // Valid, from the trusted issuer, but not one of the issuers this route accepts.
-    let (status, _) = f.get("/other-issuer", Some(&f.good_token())).await;
-    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        f.get("/other-issuer", Some(&f.good_token())).await,
+        forbidden("issuer_not_accepted")
+    );
 }
 
 #[tokio::test]
 async fn subject_version_and_purpose_are_enforced() {
     let f = fixture();
-    let (status, body) = f.get("/alice", Some(&f.good_token())).await;
-    assert_eq!((status, body.as_str()), (StatusCode::OK, "alice"));
+    assert_eq!(f.get("/alice", Some(&f.good_token())).await, ok("alice"));
     let bob = f.token(
         json!({"userName": "bob"}),
         TokenOptions::new().subject("bob"),
     );
-    assert_eq!(f.get("/alice", Some(&bob)).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(
+        f.get("/alice", Some(&bob)).await,
+        forbidden("subject_not_accepted")
+    );
 }
 
 #[tokio::test]
 async fn a_handler_without_a_token_argument_is_still_guarded() {
     let f = fixture();
-    assert_eq!(f.get("/plain", None).await.0, StatusCode::UNAUTHORIZED);
-    let (status, body) = f.get("/plain", Some(&f.good_token())).await;
-    assert_eq!((status, body.as_str()), (StatusCode::OK, "guarded"));
+    assert_eq!(f.get("/plain", None).await, no_token());
+    assert_eq!(f.get("/plain", Some(&f.good_token())).await, ok("guarded"));
 }
 
 #[tokio::test]
@@ -268,39 +314,36 @@ async fn the_guard_runs_before_the_body_is_read() {
         request.body(Body::from(body)).unwrap()
     };
     // Unauthenticated with a bad body: the guard answers, not the JSON extractor.
+    assert_eq!(f.send(post(None, "not json")).await, no_token());
     assert_eq!(
-        f.send(post(None, "not json")).await.status(),
-        StatusCode::UNAUTHORIZED
-    );
-    assert_eq!(
-        f.send(post(Some("v4.public.bad".into()), "not json"))
-            .await
-            .status(),
-        StatusCode::UNAUTHORIZED
+        f.send(post(Some("v4.public.bad".into()), "not json")).await,
+        invalid("malformed")
     );
     // Authenticated: now the body matters.
     assert_eq!(
-        f.send(post(Some(f.good_token()), "not json"))
-            .await
-            .status(),
-        StatusCode::BAD_REQUEST
+        f.send(post(Some(f.good_token()), "not json")).await,
+        Answer {
+            status: StatusCode::BAD_REQUEST,
+            challenge: None,
+            body: "Failed to parse the request body as JSON: expected ident at line 1 column 2"
+                .to_owned(),
+        }
     );
-    let response = f.send(post(Some(f.good_token()), r#"{"item": 7}"#)).await;
-    assert_eq!(response.status(), StatusCode::OK);
-    assert_eq!(body_text(response).await, "7");
+    assert_eq!(
+        f.send(post(Some(f.good_token()), r#"{"item": 7}"#)).await,
+        ok("7")
+    );
 }
 
 #[tokio::test]
 async fn optional_lets_anonymous_requests_through_as_none() {
     let f = fixture();
-    let (status, body) = f.get("/maybe", None).await;
-    assert_eq!((status, body.as_str()), (StatusCode::OK, "anonymous"));
-    let (status, body) = f.get("/maybe", Some(&f.good_token())).await;
-    assert_eq!((status, body.as_str()), (StatusCode::OK, "alice"));
+    assert_eq!(f.get("/maybe", None).await, ok("anonymous"));
+    assert_eq!(f.get("/maybe", Some(&f.good_token())).await, ok("alice"));
     // A bad token is refused, not treated as no token.
     assert_eq!(
-        f.get("/maybe", Some("v4.public.bad")).await.0,
-        StatusCode::UNAUTHORIZED
+        f.get("/maybe", Some("v4.public.bad")).await,
+        invalid("malformed")
     );
 }
 
@@ -312,20 +355,14 @@ async fn from_reads_only_the_named_source() {
         .header(header::COOKIE, format!("theme=dark; paseto={token}"))
         .body(Body::empty())
         .unwrap();
-    let response = f.send(cookie).await;
-    assert_eq!(response.status(), StatusCode::OK);
-    assert_eq!(body_text(response).await, "alice");
-    assert_eq!(
-        f.get("/cookie", Some(&token)).await.0,
-        StatusCode::UNAUTHORIZED
-    );
+    assert_eq!(f.send(cookie).await, ok("alice"));
+    assert_eq!(f.get("/cookie", Some(&token)).await, no_token());
 
-    let (status, body) = f.get(&format!("/query?token={token}"), None).await;
-    assert_eq!((status, body.as_str()), (StatusCode::OK, "alice"));
     assert_eq!(
-        f.get("/query", Some(&token)).await.0,
-        StatusCode::UNAUTHORIZED
+        f.get(&format!("/query?token={token}"), None).await,
+        ok("alice")
     );
+    assert_eq!(f.get("/query", Some(&token)).await, no_token());
 }
 
 #[tokio::test]
@@ -337,22 +374,23 @@ async fn leeway_reaches_the_time_checks() {
         TokenOptions::new().not_before(soon),
     );
     assert_eq!(
-        f.get("/strict", Some(&early)).await.0,
-        StatusCode::UNAUTHORIZED
+        f.get("/strict", Some(&early)).await,
+        invalid("not_yet_valid")
     );
-    let (status, body) = f.get("/lenient", Some(&early)).await;
-    assert_eq!((status, body.as_str()), (StatusCode::OK, "alice"));
+    assert_eq!(f.get("/lenient", Some(&early)).await, ok("alice"));
 }
 
 #[tokio::test]
 async fn untyped_claims_are_checked_at_run_time() {
     let f = fixture();
-    let (status, body) = f.get("/untyped", Some(&f.good_token())).await;
-    assert_eq!((status, body.as_str()), (StatusCode::OK, r#"["admin"]"#));
+    assert_eq!(
+        f.get("/untyped", Some(&f.good_token())).await,
+        ok(r#"["admin"]"#)
+    );
     let no_roles = f.token(json!({"userName": "alice"}), TokenOptions::new());
     assert_eq!(
-        f.get("/untyped", Some(&no_roles)).await.0,
-        StatusCode::FORBIDDEN
+        f.get("/untyped", Some(&no_roles)).await,
+        forbidden("missing_claim")
     );
 }
 
@@ -363,11 +401,43 @@ async fn a_verifier_alone_is_enough_state() {
         .route("/plain", get(no_token_argument))
         .with_state(verifier);
     let token = issuer.issue(&json!({})).unwrap();
-    let request = Request::get("/plain")
-        .header(header::AUTHORIZATION, format!("Bearer {token}"))
-        .body(Body::empty())
-        .unwrap();
-    assert_eq!(app.oneshot(request).await.unwrap().status(), StatusCode::OK);
+    assert_eq!(
+        get_bearer(&app, "/plain", Some(&token)).await,
+        ok("guarded")
+    );
+}
+
+#[tokio::test]
+async fn an_application_error_handler_learns_the_error_kind() {
+    let (_, issuer, verifier) = v4_issuer_and_verifier();
+    let auth = PasetoAuth::new(verifier).on_error(|err| {
+        let kind = match &err {
+            AuthError::Missing => "missing".to_owned(),
+            AuthError::Token(e) => e.kind().as_str().to_owned(),
+            _ => "other".to_owned(),
+        };
+        (StatusCode::IM_A_TEAPOT, kind).into_response()
+    });
+    let app = Router::new()
+        .route("/plain", get(no_token_argument))
+        .with_state(auth);
+    let teapot = |body: &str| Answer {
+        status: StatusCode::IM_A_TEAPOT,
+        challenge: None,
+        body: body.to_owned(),
+    };
+    // The handler's response replaces the default one entirely: no challenge, its own body.
+    assert_eq!(get_bearer(&app, "/plain", None).await, teapot("missing"));
+    assert_eq!(
+        get_bearer(&app, "/plain", Some("v4.public.AAAA")).await,
+        teapot("malformed")
+    );
+    // An accepted token never reaches the error handler.
+    let token = issuer.issue(&json!({})).unwrap();
+    assert_eq!(
+        get_bearer(&app, "/plain", Some(&token)).await,
+        ok("guarded")
+    );
 }
 
 #[test]
@@ -382,6 +452,7 @@ fn the_derive_records_names_and_requiredness() {
             ("userName", true),
             ("roles", false),
             ("x-tenant", false),
+            ("nickname", false),
             ("exp", true)
         ]
     );
