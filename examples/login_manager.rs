@@ -27,14 +27,14 @@ use std::collections::HashMap;
 use std::convert::Infallible;
 use std::sync::{Arc, PoisonError, RwLock};
 
-use axum::extract::Query;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
 use paseto_auth::login::{
-    AuthUser, CookieSettings, CurrentUser, LoginManager, LoginManagerLayer, LoginSession,
-    UserLoader, safe_next,
+    AuthUser, CookieSettings, CurrentUser, LoginError, LoginManager, LoginManagerLayer,
+    LoginSession, UserLoader, safe_next,
 };
 use paseto_auth::session::SessionKeys;
 use paseto_auth::{Version, login_required};
@@ -205,22 +205,19 @@ struct LoginForm {
 
 async fn login(
     session: LoginSession,
-    axum::extract::State(users): axum::extract::State<Users>,
+    State(users): State<Users>,
     Form(form): Form<LoginForm>,
-) -> Response {
+) -> Result<Response, LoginError> {
     let Some(user) = users.check_password(&form.email, &form.password) else {
-        return (StatusCode::UNAUTHORIZED, "Bad login").into_response();
+        return Ok((StatusCode::UNAUTHORIZED, "Bad login").into_response());
     };
-    if let Err(err) = session.login(&user, form.remember.as_deref() == Some("on")) {
-        tracing::error!(error = %err, "login failed");
-        return (StatusCode::INTERNAL_SERVER_ERROR, "Login failed").into_response();
-    }
+    session.login(&user, form.remember.as_deref() == Some("on"))?;
     let next = form
         .next
         .as_deref()
         .and_then(safe_next)
         .unwrap_or("/protected");
-    Redirect::to(next).into_response()
+    Ok(Redirect::to(next).into_response())
 }
 
 #[login_required]
@@ -245,19 +242,14 @@ struct PasswordForm {
 async fn change_password(
     user: CurrentUser<User>,
     session: LoginSession,
-    axum::extract::State(users): axum::extract::State<Users>,
+    State(users): State<Users>,
     Form(form): Form<PasswordForm>,
-) -> Response {
+) -> Result<Response, LoginError> {
     let Some(updated) = users.set_password(user.id, &form.password) else {
-        return (StatusCode::NOT_FOUND, "No such user").into_response();
+        return Ok((StatusCode::NOT_FOUND, "No such user").into_response());
     };
-    match session.login(&updated, false) {
-        Ok(()) => "Password changed".into_response(),
-        Err(err) => {
-            tracing::error!(error = %err, "login after password change failed");
-            (StatusCode::INTERNAL_SERVER_ERROR, "Login failed").into_response()
-        }
-    }
+    session.login(&updated, false)?;
+    Ok("Password changed".into_response())
 }
 
 async fn logout(session: LoginSession) -> &'static str {

@@ -6,7 +6,9 @@ use std::ops::Deref;
 use std::sync::Arc;
 
 use axum::extract::{FromRequestParts, OptionalFromRequestParts};
+use axum::http::StatusCode;
 use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
 
 use super::context::{LoginContext, Resolved};
 use super::refusal::{LoginRejection, Refusal, refuse};
@@ -215,4 +217,12 @@ pub enum LoginError {
     /// A login cookie could not be sealed.
     #[error("login cookie not sealed: {0}")]
     Seal(#[source] crate::Error),
+}
+
+/// A failed login answers 500 (the cause is logged, not sent).
+impl IntoResponse for LoginError {
+    fn into_response(self) -> Response {
+        tracing::error!(error = %self, "login failed");
+        (StatusCode::INTERNAL_SERVER_ERROR, "login failed").into_response()
+    }
 }
