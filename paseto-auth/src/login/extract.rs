@@ -134,9 +134,10 @@ where
 /// [`LoginManagerLayer`](super::LoginManagerLayer)).
 ///
 /// ```
-/// use axum::Form;
-/// use axum::response::Redirect;
-/// use paseto_auth::login::{AuthUser, LoginSession};
+/// use axum::Json;
+/// use axum::http::StatusCode;
+/// use axum::response::{IntoResponse, Redirect, Response};
+/// use paseto_auth::login::{AuthUser, LoginError, LoginSession};
 ///
 /// # struct User;
 /// # impl AuthUser for User { type Id = u32; fn id(&self) -> u32 { 1 } }
@@ -148,14 +149,16 @@ where
 ///     remember: Option<String>,
 /// }
 ///
-/// async fn login(session: LoginSession, Form(form): Form<LoginForm>) -> Result<Redirect, String> {
+/// // A form works the same way (`axum::Form`, with axum's `form` feature).
+/// async fn login(
+///     session: LoginSession,
+///     Json(form): Json<LoginForm>,
+/// ) -> Result<Response, LoginError> {
 ///     let Some(user) = check_password(&form.email, &form.password) else {
-///         return Err("wrong email or password".into());
+///         return Ok((StatusCode::UNAUTHORIZED, "wrong email or password").into_response());
 ///     };
-///     session
-///         .login(&user, form.remember.as_deref() == Some("on"))
-///         .map_err(|err| err.to_string())?;
-///     Ok(Redirect::to("/protected"))
+///     session.login(&user, form.remember.as_deref() == Some("on"))?;
+///     Ok(Redirect::to("/protected").into_response())
 /// }
 ///
 /// async fn logout(session: LoginSession) -> Redirect {
