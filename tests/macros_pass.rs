@@ -8,17 +8,16 @@ use axum::http::{Request, Response, StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use http_body_util::BodyExt;
 use paseto_auth::extract::{AuthError, PasetoAuth};
 use paseto_auth::{
     Issuer, Paseto, PasetoClaims, Timestamp, TokenOptions, Verifier, paseto_required,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use tower::ServiceExt;
 
 mod support;
 
+use support::http::body_string;
 use support::v4_issuer_and_verifier;
 
 #[derive(Debug, Serialize, Deserialize, PasetoClaims)]
@@ -159,7 +158,7 @@ impl Fixture {
 }
 
 async fn send(app: &Router, request: Request<Body>) -> Answer {
-    Answer::of(app.clone().oneshot(request).await.unwrap()).await
+    Answer::of(support::http::send(app, request).await).await
 }
 
 /// A GET of `path`, with `Authorization: Bearer <token>` if a token is given.
@@ -186,12 +185,10 @@ impl Answer {
             .headers()
             .get(header::WWW_AUTHENTICATE)
             .map(|value| value.to_str().unwrap().to_owned());
-        let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        let body = String::from_utf8(bytes.to_vec()).unwrap();
         Answer {
             status,
             challenge,
-            body,
+            body: body_string(response).await,
         }
     }
 }

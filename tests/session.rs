@@ -4,18 +4,18 @@
 
 #[path = "../examples/cookie_session.rs"]
 mod example;
+mod support;
 
 use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
 use axum::extract::Request;
-use axum::http::header::{CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE, VARY};
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::StatusCode;
+use axum::http::header::{CONTENT_TYPE, LOCATION, VARY};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use http_body_util::BodyExt;
 use paseto_auth::Version;
 use paseto_auth::key::{LocalKey, SigningKey};
 use paseto_auth::session::{
@@ -26,7 +26,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
-use tower::ServiceExt;
+
+use support::http::{
+    SetCookie, body_string, get_with, post_with, send, set_cookies, the_set_cookie,
+};
 
 const FOURTEEN_DAYS: u64 = 14 * 24 * 60 * 60;
 
@@ -178,27 +181,6 @@ fn new_keys() -> SessionKeys {
     SessionKeys::generate(Version::V4).unwrap()
 }
 
-async fn send(app: &Router, request: Request) -> Response {
-    app.clone().oneshot(request).await.unwrap()
-}
-
-fn get_with(uri: &str, cookies: &[&str]) -> Request {
-    let mut request = Request::get(uri).body(Body::empty()).unwrap();
-    if !cookies.is_empty() {
-        request
-            .headers_mut()
-            .insert(COOKIE, HeaderValue::try_from(cookies.join("; ")).unwrap());
-    }
-    request
-}
-
-fn post_with(uri: &str, cookies: &[&str], body: impl Into<Body>) -> Request {
-    let mut request = get_with(uri, cookies);
-    *request.method_mut() = axum::http::Method::POST;
-    *request.body_mut() = body.into();
-    request
-}
-
 fn login_request(email: &str, password: &str) -> Request {
     Request::post("/login")
         .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
@@ -207,32 +189,6 @@ fn login_request(email: &str, password: &str) -> Request {
             email.replace('@', "%40")
         )))
         .unwrap()
-}
-
-async fn text(response: Response) -> String {
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    String::from_utf8(bytes.to_vec()).unwrap()
-}
-
-fn set_cookies(response: &Response) -> Vec<String> {
-    response
-        .headers()
-        .get_all(SET_COOKIE)
-        .iter()
-        .map(|v| v.to_str().unwrap().to_owned())
-        .collect()
-}
-
-/// The single `Set-Cookie` of a response.
-fn the_set_cookie(response: &Response) -> String {
-    let all = set_cookies(response);
-    assert_eq!(all.len(), 1, "expected one Set-Cookie, got {all:?}");
-    all.into_iter().next().unwrap()
-}
-
-/// `name=value` of a `Set-Cookie`, as a browser sends it back.
-fn pair(set_cookie: &str) -> String {
-    set_cookie.split(';').next().unwrap().to_owned()
 }
 
 fn rfc3339(offset: time::Duration) -> String {
@@ -268,7 +224,7 @@ async fn logged_in_cookie(keys: &SessionKeys) -> String {
     )
     .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    pair(&the_set_cookie(&response))
+    the_set_cookie(&response).pair()
 }
 
 async fn protected_status(app: &Router, cookie: &str) -> (StatusCode, String) {
@@ -278,7 +234,7 @@ async fn protected_status(app: &Router, cookie: &str) -> (StatusCode, String) {
         "no cookie is written for a refused session"
     );
     let status = response.status();
-    (status, text(response).await)
+    (status, body_string(response).await)
 }
 
 // ---- the example's flow ----
@@ -290,36 +246,40 @@ async fn login_then_protected_then_logout() {
 
     let form = send(&app, get_with("/login", &[])).await;
     assert_eq!(form.status(), StatusCode::OK);
-    let html = text(form).await;
+    let html = body_string(form).await;
     assert!(html.contains(r#"name="email""#) && html.contains(r#"name="password""#));
 
     let login = send(&app, login_request("foo@example.com", "mysecret")).await;
     assert_eq!(login.status(), StatusCode::SEE_OTHER);
     assert_eq!(login.headers()[LOCATION], "/protected");
     let set_cookie = the_set_cookie(&login);
-    assert!(set_cookie.starts_with("session=v4.local."), "{set_cookie}");
-    assert!(
-        set_cookie.ends_with("; HttpOnly; SameSite=Lax; Path=/"),
-        "{set_cookie}"
+    assert_eq!(set_cookie.name, "session");
+    assert!(set_cookie.value.starts_with("v4.local."), "{set_cookie}");
+    assert_eq!(
+        set_cookie.attributes,
+        ["HttpOnly", "SameSite=Lax", "Path=/"]
     );
-    let cookie = pair(&set_cookie);
+    let cookie = set_cookie.pair();
 
     let protected = send(&app, get_with("/protected", &[&cookie])).await;
     assert_eq!(protected.status(), StatusCode::OK);
     assert!(set_cookies(&protected).is_empty());
     assert_eq!(protected.headers()[VARY], "Cookie");
-    assert_eq!(text(protected).await, "Logged in as: foo@example.com");
+    assert_eq!(
+        body_string(protected).await,
+        "Logged in as: foo@example.com"
+    );
 
     let logout = send(&app, get_with("/logout", &[&cookie])).await;
     assert_eq!(logout.status(), StatusCode::OK);
     assert_eq!(
-        the_set_cookie(&logout),
+        the_set_cookie(&logout).to_string(),
         "session=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT"
     );
 
     let after = send(&app, get_with("/protected", &[])).await;
     assert_eq!(after.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(text(after).await, "Unauthorized");
+    assert_eq!(body_string(after).await, "Unauthorized");
 }
 
 #[tokio::test]
@@ -489,8 +449,8 @@ async fn rotation_reads_old_cookies_and_reseals_with_the_primary() {
 /// Checks the body and returns the response's Set-Cookie pairs.
 async fn text_of(response: Response, expected: &str) -> Vec<String> {
     assert_eq!(response.status(), StatusCode::OK);
-    let cookies: Vec<String> = set_cookies(&response).iter().map(|c| pair(c)).collect();
-    assert_eq!(text(response).await, expected);
+    let cookies: Vec<String> = set_cookies(&response).iter().map(SetCookie::pair).collect();
+    assert_eq!(body_string(response).await, expected);
     cookies
 }
 
@@ -582,13 +542,15 @@ async fn rolling_sessions_are_reissued_on_every_read() {
     );
     let response = send(&app, post_with("/rolling", &[], Body::empty())).await;
     let set_cookie = the_set_cookie(&response);
-    assert!(set_cookie.ends_with("; Max-Age=60"), "{set_cookie}");
-    let cookie = pair(&set_cookie);
+    assert_eq!(set_cookie.attributes.last().unwrap(), "Max-Age=60");
+    let cookie = set_cookie.pair();
     // Read only, yet re-issued with a fresh expiry.
     let response = send(&app, get_with("/rolling", &[&cookie])).await;
     let reissued = the_set_cookie(&response);
-    assert!(reissued.starts_with("rolling=v4.local.") && reissued.ends_with("; Max-Age=60"));
-    assert_eq!(text(response).await, "1");
+    assert_eq!(reissued.name, "rolling");
+    assert!(reissued.value.starts_with("v4.local."), "{reissued}");
+    assert_eq!(reissued.attributes.last().unwrap(), "Max-Age=60");
+    assert_eq!(body_string(response).await, "1");
 }
 
 #[tokio::test]
@@ -600,7 +562,7 @@ async fn renew_reissues_an_unchanged_session() {
     )
     .await;
     let response = send(&app, post_with("/renew", &[&cookies[0]], Body::empty())).await;
-    let renewed = pair(&the_set_cookie(&response));
+    let renewed = the_set_cookie(&response).pair();
     assert_ne!(renewed, cookies[0]);
     text_of(send(&app, get_with("/count", &[&renewed])).await, "1").await;
 }
@@ -624,18 +586,16 @@ async fn vary_cookie_is_on_every_response() {
 async fn cookie_attributes_are_exact() {
     let app = test_app(&new_keys());
     let response = send(&app, post_with("/count", &[], Body::empty())).await;
-    let set_cookie = the_set_cookie(&response);
-    let attributes = set_cookie.split_once(';').unwrap().1;
+    let max_age = format!("Max-Age={FOURTEEN_DAYS}");
     assert_eq!(
-        attributes,
-        format!(" HttpOnly; SameSite=Lax; Secure; Path=/; Max-Age={FOURTEEN_DAYS}")
+        the_set_cookie(&response).attributes,
+        ["HttpOnly", "SameSite=Lax", "Secure", "Path=/", &max_age]
     );
     // A browser-session cookie has no Max-Age.
     let response = send(&app, post_with("/big/saved", &[], "small")).await;
-    let set_cookie = the_set_cookie(&response);
     assert_eq!(
-        set_cookie.split_once(';').unwrap().1,
-        " HttpOnly; SameSite=Lax; Secure; Path=/"
+        the_set_cookie(&response).attributes,
+        ["HttpOnly", "SameSite=Lax", "Secure", "Path=/"]
     );
 }
 
@@ -649,7 +609,7 @@ async fn clear_sends_a_removal_cookie() {
     .await;
     let response = send(&app, post_with("/clear", &[&cookies[0]], Body::empty())).await;
     assert_eq!(
-        the_set_cookie(&response),
+        the_set_cookie(&response).to_string(),
         "counter=; HttpOnly; SameSite=Lax; Secure; Path=/; Max-Age=0; \
          Expires=Thu, 01 Jan 1970 00:00:00 GMT"
     );
@@ -667,13 +627,12 @@ async fn a_session_too_large_for_a_cookie_is_an_error_from_save() {
     .await;
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
     assert!(set_cookies(&response).is_empty());
-    let message = text(response).await;
+    let message = body_string(response).await;
     assert!(message.contains("over the 4096-byte limit"), "{message}");
     // Just under the limit is fine.
     let response = send(&app, post_with("/big/saved", &[], "x".repeat(2500))).await;
     assert_eq!(response.status(), StatusCode::OK);
-    let set_cookie = the_set_cookie(&response);
-    assert!(pair(&set_cookie).len() <= MAX_COOKIE_SIZE);
+    assert!(the_set_cookie(&response).pair().len() <= MAX_COOKIE_SIZE);
 }
 
 #[tokio::test]
@@ -687,7 +646,7 @@ async fn a_session_too_large_without_save_is_a_500_not_a_dropped_cookie() {
     assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
     assert!(set_cookies(&response).is_empty());
     assert_eq!(response.headers()[VARY], "Cookie");
-    let message = text(response).await;
+    let message = body_string(response).await;
     assert!(
         message.contains("\"big\"") && message.contains("4096"),
         "{message}"
@@ -777,7 +736,7 @@ async fn a_session_without_the_layer_is_a_clear_500() {
     let response = send(&app, post_with("/count", &[], Body::empty())).await;
     assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
     assert!(set_cookies(&response).is_empty());
-    let message = text(response).await;
+    let message = body_string(response).await;
     assert!(
         message.contains("needs a SessionLayer") && message.contains("Counter"),
         "{message}"
@@ -789,13 +748,13 @@ async fn two_types_with_one_cookie_name_and_invalid_names_are_a_clear_500() {
     let app = test_app(&new_keys());
     let response = send(&app, get_with("/clash", &[])).await;
     assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
-    let message = text(response).await;
+    let message = body_string(response).await;
     assert!(
         message.contains("both use the cookie \"counter\""),
         "{message}"
     );
     let response = send(&app, get_with("/bad-name", &[])).await;
     assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
-    let message = text(response).await;
+    let message = body_string(response).await;
     assert!(message.contains("cookie name"), "{message}");
 }

@@ -1,4 +1,11 @@
-//! Shared by the root integration tests: a key pair with its issuer and verifier.
+//! Shared by the root integration tests: a key pair with its issuer and verifier, and
+//! request/response helpers ([`http`]).
+
+// Each test binary compiles this module on its own and uses only some of it; the rest would
+// warn as dead code in that binary.
+#![allow(dead_code)]
+
+pub(crate) mod http;
 
 use paseto_auth::key::SecretKey;
 use paseto_auth::{Issuer, Verifier, Version};
