@@ -63,8 +63,7 @@ pub use session::{
 };
 
 #[doc(hidden)]
-#[cfg(feature = "axum")]
-#[path = "private.rs"]
+#[path = "private/mod.rs"]
 pub mod __private;
 
 pub use paseto_auth_macros::PasetoClaims;

@@ -49,6 +49,13 @@ pub(super) fn expand(input: &Input<'_>) -> TokenStream {
             predicates
                 .push(parse_quote_spanned!(ty.span()=> #ty: ::paseto_auth::__private::TimeClaim));
         }
+        // What the trait requires of `Self`, as a bound rather than a demand: `Claims<T>` is
+        // `PasetoClaims` for every `T` serde can read it with, without the user spelling out
+        // `T: DeserializeOwned + Send + 'static`.
+        predicates.push(syn::parse_quote!(
+            #ident #ty_generics: ::paseto_auth::__private::DeserializeOwned
+                + ::core::marker::Send + 'static
+        ));
     }
     let (_, _, claims_where_clause) = generics.split_for_impl();
 

@@ -113,7 +113,7 @@ fn generic_structs_bound_time_claims_in_the_impl() {
     });
     assert!(errors(&out).is_empty(), "{out}");
     assert!(
-        out.contains("impl < T : Clone > :: paseto_auth :: PasetoClaims for Claims < T > where T : Send , T : :: paseto_auth :: __private :: TimeClaim"),
+        out.contains("impl < T : Clone > :: paseto_auth :: PasetoClaims for Claims < T > where T : Send , T : :: paseto_auth :: __private :: TimeClaim , Claims < T > : :: paseto_auth :: __private :: DeserializeOwned + :: core :: marker :: Send + 'static"),
         "{out}"
     );
     // The markers need no time bound.

@@ -1,4 +1,5 @@
-//! Not public API: what the macros' generated code calls. Names here may change at any time.
+//! The guards `#[paseto_required]` and `#[login_required]` insert, and what `#[paseto_session]`
+//! names (feature `axum`).
 
 use std::marker::PhantomData;
 use std::sync::Arc;
@@ -7,15 +8,10 @@ use axum::extract::{FromRef, FromRequestParts};
 use axum::http::request::Parts;
 use axum::response::Response;
 
-pub use std::sync::LazyLock;
-pub use std::time::Duration;
-
-pub use crate::claims::ClaimField;
 pub use crate::extract::TokenSource;
-pub use crate::requirements::Requirements;
-pub use crate::version::{Purpose, Version};
 
-use crate::claims::{PasetoClaims, Timestamp};
+use crate::requirements::Requirements;
+
 use crate::extract::paseto_ext::VerifiedToken;
 use crate::extract::{AuthError, PasetoAuth};
 
@@ -61,25 +57,6 @@ where
         }
     }
 }
-
-/// Types a registered time claim (`exp`, `nbf`, `iat`) may have in a claims struct.
-#[diagnostic::on_unimplemented(
-    message = "a registered time claim must be a time, not `{Self}`",
-    label = "`exp`, `nbf` and `iat` are RFC 3339 times",
-    note = "use `paseto_auth::Timestamp` or `Option<paseto_auth::Timestamp>`"
-)]
-pub trait TimeClaim {}
-
-impl TimeClaim for Timestamp {}
-impl TimeClaim for Option<Timestamp> {}
-impl TimeClaim for time::OffsetDateTime {}
-impl TimeClaim for Option<time::OffsetDateTime> {}
-
-/// Compiles only when `T` is a time type (checked by `#[derive(PasetoClaims)]`).
-pub const fn assert_time_claim<T: ?Sized + TimeClaim>() {}
-
-/// Compiles only when `C` implements [`PasetoClaims`] (checked by `#[paseto_required]`).
-pub const fn assert_claims_type<C: PasetoClaims>() {}
 
 // Sessions: what `#[paseto_session]` generates, `impl SessionData for T { const SPEC: SessionSpec = ...; }`.
 pub use crate::session::{SameSite, SessionData, SessionSpec};

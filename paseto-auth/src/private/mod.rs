@@ -1,0 +1,39 @@
+//! Not public API: what the macros' generated code calls. Names here may change at any time.
+//!
+//! What `#[derive(PasetoClaims)]` needs is here without features; the guards and session items
+//! need the `axum` feature.
+
+pub use std::sync::LazyLock;
+pub use std::time::Duration;
+
+pub use serde::de::DeserializeOwned;
+
+pub use crate::claims::ClaimField;
+pub use crate::requirements::Requirements;
+pub use crate::version::{Purpose, Version};
+
+use crate::claims::{PasetoClaims, Timestamp};
+
+#[cfg(feature = "axum")]
+mod guards;
+#[cfg(feature = "axum")]
+pub use guards::*;
+
+/// Types a registered time claim (`exp`, `nbf`, `iat`) may have in a claims struct.
+#[diagnostic::on_unimplemented(
+    message = "a registered time claim must be a time, not `{Self}`",
+    label = "`exp`, `nbf` and `iat` are RFC 3339 times",
+    note = "use `paseto_auth::Timestamp` or `Option<paseto_auth::Timestamp>`"
+)]
+pub trait TimeClaim {}
+
+impl TimeClaim for Timestamp {}
+impl TimeClaim for Option<Timestamp> {}
+impl TimeClaim for time::OffsetDateTime {}
+impl TimeClaim for Option<time::OffsetDateTime> {}
+
+/// Compiles only when `T` is a time type (checked by `#[derive(PasetoClaims)]`).
+pub const fn assert_time_claim<T: ?Sized + TimeClaim>() {}
+
+/// Compiles only when `C` implements [`PasetoClaims`] (checked by `#[paseto_required]`).
+pub const fn assert_claims_type<C: PasetoClaims>() {}
