@@ -15,4 +15,6 @@ fn ui() {
     cases.compile_fail("tests/ui/paseto_claims/fail/*.rs");
     cases.pass("tests/ui/paseto_session/pass/*.rs");
     cases.compile_fail("tests/ui/paseto_session/fail/*.rs");
+    cases.pass("tests/ui/login_required/pass/*.rs");
+    cases.compile_fail("tests/ui/login_required/fail/*.rs");
 }

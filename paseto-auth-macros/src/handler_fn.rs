@@ -1,5 +1,6 @@
 //! The handler a guard attribute goes on (`#[paseto_required]`, `#[login_required]`): the checks
-//! they share, and the guard argument each inserts first.
+//! they share, the guard argument each inserts first, and how they find extractor arguments
+//! (`Paseto<C>`, `CurrentUser<U>`).
 //!
 //! Both macros may guard the same handler, in either order. The outer one expands first and
 //! leaves the inner attribute on the function, so the checks on the function itself (`async`, no
@@ -7,7 +8,7 @@
 //! already inserted: each mistake is then reported once, not once per guard.
 
 use proc_macro2::TokenStream;
-use syn::{Attribute, FnArg, ItemFn, Pat, Type};
+use syn::{Attribute, FnArg, GenericArgument, ItemFn, Pat, PathArguments, Type};
 
 use crate::errors::Errors;
 
@@ -143,4 +144,59 @@ pub(crate) fn insert_guard(function: &mut ItemFn, guard: Guard, ty: Type) {
         _ => 0,
     };
     function.sig.inputs.insert(first, arg);
+}
+
+/// A handler's argument of an extractor type `X<T, ..>` or `Option<X<T, ..>>`.
+pub(crate) struct ExtractorArg<'a> {
+    /// The whole argument type.
+    pub(crate) ty: &'a Type,
+    /// `Option<X<..>>`.
+    pub(crate) in_option: bool,
+    /// `T`; `None` when `X` has no type argument.
+    pub(crate) type_arg: Option<&'a Type>,
+}
+
+/// `ty` as an argument of extractor `name`: `name<T>` or `Option<name<T>>`, matched by the last
+/// path segment (the user may import or qualify the type as they like).
+pub(crate) fn extractor_arg<'a>(ty: &'a Type, name: &str) -> Option<ExtractorArg<'a>> {
+    let last = last_segment(ty)?;
+    if last.ident == name {
+        return Some(ExtractorArg {
+            ty,
+            in_option: false,
+            type_arg: first_type_arg(&last.arguments),
+        });
+    }
+    if last.ident == "Option" {
+        let inner = last_segment(first_type_arg(&last.arguments)?)?;
+        if inner.ident == name {
+            return Some(ExtractorArg {
+                ty,
+                in_option: true,
+                type_arg: first_type_arg(&inner.arguments),
+            });
+        }
+    }
+    None
+}
+
+/// The first type argument of `X<T, ..>`.
+fn first_type_arg(args: &PathArguments) -> Option<&Type> {
+    match args {
+        PathArguments::AngleBracketed(args) => args.args.iter().find_map(|arg| match arg {
+            GenericArgument::Type(ty) => Some(ty),
+            _ => None,
+        }),
+        _ => None,
+    }
+}
+
+/// The last path segment of `ty`, through invisible groups and parentheses.
+fn last_segment(ty: &Type) -> Option<&syn::PathSegment> {
+    match ty {
+        Type::Path(path) if path.qself.is_none() => path.path.segments.last(),
+        Type::Group(group) => last_segment(&group.elem),
+        Type::Paren(paren) => last_segment(&paren.elem),
+        _ => None,
+    }
 }

@@ -133,8 +133,8 @@ pub fn paseto_session(args: TokenStream, item: TokenStream) -> TokenStream {
 ///
 /// The macro inserts a guard, `LoginGuard<FRESH>`, as the handler's first argument, so it runs
 /// before any other extractor (a body is not read for a refused request); it needs the
-/// `LoginManagerLayer` around the router. Nothing else is generated. It composes with
-/// `#[paseto_required]` on the same handler, in either order: each inserts its guard.
+/// `LoginManagerLayer` around the router. It composes with `#[paseto_required]` on the same
+/// handler, in either order: each inserts its guard.
 ///
 /// | option | meaning |
 /// |---|---|
@@ -146,7 +146,8 @@ pub fn paseto_session(args: TokenStream, item: TokenStream) -> TokenStream {
 /// (`#[login_required("x")]`); the attribute on something that is not a function; a function that
 /// is not `async`; a method (`self`); `#[login_required]` given twice on the handler; more than 15
 /// arguments (axum handlers take at most 16, and the guard is one; 14 with `#[paseto_required]`
-/// too).
+/// too); a `CurrentUser<U>` or `Option<CurrentUser<U>>` argument whose `U` does not implement
+/// `AuthUser` (the error is at `U`).
 #[proc_macro_attribute]
 pub fn login_required(args: TokenStream, item: TokenStream) -> TokenStream {
     login::expand(args.into(), item.into()).into()

@@ -1,15 +1,17 @@
 //! `#[login_required]` and `#[login_required(fresh)]`: parse the options, check the handler
-//! ([`handler_fn::check`]), then insert `LoginGuard<FRESH>` as its first argument. On any mistake
-//! the handler is emitted unchanged beside the errors, so the rest of the crate still resolves it.
+//! ([`handler_fn::check`]), then insert `LoginGuard<FRESH>` as its first argument, plus a check
+//! that the user type of each `CurrentUser<U>` argument implements `AuthUser`. On any mistake the
+//! handler is emitted unchanged beside the errors, so the rest of the crate still resolves it.
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{quote, quote_spanned};
 use syn::ext::IdentExt;
 use syn::parse::ParseStream;
-use syn::{Ident, Token};
+use syn::spanned::Spanned;
+use syn::{FnArg, Ident, ItemFn, Token, Type};
 
 use crate::errors::Errors;
-use crate::handler_fn::{self, Guard};
+use crate::handler_fn::{self, Guard, extractor_arg};
 use crate::options::{parse_each, rest_of_option};
 
 mod kw {
@@ -74,13 +76,51 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     if !errors.is_empty() {
         return quote!(#item #errors);
     }
+    let checks = user_type_checks(&function);
     let fresh = options.fresh.is_some();
     handler_fn::insert_guard(
         &mut function,
         Guard::LoginRequired,
         syn::parse_quote!(::paseto_auth::__private::LoginGuard<#fresh>),
     );
-    quote!(#function)
+    quote!(#function #checks)
+}
+
+/// For each `CurrentUser<U>` or `Option<CurrentUser<U>>` argument, a check that `U` implements
+/// `AuthUser`, spanned at `U`: the error is then `AuthUser`'s own message under the type, not
+/// axum's "`Handler` is not implemented" at the route. The checks are in a function with the
+/// handler's generics, so `U` may be one of them.
+fn user_type_checks(function: &ItemFn) -> TokenStream {
+    let users: Vec<&Type> = function
+        .sig
+        .inputs
+        .iter()
+        .filter_map(|arg| match arg {
+            FnArg::Typed(arg) => extractor_arg(&arg.ty, "CurrentUser")?.type_arg,
+            FnArg::Receiver(_) => None,
+        })
+        .collect();
+    if users.is_empty() {
+        return TokenStream::new();
+    }
+    let checks = users.iter().map(|user| {
+        quote_spanned! {user.span()=>
+            __login_assert_auth_user::<#user>();
+        }
+    });
+    let (impl_generics, _, where_clause) = function.sig.generics.split_for_impl();
+    quote! {
+        const _: () = {
+            const fn __login_assert_auth_user<
+                __U: ?::core::marker::Sized + ::paseto_auth::login::AuthUser,
+            >() {
+            }
+            #[allow(dead_code)]
+            fn __login_user_types #impl_generics () #where_clause {
+                #(#checks)*
+            }
+        };
+    }
 }
 
 #[cfg(test)]

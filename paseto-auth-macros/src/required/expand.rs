@@ -139,7 +139,7 @@ pub(super) fn expand(options: &Options, handler: &Handler<'_>) -> TokenStream {
     let source = source(options);
     let optional = options.optional.is_some();
 
-    let checks = match handler.paseto.as_ref().and_then(|arg| arg.claims) {
+    let checks = match handler.paseto.as_ref().and_then(|arg| arg.type_arg) {
         None => TokenStream::new(),
         Some(claims_ty) if function.sig.generics.params.is_empty() => {
             let custom: Vec<&ClaimName> = options

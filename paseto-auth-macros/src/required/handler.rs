@@ -2,70 +2,20 @@
 //! `self`, given twice, axum's argument limit) are in [`crate::handler_fn`]; here, the `Paseto`
 //! arguments.
 
-use syn::{FnArg, GenericArgument, ItemFn, PathArguments, Type};
+use syn::{FnArg, ItemFn};
 
 use super::attr::Options;
 use crate::errors::Errors;
-use crate::handler_fn::{self, Guard};
+use crate::handler_fn::{self, ExtractorArg, Guard, extractor_arg};
 
-/// A handler's `Paseto<C>` or `Option<Paseto<C>>` argument.
-pub(super) struct PasetoArg<'a> {
-    /// The whole argument type.
-    pub(super) ty: &'a Type,
-    /// `Option<Paseto<..>>`.
-    pub(super) in_option: bool,
-    /// `C`; `None` for a bare `Paseto` (its default, untyped claims).
-    pub(super) claims: Option<&'a Type>,
-}
+/// A handler's `Paseto<C>` or `Option<Paseto<C>>` argument; its `type_arg` is `C`, `None` for a
+/// bare `Paseto` (its default, untyped claims).
+pub(super) type PasetoArg<'a> = ExtractorArg<'a>;
 
 /// What the expansion needs to know about the handler.
 pub(super) struct Handler<'a> {
     pub(super) function: &'a ItemFn,
     pub(super) paseto: Option<PasetoArg<'a>>,
-}
-
-/// The first type argument of `X<T, ..>`.
-fn first_type_arg(args: &PathArguments) -> Option<&Type> {
-    match args {
-        PathArguments::AngleBracketed(args) => args.args.iter().find_map(|arg| match arg {
-            GenericArgument::Type(ty) => Some(ty),
-            _ => None,
-        }),
-        _ => None,
-    }
-}
-
-/// The last path segment of `ty`, through invisible groups and parentheses.
-fn last_segment(ty: &Type) -> Option<&syn::PathSegment> {
-    match ty {
-        Type::Path(path) if path.qself.is_none() => path.path.segments.last(),
-        Type::Group(group) => last_segment(&group.elem),
-        Type::Paren(paren) => last_segment(&paren.elem),
-        _ => None,
-    }
-}
-
-/// `Paseto<C>` or `Option<Paseto<C>>` (matched by the last path segment, `Paseto`).
-fn paseto_arg(ty: &Type) -> Option<PasetoArg<'_>> {
-    let last = last_segment(ty)?;
-    if last.ident == "Paseto" {
-        return Some(PasetoArg {
-            ty,
-            in_option: false,
-            claims: first_type_arg(&last.arguments),
-        });
-    }
-    if last.ident == "Option" {
-        let inner = last_segment(first_type_arg(&last.arguments)?)?;
-        if inner.ident == "Paseto" {
-            return Some(PasetoArg {
-                ty,
-                in_option: true,
-                claims: first_type_arg(&inner.arguments),
-            });
-        }
-    }
-    None
 }
 
 impl<'a> Handler<'a> {
@@ -78,7 +28,7 @@ impl<'a> Handler<'a> {
             let FnArg::Typed(arg) = arg else {
                 continue;
             };
-            let Some(found) = paseto_arg(&arg.ty) else {
+            let Some(found) = extractor_arg(&arg.ty, "Paseto") else {
                 continue;
             };
             if paseto.is_some() {

@@ -1,0 +1,9 @@
+use paseto_auth::login_required;
+
+#[login_required]
+#[login_required(fresh)]
+async fn handler() -> &'static str {
+    "welcome"
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+use paseto_auth::login_required;
+
+#[login_required(fresh)]
+struct Handler;
+
+fn main() {}
