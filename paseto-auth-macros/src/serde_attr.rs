@@ -80,68 +80,70 @@ fn skip_value(meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
     Ok(())
 }
 
-fn serde_attrs(attrs: &[Attribute]) -> impl Iterator<Item = &Attribute> {
-    attrs.iter().filter(|attr| attr.path().is_ident("serde"))
+/// Reads every key of `attrs`' `#[serde(...)]` lists, in order, with `read_key`, which returns
+/// whether it consumed the key's value; values it leaves are skipped. Returns whether some
+/// attribute could not be read.
+fn read_keys(
+    attrs: &[Attribute],
+    mut read_key: impl FnMut(&ParseNestedMeta<'_>) -> syn::Result<bool>,
+) -> bool {
+    let mut unreadable = false;
+    for attr in attrs.iter().filter(|attr| attr.path().is_ident("serde")) {
+        let result = attr.parse_nested_meta(|meta| {
+            if !read_key(&meta)? {
+                skip_value(&meta)?;
+            }
+            Ok(())
+        });
+        unreadable |= result.is_err();
+    }
+    unreadable
+}
+
+fn is_any(meta: &ParseNestedMeta<'_>, keys: &[&str]) -> bool {
+    keys.iter().any(|key| meta.path.is_ident(key))
 }
 
 /// Reads a container's `#[serde(...)]` attributes.
 pub(crate) fn container(attrs: &[Attribute]) -> Container {
     let mut out = Container::default();
-    for attr in serde_attrs(attrs) {
-        let result = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident("rename_all") {
-                if let Some(rule) = deserialize_side(&meta)? {
-                    match RenameRule::from_name(&rule) {
-                        Some(rule) => out.rename_all = Some(rule),
-                        None => out.unreadable = true,
-                    }
+    let unreadable = read_keys(attrs, |meta| {
+        if meta.path.is_ident("rename_all") {
+            if let Some(rule) = deserialize_side(meta)? {
+                match RenameRule::from_name(&rule) {
+                    Some(rule) => out.rename_all = Some(rule),
+                    None => out.unreadable = true,
                 }
-            } else if meta.path.is_ident("default") {
-                out.default = true;
-                skip_value(&meta)?;
-            } else if ["transparent", "from", "try_from"]
-                .iter()
-                .any(|key| meta.path.is_ident(key))
-            {
-                out.indirect = true;
-                skip_value(&meta)?;
-            } else {
-                skip_value(&meta)?;
             }
-            Ok(())
-        });
-        out.unreadable |= result.is_err();
-    }
+            return Ok(true);
+        }
+        out.default |= meta.path.is_ident("default");
+        out.indirect |= is_any(meta, &["transparent", "from", "try_from"]);
+        Ok(false)
+    });
+    out.unreadable |= unreadable;
     out
 }
 
 /// Reads a field's `#[serde(...)]` attributes.
 pub(crate) fn field(attrs: &[Attribute]) -> Field {
     let mut out = Field::default();
-    for attr in serde_attrs(attrs) {
-        let result = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident("rename") {
-                if let Some(name) = deserialize_side(&meta)? {
-                    out.rename = Some(name);
-                }
-            } else if meta.path.is_ident("alias") {
-                out.aliases.push(string(&meta)?);
-            } else if meta.path.is_ident("default") {
-                out.default = true;
-                skip_value(&meta)?;
-            } else if ["skip", "skip_deserializing", "flatten"]
-                .iter()
-                .any(|key| meta.path.is_ident(key))
-            {
-                out.not_a_claim = true;
-                skip_value(&meta)?;
-            } else {
-                skip_value(&meta)?;
+    let unreadable = read_keys(attrs, |meta| {
+        if meta.path.is_ident("rename") {
+            if let Some(name) = deserialize_side(meta)? {
+                out.rename = Some(name);
             }
-            Ok(())
-        });
-        out.unreadable |= result.is_err();
-    }
+            return Ok(true);
+        }
+        if meta.path.is_ident("alias") {
+            out.aliases.push(string(meta)?);
+            return Ok(true);
+        }
+        out.default |= meta.path.is_ident("default");
+        out.not_a_claim |= is_any(meta, &["skip", "skip_deserializing", "flatten"]);
+        Ok(false)
+    });
+    out.unreadable |= unreadable;
     out
 }
 
