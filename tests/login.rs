@@ -6,17 +6,17 @@
 
 #[path = "../examples/login_manager.rs"]
 mod example;
+mod support;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use axum::Router;
 use axum::body::Body;
-use axum::http::header::{ACCEPT, CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE, VARY};
-use axum::http::{Request, StatusCode};
+use axum::http::header::{ACCEPT, CONTENT_TYPE, COOKIE, LOCATION, VARY};
+use axum::http::{HeaderValue, Request, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use http_body_util::BodyExt;
 use paseto_auth::key::{SigningKey, VerificationKey};
 use paseto_auth::login::{
     AuthUser, CookieSettings, CurrentUser, LoginManager, LoginManagerLayer, LoginSession, Refusal,
@@ -28,20 +28,20 @@ use paseto_auth::{Version, login_required};
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
-use tower::ServiceExt;
 
 use example::{Keys, Users};
+use support::http::{self, SetCookie};
 
 const ONE_YEAR: u64 = 365 * 24 * 60 * 60;
 
 // ---- requests and responses ----
 
-/// What a response said: status, body, and each `Set-Cookie` as (name, value, whole header).
+/// What a response said: status, `Location`, `Vary`, each `Set-Cookie`, and the body.
 struct Reply {
     status: StatusCode,
     location: Option<String>,
     vary: Vec<String>,
-    cookies: Vec<(String, String, String)>,
+    cookies: Vec<SetCookie>,
     body: String,
 }
 
@@ -50,78 +50,73 @@ impl Reply {
     fn set(&self, name: &str) -> Option<&str> {
         self.cookies
             .iter()
-            .find(|(n, value, _)| n == name && !value.is_empty())
-            .map(|(_, value, _)| value.as_str())
+            .find(|c| c.name == name && !c.value.is_empty())
+            .map(|c| c.value.as_str())
     }
 
     /// The whole `Set-Cookie` header for `name`.
-    fn header(&self, name: &str) -> Option<&str> {
+    fn header(&self, name: &str) -> Option<String> {
         self.cookies
             .iter()
-            .find(|(n, _, _)| n == name)
-            .map(|(_, _, header)| header.as_str())
+            .find(|c| c.name == name)
+            .map(ToString::to_string)
     }
 
     /// Whether the response deletes cookie `name`.
     fn removes(&self, name: &str) -> bool {
-        self.cookies
-            .iter()
-            .any(|(n, value, header)| n == name && value.is_empty() && header.contains("Max-Age=0"))
+        self.cookies.iter().any(|c| {
+            c.name == name && c.value.is_empty() && c.attributes.iter().any(|a| a == "Max-Age=0")
+        })
     }
 }
 
 async fn send(app: &Router, request: Request<Body>) -> Reply {
-    let response: Response = app.clone().oneshot(request).await.unwrap();
-    let status = response.status();
-    let location = response
-        .headers()
-        .get(LOCATION)
-        .map(|v| v.to_str().unwrap().to_string());
-    let vary = response
-        .headers()
-        .get_all(VARY)
-        .iter()
-        .map(|v| v.to_str().unwrap().to_string())
-        .collect();
-    let cookies = response
-        .headers()
-        .get_all(SET_COOKIE)
-        .iter()
-        .map(|v| {
-            let header = v.to_str().unwrap().to_string();
-            let pair = header.split(';').next().unwrap();
-            let (name, value) = pair.split_once('=').unwrap();
-            (name.to_string(), value.to_string(), header.clone())
-        })
-        .collect();
-    let body = response.into_body().collect().await.unwrap().to_bytes();
+    let response = http::send(app, request).await;
+    let header = |name| {
+        response
+            .headers()
+            .get_all(name)
+            .iter()
+            .map(|v| v.to_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    let location = header(LOCATION).pop();
+    let vary = header(VARY);
+    let cookies = http::set_cookies(&response);
     Reply {
-        status,
+        status: response.status(),
         location,
         vary,
         cookies,
-        body: String::from_utf8(body.to_vec()).unwrap(),
+        body: http::body_string(response).await,
     }
 }
 
-/// `GET path` with these cookies (`name=value` pairs), as an API client (`Accept: */*`).
+/// `name=value` for each cookie.
+fn pairs(cookies: &[(&str, &str)]) -> Vec<String> {
+    cookies.iter().map(|(n, v)| format!("{n}={v}")).collect()
+}
+
+/// `GET path` with these cookies, as an API client (`Accept: */*`).
 fn get_with(path: &str, cookies: &[(&str, &str)]) -> Request<Body> {
-    let mut request = Request::get(path).header(ACCEPT, "*/*");
-    if !cookies.is_empty() {
-        let header: Vec<String> = cookies.iter().map(|(n, v)| format!("{n}={v}")).collect();
-        request = request.header(COOKIE, header.join("; "));
-    }
-    request.body(Body::empty()).unwrap()
+    let pairs = pairs(cookies);
+    let mut request = http::get_with(path, &pairs.iter().map(String::as_str).collect::<Vec<_>>());
+    request
+        .headers_mut()
+        .insert(ACCEPT, HeaderValue::from_static("*/*"));
+    request
 }
 
 /// `POST path` with a form body and these cookies.
 fn post_form(path: &str, form: &str, cookies: &[(&str, &str)]) -> Request<Body> {
-    let mut request = Request::post(path).header(CONTENT_TYPE, "application/x-www-form-urlencoded");
-    if !cookies.is_empty() {
-        let header: Vec<String> = cookies.iter().map(|(n, v)| format!("{n}={v}")).collect();
-        request = request.header(COOKIE, header.join("; "));
-    }
-    request.body(Body::from(form.to_string())).unwrap()
+    let pairs = pairs(cookies);
+    let cookies: Vec<&str> = pairs.iter().map(String::as_str).collect();
+    let mut request = http::post_with(path, &cookies, form.to_string());
+    request.headers_mut().insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("application/x-www-form-urlencoded"),
+    );
+    request
 }
 
 // ---- the example app ----
