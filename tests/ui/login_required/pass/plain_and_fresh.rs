@@ -10,7 +10,7 @@ use paseto_auth::session::SessionKeys;
 use paseto_auth::Version;
 
 #[derive(Clone)]
-struct User {
+pub struct User {
     id: u64,
     name: String,
 }

@@ -4,7 +4,7 @@ use paseto_auth::{paseto_required, Paseto, PasetoClaims, Timestamp};
 use serde::Deserialize;
 
 #[derive(Deserialize, PasetoClaims)]
-struct Claims {
+pub struct Claims {
     user: String,
     #[serde(rename = "x-tenant")]
     tenant: String,
