@@ -265,19 +265,37 @@ fn html_attribute(text: &str) -> String {
         .replace('>', "&gt;")
 }
 
-#[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::INFO)
-        .init();
-    let app = app(
+/// The app from the environment's keys and `REMEMBER_COOKIE_*` settings.
+fn app_from_env() -> Result<Router, paseto_auth::Error> {
+    app(
         Users::demo(),
         Keys::from_env()?,
         CookieSettings::remember_from_env()?,
-    )?;
+    )
+}
+
+#[tokio::main]
+async fn main() {
+    tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::INFO)
+        .init();
+    let app = match app_from_env() {
+        Ok(app) => app,
+        Err(err) => {
+            eprintln!("configuration error: {err}");
+            std::process::exit(2);
+        }
+    };
     let addr = std::env::var("PASETO_AUTH_ADDR").unwrap_or_else(|_| "127.0.0.1:3000".into());
-    let listener = tokio::net::TcpListener::bind(&addr).await?;
+    let listener = match tokio::net::TcpListener::bind(&addr).await {
+        Ok(listener) => listener,
+        Err(err) => {
+            eprintln!("PASETO_AUTH_ADDR={addr}: cannot listen: {err}");
+            std::process::exit(2);
+        }
+    };
     println!("listening on http://{addr} (log in at /login as foo@example.com / mysecret)");
-    axum::serve(listener, app).await?;
-    Ok(())
+    if let Err(err) = axum::serve(listener, app).await {
+        eprintln!("server error: {err}");
+    }
 }
