@@ -1,0 +1,98 @@
+//! The verification path and its reference: a token, our `#[paseto_required]` handler, and a
+//! hand-written handler that calls pasetors directly. Shared by `benches/verify.rs` and
+//! `examples/load_server.rs`.
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header::AUTHORIZATION};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use paseto_auth::extract::PasetoAuth;
+use paseto_auth::key::SecretKey;
+use paseto_auth::{Issuer, Paseto, PasetoClaims, Verifier, Version, paseto_required};
+use pasetors::Public;
+use pasetors::claims::ClaimsValidationRules;
+use pasetors::keys::AsymmetricPublicKey;
+use pasetors::token::UntrustedToken;
+use pasetors::version4::V4;
+use serde::{Deserialize, Serialize};
+
+pub(crate) const ISS: &str = "https://issuer.example";
+
+#[derive(Serialize, Deserialize, PasetoClaims)]
+pub(crate) struct Claims {
+    pub(crate) user: String,
+    pub(crate) roles: Vec<String>,
+}
+
+pub(crate) struct Fixture {
+    pub(crate) token: String,
+    pub(crate) verifier: Verifier,
+    pub(crate) pasetors_key: AsymmetricPublicKey<V4>,
+}
+
+pub(crate) fn fixture() -> Fixture {
+    let key = SecretKey::generate(Version::V4).expect("key");
+    let issuer = Issuer::builder()
+        .issuer(ISS)
+        .key(key.clone())
+        .build()
+        .expect("issuer");
+    let claims = Claims {
+        user: "alice".into(),
+        roles: vec!["admin".into()],
+    };
+    // pasetors validation requires nbf, so the token carries one (both sides then check exp, nbf, iat).
+    let options = paseto_auth::TokenOptions::new().not_before(time::OffsetDateTime::now_utc());
+    let token = issuer.issue_with(&claims, options).expect("token");
+    let verifier = Verifier::builder()
+        .public_key(key.public_key().clone(), ISS)
+        .build()
+        .expect("verifier");
+    let pasetors_key =
+        AsymmetricPublicKey::<V4>::try_from(key.public_key().to_paserk().as_str()).expect("key");
+    Fixture {
+        token,
+        verifier,
+        pasetors_key,
+    }
+}
+
+/// The hand-written reference: pasetors' own verify + claim validation, then serde.
+pub(crate) fn pasetors_verify(key: &AsymmetricPublicKey<V4>, token: &str) -> Option<Claims> {
+    let untrusted = UntrustedToken::<Public, V4>::try_from(token).ok()?;
+    let mut rules = ClaimsValidationRules::new();
+    rules.validate_issuer_with(ISS);
+    let trusted = pasetors::public::verify(key, &untrusted, &rules, None, None).ok()?;
+    serde_json::from_str(trusted.payload()).ok()
+}
+
+#[paseto_required(iss = "https://issuer.example", claims(roles))]
+pub(crate) async fn guarded(token: Paseto<Claims>) -> Json<String> {
+    Json(token.claims.user)
+}
+
+pub(crate) async fn by_hand(
+    State(key): State<AsymmetricPublicKey<V4>>,
+    headers: HeaderMap,
+) -> Response {
+    let token = headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    match token.and_then(|t| pasetors_verify(&key, t)) {
+        Some(claims) => Json(claims.user).into_response(),
+        None => StatusCode::UNAUTHORIZED.into_response(),
+    }
+}
+
+/// Our guarded handler at `/`, and the reference at `/`, each with its state.
+pub(crate) fn routers(f: &Fixture) -> (Router, Router) {
+    let ours = Router::new()
+        .route("/", get(guarded))
+        .with_state(PasetoAuth::new(f.verifier.clone()));
+    let reference = Router::new()
+        .route("/", get(by_hand))
+        .with_state(f.pasetors_key.clone());
+    (ours, reference)
+}
