@@ -94,6 +94,22 @@ impl PasetoAuth {
         }
     }
 
+    /// [`authenticate`](Self::authenticate), with a bad token already turned into the
+    /// application's response (what the guard and the extractors both answer).
+    #[allow(
+        clippy::result_large_err,
+        reason = "the error is the rejection response"
+    )]
+    pub(crate) fn authenticate_or_reject(
+        &self,
+        parts: &Parts,
+        source: &TokenSource,
+        route: &Requirements,
+    ) -> std::result::Result<Option<Paseto>, Response> {
+        self.authenticate(parts, source, route)
+            .map_err(|err| self.reject(AuthError::Token(err)))
+    }
+
     /// Turns an authentication failure into the application's response.
     pub fn reject(&self, error: AuthError) -> Response {
         if let AuthError::Token(err) = &error {

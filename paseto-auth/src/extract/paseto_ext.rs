@@ -31,9 +31,9 @@ where
         Some(VerifiedToken(token)) => {
             Some(Arc::try_unwrap(token).unwrap_or_else(|shared| Paseto::clone(&shared)))
         }
-        None => auth
-            .authenticate(parts, &TokenSource::VerifierDefault, &Requirements::new())
-            .map_err(|err| auth.reject(AuthError::Token(err)))?,
+        None => {
+            auth.authenticate_or_reject(parts, &TokenSource::VerifierDefault, &Requirements::new())?
+        }
     };
     untyped
         .map(|token| token.into_typed::<C>())

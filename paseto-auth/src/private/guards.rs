@@ -46,14 +46,13 @@ where
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let auth = PasetoAuth::from_ref(state);
         let route = R::route();
-        match auth.authenticate(parts, &route.source, &route.requirements) {
-            Ok(Some(token)) => {
+        match auth.authenticate_or_reject(parts, &route.source, &route.requirements)? {
+            Some(token) => {
                 parts.extensions.insert(VerifiedToken(Arc::new(token)));
                 Ok(Guard(PhantomData))
             }
-            Ok(None) if route.optional => Ok(Guard(PhantomData)),
-            Ok(None) => Err(auth.reject(AuthError::Missing)),
-            Err(err) => Err(auth.reject(AuthError::Token(err))),
+            None if route.optional => Ok(Guard(PhantomData)),
+            None => Err(auth.reject(AuthError::Missing)),
         }
     }
 }
