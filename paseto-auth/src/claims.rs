@@ -76,10 +76,24 @@ impl Serialize for Timestamp {
 
 impl<'de> Deserialize<'de> for Timestamp {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        OffsetDateTime::parse(&text, &Rfc3339)
+        deserializer.deserialize_str(TimestampVisitor)
+    }
+}
+
+/// Parses the time from the borrowed text, without copying it into a `String` first.
+struct TimestampVisitor;
+
+impl de::Visitor<'_> for TimestampVisitor {
+    type Value = Timestamp;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an RFC 3339 time")
+    }
+
+    fn visit_str<E: de::Error>(self, text: &str) -> std::result::Result<Timestamp, E> {
+        OffsetDateTime::parse(text, &Rfc3339)
             .map(Timestamp)
-            .map_err(|_| de::Error::custom("expected an RFC 3339 time"))
+            .map_err(|_| E::custom("expected an RFC 3339 time"))
     }
 }
 

@@ -7,6 +7,7 @@
 //! `pur`/`cky` claims (checked after decryption) do. Either way a session cookie cannot be
 //! replayed as a remember-me cookie, nor as another session type's cookie.
 
+use std::borrow::Cow;
 use std::time::Duration;
 
 use axum::http::HeaderMap;
@@ -34,12 +35,19 @@ const IAT_LEEWAY: time::Duration = time::Duration::minutes(5);
 /// How many cookies of the same name are tried (a browser sends several when paths differ).
 const MAX_CANDIDATES: usize = 4;
 
-/// The implicit assertion binding a cookie token to its purpose and cookie name (v3/v4).
+/// The implicit assertion binding a cookie token to its purpose and cookie name (v3/v4):
+/// `paseto-auth:PURPOSE:COOKIE`. Built without `format!`: it is made on every request.
 fn implicit_assertion(version: Version, purpose: &str, cookie_name: &str) -> Vec<u8> {
+    const PREFIX: &[u8] = b"paseto-auth:";
     if version == Version::V2 {
         return Vec::new();
     }
-    format!("paseto-auth:{purpose}:{cookie_name}").into_bytes()
+    let mut out = Vec::with_capacity(PREFIX.len() + purpose.len() + 1 + cookie_name.len());
+    out.extend_from_slice(PREFIX);
+    out.extend_from_slice(purpose.as_bytes());
+    out.push(b':');
+    out.extend_from_slice(cookie_name.as_bytes());
+    out
 }
 
 #[derive(Serialize)]
@@ -52,9 +60,11 @@ struct SealedPayload<'a, T: ?Sized> {
 }
 
 #[derive(Deserialize)]
-struct OpenedPayload<T> {
-    pur: String,
-    cky: String,
+struct OpenedPayload<'a, T> {
+    #[serde(borrow)]
+    pur: Cow<'a, str>,
+    #[serde(borrow)]
+    cky: Cow<'a, str>,
     iat: Timestamp,
     exp: Timestamp,
     dat: T,
@@ -62,9 +72,11 @@ struct OpenedPayload<T> {
 
 /// The registered fields alone, to explain why a payload did not deserialize.
 #[derive(Deserialize)]
-struct Envelope {
-    pur: String,
-    cky: String,
+struct Envelope<'a> {
+    #[serde(borrow)]
+    pur: Cow<'a, str>,
+    #[serde(borrow)]
+    cky: Cow<'a, str>,
 }
 
 /// A cookie token that opened and passed every check.
@@ -171,7 +183,7 @@ pub(crate) fn open_cookie_at<T: DeserializeOwned>(
     now: OffsetDateTime,
 ) -> Result<OpenedCookie<T>> {
     let payload = open_bound(keys, purpose, cookie_name, value)?;
-    let opened: OpenedPayload<T> = parse_bound(&payload, purpose, cookie_name)?;
+    let opened: OpenedPayload<'_, T> = parse_bound(&payload, purpose, cookie_name)?;
     check_binding(&opened.pur, &opened.cky, purpose, cookie_name)?;
     check_times(opened.iat.0, opened.exp.0, now)?;
     Ok(OpenedCookie {
@@ -183,18 +195,19 @@ pub(crate) fn open_cookie_at<T: DeserializeOwned>(
 
 /// Deserializes a decrypted cookie payload. When it does not fit `T`, a payload sealed for
 /// another purpose or cookie is reported as such, not as a type mismatch.
-pub(crate) fn parse_bound<T: DeserializeOwned>(
-    payload: &[u8],
+pub(crate) fn parse_bound<'a, T: Deserialize<'a>>(
+    payload: &'a [u8],
     purpose: &str,
     cookie_name: &str,
 ) -> Result<T> {
-    serde_json::from_slice(payload).map_err(|err| {
-        match serde_json::from_slice::<Envelope>(payload) {
-            Ok(envelope) => check_binding(&envelope.pur, &envelope.cky, purpose, cookie_name)
-                .err()
-                .unwrap_or_else(|| Error::ClaimsType(err.to_string())),
-            Err(_) => Error::ClaimsType(err.to_string()),
-        }
+    // Validate UTF-8 once, then parse from `str`: `from_slice` would check every string again.
+    let payload = std::str::from_utf8(payload)
+        .map_err(|_| Error::InvalidPayload("the payload is not UTF-8".into()))?;
+    serde_json::from_str(payload).map_err(|err| match serde_json::from_str::<Envelope>(payload) {
+        Ok(envelope) => check_binding(&envelope.pur, &envelope.cky, purpose, cookie_name)
+            .err()
+            .unwrap_or_else(|| Error::ClaimsType(err.to_string())),
+        Err(_) => Error::ClaimsType(err.to_string()),
     })
 }
 

@@ -156,10 +156,9 @@ where
     fn call(&mut self, mut request: Request<B>) -> Self::Future {
         let context = SessionContext::new(self.keys.clone());
         request.extensions_mut().insert(context.clone());
-        // Call the instance that was polled ready; leave a fresh clone in its place.
-        let clone = self.inner.clone();
-        let mut inner = std::mem::replace(&mut self.inner, clone);
-        let future = inner.call(request);
+        // The inner service is called here, on the instance that was polled ready, and only its
+        // future moves into the response future: no clone of the service is needed.
+        let future = self.inner.call(request);
         Box::pin(async move {
             let response = future.await?.into_response();
             Ok(write_back(response, &context))

@@ -250,7 +250,8 @@ impl<T: SessionData> Session<T> {
             return Err(reject(SessionRejection::MissingLayer { type_name }));
         };
         let spec = T::SPEC;
-        if let Err(problem) = spec.check() {
+        // Checked once per type, at compile time, not on every request.
+        if let Err(problem) = const { T::SPEC.check() } {
             return Err(reject(SessionRejection::InvalidSpec { type_name, problem }));
         }
         {
