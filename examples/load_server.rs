@@ -11,28 +11,73 @@
 //! It prints `TOKEN=…` (the bearer token) and `COOKIE=…` (the session cookie) and serves on
 //! `PASETO_AUTH_ADDR` (default `127.0.0.1:3000`). `benches/wrk.sh` builds it in release mode and
 //! runs wrk against each pair in alternation.
+//!
+//! `load_server --in-process <route> <n>` sends `n` requests to `<route>` through the router
+//! without a socket and exits, for instruction counting (`benches/callgrind.sh`).
 
 #[path = "../benches/common/mod.rs"]
 mod common;
 
 use axum::Router;
+use axum::body::Body;
+use axum::http::Request;
+use axum::http::header::{AUTHORIZATION, COOKIE};
+use tower::ServiceExt;
 
-#[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// The four routes, and the headers that authenticate a request to them.
+struct App {
+    router: Router,
+    token: String,
+    cookie: String,
+}
+
+async fn app() -> App {
     let verify = common::verify::fixture();
     let session = common::session::fixture().await;
     let (verify_ours, verify_by_hand) = common::verify::routers(&verify);
     let (session_ours, session_by_hand) = common::session::routers(&session);
-    let app = Router::new()
-        .nest("/verify/ours", verify_ours)
-        .nest("/verify/by_hand", verify_by_hand)
-        .nest("/session/ours", session_ours)
-        .nest("/session/by_hand", session_by_hand);
-    println!("TOKEN={}", verify.token);
-    println!("COOKIE={}", session.cookie);
+    App {
+        router: Router::new()
+            .nest("/verify/ours", verify_ours)
+            .nest("/verify/by_hand", verify_by_hand)
+            .nest("/session/ours", session_ours)
+            .nest("/session/by_hand", session_by_hand),
+        token: verify.token,
+        cookie: session.cookie,
+    }
+}
+
+/// Sends `n` authenticated requests to `route` in process; each must succeed.
+async fn in_process(app: App, route: &str, n: usize) -> Result<(), String> {
+    for _ in 0..n {
+        let request = Request::get(route)
+            .header(AUTHORIZATION, format!("Bearer {}", app.token))
+            .header(COOKIE, &app.cookie)
+            .body(Body::empty())
+            .map_err(|err| err.to_string())?;
+        let response = app.router.clone().oneshot(request).await;
+        let status = response.map_err(|err| err.to_string())?.status();
+        if !status.is_success() {
+            return Err(format!("{route}: {status}"));
+        }
+    }
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let app = app().await;
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let [flag, route, n] = args.as_slice()
+        && flag == "--in-process"
+    {
+        return Ok(in_process(app, route, n.parse()?).await?);
+    }
+    println!("TOKEN={}", app.token);
+    println!("COOKIE={}", app.cookie);
     let addr = std::env::var("PASETO_AUTH_ADDR").unwrap_or_else(|_| "127.0.0.1:3000".into());
     let listener = tokio::net::TcpListener::bind(&addr).await?;
     println!("listening on http://{addr}");
-    axum::serve(listener, app).await?;
+    axum::serve(listener, app.router).await?;
     Ok(())
 }
