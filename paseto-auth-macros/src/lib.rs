@@ -73,8 +73,8 @@ pub fn derive_paseto_claims(input: TokenStream) -> TokenStream {
 /// extractor (a body is not read for an unauthenticated request). The guard verifies with the
 /// `PasetoAuth` of the router state and keeps the verified token for a `Paseto<C>` or
 /// `Option<Paseto<C>>` argument, which then does not verify again. A handler without such an
-/// argument is still guarded. It composes with `#[login_required]` on the same handler, in either
-/// order: each inserts its guard.
+/// argument is still guarded. It composes with `#[login_required]` on the same handler: each
+/// inserts its guard first, so the attribute written nearer the `fn` runs its guard first.
 ///
 /// Options, each at most once:
 ///
@@ -119,22 +119,34 @@ pub fn paseto_session(args: TokenStream, item: TokenStream) -> TokenStream {
 /// than made with credentials in this browser session.
 ///
 /// ```ignore
+/// use axum::Form;
 /// use paseto_auth::login::CurrentUser;
 /// use paseto_auth::login_required;
 ///
+/// // `User` implements `AuthUser`; see `paseto_auth::login` for a complete example.
 /// #[login_required]
 /// async fn profile(user: CurrentUser<User>) -> String {
 ///     format!("Logged in as: {}", user.email)
 /// }
 ///
+/// #[derive(serde::Deserialize)]
+/// struct NewPassword {
+///     password: String,
+/// }
+///
+/// // The form is read only after the guard has accepted the request.
 /// #[login_required(fresh)]
-/// async fn change_password(user: CurrentUser<User>, Form(form): Form<NewPassword>) { /* ... */ }
+/// async fn change_password(user: CurrentUser<User>, Form(form): Form<NewPassword>) -> String {
+///     format!("{} would get a new password of {} bytes", user.email, form.password.len())
+/// }
 /// ```
 ///
 /// The macro inserts a guard, `LoginGuard<FRESH>`, as the handler's first argument, so it runs
 /// before any other extractor (a body is not read for a refused request); it needs the
 /// `LoginManagerLayer` around the router. It composes with `#[paseto_required]` on the same
-/// handler, in either order: each inserts its guard.
+/// handler: each inserts its guard first, so the guard of the attribute written nearer the `fn`
+/// runs first, and its refusal is the one a request without either credential gets (write
+/// `#[login_required]` last to send such a browser to the login page).
 ///
 /// | option | meaning |
 /// |---|---|

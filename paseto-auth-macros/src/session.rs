@@ -196,6 +196,13 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
             impl ::paseto_auth::__private::SessionData for #ident {
                 const SPEC: ::paseto_auth::__private::SessionSpec = #spec;
             }
+            // Every rule of `SessionSpec::check` (also those the options above do not check one
+            // by one, such as the `__Host-` prefix rules), at compile time.
+            // (The spec itself, not `<T as SessionData>::SPEC`: a missing supertrait is then
+            // reported once, above.)
+            const _: () = if let ::core::result::Result::Err(problem) = #spec.check() {
+                ::core::panic!("{}", problem)
+            };
         })
     });
     match result {

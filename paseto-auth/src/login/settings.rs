@@ -233,7 +233,8 @@ fn env_setting_of(problem: CookieProblem) -> &'static str {
         CookieProblem::Name => "REMEMBER_COOKIE_NAME",
         CookieProblem::Path => "REMEMBER_COOKIE_PATH",
         CookieProblem::Domain => "REMEMBER_COOKIE_DOMAIN",
-        CookieProblem::MaxAge => "REMEMBER_COOKIE_DURATION",
+        CookieProblem::MaxAge | CookieProblem::MaxAgeTooLong => "REMEMBER_COOKIE_DURATION",
         CookieProblem::SameSiteNoneWithoutSecure => "REMEMBER_COOKIE_SAMESITE",
+        CookieProblem::HostPrefix | CookieProblem::SecurePrefix => "REMEMBER_COOKIE_NAME",
     }
 }

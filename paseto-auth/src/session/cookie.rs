@@ -282,9 +282,11 @@ pub(crate) fn request_cookies<'a>(
     headers
         .get_all(COOKIE)
         .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|header| header.split(';'))
+        // Split the raw bytes: one cookie with non-ASCII bytes (set by a script, say) must not
+        // hide the others, as reading the whole header as text would.
+        .flat_map(|header| header.as_bytes().split(|&b| b == b';'))
         .filter_map(move |pair| {
+            let pair = std::str::from_utf8(pair).ok()?;
             let (key, value) = pair.split_once('=')?;
             (key.trim() == name).then(|| {
                 let value = value.trim();

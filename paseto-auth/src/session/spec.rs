@@ -195,7 +195,10 @@ pub(crate) enum CookieProblem {
     Path,
     Domain,
     MaxAge,
+    MaxAgeTooLong,
     SameSiteNoneWithoutSecure,
+    HostPrefix,
+    SecurePrefix,
 }
 
 impl CookieProblem {
@@ -213,8 +216,17 @@ impl CookieProblem {
                 "the cookie domain must be a host name (ASCII letters, digits, `-`, `.`)"
             }
             CookieProblem::MaxAge => "max_age must be at least one second",
+            CookieProblem::MaxAgeTooLong => {
+                "max_age must be at most 400 days: browsers cap cookie lifetimes there (RFC 6265bis)"
+            }
             CookieProblem::SameSiteNoneWithoutSecure => {
                 "SameSite=None requires Secure: browsers drop such a cookie otherwise"
+            }
+            CookieProblem::HostPrefix => {
+                "a __Host- cookie must be Secure, with Path=/ and no Domain: browsers drop it otherwise"
+            }
+            CookieProblem::SecurePrefix => {
+                "a __Secure- cookie must be Secure: browsers drop it otherwise"
             }
         }
     }
@@ -236,16 +248,50 @@ impl CookieAttributes<'_> {
         {
             return Err(CookieProblem::Domain);
         }
-        if let Some(max_age) = self.max_age
-            && max_age.as_secs() == 0
-        {
-            return Err(CookieProblem::MaxAge);
+        if let Some(max_age) = self.max_age {
+            if max_age.as_secs() == 0 {
+                return Err(CookieProblem::MaxAge);
+            }
+            if max_age.as_secs() > MAX_COOKIE_LIFETIME_SECS {
+                return Err(CookieProblem::MaxAgeTooLong);
+            }
         }
         if matches!(self.same_site, SameSite::None) && !self.secure {
             return Err(CookieProblem::SameSiteNoneWithoutSecure);
         }
+        let name = self.name.as_bytes();
+        if starts_with(name, b"__Host-")
+            && (!self.secure || !is_root_path(self.path) || self.domain.is_some())
+        {
+            return Err(CookieProblem::HostPrefix);
+        }
+        if starts_with(name, b"__Secure-") && !self.secure {
+            return Err(CookieProblem::SecurePrefix);
+        }
         Ok(())
     }
+}
+
+/// The longest cookie lifetime browsers keep: 400 days (RFC 6265bis).
+const MAX_COOKIE_LIFETIME_SECS: u64 = 400 * 24 * 60 * 60;
+
+/// `bytes` starts with `prefix` (a `const fn`, unlike `<[u8]>::starts_with`).
+const fn starts_with(bytes: &[u8], prefix: &[u8]) -> bool {
+    if bytes.len() < prefix.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < prefix.len() {
+        if bytes[i] != prefix[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+const fn is_root_path(path: &str) -> bool {
+    matches!(path.as_bytes(), [b'/'])
 }
 
 /// Whether `name` is a valid cookie name: a non-empty RFC 6265 token.
