@@ -36,7 +36,7 @@ use paseto_auth::login::{
     AuthUser, CookieSettings, CurrentUser, LoginError, LoginManager, LoginManagerLayer,
     LoginSession, UserLoader, safe_next,
 };
-use paseto_auth::session::SessionKeys;
+use paseto_auth::session::{SameSite, SessionKeys};
 use paseto_auth::{Version, login_required};
 use serde::Deserialize;
 
@@ -144,10 +144,10 @@ impl Keys {
     }
 }
 
-/// The example's routes, with the login manager layer.
+/// The example's routes, with the login manager layer and these remember-me cookie settings.
 ///
-/// `secure(false)` lets the cookies work over plain http (curl, http://127.0.0.1); keep the
-/// default (on) when serving over https.
+/// The login session cookie is not `Secure`, so that it works over plain http (curl,
+/// http://127.0.0.1); keep the default (on) when serving over https.
 pub(crate) fn app(
     users: Users,
     keys: Keys,
@@ -156,7 +156,7 @@ pub(crate) fn app(
     let manager = LoginManager::new(users.clone(), keys.session, keys.remember)
         .login_url("/login")
         .session_cookie(CookieSettings::login_session().secure(false))
-        .remember_cookie(remember_cookie.secure(false));
+        .remember_cookie(remember_cookie);
     Ok(Router::new()
         .route("/", get(|| async { Redirect::to("/protected") }))
         .route("/login", get(login_form).post(login))
@@ -267,11 +267,14 @@ fn html_attribute(text: &str) -> String {
 
 /// The app from the environment's keys and `REMEMBER_COOKIE_*` settings.
 fn app_from_env() -> Result<Router, paseto_auth::Error> {
-    app(
-        Users::demo(),
-        Keys::from_env()?,
-        CookieSettings::remember_from_env()?,
-    )
+    let mut remember_cookie = CookieSettings::remember_from_env()?;
+    // For plain http, unless REMEMBER_COOKIE_SECURE says otherwise (SameSite=None needs Secure).
+    if std::env::var_os("REMEMBER_COOKIE_SECURE").is_none()
+        && remember_cookie.same_site != SameSite::None
+    {
+        remember_cookie = remember_cookie.secure(false);
+    }
+    app(Users::demo(), Keys::from_env()?, remember_cookie)
 }
 
 #[tokio::main]

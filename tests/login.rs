@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use axum::Router;
 use axum::body::Body;
-use axum::http::header::{ACCEPT, CONTENT_TYPE, COOKIE, LOCATION, VARY};
+use axum::http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, COOKIE, LOCATION, VARY};
 use axum::http::{HeaderValue, Request, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -216,7 +216,7 @@ async fn the_login_cookies_have_flask_login_attributes() {
     let remember = reply.header("remember_token").unwrap();
     assert!(
         remember.ends_with(&format!(
-            "; HttpOnly; SameSite=Lax; Path=/; Max-Age={ONE_YEAR}"
+            "; HttpOnly; SameSite=Lax; Secure; Path=/; Max-Age={ONE_YEAR}"
         )),
         "{remember}"
     );
@@ -289,15 +289,21 @@ async fn the_remember_cookie_restores_a_login_that_is_not_fresh() {
 }
 
 const REMEMBER_BINDING: &[u8] = b"paseto-auth:remember:remember_token";
+const SESSION_BINDING: &[u8] = b"paseto-auth:login:login_session";
 
-/// A genuine remember-me token with its claims changed by `edit`, sealed again with the real key:
-/// what an attacker who had the key could make. Only the edited claim differs from a token that
-/// works.
-fn reseal_remember(keys: &SessionKeys, token: &str, edit: impl FnOnce(&mut Value)) -> String {
+/// A genuine cookie token (bound by `binding`) with its claims changed by `edit`, sealed again
+/// with the real key: what an attacker who had the key could make. Only the edited claim differs
+/// from a token that works.
+fn reseal(
+    keys: &SessionKeys,
+    token: &str,
+    binding: &[u8],
+    edit: impl FnOnce(&mut Value),
+) -> String {
     let key = keys.primary().clone();
     let payload = UntrustedToken::parse(token, 4096)
         .unwrap()
-        .open(&VerificationKey::Local(key.clone()), REMEMBER_BINDING)
+        .open(&VerificationKey::Local(key.clone()), binding)
         .unwrap();
     let mut claims: Value = serde_json::from_slice(&payload).unwrap();
     edit(&mut claims);
@@ -305,9 +311,13 @@ fn reseal_remember(keys: &SessionKeys, token: &str, edit: impl FnOnce(&mut Value
         &SigningKey::Local(key),
         claims.to_string().as_bytes(),
         b"",
-        REMEMBER_BINDING,
+        binding,
     )
     .unwrap()
+}
+
+fn reseal_remember(keys: &SessionKeys, token: &str, edit: impl FnOnce(&mut Value)) -> String {
+    reseal(keys, token, REMEMBER_BINDING, edit)
 }
 
 fn rfc3339(offset: time::Duration) -> String {
@@ -792,6 +802,9 @@ async fn the_wrong_user_type_and_a_missing_layer_are_500_naming_the_mistake() {
         "{}",
         reply.body
     );
+    // Also when nobody is logged in: the mistake is the handler's, not the request's.
+    let reply = send(&app, get_with("/other", &[])).await;
+    assert_eq!(reply.status, StatusCode::INTERNAL_SERVER_ERROR);
     let reply = send(&app, get_with("/login-other", &[])).await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
     assert!(
@@ -855,5 +868,216 @@ fn bad_settings_fail_at_start_up_naming_the_setting() {
     assert_eq!(
         layer(manager().session_cookie(CookieSettings::new("bad name"))),
         "session_cookie"
+    );
+}
+
+#[tokio::test]
+async fn an_expired_login_session_falls_back_to_the_remember_cookie_or_to_anonymous() {
+    let (users, keys) = (Users::demo(), keys());
+    let app = example_app(&users, &keys);
+    let (session, remember) = log_in(&app, true).await;
+    let remember = remember.unwrap();
+    let expired = reseal(&keys.session, &session, SESSION_BINDING, |claims| {
+        claims["iat"] = json!(rfc3339(time::Duration::hours(-30)));
+        claims["exp"] = json!(rfc3339(time::Duration::hours(-6)));
+    });
+    let reply = send(&app, get_with("/protected", &[("login_session", &expired)])).await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    assert!(reply.removes("login_session"));
+    let reply = send(
+        &app,
+        get_with(
+            "/protected",
+            &[("login_session", &expired), ("remember_token", &remember)],
+        ),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert!(reply.set("login_session").is_some(), "restored");
+    assert_eq!(
+        status_of(&app, "/protected/fresh", &[("remember_token", &remember)])
+            .await
+            .0,
+        StatusCode::UNAUTHORIZED,
+        "restored logins are not fresh"
+    );
+}
+
+#[tokio::test]
+async fn a_shorter_remember_duration_also_shortens_the_tokens_already_issued() {
+    let (users, keys) = (Users::demo(), keys());
+    let app = example_app(&users, &keys);
+    let (_, remember) = log_in(&app, true).await;
+    // Issued 40 days ago with a year to live: fine under the 365-day setting...
+    let old = reseal_remember(&keys.remember, &remember.unwrap(), |claims| {
+        claims["iat"] = json!(rfc3339(time::Duration::days(-40)));
+    });
+    assert_eq!(
+        status_of(&app, "/protected", &[("remember_token", &old)])
+            .await
+            .0,
+        StatusCode::OK
+    );
+    // ...refused once the setting is 30 days.
+    let thirty_days =
+        CookieSettings::remember().max_age(std::time::Duration::from_secs(30 * 86400));
+    let shorter = example::app(users.clone(), keys.clone(), thirty_days).unwrap();
+    let reply = send(
+        &shorter,
+        get_with("/protected", &[("remember_token", &old)]),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    assert!(reply.removes("remember_token"));
+}
+
+#[tokio::test]
+async fn a_refresh_does_not_revive_a_remember_token_of_an_old_password() {
+    let (users, keys) = (Users::demo(), keys());
+    let app = example::app(
+        users.clone(),
+        keys.clone(),
+        CookieSettings::remember().refresh_each_request(true),
+    )
+    .unwrap();
+    let (_, old_remember) = log_in(&app, true).await;
+    let (session, _) = log_in(&app, false).await;
+    let change = send(
+        &app,
+        post_form(
+            "/protected/fresh",
+            "password=new-secret",
+            &[("login_session", &session)],
+        ),
+    )
+    .await;
+    let current = change.set("login_session").unwrap().to_string();
+    // A current login session with the old password's remember token beside it.
+    let reply = send(
+        &app,
+        get_with(
+            "/protected",
+            &[
+                ("login_session", &current),
+                ("remember_token", &old_remember.unwrap()),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert!(
+        reply.set("remember_token").is_none(),
+        "not re-sealed for the new password"
+    );
+    assert!(reply.removes("remember_token"));
+}
+
+#[tokio::test]
+async fn the_first_valid_cookie_of_a_name_counts_and_a_non_ascii_cookie_hides_none() {
+    let (users, keys) = (Users::demo(), keys());
+    let app = example_app(&users, &keys);
+    let (session, _) = log_in(&app, false).await;
+    let reply = send(
+        &app,
+        get_with(
+            "/protected",
+            &[("login_session", "garbage"), ("login_session", &session)],
+        ),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert!(
+        reply.cookies.iter().all(|c| c.name != "login_session"),
+        "the valid one stays"
+    );
+
+    let mut request = get_with("/protected", &[]);
+    let header = format!("pref=Jos\u{e9}; login_session={session}");
+    request
+        .headers_mut()
+        .insert(COOKIE, HeaderValue::from_bytes(header.as_bytes()).unwrap());
+    assert_eq!(send(&app, request).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_refreshed_login_session_slides_its_expiry() {
+    let (members, keys) = (Members::default(), keys());
+    let manager = LoginManager::new(members.clone(), keys.session.clone(), keys.remember.clone())
+        .session_cookie(CookieSettings::login_session().refresh_each_request(true));
+    let app = members_router().layer(LoginManagerLayer::new(manager).unwrap());
+    let alice = member_session(&app, "alice").await;
+    let reply = send(&app, get_with("/maybe", &[("login_session", &alice)])).await;
+    assert_eq!(reply.body, "alice");
+    let refreshed = reply.set("login_session").expect("re-issued");
+    assert_ne!(refreshed, alice);
+    let reply = send(&app, get_with("/maybe", &[("login_session", refreshed)])).await;
+    assert_eq!(reply.body, "alice");
+}
+
+// ---- #[paseto_required] and #[login_required] on one handler ----
+
+/// A bearer token and a login, both required; the login guard (nearer the `fn`) runs first.
+#[paseto_auth::paseto_required]
+#[login_required]
+async fn token_and_login(user: CurrentUser<Member>) -> String {
+    user.id.clone()
+}
+
+#[tokio::test]
+async fn both_guards_run_on_one_handler() {
+    let (members, keys) = (Members::default(), keys());
+    let secret = paseto_auth::key::SecretKey::generate(Version::V4).unwrap();
+    let issuer = paseto_auth::Issuer::builder()
+        .issuer("https://issuer.example")
+        .key(secret.clone())
+        .build()
+        .unwrap();
+    let verifier = paseto_auth::Verifier::builder()
+        .public_key(secret.public_key().clone(), "https://issuer.example")
+        .build()
+        .unwrap();
+    let token = issuer.issue(&json!({"sub": "alice"})).unwrap();
+    let manager = LoginManager::new(members.clone(), keys.session.clone(), keys.remember.clone());
+    let app = members_router()
+        .merge(
+            Router::new()
+                .route("/both", get(token_and_login))
+                .with_state(paseto_auth::extract::PasetoAuth::new(verifier)),
+        )
+        .layer(LoginManagerLayer::new(manager).unwrap());
+    let alice = member_session(&app, "alice").await;
+    let bearer = format!("Bearer {token}");
+    let with = |cookie: Option<&str>, bearer: Option<&str>| {
+        let mut request = get_with("/both", &[]);
+        if let Some(cookie) = cookie {
+            request.headers_mut().insert(
+                COOKIE,
+                HeaderValue::try_from(format!("login_session={cookie}")).unwrap(),
+            );
+        }
+        if let Some(bearer) = bearer {
+            request
+                .headers_mut()
+                .insert(AUTHORIZATION, HeaderValue::try_from(bearer).unwrap());
+        }
+        request
+    };
+    let both = send(&app, with(Some(&alice), Some(&bearer))).await;
+    assert_eq!((both.status, both.body.as_str()), (StatusCode::OK, "alice"));
+    let neither = send(&app, with(None, None)).await;
+    assert_eq!(
+        (neither.status, neither.body.as_str()),
+        (StatusCode::UNAUTHORIZED, "login required")
+    );
+    let login_only = send(&app, with(Some(&alice), None)).await;
+    assert_eq!(login_only.status, StatusCode::UNAUTHORIZED);
+    assert_ne!(
+        login_only.body, "login required",
+        "refused by the token guard"
+    );
+    let token_only = send(&app, with(None, Some(&bearer))).await;
+    assert_eq!(
+        (token_only.status, token_only.body.as_str()),
+        (StatusCode::UNAUTHORIZED, "login required")
     );
 }

@@ -11,12 +11,13 @@ use tokio::sync::OnceCell;
 
 use super::extract::LoginError;
 use super::manager::Shared;
-use super::remember::{open_remember, seal_remember};
+use super::remember::{RememberToken, open_remember, seal_remember};
 use super::state::{AuthDigest, LOGIN_PURPOSE, LoginState, random_id};
 use super::user::{AuthUser, LoadedUser, LoaderFailure};
 use crate::error::Error;
 use crate::session::cookie::{
-    OpenedCookie, first_valid_cookie, open_cookie_at, removal_cookie, seal_cookie_at, set_cookie,
+    OpenedCookie, check_age, first_valid_cookie, open_cookie_at, removal_cookie, seal_cookie_at,
+    set_cookie,
 };
 use crate::session::layer::{Outcome, add_vary_cookie};
 use crate::session::spec::CookieAttributes;
@@ -86,8 +87,17 @@ impl LoginContext {
     ) -> Result<Resolved, LoaderFailure> {
         let settings = &self.shared.settings;
         let name = settings.session_cookie.name.as_str();
+        let lifetime = settings.session_cookie.token_lifetime();
         let session = first_valid_cookie(headers, name, |value| {
-            open_cookie_at::<LoginState>(&settings.session_keys, LOGIN_PURPOSE, name, value, now)
+            let opened = open_cookie_at::<LoginState>(
+                &settings.session_keys,
+                LOGIN_PURPOSE,
+                name,
+                value,
+                now,
+            )?;
+            check_age(opened.issued_at, lifetime, now)?;
+            Ok(opened)
         });
         match session {
             Ok(Some(opened)) => return self.user_from_session(headers, opened, now).await,
@@ -134,9 +144,8 @@ impl LoginContext {
     ) -> Result<Resolved, LoaderFailure> {
         let settings = &self.shared.settings;
         let name = settings.remember_cookie.name.as_str();
-        let token = match first_valid_cookie(headers, name, |value| {
-            open_remember(&settings.remember_keys, name, value, now)
-        }) {
+        let token = match first_valid_cookie(headers, name, |value| self.open_remember(value, now))
+        {
             Ok(Some(token)) => token,
             Ok(None) => return Ok(Resolved::Anonymous),
             Err(err) => {
@@ -170,6 +179,16 @@ impl LoginContext {
             user: user.user,
             fresh: false,
         })
+    }
+
+    /// Opens a remember-me cookie value: the token's own checks, and an age within the cookie's
+    /// current lifetime.
+    fn open_remember(&self, value: &str, now: OffsetDateTime) -> crate::Result<RememberToken> {
+        let settings = &self.shared.settings;
+        let cookie = &settings.remember_cookie;
+        let token = open_remember(&settings.remember_keys, &cookie.name, value, now)?;
+        check_age(token.issued_at, cookie.token_lifetime(), now)?;
+        Ok(token)
     }
 
     /// Loads the user with id `id`; `None` when there is none, or when their auth hash is no
@@ -207,10 +226,13 @@ impl LoginContext {
     ) {
         let settings = &self.shared.settings;
         let name = settings.remember_cookie.name.as_str();
-        match first_valid_cookie(headers, name, |value| {
-            open_remember(&settings.remember_keys, name, value, now)
-        }) {
-            Ok(Some(token)) if token.subject == uid => self.set_remember(uid, digest, now),
+        match first_valid_cookie(headers, name, |value| self.open_remember(value, now)) {
+            // Only a token that would log this user in is extended (same user, same auth hash).
+            Ok(Some(token))
+                if token.subject == uid && AuthDigest::matches(token.digest.as_ref(), digest) =>
+            {
+                self.set_remember(uid, digest, now);
+            }
             Ok(None) => {}
             Ok(Some(_)) => self.cookies().remember = Outcome::Remove,
             Err(err) => {

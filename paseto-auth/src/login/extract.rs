@@ -1,6 +1,7 @@
 //! The extractors: `CurrentUser<U>` (and `Option<CurrentUser<U>>`) for who is logged in, and
 //! `LoginSession` to log in and out.
 
+use std::any::TypeId;
 use std::fmt;
 use std::ops::Deref;
 use std::sync::Arc;
@@ -20,7 +21,7 @@ use super::user::AuthUser;
 /// the login URL for browsers, 401 for API clients; see
 /// [`LoginManager`](super::LoginManager)). `Option<CurrentUser<U>>` gives `None` instead. Both
 /// need a [`LoginManagerLayer`](super::LoginManagerLayer) (500 without one), and `U` must be the
-/// loader's user type (500 otherwise). The user is loaded once per request, however many
+/// loader's user type (500 otherwise, logged in or not). The user is loaded once per request, however many
 /// extractors ask.
 pub struct CurrentUser<U> {
     user: Arc<U>,
@@ -43,8 +44,12 @@ impl<U: AuthUser> CurrentUser<U> {
     /// The extractor's work; `Ok(None)` when nobody is logged in.
     async fn from_parts(parts: &Parts) -> Result<Option<Self>, LoginRejection> {
         let context = context(parts)?;
-        let (_, loader) = context.user_type();
+        // A wrong user type is a programming error: refuse it whether or not anyone is logged in.
+        let (loader_type, loader) = context.user_type();
         let requested = std::any::type_name::<U>();
+        if TypeId::of::<U>() != loader_type {
+            return Err(LoginRejection::WrongUserType { loader, requested });
+        }
         match context
             .resolve(&parts.headers)
             .await
@@ -174,8 +179,11 @@ pub struct LoginSession {
 impl LoginSession {
     /// Logs `user` in, freshly (call it after checking their password): the response sets a new
     /// login session cookie, with a new session id, replacing any the request had (no session
-    /// fixation). With `remember`, it also sets a remember-me cookie that restores the login
-    /// after the login session ends; without, it deletes any remember-me cookie.
+    /// fixation of the login). With `remember`, it also sets a remember-me cookie that restores
+    /// the login after the login session ends; without, it deletes any remember-me cookie.
+    ///
+    /// The application's own [`Session<T>`](crate::session::Session) cookies are not touched:
+    /// renew or clear those that must not carry over from before the login (a CSRF token, say).
     ///
     /// Fails when `U` is not the loader's user type, or a cookie cannot be sealed (an id so long
     /// that the cookie would be over 4096 bytes).
@@ -183,7 +191,11 @@ impl LoginSession {
         self.context.login(user, remember)
     }
 
-    /// Logs out: the response deletes the login session and remember-me cookies.
+    /// Logs out: the response deletes the login session and remember-me cookies in this browser.
+    ///
+    /// The server keeps no list of logins, so a copy of either cookie made earlier still works
+    /// until its `exp`. To end a user's logins everywhere (a stolen cookie, a lost device), change
+    /// their [`AuthUser::auth_hash`] (or rotate the keys, which ends everyone's).
     pub fn logout(&self) {
         self.context.forget_both();
     }

@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use tower::{Layer, Service};
 
 use super::context::LoginContext;
-use super::refusal::{RedirectPolicy, Refusal};
+use super::refusal::{RedirectPolicy, Refusal, safe_next};
 use super::settings::CookieSettings;
 use super::user::{ErasedLoader, UserLoader};
 use crate::error::{Error, Result};
@@ -185,10 +185,14 @@ fn check_url(setting: &str, url: Option<&str>) -> Result<()> {
     let Some(url) = url else {
         return Ok(());
     };
-    let shaped = (url.starts_with('/') && !url.starts_with("//"))
-        || url.starts_with("https://")
-        || url.starts_with("http://");
-    if !shaped || url.contains('#') || HeaderValue::try_from(url).is_err() {
+    let absolute = url.starts_with("https://") || url.starts_with("http://");
+    // A path must be one `safe_next` would accept (no `//host`, no `/\host`); any URL must be a
+    // valid header value with no space, backslash or fragment.
+    let shaped = absolute || safe_next(url).is_some();
+    let clean = url
+        .bytes()
+        .all(|b| b.is_ascii_graphic() && b != b'\\' && b != b'#');
+    if !shaped || !clean || HeaderValue::try_from(url).is_err() {
         return Err(Error::config(
             setting,
             format!(

@@ -46,6 +46,8 @@ pub(crate) struct RememberToken {
     pub(crate) subject: String,
     /// The digest of the user's auth hash when the token was sealed.
     pub(crate) digest: Option<AuthDigest>,
+    /// When it was sealed.
+    pub(crate) issued_at: OffsetDateTime,
 }
 
 /// Seals a remember-me token for the user whose id is written `subject`, valid for `lifetime`,
@@ -89,5 +91,6 @@ pub(crate) fn open_remember(
     Ok(RememberToken {
         subject: claims.sub,
         digest: claims.hsh,
+        issued_at: claims.iat.0,
     })
 }

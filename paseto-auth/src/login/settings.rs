@@ -14,7 +14,9 @@ pub const DEFAULT_REMEMBER_DURATION: Duration = Duration::from_secs(365 * 24 * 6
 /// One cookie of the login manager: the login session cookie or the remember-me cookie.
 ///
 /// The defaults are the safe ones: `HttpOnly`, `SameSite=Lax`, `Secure`, `Path=/`, no `Domain`.
-/// Turn `secure` off only to develop over plain http.
+/// Turn `secure` off only to develop over plain http. Over https, a `__Host-` name (such as
+/// `__Host-login_session`) keeps sibling subdomains from planting a cookie of the same name;
+/// [`check`](Self::check) enforces the prefix's rules (`Secure`, `Path=/`, no `Domain`).
 ///
 /// ```
 /// use std::time::Duration;
@@ -71,7 +73,11 @@ impl CookieSettings {
         }
     }
 
-    /// The login session cookie's defaults: `login_session`, a browser-session cookie.
+    /// The login session cookie's defaults: `login_session`, a browser-session cookie whose token
+    /// lives [`DEFAULT_BROWSER_SESSION_LIFETIME`] (24 hours) from the login. After that the
+    /// remember-me cookie, if any, restores the login (not fresh), or the user logs in again;
+    /// with [`refresh_each_request`](Self::refresh_each_request) the 24 hours start again at each
+    /// request instead.
     pub fn login_session() -> Self {
         Self::new("login_session")
     }

@@ -273,7 +273,15 @@ fn bad_settings_fail_naming_the_setting() {
     let mut bad = settings();
     bad.session_cookie = CookieSettings::login_session().path("nope");
     assert_eq!(setting_of(bad), "session_cookie");
-    for url in ["login", "//evil.example/login", "/login\n", "ftp://x/"] {
+    for url in [
+        "login",
+        "//evil.example/login",
+        "/\\evil.example/login",
+        "/login\n",
+        "/log in",
+        "ftp://x/",
+        "https://x/#frag",
+    ] {
         let mut bad = settings();
         bad.login_url = Some(url.into());
         assert_eq!(setting_of(bad), "login_url", "{url:?}");
@@ -315,6 +323,12 @@ fn remember_cookie_settings_read_flask_login_names() {
             .same_site(crate::session::SameSite::Strict)
             .refresh_each_request(true)
     );
+    let host = CookieSettings::remember_from(&env(&[("REMEMBER_COOKIE_NAME", "__Host-remember")]));
+    assert_eq!(
+        host.unwrap().name,
+        "__Host-remember",
+        "Secure, Path=/, no Domain: accepted"
+    );
     let defaults = CookieSettings::remember_from(&env(&[])).unwrap();
     assert_eq!(defaults, CookieSettings::remember());
     assert_eq!(defaults.max_age, Some(Duration::from_secs(365 * 24 * 3600)));
@@ -354,6 +368,25 @@ fn remember_cookie_settings_read_flask_login_names() {
         (
             &[("REMEMBER_COOKIE_DOMAIN", "exa mple.com")][..],
             "REMEMBER_COOKIE_DOMAIN",
+        ),
+        // 401 days: over the browsers' cap.
+        (
+            &[("REMEMBER_COOKIE_DURATION", "34646400")][..],
+            "REMEMBER_COOKIE_DURATION",
+        ),
+        (
+            &[
+                ("REMEMBER_COOKIE_NAME", "__Host-remember"),
+                ("REMEMBER_COOKIE_PATH", "/app"),
+            ][..],
+            "REMEMBER_COOKIE_NAME",
+        ),
+        (
+            &[
+                ("REMEMBER_COOKIE_NAME", "__Secure-remember"),
+                ("REMEMBER_COOKIE_SECURE", "false"),
+            ][..],
+            "REMEMBER_COOKIE_NAME",
         ),
     ] {
         match CookieSettings::remember_from(&env(pairs)).unwrap_err() {

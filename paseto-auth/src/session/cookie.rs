@@ -85,7 +85,6 @@ pub(crate) struct OpenedCookie<T> {
     /// The data sealed in it.
     pub(crate) data: T,
     /// When it was sealed.
-    #[allow(dead_code, reason = "kept for callers that want the cookie's age")]
     pub(crate) issued_at: OffsetDateTime,
     /// When it expires.
     pub(crate) expires_at: OffsetDateTime,
@@ -252,6 +251,20 @@ pub(crate) fn check_times(
     }
     if iat > now + IAT_LEEWAY {
         return Err(Error::IssuedInFuture);
+    }
+    Ok(())
+}
+
+/// Refuses a cookie token issued longer ago than `lifetime` (the cookie's current lifetime), even
+/// if its own `exp` is later: shortening a cookie's lifetime in the settings shortens the tokens
+/// already out there too.
+pub(crate) fn check_age(
+    issued_at: OffsetDateTime,
+    lifetime: Duration,
+    now: OffsetDateTime,
+) -> Result<()> {
+    if expiry(issued_at, lifetime)? <= now {
+        return Err(Error::Expired);
     }
     Ok(())
 }
