@@ -112,6 +112,8 @@ impl fmt::Display for LoginRejection {
     }
 }
 
+impl std::error::Error for LoginRejection {}
+
 impl IntoResponse for LoginRejection {
     fn into_response(self) -> Response {
         match self {
