@@ -20,7 +20,7 @@
 //! when the server stops. Flask-Login's `REMEMBER_COOKIE_*` settings (name, duration, domain,
 //! path, secure, httponly, samesite, refresh each request) are read from the environment.
 
-// tests/login.rs includes this file as a module and uses `app`, `Keys` and `Users` only.
+// tests/login.rs includes this file as a module and uses `app` and `Users` only.
 #![cfg_attr(test, allow(dead_code))]
 
 use std::collections::HashMap;
@@ -33,10 +33,10 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
 use paseto_auth::login::{
-    AuthUser, CookieSettings, CurrentUser, LoginError, LoginManager, LoginManagerLayer,
+    AuthUser, CookieSettings, CurrentUser, LoginError, LoginKeys, LoginManager, LoginManagerLayer,
     LoginSession, UserLoader, safe_next,
 };
-use paseto_auth::session::{SameSite, SessionKeys};
+use paseto_auth::session::SameSite;
 use paseto_auth::{Version, login_required};
 use serde::Deserialize;
 
@@ -114,34 +114,17 @@ impl UserLoader for Users {
     }
 }
 
-/// The keys of the two cookies.
-#[derive(Debug, Clone)]
-pub(crate) struct Keys {
-    pub(crate) session: SessionKeys,
-    pub(crate) remember: SessionKeys,
-}
-
-impl Keys {
-    /// `PASETO_SESSION_KEY` and `REMEMBER_COOKIE_PASETO_KEY`, or generated keys (with a warning).
-    fn from_env() -> Result<Self, paseto_auth::Error> {
-        let from_env_or_generated = |name: &str| -> Result<SessionKeys, paseto_auth::Error> {
-            match SessionKeys::from_env(name)? {
-                Some(keys) => Ok(keys),
-                None => {
-                    eprintln!(
-                        "warning: {name} is not set; using a generated key, so logins end when \
-                         the server restarts (set it to a k4.local PASERK: the `local` field of \
-                         `paseto-auth keygen v4.local`)"
-                    );
-                    SessionKeys::generate(Version::V4)
-                }
-            }
-        };
-        Ok(Keys {
-            session: from_env_or_generated("PASETO_SESSION_KEY")?,
-            remember: from_env_or_generated("REMEMBER_COOKIE_PASETO_KEY")?,
-        })
+/// `PASETO_SESSION_KEY` and `REMEMBER_COOKIE_PASETO_KEY`, or generated keys (with a warning).
+fn keys_from_env() -> Result<LoginKeys, paseto_auth::Error> {
+    if let Some(keys) = LoginKeys::from_env()? {
+        return Ok(keys);
     }
+    eprintln!(
+        "warning: PASETO_SESSION_KEY and REMEMBER_COOKIE_PASETO_KEY are not set; using generated \
+         keys, so logins end when the server restarts (set each to a k4.local PASERK: the `local` \
+         field of `paseto-auth keygen v4.local`)"
+    );
+    LoginKeys::generate(Version::V4)
 }
 
 /// The example's routes, with the login manager layer and these remember-me cookie settings.
@@ -150,10 +133,10 @@ impl Keys {
 /// http://127.0.0.1); keep the default (on) when serving over https.
 pub(crate) fn app(
     users: Users,
-    keys: Keys,
+    keys: LoginKeys,
     remember_cookie: CookieSettings,
 ) -> Result<Router, paseto_auth::Error> {
-    let manager = LoginManager::new(users.clone(), keys.session, keys.remember)
+    let manager = LoginManager::new(users.clone(), keys)
         .login_url("/login")
         .session_cookie(CookieSettings::login_session().secure(false))
         .remember_cookie(remember_cookie);
@@ -274,7 +257,7 @@ fn app_from_env() -> Result<Router, paseto_auth::Error> {
     {
         remember_cookie = remember_cookie.secure(false);
     }
-    app(Users::demo(), Keys::from_env()?, remember_cookie)
+    app(Users::demo(), keys_from_env()?, remember_cookie)
 }
 
 #[tokio::main]

@@ -19,8 +19,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use paseto_auth::key::{SigningKey, VerificationKey};
 use paseto_auth::login::{
-    AuthUser, CookieSettings, CurrentUser, LoginManager, LoginManagerLayer, LoginSession, Refusal,
-    UserLoader,
+    AuthUser, CookieSettings, CurrentUser, LoginKeys, LoginManager, LoginManagerLayer,
+    LoginSession, Refusal, UserLoader,
 };
 use paseto_auth::session::SessionKeys;
 use paseto_auth::token::UntrustedToken;
@@ -29,7 +29,7 @@ use serde_json::{Value, json};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use example::{Keys, Users};
+use example::Users;
 use support::http::{self, SetCookie};
 
 const ONE_YEAR: u64 = 365 * 24 * 60 * 60;
@@ -121,14 +121,11 @@ fn post_form(path: &str, form: &str, cookies: &[(&str, &str)]) -> Request<Body> 
 
 // ---- the example app ----
 
-fn keys() -> Keys {
-    Keys {
-        session: SessionKeys::generate(Version::V4).unwrap(),
-        remember: SessionKeys::generate(Version::V4).unwrap(),
-    }
+fn keys() -> LoginKeys {
+    LoginKeys::generate(Version::V4).unwrap()
 }
 
-fn example_app(users: &Users, keys: &Keys) -> Router {
+fn example_app(users: &Users, keys: &LoginKeys) -> Router {
     example::app(users.clone(), keys.clone(), CookieSettings::remember()).unwrap()
 }
 
@@ -440,13 +437,7 @@ async fn a_session_cookie_is_not_a_remember_cookie_nor_the_other_way_round() {
     // Different keys (as the example has them), and the same key for both: the purpose binding
     // alone must keep the cookies apart.
     let same = SessionKeys::generate(Version::V4).unwrap();
-    for keys in [
-        keys(),
-        Keys {
-            session: same.clone(),
-            remember: same.clone(),
-        },
-    ] {
+    for keys in [keys(), LoginKeys::new(same.clone(), same.clone())] {
         let app = example_app(&users, &keys);
         let (session, remember) = log_in(&app, true).await;
         let remember = remember.unwrap();
@@ -708,8 +699,8 @@ fn members_router() -> Router {
         .route("/login-other", get(login_other))
 }
 
-fn members_app(members: &Members, keys: &Keys) -> Router {
-    let manager = LoginManager::new(members.clone(), keys.session.clone(), keys.remember.clone());
+fn members_app(members: &Members, keys: &LoginKeys) -> Router {
+    let manager = LoginManager::new(members.clone(), keys.clone());
     members_router().layer(LoginManagerLayer::new(manager).unwrap())
 }
 
@@ -826,7 +817,7 @@ async fn the_wrong_user_type_and_a_missing_layer_are_500_naming_the_mistake() {
 #[tokio::test]
 async fn on_refused_answers_refused_requests() {
     let (members, keys) = (Members::default(), keys());
-    let manager = LoginManager::new(members.clone(), keys.session.clone(), keys.remember.clone())
+    let manager = LoginManager::new(members.clone(), keys.clone())
         .login_url("/login")
         .on_refused(|parts, refusal| {
             let body = format!("{} for {}", refusal.as_str(), parts.uri.path());
@@ -851,13 +842,7 @@ fn bad_settings_fail_at_start_up_naming_the_setting() {
         Err(paseto_auth::Error::Config { setting, .. }) => setting,
         other => panic!("not a config error: {other:?}"),
     };
-    let manager = || {
-        LoginManager::new(
-            Members::default(),
-            keys.session.clone(),
-            keys.remember.clone(),
-        )
-    };
+    let manager = || LoginManager::new(Members::default(), keys.clone());
     assert_eq!(layer(manager().login_url("login")), "login_url");
     assert_eq!(
         layer(manager().remember_cookie(
@@ -1002,7 +987,7 @@ async fn the_first_valid_cookie_of_a_name_counts_and_a_non_ascii_cookie_hides_no
 #[tokio::test]
 async fn a_refreshed_login_session_slides_its_expiry() {
     let (members, keys) = (Members::default(), keys());
-    let manager = LoginManager::new(members.clone(), keys.session.clone(), keys.remember.clone())
+    let manager = LoginManager::new(members.clone(), keys.clone())
         .session_cookie(CookieSettings::login_session().refresh_each_request(true));
     let app = members_router().layer(LoginManagerLayer::new(manager).unwrap());
     let alice = member_session(&app, "alice").await;
@@ -1037,7 +1022,7 @@ async fn both_guards_run_on_one_handler() {
         .build()
         .unwrap();
     let token = issuer.issue(&json!({"sub": "alice"})).unwrap();
-    let manager = LoginManager::new(members.clone(), keys.session.clone(), keys.remember.clone());
+    let manager = LoginManager::new(members.clone(), keys.clone());
     let app = members_router()
         .merge(
             Router::new()

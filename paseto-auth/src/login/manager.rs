@@ -13,6 +13,7 @@ use axum::response::{IntoResponse, Response};
 use tower::{Layer, Service};
 
 use super::context::LoginContext;
+use super::keys::LoginKeys;
 use super::refusal::{RedirectPolicy, Refusal, safe_next};
 use super::settings::CookieSettings;
 use super::user::{ErasedLoader, UserLoader};
@@ -44,27 +45,21 @@ pub(crate) struct Shared {
 /// A login manager (Flask-Login's `LoginManager`): the user loader, the keys of the login session
 /// and remember-me cookies, the cookies' settings, and what refused requests get. Turn it into a
 /// [`LoginManagerLayer`] to use it.
-///
-/// The two key sets should differ (derive them from one secret with different labels, e.g.
-/// `SessionKeys::derive_from_secret(Version::V4, secret, "login")` and
-/// [`REMEMBER_KEY_LABEL`](super::REMEMBER_KEY_LABEL)); the purpose binding keeps the cookies
-/// apart even when they do not.
 pub struct LoginManager<L> {
     loader: L,
     settings: Settings,
 }
 
 impl<L: UserLoader> LoginManager<L> {
-    /// A manager loading users with `loader`, sealing login session cookies with `session_keys`
-    /// and remember-me cookies with `remember_keys`, with the default cookie settings
-    /// ([`CookieSettings::login_session`], [`CookieSettings::remember`]), no login URL (refused
-    /// requests get 401) and [`RedirectPolicy::Browsers`].
-    pub fn new(loader: L, session_keys: SessionKeys, remember_keys: SessionKeys) -> Self {
+    /// A manager loading users with `loader` and sealing its cookies with `keys`, with the
+    /// default cookie settings ([`CookieSettings::login_session`], [`CookieSettings::remember`]),
+    /// no login URL (refused requests get 401) and [`RedirectPolicy::Browsers`].
+    pub fn new(loader: L, keys: LoginKeys) -> Self {
         LoginManager {
             loader,
             settings: Settings {
-                session_keys,
-                remember_keys,
+                session_keys: keys.session,
+                remember_keys: keys.remember,
                 session_cookie: CookieSettings::login_session(),
                 remember_cookie: CookieSettings::remember(),
                 login_url: None,

@@ -13,9 +13,10 @@
 //! ```
 //! use std::convert::Infallible;
 //! use axum::{Router, routing::get};
-//! use paseto_auth::login::{AuthUser, CurrentUser, LoginManager, LoginManagerLayer, UserLoader};
+//! use paseto_auth::login::{
+//!     AuthUser, CurrentUser, LoginKeys, LoginManager, LoginManagerLayer, UserLoader,
+//! };
 //! use paseto_auth::login_required;
-//! use paseto_auth::session::SessionKeys;
 //! use paseto_auth::Version;
 //!
 //! #[derive(Clone)]
@@ -52,12 +53,8 @@
 //!     format!("Logged in as: {}", user.email)
 //! }
 //!
-//! let manager = LoginManager::new(
-//!     Users(Vec::new()),
-//!     SessionKeys::generate(Version::V4)?,
-//!     SessionKeys::generate(Version::V4)?,
-//! )
-//! .login_url("/login");
+//! let manager = LoginManager::new(Users(Vec::new()), LoginKeys::generate(Version::V4)?)
+//!     .login_url("/login");
 //! let app: Router = Router::new()
 //!     .route("/protected", get(protected))
 //!     .layer(LoginManagerLayer::new(manager)?);
@@ -104,6 +101,7 @@
 mod context;
 mod extract;
 mod guard;
+mod keys;
 mod manager;
 mod refusal;
 mod remember;
@@ -114,13 +112,10 @@ mod tests;
 mod user;
 
 pub use extract::{CurrentUser, LoginError, LoginSession};
+pub use keys::{LOGIN_KEY_LABEL, LoginKeys, REMEMBER_KEY_ENV, REMEMBER_KEY_LABEL, SESSION_KEY_ENV};
 pub use manager::{LoginManager, LoginManagerLayer, LoginManagerService};
 pub use refusal::{LoginRejection, RedirectPolicy, Refusal, safe_next};
 pub use settings::{CookieSettings, DEFAULT_REMEMBER_DURATION};
 pub use user::{AuthUser, LoaderFailure, UserLoader};
 
 pub(crate) use guard::check_login;
-
-/// The label [`SessionKeys::derive_from_secret`](crate::session::SessionKeys::derive_from_secret)
-/// takes to derive remember-me keys from the application secret the session keys come from.
-pub const REMEMBER_KEY_LABEL: &str = "remember";

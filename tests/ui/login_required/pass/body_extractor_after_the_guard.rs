@@ -4,10 +4,11 @@ use std::convert::Infallible;
 use axum::extract::State;
 use axum::routing::post;
 use axum::{Form, Router};
-use paseto_auth::login::{AuthUser, CurrentUser, LoginManager, LoginManagerLayer, UserLoader};
-use paseto_auth::login_required;
-use paseto_auth::session::SessionKeys;
 use paseto_auth::Version;
+use paseto_auth::login::{
+    AuthUser, CurrentUser, LoginKeys, LoginManager, LoginManagerLayer, UserLoader,
+};
+use paseto_auth::login_required;
 use serde::Deserialize;
 
 #[derive(Clone)]
@@ -54,11 +55,7 @@ async fn change_password(
 }
 
 fn main() -> Result<(), paseto_auth::Error> {
-    let manager = LoginManager::new(
-        Users,
-        SessionKeys::generate(Version::V4)?,
-        SessionKeys::generate(Version::V4)?,
-    );
+    let manager = LoginManager::new(Users, LoginKeys::generate(Version::V4)?);
     let _: Router = Router::new()
         .route("/password", post(change_password))
         .layer(LoginManagerLayer::new(manager)?)

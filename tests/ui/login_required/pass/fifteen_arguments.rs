@@ -1,6 +1,6 @@
 // axum handlers take at most 16 arguments: with the guard, a handler may have 15.
 use axum::http::{HeaderMap, Method, Uri, Version};
-use axum::{routing::get, Router};
+use axum::{Router, routing::get};
 use paseto_auth::login_required;
 
 #[login_required]
@@ -21,7 +21,12 @@ async fn busy(
     n: Uri,
     o: Version,
 ) -> String {
-    format!("{a}{b}{c:?}{}{e}{f}{g:?}{}{i}{j}{k:?}{}{m}{n}{o:?}", d.len(), h.len(), l.len())
+    format!(
+        "{a}{b}{c:?}{}{e}{f}{g:?}{}{i}{j}{k:?}{}{m}{n}{o:?}",
+        d.len(),
+        h.len(),
+        l.len()
+    )
 }
 
 fn main() {

@@ -3,11 +3,12 @@
 use std::convert::Infallible;
 
 use axum::http::Uri;
-use axum::{routing::get, Router};
-use paseto_auth::login::{AuthUser, CurrentUser, LoginManager, LoginManagerLayer, UserLoader};
-use paseto_auth::login_required;
-use paseto_auth::session::SessionKeys;
+use axum::{Router, routing::get};
 use paseto_auth::Version;
+use paseto_auth::login::{
+    AuthUser, CurrentUser, LoginKeys, LoginManager, LoginManagerLayer, UserLoader,
+};
+use paseto_auth::login_required;
 
 #[derive(Clone)]
 pub struct User {
@@ -49,18 +50,14 @@ async fn members_only() -> &'static str {
     "welcome"
 }
 
-#[paseto_auth::login_required(fresh,)]
+#[paseto_auth::login_required(fresh)]
 async fn generic<U: AuthUser>(user: CurrentUser<U>) -> String {
     user.id().to_string()
 }
 
 fn main() -> Result<(), paseto_auth::Error> {
-    let manager = LoginManager::new(
-        Users(Vec::new()),
-        SessionKeys::generate(Version::V4)?,
-        SessionKeys::generate(Version::V4)?,
-    )
-    .login_url("/login");
+    let manager =
+        LoginManager::new(Users(Vec::new()), LoginKeys::generate(Version::V4)?).login_url("/login");
     let _: Router = Router::new()
         .route("/profile", get(profile))
         .route("/settings", get(settings))

@@ -1,11 +1,12 @@
 // `#[login_required]` composes with `#[paseto_required]`, in either order: each inserts its guard.
 use std::convert::Infallible;
 
-use axum::{routing::post, Json, Router};
+use axum::{Json, Router, routing::post};
 use paseto_auth::extract::PasetoAuth;
-use paseto_auth::login::{AuthUser, CurrentUser, LoginManager, LoginManagerLayer, UserLoader};
-use paseto_auth::session::SessionKeys;
-use paseto_auth::{login_required, paseto_required, Paseto, PasetoClaims, Version};
+use paseto_auth::login::{
+    AuthUser, CurrentUser, LoginKeys, LoginManager, LoginManagerLayer, UserLoader,
+};
+use paseto_auth::{Paseto, PasetoClaims, Version, login_required, paseto_required};
 use serde::Deserialize;
 
 #[derive(Clone)]
@@ -57,11 +58,7 @@ async fn paseto_outer(user: CurrentUser<User>, token: Paseto<Claims>) -> String 
 }
 
 fn main() -> Result<(), paseto_auth::Error> {
-    let manager = LoginManager::new(
-        Users,
-        SessionKeys::generate(Version::V4)?,
-        SessionKeys::generate(Version::V4)?,
-    );
+    let manager = LoginManager::new(Users, LoginKeys::generate(Version::V4)?);
     let _: Router<PasetoAuth> = Router::new()
         .route("/a", post(login_outer))
         .route("/b", post(paseto_outer))
