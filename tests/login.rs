@@ -982,6 +982,14 @@ async fn the_first_valid_cookie_of_a_name_counts_and_a_non_ascii_cookie_hides_no
         .headers_mut()
         .insert(COOKIE, HeaderValue::from_bytes(header.as_bytes()).unwrap());
     assert_eq!(send(&app, request).await.status, StatusCode::OK);
+    // Not UTF-8 at all (Latin-1 é): only that pair is skipped.
+    let mut request = get_with("/protected", &[]);
+    let mut header = b"pref=Jos\xe9; login_session=".to_vec();
+    header.extend_from_slice(session.as_bytes());
+    request
+        .headers_mut()
+        .insert(COOKIE, HeaderValue::from_bytes(&header).unwrap());
+    assert_eq!(send(&app, request).await.status, StatusCode::OK);
 }
 
 #[tokio::test]

@@ -12,7 +12,7 @@ use crate::claims::{RegisteredClaims, TimeRules, parse_payload};
 use crate::error::{Error, Result};
 use crate::key::{KeyId, KeyRing, LocalKey, PublicKey, RingEntry, VerificationKey};
 use crate::requirements::Requirements;
-use crate::token::{DEFAULT_MAX_TOKEN_LEN, Footer, FooterLimits, UntrustedToken};
+use crate::token::{DEFAULT_MAX_TOKEN_LEN, Footer, FooterLimits, Payload, UntrustedToken};
 use crate::version::{Header, Purpose, Version};
 
 /// A verified token: typed custom claims plus everything else the token said.
@@ -314,7 +314,7 @@ impl Verifier {
         &self,
         token: &UntrustedToken,
         kid: Option<&str>,
-    ) -> Result<(&RingEntry<VerificationKey>, zeroize::Zeroizing<Vec<u8>>)> {
+    ) -> Result<(&RingEntry<VerificationKey>, Payload)> {
         let candidates = self.config.keys.candidates(token.header(), kid)?;
         let mut last = Error::InvalidSignature;
         for entry in candidates {

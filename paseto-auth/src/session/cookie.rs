@@ -15,13 +15,12 @@ use axum::http::header::COOKIE;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
-use zeroize::Zeroizing;
 
 use super::keys::SessionKeys;
 use super::spec::CookieAttributes;
 use crate::claims::Timestamp;
 use crate::error::{Error, Result};
-use crate::token::{UntrustedToken, seal};
+use crate::token::{Payload, UntrustedToken, seal};
 use crate::version::{Purpose, Version};
 
 /// The largest cookie browsers keep, counted as name, `=` and value: 4096 bytes.
@@ -218,7 +217,7 @@ pub(crate) fn open_bound(
     purpose: &str,
     cookie_name: &str,
     value: &str,
-) -> Result<Zeroizing<Vec<u8>>> {
+) -> Result<Payload> {
     let limit = MAX_COOKIE_SIZE.saturating_sub(cookie_name.len() + 1);
     let token = UntrustedToken::parse(value, limit)?;
     let header = token.header();
@@ -295,11 +294,8 @@ pub(crate) fn request_cookies<'a>(
     headers
         .get_all(COOKIE)
         .iter()
-        // Split the raw bytes: one cookie with non-ASCII bytes (set by a script, say) must not
-        // hide the others, as reading the whole header as text would.
-        .flat_map(|header| header.as_bytes().split(|&b| b == b';'))
+        .flat_map(|header| cookie_pairs(header.as_bytes()))
         .filter_map(move |pair| {
-            let pair = std::str::from_utf8(pair).ok()?;
             let (key, value) = pair.split_once('=')?;
             (key.trim() == name).then(|| {
                 let value = value.trim();
@@ -310,6 +306,21 @@ pub(crate) fn request_cookies<'a>(
             })
         })
         .take(MAX_CANDIDATES)
+}
+
+/// The `name=value` pairs of one `Cookie` header. A header that is not UTF-8 (a cookie with
+/// Latin-1 bytes, set by a script, say) is split as bytes and only its undecodable pairs are
+/// dropped: one odd cookie must not hide the others.
+fn cookie_pairs(header: &[u8]) -> impl Iterator<Item = &str> {
+    let text = std::str::from_utf8(header);
+    let fast = text.ok().into_iter().flat_map(|text| text.split(';'));
+    let slow = text
+        .is_err()
+        .then_some(header)
+        .into_iter()
+        .flat_map(|header| header.split(|&b| b == b';'))
+        .filter_map(|pair| std::str::from_utf8(pair).ok());
+    fast.chain(slow)
 }
 
 /// Opens the first of the request's cookies named `cookie_name` that is valid.

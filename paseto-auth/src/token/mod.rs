@@ -33,6 +33,41 @@ enum Body {
     V4Public(PasetorsToken<Public, V4>),
 }
 
+/// The payload of a verified or decrypted token: its bytes (`Deref<Target = [u8]>`).
+///
+/// A `v3.local` payload, decrypted here, is zeroized when dropped. The others are held in the
+/// `pasetors` token that verified them, as that crate returns them, without a second copy.
+pub struct Payload(PayloadBytes);
+
+enum PayloadBytes {
+    Owned(Zeroizing<Vec<u8>>),
+    Trusted(pasetors::token::TrustedToken),
+}
+
+impl std::ops::Deref for Payload {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        match &self.0 {
+            PayloadBytes::Owned(bytes) => bytes,
+            PayloadBytes::Trusted(token) => token.payload().as_bytes(),
+        }
+    }
+}
+
+impl AsRef<[u8]> for Payload {
+    fn as_ref(&self) -> &[u8] {
+        self
+    }
+}
+
+/// Shows the length only: a payload may hold secrets.
+impl std::fmt::Debug for Payload {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Payload({} bytes)", self.len())
+    }
+}
+
 /// A token that has been parsed but not verified: its header and footer may be read (to pick a
 /// key), its payload may not be trusted.
 pub struct UntrustedToken {
@@ -148,7 +183,7 @@ impl UntrustedToken {
     /// The key must be of the token's own version and purpose; otherwise this fails with
     /// [`Error::NoKey`] before any cryptography. `implicit` is the implicit assertion (v3/v4;
     /// v2 has none, so a non-empty one is refused there rather than silently ignored).
-    pub fn open(&self, key: &VerificationKey, implicit: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
+    pub fn open(&self, key: &VerificationKey, implicit: &[u8]) -> Result<Payload> {
         let no_implicit = self.header.version == Version::V2;
         if no_implicit && !implicit.is_empty() {
             return Err(Error::Malformed(
@@ -161,7 +196,8 @@ impl UntrustedToken {
         let trusted = match (&self.body, key) {
             (Body::V3Local(body), VerificationKey::Local(k)) => {
                 let key = k.v3().ok_or_else(mismatch)?;
-                return v3_local::open(key, body, &self.footer, implicit);
+                let payload = v3_local::open(key, body, &self.footer, implicit)?;
+                return Ok(Payload(PayloadBytes::Owned(payload)));
             }
             (Body::V2Local(t), VerificationKey::Local(k)) => {
                 version2::LocalToken::decrypt(k.v2().ok_or_else(mismatch)?, t, None).map_err(bad)?
@@ -183,7 +219,7 @@ impl UntrustedToken {
             }
             _ => return Err(mismatch()),
         };
-        Ok(Zeroizing::new(trusted.payload().as_bytes().to_vec()))
+        Ok(Payload(PayloadBytes::Trusted(trusted)))
     }
 }
 
