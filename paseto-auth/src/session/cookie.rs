@@ -194,13 +194,12 @@ pub(crate) fn open_cookie_at<T: DeserializeOwned>(
 /// Deserializes a decrypted cookie payload. When it does not fit `T`, a payload sealed for
 /// another purpose or cookie is reported as such, not as a type mismatch.
 pub(crate) fn parse_bound<'a, T: Deserialize<'a>>(
-    payload: &'a [u8],
+    payload: &'a Payload,
     purpose: &str,
     cookie_name: &str,
 ) -> Result<T> {
-    // Validate UTF-8 once, then parse from `str`: `from_slice` would check every string again.
-    let payload = std::str::from_utf8(payload)
-        .map_err(|_| Error::InvalidPayload("the payload is not UTF-8".into()))?;
+    // Parse from `str` (UTF-8 checked at most once): `from_slice` would check every string.
+    let payload = payload.text()?;
     serde_json::from_str(payload).map_err(|err| match serde_json::from_str::<Envelope>(payload) {
         Ok(envelope) => check_binding(&envelope.pur, &envelope.cky, purpose, cookie_name)
             .err()

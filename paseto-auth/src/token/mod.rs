@@ -55,6 +55,18 @@ impl std::ops::Deref for Payload {
     }
 }
 
+impl Payload {
+    /// The payload as text: PASETO payloads are UTF-8 (JSON). Checked here only for `v3.local`;
+    /// `pasetors` has checked the others.
+    pub fn text(&self) -> Result<&str> {
+        match &self.0 {
+            PayloadBytes::Owned(bytes) => std::str::from_utf8(bytes)
+                .map_err(|_| Error::InvalidPayload("the payload is not UTF-8".into())),
+            PayloadBytes::Trusted(token) => Ok(token.payload()),
+        }
+    }
+}
+
 impl AsRef<[u8]> for Payload {
     fn as_ref(&self) -> &[u8] {
         self
