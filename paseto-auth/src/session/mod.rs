@@ -133,6 +133,9 @@ pub struct Session<T: SessionData> {
     changed: bool,
     cleared: bool,
     renew: bool,
+    /// Whether anything but reading happened (a change, `clear`, `renew` or `save`): only then
+    /// does a later `Session<T>` of the request need this one's data rather than the cookie's.
+    touched: bool,
 }
 
 impl<T: SessionData> Session<T> {
@@ -150,12 +153,14 @@ impl<T: SessionData> Session<T> {
             changed: false,
             cleared: false,
             renew: false,
+            touched: false,
         }
     }
 
     /// Resets the data to `T::default()` and deletes the cookie (logout). Changing the session
     /// afterwards starts a new one, sent as a new cookie.
     pub fn clear(&mut self) {
+        self.touched = true;
         self.data = T::default();
         self.cleared = true;
         self.changed = false;
@@ -167,6 +172,7 @@ impl<T: SessionData> Session<T> {
     /// Re-issues the cookie even if the data did not change: a new token with a fresh `iat` and
     /// `exp`. Call it after login, so no cookie from before the login stays current.
     pub fn renew(&mut self) {
+        self.touched = true;
         self.renew = true;
     }
 
@@ -178,6 +184,7 @@ impl<T: SessionData> Session<T> {
     /// session is changed again. Without `save`, sealing happens when the handler returns and an
     /// error there becomes a 500 response.
     pub fn save(&mut self) -> Result<(), SessionError> {
+        self.touched = true;
         let outcome = if self.cleared && !self.changed {
             Outcome::Remove
         } else {
@@ -340,14 +347,17 @@ impl<T: SessionData> Deref for Session<T> {
 impl<T: SessionData> DerefMut for Session<T> {
     fn deref_mut(&mut self) -> &mut T {
         self.changed = true;
+        self.touched = true;
         &mut self.data
     }
 }
 
 /// Seals a changed, renewed or rolling session, or schedules a cleared one's removal, and leaves
-/// the data for a later `Session<T>` of the same request.
+/// the data for a later `Session<T>` of the same request (which reads the cookie again when the
+/// session was only read: the data is the same, and most requests have no later `Session<T>`).
 impl<T: SessionData> Drop for Session<T> {
     fn drop(&mut self) {
+        let keep = self.touched || (T::SPEC.rolling && self.from_cookie);
         if self.changed || self.renew {
             let outcome = match self.seal() {
                 Ok(value) => Outcome::Set(value),
@@ -362,6 +372,9 @@ impl<T: SessionData> Drop for Session<T> {
                 Err(err) => Outcome::Failed(err),
             };
             self.set_outcome(outcome, false);
+        }
+        if !keep {
+            return;
         }
         let data = std::mem::take(&mut self.data);
         let mut slots = self.context.slots();
