@@ -394,9 +394,13 @@ async fn tampered_and_garbage_cookies_mean_anonymous_never_500() {
     let app = example_app(&users, &keys);
     let (session, remember) = log_in(&app, true).await;
     let remember = remember.unwrap();
+    // A genuine remember-me cookie of another deployment (other keys), for the same user id.
+    let other_app = example_app(&Users::demo(), &self::keys());
+    let (_, foreign) = log_in(&other_app, true).await;
 
     for bad in [
         tamper(&remember),
+        foreign.unwrap(),
         "garbage".to_string(),
         "v4.local.".to_string(),
         "v4.public.AAAA".to_string(),
