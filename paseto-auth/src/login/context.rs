@@ -85,21 +85,8 @@ impl LoginContext {
         headers: &HeaderMap,
         now: OffsetDateTime,
     ) -> Result<Resolved, LoaderFailure> {
-        let settings = &self.shared.settings;
-        let name = settings.session_cookie.name.as_str();
-        let lifetime = settings.session_cookie.token_lifetime();
-        let session = first_valid_cookie(headers, name, |value| {
-            let opened = open_cookie_at::<LoginState>(
-                &settings.session_keys,
-                LOGIN_PURPOSE,
-                name,
-                value,
-                now,
-            )?;
-            check_age(opened.issued_at, lifetime, now)?;
-            Ok(opened)
-        });
-        match session {
+        let name = self.shared.settings.session_cookie.name.as_str();
+        match first_valid_cookie(headers, name, |value| self.open_session(value, now)) {
             Ok(Some(opened)) => return self.user_from_session(headers, opened, now).await,
             Ok(None) => {}
             Err(err) => {
@@ -179,6 +166,26 @@ impl LoginContext {
             user: user.user,
             fresh: false,
         })
+    }
+
+    /// Opens a login session cookie value: the token's own checks, and an age within the cookie's
+    /// current lifetime.
+    fn open_session(
+        &self,
+        value: &str,
+        now: OffsetDateTime,
+    ) -> crate::Result<OpenedCookie<LoginState>> {
+        let settings = &self.shared.settings;
+        let cookie = &settings.session_cookie;
+        let opened = open_cookie_at::<LoginState>(
+            &settings.session_keys,
+            LOGIN_PURPOSE,
+            &cookie.name,
+            value,
+            now,
+        )?;
+        check_age(opened.issued_at, cookie.token_lifetime(), now)?;
+        Ok(opened)
     }
 
     /// Opens a remember-me cookie value: the token's own checks, and an age within the cookie's
