@@ -51,6 +51,8 @@ pub use verifier::{Paseto, Verifier, VerifierBuilder};
 pub use version::{Header, Purpose, Version};
 
 #[cfg(feature = "axum")]
+mod cookie_header;
+#[cfg(feature = "axum")]
 pub mod extract;
 #[cfg(feature = "axum")]
 pub mod login;

@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
-use axum_extra::extract::cookie::CookieJar;
+
+use crate::cookie_header::request_cookies;
 
 /// A function that finds a token in a request.
 pub type LoadToken = dyn Fn(&Parts) -> Option<String> + Send + Sync;
@@ -68,10 +69,9 @@ impl TokenSource {
                 other => other.load(parts, &TokenSource::Header),
             },
             TokenSource::Header => bearer(parts),
-            TokenSource::Cookie(name) => CookieJar::from_headers(&parts.headers)
-                .get(name)
-                .map(|cookie| cookie.value().to_owned())
-                .filter(|value| !value.is_empty()),
+            TokenSource::Cookie(name) => request_cookies(&parts.headers, name)
+                .find(|value| !value.is_empty())
+                .map(str::to_owned),
             TokenSource::Query(name) => parts.uri.query().and_then(|query| {
                 form_urlencoded::parse(query.as_bytes())
                     .find(|(key, _)| key == name)

@@ -11,7 +11,6 @@ use std::borrow::Cow;
 use std::time::Duration;
 
 use axum::http::HeaderMap;
-use axum::http::header::COOKIE;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -19,6 +18,7 @@ use time::OffsetDateTime;
 use super::keys::SessionKeys;
 use super::spec::CookieAttributes;
 use crate::claims::Timestamp;
+use crate::cookie_header::request_cookies;
 use crate::error::{Error, Result};
 use crate::token::{Payload, UntrustedToken, seal};
 use crate::version::{Purpose, Version};
@@ -30,9 +30,6 @@ pub const MAX_COOKIE_SIZE: usize = 4096;
 
 /// How far in the future an `iat` may be (clock skew between servers) before it is refused.
 const IAT_LEEWAY: time::Duration = time::Duration::minutes(5);
-
-/// How many cookies of the same name are tried (a browser sends several when paths differ).
-const MAX_CANDIDATES: usize = 4;
 
 /// The implicit assertion binding a cookie token to its purpose and cookie name (v3/v4):
 /// `paseto-auth:PURPOSE:COOKIE`. Built without `format!`: it is made on every request.
@@ -283,43 +280,6 @@ pub(crate) fn check_binding(pur: &str, cky: &str, purpose: &str, cookie_name: &s
         });
     }
     Ok(())
-}
-
-/// The values of the request's cookies named `name`, in header order (at most a few).
-pub(crate) fn request_cookies<'a>(
-    headers: &'a HeaderMap,
-    name: &'a str,
-) -> impl Iterator<Item = &'a str> + 'a {
-    headers
-        .get_all(COOKIE)
-        .iter()
-        .flat_map(|header| cookie_pairs(header.as_bytes()))
-        .filter_map(move |pair| {
-            let (key, value) = pair.split_once('=')?;
-            (key.trim() == name).then(|| {
-                let value = value.trim();
-                value
-                    .strip_prefix('"')
-                    .and_then(|v| v.strip_suffix('"'))
-                    .unwrap_or(value)
-            })
-        })
-        .take(MAX_CANDIDATES)
-}
-
-/// The `name=value` pairs of one `Cookie` header. A header that is not UTF-8 (a cookie with
-/// Latin-1 bytes, set by a script, say) is split as bytes and only its undecodable pairs are
-/// dropped: one odd cookie must not hide the others.
-fn cookie_pairs(header: &[u8]) -> impl Iterator<Item = &str> {
-    let text = std::str::from_utf8(header);
-    let fast = text.ok().into_iter().flat_map(|text| text.split(';'));
-    let slow = text
-        .is_err()
-        .then_some(header)
-        .into_iter()
-        .flat_map(|header| header.split(|&b| b == b';'))
-        .filter_map(|pair| std::str::from_utf8(pair).ok());
-    fast.chain(slow)
 }
 
 /// Opens the first of the request's cookies named `cookie_name` that is valid.
