@@ -15,6 +15,12 @@
 //! assert_eq!(verified.claims["user"]["email"], "foo@example.com");
 //! # Ok::<(), paseto_auth::Error>(())
 //! ```
+//!
+//! Where things are: [`key`] (typed keys, PASERK, PEM, key rings), [`token`] (the codecs),
+//! [`claims`], [`issuer`], [`verifier`], [`config`] (flask-paseto-extended's settings); with the
+//! `axum` feature (default): [`extract`] (`Paseto<C>` and `#[paseto_required]`), [`session`]
+//! (`Session<T>` and `#[paseto_session]`) and [`login`] (`CurrentUser<U>`, `LoginSession` and
+//! `#[login_required]`).
 
 // Library code must not panic on any input; tests may unwrap.
 #![cfg_attr(
