@@ -8,7 +8,7 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::task::{Context, Poll};
 
-use axum::http::header::{SET_COOKIE, VARY};
+use axum::http::header::{Entry, SET_COOKIE, VARY};
 use axum::http::{HeaderMap, HeaderValue, Request, StatusCode};
 use axum::response::{IntoResponse, Response};
 use tower::{Layer, Service};
@@ -211,14 +211,23 @@ fn session_failure(err: &SessionError) -> Response {
 
 /// Adds `Vary: Cookie` unless the response already varies on cookies (or on everything).
 pub(crate) fn add_vary_cookie(headers: &mut HeaderMap) {
-    let already = headers.get_all(VARY).iter().any(|value| {
-        value.to_str().is_ok_and(|text| {
-            text.split(',')
-                .map(str::trim)
-                .any(|item| item == "*" || item.eq_ignore_ascii_case("cookie"))
-        })
-    });
-    if !already {
-        headers.append(VARY, HeaderValue::from_static("Cookie"));
+    const COOKIE: HeaderValue = HeaderValue::from_static("Cookie");
+    // One lookup of `Vary` (this runs on every response).
+    match headers.entry(VARY) {
+        Entry::Vacant(entry) => {
+            entry.insert(COOKIE);
+        }
+        Entry::Occupied(mut entry) => {
+            let already = entry.iter().any(|value| {
+                value.to_str().is_ok_and(|text| {
+                    text.split(',')
+                        .map(str::trim)
+                        .any(|item| item == "*" || item.eq_ignore_ascii_case("cookie"))
+                })
+            });
+            if !already {
+                entry.append(COOKIE);
+            }
+        }
     }
 }

@@ -262,24 +262,25 @@ impl<T: SessionData> Session<T> {
             return Err(reject(SessionRejection::InvalidSpec { type_name, problem }));
         }
         {
+            // The cookie's slot, registered now so that another type using the same cookie later
+            // in the request is caught.
             let mut slots = context.slots();
-            if let Some(slot) = slots.iter_mut().find(|s| s.spec.cookie == spec.cookie) {
-                if slot.type_id != TypeId::of::<T>() {
-                    return Err(reject(SessionRejection::CookieConflict {
-                        cookie: spec.cookie,
-                        first: slot.type_name,
-                        second: type_name,
-                    }));
-                }
-                // The data as an earlier `Session<T>` of this request left it.
-                if let Some(data) = slot.data.take().and_then(|data| data.downcast::<T>().ok()) {
-                    return Ok(Session::new(
-                        *data,
-                        context.clone(),
-                        slot.from_cookie,
-                        slot.expires_at,
-                    ));
-                }
+            let slot = slot_for::<T>(&mut slots);
+            if slot.type_id != TypeId::of::<T>() {
+                return Err(reject(SessionRejection::CookieConflict {
+                    cookie: spec.cookie,
+                    first: slot.type_name,
+                    second: type_name,
+                }));
+            }
+            // The data as an earlier `Session<T>` of this request left it.
+            if let Some(data) = slot.data.take().and_then(|data| data.downcast::<T>().ok()) {
+                return Ok(Session::new(
+                    *data,
+                    context.clone(),
+                    slot.from_cookie,
+                    slot.expires_at,
+                ));
             }
         }
         let (data, from_cookie, expires_at) = match cookie::open_request_cookie::<T>(
@@ -300,12 +301,6 @@ impl<T: SessionData> Session<T> {
                 (T::default(), false, None)
             }
         };
-        {
-            let mut slots = context.slots();
-            let slot = slot_for::<T>(&mut slots);
-            slot.from_cookie = from_cookie;
-            slot.expires_at = expires_at;
-        }
         Ok(Session::new(data, context.clone(), from_cookie, expires_at))
     }
 }

@@ -88,8 +88,25 @@ pub struct UntrustedToken {
     footer: Vec<u8>,
 }
 
+/// The headers this crate reads, for the fast path of [`split_header`].
+const KNOWN_HEADERS: [(&str, Version, Purpose); 6] = [
+    ("v4.local.", Version::V4, Purpose::Local),
+    ("v4.public.", Version::V4, Purpose::Public),
+    ("v3.local.", Version::V3, Purpose::Local),
+    ("v3.public.", Version::V3, Purpose::Public),
+    ("v2.local.", Version::V2, Purpose::Local),
+    ("v2.public.", Version::V2, Purpose::Public),
+];
+
 /// Splits `vN.purpose.` off a token and parses it.
 fn split_header(token: &str) -> Result<(Header, &str)> {
+    // Every token is checked here: compare with the known prefixes before parsing the parts
+    // (which gives the precise error for anything else).
+    for (prefix, version, purpose) in KNOWN_HEADERS {
+        if let Some(rest) = token.strip_prefix(prefix) {
+            return Ok((Header::new(version, purpose), rest));
+        }
+    }
     let mut parts = token.splitn(3, '.');
     let (Some(version), Some(purpose), Some(rest)) = (parts.next(), parts.next(), parts.next())
     else {
