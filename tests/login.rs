@@ -126,7 +126,12 @@ fn keys() -> LoginKeys {
 }
 
 fn example_app(users: &Users, keys: &LoginKeys) -> Router {
-    example::app(users.clone(), keys.clone(), CookieSettings::remember()).unwrap()
+    example_app_with(users, keys, CookieSettings::remember())
+}
+
+/// The example with these remember-me cookie settings.
+fn example_app_with(users: &Users, keys: &LoginKeys, remember: CookieSettings) -> Router {
+    example::app(users.clone(), keys.clone(), remember).unwrap()
 }
 
 /// Logs in as the demo user; returns (login_session, remember_token if remembered).
@@ -156,6 +161,21 @@ async fn log_in(app: &Router, remember: bool) -> (String, Option<String>) {
 async fn status_of(app: &Router, path: &str, cookies: &[(&str, &str)]) -> (StatusCode, String) {
     let reply = send(app, get_with(path, cookies)).await;
     (reply.status, reply.body)
+}
+
+/// `GET /protected` with `cookies` is answered as for nobody logged in (401 `login required`,
+/// never a 500), and the response deletes each cookie in `deleted`.
+async fn assert_anonymous(app: &Router, cookies: &[(&str, &str)], deleted: &[&str]) -> Reply {
+    let reply = send(app, get_with("/protected", cookies)).await;
+    assert_eq!(
+        (reply.status, reply.body.as_str()),
+        (StatusCode::UNAUTHORIZED, "login required"),
+        "{cookies:.80?}"
+    );
+    for name in deleted {
+        assert!(reply.removes(name), "{name} not deleted for {cookies:.80?}");
+    }
+    reply
 }
 
 #[tokio::test]
@@ -347,14 +367,7 @@ async fn an_expired_remember_cookie_means_anonymous_and_is_deleted() {
         claims["iat"] = json!(rfc3339(time::Duration::days(-400)));
         claims["exp"] = json!(rfc3339(time::Duration::days(-35)));
     });
-    let reply = send(
-        &app,
-        get_with("/protected", &[("remember_token", &expired)]),
-    )
-    .await;
-    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(reply.body, "login required");
-    assert!(reply.removes("remember_token"));
+    let reply = assert_anonymous(&app, &[("remember_token", &expired)], &["remember_token"]).await;
     assert!(reply.set("login_session").is_none());
 }
 
@@ -374,9 +387,7 @@ async fn a_remember_token_for_another_subject_or_without_jti_is_refused() {
         claims.as_object_mut().unwrap().remove("hsh");
     });
     for token in [unknown_user, no_jti, no_auth_hash] {
-        let reply = send(&app, get_with("/protected", &[("remember_token", &token)])).await;
-        assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
-        assert!(reply.removes("remember_token"));
+        assert_anonymous(&app, &[("remember_token", &token)], &["remember_token"]).await;
     }
 }
 
@@ -406,9 +417,7 @@ async fn tampered_and_garbage_cookies_mean_anonymous_never_500() {
         "v4.public.AAAA".to_string(),
         "x".repeat(5000),
     ] {
-        let reply = send(&app, get_with("/protected", &[("remember_token", &bad)])).await;
-        assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{bad:.40}");
-        assert!(reply.removes("remember_token"), "{bad:.40}");
+        assert_anonymous(&app, &[("remember_token", &bad)], &["remember_token"]).await;
     }
     // A tampered login session falls back to a valid remember cookie...
     let tampered = tamper(&session);
@@ -426,13 +435,7 @@ async fn tampered_and_garbage_cookies_mean_anonymous_never_500() {
         "replaced by a restored login"
     );
     // ...and alone means anonymous, and is deleted.
-    let reply = send(
-        &app,
-        get_with("/protected", &[("login_session", &tampered)]),
-    )
-    .await;
-    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
-    assert!(reply.removes("login_session"));
+    assert_anonymous(&app, &[("login_session", &tampered)], &["login_session"]).await;
 }
 
 #[tokio::test]
@@ -445,20 +448,8 @@ async fn a_session_cookie_is_not_a_remember_cookie_nor_the_other_way_round() {
         let app = example_app(&users, &keys);
         let (session, remember) = log_in(&app, true).await;
         let remember = remember.unwrap();
-        let swapped = send(
-            &app,
-            get_with("/protected", &[("remember_token", &session)]),
-        )
-        .await;
-        assert_eq!(swapped.status, StatusCode::UNAUTHORIZED);
-        assert!(swapped.removes("remember_token"));
-        let swapped = send(
-            &app,
-            get_with("/protected", &[("login_session", &remember)]),
-        )
-        .await;
-        assert_eq!(swapped.status, StatusCode::UNAUTHORIZED);
-        assert!(swapped.removes("login_session"));
+        assert_anonymous(&app, &[("remember_token", &session)], &["remember_token"]).await;
+        assert_anonymous(&app, &[("login_session", &remember)], &["login_session"]).await;
     }
 }
 
@@ -500,11 +491,8 @@ async fn a_password_change_logs_the_user_out_everywhere() {
         ],
         vec![("login_session", b_session.as_str())],
     ] {
-        let reply = send(&app, get_with("/protected", &cookies)).await;
-        assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{cookies:?}");
-        for (name, _) in &cookies {
-            assert!(reply.removes(name), "{name} not deleted");
-        }
+        let names: Vec<&str> = cookies.iter().map(|(name, _)| *name).collect();
+        assert_anonymous(&app, &cookies, &names).await;
     }
     // The new password works; the old one does not.
     let old = send(
@@ -576,12 +564,11 @@ async fn browsers_are_sent_to_the_login_page_and_back_only_to_local_pages() {
 #[tokio::test]
 async fn refresh_each_request_reissues_the_remember_cookie() {
     let (users, keys) = (Users::demo(), keys());
-    let app = example::app(
-        users.clone(),
-        keys.clone(),
+    let app = example_app_with(
+        &users,
+        &keys,
         CookieSettings::remember().refresh_each_request(true),
-    )
-    .unwrap();
+    );
     let (session, remember) = log_in(&app, true).await;
     let remember = remember.unwrap();
     let reply = send(
@@ -870,9 +857,7 @@ async fn an_expired_login_session_falls_back_to_the_remember_cookie_or_to_anonym
         claims["iat"] = json!(rfc3339(time::Duration::hours(-30)));
         claims["exp"] = json!(rfc3339(time::Duration::hours(-6)));
     });
-    let reply = send(&app, get_with("/protected", &[("login_session", &expired)])).await;
-    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
-    assert!(reply.removes("login_session"));
+    assert_anonymous(&app, &[("login_session", &expired)], &["login_session"]).await;
     let reply = send(
         &app,
         get_with(
@@ -910,25 +895,18 @@ async fn a_shorter_remember_duration_also_shortens_the_tokens_already_issued() {
     // ...refused once the setting is 30 days.
     let thirty_days =
         CookieSettings::remember().max_age(std::time::Duration::from_secs(30 * 86400));
-    let shorter = example::app(users.clone(), keys.clone(), thirty_days).unwrap();
-    let reply = send(
-        &shorter,
-        get_with("/protected", &[("remember_token", &old)]),
-    )
-    .await;
-    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
-    assert!(reply.removes("remember_token"));
+    let shorter = example_app_with(&users, &keys, thirty_days);
+    assert_anonymous(&shorter, &[("remember_token", &old)], &["remember_token"]).await;
 }
 
 #[tokio::test]
 async fn a_refresh_does_not_revive_a_remember_token_of_an_old_password() {
     let (users, keys) = (Users::demo(), keys());
-    let app = example::app(
-        users.clone(),
-        keys.clone(),
+    let app = example_app_with(
+        &users,
+        &keys,
         CookieSettings::remember().refresh_each_request(true),
-    )
-    .unwrap();
+    );
     let (_, old_remember) = log_in(&app, true).await;
     let (session, _) = log_in(&app, false).await;
     let change = send(

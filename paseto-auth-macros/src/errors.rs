@@ -47,3 +47,17 @@ impl ToTokens for Errors {
         tokens.extend(self.to_compile_errors());
     }
 }
+
+/// The messages of the `compile_error!`s in an expansion (for the macros' unit tests).
+#[cfg(test)]
+pub(crate) fn messages(output: &str) -> Vec<String> {
+    output
+        .split("compile_error ! {")
+        .skip(1)
+        .filter_map(|rest| {
+            let start = rest.find('"')?;
+            let end = rest[start + 1..].find("\" }")?;
+            Some(rest[start + 1..start + 1 + end].replace("\\\"", "\""))
+        })
+        .collect()
+}

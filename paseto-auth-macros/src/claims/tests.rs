@@ -2,22 +2,10 @@ use quote::quote;
 use syn::parse_quote;
 
 use super::derive;
+use crate::errors::messages as errors;
 
 fn expand(input: syn::DeriveInput) -> String {
     derive(&input).to_string()
-}
-
-/// The messages of the `compile_error!`s in an expansion.
-fn errors(output: &str) -> Vec<String> {
-    output
-        .split("compile_error ! {")
-        .skip(1)
-        .filter_map(|rest| {
-            let start = rest.find('"')?;
-            let end = rest[start + 1..].find("\" }")?;
-            Some(rest[start + 1..start + 1 + end].to_owned())
-        })
-        .collect()
 }
 
 #[test]

@@ -2,22 +2,10 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::expand;
+use crate::errors::messages as errors;
 
 fn run(args: TokenStream, item: TokenStream) -> String {
     expand(args, item).to_string()
-}
-
-/// The messages of the `compile_error!`s in an expansion.
-fn errors(output: &str) -> Vec<String> {
-    output
-        .split("compile_error ! {")
-        .skip(1)
-        .filter_map(|rest| {
-            let start = rest.find('"')?;
-            let end = rest[start + 1..].find("\" }")?;
-            Some(rest[start + 1..start + 1 + end].replace("\\\"", "\""))
-        })
-        .collect()
 }
 
 fn handler() -> TokenStream {
