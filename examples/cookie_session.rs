@@ -15,6 +15,11 @@
 // tests/session.rs includes this file as a module and uses `app` only.
 #![cfg_attr(test, allow(dead_code))]
 
+// The examples' shared last step; the integration tests that include this file do not call it.
+#[allow(dead_code)]
+#[path = "common/serve.rs"]
+mod serve;
+
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
@@ -95,9 +100,9 @@ async fn logout(mut session: Session<Auth>) -> &'static str {
 
 /// The session key from `PASETO_SESSION_KEY`, or a new one (with a warning).
 fn session_keys() -> Result<SessionKeys, paseto_auth::Error> {
-    match std::env::var("PASETO_SESSION_KEY") {
-        Ok(paserk) => SessionKeys::from_paserk(&paserk),
-        Err(_) => {
+    match SessionKeys::from_env("PASETO_SESSION_KEY")? {
+        Some(keys) => Ok(keys),
+        None => {
             eprintln!(
                 "warning: PASETO_SESSION_KEY is not set; using a generated key, so sessions end \
                  when the server restarts (set it to a k4.local PASERK: the `local` \
@@ -109,14 +114,10 @@ fn session_keys() -> Result<SessionKeys, paseto_auth::Error> {
 }
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() {
     tracing_subscriber::fmt()
         .with_max_level(tracing::Level::INFO)
         .init();
-    let keys = session_keys()?;
-    let addr = std::env::var("PASETO_AUTH_ADDR").unwrap_or_else(|_| "127.0.0.1:3000".into());
-    let listener = tokio::net::TcpListener::bind(&addr).await?;
-    println!("listening on http://{addr} (try /login as {EMAIL} / {PASSWORD})");
-    axum::serve(listener, app(keys)).await?;
-    Ok(())
+    let hint = format!("try /login as {EMAIL} / {PASSWORD}");
+    serve::serve(session_keys().map(app), &hint).await;
 }

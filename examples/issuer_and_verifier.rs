@@ -10,6 +10,11 @@
 //! Keys come from `PASETO_ISS`, `PASETO_PRIVATE_KEYS` and `PASETO_PUBLIC_KEYS` (flask-paseto-extended's
 //! names and JSON shapes); without them a fresh v4 key pair is generated and its public key printed.
 
+// The examples' shared last step; the integration tests that include this file do not call it.
+#[allow(dead_code)]
+#[path = "common/serve.rs"]
+mod serve;
+
 use axum::extract::{FromRef, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -178,23 +183,6 @@ async fn logout(jar: CookieJar) -> (CookieJar, &'static str) {
 #[allow(dead_code)] // the integration tests include this file for `app` and do not call `main`
 #[tokio::main]
 async fn main() {
-    let state = match AppState::from_env() {
-        Ok(state) => state,
-        Err(err) => {
-            eprintln!("configuration error: {err}");
-            std::process::exit(2);
-        }
-    };
-    let addr = std::env::var("PASETO_AUTH_ADDR").unwrap_or_else(|_| "127.0.0.1:3000".into());
-    let listener = match tokio::net::TcpListener::bind(&addr).await {
-        Ok(listener) => listener,
-        Err(err) => {
-            eprintln!("PASETO_AUTH_ADDR={addr}: cannot listen: {err}");
-            std::process::exit(2);
-        }
-    };
-    println!("listening on http://{addr}  (GET /login, GET /protected/me, GET /logout)");
-    if let Err(err) = axum::serve(listener, app(state)).await {
-        eprintln!("server error: {err}");
-    }
+    let app = AppState::from_env().map(app);
+    serve::serve(app, "GET /login, GET /protected/me, GET /logout").await;
 }

@@ -17,6 +17,8 @@
 
 #[path = "../benches/common/mod.rs"]
 mod common;
+#[path = "common/serve.rs"]
+mod serve;
 
 use axum::Router;
 use axum::body::Body;
@@ -75,9 +77,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     println!("TOKEN={}", app.token);
     println!("COOKIE={}", app.cookie);
-    let addr = std::env::var("PASETO_AUTH_ADDR").unwrap_or_else(|_| "127.0.0.1:3000".into());
-    let listener = tokio::net::TcpListener::bind(&addr).await?;
-    println!("listening on http://{addr}");
-    axum::serve(listener, app.router).await?;
+    serve::serve(
+        Ok::<_, String>(app.router),
+        "ours and by hand, side by side",
+    )
+    .await;
     Ok(())
 }

@@ -23,6 +23,11 @@
 // tests/login.rs includes this file as a module and uses `app` and `Users` only.
 #![cfg_attr(test, allow(dead_code))]
 
+// The examples' shared last step; the integration tests that include this file do not call it.
+#[allow(dead_code)]
+#[path = "common/serve.rs"]
+mod serve;
+
 use std::collections::HashMap;
 use std::convert::Infallible;
 use std::sync::{Arc, PoisonError, RwLock};
@@ -265,23 +270,9 @@ async fn main() {
     tracing_subscriber::fmt()
         .with_max_level(tracing::Level::INFO)
         .init();
-    let app = match app_from_env() {
-        Ok(app) => app,
-        Err(err) => {
-            eprintln!("configuration error: {err}");
-            std::process::exit(2);
-        }
-    };
-    let addr = std::env::var("PASETO_AUTH_ADDR").unwrap_or_else(|_| "127.0.0.1:3000".into());
-    let listener = match tokio::net::TcpListener::bind(&addr).await {
-        Ok(listener) => listener,
-        Err(err) => {
-            eprintln!("PASETO_AUTH_ADDR={addr}: cannot listen: {err}");
-            std::process::exit(2);
-        }
-    };
-    println!("listening on http://{addr} (log in at /login as foo@example.com / mysecret)");
-    if let Err(err) = axum::serve(listener, app).await {
-        eprintln!("server error: {err}");
-    }
+    serve::serve(
+        app_from_env(),
+        "log in at /login as foo@example.com / mysecret",
+    )
+    .await;
 }
