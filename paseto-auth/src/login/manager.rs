@@ -19,6 +19,7 @@ use super::settings::CookieSettings;
 use super::user::{ErasedLoader, UserLoader};
 use crate::error::{Error, Result};
 use crate::session::SessionKeys;
+use crate::session::layer::call_with_context;
 
 /// Builds the response to a refused request (see [`LoginManager::on_refused`]).
 type RefusalHandler = Arc<dyn Fn(&Parts, Refusal) -> Response + Send + Sync>;
@@ -274,16 +275,16 @@ where
         self.inner.poll_ready(cx)
     }
 
-    fn call(&mut self, mut request: Request<B>) -> Self::Future {
+    fn call(&mut self, request: Request<B>) -> Self::Future {
         let context = LoginContext::new(self.shared.clone());
-        request.extensions_mut().insert(context.clone());
-        // The inner service is called here, on the instance that was polled ready, and only its
-        // future moves into the response future: no clone of the service is needed.
-        let future = self.inner.call(request);
-        Box::pin(async move {
-            let mut response = future.await?.into_response();
-            context.write_cookies(response.headers_mut());
-            Ok(response)
-        })
+        call_with_context(
+            &mut self.inner,
+            request,
+            context,
+            |mut response, context| {
+                context.write_cookies(response.headers_mut());
+                response
+            },
+        )
     }
 }

@@ -153,17 +153,35 @@ where
         self.inner.poll_ready(cx)
     }
 
-    fn call(&mut self, mut request: Request<B>) -> Self::Future {
+    fn call(&mut self, request: Request<B>) -> Self::Future {
         let context = SessionContext::new(self.keys.clone());
-        request.extensions_mut().insert(context.clone());
-        // The inner service is called here, on the instance that was polled ready, and only its
-        // future moves into the response future: no clone of the service is needed.
-        let future = self.inner.call(request);
-        Box::pin(async move {
-            let response = future.await?.into_response();
-            Ok(write_back(response, &context))
-        })
+        call_with_context(&mut self.inner, request, context, write_back)
     }
+}
+
+/// A layer's `call`: puts `context` in the request's extensions for the extractors, calls
+/// `inner`, and lets `finish` write the response from the same context (the session and login
+/// layers' shared mechanism).
+pub(crate) fn call_with_context<S, B, C>(
+    inner: &mut S,
+    mut request: Request<B>,
+    context: C,
+    finish: fn(Response, &C) -> Response,
+) -> SessionFuture<S::Error>
+where
+    S: Service<Request<B>>,
+    S::Response: IntoResponse,
+    S::Future: Send + 'static,
+    C: Clone + Send + Sync + 'static,
+{
+    request.extensions_mut().insert(context.clone());
+    // The inner service is called here, on the instance that was polled ready, and only its
+    // future moves into the response future: no clone of the service is needed.
+    let future = inner.call(request);
+    Box::pin(async move {
+        let response = future.await?.into_response();
+        Ok(finish(response, &context))
+    })
 }
 
 /// Adds the sessions' `Set-Cookie` headers and `Vary: Cookie` to `response`, or replaces it with a
