@@ -2,11 +2,10 @@
 //! `--no-default-features`, so the derive does not depend on the axum glue. Generic claims
 //! structs need no hand-written serde bounds.
 
-use paseto_auth::key::SecretKey;
-use paseto_auth::{Issuer, PasetoClaims, Timestamp, Verifier, Version};
-use serde::{Deserialize, Serialize};
+mod support;
 
-const ISS: &str = "https://issuer.example";
+use paseto_auth::{PasetoClaims, Timestamp, Version};
+use serde::{Deserialize, Serialize};
 
 #[derive(Debug, PartialEq, Serialize, Deserialize, PasetoClaims)]
 struct Plain {
@@ -36,16 +35,9 @@ fn the_derive_lists_the_claims_without_the_axum_feature() {
 
 #[test]
 fn a_generic_claims_struct_round_trips_through_issuer_and_verifier() {
-    let key = SecretKey::generate(Version::V4).unwrap();
-    let issuer = Issuer::builder()
-        .issuer(ISS)
-        .key(key.clone())
-        .build()
-        .unwrap();
-    let verifier = Verifier::builder()
-        .public_key(key.public_key().clone(), ISS)
-        .build()
-        .unwrap();
+    let support::Setup {
+        issuer, verifier, ..
+    } = support::setup(Version::V4);
     let token = issuer
         .issue(&serde_json::json!({"data": [1, 2, 3]}))
         .unwrap();

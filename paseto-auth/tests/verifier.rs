@@ -1,39 +1,16 @@
 //! Each validation rule of the verifier, shown by the rejection it causes and its error variant.
 
+mod support;
+
 use std::time::Duration;
 
-use paseto_auth::key::{LocalKey, SecretKey, SigningKey};
+use paseto_auth::key::{LocalKey, SigningKey};
 use paseto_auth::token::{FooterLimits, seal};
 use paseto_auth::{Error, ErrorKind, Issuer, Requirements, TokenOptions, Verifier, Version};
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 
-const ISS: &str = "https://issuer.example";
-
-struct Setup {
-    secret: SecretKey,
-    issuer: Issuer,
-    verifier: Verifier,
-}
-
-fn setup(version: Version) -> Setup {
-    let secret = SecretKey::generate(version).unwrap();
-    let issuer = Issuer::builder()
-        .issuer(ISS)
-        .key(secret.clone())
-        .build()
-        .unwrap();
-    let verifier = Verifier::builder()
-        .public_key(secret.public_key().clone(), ISS)
-        .versions([Version::V4, Version::V3, Version::V2])
-        .build()
-        .unwrap();
-    Setup {
-        secret,
-        issuer,
-        verifier,
-    }
-}
+use support::{ISS, Setup, setup};
 
 fn rfc3339(offset: time::Duration) -> String {
     (OffsetDateTime::now_utc() + offset)

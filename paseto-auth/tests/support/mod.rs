@@ -1,0 +1,38 @@
+//! Shared by the runtime crate's integration tests: a key with its issuer and verifier.
+
+// Each test binary compiles this module on its own and uses only some of it.
+#![allow(dead_code)]
+
+use paseto_auth::key::SecretKey;
+use paseto_auth::{Issuer, Verifier, Version};
+
+/// The issuer name the test tokens carry.
+pub(crate) const ISS: &str = "https://issuer.example";
+
+/// A key of one version, an issuer signing with it as [`ISS`], and a verifier trusting it for
+/// [`ISS`] that accepts every version (v2 included).
+pub(crate) struct Setup {
+    pub(crate) secret: SecretKey,
+    pub(crate) issuer: Issuer,
+    pub(crate) verifier: Verifier,
+}
+
+/// A fresh [`Setup`] for `version`.
+pub(crate) fn setup(version: Version) -> Setup {
+    let secret = SecretKey::generate(version).unwrap();
+    let issuer = Issuer::builder()
+        .issuer(ISS)
+        .key(secret.clone())
+        .build()
+        .unwrap();
+    let verifier = Verifier::builder()
+        .public_key(secret.public_key().clone(), ISS)
+        .versions([Version::V4, Version::V3, Version::V2])
+        .build()
+        .unwrap();
+    Setup {
+        secret,
+        issuer,
+        verifier,
+    }
+}
