@@ -16,8 +16,7 @@ use super::state::{AuthDigest, LOGIN_PURPOSE, LoginState, random_id};
 use super::user::{AuthUser, LoadedUser, LoaderFailure};
 use crate::error::Error;
 use crate::session::cookie::{
-    OpenedCookie, check_age, first_valid_cookie, open_cookie_at, removal_cookie, seal_cookie_at,
-    set_cookie,
+    OpenedCookie, first_valid_cookie, open_cookie_at, removal_cookie, seal_cookie_at, set_cookie,
 };
 use crate::session::layer::{Outcome, add_vary_cookie};
 use crate::session::spec::CookieAttributes;
@@ -177,15 +176,14 @@ impl LoginContext {
     ) -> crate::Result<OpenedCookie<LoginState>> {
         let settings = &self.shared.settings;
         let cookie = &settings.session_cookie;
-        let opened = open_cookie_at::<LoginState>(
+        open_cookie_at(
             &settings.session_keys,
             LOGIN_PURPOSE,
             &cookie.name,
             value,
+            cookie.token_lifetime(),
             now,
-        )?;
-        check_age(opened.issued_at, cookie.token_lifetime(), now)?;
-        Ok(opened)
+        )
     }
 
     /// Opens a remember-me cookie value: the token's own checks, and an age within the cookie's
@@ -193,9 +191,13 @@ impl LoginContext {
     fn open_remember(&self, value: &str, now: OffsetDateTime) -> crate::Result<RememberToken> {
         let settings = &self.shared.settings;
         let cookie = &settings.remember_cookie;
-        let token = open_remember(&settings.remember_keys, &cookie.name, value, now)?;
-        check_age(token.issued_at, cookie.token_lifetime(), now)?;
-        Ok(token)
+        open_remember(
+            &settings.remember_keys,
+            &cookie.name,
+            value,
+            cookie.token_lifetime(),
+            now,
+        )
     }
 
     /// Loads the user with id `id`; `None` when there is none, or when their auth hash is no

@@ -88,8 +88,8 @@
 //! response. A user who no longer exists, or whose [`AuthUser::auth_hash`] changed since the
 //! cookie was sealed, is logged out: both cookies are deleted.
 //!
-//! A token is also refused when it is older than its cookie's *current* lifetime, so shortening
-//! the remember-me duration shortens the tokens already issued. With `refresh_each_request`, a
+//! A token is also refused when it is older than its cookie's *current* lifetime (as session
+//! cookies are), so shortening the remember-me duration shortens the tokens already issued. With `refresh_each_request`, a
 //! remember-me token is re-issued only if it would log the user in (same user, same auth hash).
 //!
 //! Tokens live in cookies only, so a copied cookie works until its `exp` (the server keeps no

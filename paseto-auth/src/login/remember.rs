@@ -46,8 +46,6 @@ pub(crate) struct RememberToken {
     pub(crate) subject: String,
     /// The digest of the user's auth hash when the token was sealed.
     pub(crate) digest: Option<AuthDigest>,
-    /// When it was sealed.
-    pub(crate) issued_at: OffsetDateTime,
 }
 
 /// Seals a remember-me token for the user whose id is written `subject`, valid for `lifetime`,
@@ -74,23 +72,24 @@ pub(crate) fn seal_remember(
     seal_bound(keys, REMEMBER_PURPOSE, cookie_name, &payload)
 }
 
-/// Opens a remember-me token: size, header, tag, purpose, cookie name, and times.
+/// Opens a remember-me token: size, header, tag, purpose, cookie name, and times (`lifetime` is
+/// the cookie's current lifetime; see [`check_times`]).
 pub(crate) fn open_remember(
     keys: &SessionKeys,
     cookie_name: &str,
     value: &str,
+    lifetime: Duration,
     now: OffsetDateTime,
 ) -> Result<RememberToken> {
     let payload = open_bound(keys, REMEMBER_PURPOSE, cookie_name, value)?;
     let claims: OpenedClaims = parse_bound(&payload, REMEMBER_PURPOSE, cookie_name)?;
     check_binding(&claims.pur, &claims.cky, REMEMBER_PURPOSE, cookie_name)?;
-    check_times(claims.iat.0, claims.exp.0, now)?;
+    check_times(claims.iat.0, claims.exp.0, lifetime, now)?;
     if claims.jti.is_empty() {
         return Err(Error::MissingClaim("jti".into()));
     }
     Ok(RememberToken {
         subject: claims.sub,
         digest: claims.hsh,
-        issued_at: claims.iat.0,
     })
 }

@@ -39,7 +39,7 @@ fn remember_tokens_round_trip_with_a_random_jti_in_every_version() {
             seal_remember(&keys, "remember_token", "42", Some(&digest), DAY, now()).unwrap();
         assert!(first.starts_with(&format!("{version}.local.")), "{first}");
         assert_ne!(first, second);
-        let token = open_remember(&keys, "remember_token", &first, now()).unwrap();
+        let token = open_remember(&keys, "remember_token", &first, DAY, now()).unwrap();
         assert_eq!(token.subject, "42");
         assert!(AuthDigest::matches(token.digest.as_ref(), Some(&digest)));
     }
@@ -72,7 +72,7 @@ fn an_expired_remember_token_is_refused() {
     let keys = keys(Version::V4);
     let long_ago = now() - time::Duration::days(400);
     let value = seal_remember(&keys, "remember_token", "42", None, DAY, long_ago).unwrap();
-    let err = open_remember(&keys, "remember_token", &value, now()).unwrap_err();
+    let err = open_remember(&keys, "remember_token", &value, DAY, now()).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Expired);
 }
 
@@ -85,13 +85,20 @@ fn a_tampered_or_foreign_remember_token_is_refused() {
     let i = tampered.len() - 5;
     tampered[i] = if tampered[i] == b'A' { b'B' } else { b'A' };
     let tampered = String::from_utf8(tampered).unwrap();
-    let err = open_remember(&keys, "remember_token", &tampered, now()).unwrap_err();
+    let err = open_remember(&keys, "remember_token", &tampered, DAY, now()).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidSignature);
     // Sealed by another application's key.
-    let err = open_remember(&self::keys(Version::V4), "remember_token", &value, now()).unwrap_err();
+    let err = open_remember(
+        &self::keys(Version::V4),
+        "remember_token",
+        &value,
+        DAY,
+        now(),
+    )
+    .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidSignature);
     // Garbage.
-    let err = open_remember(&keys, "remember_token", "v4.local.%%%", now()).unwrap_err();
+    let err = open_remember(&keys, "remember_token", "v4.local.%%%", DAY, now()).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Malformed);
 }
 
@@ -108,11 +115,17 @@ fn a_login_session_token_is_not_a_remember_token_and_the_other_way_round() {
         };
         let session =
             seal_cookie_at(&keys, LOGIN_PURPOSE, "remember_token", &state, DAY, now()).unwrap();
-        let as_remember = open_remember(&keys, "remember_token", &session, now()).unwrap_err();
+        let as_remember = open_remember(&keys, "remember_token", &session, DAY, now()).unwrap_err();
         let remember = seal_remember(&keys, "login_session", "42", None, DAY, now()).unwrap();
-        let as_session =
-            open_cookie_at::<LoginState>(&keys, LOGIN_PURPOSE, "login_session", &remember, now())
-                .unwrap_err();
+        let as_session = open_cookie_at::<LoginState>(
+            &keys,
+            LOGIN_PURPOSE,
+            "login_session",
+            &remember,
+            DAY,
+            now(),
+        )
+        .unwrap_err();
         let expected = if version == Version::V2 {
             ErrorKind::InvalidClaim // v2: the `pur` claim, checked after decryption
         } else {
@@ -138,7 +151,7 @@ fn a_remember_token_without_jti_is_refused() {
         &serde_json::to_vec(&payload).unwrap(),
     )
     .unwrap();
-    let err = open_remember(&keys, "remember_token", &value, now()).unwrap_err();
+    let err = open_remember(&keys, "remember_token", &value, DAY, now()).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::ClaimsType, "{err}");
 }
 

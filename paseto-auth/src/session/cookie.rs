@@ -80,8 +80,6 @@ struct Envelope<'a> {
 pub(crate) struct OpenedCookie<T> {
     /// The data sealed in it.
     pub(crate) data: T,
-    /// When it was sealed.
-    pub(crate) issued_at: OffsetDateTime,
     /// When it expires.
     pub(crate) expires_at: OffsetDateTime,
 }
@@ -160,14 +158,23 @@ pub(crate) fn seal_bound(
 }
 
 /// Opens the value of cookie `cookie_name` sealed for `purpose` by [`seal_cookie`] with any of
-/// `keys`, checking its size (before any crypto), header, tag, purpose, cookie name and times.
+/// `keys`, checking its size (before any crypto), header, tag, purpose, cookie name and times
+/// (`lifetime` is the cookie's current lifetime; see [`check_times`]).
 pub(crate) fn open_cookie<T: DeserializeOwned>(
     keys: &SessionKeys,
     purpose: &str,
     cookie_name: &str,
     value: &str,
+    lifetime: Duration,
 ) -> Result<OpenedCookie<T>> {
-    open_cookie_at(keys, purpose, cookie_name, value, OffsetDateTime::now_utc())
+    open_cookie_at(
+        keys,
+        purpose,
+        cookie_name,
+        value,
+        lifetime,
+        OffsetDateTime::now_utc(),
+    )
 }
 
 pub(crate) fn open_cookie_at<T: DeserializeOwned>(
@@ -175,15 +182,15 @@ pub(crate) fn open_cookie_at<T: DeserializeOwned>(
     purpose: &str,
     cookie_name: &str,
     value: &str,
+    lifetime: Duration,
     now: OffsetDateTime,
 ) -> Result<OpenedCookie<T>> {
     let payload = open_bound(keys, purpose, cookie_name, value)?;
     let opened: OpenedPayload<'_, T> = parse_bound(&payload, purpose, cookie_name)?;
     check_binding(&opened.pur, &opened.cky, purpose, cookie_name)?;
-    check_times(opened.iat.0, opened.exp.0, now)?;
+    check_times(opened.iat.0, opened.exp.0, lifetime, now)?;
     Ok(OpenedCookie {
         data: opened.dat,
-        issued_at: opened.iat.0,
         expires_at: opened.exp.0,
     })
 }
@@ -234,34 +241,25 @@ pub(crate) fn open_bound(
     result
 }
 
-/// Refuses a cookie token that has expired at `now`, or was issued in the future (beyond the
+/// Refuses a cookie token that has expired at `now`: past its `exp`, or issued longer ago than
+/// `lifetime`, the cookie's *current* lifetime (so shortening a cookie's lifetime in the settings
+/// shortens the tokens already out there too); or one issued in the future (beyond the
 /// clock-skew allowance).
 pub(crate) fn check_times(
     iat: OffsetDateTime,
     exp: OffsetDateTime,
-    now: OffsetDateTime,
-) -> Result<()> {
-    if exp <= now {
-        return Err(Error::Expired);
-    }
-    // In whole seconds (cookie times have no fraction): cheaper than date arithmetic, and this
-    // runs for every cookie read.
-    if iat.unix_timestamp() > now.unix_timestamp() + IAT_LEEWAY.whole_seconds() {
-        return Err(Error::IssuedInFuture);
-    }
-    Ok(())
-}
-
-/// Refuses a cookie token issued longer ago than `lifetime` (the cookie's current lifetime), even
-/// if its own `exp` is later: shortening a cookie's lifetime in the settings shortens the tokens
-/// already out there too.
-pub(crate) fn check_age(
-    issued_at: OffsetDateTime,
     lifetime: Duration,
     now: OffsetDateTime,
 ) -> Result<()> {
-    if expiry(issued_at, lifetime)? <= now {
+    // In whole seconds (cookie times have no fraction): cheaper than date arithmetic, and this
+    // runs for every cookie read.
+    let (iat, now_secs) = (iat.unix_timestamp(), now.unix_timestamp());
+    let lifetime = i64::try_from(lifetime.as_secs()).unwrap_or(i64::MAX);
+    if exp <= now || iat.saturating_add(lifetime) <= now_secs {
         return Err(Error::Expired);
+    }
+    if iat > now_secs + IAT_LEEWAY.whole_seconds() {
+        return Err(Error::IssuedInFuture);
     }
     Ok(())
 }
@@ -293,9 +291,10 @@ pub(crate) fn open_request_cookie<T: DeserializeOwned>(
     keys: &SessionKeys,
     purpose: &str,
     cookie_name: &str,
+    lifetime: Duration,
 ) -> Result<Option<OpenedCookie<T>>> {
     first_valid_cookie(headers, cookie_name, |value| {
-        open_cookie(keys, purpose, cookie_name, value)
+        open_cookie(keys, purpose, cookie_name, value, lifetime)
     })
 }
 

@@ -44,6 +44,8 @@
 //! A tampered, expired, garbage, wrong-key, wrong-purpose or oversized (over
 //! [`MAX_COOKIE_SIZE`]) cookie gives a fresh default session and a `tracing::warn!` naming the
 //! error kind, never an error response: the route decides (e.g. 401 when no user is logged in).
+//! "Expired" also covers a token issued longer ago than the spec's *current* lifetime, so
+//! shortening `max_age` shortens the sessions already out.
 //!
 //! Sessions live in the cookie only, so a session cannot be revoked before its `exp` (logging out
 //! deletes the browser's cookie, not copies of it): keep `max_age` short for sensitive sessions,
@@ -288,6 +290,7 @@ impl<T: SessionData> Session<T> {
             &context.keys,
             SESSION_PURPOSE,
             spec.cookie,
+            spec.token_lifetime(),
         ) {
             Ok(Some(opened)) => (opened.data, true, Some(opened.expires_at)),
             Ok(None) => (T::default(), false, None),

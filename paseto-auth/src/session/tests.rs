@@ -30,12 +30,12 @@ fn session_cookies_round_trip_in_every_version() {
     for version in Version::ALL {
         let keys = keys(version);
         let data = json!({"user": "foo@example.com", "n": [1, 2]});
-        let value = seal_cookie(&keys, "session", "session", &data, HOUR).unwrap();
+        let sealed_at = OffsetDateTime::now_utc().replace_nanosecond(0).unwrap();
+        let value = seal_cookie_at(&keys, "session", "session", &data, HOUR, sealed_at).unwrap();
         assert!(value.starts_with(&format!("{version}.local.")), "{value}");
-        let opened = open_cookie::<Value>(&keys, "session", "session", &value).unwrap();
+        let opened = open_cookie::<Value>(&keys, "session", "session", &value, HOUR).unwrap();
         assert_eq!(opened.data, data);
-        let lifetime = opened.expires_at - opened.issued_at;
-        assert_eq!(lifetime, time::Duration::hours(1));
+        assert_eq!(opened.expires_at, sealed_at + time::Duration::hours(1));
     }
 }
 
@@ -44,9 +44,13 @@ fn a_cookie_is_bound_to_its_purpose_and_name() {
     for version in Version::ALL {
         let keys = keys(version);
         let value = seal_cookie(&keys, "remember", "session", &json!({}), HOUR).unwrap();
-        let wrong_purpose = kind(open_cookie::<Value>(&keys, "session", "session", &value));
+        let wrong_purpose = kind(open_cookie::<Value>(
+            &keys, "session", "session", &value, HOUR,
+        ));
         let value = seal_cookie(&keys, "session", "cart", &json!({}), HOUR).unwrap();
-        let wrong_name = kind(open_cookie::<Value>(&keys, "session", "session", &value));
+        let wrong_name = kind(open_cookie::<Value>(
+            &keys, "session", "session", &value, HOUR,
+        ));
         if version == Version::V2 {
             // No implicit assertion in v2: the claims checked after decryption refuse it.
             assert_eq!(wrong_purpose, ErrorKind::InvalidClaim);
@@ -73,7 +77,7 @@ fn the_claims_bind_even_without_the_implicit_assertion() {
         b"paseto-auth:session:session",
     )
     .unwrap();
-    let err = open_cookie::<Value>(&keys, "session", "session", &value).unwrap_err();
+    let err = open_cookie::<Value>(&keys, "session", "session", &value, HOUR).unwrap_err();
     assert!(
         matches!(err, Error::InvalidClaim { ref claim, .. } if claim == "pur"),
         "{err}"
@@ -88,19 +92,31 @@ fn expired_and_future_cookies_are_refused() {
     let later = now + time::Duration::hours(2);
     assert_eq!(
         kind(open_cookie_at::<Value>(
-            &keys, "session", "s", &value, later
+            &keys, "session", "s", &value, HOUR, later
         )),
         ErrorKind::Expired
     );
     let earlier = now - time::Duration::hours(1);
     assert_eq!(
         kind(open_cookie_at::<Value>(
-            &keys, "session", "s", &value, earlier
+            &keys, "session", "s", &value, HOUR, earlier
         )),
         ErrorKind::IssuedInFuture
     );
     let skewed = now - time::Duration::minutes(2);
-    assert!(open_cookie_at::<Value>(&keys, "session", "s", &value, skewed).is_ok());
+    assert!(open_cookie_at::<Value>(&keys, "session", "s", &value, HOUR, skewed).is_ok());
+}
+
+#[test]
+fn a_cookie_older_than_its_current_lifetime_is_refused() {
+    // Sealed for a day; two hours later the lifetime setting is one hour.
+    let keys = keys(Version::V4);
+    let now = OffsetDateTime::now_utc();
+    let value = seal_cookie_at(&keys, "session", "s", &json!({}), 24 * HOUR, now).unwrap();
+    let later = now + time::Duration::hours(2);
+    let open = |lifetime| open_cookie_at::<Value>(&keys, "session", "s", &value, lifetime, later);
+    assert!(open(24 * HOUR).is_ok());
+    assert_eq!(kind(open(HOUR)), ErrorKind::Expired);
 }
 
 #[test]
@@ -114,17 +130,19 @@ fn garbage_other_keys_and_other_types_are_refused() {
         "v9.local.abc",
         "v4.public.abc",
     ] {
-        assert!(open_cookie::<Value>(&keys, "session", "s", garbage).is_err());
+        assert!(open_cookie::<Value>(&keys, "session", "s", garbage, HOUR).is_err());
     }
     let value = seal_cookie(&keys, "session", "s", &json!({}), HOUR).unwrap();
     let stranger = self::keys(Version::V4);
     assert_eq!(
-        kind(open_cookie::<Value>(&stranger, "session", "s", &value)),
+        kind(open_cookie::<Value>(
+            &stranger, "session", "s", &value, HOUR
+        )),
         ErrorKind::InvalidSignature
     );
     let v3 = self::keys(Version::V3);
     assert_eq!(
-        kind(open_cookie::<Value>(&v3, "session", "s", &value)),
+        kind(open_cookie::<Value>(&v3, "session", "s", &value, HOUR)),
         ErrorKind::NoKey
     );
     #[derive(serde::Deserialize, Debug)]
@@ -133,7 +151,7 @@ fn garbage_other_keys_and_other_types_are_refused() {
         required: u32,
     }
     assert_eq!(
-        kind(open_cookie::<Other>(&keys, "session", "s", &value)),
+        kind(open_cookie::<Other>(&keys, "session", "s", &value, HOUR)),
         ErrorKind::ClaimsType
     );
 }
@@ -149,7 +167,7 @@ fn size_limits_apply_when_sealing_and_opening() {
     );
     let huge = format!("v4.local.{}", "A".repeat(MAX_COOKIE_SIZE));
     assert_eq!(
-        kind(open_cookie::<Value>(&keys, "session", "s", &huge)),
+        kind(open_cookie::<Value>(&keys, "session", "s", &huge, HOUR)),
         ErrorKind::TokenTooLarge
     );
 }
@@ -160,11 +178,11 @@ fn rotation_opens_with_old_keys_and_seals_with_the_primary() {
     let old_keys = SessionKeys::new(old.clone());
     let value = seal_cookie(&old_keys, "session", "s", &json!({"a": 1}), HOUR).unwrap();
     let rotated = keys(Version::V4).with_old_key(old);
-    let opened = open_cookie::<Value>(&rotated, "session", "s", &value).unwrap();
+    let opened = open_cookie::<Value>(&rotated, "session", "s", &value, HOUR).unwrap();
     assert_eq!(opened.data, json!({"a": 1}));
     let resealed = seal_cookie(&rotated, "session", "s", &opened.data, HOUR).unwrap();
     assert!(resealed.starts_with("v4.local."));
-    assert!(open_cookie::<Value>(&old_keys, "session", "s", &resealed).is_err());
+    assert!(open_cookie::<Value>(&old_keys, "session", "s", &resealed, HOUR).is_err());
 }
 
 #[test]
@@ -177,15 +195,15 @@ fn the_cookie_header_is_read_by_name() {
         COOKIE,
         HeaderValue::try_from(format!("ss=2;s={value}")).unwrap(),
     );
-    let opened = open_request_cookie::<Value>(&headers, &keys, "session", "s")
+    let opened = open_request_cookie::<Value>(&headers, &keys, "session", "s", HOUR)
         .unwrap()
         .unwrap();
     assert_eq!(opened.data, json!({"a": 1}));
-    let none = open_request_cookie::<Value>(&headers, &keys, "session", "t").unwrap();
+    let none = open_request_cookie::<Value>(&headers, &keys, "session", "t", HOUR).unwrap();
     assert!(none.is_none());
     let mut bad = HeaderMap::new();
     bad.insert(COOKIE, HeaderValue::from_static("s=garbage"));
-    assert!(open_request_cookie::<Value>(&bad, &keys, "session", "s").is_err());
+    assert!(open_request_cookie::<Value>(&bad, &keys, "session", "s", HOUR).is_err());
 }
 
 #[test]
