@@ -19,7 +19,7 @@ use tower::ServiceExt;
 
 mod support;
 
-use support::{ISS, v4_issuer_and_verifier};
+use support::{ISS, rfc3339, v4_issuer_and_verifier};
 
 struct Fixture {
     app: Router,
@@ -149,12 +149,6 @@ async fn assert_invalid(app: &Router, token: &str, kind: &str) {
     );
     let json: Value = serde_json::from_str(&body(response).await).unwrap();
     assert_eq!(json["kind"], kind, "{json}");
-}
-
-fn rfc3339(offset: time::Duration) -> String {
-    (time::OffsetDateTime::now_utc() + offset)
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap()
 }
 
 #[tokio::test]

@@ -26,11 +26,10 @@ use paseto_auth::session::SessionKeys;
 use paseto_auth::token::UntrustedToken;
 use paseto_auth::{Version, login_required};
 use serde_json::{Value, json};
-use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
 use example::Users;
 use support::http::{self, SetCookie};
+use support::rfc3339;
 
 const ONE_YEAR: u64 = 365 * 24 * 60 * 60;
 
@@ -335,12 +334,6 @@ fn reseal(
 
 fn reseal_remember(keys: &SessionKeys, token: &str, edit: impl FnOnce(&mut Value)) -> String {
     reseal(keys, token, REMEMBER_BINDING, edit)
-}
-
-fn rfc3339(offset: time::Duration) -> String {
-    (OffsetDateTime::now_utc() + offset)
-        .format(&Rfc3339)
-        .unwrap()
 }
 
 #[tokio::test]

@@ -24,12 +24,11 @@ use paseto_auth::session::{
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
 use support::http::{
     SetCookie, body_string, get_with, post_with, send, set_cookies, the_set_cookie,
 };
+use support::rfc3339;
 
 const FOURTEEN_DAYS: u64 = 14 * 24 * 60 * 60;
 
@@ -188,12 +187,6 @@ fn login_request(email: &str, password: &str) -> Request {
             "email={}&password={password}",
             email.replace('@', "%40")
         )))
-        .unwrap()
-}
-
-fn rfc3339(offset: time::Duration) -> String {
-    (OffsetDateTime::now_utc() + offset)
-        .format(&Rfc3339)
         .unwrap()
 }
 

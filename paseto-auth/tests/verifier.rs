@@ -8,15 +8,8 @@ use paseto_auth::key::{LocalKey, SigningKey};
 use paseto_auth::token::{FooterLimits, seal};
 use paseto_auth::{Error, ErrorKind, Issuer, Requirements, TokenOptions, Verifier, Version};
 use serde_json::{Value, json};
-use time::OffsetDateTime;
 
-use support::{ISS, Setup, setup};
-
-fn rfc3339(offset: time::Duration) -> String {
-    (OffsetDateTime::now_utc() + offset)
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap()
-}
+use support::{ISS, Setup, rfc3339, setup};
 
 /// Signs a raw payload with the setup's key (no issuer conveniences), footer without kid.
 fn raw_token(setup: &Setup, payload: &str) -> String {

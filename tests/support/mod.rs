@@ -27,3 +27,10 @@ pub(crate) fn v4_issuer_and_verifier() -> (SecretKey, Issuer, Verifier) {
         .unwrap();
     (key, issuer, verifier)
 }
+
+/// The time `offset` from now, as RFC 3339 text (for forging token and cookie times).
+pub(crate) fn rfc3339(offset: time::Duration) -> String {
+    (time::OffsetDateTime::now_utc() + offset)
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap()
+}

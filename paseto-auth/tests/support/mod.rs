@@ -36,3 +36,10 @@ pub(crate) fn setup(version: Version) -> Setup {
         verifier,
     }
 }
+
+/// The time `offset` from now, as RFC 3339 text (for forging token times).
+pub(crate) fn rfc3339(offset: time::Duration) -> String {
+    (time::OffsetDateTime::now_utc() + offset)
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap()
+}
