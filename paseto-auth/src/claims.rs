@@ -11,10 +11,16 @@ use serde_json::{Map, Value};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, untrusted};
 
 /// Names of the registered claims, which the crate reads and checks itself.
 pub const REGISTERED_CLAIMS: [&str; 7] = ["iss", "sub", "aud", "exp", "nbf", "iat", "jti"];
+
+/// The claim that binds paseto-auth's cookie tokens (sessions, logins, remember-me) to their
+/// purpose. It is reserved: the issuer refuses claims that hold it, and a verifier refuses a token
+/// that carries it, so a cookie sealed with a key that is also an API key is never an API token
+/// (on v2, which has no implicit assertion to tell them apart).
+pub(crate) const COOKIE_PURPOSE_CLAIM: &str = "pur";
 
 /// One custom claim of a [`PasetoClaims`] type, as its derive records it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -227,18 +233,36 @@ impl TimeRules {
 
 /// Parses a payload: it must be a JSON object with unique keys at every level.
 pub fn parse_payload(payload: &[u8]) -> Result<Map<String, Value>> {
+    parse_object(payload).map_err(|err| match err {
+        ObjectError::Duplicate(name) => Error::DuplicateClaim(name),
+        ObjectError::Invalid(message) => Error::InvalidPayload(message),
+    })
+}
+
+/// Why [`parse_object`] refused a text; both messages are escaped and truncated.
+pub(crate) enum ObjectError {
+    /// An object repeats this key.
+    Duplicate(String),
+    /// Not one JSON object (the parser's message).
+    Invalid(String),
+}
+
+/// Parses one JSON object with unique keys at every level (payloads, footers): a repeated key is
+/// a parser differential (this parser would keep the last value, another the first), so it is
+/// refused, not resolved.
+pub(crate) fn parse_object(text: &[u8]) -> std::result::Result<Map<String, Value>, ObjectError> {
     let duplicate = RefCell::new(None);
-    let mut deserializer = serde_json::Deserializer::from_slice(payload);
+    let mut deserializer = serde_json::Deserializer::from_slice(text);
     let parsed = StrictValue {
         duplicate: &duplicate,
     }
     .deserialize(&mut deserializer)
     .and_then(|value| deserializer.end().map(|()| value));
     match (parsed, duplicate.into_inner()) {
-        (_, Some(name)) => Err(Error::DuplicateClaim(name.chars().take(64).collect())),
+        (_, Some(name)) => Err(ObjectError::Duplicate(untrusted(name))),
         (Ok(Value::Object(map)), None) => Ok(map),
-        (Ok(_), None) => Err(Error::InvalidPayload("not an object".into())),
-        (Err(e), None) => Err(Error::InvalidPayload(e.to_string())),
+        (Ok(_), None) => Err(ObjectError::Invalid("not an object".into())),
+        (Err(e), None) => Err(ObjectError::Invalid(untrusted(e))),
     }
 }
 

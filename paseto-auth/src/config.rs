@@ -17,31 +17,33 @@ use std::fmt;
 use std::path::Path;
 use std::time::Duration;
 
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, untrusted};
 use crate::issuer::{Issuer, IssuerBuilder};
 use crate::key::Key;
 use crate::requirements::Requirements;
 use crate::verifier::{Verifier, VerifierBuilder};
 use crate::version::Version;
 
+/// The `iss` of a key entry that trusts the key for tokens of any issuer (an explicit opt-in:
+/// a public key without `iss` is a start-up error).
+pub const ANY_ISSUER: &str = "*";
+
 /// One key of a key list setting.
-#[derive(Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+///
+/// Its fields are read by name (`paserk`, `key`, `version`, `iss`); a mistake is an error naming
+/// the setting, the entry's index and what is wrong — never the key text.
+#[derive(Clone, Default)]
 pub struct KeyEntry {
     /// A PASERK string.
-    #[serde(default)]
     pub paserk: Option<String>,
     /// The PASETO version of a PEM `key` (`2`, `3`, `4` or `"v4"`).
-    #[serde(default)]
     pub version: Option<Value>,
     /// A PEM key.
-    #[serde(default)]
     pub key: Option<String>,
-    /// The issuer the key is bound to.
-    #[serde(default)]
+    /// The issuer the key is bound to; [`ANY_ISSUER`] (`"*"`) for any issuer.
     pub iss: Option<String>,
 }
 
@@ -49,26 +51,107 @@ impl fmt::Debug for KeyEntry {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("KeyEntry")
             .field("paserk", &self.paserk.as_ref().map(|_| "REDACTED"))
-            .field("version", &self.version)
+            .field("version", &self.version.as_ref().map(|_| ".."))
             .field("key", &self.key.as_ref().map(|_| "REDACTED"))
             .field("iss", &self.iss)
             .finish()
     }
 }
 
+/// What a JSON value is, for messages that must not show the value.
+fn json_kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// A name from the configuration for an error message, unless it could be key material
+/// (a PASERK, PEM, or a long token-like string put where a name belongs).
+fn shown_name(name: &str) -> String {
+    let plain = name.len() <= 40
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    if plain {
+        format!("\"{}\"", untrusted(name))
+    } else {
+        "(its name is not shown: it may be key material)".into()
+    }
+}
+
+/// Parses JSON text of setting `setting`. A syntax error names its position, never the text
+/// (which may hold keys).
+fn parse_json(setting: &str, text: &str) -> Result<Value> {
+    serde_json::from_str(text).map_err(|e| {
+        let what = match e.classify() {
+            serde_json::error::Category::Eof => "it ends too early",
+            _ => "it is not valid JSON",
+        };
+        Error::config(
+            setting,
+            format!("{what} (line {}, column {})", e.line(), e.column()),
+        )
+    })
+}
+
 impl KeyEntry {
+    /// Reads the entry at `index` of key list `setting`.
+    fn from_value(setting: &str, index: usize, value: &Value) -> Result<Self> {
+        let at = |message: String| Error::config(setting, format!("entry {index}: {message}"));
+        let Value::Object(fields) = value else {
+            return Err(at(format!(
+                "expected an object such as {{\"paserk\": \"k4.…\"}} or {{\"version\": 4, \"key\": \"-----BEGIN …\"}}, found {}",
+                json_kind(value)
+            )));
+        };
+        let mut entry = KeyEntry::default();
+        for (name, value) in fields {
+            let text = || match value {
+                Value::String(text) => Ok(Some(text.clone())),
+                other => Err(at(format!(
+                    "`{name}` must be a string, not {}",
+                    json_kind(other)
+                ))),
+            };
+            match name.as_str() {
+                "paserk" => entry.paserk = text()?,
+                "key" => entry.key = text()?,
+                "iss" => entry.iss = text()?,
+                "version" => entry.version = Some(value.clone()),
+                other => {
+                    return Err(at(format!(
+                        "unknown field {}; expected paserk, key, version or iss",
+                        shown_name(other)
+                    )));
+                }
+            }
+        }
+        Ok(entry)
+    }
+
     /// Parses the entry; `setting` and `index` name it in errors.
     fn parse(&self, setting: &str, index: usize) -> Result<Key> {
         let at = |message: String| Error::config(setting, format!("entry {index}: {message}"));
         let version = match &self.version {
             None => None,
-            Some(Value::Number(n)) => Some(
-                n.to_string()
-                    .parse::<Version>()
-                    .map_err(|e| at(e.to_string()))?,
-            ),
-            Some(Value::String(s)) => Some(s.parse::<Version>().map_err(|e| at(e.to_string()))?),
-            Some(other) => return Err(at(format!("version must be 2, 3 or 4, not {other}"))),
+            Some(Value::Number(n)) => Some(n.to_string().parse::<Version>()),
+            Some(Value::String(s)) => Some(s.parse::<Version>()),
+            Some(_) => None,
+        };
+        let version = match (version, &self.version) {
+            (Some(Ok(version)), _) => Some(version),
+            (None, None) => None,
+            // Never echo the value: a key pasted into the wrong field would be printed.
+            _ => {
+                return Err(at(
+                    "`version` must be 2, 3 or 4 (or \"v2\", \"v3\", \"v4\")".into(),
+                ));
+            }
         };
         let text = match (&self.paserk, &self.key) {
             (Some(paserk), None) => paserk,
@@ -78,38 +161,66 @@ impl KeyEntry {
         };
         Key::parse(text, version).map_err(|e| at(e.to_string()))
     }
+
+    /// The issuer this entry binds its key to: `Some(iss)`, or `None` for [`ANY_ISSUER`].
+    fn issuer(&self) -> Option<String> {
+        self.iss.clone().filter(|iss| iss != ANY_ISSUER)
+    }
 }
 
-/// All settings. Deserializes from a JSON object whose keys are the setting names.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// Reads a key list setting: a JSON list of key entries.
+fn key_entries(setting: &str, value: &Value) -> Result<Vec<KeyEntry>> {
+    let Value::Array(items) = value else {
+        return Err(Error::config(
+            setting,
+            format!(
+                "expected a list of keys such as [{{\"paserk\": \"k4.…\"}}], found {}",
+                json_kind(value)
+            ),
+        ));
+    };
+    items
+        .iter()
+        .enumerate()
+        .map(|(index, item)| KeyEntry::from_value(setting, index, item))
+        .collect()
+}
+
+/// All settings, by flask-paseto-extended's names (see the module docs). Read them with
+/// [`from_env`](Self::from_env), [`from_file`](Self::from_file) or
+/// [`from_json`](Self::from_json); it also deserializes from a JSON object of the same shape.
+#[derive(Debug, Clone, Default)]
 #[allow(missing_docs)] // each field is documented by the module's table under its setting name
 pub struct PasetoConfig {
-    #[serde(rename = "PASETO_ISS", default)]
     pub iss: Option<String>,
-    #[serde(rename = "PASETO_PRIVATE_KEYS", default)]
     pub private_keys: Vec<KeyEntry>,
-    #[serde(rename = "PASETO_PUBLIC_KEYS", default)]
     pub public_keys: Vec<KeyEntry>,
-    #[serde(rename = "PASETO_LOCAL_KEYS", default)]
     pub local_keys: Vec<KeyEntry>,
-    #[serde(rename = "PASETO_EXP", default)]
     pub exp: Option<u64>,
-    #[serde(rename = "PASETO_USE_ISS", default)]
     pub use_iss: Option<bool>,
-    #[serde(rename = "PASETO_USE_IAT", default)]
     pub use_iat: Option<bool>,
-    #[serde(rename = "PASETO_USE_KID", default)]
     pub use_kid: Option<bool>,
-    #[serde(rename = "PASETO_SKEW", default)]
     pub skew: Option<u64>,
-    #[serde(rename = "PASETO_AUDIENCE", default)]
     pub audience: Option<String>,
-    #[serde(rename = "PASETO_ALLOWED_VERSIONS", default)]
     pub allowed_versions: Option<String>,
-    #[serde(rename = "PASETO_ALLOW_NO_EXP", default)]
     pub allow_no_exp: Option<bool>,
 }
+
+/// Every setting name [`PasetoConfig`] reads.
+pub const SETTINGS: [&str; 12] = [
+    "PASETO_ISS",
+    "PASETO_PRIVATE_KEYS",
+    "PASETO_PUBLIC_KEYS",
+    "PASETO_LOCAL_KEYS",
+    "PASETO_EXP",
+    "PASETO_USE_ISS",
+    "PASETO_USE_IAT",
+    "PASETO_USE_KID",
+    "PASETO_SKEW",
+    "PASETO_AUDIENCE",
+    "PASETO_ALLOWED_VERSIONS",
+    "PASETO_ALLOW_NO_EXP",
+];
 
 /// Reads one environment variable; absent or empty means unset.
 pub(crate) fn env_var(name: &str) -> Result<Option<String>> {
@@ -121,28 +232,14 @@ pub(crate) fn env_var(name: &str) -> Result<Option<String>> {
     }
 }
 
-fn env_keys(name: &str) -> Result<Vec<KeyEntry>> {
-    match env_var(name)? {
-        None => Ok(Vec::new()),
-        Some(json) => serde_json::from_str(&json)
-            .map_err(|e| Error::config(name, format!("expected a JSON list of keys: {e}"))),
-    }
-}
-
-fn env_u64(name: &str) -> Result<Option<u64>> {
-    env_var(name)?.map(|v| parse_seconds(name, &v)).transpose()
-}
-
-fn env_bool(name: &str) -> Result<Option<bool>> {
-    env_var(name)?.map(|v| parse_bool(name, &v)).transpose()
-}
-
 /// Whole seconds, as setting `name` holds them.
 pub(crate) fn parse_seconds(name: &str, value: &str) -> Result<u64> {
-    value
-        .trim()
-        .parse()
-        .map_err(|_| Error::config(name, format!("expected whole seconds, got {value:?}")))
+    value.trim().parse().map_err(|_| {
+        Error::config(
+            name,
+            format!("expected whole seconds, got \"{}\"", untrusted(value)),
+        )
+    })
 }
 
 /// A boolean (`true`/`false`, `1`/`0`, `yes`/`no`, `on`/`off`), as setting `name` holds it.
@@ -152,7 +249,24 @@ pub(crate) fn parse_bool(name: &str, value: &str) -> Result<bool> {
         "0" | "false" | "no" | "off" => Ok(false),
         _ => Err(Error::config(
             name,
-            format!("expected true or false, got {value:?}"),
+            format!("expected true or false, got \"{}\"", untrusted(value)),
+        )),
+    }
+}
+
+/// A setting's value as text: a JSON string, or (for numbers and booleans in a file) the JSON
+/// number or boolean written out.
+fn scalar_text(name: &str, value: &Value) -> Result<String> {
+    match value {
+        Value::String(text) => Ok(text.clone()),
+        Value::Number(n) => Ok(n.to_string()),
+        Value::Bool(b) => Ok(b.to_string()),
+        other => Err(Error::config(
+            name,
+            format!(
+                "expected a string, number or boolean, not {}",
+                json_kind(other)
+            ),
         )),
     }
 }
@@ -160,36 +274,83 @@ pub(crate) fn parse_bool(name: &str, value: &str) -> Result<bool> {
 impl PasetoConfig {
     /// Reads every setting from environment variables of the same name. Key lists are JSON.
     pub fn from_env() -> Result<Self> {
-        Ok(PasetoConfig {
-            iss: env_var("PASETO_ISS")?,
-            private_keys: env_keys("PASETO_PRIVATE_KEYS")?,
-            public_keys: env_keys("PASETO_PUBLIC_KEYS")?,
-            local_keys: env_keys("PASETO_LOCAL_KEYS")?,
-            exp: env_u64("PASETO_EXP")?,
-            use_iss: env_bool("PASETO_USE_ISS")?,
-            use_iat: env_bool("PASETO_USE_IAT")?,
-            use_kid: env_bool("PASETO_USE_KID")?,
-            skew: env_u64("PASETO_SKEW")?,
-            audience: env_var("PASETO_AUDIENCE")?,
-            allowed_versions: env_var("PASETO_ALLOWED_VERSIONS")?,
-            allow_no_exp: env_bool("PASETO_ALLOW_NO_EXP")?,
-        })
+        let mut config = PasetoConfig::default();
+        for name in SETTINGS {
+            if let Some(text) = env_var(name)? {
+                config.set_text(name, &text)?;
+            }
+        }
+        Ok(config)
     }
 
     /// Reads settings from a JSON file: `{"PASETO_ISS": "...", "PASETO_PRIVATE_KEYS": [...]}`.
+    /// Errors name the setting (or the file, for one that is not JSON), never a key.
     pub fn from_file(path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref();
         let text = std::fs::read_to_string(path)
             .map_err(|e| Error::config(path.display().to_string(), e))?;
         Self::from_json(&text).map_err(|e| match e {
-            Error::Config { message, .. } => Error::config(path.display().to_string(), message),
+            Error::Config { setting, message } if setting == "config" => {
+                Error::config(path.display().to_string(), message)
+            }
             other => other,
         })
     }
 
-    /// Parses settings from JSON text (unknown setting names are errors, to catch typos).
+    /// Parses settings from JSON text: an object whose keys are setting names (unknown names
+    /// are errors, to catch typos).
     pub fn from_json(text: &str) -> Result<Self> {
-        serde_json::from_str(text).map_err(|e| Error::config("config", e))
+        Self::from_value(&parse_json("config", text)?)
+    }
+
+    /// Reads settings from a JSON object whose keys are setting names.
+    pub fn from_value(value: &Value) -> Result<Self> {
+        let Value::Object(settings) = value else {
+            return Err(Error::config(
+                "config",
+                format!("expected an object of settings, found {}", json_kind(value)),
+            ));
+        };
+        let mut config = PasetoConfig::default();
+        for (name, value) in settings {
+            config.set(name, value)?;
+        }
+        Ok(config)
+    }
+
+    /// Sets one setting from an environment variable's text (key lists are JSON text).
+    fn set_text(&mut self, name: &str, text: &str) -> Result<()> {
+        if name.ends_with("_KEYS") {
+            self.set(name, &parse_json(name, text)?)
+        } else {
+            self.set(name, &Value::String(text.to_owned()))
+        }
+    }
+
+    /// Sets one setting from a JSON value.
+    fn set(&mut self, name: &str, value: &Value) -> Result<()> {
+        let text = || scalar_text(name, value);
+        match name {
+            "PASETO_ISS" => self.iss = Some(text()?),
+            "PASETO_PRIVATE_KEYS" => self.private_keys = key_entries(name, value)?,
+            "PASETO_PUBLIC_KEYS" => self.public_keys = key_entries(name, value)?,
+            "PASETO_LOCAL_KEYS" => self.local_keys = key_entries(name, value)?,
+            "PASETO_EXP" => self.exp = Some(parse_seconds(name, &text()?)?),
+            "PASETO_USE_ISS" => self.use_iss = Some(parse_bool(name, &text()?)?),
+            "PASETO_USE_IAT" => self.use_iat = Some(parse_bool(name, &text()?)?),
+            "PASETO_USE_KID" => self.use_kid = Some(parse_bool(name, &text()?)?),
+            "PASETO_SKEW" => self.skew = Some(parse_seconds(name, &text()?)?),
+            "PASETO_AUDIENCE" => self.audience = Some(text()?),
+            "PASETO_ALLOWED_VERSIONS" => self.allowed_versions = Some(text()?),
+            "PASETO_ALLOW_NO_EXP" => self.allow_no_exp = Some(parse_bool(name, &text()?)?),
+            other => {
+                return Err(Error::config(
+                    "config",
+                    format!("unknown setting {}", shown_name(other)),
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// Whether any signing key is configured.
@@ -205,21 +366,36 @@ impl PasetoConfig {
             .use_iss(self.use_iss.unwrap_or(true))
             .use_iat(self.use_iat.unwrap_or(true))
             .use_kid(self.use_kid.unwrap_or(true));
-        if let Some(iss) = &self.iss {
-            if iss.is_empty() {
-                return Err(Error::config("PASETO_ISS", "must not be empty"));
-            }
-            builder = builder.issuer(iss.clone());
+        if let Some(iss) = self.issuer_name()? {
+            builder = builder.issuer(iss);
         }
         if self.exp == Some(0) {
             return Err(Error::config("PASETO_EXP", "must be at least 1 second"));
         }
+        for key in self.signing_keys()? {
+            builder = builder.key(key);
+        }
+        Ok(builder)
+    }
+
+    /// `PASETO_ISS`, which must not be empty when set.
+    fn issuer_name(&self) -> Result<Option<String>> {
+        match &self.iss {
+            Some(iss) if iss.is_empty() => Err(Error::config("PASETO_ISS", "must not be empty")),
+            other => Ok(other.clone()),
+        }
+    }
+
+    /// The secret keys of `PASETO_PRIVATE_KEYS`.
+    fn signing_keys(&self) -> Result<Vec<crate::key::SecretKey>> {
+        const SETTING: &str = "PASETO_PRIVATE_KEYS";
+        let mut keys = Vec::with_capacity(self.private_keys.len());
         for (index, entry) in self.private_keys.iter().enumerate() {
-            match entry.parse("PASETO_PRIVATE_KEYS", index)? {
-                Key::Secret(key) => builder = builder.key(key),
+            match entry.parse(SETTING, index)? {
+                Key::Secret(key) => keys.push(key),
                 other => {
                     return Err(Error::config(
-                        "PASETO_PRIVATE_KEYS",
+                        SETTING,
                         format!(
                             "entry {index} is a {} key; a secret (signing) key is expected",
                             other.describe()
@@ -228,16 +404,28 @@ impl PasetoConfig {
                 }
             }
         }
-        Ok(builder)
+        Ok(keys)
     }
 
     /// The issuer; fails naming the setting when keys are missing or of the wrong kind.
     pub fn issuer(&self) -> Result<Issuer> {
+        if self.private_keys.is_empty() {
+            return Err(Error::config(
+                "PASETO_PRIVATE_KEYS",
+                "an issuer needs at least one key",
+            ));
+        }
         self.issuer_builder()?.build()
     }
 
     /// A verifier builder from `PASETO_PUBLIC_KEYS`, `PASETO_LOCAL_KEYS`, `PASETO_SKEW`,
-    /// `PASETO_AUDIENCE`, `PASETO_ALLOWED_VERSIONS` and `PASETO_ALLOW_NO_EXP`.
+    /// `PASETO_AUDIENCE`, `PASETO_ALLOWED_VERSIONS` and `PASETO_ALLOW_NO_EXP`, trusting also the
+    /// public halves of `PASETO_PRIVATE_KEYS` for `PASETO_ISS` (a service verifies its own
+    /// tokens without repeating its keys).
+    ///
+    /// Every public key must name the issuer it speaks for (`"iss": "https://…"`), or
+    /// [`ANY_ISSUER`] (`"iss": "*"`) to trust it for any issuer; a key without `iss` is an
+    /// error, since it would silently accept tokens claiming any issuer.
     pub fn verifier_builder(&self) -> Result<VerifierBuilder> {
         let mut builder = Verifier::builder()
             .leeway(Duration::from_secs(self.skew.unwrap_or(0)))
@@ -246,24 +434,48 @@ impl PasetoConfig {
         if let Some(aud) = &self.audience {
             builder = builder.requirements(Requirements::new().audience(aud.clone()));
         }
+        let mut listed = Vec::new();
         for (index, entry) in self.public_keys.iter().enumerate() {
-            match (entry.parse("PASETO_PUBLIC_KEYS", index)?, &entry.iss) {
-                (Key::Public(key), Some(iss)) => builder = builder.public_key(key, iss.clone()),
-                (Key::Public(key), None) => builder = builder.unbound_public_key(key),
-                (other, _) => {
+            const SETTING: &str = "PASETO_PUBLIC_KEYS";
+            let key = match entry.parse(SETTING, index)? {
+                Key::Public(key) => key,
+                other => {
                     return Err(Error::config(
-                        "PASETO_PUBLIC_KEYS",
+                        SETTING,
                         format!(
                             "entry {index} is a {} key; a public key is expected",
                             other.describe()
                         ),
                     ));
                 }
+            };
+            if entry.iss.is_none() {
+                return Err(Error::config(
+                    SETTING,
+                    format!(
+                        "entry {index} has no \"iss\": name the issuer whose tokens this key may \
+                         verify (\"iss\": \"https://issuer.example\"), or write \"iss\": \"{ANY_ISSUER}\" \
+                         to trust it for any issuer"
+                    ),
+                ));
+            }
+            listed.push(key.id().clone());
+            builder = match entry.issuer() {
+                Some(iss) => builder.public_key(key, iss),
+                None => builder.unbound_public_key(key),
+            };
+        }
+        if let (Some(iss), true) = (self.issuer_name()?, self.use_iss.unwrap_or(true)) {
+            for key in self.signing_keys()? {
+                let public = key.public_key();
+                if !listed.contains(public.id()) {
+                    builder = builder.public_key(public.clone(), iss.clone());
+                }
             }
         }
         for (index, entry) in self.local_keys.iter().enumerate() {
             match entry.parse("PASETO_LOCAL_KEYS", index)? {
-                Key::Local(key) => builder = builder.local_key(key, entry.iss.clone()),
+                Key::Local(key) => builder = builder.local_key(key, entry.issuer()),
                 other => {
                     return Err(Error::config(
                         "PASETO_LOCAL_KEYS",
@@ -281,7 +493,23 @@ impl PasetoConfig {
     /// The verifier; fails naming the setting when keys are missing, of the wrong kind, or of a
     /// version that is not allowed.
     pub fn verifier(&self) -> Result<Verifier> {
-        self.verifier_builder()?.build()
+        let builder = self.verifier_builder()?;
+        if !builder.has_keys() {
+            let fix = if self.private_keys.is_empty() {
+                "list the keys to trust in PASETO_PUBLIC_KEYS (or PASETO_LOCAL_KEYS)"
+            } else {
+                "set PASETO_ISS, so the public halves of PASETO_PRIVATE_KEYS are trusted for it, \
+                 or list the keys to trust in PASETO_PUBLIC_KEYS"
+            };
+            return Err(Error::config(
+                "PASETO_PUBLIC_KEYS",
+                format!("a verifier needs at least one key: {fix}"),
+            ));
+        }
+        builder.build().map_err(|err| match err {
+            Error::Config { message, .. } => Error::config("PASETO_ALLOWED_VERSIONS", message),
+            other => other,
+        })
     }
 
     fn versions(&self) -> Result<Vec<Version>> {
@@ -293,6 +521,23 @@ impl PasetoConfig {
                 .collect::<Result<Vec<_>>>()
                 .map_err(|e| Error::config("PASETO_ALLOWED_VERSIONS", e)),
         }
+    }
+}
+
+/// Deserializes from a JSON object of settings, with [`PasetoConfig::from_value`]'s errors
+/// (which never show key text).
+impl<'de> Deserialize<'de> for PasetoConfig {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        let value = Value::deserialize(deserializer)?;
+        PasetoConfig::from_value(&value).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Deserializes one key entry, with the same errors as in a key list setting (entry 0).
+impl<'de> Deserialize<'de> for KeyEntry {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        let value = Value::deserialize(deserializer)?;
+        KeyEntry::from_value("key entry", 0, &value).map_err(serde::de::Error::custom)
     }
 }
 
@@ -383,6 +628,221 @@ mod tests {
         )
         .unwrap();
         assert!(allowed.verifier().is_ok());
+    }
+
+    /// Key texts of every kind the settings hold (PASERK of local, secret and public keys of each
+    /// version, PEM of each curve), each with fragments of its secret part that no error may show.
+    fn every_key_text() -> Vec<(String, Vec<String>)> {
+        let mut keys = Vec::new();
+        for version in Version::ALL {
+            let secret = SecretKey::generate(version).unwrap();
+            let local = crate::key::LocalKey::generate(version).unwrap();
+            for paserk in [
+                secret.to_paserk().to_string(),
+                secret.public_key().to_paserk(),
+                local.to_paserk().to_string(),
+            ] {
+                let body = paserk.rsplit('.').next().unwrap().to_owned();
+                keys.push((paserk, fragments(&body)));
+            }
+        }
+        for pem in [
+            include_str!("../tests/keys/ed25519.pem"),
+            include_str!("../tests/keys/ed25519.pub.pem"),
+            include_str!("../tests/keys/p384.pem"),
+            include_str!("../tests/keys/p384.pub.pem"),
+        ] {
+            let body: Vec<String> = pem
+                .lines()
+                .filter(|line| !line.starts_with("-----"))
+                .flat_map(fragments)
+                .collect();
+            keys.push((pem.to_owned(), body));
+        }
+        keys
+    }
+
+    /// Ten-character windows at the start, middle and end of `body`.
+    fn fragments(body: &str) -> Vec<String> {
+        let n = body.len();
+        [0, n / 2 - 5, n - 10]
+            .into_iter()
+            .map(|at| body[at..at + 10].to_owned())
+            .collect()
+    }
+
+    /// Ways to get a key list wrong, each with the key text in it.
+    fn malformed_lists(key: &str) -> Vec<serde_json::Value> {
+        use serde_json::json;
+        let mut damaged = key.trim_end().to_owned();
+        damaged.pop();
+        damaged.push('!');
+        vec![
+            json!([key]),
+            json!(key),
+            json!({"paserk": key}),
+            json!([{"paserk": [key]}]),
+            json!([{"key": {"pem": key}}]),
+            json!([{"paserk": key, "key": key}]),
+            json!([{"pasrek": key}]),
+            json!([{ key: 1 }]),
+            json!([{"paserk": damaged}]),
+            json!([{"key": damaged}]),
+            json!([{"paserk": key, "version": key}]),
+            json!([{"version": 4, "paserk": key, "iss": 7}]),
+        ]
+    }
+
+    /// Asserts that `err` (its message and its `Debug`) shows none of `fragments`.
+    fn assert_no_key_text(err: &Error, fragments: &[String], case: &str) {
+        let shown = format!("{err} {err:?}");
+        for fragment in fragments {
+            assert!(
+                !shown.contains(fragment.as_str()),
+                "{case}: the error shows key text: {shown}"
+            );
+        }
+        assert!(matches!(err, Error::Config { .. }), "{case}: {err:?}");
+    }
+
+    #[test]
+    fn malformed_key_settings_never_show_key_text() {
+        let mut checked = 0;
+        for (key, fragments) in every_key_text() {
+            for list in malformed_lists(&key) {
+                for setting in [
+                    "PASETO_PRIVATE_KEYS",
+                    "PASETO_PUBLIC_KEYS",
+                    "PASETO_LOCAL_KEYS",
+                ] {
+                    let case = format!("{setting} = {list}");
+                    // As a file or JSON text, as an environment variable, and as JSON that does
+                    // not even parse (cut short inside the key).
+                    let json = serde_json::json!({ setting: list.clone() }).to_string();
+                    let cut = &json[..json.len() - 12];
+                    let results = [
+                        PasetoConfig::from_json(&json),
+                        PasetoConfig::default()
+                            .set_text(setting, &list.to_string())
+                            .map(|()| PasetoConfig::default()),
+                        PasetoConfig::from_json(cut),
+                    ];
+                    for result in results {
+                        // A list that parses is checked when the issuer or verifier is built.
+                        let errors = match result {
+                            Err(err) => vec![err],
+                            Ok(config) => [config.issuer().err(), config.verifier().err()]
+                                .into_iter()
+                                .flatten()
+                                .collect(),
+                        };
+                        assert!(!errors.is_empty(), "{case}: accepted");
+                        for err in &errors {
+                            assert_no_key_text(err, &fragments, &case);
+                        }
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        let unknown_setting =
+            PasetoConfig::from_json(&format!("{{\"{}\": 1}}", "k4.secret.AAAAAAAAAAAAAAAAAAAA"))
+                .unwrap_err();
+        assert!(!unknown_setting.to_string().contains("AAAAAAAAAA"));
+        assert_eq!(checked, 13 * 12 * 3 * 3);
+    }
+
+    #[test]
+    fn a_key_list_error_names_setting_entry_and_mistake() {
+        let err = config(serde_json::json!({
+            "PASETO_PUBLIC_KEYS": [{"iss": "x", "paserk": "k4.public.x"}, "k4.public.y"],
+        }))
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid setting PASETO_PUBLIC_KEYS: entry 1: expected an object such as \
+             {\"paserk\": \"k4.…\"} or {\"version\": 4, \"key\": \"-----BEGIN …\"}, found a string"
+        );
+        let err = PasetoConfig::from_json("{\"PASETO_PRIVATE_KEYS\": [{\"paserk\": \"k4.sec")
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid setting config: it ends too early (line 1, column 43)"
+        );
+    }
+
+    #[test]
+    fn the_verifier_trusts_the_issuers_own_keys_for_its_name() {
+        let secret = SecretKey::generate(Version::V4).unwrap();
+        let cfg = config(serde_json::json!({
+            "PASETO_ISS": "https://issuer.example",
+            "PASETO_PRIVATE_KEYS": [{"paserk": secret.to_paserk().as_str()}],
+        }))
+        .unwrap();
+        let token = cfg
+            .issuer()
+            .unwrap()
+            .issue(&serde_json::json!({"a": 1}))
+            .unwrap();
+        let verifier = cfg.verifier().unwrap();
+        assert_eq!(
+            verifier.verify::<serde_json::Value>(&token).unwrap().claims["a"],
+            1
+        );
+        // Bound to PASETO_ISS: the same key claiming another issuer is refused.
+        let impostor = Issuer::builder()
+            .issuer("https://other.example")
+            .key(secret.clone())
+            .build()
+            .unwrap()
+            .issue(&serde_json::json!({"a": 1}))
+            .unwrap();
+        let err = verifier.verify::<serde_json::Value>(&impostor).unwrap_err();
+        assert_eq!(err.kind(), crate::ErrorKind::IssuerMismatch);
+        // Without PASETO_ISS there is no issuer to bind them to: the error says what to set.
+        let nameless = config(serde_json::json!({
+            "PASETO_PRIVATE_KEYS": [{"paserk": secret.to_paserk().as_str()}],
+        }))
+        .unwrap();
+        let err = nameless.verifier().unwrap_err();
+        assert_eq!(
+            setting_of(nameless.verifier().unwrap_err()),
+            "PASETO_PUBLIC_KEYS"
+        );
+        assert!(err.to_string().contains("set PASETO_ISS"), "{err}");
+    }
+
+    #[test]
+    fn a_public_key_without_iss_is_refused_and_star_trusts_any_issuer() {
+        let secret = SecretKey::generate(Version::V4).unwrap();
+        let public = secret.public_key().to_paserk();
+        let unbound =
+            config(serde_json::json!({"PASETO_PUBLIC_KEYS": [{"paserk": public}]})).unwrap();
+        let err = unbound.verifier().unwrap_err();
+        assert_eq!(
+            setting_of(unbound.verifier().unwrap_err()),
+            "PASETO_PUBLIC_KEYS"
+        );
+        assert!(
+            err.to_string().contains("entry 0 has no \"iss\"") && err.to_string().contains("\"*\""),
+            "{err}"
+        );
+        let any =
+            config(serde_json::json!({"PASETO_PUBLIC_KEYS": [{"paserk": public, "iss": "*"}]}))
+                .unwrap()
+                .verifier()
+                .unwrap();
+        for iss in ["https://a.example", "https://b.example"] {
+            let token = Issuer::builder()
+                .issuer(iss)
+                .key(secret.clone())
+                .build()
+                .unwrap()
+                .issue(&serde_json::json!({}))
+                .unwrap();
+            let verified = any.verify::<serde_json::Value>(&token).unwrap();
+            assert_eq!(verified.registered.iss.as_deref(), Some(iss));
+        }
     }
 
     #[test]

@@ -26,14 +26,15 @@ pub enum Error {
     /// The version is implemented but not in this verifier's allow-list.
     #[error("{0} tokens are not allowed here")]
     VersionNotAllowed(Version),
-    /// The purpose is not the one this verifier (or route) accepts.
+    /// The purpose is not the one this verifier (or route) accepts (checked before any
+    /// cryptography, so `invalid_token`, not `insufficient_scope`).
     #[error("{0} tokens are not accepted here")]
     PurposeNotAllowed(Purpose),
     /// The footer is over a limit (length, depth, key count) or its `kid` is malformed.
     #[error("invalid footer: {0}")]
     InvalidFooter(String),
     /// The footer names a key id the key ring does not hold.
-    #[error("no key with id {0}")]
+    #[error("no key with id \"{0}\"")]
     UnknownKeyId(String),
     /// No key of the token's version and purpose is configured.
     #[error("no {0} key is configured")]
@@ -221,6 +222,10 @@ impl ErrorKind {
 
     /// True when the token is authentic but does not meet a requirement (RFC 6750
     /// `insufficient_scope`, HTTP 403) rather than being invalid (`invalid_token`, HTTP 401).
+    ///
+    /// Only checks made after the signature or tag verified are here: a token of a version or
+    /// purpose the route does not take is refused before any cryptography, so nothing shows it
+    /// is authentic, and it is `invalid_token`.
     pub fn is_insufficient_scope(self) -> bool {
         use ErrorKind as K;
         matches!(
@@ -230,7 +235,6 @@ impl ErrorKind {
                 | K::SubjectNotAccepted
                 | K::TokenIdNotAccepted
                 | K::MissingClaim
-                | K::PurposeNotAllowed
         )
     }
 }
@@ -239,6 +243,30 @@ impl std::fmt::Display for ErrorKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+
+/// How many characters of a text from outside (a token, a cookie, a header) an error keeps.
+const MAX_UNTRUSTED_CHARS: usize = 80;
+
+/// Text from outside (a token's `kid`, a claim name, a parser's message quoting the input) as an
+/// error may carry it: control characters, quotes and backslashes escaped (`{:?}` style, so a
+/// `\n` cannot start a forged log line) and cut to [`MAX_UNTRUSTED_CHARS`] characters, with `…`
+/// where it was cut. Every error built from outside text goes through here or [`truncated`].
+pub(crate) fn untrusted(text: impl std::fmt::Display) -> String {
+    escape(&truncated(&text.to_string()))
+}
+
+/// Outside text cut to [`MAX_UNTRUSTED_CHARS`] characters (for fields shown with `{:?}`, which
+/// escapes them).
+pub(crate) fn truncated(text: &str) -> String {
+    match text.char_indices().nth(MAX_UNTRUSTED_CHARS) {
+        None => text.to_owned(),
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+    }
+}
+
+fn escape(text: &str) -> String {
+    text.chars().flat_map(char::escape_debug).collect()
 }
 
 /// Short for `Result<T, paseto_auth::Error>`.

@@ -7,8 +7,8 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
 
-use crate::claims::{Timestamp, format_time};
-use crate::error::{Error, Result};
+use crate::claims::{COOKIE_PURPOSE_CLAIM, Timestamp, format_time};
+use crate::error::{Error, Result, untrusted};
 use crate::key::{KeyId, KeyRing, RingKey, SigningKey};
 use crate::token::{Footer, seal};
 
@@ -299,8 +299,14 @@ impl Issuer {
                     "claims must serialize to a JSON object".into(),
                 ));
             }
-            Err(e) => return Err(Error::InvalidPayload(e.to_string())),
+            Err(e) => return Err(Error::InvalidPayload(untrusted(e))),
         };
+        if map.contains_key(COOKIE_PURPOSE_CLAIM) {
+            return Err(Error::InvalidPayload(format!(
+                "the claim \"{COOKIE_PURPOSE_CLAIM}\" is reserved for paseto-auth's cookie tokens; \
+                 verifiers refuse API tokens that carry it"
+            )));
+        }
         let now = OffsetDateTime::now_utc();
         if let (true, Some(iss)) = (config.use_iss, &config.issuer) {
             map.insert("iss".into(), iss.clone().into());

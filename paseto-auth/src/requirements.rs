@@ -6,7 +6,7 @@ use std::time::Duration;
 use serde_json::{Map, Value};
 
 use crate::claims::RegisteredClaims;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, truncated};
 use crate::version::{Purpose, Version};
 
 /// Requirements on a token beyond authenticity and time validity.
@@ -62,7 +62,7 @@ impl Requirements {
         self
     }
 
-    /// Require this claim to be present.
+    /// Require this claim to be present, with a value other than `null`.
     #[must_use]
     pub fn claim(mut self, name: impl Into<String>) -> Self {
         self.claims.push(name.into());
@@ -118,7 +118,9 @@ impl Requirements {
                 .as_ref()
                 .is_some_and(|iss| self.issuers.iter().any(|want| want == iss));
             if !accepted {
-                return Err(Error::IssuerNotAccepted(registered.iss.clone()));
+                return Err(Error::IssuerNotAccepted(
+                    registered.iss.as_deref().map(truncated),
+                ));
             }
         }
         if !self.audiences.is_empty()
@@ -135,10 +137,12 @@ impl Requirements {
         if self.token_id.is_some() && registered.jti != self.token_id {
             return Err(Error::TokenIdNotAccepted);
         }
+        // A claim is present only with a value: `"nickname": null` (what serde writes for a
+        // `None`) does not meet `claims(nickname)`.
         if let Some(missing) = self
             .claims
             .iter()
-            .find(|c| !payload.contains_key(c.as_str()))
+            .find(|c| payload.get(c.as_str()).is_none_or(Value::is_null))
         {
             return Err(Error::MissingClaim(missing.clone()));
         }

@@ -4,12 +4,13 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
 
-use crate::claims::{RegisteredClaims, TimeRules, parse_payload};
-use crate::error::{Error, Result};
+use crate::claims::{
+    COOKIE_PURPOSE_CLAIM, ClaimField, PasetoClaims, RegisteredClaims, TimeRules, parse_payload,
+};
+use crate::error::{Error, Result, truncated, untrusted};
 use crate::key::{KeyId, KeyRing, LocalKey, PublicKey, RingEntry, VerificationKey};
 use crate::requirements::Requirements;
 use crate::token::{DEFAULT_MAX_TOKEN_LEN, Footer, FooterLimits, Payload, UntrustedToken};
@@ -58,7 +59,12 @@ impl<C> Paseto<C> {
 
 impl Paseto<Map<String, Value>> {
     /// Deserializes the untyped claims into `C`.
-    pub fn into_typed<C: DeserializeOwned>(self) -> Result<Paseto<C>> {
+    ///
+    /// Each claim `C` requires ([`PasetoClaims::CLAIMS`]: a field that is not an `Option` and
+    /// has no default) must be present with a value other than `null`, whatever the field's
+    /// type would accept; otherwise this fails with [`Error::ClaimsType`] naming the claim.
+    pub fn into_typed<C: PasetoClaims>(self) -> Result<Paseto<C>> {
+        check_required_claims(C::CLAIMS, &self.claims)?;
         let Paseto {
             claims,
             registered,
@@ -68,7 +74,7 @@ impl Paseto<Map<String, Value>> {
         } = self;
         // Consumes the map: no copy of the claims on the request path.
         let claims = serde_json::from_value(Value::Object(claims))
-            .map_err(|e| Error::ClaimsType(e.to_string()))?;
+            .map_err(|e| Error::ClaimsType(untrusted(e)))?;
         Ok(Paseto {
             claims,
             registered,
@@ -76,6 +82,20 @@ impl Paseto<Map<String, Value>> {
             footer,
             key_id,
         })
+    }
+}
+
+/// Refuses claims where a claim `fields` requires is absent or `null`.
+fn check_required_claims(fields: &[ClaimField], claims: &Map<String, Value>) -> Result<()> {
+    match fields
+        .iter()
+        .find(|field| field.required && claims.get(field.name).is_none_or(Value::is_null))
+    {
+        Some(field) => Err(Error::ClaimsType(format!(
+            "the claim \"{}\" is required and is absent or null",
+            field.name
+        ))),
+        None => Ok(()),
     }
 }
 
@@ -199,6 +219,11 @@ impl VerifierBuilder {
         self
     }
 
+    /// Whether a key was added.
+    pub(crate) fn has_keys(&self) -> bool {
+        !self.keys.is_empty()
+    }
+
     /// Builds the verifier. Fails when it has no key, or when a key's version is not allowed.
     pub fn build(self) -> Result<Verifier> {
         let versions = self
@@ -246,13 +271,13 @@ impl Verifier {
     }
 
     /// Verifies `token` and deserializes its claims into `C`.
-    pub fn verify<C: DeserializeOwned>(&self, token: &str) -> Result<Paseto<C>> {
+    pub fn verify<C: PasetoClaims>(&self, token: &str) -> Result<Paseto<C>> {
         self.verify_with(token, &Requirements::new())
     }
 
     /// Verifies `token`, checks `route` requirements on top of the verifier's, and deserializes
     /// its claims into `C`.
-    pub fn verify_with<C: DeserializeOwned>(
+    pub fn verify_with<C: PasetoClaims>(
         &self,
         token: &str,
         route: &Requirements,
@@ -283,13 +308,21 @@ impl Verifier {
         let footer = Footer::parse(untrusted.untrusted_footer(), &config.footer_limits)?;
         let (entry, payload) = self.open(&untrusted, footer.kid())?;
         let claims = parse_payload(&payload)?;
+        if claims.contains_key(COOKIE_PURPOSE_CLAIM) {
+            // A session or remember-me cookie sealed with a key that is also an API key. v3/v4
+            // cookies do not even decrypt here (their implicit assertion differs); v2 ones do.
+            return Err(Error::InvalidClaim {
+                claim: COOKIE_PURPOSE_CLAIM.into(),
+                reason: "a paseto-auth cookie token is not an API token".into(),
+            });
+        }
         let registered = RegisteredClaims::from_payload(&claims)?;
         if let Some(bound) = &entry.issuer
             && registered.iss.as_ref() != Some(bound)
         {
             return Err(Error::IssuerMismatch {
                 expected: bound.clone(),
-                found: registered.iss.clone(),
+                found: registered.iss.as_deref().map(truncated),
             });
         }
         let time = TimeRules {

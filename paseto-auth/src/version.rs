@@ -3,7 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::error::Error;
+use crate::error::{Error, truncated, untrusted};
 
 /// A PASETO protocol version this crate implements.
 ///
@@ -63,7 +63,7 @@ impl FromStr for Version {
             "v2" | "2" => Ok(Version::V2),
             "v3" | "3" => Ok(Version::V3),
             "v4" | "4" => Ok(Version::V4),
-            other => Err(Error::UnsupportedVersion(other.chars().take(16).collect())),
+            other => Err(Error::UnsupportedVersion(truncated(other))),
         }
     }
 }
@@ -101,8 +101,8 @@ impl FromStr for Purpose {
             "local" => Ok(Purpose::Local),
             "public" => Ok(Purpose::Public),
             other => Err(Error::Malformed(format!(
-                "unknown purpose {:?}",
-                other.chars().take(16).collect::<String>()
+                "unknown purpose \"{}\"",
+                untrusted(other)
             ))),
         }
     }

@@ -234,7 +234,7 @@ fn the_payload_must_be_an_object_with_unique_keys() {
 
 #[test]
 fn claims_that_do_not_fit_the_type_are_a_typed_error() {
-    #[derive(Debug, serde::Deserialize)]
+    #[derive(Debug, serde::Deserialize, paseto_auth::PasetoClaims)]
     struct NeedsUser {
         #[allow(dead_code)]
         user: String,
@@ -369,5 +369,154 @@ fn no_input_panics() {
             s.verifier.verify::<Value>(input).is_err(),
             "{input:?} accepted"
         );
+    }
+}
+
+#[test]
+fn a_required_claim_is_not_met_by_null() {
+    let s = setup(Version::V4);
+    let token = s
+        .issuer
+        .issue(&json!({"nickname": null, "role": "admin"}))
+        .unwrap();
+    let nickname = Requirements::new().claim("nickname");
+    assert_eq!(
+        kind(s.verifier.verify_with(&token, &nickname)),
+        ErrorKind::MissingClaim
+    );
+    assert!(
+        s.verifier
+            .verify_with::<Value>(&token, &Requirements::new().claim("role"))
+            .is_ok()
+    );
+}
+
+/// A required claim whose type would take `null` (a `Value`).
+#[derive(Debug, serde::Deserialize, paseto_auth::PasetoClaims)]
+struct Profile {
+    nickname: Value,
+    email: Option<String>,
+}
+
+#[test]
+fn a_required_field_is_not_met_by_null_even_when_its_type_takes_null() {
+    let s = setup(Version::V4);
+    let null = s.issuer.issue(&json!({"nickname": null})).unwrap();
+    let err = s.verifier.verify::<Profile>(&null).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::ClaimsType);
+    assert_eq!(
+        err.to_string(),
+        "claims do not match the expected type: the claim \"nickname\" is required and is absent or null"
+    );
+    let present = s
+        .issuer
+        .issue(&json!({"nickname": "al", "email": null}))
+        .unwrap();
+    let verified = s.verifier.verify::<Profile>(&present).unwrap();
+    assert_eq!(verified.claims.nickname, "al");
+    assert_eq!(verified.claims.email, None);
+}
+
+#[test]
+fn a_version_or_purpose_the_route_does_not_take_is_invalid_not_forbidden() {
+    let s = setup(Version::V4);
+    // A forged local token (nothing authenticates it) at a route that takes public tokens.
+    let forged = format!("v4.local.{}", "A".repeat(120));
+    let public_only = Requirements::new().purpose(paseto_auth::Purpose::Public);
+    let err = s
+        .verifier
+        .verify_with::<Value>(&forged, &public_only)
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::PurposeNotAllowed);
+    assert!(!err.kind().is_insufficient_scope());
+    let v3_only = Requirements::new().version(Version::V3);
+    let token = s.issuer.issue(&json!({})).unwrap();
+    let err = s
+        .verifier
+        .verify_with::<Value>(&token, &v3_only)
+        .unwrap_err();
+    assert!(!err.kind().is_insufficient_scope());
+}
+
+#[test]
+fn attacker_text_in_errors_is_escaped_and_bounded() {
+    let s = setup(Version::V4);
+    let kid = format!(
+        "k4.pid.x\n2026-11-29T00:00:00Z  INFO admin login ok\r\u{1b}[31m{}",
+        "y".repeat(500)
+    );
+    let footer = json!({ "kid": kid }).to_string();
+    let token = seal(
+        &SigningKey::from(s.secret.clone()),
+        br#"{"iss":"x"}"#,
+        footer.as_bytes(),
+        b"",
+    )
+    .unwrap();
+    let err = s
+        .verifier
+        .verify_with::<Value>(&token, &Requirements::new())
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::UnknownKeyId, "{err}");
+    let shown = err.to_string();
+    assert!(
+        !shown.contains(['\n', '\r', '\u{1b}']) && shown.contains("\\n"),
+        "{shown}"
+    );
+    assert!(shown.chars().count() < 120, "{shown}");
+    assert!(!format!("{err:?}").contains('\n'));
+}
+
+#[test]
+fn a_footer_repeating_a_key_is_refused() {
+    let s = setup(Version::V4);
+    let footer = format!(
+        r#"{{"kid":"{}","kid":"k4.pid.other"}}"#,
+        s.secret.public_key().id()
+    );
+    let token = seal(
+        &SigningKey::from(s.secret.clone()),
+        json!({"iss": ISS, "exp": rfc3339(time::Duration::hours(1))})
+            .to_string()
+            .as_bytes(),
+        footer.as_bytes(),
+        b"",
+    )
+    .unwrap();
+    let err = s.verifier.verify::<Value>(&token).unwrap_err();
+    assert!(
+        matches!(err, Error::InvalidFooter(ref m) if m.contains("repeated")),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_cookie_token_is_never_an_api_token() {
+    // What the session and login cookies hold (`pur` binds them), sealed with a local key that
+    // the verifier also holds for API tokens: on v2 it decrypts, and is refused all the same.
+    for version in Version::ALL {
+        let key = LocalKey::generate(version).unwrap();
+        let verifier = Verifier::builder()
+            .local_key(key.clone(), None)
+            .versions(Version::ALL)
+            .build()
+            .unwrap();
+        let payload = json!({
+            "pur": "session", "cky": "session", "dat": {},
+            "iat": rfc3339(time::Duration::ZERO), "exp": rfc3339(time::Duration::hours(1)),
+        });
+        let token = seal(
+            &SigningKey::Local(key.clone()),
+            payload.to_string().as_bytes(),
+            b"",
+            b"",
+        )
+        .unwrap();
+        let err = verifier.verify::<Value>(&token).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidClaim, "{version}: {err}");
+        // And the issuer does not make API tokens that look like cookies.
+        let issuer = Issuer::builder().issuer(ISS).key(key).build().unwrap();
+        let err = issuer.issue(&json!({"pur": "session"})).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidPayload);
     }
 }

@@ -45,6 +45,17 @@ pub struct LocalKey {
 }
 
 impl LocalKey {
+    /// The key, after refusing weak key material (see [`super::refuse_repeated_byte`]).
+    fn checked(inner: Inner) -> Result<Self> {
+        let bytes: &[u8] = match &inner {
+            Inner::V2(key) => key.as_bytes(),
+            Inner::V3(bytes) => bytes.as_slice(),
+            Inner::V4(key) => key.as_bytes(),
+        };
+        super::refuse_repeated_byte(bytes, "a local key")?;
+        Ok(Self::from_inner(inner))
+    }
+
     fn from_inner(inner: Inner) -> Self {
         let id = match &inner {
             Inner::V2(key) => format_paserk(&Id::from(key)),
@@ -73,7 +84,8 @@ impl LocalKey {
         Ok(Self::from_inner(inner))
     }
 
-    /// Parses a PASERK `k2.local.…`, `k3.local.…` or `k4.local.…`.
+    /// Parses a PASERK `k2.local.…`, `k3.local.…` or `k4.local.…`. A key of one repeated byte
+    /// (the all-zero key of the official vectors, say) is refused: it is no secret.
     pub fn from_paserk(paserk: &str) -> Result<Self> {
         let paserk = paserk.trim();
         let invalid = |_| Error::InvalidKey("not a valid k2/k4 local PASERK".into());
@@ -87,7 +99,7 @@ impl LocalKey {
                 ));
             }
         };
-        Ok(Self::from_inner(inner))
+        Self::checked(inner)
     }
 
     /// Raw key bytes; only for the official test vectors and internal derivation.
@@ -101,7 +113,7 @@ impl LocalKey {
             }
             Version::V4 => Inner::V4(SymmetricKey::from(bytes).map_err(|_| wrong_len())?),
         };
-        Ok(Self::from_inner(inner))
+        Self::checked(inner)
     }
 
     /// Derives a key from an application secret (such as Flask's `SECRET_KEY`) for one use.
@@ -109,7 +121,8 @@ impl LocalKey {
     /// The KDF is HKDF-SHA256 with salt `"paseto-auth/v1 derive-from-secret"`, the secret as input
     /// key material and `info = version ‖ ".local." ‖ purpose`, giving 32 bytes. Different
     /// `purpose` labels (e.g. `"session"`, `"remember"`) give unrelated keys, so a cookie of one kind
-    /// can never be opened as another. The secret must be at least 32 bytes; any longer secret works.
+    /// can never be opened as another. The secret must be at least 32 bytes (any longer secret
+    /// works) and not one byte repeated.
     pub fn derive_from_secret(version: Version, secret: &[u8], purpose: &str) -> Result<Self> {
         if secret.len() < MIN_SECRET_LEN {
             return Err(Error::InvalidKey(format!(
@@ -117,6 +130,7 @@ impl LocalKey {
                 secret.len()
             )));
         }
+        super::refuse_repeated_byte(secret, "a secret")?;
         let hkdf = Hkdf::<Sha256>::new(Some(b"paseto-auth/v1 derive-from-secret"), secret);
         let mut okm = Zeroizing::new([0u8; 32]);
         let info = format!("{}.local.{purpose}", version.as_str());
@@ -198,12 +212,53 @@ mod tests {
     fn short_secrets_are_refused_and_purposes_separate_keys() {
         let err = LocalKey::derive_from_secret(Version::V4, &[7; 31], "session").unwrap_err();
         assert!(matches!(err, Error::InvalidKey(_)));
-        let long = [7u8; 100];
-        let session = LocalKey::derive_from_secret(Version::V4, &long, "session").unwrap();
-        let remember = LocalKey::derive_from_secret(Version::V4, &long, "remember").unwrap();
-        let again = LocalKey::derive_from_secret(Version::V4, &long, "session").unwrap();
+        let long = b"a secret of more than thirty-two bytes, any length above works";
+        let session = LocalKey::derive_from_secret(Version::V4, long, "session").unwrap();
+        let remember = LocalKey::derive_from_secret(Version::V4, long, "remember").unwrap();
+        let again = LocalKey::derive_from_secret(Version::V4, long, "session").unwrap();
         assert_ne!(session.id(), remember.id());
         assert_eq!(session.id(), again.id());
+    }
+
+    #[test]
+    fn keys_and_secrets_of_one_repeated_byte_are_refused() {
+        for version in Version::ALL {
+            for byte in [0x00, 0x61, 0xff] {
+                let bytes = [byte; 32];
+                let err = LocalKey::from_bytes(version, &bytes).unwrap_err();
+                assert!(matches!(err, Error::InvalidKey(ref m) if m.contains("one repeated byte")));
+                let paserk = format!(
+                    "{}.local.{}",
+                    version.paserk_prefix(),
+                    super::super::b64_encode(&bytes)
+                );
+                let err = LocalKey::from_paserk(&paserk).unwrap_err();
+                assert!(
+                    matches!(err, Error::InvalidKey(ref m) if m.contains("one repeated byte")),
+                    "{paserk}: {err}"
+                );
+                let err =
+                    LocalKey::derive_from_secret(version, &[byte; 64], "session").unwrap_err();
+                assert!(matches!(err, Error::InvalidKey(ref m) if m.contains("one repeated byte")));
+            }
+        }
+        // The official vectors' all-zero keys, as users would paste them.
+        for paserk in [
+            "k4.local.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+            "k3.local.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+        ] {
+            assert!(LocalKey::from_paserk(paserk).is_err(), "{paserk}");
+        }
+        let err = LocalKey::derive_from_secret(Version::V4, &[b'a'; 32], "session").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid key: a secret made of one repeated byte is not a secret"
+        );
+        // One differing byte is enough to be a key (whether it is a good one is the user's
+        // business; generated and derived keys are).
+        let mut almost = [0u8; 32];
+        almost[31] = 1;
+        assert!(LocalKey::from_bytes(Version::V4, &almost).is_ok());
     }
 
     #[test]

@@ -21,6 +21,18 @@ pub use id::KeyId;
 pub use local::{LocalKey, MIN_SECRET_LEN};
 pub use ring::{KeyRing, RingEntry, RingKey, SigningKey, VerificationKey};
 
+/// Refuses key material (or a secret to derive keys from) that is one byte repeated, all-zero
+/// included: such a key is public knowledge (the official vectors use the all-zero one), so a
+/// token sealed with it protects nothing. `what` names the material in the error.
+pub(crate) fn refuse_repeated_byte(bytes: &[u8], what: &str) -> crate::Result<()> {
+    match bytes.split_first() {
+        Some((first, rest)) if rest.iter().all(|b| b == first) => Err(crate::Error::InvalidKey(
+            format!("{what} made of one repeated byte is not a secret"),
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Encodes bytes as unpadded base64url, the encoding of PASETO and PASERK.
 pub(crate) fn b64_encode(bytes: &[u8]) -> String {
     use base64ct::{Base64UrlUnpadded, Encoding};

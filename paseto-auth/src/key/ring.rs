@@ -1,7 +1,7 @@
 //! Key rings: many keys, each optionally bound to an issuer, one of them primary.
 
 use super::{KeyId, LocalKey, PublicKey, SecretKey};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, untrusted};
 use crate::version::{Header, Purpose};
 
 /// What a key ring needs to know about its keys.
@@ -228,9 +228,7 @@ impl<K: RingKey> KeyRing<K> {
             None => of_header().collect(),
         };
         if found.is_empty() {
-            return Err(Error::UnknownKeyId(
-                kid.unwrap_or_default().chars().take(64).collect(),
-            ));
+            return Err(Error::UnknownKeyId(untrusted(kid.unwrap_or_default())));
         }
         Ok(found)
     }

@@ -274,8 +274,9 @@ fn session_keys_constructors() {
     assert_eq!(keys.version(), Version::V4);
     assert!(SessionKeys::from_paserks(Vec::<String>::new()).is_err());
     assert!(SessionKeys::from_secret(&[1; 31]).is_err());
-    let a = SessionKeys::from_secret(&[1; 40]).unwrap();
-    let b = LocalKey::derive_from_secret(Version::V4, &[1; 40], "session").unwrap();
+    let secret = b"forty bytes of an application's secret!!";
+    let a = SessionKeys::from_secret(secret).unwrap();
+    let b = LocalKey::derive_from_secret(Version::V4, secret, "session").unwrap();
     assert_eq!(a.primary().id(), b.id());
     let ring = crate::key::KeyRing::new()
         .with_key(other.clone())

@@ -3,6 +3,7 @@
 
 use serde_json::{Map, Value};
 
+use crate::claims::{ObjectError, parse_object};
 use crate::error::{Error, Result};
 
 /// Limits applied to a footer before it is parsed as JSON (PASETO "footer JSON safety").
@@ -37,7 +38,8 @@ impl Footer {
     /// Checks `raw` against `limits` and parses it as a JSON object when it looks like one.
     ///
     /// A footer that does not start with `{` is kept as opaque bytes. One that does must be a
-    /// JSON object within the limits, or this fails with [`Error::InvalidFooter`].
+    /// JSON object within the limits, with no key repeated (which `kid` would a parser pick?),
+    /// or this fails with [`Error::InvalidFooter`].
     pub fn parse(raw: &[u8], limits: &FooterLimits) -> Result<Self> {
         if raw.len() > limits.max_len {
             return Err(Error::InvalidFooter(format!(
@@ -60,8 +62,12 @@ impl Footer {
                     shape.keys, limits.max_keys
                 )));
             }
-            let map: Map<String, Value> = serde_json::from_slice(raw)
-                .map_err(|e| Error::InvalidFooter(format!("not a JSON object: {e}")))?;
+            let map = parse_object(raw).map_err(|err| {
+                Error::InvalidFooter(match err {
+                    ObjectError::Duplicate(key) => format!("the key \"{key}\" is repeated"),
+                    ObjectError::Invalid(message) => format!("not a JSON object: {message}"),
+                })
+            })?;
             Some(map)
         } else {
             None

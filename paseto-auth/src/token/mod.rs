@@ -16,7 +16,7 @@ use pasetors::version4::{self, V4};
 use pasetors::{Local, Public};
 use zeroize::Zeroizing;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, truncated, untrusted};
 use crate::key::{LocalKey, SecretKey, SigningKey, VerificationKey, b64_decode, b64_encode};
 use crate::version::{Header, Purpose, Version};
 
@@ -88,7 +88,7 @@ pub struct UntrustedToken {
     footer: Vec<u8>,
 }
 
-/// The headers this crate reads, for the fast path of [`split_header`].
+/// The headers this crate reads, each in its one canonical spelling.
 const KNOWN_HEADERS: [(&str, Version, Purpose); 6] = [
     ("v4.local.", Version::V4, Purpose::Local),
     ("v4.public.", Version::V4, Purpose::Public),
@@ -98,23 +98,50 @@ const KNOWN_HEADERS: [(&str, Version, Purpose); 6] = [
     ("v2.public.", Version::V2, Purpose::Public),
 ];
 
-/// Splits `vN.purpose.` off a token and parses it.
+/// Splits `vN.purpose.` off a token. Only the canonical spelling is a header: exactly one of
+/// [`KNOWN_HEADERS`] (not `4.public.`, `V4.public.` or `v4.Public.`, which lenient parsers
+/// would also read), so a token has one spelling and a deny-list keyed on it cannot be dodged.
 fn split_header(token: &str) -> Result<(Header, &str)> {
-    // Every token is checked here: compare with the known prefixes before parsing the parts
-    // (which gives the precise error for anything else).
     for (prefix, version, purpose) in KNOWN_HEADERS {
         if let Some(rest) = token.strip_prefix(prefix) {
             return Ok((Header::new(version, purpose), rest));
         }
     }
+    // Not a header we read: say what is wrong with it.
     let mut parts = token.splitn(3, '.');
-    let (Some(version), Some(purpose), Some(rest)) = (parts.next(), parts.next(), parts.next())
-    else {
-        return Err(Error::Malformed("expected version.purpose.payload".into()));
+    let (version, purpose) = (parts.next().unwrap_or_default(), parts.next());
+    let known = KNOWN_HEADERS
+        .iter()
+        .any(|(prefix, ..)| prefix.split('.').next() == Some(version));
+    if known {
+        return Err(Error::Malformed(format!(
+            "unknown purpose \"{}\": expected local or public",
+            untrusted(purpose.unwrap_or_default())
+        )));
+    }
+    let digits = version.strip_prefix('v').unwrap_or_default();
+    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) && purpose.is_some() {
+        return Err(Error::UnsupportedVersion(truncated(version)));
+    }
+    Err(Error::Malformed(
+        "expected v4, v3 or v2, then .local. or .public., then the payload".into(),
+    ))
+}
+
+/// Splits the body after the header into its base64url payload and footer segments. A footer
+/// segment, when there is one, is not empty (`v4.public.xxx.` is not another spelling of
+/// `v4.public.xxx`), and there are no further segments.
+fn split_body(body: &str) -> Result<(&str, Option<&str>)> {
+    let (payload, footer) = match body.split_once('.') {
+        Some((payload, footer)) => (payload, Some(footer)),
+        None => (body, None),
     };
-    let version: Version = version.parse()?;
-    let purpose: Purpose = purpose.parse()?;
-    Ok((Header::new(version, purpose), rest))
+    match footer {
+        Some("") => Err(Error::Malformed("empty footer segment".into())),
+        Some(footer) if footer.contains('.') => Err(Error::Malformed("too many segments".into())),
+        _ if payload.is_empty() => Err(Error::Malformed("empty payload segment".into())),
+        _ => Ok((payload, footer)),
+    }
 }
 
 /// Reads the header of a token without decoding anything else (cheap; for allow-list checks).
@@ -136,19 +163,15 @@ impl UntrustedToken {
             });
         }
         let (header, rest) = split_header(token)?;
+        let (payload, footer) = split_body(rest)?;
         let (body, footer) = match (header.version, header.purpose) {
             (Version::V3, Purpose::Local) => {
-                let (payload, footer) = match rest.split_once('.') {
-                    Some((payload, footer)) => (payload, Some(footer)),
-                    None => (rest, None),
-                };
                 let body = b64_decode(payload)
                     .filter(|b| b.len() > v3_local::NONCE_LEN + v3_local::TAG_LEN)
                     .ok_or_else(|| Error::Malformed("invalid v3.local body".into()))?;
                 let footer = match footer {
-                    Some(text) if !text.contains('.') => b64_decode(text)
+                    Some(text) => b64_decode(text)
                         .ok_or_else(|| Error::Malformed("invalid footer encoding".into()))?,
-                    Some(_) => return Err(Error::Malformed("too many segments".into())),
                     None => Vec::new(),
                 };
                 (Body::V3Local(body), footer)

@@ -196,3 +196,98 @@ fn v2_refuses_implicit_assertions_it_cannot_bind() {
         Err(Error::Malformed(_))
     ));
 }
+
+/// A token of each kind with a footer, and the key that opens it.
+fn tokens_with_footers() -> Vec<(String, VerificationKey)> {
+    round_trip_keys()
+        .into_iter()
+        .map(|(signing, verifying)| {
+            // A 7-byte footer: 10 base64url characters, the last with spare bits.
+            let token = seal(&signing, br#"{"a":1}"#, b"footer7", b"").unwrap();
+            (token, verifying)
+        })
+        .collect()
+}
+
+#[test]
+fn only_the_canonical_header_is_read() {
+    for (token, key) in tokens_with_footers() {
+        assert!(UntrustedToken::parse(&token, DEFAULT_MAX_TOKEN_LEN).is_ok());
+        let (version, rest) = token.split_once('.').unwrap();
+        let (purpose, body) = rest.split_once('.').unwrap();
+        let digit = &version[1..];
+        for spelling in [
+            format!("{digit}.{purpose}.{body}"),
+            format!("V{digit}.{purpose}.{body}"),
+            format!("{version}.{}.{body}", purpose.to_uppercase()),
+            format!(" {token}"),
+        ] {
+            let err = UntrustedToken::parse(&spelling, DEFAULT_MAX_TOKEN_LEN)
+                .and_then(|t| t.open(&key, b""))
+                .unwrap_err();
+            assert!(
+                matches!(err, Error::Malformed(_) | Error::UnsupportedVersion(_)),
+                "{spelling}: {err:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn an_empty_footer_segment_is_not_another_spelling() {
+    for (signing, verifying) in round_trip_keys() {
+        let token = seal(&signing, br#"{"a":1}"#, b"", b"").unwrap();
+        assert!(!token.ends_with('.'));
+        let trailing = format!("{token}.");
+        let err = UntrustedToken::parse(&trailing, DEFAULT_MAX_TOKEN_LEN)
+            .and_then(|t| t.open(&verifying, b""))
+            .unwrap_err();
+        assert!(
+            matches!(err, Error::Malformed(ref m) if m.contains("empty footer")),
+            "{trailing}: {err:?}"
+        );
+    }
+    for (token, key) in tokens_with_footers() {
+        for spelling in [format!("{token}."), format!("{token}.AAAA")] {
+            let result = UntrustedToken::parse(&spelling, DEFAULT_MAX_TOKEN_LEN)
+                .and_then(|t| t.open(&key, b""));
+            assert!(matches!(result, Err(Error::Malformed(_))), "{spelling}");
+        }
+    }
+}
+
+#[test]
+fn non_canonical_base64_is_not_another_spelling() {
+    // The last character of an unpadded base64url segment has spare low bits; setting them
+    // spells the same bytes differently. Only the canonical spelling (spare bits zero) is read.
+    let mut respelled = 0;
+    for (token, key) in tokens_with_footers() {
+        let (head, footer) = token.rsplit_once('.').unwrap();
+        for (segment_start, segment) in [(0, head), (head.len() + 1, footer)] {
+            let last = segment.len() - 1;
+            let mut bytes = token.clone().into_bytes();
+            let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+            let value = alphabet
+                .iter()
+                .position(|c| *c == bytes[segment_start + last])
+                .unwrap();
+            let spare = match (segment.rsplit('.').next().unwrap().len()) % 4 {
+                2 => 0b1111,
+                3 => 0b11,
+                _ => continue,
+            };
+            assert_eq!(
+                value & spare,
+                0,
+                "{token}: the canonical spelling has zero spare bits"
+            );
+            bytes[segment_start + last] = alphabet[value | spare];
+            let spelling = String::from_utf8(bytes).unwrap();
+            let result = UntrustedToken::parse(&spelling, DEFAULT_MAX_TOKEN_LEN)
+                .and_then(|t| t.open(&key, b""));
+            assert!(result.is_err(), "{spelling} was accepted");
+            respelled += 1;
+        }
+    }
+    assert!(respelled >= 6, "only {respelled} segments had spare bits");
+}
