@@ -71,26 +71,20 @@ impl AppState {
     }
 
     /// From the environment (Flask setting names), or a generated key pair when no key is set.
+    /// The verifier trusts the public halves of `PASETO_PRIVATE_KEYS` for `PASETO_ISS`, and the
+    /// keys of `PASETO_PUBLIC_KEYS` (each bound to its `iss`).
     pub(crate) fn from_env() -> paseto_auth::Result<Self> {
         let config = PasetoConfig::from_env()?;
         if !config.has_private_keys() {
             return Self::generated(config.iss.as_deref().unwrap_or(DEFAULT_ISSUER));
         }
-        let issuer = config.issuer()?;
-        let verifier = if config.public_keys.is_empty() {
-            // No separate verification keys: trust our own signing keys for our own issuer.
-            let name = issuer.name().unwrap_or(DEFAULT_ISSUER).to_owned();
-            let mut builder = config.verifier_builder()?;
-            for entry in issuer.keys().iter() {
-                if let paseto_auth::key::SigningKey::Secret(secret) = &entry.key {
-                    builder = builder.public_key(secret.public_key().clone(), name.clone());
-                }
-            }
-            builder.build()?
-        } else {
-            config.verifier()?
-        };
-        Ok(Self::new(issuer, verifier))
+        Ok(Self::new(config.issuer()?, config.verifier()?))
+    }
+
+    /// The same, answering refused tokens with why they failed (for development only).
+    pub(crate) fn with_detailed_errors(mut self) -> Self {
+        self.auth = self.auth.detailed_errors(true);
+        self
     }
 
     /// A fresh v4 key pair; prints the public key so other services can verify our tokens.
@@ -155,11 +149,11 @@ async fn login(
                 .path("/");
             (jar.add(cookie), Redirect::to("/protected/me")).into_response()
         }
-        Err(err) => (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            format!("could not issue a token: {err}"),
-        )
-            .into_response(),
+        Err(err) => {
+            // The cause is for the operator's log, not for the client.
+            tracing::error!("could not issue a token: {err}");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
     }
 }
 

@@ -23,13 +23,17 @@ use support::{ISS, rfc3339, v4_issuer_and_verifier};
 
 struct Fixture {
     app: Router,
+    /// The same app, answering refusals with their detail.
+    detailed: Router,
     key: SecretKey,
 }
 
 fn fixture() -> Fixture {
     let (key, issuer, verifier) = v4_issuer_and_verifier();
+    let state = AppState::new(issuer, verifier);
     Fixture {
-        app: example::app(AppState::new(issuer, verifier)),
+        app: example::app(state.clone()),
+        detailed: example::app(state.with_detailed_errors()),
         key,
     }
 }
@@ -140,15 +144,26 @@ async fn no_token_is_401_with_a_bearer_challenge() {
     assert_eq!(response.headers()[header::WWW_AUTHENTICATE], "Bearer");
 }
 
-async fn assert_invalid(app: &Router, token: &str, kind: &str) {
-    let response = send(app, me_with_bearer(token)).await;
+/// Asserts that `token` is refused as `invalid_token`: a 401 whose body names nothing but the
+/// RFC 6750 code, and (with detailed errors on) the error kind.
+async fn assert_invalid(f: &Fixture, token: &str, kind: &str) {
+    let response = send(&f.app, me_with_bearer(token)).await;
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{kind}");
     assert_eq!(
         response.headers()[header::WWW_AUTHENTICATE],
         r#"Bearer error="invalid_token""#
     );
+    assert_eq!(
+        body(response).await,
+        r#"{"error":"invalid_token"}"#,
+        "{kind}"
+    );
+    let response = send(&f.detailed, me_with_bearer(token)).await;
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{kind}");
     let json: Value = serde_json::from_str(&body(response).await).unwrap();
+    assert_eq!(json["error"], "invalid_token", "{json}");
     assert_eq!(json["kind"], kind, "{json}");
+    assert!(json["detail"].is_string(), "{json}");
 }
 
 #[tokio::test]
@@ -160,7 +175,7 @@ async fn attacks_are_401_invalid_token() {
     let expired =
         json!({"iss": ISS, "user": user, "exp": rfc3339(time::Duration::minutes(-5))}).to_string();
     assert_invalid(
-        &f.app,
+        &f,
         &seal(&signer, expired.as_bytes(), b"", b"").unwrap(),
         "expired",
     )
@@ -172,11 +187,11 @@ async fn attacks_are_401_invalid_token() {
         .build()
         .unwrap();
     let foreign = stranger.issue(&json!({"user": user})).unwrap();
-    assert_invalid(&f.app, &foreign, "unknown_key_id").await;
+    assert_invalid(&f, &foreign, "unknown_key_id").await;
 
     let evil = json!({"iss": "https://evil.example", "user": user, "exp": rfc3339(time::Duration::hours(1))}).to_string();
     assert_invalid(
-        &f.app,
+        &f,
         &seal(&signer, evil.as_bytes(), b"", b"").unwrap(),
         "issuer_mismatch",
     )
@@ -187,20 +202,20 @@ async fn attacks_are_401_invalid_token() {
     let middle = tampered.len() / 2;
     tampered[middle] = if tampered[middle] == b'A' { b'B' } else { b'A' };
     assert_invalid(
-        &f.app,
+        &f,
         &String::from_utf8(tampered).unwrap(),
         "invalid_signature",
     )
     .await;
 
-    assert_invalid(&f.app, "garbage", "malformed").await;
-    assert_invalid(&f.app, &"v4.public.AAAA".repeat(1000), "token_too_large").await;
+    assert_invalid(&f, "garbage", "malformed").await;
+    assert_invalid(&f, &"v4.public.AAAA".repeat(1000), "token_too_large").await;
 
     let typed_wrong =
         json!({"iss": ISS, "user": "not-an-object", "exp": rfc3339(time::Duration::hours(1))})
             .to_string();
     assert_invalid(
-        &f.app,
+        &f,
         &seal(&signer, typed_wrong.as_bytes(), b"", b"").unwrap(),
         "claims_type",
     )

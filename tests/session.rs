@@ -631,6 +631,7 @@ async fn a_session_too_large_for_a_cookie_is_an_error_from_save() {
 #[tokio::test]
 async fn a_session_too_large_without_save_is_a_500_not_a_dropped_cookie() {
     let app = test_app(&new_keys());
+    let logs = support::logs::capture();
     let response = send(
         &app,
         post_with("/big/unsaved", &[], "x".repeat(MAX_COOKIE_SIZE)),
@@ -639,7 +640,8 @@ async fn a_session_too_large_without_save_is_a_500_not_a_dropped_cookie() {
     assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
     assert!(set_cookies(&response).is_empty());
     assert_eq!(response.headers()[VARY], "Cookie");
-    let message = body_string(response).await;
+    assert_eq!(body_string(response).await, INTERNAL_ERROR);
+    let message = logs.text();
     assert!(
         message.contains("\"big\"") && message.contains("4096"),
         "{message}"
@@ -721,15 +723,20 @@ async fn the_untyped_session_holds_json() {
     assert_eq!(JsonMap::SPEC.cookie, "session");
 }
 
-// ---- misconfiguration: a clear 500, never a silent no-op ----
+// ---- misconfiguration: a 500 whose cause is logged, never a silent no-op ----
+
+/// The body of every 500: the cause is for the log, not for the client.
+const INTERNAL_ERROR: &str = r#"{"error":"internal_error"}"#;
 
 #[tokio::test]
-async fn a_session_without_the_layer_is_a_clear_500() {
+async fn a_session_without_the_layer_is_a_500_logging_why() {
     let app = routes(); // no SessionLayer
+    let logs = support::logs::capture();
     let response = send(&app, post_with("/count", &[], Body::empty())).await;
     assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
     assert!(set_cookies(&response).is_empty());
-    let message = body_string(response).await;
+    assert_eq!(body_string(response).await, INTERNAL_ERROR);
+    let message = logs.text();
     assert!(
         message.contains("needs a SessionLayer") && message.contains("Counter"),
         "{message}"
@@ -737,17 +744,18 @@ async fn a_session_without_the_layer_is_a_clear_500() {
 }
 
 #[tokio::test]
-async fn two_types_with_one_cookie_name_and_invalid_names_are_a_clear_500() {
+async fn two_types_with_one_cookie_name_and_invalid_names_are_a_500_logging_why() {
     let app = test_app(&new_keys());
+    let logs = support::logs::capture();
     let response = send(&app, get_with("/clash", &[])).await;
     assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
-    let message = body_string(response).await;
+    assert_eq!(body_string(response).await, INTERNAL_ERROR);
     assert!(
-        message.contains("both use the cookie \"counter\""),
-        "{message}"
+        logs.text().contains("both use the cookie \"counter\""),
+        "{}",
+        logs.text()
     );
     let response = send(&app, get_with("/bad-name", &[])).await;
     assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
-    let message = body_string(response).await;
-    assert!(message.contains("cookie name"), "{message}");
+    assert!(logs.text().contains("cookie name"), "{}", logs.text());
 }

@@ -63,6 +63,8 @@ pub mod extract;
 #[cfg(feature = "axum")]
 pub mod login;
 #[cfg(feature = "axum")]
+mod reply;
+#[cfg(feature = "axum")]
 pub mod session;
 #[cfg(feature = "axum")]
 pub use session::{

@@ -65,24 +65,34 @@ impl Paseto<Map<String, Value>> {
     /// type would accept; otherwise this fails with [`Error::ClaimsType`] naming the claim.
     pub fn into_typed<C: PasetoClaims>(self) -> Result<Paseto<C>> {
         check_required_claims(C::CLAIMS, &self.claims)?;
-        let Paseto {
-            claims,
-            registered,
-            header,
-            footer,
-            key_id,
-        } = self;
-        // Consumes the map: no copy of the claims on the request path.
-        let claims = serde_json::from_value(Value::Object(claims))
-            .map_err(|e| Error::ClaimsType(untrusted(e)))?;
+        // Consumes the map: its strings move into `C`, nothing is copied.
+        let claims = C::deserialize(self.claims).map_err(claims_type)?;
         Ok(Paseto {
             claims,
-            registered,
-            header,
-            footer,
-            key_id,
+            registered: self.registered,
+            header: self.header,
+            footer: self.footer,
+            key_id: self.key_id,
         })
     }
+
+    /// [`into_typed`](Self::into_typed) from a shared token (one a guard verified for the
+    /// request): the claims are deserialized from the map in place, the rest is copied.
+    pub fn to_typed<C: PasetoClaims>(&self) -> Result<Paseto<C>> {
+        check_required_claims(C::CLAIMS, &self.claims)?;
+        let claims = C::deserialize(&self.claims).map_err(claims_type)?;
+        Ok(Paseto {
+            claims,
+            registered: self.registered.clone(),
+            header: self.header,
+            footer: self.footer.clone(),
+            key_id: self.key_id.clone(),
+        })
+    }
+}
+
+fn claims_type(err: serde_json::Error) -> Error {
+    Error::ClaimsType(untrusted(err))
 }
 
 /// Refuses claims where a claim `fields` requires is absent or `null`.

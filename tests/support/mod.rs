@@ -6,6 +6,7 @@
 #![allow(dead_code)]
 
 pub(crate) mod http;
+pub(crate) mod logs;
 
 use paseto_auth::key::SecretKey;
 use paseto_auth::{Issuer, Verifier, Version};

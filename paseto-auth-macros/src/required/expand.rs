@@ -54,10 +54,18 @@ fn requirements(options: &Options) -> TokenStream {
 
 fn source(options: &Options) -> TokenStream {
     match options.from.as_ref().map(|(_, source)| source) {
-        None => quote!(::paseto_auth::__private::TokenSource::VerifierDefault),
-        Some(Source::Header) => quote!(::paseto_auth::__private::TokenSource::Header),
-        Some(Source::Cookie(name)) => quote!(::paseto_auth::__private::TokenSource::cookie(#name)),
-        Some(Source::Query(name)) => quote!(::paseto_auth::__private::TokenSource::query(#name)),
+        None => quote!(::core::option::Option::None),
+        Some(Source::Header) => {
+            quote!(::core::option::Option::Some(
+                ::paseto_auth::__private::TokenSource::Header
+            ))
+        }
+        Some(Source::Cookie(name)) => quote!(::core::option::Option::Some(
+            ::paseto_auth::__private::TokenSource::cookie(#name)
+        )),
+        Some(Source::Query(name)) => quote!(::core::option::Option::Some(
+            ::paseto_auth::__private::TokenSource::query(#name)
+        )),
     }
 }
 

@@ -26,7 +26,7 @@ use std::sync::Arc;
 
 use axum::extract::FromRef;
 use axum::http::request::Parts;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
 pub use rejection::AuthError;
 pub use source::{LoadToken, TokenSource};
@@ -35,7 +35,7 @@ use crate::error::Result;
 use crate::requirements::Requirements;
 use crate::verifier::{Paseto, Verifier};
 
-type ErrorHandler = Arc<dyn Fn(AuthError) -> Response + Send + Sync>;
+type ErrorHandler = Arc<dyn Fn(&Parts, AuthError) -> Response + Send + Sync>;
 
 /// What the extractors need from the router state: the verifier, where tokens are, and how
 /// failures are answered. Put it in your state (or derive `FromRef` for it); a `Verifier` alone
@@ -45,6 +45,7 @@ pub struct PasetoAuth {
     verifier: Verifier,
     source: TokenSource,
     on_error: Option<ErrorHandler>,
+    detailed_errors: bool,
 }
 
 impl PasetoAuth {
@@ -54,6 +55,7 @@ impl PasetoAuth {
             verifier,
             source: TokenSource::Header,
             on_error: None,
+            detailed_errors: false,
         }
     }
 
@@ -65,13 +67,44 @@ impl PasetoAuth {
     }
 
     /// Answers authentication failures with `handler` instead of the default JSON response.
-    /// The handler learns why ([`AuthError`]), unlike Flask's `verification_error_handler`.
+    /// The handler sees the request (`Parts`: method, URI, headers — to answer HTML to browsers
+    /// and JSON to API clients, say) and learns why ([`AuthError`]), unlike Flask's
+    /// `verification_error_handler`.
+    ///
+    /// ```
+    /// use axum::http::header::ACCEPT;
+    /// use axum::response::{Html, IntoResponse};
+    /// use paseto_auth::{Verifier, extract::PasetoAuth, key::SecretKey, Version};
+    ///
+    /// # let key = SecretKey::generate(Version::V4)?;
+    /// # let verifier = Verifier::builder().public_key(key.public_key().clone(), "https://i.example").build()?;
+    /// let auth = PasetoAuth::new(verifier).on_error(|parts, err| {
+    ///     let html = parts.headers.get(ACCEPT).is_some_and(|a| a.as_bytes().starts_with(b"text/html"));
+    ///     if html {
+    ///         (err.status(), Html("<h1>Please sign in</h1>")).into_response()
+    ///     } else {
+    ///         err.response()
+    ///     }
+    /// });
+    /// # let _ = auth;
+    /// # Ok::<(), paseto_auth::Error>(())
+    /// ```
     #[must_use]
     pub fn on_error(
         mut self,
-        handler: impl Fn(AuthError) -> Response + Send + Sync + 'static,
+        handler: impl Fn(&Parts, AuthError) -> Response + Send + Sync + 'static,
     ) -> Self {
         self.on_error = Some(Arc::new(handler));
+        self
+    }
+
+    /// Adds why a token failed to the default 401/403 bodies (`kind` and `detail`, see
+    /// [`AuthError::detailed_response`]). Off by default: it tells a client probing the
+    /// verifier which check failed. Turn it on for development only; the detail is always
+    /// logged (at `debug`) and given to the [`on_error`](Self::on_error) handler.
+    #[must_use]
+    pub fn detailed_errors(mut self, on: bool) -> Self {
+        self.detailed_errors = on;
         self
     }
 
@@ -80,15 +113,16 @@ impl PasetoAuth {
         &self.verifier
     }
 
-    /// Finds the request's token with `source` and verifies it against `route`.
+    /// Finds the request's token — with `source`, or the application's
+    /// [`token_source`](Self::token_source) when `None` — and verifies it against `route`.
     /// `Ok(None)` means the request has no token.
     pub fn authenticate(
         &self,
         parts: &Parts,
-        source: &TokenSource,
+        source: Option<&TokenSource>,
         route: &Requirements,
     ) -> Result<Option<Paseto>> {
-        match source.load(parts, &self.source) {
+        match source.unwrap_or(&self.source).load(parts) {
             None => Ok(None),
             Some(token) => self.verifier.verify_untyped(&token, route).map(Some),
         }
@@ -103,21 +137,24 @@ impl PasetoAuth {
     pub(crate) fn authenticate_or_reject(
         &self,
         parts: &Parts,
-        source: &TokenSource,
+        source: Option<&TokenSource>,
         route: &Requirements,
     ) -> std::result::Result<Option<Paseto>, Response> {
         self.authenticate(parts, source, route)
-            .map_err(|err| self.reject(AuthError::Token(err)))
+            .map_err(|err| self.reject(parts, AuthError::Token(err)))
     }
 
-    /// Turns an authentication failure into the application's response.
-    pub fn reject(&self, error: AuthError) -> Response {
+    /// Turns an authentication failure into the application's response: the
+    /// [`on_error`](Self::on_error) handler's, or the default one. The failure is logged at
+    /// `debug` with its kind and (escaped) detail.
+    pub fn reject(&self, parts: &Parts, error: AuthError) -> Response {
         if let AuthError::Token(err) = &error {
             tracing::debug!(kind = %err.kind(), "token rejected: {err}");
         }
         match &self.on_error {
-            Some(handler) => handler(error),
-            None => error.into_response(),
+            Some(handler) => handler(parts, error),
+            None if self.detailed_errors => error.detailed_response(),
+            None => error.response(),
         }
     }
 }
@@ -134,6 +171,7 @@ impl fmt::Debug for PasetoAuth {
             .field("verifier", &self.verifier)
             .field("source", &self.source)
             .field("on_error", &self.on_error.as_ref().map(|_| ".."))
+            .field("detailed_errors", &self.detailed_errors)
             .finish()
     }
 }

@@ -6,39 +6,39 @@ use axum::extract::{FromRef, FromRequestParts, OptionalFromRequestParts};
 use axum::http::request::Parts;
 use axum::response::Response;
 
-use super::{AuthError, PasetoAuth, TokenSource};
+use super::{AuthError, PasetoAuth};
 use crate::claims::PasetoClaims;
 use crate::requirements::Requirements;
 use crate::verifier::Paseto;
 
-/// A token already verified for this request (by a `#[paseto_required]` guard), kept in the
-/// request extensions so that later extractors do not verify it again.
+/// What the route's guard (`#[paseto_required]`) decided for this request: the token it verified
+/// against the route's source and requirements, or `None` when an `optional` route found no token.
+///
+/// When it is in the request extensions, the extractors take their token from it and from nothing
+/// else: they never read another source, nor verify with weaker requirements than the route's.
 #[derive(Clone)]
-pub(crate) struct VerifiedToken(pub(crate) Arc<Paseto>);
+pub(crate) struct Authenticated(pub(crate) Option<Arc<Paseto>>);
 
-/// Verifies the request's token (or reuses the guard's), typed as `C`. `Ok(None)`: no token.
+/// The request's token typed as `C`: the guard's outcome when the route has a guard, otherwise
+/// the application's token source verified with the verifier's own requirements.
+/// `Ok(None)`: no token.
 // The error is the rejection response itself, as axum extractors return it.
 #[allow(clippy::result_large_err)]
-fn extract<S, C>(parts: &mut Parts, state: &S) -> Result<Option<Paseto<C>>, Response>
+fn extract<S, C>(parts: &Parts, state: &S) -> Result<Option<Paseto<C>>, Response>
 where
     PasetoAuth: FromRef<S>,
     C: PasetoClaims,
 {
     let auth = PasetoAuth::from_ref(state);
-    // Take the guard's token rather than copying it: the handler has one `Paseto` argument.
-    let verified = parts.extensions.remove::<VerifiedToken>();
-    let untyped = match verified {
-        Some(VerifiedToken(token)) => {
-            Some(Arc::try_unwrap(token).unwrap_or_else(|shared| Paseto::clone(&shared)))
-        }
-        None => {
-            auth.authenticate_or_reject(parts, &TokenSource::VerifierDefault, &Requirements::new())?
-        }
+    let typed = match parts.extensions.get::<Authenticated>() {
+        Some(Authenticated(outcome)) => outcome.as_deref().map(Paseto::to_typed::<C>),
+        None => auth
+            .authenticate_or_reject(parts, None, &Requirements::new())?
+            .map(Paseto::into_typed::<C>),
     };
-    untyped
-        .map(|token| token.into_typed::<C>())
+    typed
         .transpose()
-        .map_err(|err| auth.reject(AuthError::Token(err)))
+        .map_err(|err| auth.reject(parts, AuthError::Token(err)))
 }
 
 impl<S, C> FromRequestParts<S> for Paseto<C>
@@ -50,7 +50,8 @@ where
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        extract(parts, state)?.ok_or_else(|| PasetoAuth::from_ref(state).reject(AuthError::Missing))
+        extract(parts, state)?
+            .ok_or_else(|| PasetoAuth::from_ref(state).reject(parts, AuthError::Missing))
     }
 }
 

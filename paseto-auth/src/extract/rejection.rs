@@ -48,21 +48,44 @@ impl AuthError {
     }
 }
 
-/// The default response: status, `WWW-Authenticate`, and a small JSON body naming the error kind.
-impl IntoResponse for AuthError {
-    fn into_response(self) -> Response {
-        let body = serde_json::json!({
-            "error": self.error_code().unwrap_or("unauthorized"),
-            "kind": match &self {
-                AuthError::Missing => "missing_token",
-                AuthError::Token(err) => err.kind().as_str(),
-            },
-        });
+impl AuthError {
+    /// The default response: status, `WWW-Authenticate`, and the body `{"error": CODE}` where
+    /// CODE is the RFC 6750 code (`invalid_token`, `insufficient_scope`), or `unauthorized` for a
+    /// missing token. Nothing else: why the token failed is for the log and the error handler,
+    /// not for a client probing the verifier.
+    pub fn response(&self) -> Response {
+        self.respond(None)
+    }
+
+    /// The response with the detail added, for development: the body also holds `kind` (the
+    /// [`ErrorKind`](crate::ErrorKind) name, e.g. `expired`) and `detail` (the error's message,
+    /// escaped). See [`PasetoAuth::detailed_errors`](super::PasetoAuth::detailed_errors).
+    pub fn detailed_response(&self) -> Response {
+        let (kind, detail) = match self {
+            AuthError::Missing => ("missing_token", "the request carries no token".to_owned()),
+            AuthError::Token(err) => (err.kind().as_str(), err.to_string()),
+        };
+        self.respond(Some(serde_json::json!({ "kind": kind, "detail": detail })))
+    }
+
+    fn respond(&self, detail: Option<serde_json::Value>) -> Response {
+        let mut body = serde_json::json!({ "error": self.error_code().unwrap_or("unauthorized") });
+        if let (Some(serde_json::Value::Object(extra)), Some(body)) = (detail, body.as_object_mut())
+        {
+            body.extend(extra);
+        }
         let mut response = (self.status(), Json(body)).into_response();
         response
             .headers_mut()
             .insert(WWW_AUTHENTICATE, self.challenge());
         response
+    }
+}
+
+/// [`AuthError::response`]: the status, the challenge and `{"error": CODE}`.
+impl IntoResponse for AuthError {
+    fn into_response(self) -> Response {
+        self.response()
     }
 }
 

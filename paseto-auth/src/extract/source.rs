@@ -23,8 +23,6 @@ pub type LoadToken = dyn Fn(&Parts) -> Option<String> + Send + Sync;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub enum TokenSource {
-    /// Whatever the application's [`PasetoAuth`](super::PasetoAuth) is configured with.
-    VerifierDefault,
     /// `Authorization: Bearer <token>` (the default).
     #[default]
     Header,
@@ -59,15 +57,9 @@ impl TokenSource {
         TokenSource::AnyOf(sources.into_iter().collect())
     }
 
-    /// The token this source finds in `parts`, if any. `fallback` stands for
-    /// [`TokenSource::VerifierDefault`].
-    pub(crate) fn load(&self, parts: &Parts, fallback: &TokenSource) -> Option<String> {
+    /// The token this source finds in `parts`, if any.
+    pub(crate) fn load(&self, parts: &Parts) -> Option<String> {
         match self {
-            TokenSource::VerifierDefault => match fallback {
-                // The application default cannot itself defer; treat that as the header.
-                TokenSource::VerifierDefault => TokenSource::Header.load(parts, fallback),
-                other => other.load(parts, &TokenSource::Header),
-            },
             TokenSource::Header => bearer(parts),
             TokenSource::Cookie(name) => request_cookies(&parts.headers, name)
                 .find(|value| !value.is_empty())
@@ -78,7 +70,7 @@ impl TokenSource {
                     .map(|(_, value)| value.into_owned())
             }),
             TokenSource::Custom(load) => load(parts),
-            TokenSource::AnyOf(sources) => sources.iter().find_map(|s| s.load(parts, fallback)),
+            TokenSource::AnyOf(sources) => sources.iter().find_map(|s| s.load(parts)),
         }
     }
 }
@@ -94,7 +86,6 @@ fn bearer(parts: &Parts) -> Option<String> {
 impl fmt::Debug for TokenSource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            TokenSource::VerifierDefault => f.write_str("VerifierDefault"),
             TokenSource::Header => f.write_str("Header"),
             TokenSource::Cookie(name) => f.debug_tuple("Cookie").field(name).finish(),
             TokenSource::Query(name) => f.debug_tuple("Query").field(name).finish(),
@@ -121,29 +112,17 @@ mod tests {
                 .header("authorization", "bearer h1")
                 .header("cookie", "a=b; paseto=c1"),
         );
-        let fallback = TokenSource::Header;
+        assert_eq!(TokenSource::Header.load(&p).as_deref(), Some("h1"));
         assert_eq!(
-            TokenSource::Header.load(&p, &fallback).as_deref(),
-            Some("h1")
-        );
-        assert_eq!(
-            TokenSource::cookie("paseto").load(&p, &fallback).as_deref(),
+            TokenSource::cookie("paseto").load(&p).as_deref(),
             Some("c1")
         );
-        assert_eq!(
-            TokenSource::query("token").load(&p, &fallback).as_deref(),
-            Some("q1")
-        );
+        assert_eq!(TokenSource::query("token").load(&p).as_deref(), Some("q1"));
         let custom = TokenSource::custom(|p| p.uri.path().strip_prefix('/').map(str::to_owned));
-        assert_eq!(custom.load(&p, &fallback).as_deref(), Some("x"));
+        assert_eq!(custom.load(&p).as_deref(), Some("x"));
         let chain =
             TokenSource::any_of([TokenSource::cookie("missing"), TokenSource::query("token")]);
-        assert_eq!(chain.load(&p, &fallback).as_deref(), Some("q1"));
-        let default = TokenSource::VerifierDefault;
-        assert_eq!(
-            default.load(&p, &TokenSource::cookie("paseto")).as_deref(),
-            Some("c1")
-        );
+        assert_eq!(chain.load(&p).as_deref(), Some("q1"));
     }
 
     #[test]
@@ -153,10 +132,7 @@ mod tests {
                 .header("authorization", "Basic Zm9vOmJhcg==")
                 .header("cookie", "paseto="),
         );
-        assert_eq!(TokenSource::Header.load(&p, &TokenSource::Header), None);
-        assert_eq!(
-            TokenSource::cookie("paseto").load(&p, &TokenSource::Header),
-            None
-        );
+        assert_eq!(TokenSource::Header.load(&p), None);
+        assert_eq!(TokenSource::cookie("paseto").load(&p), None);
     }
 }

@@ -7,13 +7,13 @@ use std::ops::Deref;
 use std::sync::Arc;
 
 use axum::extract::{FromRequestParts, OptionalFromRequestParts};
-use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 
 use super::context::{LoginContext, Resolved};
 use super::refusal::{LoginRejection, Refusal, refuse};
 use super::user::AuthUser;
+use crate::reply::internal_error;
 
 /// The logged-in user: an axum extractor that derefs to `U`.
 ///
@@ -234,10 +234,9 @@ pub enum LoginError {
     Seal(#[source] crate::Error),
 }
 
-/// A failed login answers 500 (the cause is logged, not sent).
+/// A failed login answers 500 with `{"error": "internal_error"}` (the cause is logged, not sent).
 impl IntoResponse for LoginError {
     fn into_response(self) -> Response {
-        tracing::error!(error = %self, "login failed");
-        (StatusCode::INTERNAL_SERVER_ERROR, "login failed").into_response()
+        internal_error(&format_args!("login failed: {self}"))
     }
 }

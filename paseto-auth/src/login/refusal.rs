@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::manager::Settings;
 use super::user::LoaderFailure;
+use crate::reply::{error_response, internal_error};
 
 /// Why a request that needs a login was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -24,11 +25,19 @@ pub enum Refusal {
 }
 
 impl Refusal {
-    /// The 401 body: `"login required"` or `"fresh login required"`.
+    /// In words: `"login required"` or `"fresh login required"`.
     pub const fn as_str(self) -> &'static str {
         match self {
             Refusal::NotLoggedIn => "login required",
             Refusal::NotFresh => "fresh login required",
+        }
+    }
+
+    /// The code of the 401 body `{"error": CODE}`: `login_required` or `fresh_login_required`.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Refusal::NotLoggedIn => "login_required",
+            Refusal::NotFresh => "fresh_login_required",
         }
     }
 }
@@ -114,22 +123,13 @@ impl fmt::Display for LoginRejection {
 
 impl std::error::Error for LoginRejection {}
 
+/// A refusal's own response; otherwise 500 with `{"error": "internal_error"}` (the cause is
+/// logged, not sent: no type names or loader errors reach the client).
 impl IntoResponse for LoginRejection {
     fn into_response(self) -> Response {
         match self {
             LoginRejection::Refused { response, .. } => *response,
-            LoginRejection::Loader(ref err) => {
-                tracing::error!(error = %err, "user loader failed");
-                (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "the user could not be loaded",
-                )
-                    .into_response()
-            }
-            other => {
-                tracing::error!("{other}");
-                (StatusCode::INTERNAL_SERVER_ERROR, other.to_string()).into_response()
-            }
+            other => internal_error(&other),
         }
     }
 }
@@ -165,10 +165,10 @@ fn default_response(settings: &Settings, parts: &Parts, refusal: Refusal) -> Res
             match HeaderValue::try_from(location) {
                 Ok(location) => (StatusCode::SEE_OTHER, [(LOCATION, location)]).into_response(),
                 // Checked when the layer was built; unreachable in practice, and 401 is right.
-                Err(_) => (StatusCode::UNAUTHORIZED, refusal.as_str()).into_response(),
+                Err(_) => error_response(StatusCode::UNAUTHORIZED, refusal.code()),
             }
         }
-        None => (StatusCode::UNAUTHORIZED, refusal.as_str()).into_response(),
+        None => error_response(StatusCode::UNAUTHORIZED, refusal.code()),
     };
     let headers = response.headers_mut();
     headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));

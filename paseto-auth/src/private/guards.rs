@@ -12,7 +12,7 @@ pub use crate::extract::TokenSource;
 
 use crate::requirements::Requirements;
 
-use crate::extract::paseto_ext::VerifiedToken;
+use crate::extract::paseto_ext::Authenticated;
 use crate::extract::{AuthError, PasetoAuth};
 
 /// One guarded route's settings, built once by the generated `RouteSpec`.
@@ -20,8 +20,8 @@ use crate::extract::{AuthError, PasetoAuth};
 pub struct Route {
     /// Claim, version, purpose and leeway requirements.
     pub requirements: Requirements,
-    /// Where the token is.
-    pub source: TokenSource,
+    /// Where the token is: `None` for the application's token source.
+    pub source: Option<TokenSource>,
     /// Let requests without a token through (a bad token is still refused).
     pub optional: bool,
 }
@@ -46,14 +46,14 @@ where
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let auth = PasetoAuth::from_ref(state);
         let route = R::route();
-        match auth.authenticate_or_reject(parts, &route.source, &route.requirements)? {
-            Some(token) => {
-                parts.extensions.insert(VerifiedToken(Arc::new(token)));
-                Ok(Guard(PhantomData))
-            }
-            None if route.optional => Ok(Guard(PhantomData)),
-            None => Err(auth.reject(AuthError::Missing)),
+        let token =
+            auth.authenticate_or_reject(parts, route.source.as_ref(), &route.requirements)?;
+        if token.is_none() && !route.optional {
+            return Err(auth.reject(parts, AuthError::Missing));
         }
+        // The outcome, "no token" included, is what the route's extractors use.
+        parts.extensions.insert(Authenticated(token.map(Arc::new)));
+        Ok(Guard(PhantomData))
     }
 }
 

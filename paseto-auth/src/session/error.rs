@@ -1,18 +1,18 @@
 //! What can go wrong with a session: saving it ([`SessionError`]) and extracting it
 //! ([`SessionRejection`]).
 
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
 use super::cookie::MAX_COOKIE_SIZE;
 use crate::error::Error;
+use crate::reply::internal_error;
 
 /// A session could not be sealed into its cookie.
 ///
 /// [`Session::save`](super::Session::save) returns it; when the application did not call `save`
 /// and sealing fails as the response is written, the [`SessionLayer`](super::SessionLayer)
-/// answers 500 with this error's message instead of sending a cookie the browser would drop.
-/// As a response it is a 500 with the message.
+/// answers 500 (and logs this error) instead of sending a cookie the browser would drop. As a
+/// response it is a 500 with `{"error": "internal_error"}`; the message is logged, not sent.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum SessionError {
@@ -35,6 +35,13 @@ pub enum SessionError {
         cookie: &'static str,
         /// The serializer's message.
         message: String,
+    },
+    /// The sealed cookie is not a valid `Set-Cookie` header value (a spec with a bad attribute
+    /// that the compile-time check did not see).
+    #[error("session cookie {cookie:?} is not a valid Set-Cookie header value")]
+    InvalidCookie {
+        /// The cookie's name.
+        cookie: &'static str,
     },
     /// Sealing failed in the cryptographic library, or the lifetime is out of range.
     #[error("session {cookie:?} could not be sealed: {source}")]
@@ -60,16 +67,17 @@ impl SessionError {
     }
 }
 
-/// A 500 with the error's message (it names the cookie and sizes, never data or keys).
+/// A 500 (`{"error": "internal_error"}`); the error is logged, not sent.
 impl IntoResponse for SessionError {
     fn into_response(self) -> Response {
-        (StatusCode::INTERNAL_SERVER_ERROR, self.to_string()).into_response()
+        internal_error(&self)
     }
 }
 
 /// Why a [`Session`](super::Session) extractor failed: always a server misconfiguration, never
-/// the client's cookie (a bad cookie gives a fresh session). Answered with 500 and the message,
-/// and logged with `tracing::error!`.
+/// the client's cookie (a bad cookie gives a fresh session). Answered with 500
+/// (`{"error": "internal_error"}`); the message, which names the types involved, is logged with
+/// `tracing::error!` and not sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum SessionRejection {
@@ -125,6 +133,6 @@ impl std::error::Error for SessionRejection {}
 
 impl IntoResponse for SessionRejection {
     fn into_response(self) -> Response {
-        (StatusCode::INTERNAL_SERVER_ERROR, self.to_string()).into_response()
+        internal_error(&self)
     }
 }

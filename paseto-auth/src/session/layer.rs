@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::task::{Context, Poll};
 
 use axum::http::header::{Entry, SET_COOKIE, VARY};
-use axum::http::{HeaderMap, HeaderValue, Request, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, Request};
 use axum::response::{IntoResponse, Response};
 use tower::{Layer, Service};
 
@@ -17,6 +17,7 @@ use super::cookie::{removal_cookie, set_cookie};
 use super::error::SessionError;
 use super::keys::SessionKeys;
 use super::spec::SessionSpec;
+use crate::reply::internal_error;
 
 /// What to do with one cookie when the response goes out.
 #[derive(Debug, Default)]
@@ -184,31 +185,37 @@ where
     })
 }
 
-/// Adds the sessions' `Set-Cookie` headers and `Vary: Cookie` to `response`, or replaces it with a
-/// 500 when a session could not be sealed.
-fn write_back(mut response: Response, context: &SessionContext) -> Response {
+/// Adds the sessions' `Set-Cookie` headers and `Vary: Cookie` to `response`. When a session could
+/// not be sealed, the answer is a 500 instead — that still carries every other cookie change of
+/// the response (another session's removal at logout, the handler's own `Set-Cookie`), so one
+/// failing cookie does not undo the others.
+fn write_back(response: Response, context: &SessionContext) -> Response {
     let slots = std::mem::take(&mut *context.slots());
     let mut cookies = Vec::new();
+    let mut failure = None;
     for slot in slots {
         let text = match slot.outcome {
             Outcome::Keep => continue,
             Outcome::Set(value) => set_cookie(&slot.spec.attributes(), &value),
             Outcome::Remove => removal_cookie(&slot.spec.attributes()),
-            Outcome::Failed(err) => return session_failure(&err),
+            Outcome::Failed(err) => {
+                failure.get_or_insert(err);
+                continue;
+            }
         };
         match HeaderValue::try_from(text) {
             Ok(value) => cookies.push(value),
             Err(_) => {
-                return session_failure(&SessionError::Seal {
+                failure.get_or_insert(SessionError::InvalidCookie {
                     cookie: slot.spec.cookie,
-                    source: crate::Error::InvalidClaim {
-                        claim: "cookie".into(),
-                        reason: "not a valid Set-Cookie header value".into(),
-                    },
                 });
             }
         }
     }
+    let mut response = match failure {
+        None => response,
+        Some(err) => session_failure(&err, response),
+    };
     let headers = response.headers_mut();
     for cookie in cookies {
         headers.append(SET_COOKIE, cookie);
@@ -217,14 +224,17 @@ fn write_back(mut response: Response, context: &SessionContext) -> Response {
     response
 }
 
-fn session_failure(err: &SessionError) -> Response {
-    tracing::error!(
-        error = %err,
-        "session could not be written; answering 500 instead of sending a cookie the browser would drop"
-    );
-    let mut response = (StatusCode::INTERNAL_SERVER_ERROR, err.to_string()).into_response();
-    add_vary_cookie(response.headers_mut());
-    response
+/// The 500 that replaces `response` when a session could not be written; it keeps the
+/// response's own `Set-Cookie` headers.
+fn session_failure(err: &SessionError, response: Response) -> Response {
+    let mut failure = internal_error(&format_args!(
+        "{err}; answering 500 instead of sending a cookie the browser would drop"
+    ));
+    let kept = failure.headers_mut();
+    for cookie in response.headers().get_all(SET_COOKIE) {
+        kept.append(SET_COOKIE, cookie.clone());
+    }
+    failure
 }
 
 /// Adds `Vary: Cookie` unless the response already varies on cookies (or on everything).

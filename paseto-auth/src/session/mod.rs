@@ -256,12 +256,12 @@ impl<T: SessionData> Session<T> {
     fn from_parts(parts: &Parts) -> Result<Self, SessionRejection> {
         let type_name = std::any::type_name::<T>();
         let Some(context) = parts.extensions.get::<SessionContext>() else {
-            return Err(reject(SessionRejection::MissingLayer { type_name }));
+            return Err(SessionRejection::MissingLayer { type_name });
         };
         let spec = T::SPEC;
         // Checked once per type, at compile time, not on every request.
         if let Err(problem) = const { T::SPEC.check() } {
-            return Err(reject(SessionRejection::InvalidSpec { type_name, problem }));
+            return Err(SessionRejection::InvalidSpec { type_name, problem });
         }
         {
             // The cookie's slot, registered now so that another type using the same cookie later
@@ -269,11 +269,11 @@ impl<T: SessionData> Session<T> {
             let mut slots = context.slots();
             let slot = slot_for::<T>(&mut slots);
             if slot.type_id != TypeId::of::<T>() {
-                return Err(reject(SessionRejection::CookieConflict {
+                return Err(SessionRejection::CookieConflict {
                     cookie: spec.cookie,
                     first: slot.type_name,
                     second: type_name,
-                }));
+                });
             }
             // The data as an earlier `Session<T>` of this request left it.
             if let Some(data) = slot.data.take().and_then(|data| data.downcast::<T>().ok()) {
@@ -306,11 +306,6 @@ impl<T: SessionData> Session<T> {
         };
         Ok(Session::new(data, context.clone(), from_cookie, expires_at))
     }
-}
-
-fn reject(rejection: SessionRejection) -> SessionRejection {
-    tracing::error!("{rejection}");
-    rejection
 }
 
 /// The slot of `T`'s cookie, created when missing.

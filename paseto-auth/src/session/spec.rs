@@ -260,12 +260,12 @@ impl CookieAttributes<'_> {
             return Err(CookieProblem::SameSiteNoneWithoutSecure);
         }
         let name = self.name.as_bytes();
-        if starts_with(name, b"__Host-")
+        if starts_with_ignoring_case(name, b"__Host-")
             && (!self.secure || !is_root_path(self.path) || self.domain.is_some())
         {
             return Err(CookieProblem::HostPrefix);
         }
-        if starts_with(name, b"__Secure-") && !self.secure {
+        if starts_with_ignoring_case(name, b"__Secure-") && !self.secure {
             return Err(CookieProblem::SecurePrefix);
         }
         Ok(())
@@ -275,14 +275,16 @@ impl CookieAttributes<'_> {
 /// The longest cookie lifetime browsers keep: 400 days (RFC 6265bis).
 const MAX_COOKIE_LIFETIME_SECS: u64 = 400 * 24 * 60 * 60;
 
-/// `bytes` starts with `prefix` (a `const fn`, unlike `<[u8]>::starts_with`).
-const fn starts_with(bytes: &[u8], prefix: &[u8]) -> bool {
+/// `bytes` starts with `prefix`, ignoring ASCII case as browsers do for the `__Host-` and
+/// `__Secure-` prefixes (RFC 6265bis: `__host-x` gets the rules of `__Host-x`). A `const fn`,
+/// unlike `<[u8]>::starts_with`.
+const fn starts_with_ignoring_case(bytes: &[u8], prefix: &[u8]) -> bool {
     if bytes.len() < prefix.len() {
         return false;
     }
     let mut i = 0;
     while i < prefix.len() {
-        if bytes[i] != prefix[i] {
+        if bytes[i].to_ascii_lowercase() != prefix[i].to_ascii_lowercase() {
             return false;
         }
         i += 1;

@@ -263,6 +263,26 @@ fn specs_are_checked() {
 }
 
 #[test]
+fn cookie_prefixes_are_matched_ignoring_case_as_browsers_do() {
+    for name in ["__Host-s", "__host-s", "__HOST-s", "__hOsT-s"] {
+        let insecure = SessionSpec::new(name).secure(false).check().unwrap_err();
+        assert!(insecure.contains("__Host-"), "{name}: {insecure}");
+        assert!(
+            SessionSpec::new(name).path("/app").check().is_err(),
+            "{name}"
+        );
+        assert!(SessionSpec::new(name).check().is_ok(), "{name}");
+    }
+    for name in ["__Secure-s", "__secure-s", "__SECURE-s"] {
+        let insecure = SessionSpec::new(name).secure(false).check().unwrap_err();
+        assert!(insecure.contains("__Secure-"), "{name}: {insecure}");
+        assert!(SessionSpec::new(name).check().is_ok(), "{name}");
+    }
+    // Not a prefix: the rules do not apply.
+    assert!(SessionSpec::new("_Host-s").secure(false).check().is_ok());
+}
+
+#[test]
 fn session_keys_constructors() {
     let key = LocalKey::generate(Version::V4).unwrap();
     let keys = SessionKeys::from_paserk(&key.to_paserk()).unwrap();
