@@ -28,6 +28,7 @@ enum Command {
     /// Describe a key: prints {"version","purpose","paserk","id"} (+ "public" for a secret key).
     Key {
         /// PASERK, PEM text, or @PATH to read either from a file.
+        #[arg(allow_hyphen_values = true)]
         key: String,
         /// PASETO version of a PEM Ed25519 key (v4 unless v2 is given).
         #[arg(long)]
@@ -47,18 +48,18 @@ enum Command {
 #[derive(clap::Args)]
 struct IssueArgs {
     /// PASERK, PEM text, or @PATH.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     key: String,
     /// Custom claims, a JSON object.
-    #[arg(long, default_value = "{}")]
+    #[arg(long, default_value = "{}", allow_hyphen_values = true)]
     claims: String,
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     iss: Option<String>,
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     sub: Option<String>,
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     aud: Option<String>,
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     jti: Option<String>,
     /// Lifetime in seconds (default 3600).
     #[arg(long, conflicts_with = "no_exp")]
@@ -73,10 +74,10 @@ struct IssueArgs {
     #[arg(long)]
     kid: bool,
     /// Footer text (a JSON object, merged with the kid; or any text without --kid).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     footer: Option<String>,
     /// Implicit assertion (v3/v4).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     implicit: Option<String>,
     /// PASETO version of a PEM Ed25519 key (v4 unless v2 is given).
     #[arg(long)]
@@ -86,19 +87,19 @@ struct IssueArgs {
 #[derive(clap::Args)]
 struct VerifyArgs {
     /// PASERK, PEM text, or @PATH; repeat for several. Their versions are the ones allowed.
-    #[arg(long = "key", required = true)]
+    #[arg(long = "key", required = true, allow_hyphen_values = true)]
     keys: Vec<String>,
     /// The issuer the keys are bound to (tokens must claim it).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     iss: Option<String>,
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     aud: Option<String>,
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     sub: Option<String>,
     /// Leeway on time claims, in seconds.
     #[arg(long, default_value_t = 0)]
     leeway: u64,
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     implicit: Option<String>,
     /// Accept tokens without `exp`.
     #[arg(long)]
@@ -110,6 +111,7 @@ struct VerifyArgs {
     #[arg(long)]
     version: Option<Version>,
     /// The token, or - to read it from standard input.
+    #[arg(allow_hyphen_values = true)]
     token: String,
 }
 
