@@ -1,19 +1,24 @@
 //! The handler a guard attribute goes on (`#[paseto_required]`, `#[login_required]`): the checks
-//! they share, the guard argument each inserts first, and how they find extractor arguments
-//! (`Paseto<C>`, `CurrentUser<U>`).
+//! they share, the guard each puts before the handler's extractors, and how they find extractor
+//! arguments (`Paseto<C>`, `CurrentUser<U>`).
+//!
+//! The guard is paired with the first argument — `token: Paseto<C>` becomes
+//! `(__paseto_guard, token): (Guard<..>, Paseto<C>)`, an extractor tuple that axum extracts in
+//! order — so it runs before every other extractor and the handler keeps its number of arguments.
+//! That keeps axum's limit of 16 arguments for guarded handlers, and lets
+//! `#[axum::debug_handler]` go above the guard attribute as well as below it (above, it calls the
+//! handler with as many arguments as it was written with). A handler without arguments gets the
+//! guard as its one argument.
 //!
 //! Both macros may guard the same handler, in either order. The outer one expands first and
 //! leaves the inner attribute on the function, so the checks on the function itself (`async`, no
-//! `self`, axum's argument limit) are made by the last guard to expand, which sees the guards
-//! already inserted: each mistake is then reported once, not once per guard.
+//! `self`) are made by the last guard to expand: each mistake is then reported once, not once per
+//! guard.
 
 use proc_macro2::TokenStream;
 use syn::{Attribute, FnArg, GenericArgument, ItemFn, Pat, PathArguments, Type};
 
 use crate::errors::Errors;
-
-/// axum implements `Handler` for functions of at most this many arguments.
-const AXUM_MAX_ARGS: usize = 16;
 
 /// An attribute macro that guards a handler with an extractor inserted as its first argument.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -52,12 +57,9 @@ impl Guard {
             .is_some_and(|segment| segment.ident == self.name())
     }
 
-    /// Whether `arg` is the argument this guard inserted.
-    fn inserted(self, arg: &FnArg) -> bool {
-        match arg {
-            FnArg::Typed(arg) => matches!(&*arg.pat, Pat::Ident(pat) if pat.ident == self.arg()),
-            FnArg::Receiver(_) => false,
-        }
+    /// Whether `pat` is this guard's binding.
+    fn binds(self, pat: &Pat) -> bool {
+        matches!(pat, Pat::Ident(pat) if pat.ident == self.arg())
     }
 }
 
@@ -77,7 +79,7 @@ pub(crate) fn parse(item: TokenStream, guard: Guard, errors: &mut Errors) -> Opt
 
 /// Checks the function `guard` is on, recording every mistake: the attribute given twice; and,
 /// unless another guard attribute is still to expand (see the module docs), a function that is
-/// not `async`, a `self` receiver, and more arguments than axum takes once the guards are added.
+/// not `async` and a `self` receiver.
 pub(crate) fn check(function: &ItemFn, guard: Guard, errors: &mut Errors) {
     let name = guard.name();
     let sig = &function.sig;
@@ -108,42 +110,59 @@ pub(crate) fn check(function: &ItemFn, guard: Guard, errors: &mut Errors) {
             );
         }
     }
-    // The guards already inserted are among the arguments; this one is not yet.
-    if let Some(extra) = sig.inputs.iter().nth(AXUM_MAX_ARGS - 1) {
-        let inserted = sig
-            .inputs
-            .iter()
-            .filter(|arg| Guard::ALL.into_iter().any(|guard| guard.inserted(arg)))
-            .count();
-        let message = if inserted == 0 {
-            format!(
-                "a guarded handler takes at most {} arguments: the guard is one more, and axum handlers take at most {AXUM_MAX_ARGS}",
-                AXUM_MAX_ARGS - 1
-            )
-        } else {
-            let guards = inserted + 1;
-            format!(
-                "a handler with {guards} guards takes at most {} arguments: the guards are {guards} more, and axum handlers take at most {AXUM_MAX_ARGS}",
-                AXUM_MAX_ARGS - guards
-            )
-        };
-        errors.spanned(extra, message);
-    }
 }
 
-/// Inserts `guard`'s argument, of type `ty`, first: it then runs before any other extractor, and
-/// before a body extractor consumes the body.
+/// Puts `guard`'s extractor, of type `ty`, before every other one: paired with the first argument
+/// in a tuple (which axum extracts left to right, the body last), or as the only argument of a
+/// handler that has none.
 ///
 /// After a `self` receiver, if there is one: the function then still parses, so the guard that
 /// expands last can report the receiver (see [`check`]).
 pub(crate) fn insert_guard(function: &mut ItemFn, guard: Guard, ty: Type) {
     let name = syn::Ident::new(guard.arg(), proc_macro2::Span::call_site());
-    let arg: FnArg = syn::parse_quote!(#name: #ty);
     let first = match function.sig.inputs.first() {
         Some(FnArg::Receiver(_)) => 1,
         _ => 0,
     };
-    function.sig.inputs.insert(first, arg);
+    match function.sig.inputs.iter_mut().nth(first) {
+        Some(FnArg::Typed(arg)) => {
+            let (pat, arg_ty) = (&arg.pat, &arg.ty);
+            let paired_pat: Pat = syn::parse_quote!((#name, #pat));
+            let paired_ty: Type = syn::parse_quote!((#ty, #arg_ty));
+            *arg.pat = paired_pat;
+            *arg.ty = paired_ty;
+        }
+        _ => function
+            .sig
+            .inputs
+            .insert(first, syn::parse_quote!(#name: #ty)),
+    }
+}
+
+/// The handler's arguments as the user wrote them, `(pattern, type)`: a first argument paired with
+/// a guard (by [`insert_guard`], when another guard attribute expanded first) is looked into.
+pub(crate) fn user_args(function: &ItemFn) -> impl Iterator<Item = (&Pat, &Type)> {
+    function.sig.inputs.iter().filter_map(|arg| match arg {
+        FnArg::Typed(arg) => unpaired(&arg.pat, &arg.ty),
+        FnArg::Receiver(_) => None,
+    })
+}
+
+/// The user's argument in `pat: ty`, under any guard pairs; `None` for a guard alone.
+fn unpaired<'a>(pat: &'a Pat, ty: &'a Type) -> Option<(&'a Pat, &'a Type)> {
+    if Guard::ALL.into_iter().any(|guard| guard.binds(pat)) {
+        return None;
+    }
+    if let (Pat::Tuple(pats), Type::Tuple(types)) = (pat, ty)
+        && let ([guard_pat, user_pat], [_, user_ty]) = (
+            pats.elems.iter().collect::<Vec<_>>().as_slice(),
+            types.elems.iter().collect::<Vec<_>>().as_slice(),
+        )
+        && Guard::ALL.into_iter().any(|guard| guard.binds(guard_pat))
+    {
+        return unpaired(user_pat, user_ty);
+    }
+    Some((pat, ty))
 }
 
 /// A handler's argument of an extractor type `X<T, ..>` or `Option<X<T, ..>>`.

@@ -212,18 +212,45 @@ fn pem_keys_given_as_values_are_accepted() {
         include_str!("keys/p384.pub.pem"),
     );
     for (version, (secret, public)) in [("v4", ed25519), ("v2", ed25519), ("v3", p384)] {
-        let token = ok(&["issue", "--key", secret, "--version", version, "--iss", "me"]);
-        assert!(token.starts_with(&format!("{version}.public.")), "{version}: {token}");
+        let token = ok(&[
+            "issue",
+            "--key",
+            secret,
+            "--version",
+            version,
+            "--iss",
+            "me",
+        ]);
+        assert!(
+            token.starts_with(&format!("{version}.public.")),
+            "{version}: {token}"
+        );
         let payload: Value = serde_json::from_str(&ok(&[
-            "verify", "--key", public, "--version", version, "--iss", "me", &token,
+            "verify",
+            "--key",
+            public,
+            "--version",
+            version,
+            "--iss",
+            "me",
+            &token,
         ]))
         .unwrap();
         assert_eq!(payload["iss"], "me", "{version}");
-        let described: Value = serde_json::from_str(&ok(&["key", secret, "--version", version])).unwrap();
+        let described: Value =
+            serde_json::from_str(&ok(&["key", secret, "--version", version])).unwrap();
         assert_eq!(described["version"], version);
     }
     // Other text options take values that begin with `-` too.
     let (secret, public) = keygen("v4.public");
-    let token = ok(&["issue", "--key", &secret, "--implicit", "-bound", "--footer", "-x"]);
+    let token = ok(&[
+        "issue",
+        "--key",
+        &secret,
+        "--implicit",
+        "-bound",
+        "--footer",
+        "-x",
+    ]);
     ok(&["verify", "--key", &public, "--implicit", "-bound", &token]);
 }

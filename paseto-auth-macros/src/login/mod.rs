@@ -8,7 +8,7 @@ use quote::{quote, quote_spanned};
 use syn::ext::IdentExt;
 use syn::parse::ParseStream;
 use syn::spanned::Spanned;
-use syn::{FnArg, Ident, ItemFn, Token, Type};
+use syn::{Ident, ItemFn, Token, Type};
 
 use crate::errors::Errors;
 use crate::handler_fn::{self, Guard, extractor_arg};
@@ -91,14 +91,8 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
 /// axum's "`Handler` is not implemented" at the route. The checks are in a function with the
 /// handler's generics, so `U` may be one of them.
 fn user_type_checks(function: &ItemFn) -> TokenStream {
-    let users: Vec<&Type> = function
-        .sig
-        .inputs
-        .iter()
-        .filter_map(|arg| match arg {
-            FnArg::Typed(arg) => extractor_arg(&arg.ty, "CurrentUser")?.type_arg,
-            FnArg::Receiver(_) => None,
-        })
+    let users: Vec<&Type> = handler_fn::user_args(function)
+        .filter_map(|(_, ty)| extractor_arg(ty, "CurrentUser")?.type_arg)
         .collect();
     if users.is_empty() {
         return TokenStream::new();

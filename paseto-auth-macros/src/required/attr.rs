@@ -9,7 +9,7 @@ use proc_macro2::{Span, TokenStream};
 use syn::ext::IdentExt;
 use syn::parse::ParseStream;
 use syn::punctuated::Punctuated;
-use syn::{Expr, ExprLit, Ident, Lit, LitStr, Token};
+use syn::{Expr, ExprLit, Ident, Lit, LitStr, Token, Type};
 
 use crate::cookie_name::{INVALID, is_cookie_name};
 use crate::duration::parse_seconds;
@@ -29,9 +29,10 @@ pub(super) mod kw {
     syn::custom_keyword!(header);
     syn::custom_keyword!(cookie);
     syn::custom_keyword!(query);
+    syn::custom_keyword!(state);
 }
 
-const OPTIONS: &str = "iss, aud, sub, claims, version, purpose, leeway, from, optional";
+const OPTIONS: &str = "iss, aud, sub, claims, version, purpose, leeway, from, optional, state";
 
 /// A PASETO version, as the runtime's `Version` variant.
 #[derive(Clone, Copy)]
@@ -73,6 +74,8 @@ pub(super) struct Options {
     pub(super) leeway: Option<(kw::leeway, u64)>,
     pub(super) from: Option<(kw::from, Source)>,
     pub(super) optional: Option<kw::optional>,
+    /// The router's state type, checked to provide `PasetoAuth`.
+    pub(super) state: Option<(kw::state, Type)>,
 }
 
 /// Parses the attribute's arguments, recording every mistake in `errors`.
@@ -178,6 +181,11 @@ fn option(input: ParseStream<'_>, options: &mut Options, errors: &mut Errors) ->
         }
         options.optional = Some(key);
         Ok(())
+    } else if lookahead.peek(kw::state) {
+        let key: kw::state = input.parse()?;
+        input.parse::<Token![=]>()?;
+        let state: Type = input.parse()?;
+        set(&mut options.state, key, state, "state")
     } else if input.peek(Ident::peek_any) {
         let key = input.call(Ident::parse_any)?;
         Err(syn::Error::new(

@@ -176,6 +176,20 @@ pub(super) fn expand(options: &Options, handler: &Handler<'_>) -> TokenStream {
         }
     };
 
+    let state_check = options.state.as_ref().map(|(_, state)| {
+        // In a function with the handler's generics, so the state may name them.
+        let (impl_generics, _, where_clause) = function.sig.generics.split_for_impl();
+        let assert = quote_spanned! {state.span()=>
+            ::paseto_auth::__private::assert_paseto_auth_state::<#state>();
+        };
+        quote! {
+            #[allow(dead_code)]
+            fn __paseto_state #impl_generics () #where_clause {
+                #assert
+            }
+        }
+    });
+
     handler_fn::insert_guard(
         &mut function,
         Guard::PasetoRequired,
@@ -200,6 +214,7 @@ pub(super) fn expand(options: &Options, handler: &Handler<'_>) -> TokenStream {
                 }
             }
             #checks
+            #state_check
         };
 
         #function

@@ -2,7 +2,7 @@
 //! `self`, given twice, axum's argument limit) are in [`crate::handler_fn`]; here, the `Paseto`
 //! arguments.
 
-use syn::{FnArg, ItemFn};
+use syn::ItemFn;
 
 use super::attr::Options;
 use crate::errors::Errors;
@@ -24,16 +24,13 @@ impl<'a> Handler<'a> {
     pub(super) fn check(function: &'a ItemFn, options: &Options, errors: &mut Errors) -> Self {
         handler_fn::check(function, Guard::PasetoRequired, errors);
         let mut paseto: Option<PasetoArg<'a>> = None;
-        for arg in &function.sig.inputs {
-            let FnArg::Typed(arg) = arg else {
-                continue;
-            };
-            let Some(found) = extractor_arg(&arg.ty, "Paseto") else {
+        for (_, ty) in handler_fn::user_args(function) {
+            let Some(found) = extractor_arg(ty, "Paseto") else {
                 continue;
             };
             if paseto.is_some() {
                 errors.spanned(
-                    &arg.ty,
+                    ty,
                     "a handler takes at most one `Paseto<..>` argument: the guard verifies one token per request",
                 );
             } else {

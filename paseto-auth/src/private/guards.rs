@@ -26,6 +26,22 @@ pub struct Route {
     pub optional: bool,
 }
 
+/// Router states a `#[paseto_required]` guard can verify with (checked by its `state = S`).
+#[diagnostic::on_unimplemented(
+    message = "the router state `{Self}` does not provide the `PasetoAuth` that `#[paseto_required]` verifies with",
+    label = "no `PasetoAuth` can be taken from `{Self}`",
+    note = "implement `FromRef<{Self}> for PasetoAuth` (or `#[derive(FromRef)]` on `{Self}` with a `PasetoAuth` field), or make a `PasetoAuth` or a `Verifier` the router's state"
+)]
+pub trait PasetoAuthState {}
+
+// `do_not_recommend`: a state without `PasetoAuth` is reported with this trait's message, at the
+// `state = S` of the attribute, rather than as the unmet `FromRef` bound underneath.
+#[diagnostic::do_not_recommend]
+impl<S> PasetoAuthState for S where PasetoAuth: FromRef<S> {}
+
+/// Compiles only when `S` provides `PasetoAuth` (`#[paseto_required(state = S)]`).
+pub const fn assert_paseto_auth_state<S: PasetoAuthState>() {}
+
 /// Implemented by the zero-sized type `#[paseto_required]` generates for each handler.
 pub trait RouteSpec: Send + Sync + 'static {
     /// The route's settings.
