@@ -81,12 +81,6 @@ impl AppState {
         Ok(Self::new(config.issuer()?, config.verifier()?))
     }
 
-    /// The same, answering refused tokens with why they failed (for development only).
-    pub(crate) fn with_detailed_errors(mut self) -> Self {
-        self.auth = self.auth.detailed_errors(true);
-        self
-    }
-
     /// A fresh v4 key pair; prints the public key so other services can verify our tokens.
     pub(crate) fn generated(issuer_name: &str) -> paseto_auth::Result<Self> {
         let key = SecretKey::generate(Version::V4)?;

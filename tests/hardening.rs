@@ -505,3 +505,32 @@ async fn the_error_handler_answers_browsers_with_html_and_api_clients_with_json(
     assert_eq!(response.headers()[CONTENT_TYPE], "application/json");
     assert_eq!(body_string(response).await, r#"{"error":"unauthorized"}"#);
 }
+
+// ---- 4. one spelling per token, in cookies too ----
+
+async fn cart_size(cart: Session<Cart>) -> String {
+    cart.items.len().to_string()
+}
+
+#[tokio::test]
+async fn a_respelled_session_cookie_is_not_read() {
+    let app = Router::new()
+        .route("/fill", get(fill_cart))
+        .route("/size", get(cart_size))
+        .layer(SessionLayer::new(
+            SessionKeys::generate(Version::V3).unwrap(),
+        ));
+    let cookie = set_cookies(&send(&app, get_with("/fill", &[])).await).remove(0);
+    let read = |value: String| {
+        let app = app.clone();
+        async move {
+            let pair = format!("cart={value}");
+            body_string(send(&app, get_with("/size", &[&pair])).await).await
+        }
+    };
+    assert_eq!(read(cookie.value.clone()).await, "1");
+    let body = cookie.value.strip_prefix("v3.local.").unwrap();
+    for respelled in [format!("{}.", cookie.value), format!("3.local.{body}")] {
+        assert_eq!(read(respelled.clone()).await, "0", "{respelled}");
+    }
+}

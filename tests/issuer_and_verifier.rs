@@ -31,9 +31,13 @@ struct Fixture {
 fn fixture() -> Fixture {
     let (key, issuer, verifier) = v4_issuer_and_verifier();
     let state = AppState::new(issuer, verifier);
+    let detailed = AppState {
+        auth: state.auth.clone().detailed_errors(true),
+        ..state.clone()
+    };
     Fixture {
-        app: example::app(state.clone()),
-        detailed: example::app(state.with_detailed_errors()),
+        app: example::app(state),
+        detailed: example::app(detailed),
         key,
     }
 }

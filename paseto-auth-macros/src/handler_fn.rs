@@ -20,7 +20,7 @@ use syn::{Attribute, FnArg, GenericArgument, ItemFn, Pat, PathArguments, Type};
 
 use crate::errors::Errors;
 
-/// An attribute macro that guards a handler with an extractor inserted as its first argument.
+/// An attribute macro that guards a handler with an extractor that runs before its own ones.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) enum Guard {
     /// `#[paseto_required]`: `__paseto_guard: Guard<route>`.

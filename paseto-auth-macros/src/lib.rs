@@ -69,12 +69,16 @@ pub fn derive_paseto_claims(input: TokenStream) -> TokenStream {
 /// }
 /// ```
 ///
-/// The macro inserts a guard as the handler's first argument, so it runs before any other
-/// extractor (a body is not read for an unauthenticated request). The guard verifies with the
-/// `PasetoAuth` of the router state and keeps the verified token for a `Paseto<C>` or
-/// `Option<Paseto<C>>` argument, which then does not verify again. A handler without such an
-/// argument is still guarded. It composes with `#[login_required]` on the same handler: each
-/// inserts its guard first, so the attribute written nearer the `fn` runs its guard first.
+/// The macro pairs a guard with the handler's first argument (`token: Paseto<C>` becomes
+/// `(guard, token): (Guard<..>, Paseto<C>)`, an extractor tuple), so it runs before any other
+/// extractor (a body is not read for an unauthenticated request) and the handler keeps its number
+/// of arguments; a handler without arguments gets the guard as its one. The guard verifies with
+/// the `PasetoAuth` of the router state, and its outcome — the token verified against this route's
+/// source and requirements, or "no token" on an `optional` route — is what a `Paseto<C>` or
+/// `Option<Paseto<C>>` argument gets: it never reads another source nor verifies with weaker
+/// requirements. A handler without such an argument is still guarded. It composes with
+/// `#[login_required]` on the same handler, so the attribute written nearer the `fn` runs its
+/// guard first; `#[axum::debug_handler]` may go above or below either.
 ///
 /// Options, each at most once:
 ///
@@ -89,11 +93,13 @@ pub fn derive_paseto_claims(input: TokenStream) -> TokenStream {
 /// | `leeway = "30s"` | clock leeway for `exp`/`nbf`/`iat`: `<number><unit>` pairs, units `s`, `m`, `h`, `d` |
 /// | `from = header`, `cookie("name")`, `query("name")` | where the token is (default: the `PasetoAuth`'s source) |
 /// | `optional` | requests without a token get through (take `Option<Paseto<C>>`); a bad token is still refused |
+/// | `state = AppState` | checks at the handler that the router state provides `PasetoAuth` (`FromRef`), with a readable error |
 ///
 /// Compile errors, at the offending tokens: an unknown or repeated option; a value that is not a
 /// (non-empty) string literal; an unknown version or purpose; a bad duration; an invalid cookie
 /// name; a function that is not `async`; two `Paseto` arguments; `optional` with a `Paseto<C>`
-/// (not `Option`) argument; a claims type `C` that does not implement `PasetoClaims`; a name in
+/// (not `Option`) argument; a `state` that does not provide `PasetoAuth`; a claims type `C` that
+/// does not implement `PasetoClaims`; a name in
 /// `claims(..)` that is neither a registered claim nor a claim of `C` (when `C` derives
 /// `PasetoClaims`; untyped claims such as `serde_json::Value` are checked at run time only).
 #[proc_macro_attribute]
@@ -141,10 +147,10 @@ pub fn paseto_session(args: TokenStream, item: TokenStream) -> TokenStream {
 /// }
 /// ```
 ///
-/// The macro inserts a guard, `LoginGuard<FRESH>`, as the handler's first argument, so it runs
-/// before any other extractor (a body is not read for a refused request); it needs the
-/// `LoginManagerLayer` around the router. It composes with `#[paseto_required]` on the same
-/// handler: each inserts its guard first, so the guard of the attribute written nearer the `fn`
+/// The macro pairs a guard, `LoginGuard<FRESH>`, with the handler's first argument (as
+/// `#[paseto_required]` does), so it runs before any other extractor (a body is not read for a
+/// refused request); it needs the `LoginManagerLayer` around the router. It composes with
+/// `#[paseto_required]` on the same handler: the guard of the attribute written nearer the `fn`
 /// runs first, and its refusal is the one a request without either credential gets (write
 /// `#[login_required]` last to send such a browser to the login page).
 ///
@@ -156,10 +162,9 @@ pub fn paseto_session(args: TokenStream, item: TokenStream) -> TokenStream {
 /// Compile errors, at the offending tokens: an unknown option (the only one is `fresh`); `fresh`
 /// with a value (`fresh = true`, `fresh(..)`); `fresh` given twice; anything else as an option
 /// (`#[login_required("x")]`); the attribute on something that is not a function; a function that
-/// is not `async`; a method (`self`); `#[login_required]` given twice on the handler; more than 15
-/// arguments (axum handlers take at most 16, and the guard is one; 14 with `#[paseto_required]`
-/// too); a `CurrentUser<U>` or `Option<CurrentUser<U>>` argument whose `U` does not implement
-/// `AuthUser` (the error is at `U`).
+/// is not `async`; a method (`self`); `#[login_required]` given twice on the handler; a
+/// `CurrentUser<U>` or `Option<CurrentUser<U>>` argument whose `U` does not implement `AuthUser`
+/// (the error is at `U`).
 #[proc_macro_attribute]
 pub fn login_required(args: TokenStream, item: TokenStream) -> TokenStream {
     login::expand(args.into(), item.into()).into()

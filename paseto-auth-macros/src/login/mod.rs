@@ -1,5 +1,5 @@
 //! `#[login_required]` and `#[login_required(fresh)]`: parse the options, check the handler
-//! ([`handler_fn::check`]), then insert `LoginGuard<FRESH>` as its first argument, plus a check
+//! ([`handler_fn::check`]), then pair `LoginGuard<FRESH>` with its first argument, plus a check
 //! that the user type of each `CurrentUser<U>` argument implements `AuthUser`. On any mistake the
 //! handler is emitted unchanged beside the errors, so the rest of the crate still resolves it.
 

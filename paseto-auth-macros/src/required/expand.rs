@@ -1,5 +1,5 @@
 //! Expand: the route type and its settings, the compile-time claim checks, and the handler with
-//! the guard as its first argument.
+//! the guard paired with its first argument.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};

@@ -284,7 +284,7 @@ const fn starts_with_ignoring_case(bytes: &[u8], prefix: &[u8]) -> bool {
     }
     let mut i = 0;
     while i < prefix.len() {
-        if bytes[i].to_ascii_lowercase() != prefix[i].to_ascii_lowercase() {
+        if !bytes[i].eq_ignore_ascii_case(&prefix[i]) {
             return false;
         }
         i += 1;

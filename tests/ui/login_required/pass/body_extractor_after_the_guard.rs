@@ -1,4 +1,4 @@
-// The guard is the first argument, so it runs before `State`, the user, and the `Form` body.
+// The guard is paired with the first argument, so it runs before `State`, the user, and the `Form` body.
 use std::convert::Infallible;
 
 use axum::extract::State;
