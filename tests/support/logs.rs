@@ -1,36 +1,42 @@
-//! What the crate logs during a test: a `tracing` subscriber for the current thread (a
-//! `#[tokio::test]` runs the app on it) that writes every event, `trace` included, to a buffer.
+//! What the crate logs during a test. One global `tracing` subscriber (installed on first use)
+//! writes every event, `trace` included, to a buffer of the thread that logged it, while that
+//! thread captures: a `#[tokio::test]` runs the app on its own thread, so parallel tests do not
+//! see each other's lines. (A per-thread subscriber, `set_default`, loses events to tracing's
+//! callsite cache when tests run in parallel.)
 
+use std::cell::RefCell;
 use std::io;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Once;
 
-use tracing::subscriber::DefaultGuard;
-
-/// The log lines written since [`capture`], while it lives.
-pub(crate) struct Captured {
-    buffer: Arc<Mutex<Vec<u8>>>,
-    _guard: DefaultGuard,
+thread_local! {
+    /// This thread's captured output, while it captures.
+    static BUFFER: RefCell<Option<Vec<u8>>> = const { RefCell::new(None) };
 }
+
+/// The log lines this thread writes while it lives.
+pub(crate) struct Captured(());
 
 /// Starts capturing this thread's log events.
 pub(crate) fn capture() -> Captured {
-    let buffer = Arc::new(Mutex::new(Vec::new()));
-    let writer = Writer(buffer.clone());
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .finish();
-    Captured {
-        buffer,
-        _guard: tracing::subscriber::set_default(subscriber),
-    }
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_writer(|| ThreadBuffer)
+            .finish();
+        // Another test binary's subscriber is not ours to replace; ours is set once per binary.
+        let _ = tracing::subscriber::set_global_default(subscriber);
+    });
+    BUFFER.with(|buffer| *buffer.borrow_mut() = Some(Vec::new()));
+    Captured(())
 }
 
 impl Captured {
-    /// Everything logged so far.
+    /// Everything this thread logged since [`capture`].
     pub(crate) fn text(&self) -> String {
-        let bytes = self.buffer.lock().unwrap_or_else(PoisonError::into_inner);
-        String::from_utf8_lossy(&bytes).into_owned()
+        BUFFER.with(|buffer| {
+            String::from_utf8_lossy(buffer.borrow().as_deref().unwrap_or_default()).into_owned()
+        })
     }
 
     /// The lines logged so far.
@@ -39,15 +45,22 @@ impl Captured {
     }
 }
 
-#[derive(Clone)]
-struct Writer(Arc<Mutex<Vec<u8>>>);
+impl Drop for Captured {
+    fn drop(&mut self) {
+        BUFFER.with(|buffer| *buffer.borrow_mut() = None);
+    }
+}
 
-impl io::Write for Writer {
+/// Writes to the logging thread's buffer, or nowhere when it does not capture.
+struct ThreadBuffer;
+
+impl io::Write for ThreadBuffer {
     fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        self.0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .extend_from_slice(bytes);
+        BUFFER.with(|buffer| {
+            if let Some(buffer) = buffer.borrow_mut().as_mut() {
+                buffer.extend_from_slice(bytes);
+            }
+        });
         Ok(bytes.len())
     }
 
