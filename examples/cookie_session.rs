@@ -24,7 +24,8 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
-use paseto_auth::session::{Session, SessionKeys, SessionLayer};
+use paseto_auth::cookie::CookieKeys;
+use paseto_auth::session::{Session, SessionLayer};
 use paseto_auth::{Version, paseto_session};
 use serde::{Deserialize, Serialize};
 
@@ -51,7 +52,7 @@ pub(crate) struct Login {
 }
 
 /// The example's routes, with the session layer.
-pub(crate) fn app(keys: SessionKeys) -> Router {
+pub(crate) fn app(keys: CookieKeys) -> Router {
     Router::new()
         .route("/", get(|| async { Redirect::to("/login") }))
         .route("/login", get(login_form).post(login))
@@ -99,8 +100,8 @@ async fn logout(mut session: Session<Auth>) -> &'static str {
 }
 
 /// The session key from `PASETO_SESSION_KEY`, or a new one (with a warning).
-fn session_keys() -> Result<SessionKeys, paseto_auth::Error> {
-    match SessionKeys::from_env("PASETO_SESSION_KEY")? {
+fn session_keys() -> Result<CookieKeys, paseto_auth::Error> {
+    match CookieKeys::from_env("PASETO_SESSION_KEY")? {
         Some(keys) => Ok(keys),
         None => {
             eprintln!(
@@ -108,7 +109,7 @@ fn session_keys() -> Result<SessionKeys, paseto_auth::Error> {
                  when the server restarts (set it to a k4.local PASERK: the `local` \
                  field of `paseto-auth keygen v4.local`)"
             );
-            SessionKeys::generate(Version::V4)
+            CookieKeys::generate(Version::V4)
         }
     }
 }

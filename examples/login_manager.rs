@@ -37,11 +37,11 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
+use paseto_auth::cookie::SameSite;
 use paseto_auth::login::{
     AuthUser, CookieSettings, CurrentUser, LoginError, LoginKeys, LoginManager, LoginManagerLayer,
     LoginSession, UserLoader, safe_next,
 };
-use paseto_auth::session::SameSite;
 use paseto_auth::{Version, login_required};
 use serde::Deserialize;
 
@@ -192,7 +192,7 @@ struct LoginForm {
 }
 
 async fn login(
-    session: LoginSession,
+    session: LoginSession<User>,
     State(users): State<Users>,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, LoginError> {
@@ -229,7 +229,7 @@ struct PasswordForm {
 #[login_required(fresh)]
 async fn change_password(
     user: CurrentUser<User>,
-    session: LoginSession,
+    session: LoginSession<User>,
     State(users): State<Users>,
     Form(form): Form<PasswordForm>,
 ) -> Result<Response, LoginError> {
@@ -240,7 +240,7 @@ async fn change_password(
     Ok("Password changed".into_response())
 }
 
-async fn logout(session: LoginSession) -> &'static str {
+async fn logout(session: LoginSession<User>) -> &'static str {
     session.logout();
     "Logged out"
 }

@@ -16,12 +16,13 @@ use axum::http::header::{
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
+use paseto_auth::cookie::CookieKeys;
 use paseto_auth::extract::PasetoAuth;
 use paseto_auth::key::{LocalKey, SigningKey};
 use paseto_auth::login::{
     AuthUser, LoginKeys, LoginManager, LoginManagerLayer, LoginSession, UserLoader,
 };
-use paseto_auth::session::{Session, SessionKeys, SessionLayer};
+use paseto_auth::session::{Session, SessionLayer};
 use paseto_auth::token::seal;
 use paseto_auth::{
     Issuer, Paseto, TokenOptions, Verifier, Version, paseto_required, paseto_session,
@@ -293,7 +294,7 @@ async fn fill_cart(mut cart: Session<Cart>) -> &'static str {
     "filled"
 }
 
-async fn log_in(session: LoginSession) -> &'static str {
+async fn log_in(session: LoginSession<Member>) -> &'static str {
     session.login(&Member, true).unwrap();
     "logged in"
 }
@@ -304,7 +305,7 @@ async fn session_and_remember_cookies_are_refused_as_bearer_tokens_in_every_vers
         // One local key everywhere: the sessions', the remember-me cookie's, and the API's (bound
         // to no issuer, as a `PASETO_LOCAL_KEYS` entry without `iss` is).
         let key = LocalKey::generate(version).unwrap();
-        let cookie_keys = SessionKeys::new(key.clone());
+        let cookie_keys = CookieKeys::new(key.clone());
         let verifier = Verifier::builder()
             .local_key(key.clone(), None)
             .versions(Version::ALL)
@@ -380,7 +381,7 @@ async fn a_session_that_cannot_be_sealed_keeps_the_other_cookie_changes() {
     let app = Router::new()
         .route("/", get(clear_and_overflow))
         .layer(SessionLayer::new(
-            SessionKeys::generate(Version::V4).unwrap(),
+            CookieKeys::generate(Version::V4).unwrap(),
         ));
     let logs = support::logs::capture();
     let response = send(&app, get_with("/", &[])).await;
@@ -518,7 +519,7 @@ async fn a_respelled_session_cookie_is_not_read() {
         .route("/fill", get(fill_cart))
         .route("/size", get(cart_size))
         .layer(SessionLayer::new(
-            SessionKeys::generate(Version::V3).unwrap(),
+            CookieKeys::generate(Version::V3).unwrap(),
         ));
     let cookie = set_cookies(&send(&app, get_with("/fill", &[])).await).remove(0);
     let read = |value: String| {

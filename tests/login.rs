@@ -17,12 +17,12 @@ use axum::http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, COOKIE, LOCATION, 
 use axum::http::{HeaderValue, Request, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use paseto_auth::cookie::CookieKeys;
 use paseto_auth::key::{SigningKey, VerificationKey};
 use paseto_auth::login::{
     AuthUser, CookieSettings, CurrentUser, LoginKeys, LoginManager, LoginManagerLayer,
     LoginSession, Refusal, UserLoader,
 };
-use paseto_auth::session::SessionKeys;
 use paseto_auth::token::UntrustedToken;
 use paseto_auth::{Version, login_required};
 use serde_json::{Value, json};
@@ -315,12 +315,7 @@ const SESSION_BINDING: &[u8] = b"paseto-auth:login:login_session";
 /// A genuine cookie token (bound by `binding`) with its claims changed by `edit`, sealed again
 /// with the real key: what an attacker who had the key could make. Only the edited claim differs
 /// from a token that works.
-fn reseal(
-    keys: &SessionKeys,
-    token: &str,
-    binding: &[u8],
-    edit: impl FnOnce(&mut Value),
-) -> String {
+fn reseal(keys: &CookieKeys, token: &str, binding: &[u8], edit: impl FnOnce(&mut Value)) -> String {
     let key = keys.primary().clone();
     let payload = UntrustedToken::parse(token, 4096)
         .unwrap()
@@ -337,7 +332,7 @@ fn reseal(
     .unwrap()
 }
 
-fn reseal_remember(keys: &SessionKeys, token: &str, edit: impl FnOnce(&mut Value)) -> String {
+fn reseal_remember(keys: &CookieKeys, token: &str, edit: impl FnOnce(&mut Value)) -> String {
     reseal(keys, token, REMEMBER_BINDING, edit)
 }
 
@@ -441,7 +436,7 @@ async fn a_session_cookie_is_not_a_remember_cookie_nor_the_other_way_round() {
     let users = Users::demo();
     // Different keys (as the example has them), and the same key for both: the purpose binding
     // alone must keep the cookies apart.
-    let same = SessionKeys::generate(Version::V4).unwrap();
+    let same = CookieKeys::generate(Version::V4).unwrap();
     for keys in [keys(), LoginKeys::new(same.clone(), same.clone())] {
         let app = example_app(&users, &keys);
         let (session, remember) = log_in(&app, true).await;
@@ -649,7 +644,7 @@ async fn maybe_user(user: Option<CurrentUser<Member>>) -> String {
 }
 
 async fn login_as(
-    session: LoginSession,
+    session: LoginSession<Member>,
     axum::extract::Path(id): axum::extract::Path<String>,
 ) -> Response {
     match session.login(&Member { id }, false) {
@@ -658,7 +653,7 @@ async fn login_as(
     }
 }
 
-/// The wrong user type, for `CurrentUser<Other>` and `login(&Other)`.
+/// The wrong user type, for `CurrentUser<Other>` and `LoginSession<Other>`.
 struct Other;
 
 impl AuthUser for Other {
@@ -672,7 +667,7 @@ async fn other_user(_user: CurrentUser<Other>) -> &'static str {
     "unreachable"
 }
 
-async fn login_other(session: LoginSession) -> Response {
+async fn login_other(session: LoginSession<Other>) -> Response {
     match session.login(&Other, false) {
         Ok(()) => "ok".into_response(),
         Err(err) => (StatusCode::BAD_REQUEST, err.to_string()).into_response(),
@@ -776,26 +771,22 @@ async fn the_wrong_user_type_and_a_missing_layer_are_500_logging_the_mistake() {
     let app = members_app(&members, &keys);
     let alice = member_session(&app, "alice").await;
     let logs = support::logs::capture();
-    let reply = send(&app, get_with("/other", &[("login_session", &alice)])).await;
-    // The client learns nothing of the server's types; the log names the mistake.
-    assert_eq!(
-        (reply.status, reply.body.as_str()),
-        (StatusCode::INTERNAL_SERVER_ERROR, INTERNAL_ERROR)
-    );
+    // `CurrentUser<Other>` and `LoginSession<Other>` under a layer that loads `Member`s: the client
+    // learns nothing of the server's types; the log names both.
+    for path in ["/other", "/login-other"] {
+        for cookies in [&[("login_session", alice.as_str())][..], &[]] {
+            let reply = send(&app, get_with(path, cookies)).await;
+            assert_eq!(
+                (reply.status, reply.body.as_str()),
+                (StatusCode::INTERNAL_SERVER_ERROR, INTERNAL_ERROR),
+                "{path}"
+            );
+        }
+    }
+    let logged = logs.text();
     assert!(
-        logs.text().contains("CurrentUser<login::Other>"),
-        "{}",
-        logs.text()
-    );
-    // Also when nobody is logged in: the mistake is the handler's, not the request's.
-    let reply = send(&app, get_with("/other", &[])).await;
-    assert_eq!(reply.status, StatusCode::INTERNAL_SERVER_ERROR);
-    let reply = send(&app, get_with("/login-other", &[])).await;
-    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
-    assert!(
-        reply.body.contains("login of a login::Other"),
-        "{}",
-        reply.body
+        logged.contains("no LoginManagerLayer loading login::Other users around this route; the layer here loads login::Member"),
+        "{logged}"
     );
 
     let bare = members_router();
@@ -805,7 +796,8 @@ async fn the_wrong_user_type_and_a_missing_layer_are_500_logging_the_mistake() {
         (StatusCode::INTERNAL_SERVER_ERROR, INTERNAL_ERROR)
     );
     assert!(
-        logs.text().contains("no LoginManagerLayer"),
+        logs.text()
+            .contains("no LoginManagerLayer around this route: add .layer("),
         "{}",
         logs.text()
     );

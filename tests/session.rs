@@ -17,10 +17,10 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use paseto_auth::Version;
+use paseto_auth::cookie::{CookieKeys, MAX_COOKIE_SIZE};
 use paseto_auth::key::{LocalKey, SigningKey};
 use paseto_auth::session::{
-    JsonMap, MAX_COOKIE_SIZE, Session, SessionData, SessionError, SessionKeys, SessionLayer,
-    SessionSpec, UntypedSession,
+    JsonMap, Session, SessionData, SessionError, SessionLayer, SessionSpec, UntypedSession,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -170,14 +170,14 @@ fn routes() -> Router {
         .nest("/api", api)
 }
 
-fn test_app(keys: &SessionKeys) -> Router {
+fn test_app(keys: &CookieKeys) -> Router {
     routes().layer(SessionLayer::new(keys.clone()))
 }
 
 // ---- helpers ----
 
-fn new_keys() -> SessionKeys {
-    SessionKeys::generate(Version::V4).unwrap()
+fn new_keys() -> CookieKeys {
+    CookieKeys::generate(Version::V4).unwrap()
 }
 
 fn login_request(email: &str, password: &str) -> Request {
@@ -210,7 +210,7 @@ fn forge(key: &LocalKey, purpose: &str, cookie: &str, exp: time::Duration, dat: 
     .unwrap()
 }
 
-async fn logged_in_cookie(keys: &SessionKeys) -> String {
+async fn logged_in_cookie(keys: &CookieKeys) -> String {
     let response = send(
         &example::app(keys.clone()),
         login_request("foo@example.com", "mysecret"),
@@ -295,7 +295,7 @@ async fn a_bad_password_is_401_and_sets_no_cookie() {
 #[tokio::test]
 async fn a_cookie_replayed_after_its_exp_is_refused() {
     let key = LocalKey::generate(Version::V4).unwrap();
-    let app = example::app(SessionKeys::new(key.clone()));
+    let app = example::app(CookieKeys::new(key.clone()));
     let user = json!({"user": "foo@example.com"});
     // The forgery is well-formed: the same cookie with a future exp is accepted.
     let valid = forge(
@@ -341,7 +341,7 @@ async fn a_tampered_cookie_gives_an_empty_session() {
 #[tokio::test]
 async fn garbage_oversized_wrong_key_and_misbound_cookies_give_empty_sessions() {
     let key = LocalKey::generate(Version::V4).unwrap();
-    let keys = SessionKeys::new(key.clone());
+    let keys = CookieKeys::new(key.clone());
     let app = example::app(keys.clone());
     let user = json!({"user": "foo@example.com"});
     let hour = time::Duration::hours(1);
@@ -388,7 +388,7 @@ async fn v2_cookies_are_bound_by_their_claims() {
     // v2 has no implicit assertion: a v2 cookie of another purpose or name opens, and the
     // `pur`/`cky` claims refuse it.
     let key = LocalKey::generate(Version::V2).unwrap();
-    let app = example::app(SessionKeys::new(key.clone()));
+    let app = example::app(CookieKeys::new(key.clone()));
     let user = json!({"user": "foo@example.com"});
     let seal = |purpose: &str, cookie: &str| {
         let payload = json!({"pur": purpose, "cky": cookie, "iat": rfc3339(time::Duration::ZERO),
@@ -418,21 +418,21 @@ async fn v2_cookies_are_bound_by_their_claims() {
 async fn rotation_reads_old_cookies_and_reseals_with_the_primary() {
     let old = LocalKey::generate(Version::V4).unwrap();
     let new = LocalKey::generate(Version::V4).unwrap();
-    let old_cookie = logged_in_cookie(&SessionKeys::new(old.clone())).await;
+    let old_cookie = logged_in_cookie(&CookieKeys::new(old.clone())).await;
 
-    let rotated = SessionKeys::new(new.clone()).with_old_key(old.clone());
+    let rotated = CookieKeys::new(new.clone()).with_old_key(old.clone());
     let app = example::app(rotated.clone());
     let (status, _) = protected_status(&app, &old_cookie).await;
     assert_eq!(status, StatusCode::OK, "the old key still opens the cookie");
 
     // A login re-seals with the primary key: only the new key opens the new cookie.
-    let new_only = example::app(SessionKeys::new(new.clone()));
+    let new_only = example::app(CookieKeys::new(new.clone()));
     let resealed = logged_in_cookie(&rotated).await;
     assert_eq!(
         protected_status(&new_only, &resealed).await.0,
         StatusCode::OK
     );
-    let old_only = example::app(SessionKeys::new(old));
+    let old_only = example::app(CookieKeys::new(old));
     assert_eq!(
         protected_status(&old_only, &resealed).await.0,
         StatusCode::UNAUTHORIZED
@@ -451,19 +451,19 @@ async fn text_of(response: Response, expected: &str) -> Vec<String> {
 async fn a_changed_session_is_resealed_with_the_new_primary_key() {
     let old = LocalKey::generate(Version::V4).unwrap();
     let new = LocalKey::generate(Version::V4).unwrap();
-    let old_app = test_app(&SessionKeys::new(old.clone()));
+    let old_app = test_app(&CookieKeys::new(old.clone()));
     let first = text_of(
         send(&old_app, post_with("/count", &[], Body::empty())).await,
         "1",
     )
     .await;
-    let rotated = test_app(&SessionKeys::new(new.clone()).with_old_key(old.clone()));
+    let rotated = test_app(&CookieKeys::new(new.clone()).with_old_key(old.clone()));
     let second = text_of(
         send(&rotated, post_with("/count", &[&first[0]], Body::empty())).await,
         "2",
     )
     .await;
-    let new_app = test_app(&SessionKeys::new(new));
+    let new_app = test_app(&CookieKeys::new(new));
     text_of(send(&new_app, get_with("/count", &[&second[0]])).await, "2").await;
     // The old key alone no longer opens it: a fresh session.
     text_of(send(&old_app, get_with("/count", &[&second[0]])).await, "0").await;
@@ -475,7 +475,7 @@ async fn v3_and_v2_keys_make_cookies_of_their_version() {
         (Version::V3, "counter=v3.local."),
         (Version::V2, "counter=v2.local."),
     ] {
-        let app = test_app(&SessionKeys::generate(version).unwrap());
+        let app = test_app(&CookieKeys::generate(version).unwrap());
         let cookies = text_of(
             send(&app, post_with("/count", &[], Body::empty())).await,
             "1",

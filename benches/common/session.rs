@@ -10,8 +10,9 @@ use axum::http::{HeaderMap, Request};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use paseto_auth::Version;
+use paseto_auth::cookie::CookieKeys;
 use paseto_auth::key::LocalKey;
-use paseto_auth::session::{Session, SessionData, SessionKeys, SessionLayer, SessionSpec};
+use paseto_auth::session::{Session, SessionData, SessionLayer, SessionSpec};
 use pasetors::Local;
 use pasetors::keys::SymmetricKey;
 use pasetors::token::UntrustedToken;
@@ -43,14 +44,14 @@ struct Payload {
 pub(crate) struct Fixture {
     /// `session=<token>`, as a browser sends it.
     pub(crate) cookie: String,
-    pub(crate) keys: SessionKeys,
+    pub(crate) keys: CookieKeys,
     pub(crate) pasetors_key: SymmetricKey<V4>,
 }
 
 /// A cookie made by the layer itself (a login), and the same key for pasetors.
 pub(crate) async fn fixture() -> Fixture {
     let key = LocalKey::generate(Version::V4).expect("key");
-    let keys = SessionKeys::new(key.clone());
+    let keys = CookieKeys::new(key.clone());
     let login = Router::new()
         .route(
             "/",

@@ -57,7 +57,7 @@ pub use verifier::{Paseto, Verifier, VerifierBuilder};
 pub use version::{Header, Purpose, Version};
 
 #[cfg(feature = "axum")]
-mod cookie_header;
+pub mod cookie;
 #[cfg(feature = "axum")]
 pub mod extract;
 #[cfg(feature = "axum")]
@@ -66,14 +66,8 @@ pub mod login;
 mod reply;
 #[cfg(feature = "axum")]
 pub mod session;
-#[cfg(feature = "axum")]
-pub use session::{
-    JsonMap, SameSite, Session, SessionData, SessionError, SessionKeys, SessionLayer, SessionSpec,
-    UntypedSession,
-};
 
 #[doc(hidden)]
-#[path = "private/mod.rs"]
 pub mod __private;
 
 pub use paseto_auth_macros::PasetoClaims;

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 
-use crate::cookie_header::request_cookies;
+use crate::cookie::request_cookies;
 
 /// A function that finds a token in a request.
 pub type LoadToken = dyn Fn(&Parts) -> Option<String> + Send + Sync;

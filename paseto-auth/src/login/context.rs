@@ -1,37 +1,60 @@
 //! One request's login state: who is logged in (worked out once, on first use), and what the
-//! login cookies become when the response goes out.
+//! login cookies become when the response goes out. It is typed by the loader's user type: the
+//! layer puts a `LoginContext<U>` in the request extensions, and `CurrentUser<U>` and
+//! `LoginSession<U>` find it by that type; the `#[login_required]` guard, which knows no user type,
+//! finds the same state behind a [`Gate`].
 
-use std::any::{Any, TypeId};
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use axum::http::header::SET_COOKIE;
-use axum::http::{HeaderMap, HeaderValue};
+use axum::http::HeaderMap;
 use time::OffsetDateTime;
 use tokio::sync::OnceCell;
 
 use super::extract::LoginError;
-use super::manager::Shared;
+use super::keys::LoginKeys;
+use super::refusal::Refusals;
 use super::remember::{RememberToken, open_remember, seal_remember};
+use super::settings::CookieSettings;
 use super::state::{AuthDigest, LOGIN_PURPOSE, LoginState, random_id};
-use super::user::{AuthUser, LoadedUser, LoaderFailure};
+use super::user::{AuthUser, LoadUser, LoadedUser, LoaderFailure};
+use crate::cookie::token::{OpenedCookie, first_valid_cookie, open_cookie_at, seal_cookie_at};
+use crate::cookie::{CookieChanges, Outcome};
 use crate::error::Error;
-use crate::session::cookie::{
-    OpenedCookie, first_valid_cookie, open_cookie_at, removal_cookie, seal_cookie_at, set_cookie,
-};
-use crate::session::layer::{Outcome, add_vary_cookie};
-use crate::session::spec::CookieAttributes;
+
+/// What every request's [`LoginContext`] shares: the loader, the cookies' keys and settings, and
+/// what refused requests get.
+pub(crate) struct Shared<U> {
+    pub(crate) loader: Box<dyn LoadUser<U>>,
+    pub(crate) keys: LoginKeys,
+    pub(crate) session_cookie: CookieSettings,
+    pub(crate) remember_cookie: CookieSettings,
+    pub(crate) refusals: Refusals,
+}
 
 /// Who is logged in for this request.
-#[derive(Clone)]
-pub(crate) enum Resolved {
+pub(crate) enum Resolved<U> {
     /// Nobody.
     Anonymous,
-    /// A user of the loader's type (erased).
+    /// This user.
     User {
-        user: Arc<dyn Any + Send + Sync>,
+        user: Arc<U>,
         /// From a password (`login`), not restored from the remember-me cookie.
         fresh: bool,
     },
+}
+
+impl<U> Clone for Resolved<U> {
+    fn clone(&self) -> Self {
+        match self {
+            Resolved::Anonymous => Resolved::Anonymous,
+            Resolved::User { user, fresh } => Resolved::User {
+                user: user.clone(),
+                fresh: *fresh,
+            },
+        }
+    }
 }
 
 /// What to send for each login cookie.
@@ -41,20 +64,76 @@ struct Cookies {
     remember: Outcome,
 }
 
-struct RequestState {
-    resolved: OnceCell<Result<Resolved, LoaderFailure>>,
+struct RequestState<U> {
+    resolved: OnceCell<Result<Resolved<U>, LoaderFailure>>,
     cookies: Mutex<Cookies>,
 }
 
 /// The login state the layer puts in the request extensions. Cloning shares it.
-#[derive(Clone)]
-pub(crate) struct LoginContext {
-    pub(crate) shared: Arc<Shared>,
-    request: Arc<RequestState>,
+pub(crate) struct LoginContext<U> {
+    pub(crate) shared: Arc<Shared<U>>,
+    request: Arc<RequestState<U>>,
 }
 
-impl LoginContext {
-    pub(crate) fn new(shared: Arc<Shared>) -> Self {
+impl<U> Clone for LoginContext<U> {
+    fn clone(&self) -> Self {
+        LoginContext {
+            shared: self.shared.clone(),
+            request: self.request.clone(),
+        }
+    }
+}
+
+/// Whether someone is logged in, for the guard (which knows no user type).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Status {
+    Anonymous,
+    LoggedIn { fresh: bool },
+}
+
+type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// A request's login state with its user type erased: what the `#[login_required]` guard reads.
+pub(crate) trait LoginGate: Send + Sync {
+    /// Who is logged in (resolving the login, once per request, if nobody asked yet).
+    fn status<'a>(&'a self, headers: &'a HeaderMap)
+    -> BoxFuture<'a, Result<Status, LoaderFailure>>;
+
+    /// What refused requests get.
+    fn refusals(&self) -> &Refusals;
+
+    /// The name of the user type the layer loads, for messages.
+    fn user_type(&self) -> &'static str;
+}
+
+/// The request's [`LoginGate`], in the request extensions beside its `LoginContext<U>`.
+#[derive(Clone)]
+pub(crate) struct Gate(pub(crate) Arc<dyn LoginGate>);
+
+impl<U: AuthUser> LoginGate for LoginContext<U> {
+    fn status<'a>(
+        &'a self,
+        headers: &'a HeaderMap,
+    ) -> BoxFuture<'a, Result<Status, LoaderFailure>> {
+        Box::pin(async move {
+            Ok(match self.resolve(headers).await? {
+                Resolved::Anonymous => Status::Anonymous,
+                Resolved::User { fresh, .. } => Status::LoggedIn { fresh },
+            })
+        })
+    }
+
+    fn refusals(&self) -> &Refusals {
+        &self.shared.refusals
+    }
+
+    fn user_type(&self) -> &'static str {
+        std::any::type_name::<U>()
+    }
+}
+
+impl<U: AuthUser> LoginContext<U> {
+    pub(crate) fn new(shared: Arc<Shared<U>>) -> Self {
         LoginContext {
             shared,
             request: Arc::new(RequestState {
@@ -66,7 +145,7 @@ impl LoginContext {
 
     /// Who is logged in, from the request's cookies; worked out (and the user loaded) on the
     /// first call only.
-    pub(crate) async fn resolve(&self, headers: &HeaderMap) -> Result<Resolved, LoaderFailure> {
+    pub(crate) async fn resolve(&self, headers: &HeaderMap) -> Result<Resolved<U>, LoaderFailure> {
         self.request
             .resolved
             .get_or_init(|| self.resolve_now(headers, OffsetDateTime::now_utc()))
@@ -74,17 +153,12 @@ impl LoginContext {
             .clone()
     }
 
-    /// The loader's user type.
-    pub(crate) fn user_type(&self) -> (TypeId, &'static str) {
-        self.shared.loader.user_type()
-    }
-
     async fn resolve_now(
         &self,
         headers: &HeaderMap,
         now: OffsetDateTime,
-    ) -> Result<Resolved, LoaderFailure> {
-        let name = self.shared.settings.session_cookie.name.as_str();
+    ) -> Result<Resolved<U>, LoaderFailure> {
+        let name = self.shared.session_cookie.name.as_str();
         match first_valid_cookie(headers, name, |value| self.open_session(value, now)) {
             Ok(Some(opened)) => return self.user_from_session(headers, opened, now).await,
             Ok(None) => {}
@@ -102,17 +176,17 @@ impl LoginContext {
         headers: &HeaderMap,
         opened: OpenedCookie<LoginState>,
         now: OffsetDateTime,
-    ) -> Result<Resolved, LoaderFailure> {
+    ) -> Result<Resolved<U>, LoaderFailure> {
         let state = opened.data;
         let Some(user) = self.load_matching(&state.uid, state.hsh.as_ref()).await? else {
             self.forget_both();
             return Ok(Resolved::Anonymous);
         };
-        let settings = &self.shared.settings;
-        if settings.session_cookie.refresh_each_request {
+        let shared = &self.shared;
+        if shared.session_cookie.refresh_each_request {
             self.set_session(&state, now);
         }
-        if settings.remember_cookie.refresh_each_request {
+        if shared.remember_cookie.refresh_each_request {
             self.refresh_remember(headers, &state.uid, user.digest.as_ref(), now);
         }
         Ok(Resolved::User {
@@ -127,9 +201,9 @@ impl LoginContext {
         &self,
         headers: &HeaderMap,
         now: OffsetDateTime,
-    ) -> Result<Resolved, LoaderFailure> {
-        let settings = &self.shared.settings;
-        let name = settings.remember_cookie.name.as_str();
+    ) -> Result<Resolved<U>, LoaderFailure> {
+        let shared = &self.shared;
+        let name = shared.remember_cookie.name.as_str();
         let token = match first_valid_cookie(headers, name, |value| self.open_remember(value, now))
         {
             Ok(Some(token)) => token,
@@ -158,7 +232,7 @@ impl LoginContext {
             }
         };
         self.set_session(&state, now);
-        if settings.remember_cookie.refresh_each_request {
+        if shared.remember_cookie.refresh_each_request {
             self.set_remember(&state.uid, user.digest.as_ref(), now);
         }
         Ok(Resolved::User {
@@ -174,10 +248,9 @@ impl LoginContext {
         value: &str,
         now: OffsetDateTime,
     ) -> crate::Result<OpenedCookie<LoginState>> {
-        let settings = &self.shared.settings;
-        let cookie = &settings.session_cookie;
+        let cookie = &self.shared.session_cookie;
         open_cookie_at(
-            &settings.session_keys,
+            &self.shared.keys.session,
             LOGIN_PURPOSE,
             &cookie.name,
             value,
@@ -189,10 +262,9 @@ impl LoginContext {
     /// Opens a remember-me cookie value: the token's own checks, and an age within the cookie's
     /// current lifetime.
     fn open_remember(&self, value: &str, now: OffsetDateTime) -> crate::Result<RememberToken> {
-        let settings = &self.shared.settings;
-        let cookie = &settings.remember_cookie;
+        let cookie = &self.shared.remember_cookie;
         open_remember(
-            &settings.remember_keys,
+            &self.shared.keys.remember,
             &cookie.name,
             value,
             cookie.token_lifetime(),
@@ -206,7 +278,7 @@ impl LoginContext {
         &self,
         id: &str,
         sealed: Option<&AuthDigest>,
-    ) -> Result<Option<LoadedUser>, LoaderFailure> {
+    ) -> Result<Option<LoadedUser<U>>, LoaderFailure> {
         let Some(user) = self.shared.loader.load(id).await? else {
             tracing::info!(
                 id,
@@ -233,8 +305,7 @@ impl LoginContext {
         digest: Option<&AuthDigest>,
         now: OffsetDateTime,
     ) {
-        let settings = &self.shared.settings;
-        let name = settings.remember_cookie.name.as_str();
+        let name = self.shared.remember_cookie.name.as_str();
         match first_valid_cookie(headers, name, |value| self.open_remember(value, now)) {
             // Only a token that would log this user in is extended (same user, same auth hash).
             Ok(Some(token))
@@ -253,27 +324,20 @@ impl LoginContext {
 
     /// Logs `user` in (fresh), with a new login session id, and sets or deletes the remember-me
     /// cookie.
-    pub(crate) fn login<U: AuthUser>(&self, user: &U, remember: bool) -> Result<(), LoginError> {
-        let (loader_type, loader_name) = self.user_type();
-        if TypeId::of::<U>() != loader_type {
-            return Err(LoginError::WrongUserType {
-                loader: loader_name,
-                given: std::any::type_name::<U>(),
-            });
-        }
+    pub(crate) fn login(&self, user: &U, remember: bool) -> Result<(), LoginError> {
         let now = OffsetDateTime::now_utc();
-        let settings = &self.shared.settings;
+        let shared = &self.shared;
         let digest = user.auth_hash().map(AuthDigest::of);
         let state = new_state(user.id().to_string(), true, digest).map_err(LoginError::Seal)?;
         let session = self.seal_session(&state, now).map_err(LoginError::Seal)?;
         let remember = if remember {
             Outcome::Set(
                 seal_remember(
-                    &settings.remember_keys,
-                    &settings.remember_cookie.name,
+                    &shared.keys.remember,
+                    &shared.remember_cookie.name,
                     &state.uid,
                     state.hsh.as_ref(),
-                    settings.remember_cookie.token_lifetime(),
+                    shared.remember_cookie.token_lifetime(),
                     now,
                 )
                 .map_err(LoginError::Seal)?,
@@ -296,13 +360,13 @@ impl LoginContext {
     }
 
     fn seal_session(&self, state: &LoginState, now: OffsetDateTime) -> crate::Result<String> {
-        let settings = &self.shared.settings;
+        let cookie = &self.shared.session_cookie;
         seal_cookie_at(
-            &settings.session_keys,
+            &self.shared.keys.session,
             LOGIN_PURPOSE,
-            &settings.session_cookie.name,
+            &cookie.name,
             state,
-            settings.session_cookie.token_lifetime(),
+            cookie.token_lifetime(),
             now,
         )
     }
@@ -317,13 +381,13 @@ impl LoginContext {
 
     /// Schedules a new remember-me cookie for `uid` (logging a failure to seal it).
     fn set_remember(&self, uid: &str, digest: Option<&AuthDigest>, now: OffsetDateTime) {
-        let settings = &self.shared.settings;
+        let cookie = &self.shared.remember_cookie;
         match seal_remember(
-            &settings.remember_keys,
-            &settings.remember_cookie.name,
+            &self.shared.keys.remember,
+            &cookie.name,
             uid,
             digest,
-            settings.remember_cookie.token_lifetime(),
+            cookie.token_lifetime(),
             now,
         ) {
             Ok(value) => self.cookies().remember = Outcome::Set(value),
@@ -338,37 +402,11 @@ impl LoginContext {
             .unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Adds the login cookies' `Set-Cookie` headers and `Vary: Cookie` to a response.
-    pub(crate) fn write_cookies(&self, headers: &mut HeaderMap) {
+    /// Records what the login cookies become when the response goes out.
+    pub(crate) fn finish(&self, changes: &mut CookieChanges) {
         let cookies = std::mem::take(&mut *self.cookies());
-        let settings = &self.shared.settings;
-        for (outcome, attributes) in [
-            (cookies.session, settings.session_cookie.attributes()),
-            (cookies.remember, settings.remember_cookie.attributes()),
-        ] {
-            if let Some(text) = set_cookie_text(outcome, &attributes) {
-                // The settings were checked and the values are base64url tokens.
-                match HeaderValue::try_from(text) {
-                    Ok(value) => {
-                        headers.append(SET_COOKIE, value);
-                    }
-                    Err(_) => tracing::error!(cookie = attributes.name, "invalid Set-Cookie value"),
-                }
-            }
-        }
-        add_vary_cookie(headers);
-    }
-}
-
-fn set_cookie_text(outcome: Outcome, attributes: &CookieAttributes<'_>) -> Option<String> {
-    match outcome {
-        Outcome::Keep => None,
-        Outcome::Set(value) => Some(set_cookie(attributes, &value)),
-        Outcome::Remove => Some(removal_cookie(attributes)),
-        Outcome::Failed(err) => {
-            tracing::error!(error = %err, "login cookie not written");
-            None
-        }
+        changes.record(&self.shared.session_cookie.attributes(), cookies.session);
+        changes.record(&self.shared.remember_cookie.attributes(), cookies.remember);
     }
 }
 

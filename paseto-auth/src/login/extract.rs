@@ -1,7 +1,7 @@
 //! The extractors: `CurrentUser<U>` (and `Option<CurrentUser<U>>`) for who is logged in, and
-//! `LoginSession` to log in and out.
+//! `LoginSession<U>` to log in and out. Both find the request's `LoginContext<U>` by their user
+//! type.
 
-use std::any::TypeId;
 use std::fmt;
 use std::ops::Deref;
 use std::sync::Arc;
@@ -10,8 +10,8 @@ use axum::extract::{FromRequestParts, OptionalFromRequestParts};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 
-use super::context::{LoginContext, Resolved};
-use super::refusal::{LoginRejection, Refusal, refuse};
+use super::context::{Gate, LoginContext, Resolved};
+use super::refusal::{LoginRejection, Refusal};
 use super::user::AuthUser;
 use crate::reply::internal_error;
 
@@ -20,9 +20,9 @@ use crate::reply::internal_error;
 /// It refuses the request when nobody is logged in, as `#[login_required]` does (a redirect to
 /// the login URL for browsers, 401 for API clients; see
 /// [`LoginManager`](super::LoginManager)). `Option<CurrentUser<U>>` gives `None` instead. Both
-/// need a [`LoginManagerLayer`](super::LoginManagerLayer) (500 without one), and `U` must be the
-/// loader's user type (500 otherwise, logged in or not). The user is loaded once per request, however many
-/// extractors ask.
+/// need a [`LoginManagerLayer<U>`](super::LoginManagerLayer) of the same user type `U` (without
+/// one, a 500 whose log says which user type the layer there loads). The user is loaded once per
+/// request, however many extractors ask.
 pub struct CurrentUser<U> {
     user: Arc<U>,
     fresh: bool,
@@ -43,33 +43,31 @@ impl<U: AuthUser> CurrentUser<U> {
 
     /// The extractor's work; `Ok(None)` when nobody is logged in.
     async fn from_parts(parts: &Parts) -> Result<Option<Self>, LoginRejection> {
-        let context = context(parts)?;
-        // A wrong user type is a programming error: refuse it whether or not anyone is logged in.
-        let (loader_type, loader) = context.user_type();
-        let requested = std::any::type_name::<U>();
-        if TypeId::of::<U>() != loader_type {
-            return Err(LoginRejection::WrongUserType { loader, requested });
-        }
+        let context = context::<U>(parts)?;
         match context
             .resolve(&parts.headers)
             .await
             .map_err(LoginRejection::Loader)?
         {
             Resolved::Anonymous => Ok(None),
-            Resolved::User { user, fresh } => match user.downcast::<U>() {
-                Ok(user) => Ok(Some(CurrentUser { user, fresh })),
-                Err(_) => Err(LoginRejection::WrongUserType { loader, requested }),
-            },
+            Resolved::User { user, fresh } => Ok(Some(CurrentUser { user, fresh })),
         }
     }
 }
 
-/// The request's login context, or the missing-layer rejection.
-pub(crate) fn context(parts: &Parts) -> Result<&LoginContext, LoginRejection> {
+/// The request's login context for users of type `U`, or the missing-layer rejection (which says
+/// what user type the layer here loads, if there is one).
+fn context<U: AuthUser>(parts: &Parts) -> Result<&LoginContext<U>, LoginRejection> {
     parts
         .extensions
-        .get::<LoginContext>()
-        .ok_or(LoginRejection::MissingLayer)
+        .get::<LoginContext<U>>()
+        .ok_or_else(|| LoginRejection::MissingLayer {
+            requested: Some(std::any::type_name::<U>()),
+            present: parts
+                .extensions
+                .get::<Gate>()
+                .map(|Gate(gate)| gate.user_type()),
+        })
 }
 
 impl<U> Deref for CurrentUser<U> {
@@ -108,14 +106,10 @@ where
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         match Self::from_parts(parts).await? {
             Some(user) => Ok(user),
-            None => {
-                let context = context(parts)?;
-                Err(refuse(
-                    &context.shared.settings,
-                    parts,
-                    Refusal::NotLoggedIn,
-                ))
-            }
+            None => Err(context::<U>(parts)?
+                .shared
+                .refusals
+                .refuse(parts, Refusal::NotLoggedIn)),
         }
     }
 }
@@ -135,8 +129,8 @@ where
     }
 }
 
-/// Logs users in and out: an axum extractor (needs a
-/// [`LoginManagerLayer`](super::LoginManagerLayer)).
+/// Logs users of type `U` in and out: an axum extractor (needs a
+/// [`LoginManagerLayer<U>`](super::LoginManagerLayer)).
 ///
 /// ```
 /// use axum::Json;
@@ -156,7 +150,7 @@ where
 ///
 /// // A form works the same way (`axum::Form`, with axum's `form` feature).
 /// async fn login(
-///     session: LoginSession,
+///     session: LoginSession<User>,
 ///     Json(form): Json<LoginForm>,
 /// ) -> Result<Response, LoginError> {
 ///     let Some(user) = check_password(&form.email, &form.password) else {
@@ -166,17 +160,16 @@ where
 ///     Ok(Redirect::to("/protected").into_response())
 /// }
 ///
-/// async fn logout(session: LoginSession) -> Redirect {
+/// async fn logout(session: LoginSession<User>) -> Redirect {
 ///     session.logout();
 ///     Redirect::to("/")
 /// }
 /// ```
-#[derive(Clone)]
-pub struct LoginSession {
-    context: LoginContext,
+pub struct LoginSession<U> {
+    context: LoginContext<U>,
 }
 
-impl LoginSession {
+impl<U: AuthUser> LoginSession<U> {
     /// Logs `user` in, freshly (call it after checking their password): the response sets a new
     /// login session cookie, with a new session id, replacing any the request had (no session
     /// fixation of the login). With `remember`, it also sets a remember-me cookie that restores
@@ -185,9 +178,9 @@ impl LoginSession {
     /// The application's own [`Session<T>`](crate::session::Session) cookies are not touched:
     /// renew or clear those that must not carry over from before the login (a CSRF token, say).
     ///
-    /// Fails when `U` is not the loader's user type, or a cookie cannot be sealed (an id so long
-    /// that the cookie would be over 4096 bytes).
-    pub fn login<U: AuthUser>(&self, user: &U, remember: bool) -> Result<(), LoginError> {
+    /// Fails when a cookie cannot be sealed (an id so long that the cookie would be over 4096
+    /// bytes).
+    pub fn login(&self, user: &U, remember: bool) -> Result<(), LoginError> {
         self.context.login(user, remember)
     }
 
@@ -201,18 +194,28 @@ impl LoginSession {
     }
 }
 
-impl fmt::Debug for LoginSession {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("LoginSession").finish_non_exhaustive()
+impl<U> Clone for LoginSession<U> {
+    fn clone(&self) -> Self {
+        LoginSession {
+            context: self.context.clone(),
+        }
     }
 }
 
-impl<S: Send + Sync> FromRequestParts<S> for LoginSession {
+impl<U> fmt::Debug for LoginSession<U> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LoginSession")
+            .field("user", &std::any::type_name::<U>())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<S: Send + Sync, U: AuthUser> FromRequestParts<S> for LoginSession<U> {
     type Rejection = LoginRejection;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         Ok(LoginSession {
-            context: context(parts)?.clone(),
+            context: context::<U>(parts)?.clone(),
         })
     }
 }
@@ -221,14 +224,6 @@ impl<S: Send + Sync> FromRequestParts<S> for LoginSession {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum LoginError {
-    /// The user is not of the loader's user type, so the loader could not find them again.
-    #[error("login of a {given}, but the login manager's loader loads {loader}")]
-    WrongUserType {
-        /// The loader's user type.
-        loader: &'static str,
-        /// The type given to `login`.
-        given: &'static str,
-    },
     /// A login cookie could not be sealed.
     #[error("login cookie not sealed: {0}")]
     Seal(#[source] crate::Error),

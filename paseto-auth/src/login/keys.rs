@@ -2,22 +2,22 @@
 
 use std::fmt;
 
+use crate::cookie::CookieKeys;
 use crate::error::{Error, Result};
-use crate::session::SessionKeys;
 use crate::version::Version;
 
 /// The label [`LoginKeys::from_secret`] derives the login session key with.
-pub const LOGIN_KEY_LABEL: &str = "login";
+const LOGIN_KEY_LABEL: &str = "login";
 
 /// The label [`LoginKeys::from_secret`] derives the remember-me key with.
-pub const REMEMBER_KEY_LABEL: &str = "remember";
+const REMEMBER_KEY_LABEL: &str = "remember";
 
 /// The environment variable holding the login session cookie's key (PASERK).
-pub const SESSION_KEY_ENV: &str = "PASETO_SESSION_KEY";
+const SESSION_KEY_ENV: &str = "PASETO_SESSION_KEY";
 
 /// The environment variable holding the remember-me cookie's key (PASERK), flask-paseto-extended's
 /// name.
-pub const REMEMBER_KEY_ENV: &str = "REMEMBER_COOKIE_PASETO_KEY";
+const REMEMBER_KEY_ENV: &str = "REMEMBER_COOKIE_PASETO_KEY";
 
 /// The keys of the login session cookie and of the remember-me cookie.
 ///
@@ -36,40 +36,40 @@ pub const REMEMBER_KEY_ENV: &str = "REMEMBER_COOKIE_PASETO_KEY";
 #[derive(Clone)]
 pub struct LoginKeys {
     /// Seal and open the login session cookie.
-    pub session: SessionKeys,
+    pub session: CookieKeys,
     /// Seal and open the remember-me cookie.
-    pub remember: SessionKeys,
+    pub remember: CookieKeys,
 }
 
 impl LoginKeys {
     /// The two key sets.
-    pub fn new(session: SessionKeys, remember: SessionKeys) -> Self {
+    pub fn new(session: CookieKeys, remember: CookieKeys) -> Self {
         LoginKeys { session, remember }
     }
 
     /// Fresh random keys of `version`. Logins sealed with them end when the process does.
     pub fn generate(version: Version) -> Result<Self> {
         Ok(LoginKeys {
-            session: SessionKeys::generate(version)?,
-            remember: SessionKeys::generate(version)?,
+            session: CookieKeys::generate(version)?,
+            remember: CookieKeys::generate(version)?,
         })
     }
 
     /// `v4.local` keys derived from an application secret of at least 32 bytes (HKDF-SHA256),
-    /// with the labels [`LOGIN_KEY_LABEL`] and [`REMEMBER_KEY_LABEL`].
+    /// with the labels `login` and `remember`.
     pub fn from_secret(secret: &[u8]) -> Result<Self> {
         Ok(LoginKeys {
-            session: SessionKeys::derive_from_secret(Version::V4, secret, LOGIN_KEY_LABEL)?,
-            remember: SessionKeys::derive_from_secret(Version::V4, secret, REMEMBER_KEY_LABEL)?,
+            session: CookieKeys::derive_from_secret(Version::V4, secret, LOGIN_KEY_LABEL)?,
+            remember: CookieKeys::derive_from_secret(Version::V4, secret, REMEMBER_KEY_LABEL)?,
         })
     }
 
-    /// The keys in [`SESSION_KEY_ENV`] and [`REMEMBER_KEY_ENV`] (PASERKs, comma-separated to
-    /// rotate; see [`SessionKeys::from_env`]). `Ok(None)` when neither is set; an
+    /// The keys in `PASETO_SESSION_KEY` and `REMEMBER_COOKIE_PASETO_KEY` (PASERKs, comma-separated to
+    /// rotate; see [`CookieKeys::from_env`]). `Ok(None)` when neither is set; an
     /// [`Error::Config`] naming the variable when a key does not parse or only one is set.
     pub fn from_env() -> Result<Option<Self>> {
-        let session = SessionKeys::from_env(SESSION_KEY_ENV)?;
-        let remember = SessionKeys::from_env(REMEMBER_KEY_ENV)?;
+        let session = CookieKeys::from_env(SESSION_KEY_ENV)?;
+        let remember = CookieKeys::from_env(REMEMBER_KEY_ENV)?;
         match (session, remember) {
             (Some(session), Some(remember)) => Ok(Some(LoginKeys { session, remember })),
             (None, None) => Ok(None),

@@ -5,8 +5,8 @@
 //!
 //! - [`CurrentUser<U>`]: the logged-in user (the request is refused when nobody is logged in),
 //!   and `Option<CurrentUser<U>>` (`None` when nobody is);
-//! - [`LoginSession`]: [`login(&user, remember)`](LoginSession::login) after checking a password,
-//!   and [`logout()`](LoginSession::logout);
+//! - [`LoginSession<U>`]: [`login(&user, remember)`](LoginSession::login) after checking a
+//!   password, and [`logout()`](LoginSession::logout);
 //! - `#[login_required]` and `#[login_required(fresh)]` on handlers (see
 //!   [`login_required`](crate::login_required)).
 //!
@@ -112,7 +112,7 @@ mod tests;
 mod user;
 
 pub use extract::{CurrentUser, LoginError, LoginSession};
-pub use keys::{LOGIN_KEY_LABEL, LoginKeys, REMEMBER_KEY_ENV, REMEMBER_KEY_LABEL, SESSION_KEY_ENV};
+pub use keys::LoginKeys;
 pub use manager::{LoginManager, LoginManagerLayer, LoginManagerService};
 pub use refusal::{LoginRejection, RedirectPolicy, Refusal, safe_next};
 pub use settings::{CookieSettings, DEFAULT_REMEMBER_DURATION};

@@ -2,6 +2,7 @@
 //! login page with `next` for browsers, 401 for API clients, or the application's own response.
 
 use std::fmt;
+use std::sync::Arc;
 
 use axum::extract::OriginalUri;
 use axum::http::header::{ACCEPT, CACHE_CONTROL, LOCATION, VARY};
@@ -9,8 +10,8 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
-use super::manager::Settings;
 use super::user::LoaderFailure;
+use crate::error::{Error, Result, untrusted};
 use crate::reply::{error_response, internal_error};
 
 /// Why a request that needs a login was refused.
@@ -74,14 +75,14 @@ pub enum LoginRejection {
         /// The response (a 303 to the login URL, a 401, or the `on_refused` handler's).
         response: Box<Response>,
     },
-    /// No [`LoginManagerLayer`](super::LoginManagerLayer) around the route: 500.
-    MissingLayer,
-    /// `CurrentUser<U>` asks for another user type than the loader's: 500.
-    WrongUserType {
-        /// The loader's user type.
-        loader: &'static str,
-        /// The type asked for.
-        requested: &'static str,
+    /// No [`LoginManagerLayer`](super::LoginManagerLayer) of this user type around the route
+    /// (none at all, or one whose loader loads another type): 500.
+    MissingLayer {
+        /// The user type asked for (`CurrentUser<U>`, `LoginSession<U>`); `None` for the
+        /// `#[login_required]` guard, which asks for any.
+        requested: Option<&'static str>,
+        /// The user type of the layer that is there, if one is.
+        present: Option<&'static str>,
     },
     /// The [`UserLoader`](super::UserLoader) failed: 500 (the error is logged, not sent).
     Loader(LoaderFailure),
@@ -109,13 +110,24 @@ impl fmt::Display for LoginRejection {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             LoginRejection::Refused { refusal, .. } => write!(f, "{refusal}"),
-            LoginRejection::MissingLayer => f.write_str(
-                "no LoginManagerLayer around this route: add .layer(LoginManagerLayer::new(manager)?) to the router",
-            ),
-            LoginRejection::WrongUserType { loader, requested } => write!(
-                f,
-                "CurrentUser<{requested}> asked for, but the login manager's loader loads {loader}"
-            ),
+            LoginRejection::MissingLayer { requested, present } => {
+                match requested {
+                    Some(user) => write!(
+                        f,
+                        "no LoginManagerLayer loading {user} users around this route"
+                    )?,
+                    None => f.write_str("no LoginManagerLayer around this route")?,
+                }
+                match present {
+                    Some(user) => write!(
+                        f,
+                        "; the layer here loads {user}: take CurrentUser<{user}> and LoginSession<{user}>"
+                    ),
+                    None => {
+                        f.write_str(": add .layer(LoginManagerLayer::new(manager)?) to the router")
+                    }
+                }
+            }
             LoginRejection::Loader(err) => write!(f, "the user could not be loaded: {err}"),
         }
     }
@@ -134,50 +146,113 @@ impl IntoResponse for LoginRejection {
     }
 }
 
-/// The response to a refused request, as the manager's settings say.
-pub(crate) fn refuse(settings: &Settings, parts: &Parts, refusal: Refusal) -> LoginRejection {
-    let response = match &settings.on_refused {
-        Some(handler) => handler(parts, refusal),
-        None => default_response(settings, parts, refusal),
-    };
-    LoginRejection::Refused {
-        refusal,
-        response: Box::new(response),
+/// Where refused requests go: the login manager's refusal settings.
+pub(crate) struct Refusals {
+    pub(crate) login_url: Option<String>,
+    pub(crate) refresh_url: Option<String>,
+    pub(crate) redirect: RedirectPolicy,
+    pub(crate) on_refused: Option<RefusalHandler>,
+}
+
+/// Builds the response to a refused request (see
+/// [`LoginManager::on_refused`](super::LoginManager::on_refused)).
+pub(crate) type RefusalHandler = Arc<dyn Fn(&Parts, Refusal) -> Response + Send + Sync>;
+
+impl Default for Refusals {
+    fn default() -> Self {
+        Refusals {
+            login_url: None,
+            refresh_url: None,
+            redirect: RedirectPolicy::default(),
+            on_refused: None,
+        }
     }
 }
 
-fn default_response(settings: &Settings, parts: &Parts, refusal: Refusal) -> Response {
-    let target = match refusal {
-        Refusal::NotLoggedIn => settings.login_url.as_deref(),
-        Refusal::NotFresh => settings
-            .refresh_url
-            .as_deref()
-            .or(settings.login_url.as_deref()),
-    };
-    let redirect = target.filter(|_| match settings.redirect {
-        RedirectPolicy::Always => true,
-        RedirectPolicy::Never => false,
-        RedirectPolicy::Browsers => is_browser(&parts.headers),
-    });
-    let mut response = match redirect {
-        Some(target) => {
-            let location = with_next(target, request_target(parts));
-            match HeaderValue::try_from(location) {
-                Ok(location) => (StatusCode::SEE_OTHER, [(LOCATION, location)]).into_response(),
-                // Checked when the layer was built; unreachable in practice, and 401 is right.
-                Err(_) => error_response(StatusCode::UNAUTHORIZED, refusal.code()),
-            }
-        }
-        None => error_response(StatusCode::UNAUTHORIZED, refusal.code()),
-    };
-    let headers = response.headers_mut();
-    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    if settings.redirect == RedirectPolicy::Browsers && target.is_some() {
-        // The answer depends on `Accept`; caches must not give a browser's redirect to an API
-        // client or the other way round.
-        headers.append(VARY, HeaderValue::from_static("Accept"));
+impl fmt::Debug for Refusals {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Refusals")
+            .field("login_url", &self.login_url)
+            .field("refresh_url", &self.refresh_url)
+            .field("redirect", &self.redirect)
+            .field("on_refused", &self.on_refused.is_some())
+            .finish()
     }
-    response
+}
+
+impl Refusals {
+    /// Checks the URLs, naming the setting: a path (`/login`) or an absolute http(s) URL.
+    pub(crate) fn check(&self) -> Result<()> {
+        check_url("login_url", self.login_url.as_deref())?;
+        check_url("refresh_url", self.refresh_url.as_deref())
+    }
+
+    /// The response to a refused request, as the settings say.
+    pub(crate) fn refuse(&self, parts: &Parts, refusal: Refusal) -> LoginRejection {
+        let response = match &self.on_refused {
+            Some(handler) => handler(parts, refusal),
+            None => self.default_response(parts, refusal),
+        };
+        LoginRejection::Refused {
+            refusal,
+            response: Box::new(response),
+        }
+    }
+
+    fn default_response(&self, parts: &Parts, refusal: Refusal) -> Response {
+        let target = match refusal {
+            Refusal::NotLoggedIn => self.login_url.as_deref(),
+            Refusal::NotFresh => self.refresh_url.as_deref().or(self.login_url.as_deref()),
+        };
+        let redirect = target.filter(|_| match self.redirect {
+            RedirectPolicy::Always => true,
+            RedirectPolicy::Never => false,
+            RedirectPolicy::Browsers => is_browser(&parts.headers),
+        });
+        let mut response = match redirect {
+            Some(target) => {
+                let location = with_next(target, request_target(parts));
+                match HeaderValue::try_from(location) {
+                    Ok(location) => (StatusCode::SEE_OTHER, [(LOCATION, location)]).into_response(),
+                    // Checked when the layer was built; unreachable in practice, and 401 is right.
+                    Err(_) => error_response(StatusCode::UNAUTHORIZED, refusal.code()),
+                }
+            }
+            None => error_response(StatusCode::UNAUTHORIZED, refusal.code()),
+        };
+        let headers = response.headers_mut();
+        headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        if self.redirect == RedirectPolicy::Browsers && target.is_some() {
+            // The answer depends on `Accept`; caches must not give a browser's redirect to an API
+            // client or the other way round.
+            headers.append(VARY, HeaderValue::from_static("Accept"));
+        }
+        response
+    }
+}
+
+/// A redirect target: a path (`/login`) or an absolute http(s) URL, valid in a header.
+fn check_url(setting: &str, url: Option<&str>) -> Result<()> {
+    let Some(url) = url else {
+        return Ok(());
+    };
+    let absolute = url.starts_with("https://") || url.starts_with("http://");
+    // A path must be one `safe_next` would accept (no `//host`, no `/\host`); any URL must be a
+    // valid header value with no space, backslash or fragment.
+    let shaped = absolute || safe_next(url).is_some();
+    let clean = url
+        .bytes()
+        .all(|b| b.is_ascii_graphic() && b != b'\\' && b != b'#');
+    if !shaped || !clean || HeaderValue::try_from(url).is_err() {
+        return Err(Error::config(
+            setting,
+            format!(
+                "expected a path such as /login or an absolute http(s) URL without a fragment, got \"{}\"",
+                untrusted(url)
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// Whether the request comes from a browser page load rather than an API client.

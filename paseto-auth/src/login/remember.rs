@@ -8,11 +8,11 @@ use time::OffsetDateTime;
 
 use super::state::{AuthDigest, REMEMBER_PURPOSE, random_id};
 use crate::claims::Timestamp;
-use crate::error::{Error, Result};
-use crate::session::SessionKeys;
-use crate::session::cookie::{
+use crate::cookie::CookieKeys;
+use crate::cookie::token::{
     check_binding, check_times, expiry, open_bound, parse_bound, seal_bound,
 };
+use crate::error::{Error, Result};
 
 #[derive(Serialize)]
 struct SealedClaims<'a> {
@@ -51,7 +51,7 @@ pub(crate) struct RememberToken {
 /// Seals a remember-me token for the user whose id is written `subject`, valid for `lifetime`,
 /// with a fresh random `jti`.
 pub(crate) fn seal_remember(
-    keys: &SessionKeys,
+    keys: &CookieKeys,
     cookie_name: &str,
     subject: &str,
     digest: Option<&AuthDigest>,
@@ -75,7 +75,7 @@ pub(crate) fn seal_remember(
 /// Opens a remember-me token: size, header, tag, purpose, cookie name, and times (`lifetime` is
 /// the cookie's current lifetime; see [`check_times`]).
 pub(crate) fn open_remember(
-    keys: &SessionKeys,
+    keys: &CookieKeys,
     cookie_name: &str,
     value: &str,
     lifetime: Duration,

@@ -4,9 +4,8 @@
 use std::time::Duration;
 
 use crate::config::{env_var, parse_bool, parse_seconds};
+use crate::cookie::{CookieAttributes, CookieProblem, DEFAULT_BROWSER_SESSION_LIFETIME, SameSite};
 use crate::error::{Error, Result};
-use crate::session::SameSite;
-use crate::session::spec::{CookieAttributes, CookieProblem, DEFAULT_BROWSER_SESSION_LIFETIME};
 
 /// Flask-Login's default remember-me duration: 365 days.
 pub const DEFAULT_REMEMBER_DURATION: Duration = Duration::from_secs(365 * 24 * 60 * 60);
@@ -21,7 +20,7 @@ pub const DEFAULT_REMEMBER_DURATION: Duration = Duration::from_secs(365 * 24 * 6
 /// ```
 /// use std::time::Duration;
 /// use paseto_auth::login::CookieSettings;
-/// use paseto_auth::session::SameSite;
+/// use paseto_auth::cookie::SameSite;
 ///
 /// let remember = CookieSettings::remember()
 ///     .max_age(Duration::from_secs(30 * 24 * 60 * 60))
@@ -204,8 +203,8 @@ impl CookieSettings {
         self.max_age.unwrap_or(DEFAULT_BROWSER_SESSION_LIFETIME)
     }
 
-    /// Checks that browsers accept the cookie (as [`SessionSpec::check`](crate::SessionSpec::check)
-    /// does). Returns what is wrong.
+    /// Checks that browsers accept the cookie (as
+    /// [`SessionSpec::check`](crate::session::SessionSpec::check) does). Returns what is wrong.
     pub fn check(&self) -> std::result::Result<(), &'static str> {
         self.attributes().check().map_err(CookieProblem::message)
     }

@@ -8,20 +8,22 @@ use axum::http::{Request, StatusCode};
 use serde_json::json;
 use time::OffsetDateTime;
 
-use super::manager::Settings;
-use super::refusal::{RedirectPolicy, Refusal, refuse, safe_next};
+use super::keys::LoginKeys;
+use super::manager::LoginManager;
+use super::refusal::{RedirectPolicy, Refusal, Refusals, safe_next};
 use super::remember::{open_remember, seal_remember};
 use super::settings::CookieSettings;
 use super::state::{AuthDigest, LOGIN_PURPOSE, LoginState, REMEMBER_PURPOSE};
+use super::user::{AuthUser, UserLoader};
+use crate::cookie::CookieKeys;
+use crate::cookie::token::{open_bound, open_cookie_at, seal_bound, seal_cookie_at};
 use crate::error::ErrorKind;
-use crate::session::SessionKeys;
-use crate::session::cookie::{open_cookie_at, seal_bound, seal_cookie_at};
 use crate::version::Version;
 
 const DAY: Duration = Duration::from_secs(24 * 3600);
 
-fn keys(version: Version) -> SessionKeys {
-    SessionKeys::generate(version).unwrap()
+fn keys(version: Version) -> CookieKeys {
+    CookieKeys::generate(version).unwrap()
 }
 
 fn now() -> OffsetDateTime {
@@ -51,9 +53,7 @@ fn remember_tokens_carry_sub_iat_exp_and_jti() {
     let keys = keys(Version::V4);
     let issued = now();
     let value = seal_remember(&keys, "remember_token", "42", None, DAY, issued).unwrap();
-    let payload =
-        crate::session::cookie::open_bound(&keys, REMEMBER_PURPOSE, "remember_token", &value)
-            .unwrap();
+    let payload = open_bound(&keys, REMEMBER_PURPOSE, "remember_token", &value).unwrap();
     let claims: serde_json::Value = serde_json::from_slice(&payload).unwrap();
     assert_eq!(claims["sub"], "42");
     assert_eq!(claims["pur"], "remember");
@@ -170,17 +170,36 @@ fn auth_digests_match_only_the_same_hash() {
     assert_eq!(format!("{a:?}"), "AuthDigest(..)");
 }
 
-fn settings() -> Settings {
-    Settings {
-        session_keys: keys(Version::V4),
-        remember_keys: keys(Version::V4),
-        session_cookie: CookieSettings::login_session(),
-        remember_cookie: CookieSettings::remember(),
+/// Refusals with a login URL.
+fn refusals() -> Refusals {
+    Refusals {
         login_url: Some("/login".into()),
-        refresh_url: None,
-        redirect: RedirectPolicy::Browsers,
-        on_refused: None,
+        ..Refusals::default()
     }
+}
+
+/// A user type and a loader with none, for the settings checks.
+struct Nobody;
+
+impl AuthUser for Nobody {
+    type Id = u8;
+    fn id(&self) -> u8 {
+        0
+    }
+}
+
+struct NoUsers;
+
+impl UserLoader for NoUsers {
+    type User = Nobody;
+    type Error = std::convert::Infallible;
+    async fn load_user(&self, _: &u8) -> Result<Option<Nobody>, Self::Error> {
+        Ok(None)
+    }
+}
+
+fn manager() -> LoginManager<NoUsers> {
+    LoginManager::new(NoUsers, LoginKeys::generate(Version::V4).unwrap()).login_url("/login")
 }
 
 fn parts(uri: &str, accept: Option<&str>) -> axum::http::request::Parts {
@@ -193,12 +212,12 @@ fn parts(uri: &str, accept: Option<&str>) -> axum::http::request::Parts {
 
 #[test]
 fn browsers_are_redirected_with_next_and_api_clients_get_401() {
-    let settings = settings();
+    let refusals = refusals();
     let browser = parts(
         "/protected?tab=a&b=1",
         Some("text/html,application/xhtml+xml;q=0.9"),
     );
-    let rejection = refuse(&settings, &browser, Refusal::NotLoggedIn);
+    let rejection = refusals.refuse(&browser, Refusal::NotLoggedIn);
     assert_eq!(rejection.status(), StatusCode::SEE_OTHER);
     assert_eq!(rejection.refusal(), Some(Refusal::NotLoggedIn));
     let response = axum::response::IntoResponse::into_response(rejection);
@@ -210,41 +229,41 @@ fn browsers_are_redirected_with_next_and_api_clients_get_401() {
 
     let api = parts("/protected", Some("application/json"));
     assert_eq!(
-        refuse(&settings, &api, Refusal::NotLoggedIn).status(),
+        refusals.refuse(&api, Refusal::NotLoggedIn).status(),
         StatusCode::UNAUTHORIZED
     );
     let curl = parts("/protected", Some("*/*"));
     assert_eq!(
-        refuse(&settings, &curl, Refusal::NotFresh).status(),
+        refusals.refuse(&curl, Refusal::NotFresh).status(),
         StatusCode::UNAUTHORIZED
     );
 }
 
 #[test]
 fn the_redirect_policy_and_urls_decide_where_refusals_go() {
-    let mut settings = settings();
-    settings.refresh_url = Some("/reauth?from=x".into());
+    let mut refusals = refusals();
+    refusals.refresh_url = Some("/reauth?from=x".into());
     let browser = parts("/p", Some("text/html"));
     let response =
-        axum::response::IntoResponse::into_response(refuse(&settings, &browser, Refusal::NotFresh));
+        axum::response::IntoResponse::into_response(refusals.refuse(&browser, Refusal::NotFresh));
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(response.headers()[LOCATION], "/reauth?from=x&next=%2Fp");
 
-    settings.redirect = RedirectPolicy::Never;
+    refusals.redirect = RedirectPolicy::Never;
     assert_eq!(
-        refuse(&settings, &browser, Refusal::NotLoggedIn).status(),
+        refusals.refuse(&browser, Refusal::NotLoggedIn).status(),
         StatusCode::UNAUTHORIZED
     );
-    settings.redirect = RedirectPolicy::Always;
+    refusals.redirect = RedirectPolicy::Always;
     let api = parts("/p", Some("application/json"));
     assert_eq!(
-        refuse(&settings, &api, Refusal::NotLoggedIn).status(),
+        refusals.refuse(&api, Refusal::NotLoggedIn).status(),
         StatusCode::SEE_OTHER
     );
-    settings.login_url = None;
-    settings.refresh_url = None;
+    refusals.login_url = None;
+    refusals.refresh_url = None;
     assert_eq!(
-        refuse(&settings, &api, Refusal::NotLoggedIn).status(),
+        refusals.refuse(&api, Refusal::NotLoggedIn).status(),
         StatusCode::UNAUTHORIZED
     );
 }
@@ -270,21 +289,17 @@ fn only_local_paths_are_safe_next_targets() {
 
 #[test]
 fn bad_settings_fail_naming_the_setting() {
-    let setting_of = |settings: Settings| match settings.check().unwrap_err() {
+    let setting_of = |manager: LoginManager<NoUsers>| match manager.check().unwrap_err() {
         crate::Error::Config { setting, .. } => setting,
         other => panic!("not a config error: {other}"),
     };
-    let mut bad = settings();
-    bad.remember_cookie = CookieSettings::remember().name("bad name");
+    let bad = manager().remember_cookie(CookieSettings::remember().name("bad name"));
     assert_eq!(setting_of(bad), "remember_cookie");
-    let mut bad = settings();
-    bad.session_cookie = CookieSettings::new("remember_token");
+    let bad = manager().session_cookie(CookieSettings::new("remember_token"));
     assert_eq!(setting_of(bad), "remember_cookie");
-    let mut bad = settings();
-    bad.remember_cookie = CookieSettings::remember().browser_session();
+    let bad = manager().remember_cookie(CookieSettings::remember().browser_session());
     assert_eq!(setting_of(bad), "remember_cookie");
-    let mut bad = settings();
-    bad.session_cookie = CookieSettings::login_session().path("nope");
+    let bad = manager().session_cookie(CookieSettings::login_session().path("nope"));
     assert_eq!(setting_of(bad), "session_cookie");
     for url in [
         "login",
@@ -295,14 +310,13 @@ fn bad_settings_fail_naming_the_setting() {
         "ftp://x/",
         "https://x/#frag",
     ] {
-        let mut bad = settings();
-        bad.login_url = Some(url.into());
-        assert_eq!(setting_of(bad), "login_url", "{url:?}");
+        assert_eq!(setting_of(manager().login_url(url)), "login_url", "{url:?}");
     }
-    let mut bad = settings();
-    bad.refresh_url = Some("javascript:x".into());
-    assert_eq!(setting_of(bad), "refresh_url");
-    assert!(settings().check().is_ok());
+    assert_eq!(
+        setting_of(manager().refresh_url("javascript:x")),
+        "refresh_url"
+    );
+    assert!(manager().check().is_ok());
 }
 
 #[test]
@@ -333,7 +347,7 @@ fn remember_cookie_settings_read_flask_login_names() {
             .domain("example.com")
             .path("/app")
             .secure(false)
-            .same_site(crate::session::SameSite::Strict)
+            .same_site(crate::cookie::SameSite::Strict)
             .refresh_each_request(true)
     );
     let host = CookieSettings::remember_from(&env(&[("REMEMBER_COOKIE_NAME", "__Host-remember")]));

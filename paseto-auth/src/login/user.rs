@@ -1,7 +1,6 @@
 //! What the application provides: its user type ([`AuthUser`]) and a way to load users by id
 //! ([`UserLoader`]), and the type-erased loader the login manager keeps.
 
-use std::any::{Any, TypeId};
 use std::error::Error as StdError;
 use std::fmt;
 use std::future::Future;
@@ -101,10 +100,9 @@ pub trait UserLoader: Send + Sync + 'static {
     ) -> impl Future<Output = Result<Option<Self::User>, Self::Error>> + Send;
 }
 
-/// A user loaded for a request, of the loader's user type (erased).
-#[derive(Clone)]
-pub(crate) struct LoadedUser {
-    pub(crate) user: Arc<dyn Any + Send + Sync>,
+/// A user loaded for a request.
+pub(crate) struct LoadedUser<U> {
+    pub(crate) user: Arc<U>,
     /// The digest of the user's current auth hash.
     pub(crate) digest: Option<AuthDigest>,
 }
@@ -127,18 +125,21 @@ impl fmt::Display for LoaderFailure {
 
 type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
-/// A [`UserLoader`] with its user type erased, so the layer and the `#[login_required]` guard
-/// need no type parameter; `CurrentUser<U>` downcasts.
-pub(crate) trait ErasedLoader: Send + Sync {
+/// A [`UserLoader`] of `U`s, with the loader's own type erased, so the layer is typed by the
+/// user type alone (which is all `CurrentUser<U>` knows).
+pub(crate) trait LoadUser<U>: Send + Sync {
     /// Loads the user whose id is written `id`.
-    fn load<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<Option<LoadedUser>, LoaderFailure>>;
-
-    /// The user type's id and name.
-    fn user_type(&self) -> (TypeId, &'static str);
+    fn load<'a>(
+        &'a self,
+        id: &'a str,
+    ) -> BoxFuture<'a, Result<Option<LoadedUser<U>>, LoaderFailure>>;
 }
 
-impl<L: UserLoader> ErasedLoader for L {
-    fn load<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<Option<LoadedUser>, LoaderFailure>> {
+impl<L: UserLoader> LoadUser<L::User> for L {
+    fn load<'a>(
+        &'a self,
+        id: &'a str,
+    ) -> BoxFuture<'a, Result<Option<LoadedUser<L::User>>, LoaderFailure>> {
         Box::pin(async move {
             let Ok(parsed) = id.parse::<<L::User as AuthUser>::Id>() else {
                 tracing::warn!(id, "a login cookie names a user id that does not parse");
@@ -153,9 +154,5 @@ impl<L: UserLoader> ErasedLoader for L {
                 Err(err) => Err(LoaderFailure(Arc::new(err))),
             }
         })
-    }
-
-    fn user_type(&self) -> (TypeId, &'static str) {
-        (TypeId::of::<L::User>(), std::any::type_name::<L::User>())
     }
 }

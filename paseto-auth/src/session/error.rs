@@ -3,7 +3,7 @@
 
 use axum::response::{IntoResponse, Response};
 
-use super::cookie::MAX_COOKIE_SIZE;
+use crate::cookie::MAX_COOKIE_SIZE;
 use crate::error::Error;
 use crate::reply::internal_error;
 

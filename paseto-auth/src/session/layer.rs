@@ -1,37 +1,16 @@
 //! The session layer: hands the request's session state to `Session<T>` extractors through the
-//! request extensions, and writes `Set-Cookie` and `Vary: Cookie` on the way out.
+//! request extensions; the cookie write-back ([`CookieService`]) writes `Set-Cookie` and
+//! `Vary: Cookie` on the way out.
 
 use std::any::{Any, TypeId};
 use std::fmt;
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::task::{Context, Poll};
 
-use axum::http::header::{Entry, SET_COOKIE, VARY};
-use axum::http::{HeaderMap, HeaderValue, Request};
-use axum::response::{IntoResponse, Response};
-use tower::{Layer, Service};
+use axum::http::Extensions;
+use tower::Layer;
 
-use super::cookie::{removal_cookie, set_cookie};
-use super::error::SessionError;
-use super::keys::SessionKeys;
 use super::spec::SessionSpec;
-use crate::reply::internal_error;
-
-/// What to do with one cookie when the response goes out.
-#[derive(Debug, Default)]
-pub(crate) enum Outcome {
-    /// Nothing: the session did not change.
-    #[default]
-    Keep,
-    /// Send this sealed value.
-    Set(String),
-    /// Delete the cookie.
-    Remove,
-    /// Sealing failed: answer 500 instead.
-    Failed(SessionError),
-}
+use crate::cookie::{CookieChanges, CookieKeys, CookieLayer, CookieService, Outcome};
 
 /// The state of one session type (one cookie) during a request.
 pub(crate) struct Slot {
@@ -50,12 +29,12 @@ pub(crate) struct Slot {
 /// The per-request session state the layer puts in the request extensions. Cloning shares it.
 #[derive(Clone)]
 pub(crate) struct SessionContext {
-    pub(crate) keys: SessionKeys,
+    pub(crate) keys: CookieKeys,
     slots: Arc<Mutex<Vec<Slot>>>,
 }
 
 impl SessionContext {
-    fn new(keys: SessionKeys) -> Self {
+    fn new(keys: CookieKeys) -> Self {
         SessionContext {
             keys,
             slots: Arc::new(Mutex::new(Vec::new())),
@@ -91,10 +70,11 @@ impl fmt::Debug for SessionContext {
 ///
 /// ```
 /// use axum::{Router, routing::get};
-/// use paseto_auth::session::{SessionKeys, SessionLayer};
+/// use paseto_auth::cookie::CookieKeys;
+/// use paseto_auth::session::SessionLayer;
 /// use paseto_auth::Version;
 ///
-/// let keys = SessionKeys::generate(Version::V4)?;
+/// let keys = CookieKeys::generate(Version::V4)?;
 /// let app: Router = Router::new()
 ///     .route("/", get(|| async { "hello" }))
 ///     .layer(SessionLayer::new(keys));
@@ -103,17 +83,17 @@ impl fmt::Debug for SessionContext {
 /// ```
 #[derive(Debug, Clone)]
 pub struct SessionLayer {
-    keys: SessionKeys,
+    keys: CookieKeys,
 }
 
 impl SessionLayer {
     /// A layer sealing sessions with `keys` (the primary key seals, all keys open).
-    pub fn new(keys: impl Into<SessionKeys>) -> Self {
+    pub fn new(keys: impl Into<CookieKeys>) -> Self {
         SessionLayer { keys: keys.into() }
     }
 
     /// The keys.
-    pub fn keys(&self) -> &SessionKeys {
+    pub fn keys(&self) -> &CookieKeys {
         &self.keys
     }
 }
@@ -122,140 +102,26 @@ impl<S> Layer<S> for SessionLayer {
     type Service = SessionService<S>;
 
     fn layer(&self, inner: S) -> Self::Service {
-        SessionService {
-            inner,
-            keys: self.keys.clone(),
-        }
+        CookieService::new(inner, self.clone())
     }
 }
 
 /// The service [`SessionLayer`] wraps around a router or handler.
-#[derive(Debug, Clone)]
-pub struct SessionService<S> {
-    inner: S,
-    keys: SessionKeys,
-}
+pub type SessionService<S> = CookieService<S, SessionLayer>;
 
-/// The future of [`SessionService`].
-pub type SessionFuture<E> = Pin<Box<dyn Future<Output = Result<Response, E>> + Send>>;
+impl CookieLayer for SessionLayer {
+    type Request = SessionContext;
 
-impl<S, B> Service<Request<B>> for SessionService<S>
-where
-    S: Service<Request<B>> + Clone + Send + 'static,
-    S::Response: IntoResponse,
-    S::Future: Send + 'static,
-    B: Send + 'static,
-{
-    type Response = Response;
-    type Error = S::Error;
-    type Future = SessionFuture<S::Error>;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
-        self.inner.poll_ready(cx)
-    }
-
-    fn call(&mut self, request: Request<B>) -> Self::Future {
+    fn begin(&self, extensions: &mut Extensions) -> SessionContext {
         let context = SessionContext::new(self.keys.clone());
-        call_with_context(&mut self.inner, request, context, write_back)
+        extensions.insert(context.clone());
+        context
     }
-}
 
-/// A layer's `call`: puts `context` in the request's extensions for the extractors, calls
-/// `inner`, and lets `finish` write the response from the same context (the session and login
-/// layers' shared mechanism).
-pub(crate) fn call_with_context<S, B, C>(
-    inner: &mut S,
-    mut request: Request<B>,
-    context: C,
-    finish: fn(Response, &C) -> Response,
-) -> SessionFuture<S::Error>
-where
-    S: Service<Request<B>>,
-    S::Response: IntoResponse,
-    S::Future: Send + 'static,
-    C: Clone + Send + Sync + 'static,
-{
-    request.extensions_mut().insert(context.clone());
-    // The inner service is called here, on the instance that was polled ready, and only its
-    // future moves into the response future: no clone of the service is needed.
-    let future = inner.call(request);
-    Box::pin(async move {
-        let response = future.await?.into_response();
-        Ok(finish(response, &context))
-    })
-}
-
-/// Adds the sessions' `Set-Cookie` headers and `Vary: Cookie` to `response`. When a session could
-/// not be sealed, the answer is a 500 instead — that still carries every other cookie change of
-/// the response (another session's removal at logout, the handler's own `Set-Cookie`), so one
-/// failing cookie does not undo the others.
-fn write_back(response: Response, context: &SessionContext) -> Response {
-    let slots = std::mem::take(&mut *context.slots());
-    let mut cookies = Vec::new();
-    let mut failure = None;
-    for slot in slots {
-        let text = match slot.outcome {
-            Outcome::Keep => continue,
-            Outcome::Set(value) => set_cookie(&slot.spec.attributes(), &value),
-            Outcome::Remove => removal_cookie(&slot.spec.attributes()),
-            Outcome::Failed(err) => {
-                failure.get_or_insert(err);
-                continue;
-            }
-        };
-        match HeaderValue::try_from(text) {
-            Ok(value) => cookies.push(value),
-            Err(_) => {
-                failure.get_or_insert(SessionError::InvalidCookie {
-                    cookie: slot.spec.cookie,
-                });
-            }
-        }
-    }
-    let mut response = match failure {
-        None => response,
-        Some(err) => session_failure(&err, response),
-    };
-    let headers = response.headers_mut();
-    for cookie in cookies {
-        headers.append(SET_COOKIE, cookie);
-    }
-    add_vary_cookie(headers);
-    response
-}
-
-/// The 500 that replaces `response` when a session could not be written; it keeps the
-/// response's own `Set-Cookie` headers.
-fn session_failure(err: &SessionError, response: Response) -> Response {
-    let mut failure = internal_error(&format_args!(
-        "{err}; answering 500 instead of sending a cookie the browser would drop"
-    ));
-    let kept = failure.headers_mut();
-    for cookie in response.headers().get_all(SET_COOKIE) {
-        kept.append(SET_COOKIE, cookie.clone());
-    }
-    failure
-}
-
-/// Adds `Vary: Cookie` unless the response already varies on cookies (or on everything).
-pub(crate) fn add_vary_cookie(headers: &mut HeaderMap) {
-    const COOKIE: HeaderValue = HeaderValue::from_static("Cookie");
-    // One lookup of `Vary` (this runs on every response).
-    match headers.entry(VARY) {
-        Entry::Vacant(entry) => {
-            entry.insert(COOKIE);
-        }
-        Entry::Occupied(mut entry) => {
-            let already = entry.iter().any(|value| {
-                value.to_str().is_ok_and(|text| {
-                    text.split(',')
-                        .map(str::trim)
-                        .any(|item| item == "*" || item.eq_ignore_ascii_case("cookie"))
-                })
-            });
-            if !already {
-                entry.append(COOKIE);
-            }
+    /// Each session that changed, was cleared or renewed (or is rolling) sends its cookie.
+    fn finish(context: SessionContext, changes: &mut CookieChanges) {
+        for slot in std::mem::take(&mut *context.slots()) {
+            changes.record(&slot.spec.attributes(), slot.outcome);
         }
     }
 }

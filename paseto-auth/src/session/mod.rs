@@ -6,7 +6,8 @@
 //!
 //! ```
 //! use axum::{Router, routing::get};
-//! use paseto_auth::session::{Session, SessionData, SessionKeys, SessionLayer, SessionSpec};
+//! use paseto_auth::cookie::CookieKeys;
+//! use paseto_auth::session::{Session, SessionData, SessionLayer, SessionSpec};
 //! use serde::{Deserialize, Serialize};
 //!
 //! #[derive(Default, Serialize, Deserialize)]
@@ -24,7 +25,7 @@
 //!     format!("visit {}", visits.count)
 //! }
 //!
-//! let keys = SessionKeys::from_secret(b"a long application secret, at least 32 bytes")?;
+//! let keys = CookieKeys::from_secret(b"a long application secret, at least 32 bytes")?;
 //! let app: Router = Router::new()
 //!     .route("/", get(count))
 //!     .layer(SessionLayer::new(keys));
@@ -35,14 +36,15 @@
 //! # The cookie
 //!
 //! The value is a `v4.local` token (`v3.local`/`v2.local` with a key of that version; see
-//! [`SessionKeys`]) whose payload holds `iat`, `exp` and the data. It is bound to its purpose
+//! [`CookieKeys`](crate::cookie::CookieKeys)) whose payload holds `iat`, `exp` and the data. It is bound to its purpose
 //! (`session`) and cookie name, by the implicit assertion `paseto-auth:session:<cookie>` (v3/v4)
 //! and by claims checked after decryption, so it cannot be replayed as a remember-me cookie or as
 //! another session type's cookie. Its `exp` is the spec's `max_age`, or
-//! [`DEFAULT_BROWSER_SESSION_LIFETIME`] for a browser-session cookie.
+//! [`DEFAULT_BROWSER_SESSION_LIFETIME`](crate::cookie::DEFAULT_BROWSER_SESSION_LIFETIME) for a
+//! browser-session cookie.
 //!
 //! A tampered, expired, garbage, wrong-key, wrong-purpose or oversized (over
-//! [`MAX_COOKIE_SIZE`]) cookie gives a fresh default session and a `tracing::warn!` naming the
+//! [`MAX_COOKIE_SIZE`](crate::cookie::MAX_COOKIE_SIZE)) cookie gives a fresh default session and a `tracing::warn!` naming the
 //! error kind, never an error response: the route decides (e.g. 401 when no user is logged in).
 //! "Expired" also covers a token issued longer ago than the spec's *current* lifetime, so
 //! shortening `max_age` shortens the sessions already out.
@@ -51,11 +53,9 @@
 //! deletes the browser's cookie, not copies of it): keep `max_age` short for sensitive sessions,
 //! and rotate the key to end every session at once.
 
-pub(crate) mod cookie;
 mod error;
-mod keys;
-pub(crate) mod layer;
-pub(crate) mod spec;
+mod layer;
+mod spec;
 #[cfg(test)]
 mod tests;
 mod untyped;
@@ -70,14 +70,14 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use time::OffsetDateTime;
 
-pub use cookie::MAX_COOKIE_SIZE;
 pub use error::{SessionError, SessionRejection};
-pub use keys::{SESSION_KEY_LABEL, SessionKeys};
-pub use layer::{SessionFuture, SessionLayer, SessionService};
-pub use spec::{DEFAULT_BROWSER_SESSION_LIFETIME, SameSite, SessionSpec, is_cookie_name};
+pub use layer::{SessionLayer, SessionService};
+pub use spec::SessionSpec;
 pub use untyped::{JsonMap, UntypedSession};
 
-use layer::{Outcome, SessionContext, Slot};
+use crate::cookie::Outcome;
+use crate::cookie::token::{open_request_cookie, seal_cookie_at};
+use layer::{SessionContext, Slot};
 
 /// The purpose session cookies are bound to.
 pub(crate) const SESSION_PURPOSE: &str = "session";
@@ -180,7 +180,8 @@ impl<T: SessionData> Session<T> {
 
     /// Seals the session now and schedules its cookie (or, after [`clear`](Session::clear), the
     /// cookie's removal) to be sent, returning the error if it cannot be sealed — for example
-    /// [`SessionError::TooLarge`] when the cookie would be over [`MAX_COOKIE_SIZE`].
+    /// [`SessionError::TooLarge`] when the cookie would be over
+    /// [`MAX_COOKIE_SIZE`](crate::cookie::MAX_COOKIE_SIZE).
     ///
     /// After an error the change is not sent (the browser keeps its previous cookie) unless the
     /// session is changed again. Without `save`, sealing happens when the handler returns and an
@@ -227,7 +228,7 @@ impl<T: SessionData> Session<T> {
         let spec = T::SPEC;
         let now = OffsetDateTime::now_utc();
         let lifetime = spec.token_lifetime();
-        let value = cookie::seal_cookie_at(
+        let value = seal_cookie_at(
             &self.context.keys,
             SESSION_PURPOSE,
             spec.cookie,
@@ -285,7 +286,7 @@ impl<T: SessionData> Session<T> {
                 ));
             }
         }
-        let (data, from_cookie, expires_at) = match cookie::open_request_cookie::<T>(
+        let (data, from_cookie, expires_at) = match open_request_cookie::<T>(
             &parts.headers,
             &context.keys,
             SESSION_PURPOSE,
@@ -354,7 +355,7 @@ impl<T: SessionData> Drop for Session<T> {
         if self.changed || self.renew {
             let outcome = match self.seal() {
                 Ok(value) => Outcome::Set(value),
-                Err(err) => Outcome::Failed(err),
+                Err(err) => Outcome::Failed(err.to_string()),
             };
             self.set_outcome(outcome, true);
         } else if self.cleared {
@@ -362,7 +363,7 @@ impl<T: SessionData> Drop for Session<T> {
         } else if T::SPEC.rolling && self.from_cookie {
             let outcome = match self.seal() {
                 Ok(value) => Outcome::Set(value),
-                Err(err) => Outcome::Failed(err),
+                Err(err) => Outcome::Failed(err.to_string()),
             };
             self.set_outcome(outcome, false);
         }

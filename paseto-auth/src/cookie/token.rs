@@ -1,5 +1,5 @@
-//! Cookie tokens: sealing data into a `local` token bound to a purpose and a cookie name, opening
-//! one, reading the `Cookie` header and writing `Set-Cookie`.
+//! Cookie tokens: sealing data into a `local` token bound to a purpose and a cookie name, and
+//! opening one (size, header, tag, binding and times checked).
 //!
 //! The token's payload is `{"pur":PURPOSE,"cky":COOKIE,"iat":…,"exp":…,"dat":DATA}` with RFC 3339
 //! times. On v3/v4 the implicit assertion `paseto-auth:PURPOSE:COOKIE` binds the token to its
@@ -15,10 +15,9 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use super::keys::SessionKeys;
-use super::spec::CookieAttributes;
+use super::header::request_cookies;
+use super::keys::CookieKeys;
 use crate::claims::Timestamp;
-use crate::cookie_header::request_cookies;
 use crate::error::{Error, Result};
 use crate::token::{Payload, UntrustedToken, seal};
 use crate::version::{Purpose, Version};
@@ -91,7 +90,7 @@ pub(crate) struct OpenedCookie<T> {
 /// [`Error::InvalidPayload`] when `data` does not serialize to JSON.
 #[cfg(test)]
 pub(crate) fn seal_cookie<T: Serialize + ?Sized>(
-    keys: &SessionKeys,
+    keys: &CookieKeys,
     purpose: &str,
     cookie_name: &str,
     data: &T,
@@ -108,7 +107,7 @@ pub(crate) fn seal_cookie<T: Serialize + ?Sized>(
 }
 
 pub(crate) fn seal_cookie_at<T: Serialize + ?Sized>(
-    keys: &SessionKeys,
+    keys: &CookieKeys,
     purpose: &str,
     cookie_name: &str,
     data: &T,
@@ -140,7 +139,7 @@ pub(crate) fn expiry(now: OffsetDateTime, lifetime: Duration) -> Result<OffsetDa
 /// Seals a JSON `payload` (which must hold `pur`, `cky`, `iat` and `exp`) into the value of cookie
 /// `cookie_name` for `purpose`, with the primary key and the purpose's implicit assertion.
 pub(crate) fn seal_bound(
-    keys: &SessionKeys,
+    keys: &CookieKeys,
     purpose: &str,
     cookie_name: &str,
     payload: &[u8],
@@ -161,7 +160,7 @@ pub(crate) fn seal_bound(
 /// `keys`, checking its size (before any crypto), header, tag, purpose, cookie name and times
 /// (`lifetime` is the cookie's current lifetime; see [`check_times`]).
 pub(crate) fn open_cookie<T: DeserializeOwned>(
-    keys: &SessionKeys,
+    keys: &CookieKeys,
     purpose: &str,
     cookie_name: &str,
     value: &str,
@@ -178,7 +177,7 @@ pub(crate) fn open_cookie<T: DeserializeOwned>(
 }
 
 pub(crate) fn open_cookie_at<T: DeserializeOwned>(
-    keys: &SessionKeys,
+    keys: &CookieKeys,
     purpose: &str,
     cookie_name: &str,
     value: &str,
@@ -216,7 +215,7 @@ pub(crate) fn parse_bound<'a, T: Deserialize<'a>>(
 /// `keys`, checking its size (before any crypto), header and tag; returns the JSON payload,
 /// whose `pur`, `cky` and times the caller checks.
 pub(crate) fn open_bound(
-    keys: &SessionKeys,
+    keys: &CookieKeys,
     purpose: &str,
     cookie_name: &str,
     value: &str,
@@ -288,7 +287,7 @@ pub(crate) fn check_binding(pur: &str, cky: &str, purpose: &str, cookie_name: &s
 /// the last one's).
 pub(crate) fn open_request_cookie<T: DeserializeOwned>(
     headers: &HeaderMap,
-    keys: &SessionKeys,
+    keys: &CookieKeys,
     purpose: &str,
     cookie_name: &str,
     lifetime: Duration,
@@ -318,43 +317,4 @@ pub(crate) fn first_valid_cookie<T>(
         Some(err) => Err(err),
         None => Ok(None),
     }
-}
-
-/// `Set-Cookie` text for `name=value` with the cookie's attributes (and `Max-Age` when it has one).
-pub(crate) fn set_cookie(attributes: &CookieAttributes<'_>, value: &str) -> String {
-    let mut out = format_cookie(attributes, value);
-    if let Some(max_age) = attributes.max_age {
-        out.push_str("; Max-Age=");
-        out.push_str(&max_age.as_secs().to_string());
-    }
-    out
-}
-
-/// `Set-Cookie` text that makes the browser delete the cookie (same name, path and domain).
-pub(crate) fn removal_cookie(attributes: &CookieAttributes<'_>) -> String {
-    let mut out = format_cookie(attributes, "");
-    out.push_str("; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT");
-    out
-}
-
-fn format_cookie(attributes: &CookieAttributes<'_>, value: &str) -> String {
-    let mut out = String::with_capacity(attributes.name.len() + value.len() + 64);
-    out.push_str(attributes.name);
-    out.push('=');
-    out.push_str(value);
-    if attributes.http_only {
-        out.push_str("; HttpOnly");
-    }
-    out.push_str("; SameSite=");
-    out.push_str(attributes.same_site.as_str());
-    if attributes.secure {
-        out.push_str("; Secure");
-    }
-    out.push_str("; Path=");
-    out.push_str(attributes.path);
-    if let Some(domain) = attributes.domain {
-        out.push_str("; Domain=");
-        out.push_str(domain);
-    }
-    out
 }

@@ -1,4 +1,8 @@
 //! Reading the request's `Cookie` headers: the values of the cookies of one name.
+//!
+//! Hand-written rather than the `cookie` crate's parser: this runs on every request, reads the raw
+//! header bytes without allocating, and still finds the other cookies when one holds bytes that are
+//! not UTF-8.
 
 use axum::http::HeaderMap;
 use axum::http::header::COOKIE;

@@ -74,7 +74,8 @@ where
 }
 
 // Sessions: what `#[paseto_session]` generates, `impl SessionData for T { const SPEC: SessionSpec = ...; }`.
-pub use crate::session::{SameSite, SessionData, SessionSpec};
+pub use crate::cookie::SameSite;
+pub use crate::session::{SessionData, SessionSpec};
 
 /// The extractor `#[login_required]` inserts as a handler's first argument: it refuses requests
 /// without a login (without a fresh one, with `FRESH`), as the login manager's settings say.

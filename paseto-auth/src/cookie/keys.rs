@@ -1,4 +1,5 @@
-//! The keys that seal and open session cookies: one primary key, any number of old ones.
+//! The keys that seal and open cookie tokens (sessions, login sessions, remember-me cookies): one
+//! primary key, any number of old ones.
 
 use std::fmt;
 use std::sync::Arc;
@@ -7,35 +8,37 @@ use crate::error::{Error, Result};
 use crate::key::{KeyRing, LocalKey, SigningKey, VerificationKey};
 use crate::version::Version;
 
-/// The label [`SessionKeys::from_secret`] derives session keys with.
-pub const SESSION_KEY_LABEL: &str = "session";
+/// The label [`CookieKeys::from_secret`] derives keys with (that of session cookies).
+const SESSION_KEY_LABEL: &str = "session";
 
-/// Keys for session cookies: the primary key seals every cookie, and every key (primary first)
-/// may open one, so keys can be rotated without logging everyone out.
+/// Keys for cookie tokens: the primary key seals every cookie, and every key (primary first) may
+/// open one, so keys can be rotated without logging everyone out. Sessions take one set
+/// ([`SessionLayer::new`](crate::session::SessionLayer::new)); the login manager two
+/// ([`LoginKeys`](crate::login::LoginKeys)).
 ///
 /// The version of the primary key is the version of the cookies: `v4.local` from a `k4.local`
-/// key (the default of [`SessionKeys::generate`] and [`SessionKeys::from_secret`]), `v3.local` or
+/// key (the default of [`CookieKeys::generate`] and [`CookieKeys::from_secret`]), `v3.local` or
 /// `v2.local` from a `k3`/`k2` key. Cheap to clone. `Debug` shows key ids only.
 ///
 /// ```
+/// use paseto_auth::cookie::CookieKeys;
 /// use paseto_auth::key::LocalKey;
-/// use paseto_auth::session::SessionKeys;
 /// use paseto_auth::Version;
 ///
 /// let old = LocalKey::generate(Version::V4)?;
 /// let new = LocalKey::generate(Version::V4)?;
 /// // Seal with the new key; cookies sealed by the old one still open.
-/// let keys = SessionKeys::new(new.clone()).with_old_key(old);
+/// let keys = CookieKeys::new(new.clone()).with_old_key(old);
 /// assert_eq!(keys.primary().id(), new.id());
 /// assert_eq!(keys.len(), 2);
 ///
 /// // From a long application secret (HKDF, label "session"):
-/// let keys = SessionKeys::from_secret(b"an application secret of at least 32 bytes")?;
+/// let keys = CookieKeys::from_secret(b"an application secret of at least 32 bytes")?;
 /// assert_eq!(keys.version(), Version::V4);
 /// # Ok::<(), paseto_auth::Error>(())
 /// ```
 #[derive(Clone)]
-pub struct SessionKeys {
+pub struct CookieKeys {
     inner: Arc<Keys>,
 }
 
@@ -65,10 +68,10 @@ impl Keys {
     }
 }
 
-impl SessionKeys {
+impl CookieKeys {
     /// Keys with `primary` as the only (and sealing) key.
     pub fn new(primary: LocalKey) -> Self {
-        SessionKeys {
+        CookieKeys {
             inner: Arc::new(Keys::new(primary)),
         }
     }
@@ -117,7 +120,8 @@ impl SessionKeys {
     }
 
     /// A `v4.local` key derived from an application secret of at least 32 bytes, with
-    /// [`LocalKey::derive_from_secret`] and the label [`SESSION_KEY_LABEL`] (`"session"`).
+    /// [`LocalKey::derive_from_secret`] and the label `"session"`: session cookies' keys (the login
+    /// manager derives its own, see [`LoginKeys::from_secret`](crate::login::LoginKeys::from_secret)).
     ///
     /// The KDF is HKDF-SHA256, so a secret of any length above the minimum works, and keys
     /// derived from the same secret for other uses (labels) are unrelated to these.
@@ -142,7 +146,7 @@ impl SessionKeys {
     pub fn from_ring(ring: &KeyRing<LocalKey>) -> Result<Self> {
         let primary = ring
             .primary()
-            .ok_or_else(|| Error::InvalidKey("the session key ring is empty".into()))?;
+            .ok_or_else(|| Error::InvalidKey("the cookie key ring is empty".into()))?;
         let old = ring
             .iter()
             .filter(|entry| entry.key.id() != primary.key.id())
@@ -154,12 +158,12 @@ impl SessionKeys {
         let mut keys = keys.into_iter();
         let primary = keys
             .next()
-            .ok_or_else(|| Error::InvalidKey("at least one session key is needed".into()))?;
+            .ok_or_else(|| Error::InvalidKey("at least one cookie key is needed".into()))?;
         let mut inner = Keys::new(primary);
         for key in keys {
             inner.push_old(key);
         }
-        Ok(SessionKeys {
+        Ok(CookieKeys {
             inner: Arc::new(inner),
         })
     }
@@ -203,15 +207,15 @@ impl SessionKeys {
     }
 }
 
-impl From<LocalKey> for SessionKeys {
+impl From<LocalKey> for CookieKeys {
     fn from(key: LocalKey) -> Self {
-        SessionKeys::new(key)
+        CookieKeys::new(key)
     }
 }
 
-impl fmt::Debug for SessionKeys {
+impl fmt::Debug for CookieKeys {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SessionKeys")
+        f.debug_struct("CookieKeys")
             .field("primary", self.primary().id())
             .field(
                 "old",
