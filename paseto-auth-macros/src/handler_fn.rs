@@ -219,3 +219,76 @@ fn last_segment(ty: &Type) -> Option<&syn::PathSegment> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use quote::{ToTokens, quote};
+    use syn::ItemFn;
+
+    use super::*;
+
+    fn function(tokens: proc_macro2::TokenStream) -> ItemFn {
+        syn::parse2(tokens).unwrap()
+    }
+
+    /// The user's arguments as `pattern: type` text, through any guard pairs.
+    fn user_arg_texts(function: &ItemFn) -> Vec<String> {
+        user_args(function)
+            .map(|(pat, ty)| format!("{}: {}", pat.to_token_stream(), ty.to_token_stream()))
+            .collect()
+    }
+
+    /// The first argument's pattern and type, as text.
+    fn first(function: &ItemFn) -> String {
+        function
+            .sig
+            .inputs
+            .first()
+            .unwrap()
+            .to_token_stream()
+            .to_string()
+    }
+
+    #[test]
+    fn a_guard_is_paired_with_the_first_argument_and_the_arity_kept() {
+        let mut f = function(quote!(
+            async fn h(Json(body): Json<Body>, token: Paseto<C>) {}
+        ));
+        let before = user_arg_texts(&f);
+        insert_guard(&mut f, Guard::PasetoRequired, syn::parse_quote!(G));
+        assert_eq!(f.sig.inputs.len(), 2);
+        assert_eq!(
+            first(&f),
+            "(__paseto_guard , Json (body)) : (G , Json < Body >)"
+        );
+        assert_eq!(user_arg_texts(&f), before);
+        // A second guard pairs with the pair: it runs first.
+        insert_guard(&mut f, Guard::LoginRequired, syn::parse_quote!(L));
+        assert_eq!(
+            first(&f),
+            "(__login_guard , (__paseto_guard , Json (body))) : (L , (G , Json < Body >))"
+        );
+        assert_eq!(user_arg_texts(&f), before);
+    }
+
+    #[test]
+    fn a_handler_without_arguments_gets_the_guard_alone() {
+        let mut f = function(quote!(
+            async fn h() {}
+        ));
+        insert_guard(&mut f, Guard::LoginRequired, syn::parse_quote!(L));
+        assert_eq!(first(&f), "__login_guard : L");
+        assert!(user_arg_texts(&f).is_empty());
+        insert_guard(&mut f, Guard::PasetoRequired, syn::parse_quote!(G));
+        assert_eq!(first(&f), "(__paseto_guard , __login_guard) : (G , L)");
+        assert!(user_arg_texts(&f).is_empty());
+    }
+
+    #[test]
+    fn a_user_tuple_argument_is_not_taken_for_a_guard_pair() {
+        let f = function(quote!(
+            async fn h((a, b): (A, B)) {}
+        ));
+        assert_eq!(user_arg_texts(&f), ["(a , b): (A , B)"]);
+    }
+}

@@ -13,7 +13,6 @@ mod duration;
 mod errors;
 mod handler_fn;
 mod login;
-mod mangle;
 mod options;
 mod required;
 mod serde_attr;

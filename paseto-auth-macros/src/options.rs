@@ -2,8 +2,8 @@
 //! option is recorded and parsing resumes at the next comma, so every mistake is reported at once.
 
 use proc_macro2::{TokenStream, TokenTree};
-use syn::Token;
 use syn::parse::{ParseStream, Parser};
+use syn::{Expr, ExprLit, Lit, LitBool, LitStr, Token};
 
 use crate::errors::Errors;
 
@@ -58,4 +58,75 @@ pub(crate) fn rest_of_option(input: ParseStream<'_>) -> TokenStream {
         }
     }
     tokens
+}
+
+/// Stores an option's value; a second occurrence is an error at its key.
+pub(crate) fn set<K: quote::ToTokens, T>(
+    slot: &mut Option<(K, T)>,
+    key: K,
+    value: T,
+    name: &str,
+) -> syn::Result<()> {
+    if slot.is_some() {
+        return Err(syn::Error::new_spanned(
+            key,
+            format!("option `{name}` is given twice"),
+        ));
+    }
+    *slot = Some((key, value));
+    Ok(())
+}
+
+/// A string literal, or `None` when `expr` is something else.
+pub(crate) fn as_lit_str(expr: &Expr) -> Option<&LitStr> {
+    match expr {
+        Expr::Lit(ExprLit {
+            lit: Lit::Str(lit),
+            attrs,
+        }) if attrs.is_empty() => Some(lit),
+        Expr::Group(group) => as_lit_str(&group.expr),
+        _ => None,
+    }
+}
+
+/// One non-empty string literal.
+pub(crate) fn string(input: ParseStream<'_>, key: &str, example: &str) -> syn::Result<LitStr> {
+    let expr: Expr = input.parse()?;
+    let Some(lit) = as_lit_str(&expr) else {
+        return Err(syn::Error::new_spanned(
+            &expr,
+            format!("`{key}` takes a string literal, e.g. {key} = \"{example}\""),
+        ));
+    };
+    non_empty(lit, key)?;
+    Ok(lit.clone())
+}
+
+pub(crate) fn non_empty(lit: &LitStr, key: &str) -> syn::Result<()> {
+    if lit.value().is_empty() {
+        return Err(syn::Error::new(
+            lit.span(),
+            format!("`{key}` must not be empty"),
+        ));
+    }
+    Ok(())
+}
+
+/// A flag's value: `true` when given bare (`secure`), or the literal of `secure = false`.
+pub(crate) fn flag(input: ParseStream<'_>, key: &str) -> syn::Result<bool> {
+    if !input.peek(Token![=]) {
+        return Ok(true);
+    }
+    input.parse::<Token![=]>()?;
+    let expr: Expr = input.parse()?;
+    match &expr {
+        Expr::Lit(ExprLit {
+            lit: Lit::Bool(LitBool { value, .. }),
+            ..
+        }) => Ok(*value),
+        _ => Err(syn::Error::new_spanned(
+            &expr,
+            format!("`{key}` takes true or false (or write `{key}` alone for true)"),
+        )),
+    }
 }

@@ -34,6 +34,8 @@ pub(crate) struct Field {
     pub(crate) default: bool,
     /// `skip`, `skip_deserializing` or `flatten`: the field is not one claim.
     pub(crate) not_a_claim: bool,
+    /// `flatten`: the field reads claims of its own, any of them.
+    pub(crate) flatten: bool,
     /// Some serde attribute could not be read.
     pub(crate) unreadable: bool,
 }
@@ -141,6 +143,7 @@ pub(crate) fn field(attrs: &[Attribute]) -> Field {
         }
         out.default |= meta.path.is_ident("default");
         out.not_a_claim |= is_any(meta, &["skip", "skip_deserializing", "flatten"]);
+        out.flatten |= meta.path.is_ident("flatten");
         Ok(false)
     });
     out.unreadable |= unreadable;

@@ -37,3 +37,9 @@ pub const fn assert_time_claim<T: ?Sized + TimeClaim>() {}
 
 /// Compiles only when `C` implements [`PasetoClaims`] (checked by `#[paseto_required]`).
 pub const fn assert_claims_type<C: PasetoClaims>() {}
+
+/// Whether `C` has the claim `name` (or its claims are not known): `#[paseto_required]` asserts
+/// it, at the claim's name, for each custom claim of `claims(..)`.
+pub const fn has_claim<C: PasetoClaims>(name: &str) -> bool {
+    crate::claims::has_claim::<C>(name)
+}

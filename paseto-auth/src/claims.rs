@@ -13,9 +13,6 @@ use time::format_description::well_known::Rfc3339;
 
 use crate::error::{Error, Result, untrusted};
 
-/// Names of the registered claims, which the crate reads and checks itself.
-pub const REGISTERED_CLAIMS: [&str; 7] = ["iss", "sub", "aud", "exp", "nbf", "iat", "jti"];
-
 /// The claim that binds paseto-auth's cookie tokens (sessions, logins, remember-me) to their
 /// purpose. It is reserved: the issuer refuses claims that hold it, and a verifier refuses a token
 /// that carries it, so a cookie sealed with a key that is also an API key is never an API token
@@ -27,13 +24,87 @@ pub(crate) const COOKIE_PURPOSE_CLAIM: &str = "pur";
 pub struct ClaimField {
     /// The claim's name in the token (after `#[serde(rename)]`).
     pub name: &'static str,
-    /// Whether the claim must be present (its field is not an `Option`).
+    /// Other names serde also reads it from (`#[serde(alias)]`).
+    pub aliases: &'static [&'static str],
+    /// Whether the claim must be present (its field is not an `Option` and has no default).
     pub required: bool,
+}
+
+impl ClaimField {
+    /// A claim that must be present, for a hand-written [`PasetoClaims`] impl.
+    pub const fn required(name: &'static str) -> Self {
+        ClaimField {
+            name,
+            aliases: &[],
+            required: true,
+        }
+    }
+
+    /// A claim that may be absent.
+    pub const fn optional(name: &'static str) -> Self {
+        ClaimField {
+            name,
+            aliases: &[],
+            required: false,
+        }
+    }
+
+    /// Whether the token may name this claim `name` (its name or an alias).
+    const fn is_named(&self, name: &str) -> bool {
+        if str_eq(self.name, name) {
+            return true;
+        }
+        let mut i = 0;
+        while i < self.aliases.len() {
+            if str_eq(self.aliases[i], name) {
+                return true;
+            }
+            i += 1;
+        }
+        false
+    }
+}
+
+/// `a == b`, as a `const fn`.
+const fn str_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
 /// A type of custom claims: deserializable from the payload, with its claim names known.
 ///
-/// Derive it with `#[derive(PasetoClaims)]` (it also needs `serde::Deserialize`).
+/// Derive it with `#[derive(PasetoClaims)]` (it also needs `serde::Deserialize`), or implement
+/// it by hand:
+///
+/// ```
+/// use paseto_auth::PasetoClaims;
+/// use paseto_auth::claims::ClaimField;
+///
+/// #[derive(serde::Deserialize)]
+/// struct Scoped {
+///     scope: String,
+///     tenant: Option<String>,
+/// }
+///
+/// impl PasetoClaims for Scoped {
+///     const CLAIMS: &'static [ClaimField] =
+///         &[ClaimField::required("scope"), ClaimField::optional("tenant")];
+/// }
+/// ```
+///
+/// `#[paseto_required(claims(x))]` checks at compile time that `x` is one of
+/// [`CLAIMS`](Self::CLAIMS) (a name or an alias), unless [`CLAIMS_KNOWN`](Self::CLAIMS_KNOWN) is
+/// false.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a PASETO claims type",
     label = "this type does not implement `PasetoClaims`",
@@ -42,18 +113,42 @@ pub struct ClaimField {
 pub trait PasetoClaims: DeserializeOwned + Send + 'static {
     /// The custom claims this type reads, in field order.
     const CLAIMS: &'static [ClaimField];
+
+    /// Whether [`CLAIMS`](Self::CLAIMS) is every claim the type reads. False for types that read
+    /// any claim (`serde_json::Value`, a struct with a `#[serde(flatten)]` field or read through
+    /// `#[serde(transparent)]`/`from`), whose `claims(..)` names are then checked at run time only.
+    const CLAIMS_KNOWN: bool = true;
+}
+
+/// Whether `C` has the claim `name`, or its claims are not known (what `#[paseto_required]`'s
+/// compile-time check of `claims(..)` evaluates).
+pub(crate) const fn has_claim<C: PasetoClaims>(name: &str) -> bool {
+    if !C::CLAIMS_KNOWN {
+        return true;
+    }
+    let mut i = 0;
+    while i < C::CLAIMS.len() {
+        if C::CLAIMS[i].is_named(name) {
+            return true;
+        }
+        i += 1;
+    }
+    false
 }
 
 impl PasetoClaims for Value {
     const CLAIMS: &'static [ClaimField] = &[];
+    const CLAIMS_KNOWN: bool = false;
 }
 
 impl PasetoClaims for Map<String, Value> {
     const CLAIMS: &'static [ClaimField] = &[];
+    const CLAIMS_KNOWN: bool = false;
 }
 
 impl PasetoClaims for () {
     const CLAIMS: &'static [ClaimField] = &[];
+    const CLAIMS_KNOWN: bool = false;
 }
 
 /// A point in time that (de)serializes as RFC 3339, the format of PASETO's time claims.
@@ -188,13 +283,13 @@ impl RegisteredClaims {
 
 /// How the time claims are checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TimeRules {
+pub(crate) struct TimeRules {
     /// Clock skew tolerated on `exp`, `nbf` and `iat` (Flask's `PASETO_SKEW`).
-    pub leeway: Duration,
+    pub(crate) leeway: Duration,
     /// Accept tokens without `exp` (off by default: tokens must expire).
-    pub allow_no_exp: bool,
+    pub(crate) allow_no_exp: bool,
     /// Skip every time check (for debugging tools only).
-    pub skip: bool,
+    pub(crate) skip: bool,
 }
 
 impl Default for TimeRules {
@@ -209,7 +304,7 @@ impl Default for TimeRules {
 
 impl TimeRules {
     /// Checks `exp`, `nbf` and `iat` against `now`.
-    pub fn check(&self, claims: &RegisteredClaims, now: OffsetDateTime) -> Result<()> {
+    pub(crate) fn check(&self, claims: &RegisteredClaims, now: OffsetDateTime) -> Result<()> {
         if self.skip {
             return Ok(());
         }
@@ -232,7 +327,7 @@ impl TimeRules {
 }
 
 /// Parses a payload: it must be a JSON object with unique keys at every level.
-pub fn parse_payload(payload: &[u8]) -> Result<Map<String, Value>> {
+pub(crate) fn parse_payload(payload: &[u8]) -> Result<Map<String, Value>> {
     parse_object(payload).map_err(|err| match err {
         ObjectError::Duplicate(name) => Error::DuplicateClaim(name),
         ObjectError::Invalid(message) => Error::InvalidPayload(message),

@@ -415,7 +415,10 @@ impl PasetoConfig {
                 "an issuer needs at least one key",
             ));
         }
-        self.issuer_builder()?.build()
+        self.issuer_builder()?.build().map_err(|err| match err {
+            Error::Setup(message) => Error::config("PASETO_PRIVATE_KEYS", message),
+            other => other,
+        })
     }
 
     /// A verifier builder from `PASETO_PUBLIC_KEYS`, `PASETO_LOCAL_KEYS`, `PASETO_SKEW`,
@@ -507,7 +510,7 @@ impl PasetoConfig {
             ));
         }
         builder.build().map_err(|err| match err {
-            Error::Config { message, .. } => Error::config("PASETO_ALLOWED_VERSIONS", message),
+            Error::Setup(message) => Error::config("PASETO_ALLOWED_VERSIONS", message),
             other => other,
         })
     }

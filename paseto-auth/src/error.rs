@@ -91,9 +91,10 @@ pub enum Error {
     /// A claim the route or verifier requires is absent.
     #[error("missing required claim {0:?}")]
     MissingClaim(String),
-    /// The payload is valid but does not deserialize into the claims type.
+    /// The payload is valid but does not deserialize into the claims type (the deserializer's
+    /// error is the [`Cause`]).
     #[error("claims do not match the expected type: {0}")]
-    ClaimsType(String),
+    ClaimsType(#[source] Cause),
     /// Key material could not be parsed or has the wrong version or purpose.
     #[error("invalid key: {0}")]
     InvalidKey(String),
@@ -105,9 +106,15 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
-    /// Signing, encryption or randomness failed inside the cryptographic library.
+    /// Signing, encryption or randomness failed inside the cryptographic library (its error,
+    /// when it gave one, is the [`Cause`]).
     #[error("cryptographic operation failed: {0}")]
-    Crypto(String),
+    Crypto(#[source] Cause),
+    /// An issuer or verifier being built is incomplete or contradicts itself: no key, an empty
+    /// issuer name, a key of a version the verifier does not allow. (Read from settings, the same
+    /// mistakes are [`Error::Config`] errors naming the setting.)
+    #[error("{0}")]
+    Setup(String),
 }
 
 /// The kind of an [`Error`], for matching without the details.
@@ -141,6 +148,7 @@ pub enum ErrorKind {
     InvalidKey,
     Config,
     Crypto,
+    Setup,
 }
 
 impl Error {
@@ -174,11 +182,12 @@ impl Error {
             Error::InvalidKey(_) => K::InvalidKey,
             Error::Config { .. } => K::Config,
             Error::Crypto(_) => K::Crypto,
+            Error::Setup(_) => K::Setup,
         }
     }
 
     /// Builds a [`Error::Config`] naming `setting`.
-    pub fn config(setting: impl Into<String>, message: impl std::fmt::Display) -> Self {
+    pub(crate) fn config(setting: impl Into<String>, message: impl std::fmt::Display) -> Self {
         Error::Config {
             setting: setting.into(),
             message: message.to_string(),
@@ -217,6 +226,7 @@ impl ErrorKind {
             K::InvalidKey => "invalid_key",
             K::Config => "config",
             K::Crypto => "crypto",
+            K::Setup => "setup",
         }
     }
 
@@ -268,6 +278,68 @@ pub(crate) fn truncated(text: &str) -> String {
 fn escape(text: &str) -> String {
     text.chars().flat_map(char::escape_debug).collect()
 }
+
+/// The error underneath an [`Error`] (a deserializer's, a cryptographic library's): its
+/// [`source`](std::error::Error::source), reachable with [`Cause::get_ref`] to downcast it.
+///
+/// Its `Display` is the error's message escaped and cut like every other outside text (a
+/// deserializer's message quotes the claim it refused), and the chain of sources ends here: the
+/// raw error stays behind [`get_ref`](Cause::get_ref), so printing an error with its sources never
+/// shows attacker text unescaped.
+pub struct Cause {
+    shown: String,
+    error: Box<dyn std::error::Error + Send + Sync>,
+}
+
+/// A cause that is a message of this crate's, not another library's error.
+#[derive(Debug)]
+struct Message(String);
+
+impl std::fmt::Display for Message {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Message {}
+
+impl Cause {
+    /// Keeps `error`, shown escaped and truncated.
+    pub(crate) fn new(error: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Cause {
+            shown: untrusted(&error),
+            error: Box::new(error),
+        }
+    }
+
+    /// A cause that is this crate's own message (trusted text, shown as it is).
+    pub(crate) fn msg(message: impl Into<String>) -> Self {
+        let message = message.into();
+        Cause {
+            shown: message.clone(),
+            error: Box::new(Message(message)),
+        }
+    }
+
+    /// The error underneath, for downcasting (`cause.get_ref().downcast_ref::<serde_json::Error>()`).
+    pub fn get_ref(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
+        &*self.error
+    }
+}
+
+impl std::fmt::Display for Cause {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.shown)
+    }
+}
+
+impl std::fmt::Debug for Cause {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Cause").field(&self.shown).finish()
+    }
+}
+
+impl std::error::Error for Cause {}
 
 /// Short for `Result<T, paseto_auth::Error>`.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

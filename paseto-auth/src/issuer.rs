@@ -129,13 +129,10 @@ impl IssuerBuilder {
     /// Builds the issuer; fails when it has no key or `use_iss` is on without an issuer name.
     pub fn build(self) -> Result<Issuer> {
         if self.keys.is_empty() {
-            return Err(Error::config(
-                "PASETO_PRIVATE_KEYS",
-                "an issuer needs at least one key",
-            ));
+            return Err(Error::Setup("an issuer needs at least one key".into()));
         }
         if self.use_iss && self.issuer.as_deref().is_some_and(str::is_empty) {
-            return Err(Error::config("PASETO_ISS", "must not be empty"));
+            return Err(Error::Setup("the issuer name must not be empty".into()));
         }
         Ok(Issuer {
             config: Arc::new(Config {
@@ -270,7 +267,7 @@ impl Issuer {
             None => config
                 .keys
                 .primary()
-                .ok_or(Error::config("PASETO_PRIVATE_KEYS", "no key"))?,
+                .ok_or_else(|| Error::Setup("an issuer needs at least one key".into()))?,
         };
         let payload = self.payload(claims, &options)?;
         let implicit = options.implicit.as_deref().unwrap_or(&config.implicit);

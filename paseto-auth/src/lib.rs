@@ -50,7 +50,7 @@ pub mod verifier;
 pub mod version;
 
 pub use claims::{PasetoClaims, RegisteredClaims, Timestamp};
-pub use error::{Error, ErrorKind, Result};
+pub use error::{Cause, Error, ErrorKind, Result};
 pub use issuer::{Issuer, IssuerBuilder, TokenOptions};
 pub use requirements::Requirements;
 pub use verifier::{Paseto, Verifier, VerifierBuilder};

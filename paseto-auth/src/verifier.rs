@@ -10,8 +10,8 @@ use time::OffsetDateTime;
 use crate::claims::{
     COOKIE_PURPOSE_CLAIM, ClaimField, PasetoClaims, RegisteredClaims, TimeRules, parse_payload,
 };
-use crate::error::{Error, Result, truncated, untrusted};
-use crate::key::{KeyId, KeyRing, LocalKey, PublicKey, RingEntry, VerificationKey};
+use crate::error::{Cause, Error, Result, truncated};
+use crate::key::{KeyId, KeyRing, LocalKey, PublicKey, RingEntry, RingKey, VerificationKey};
 use crate::requirements::Requirements;
 use crate::token::{DEFAULT_MAX_TOKEN_LEN, Footer, FooterLimits, Payload, UntrustedToken};
 use crate::version::{Header, Purpose, Version};
@@ -92,7 +92,7 @@ impl Paseto<Map<String, Value>> {
 }
 
 fn claims_type(err: serde_json::Error) -> Error {
-    Error::ClaimsType(untrusted(err))
+    Error::ClaimsType(Cause::new(err))
 }
 
 /// Refuses claims where a claim `fields` requires is absent or `null`.
@@ -101,10 +101,10 @@ fn check_required_claims(fields: &[ClaimField], claims: &Map<String, Value>) -> 
         .iter()
         .find(|field| field.required && claims.get(field.name).is_none_or(Value::is_null))
     {
-        Some(field) => Err(Error::ClaimsType(format!(
+        Some(field) => Err(Error::ClaimsType(Cause::msg(format!(
             "the claim \"{}\" is required and is absent or null",
             field.name
-        ))),
+        )))),
         None => Ok(()),
     }
 }
@@ -240,25 +240,18 @@ impl VerifierBuilder {
             .versions
             .unwrap_or_else(|| vec![Version::V4, Version::V3]);
         if self.keys.is_empty() {
-            return Err(Error::config(
-                "PASETO_PUBLIC_KEYS",
-                "a verifier needs at least one key",
-            ));
+            return Err(Error::Setup("a verifier needs at least one key".into()));
         }
-        use crate::key::RingKey;
         if let Some(entry) = self
             .keys
             .iter()
             .find(|e| !versions.contains(&e.key.header().version))
         {
-            return Err(Error::config(
-                "PASETO_PUBLIC_KEYS",
-                format!(
-                    "key {} is for {}, which is not an allowed version (allow it explicitly)",
-                    entry.key.kid(),
-                    entry.key.header().version
-                ),
-            ));
+            return Err(Error::Setup(format!(
+                "key {} is for {}, which is not an allowed version (allow it explicitly)",
+                entry.key.kid(),
+                entry.key.header().version
+            )));
         }
         Ok(Verifier {
             config: Arc::new(Config {
@@ -342,7 +335,6 @@ impl Verifier {
         time.check(&registered, OffsetDateTime::now_utc())?;
         config.requirements.check(&registered, &claims)?;
         route.check(&registered, &claims)?;
-        use crate::key::RingKey;
         Ok(Paseto {
             claims,
             registered,

@@ -2,6 +2,8 @@
 //! `--no-default-features`, so the derive does not depend on the axum glue. Generic claims
 //! structs need no hand-written serde bounds.
 
+#[allow(dead_code)]
+#[path = "../../tests/support/keys.rs"]
 mod support;
 
 use paseto_auth::{PasetoClaims, Timestamp, Version};
@@ -22,6 +24,100 @@ struct Generic<T> {
 /// The claims a `PasetoClaims` type declares, as (name, required).
 fn claims_of<C: PasetoClaims>() -> Vec<(&'static str, bool)> {
     C::CLAIMS.iter().map(|c| (c.name, c.required)).collect()
+}
+
+/// Every way serde names a field, and the `#[paseto]` options.
+#[allow(dead_code)]
+#[derive(Deserialize, PasetoClaims)]
+#[serde(rename_all = "camelCase")]
+struct Named {
+    user_id: String,
+    nickname: Option<String>,
+    #[serde(default)]
+    roles: Vec<String>,
+    #[serde(rename = "x-tenant")]
+    tenant: String,
+    #[serde(
+        rename(serialize = "ignored", deserialize = "org"),
+        alias = "organisation"
+    )]
+    organisation_id: u32,
+    #[paseto(optional)]
+    level: u8,
+    #[paseto(required)]
+    note: Option<String>,
+    #[paseto(skip)]
+    #[serde(default)]
+    skipped: u8,
+    #[serde(skip)]
+    cache: u8,
+    r#type: String,
+    exp: Timestamp,
+}
+
+#[allow(dead_code)]
+#[derive(Deserialize, PasetoClaims)]
+#[serde(default)]
+struct AllDefaulted {
+    user: String,
+}
+
+impl Default for AllDefaulted {
+    fn default() -> Self {
+        AllDefaulted {
+            user: "guest".into(),
+        }
+    }
+}
+
+#[allow(dead_code)]
+#[derive(Deserialize, PasetoClaims)]
+struct Flattened {
+    user: String,
+    #[serde(flatten)]
+    rest: serde_json::Map<String, serde_json::Value>,
+}
+
+#[allow(dead_code)]
+#[derive(Deserialize, PasetoClaims)]
+#[serde(transparent)]
+struct Transparent {
+    inner: serde_json::Value,
+}
+
+#[test]
+fn the_derive_names_claims_as_serde_reads_them() {
+    assert_eq!(
+        claims_of::<Named>(),
+        [
+            ("userId", true),
+            ("nickname", false),
+            ("roles", false),
+            ("x-tenant", true),
+            ("org", true),
+            ("level", false),
+            ("note", true),
+            ("type", true),
+            ("exp", true),
+        ]
+    );
+    let org = Named::CLAIMS.iter().find(|c| c.name == "org").unwrap();
+    assert_eq!(org.aliases, ["organisation"]);
+    assert_eq!(claims_of::<AllDefaulted>(), [("user", false)]);
+}
+
+#[test]
+fn types_that_read_any_claim_say_their_claims_are_not_known() {
+    // A flattened field or a transparent struct reads claims the list cannot name.
+    assert_eq!(claims_of::<Flattened>(), [("user", true)]);
+    assert_eq!(claims_of::<Transparent>(), []);
+    let known = [
+        Named::CLAIMS_KNOWN,
+        Flattened::CLAIMS_KNOWN,
+        Transparent::CLAIMS_KNOWN,
+        <serde_json::Value as PasetoClaims>::CLAIMS_KNOWN,
+    ];
+    assert_eq!(known, [true, false, false, false]);
 }
 
 #[test]

@@ -1,12 +1,11 @@
 //! Parse: the claims of a struct, from its fields and their `#[serde]` and `#[paseto]` attributes.
 //! Each claim keeps its field, so later errors point at the user's tokens.
 
-use syn::{Data, DeriveInput, Fields, Ident, Path, Token, Type};
+use syn::{Data, DeriveInput, Fields, Ident, Type};
 
+use super::attr::{FIELD_OPTIONS, field_options, path_text};
 use crate::errors::Errors;
 use crate::serde_attr;
-
-const FIELD_OPTIONS: &str = "optional, required, skip";
 
 /// A struct deriving `PasetoClaims`.
 pub(super) struct Input<'a> {
@@ -14,8 +13,11 @@ pub(super) struct Input<'a> {
     /// The claims, in field order.
     pub(super) claims: Vec<Claim<'a>>,
     /// Whether the fields are what the token is read into. Not for `#[serde(transparent)]`,
-    /// `from` or `try_from`: such a type gets an empty claim list and no claim markers.
+    /// `from` or `try_from`: such a type gets an empty claim list.
     pub(super) fields_are_claims: bool,
+    /// Whether the claims listed are all the type reads: not when the fields are not the claims,
+    /// nor when a `#[serde(flatten)]` field takes any claim.
+    pub(super) claims_known: bool,
     /// A serde attribute could not be read: serde_derive reports it, this derive stays quiet.
     pub(super) serde_unreadable: bool,
 }
@@ -29,70 +31,6 @@ pub(super) struct Claim<'a> {
     /// `#[serde(alias = "..")]` names, also accepted by serde.
     pub(super) aliases: Vec<String>,
     pub(super) required: bool,
-}
-
-/// A field's `#[paseto(...)]` options, each kept as written for error spans.
-#[derive(Default)]
-pub(super) struct FieldOptions {
-    pub(super) optional: Option<Path>,
-    pub(super) required: Option<Path>,
-    pub(super) skip: Option<Path>,
-}
-
-fn path_text(path: &Path) -> String {
-    let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
-    segments.join("::")
-}
-
-/// Reads a field's `#[paseto(...)]` attributes, recording every mistake.
-pub(super) fn field_options(field: &syn::Field, errors: &mut Errors) -> FieldOptions {
-    let mut options = FieldOptions::default();
-    for attr in field.attrs.iter().filter(|a| a.path().is_ident("paseto")) {
-        let result = attr.parse_nested_meta(|meta| {
-            let name = path_text(&meta.path);
-            let has_value = meta.input.peek(Token![=]) || meta.input.peek(syn::token::Paren);
-            if has_value {
-                // Consume the value so the remaining options are still read.
-                if meta.input.peek(Token![=]) {
-                    let _: syn::Expr = meta.value()?.parse()?;
-                } else {
-                    let content;
-                    syn::parenthesized!(content in meta.input);
-                    let _: proc_macro2::TokenStream = content.parse()?;
-                }
-            }
-            let (slot, other) = match name.as_str() {
-                "optional" => (&mut options.optional, options.required.as_ref()),
-                "required" => (&mut options.required, options.optional.as_ref()),
-                "skip" => (&mut options.skip, None),
-                _ => {
-                    errors.spanned(
-                        &meta.path,
-                        format!("unknown option `{name}`; expected one of: {FIELD_OPTIONS}"),
-                    );
-                    return Ok(());
-                }
-            };
-            if has_value {
-                errors.spanned(
-                    &meta.path,
-                    format!("`{name}` takes no value: write `#[paseto({name})]`"),
-                );
-            } else if slot.is_some() {
-                errors.spanned(&meta.path, format!("`{name}` is given twice"));
-            } else if other.is_some() {
-                errors.spanned(
-                    &meta.path,
-                    "a claim cannot be both `optional` and `required`",
-                );
-            } else {
-                *slot = Some(meta.path.clone());
-            }
-            Ok(())
-        });
-        errors.ok(result);
-    }
-    options
 }
 
 impl<'a> Input<'a> {
@@ -140,11 +78,13 @@ impl<'a> Input<'a> {
 
         let container = serde_attr::container(&input.attrs);
         let mut serde_unreadable = container.unreadable;
+        let mut flattened = false;
         let mut claims = Vec::new();
         for field in fields {
             let options = field_options(field, errors);
             let serde = serde_attr::field(&field.attrs);
             serde_unreadable |= serde.unreadable;
+            flattened |= serde.flatten;
             let Some(ident) = &field.ident else { continue };
             if serde.not_a_claim || options.skip.is_some() {
                 let why = if options.skip.is_some() {
@@ -187,6 +127,7 @@ impl<'a> Input<'a> {
             original: input,
             claims,
             fields_are_claims: !container.indirect,
+            claims_known: !container.indirect && !flattened,
             serde_unreadable,
         })
     }

@@ -1,12 +1,12 @@
-//! Expand: the `PasetoClaims` impl, the time-claim checks and the per-claim markers.
+//! Expand: the `PasetoClaims` impl (its claims, names and aliases, which
+//! `#[paseto_required(claims(..))]` checks names against) and the time-claim checks.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote, quote_spanned};
+use quote::{quote, quote_spanned};
 use syn::parse_quote_spanned;
 use syn::spanned::Spanned;
 
 use super::ast::Input;
-use crate::mangle::{DERIVED, claim_marker};
 
 /// Registered claims whose fields must be times.
 const TIME_CLAIMS: [&str; 3] = ["exp", "nbf", "iat"];
@@ -14,7 +14,7 @@ const TIME_CLAIMS: [&str; 3] = ["exp", "nbf", "iat"];
 pub(super) fn expand(input: &Input<'_>) -> TokenStream {
     let original = input.original;
     let ident = &original.ident;
-    let (impl_generics, ty_generics, where_clause) = original.generics.split_for_impl();
+    let (impl_generics, ty_generics, _) = original.generics.split_for_impl();
     let claims = if input.fields_are_claims {
         &input.claims[..]
     } else {
@@ -22,9 +22,14 @@ pub(super) fn expand(input: &Input<'_>) -> TokenStream {
     };
 
     let fields = claims.iter().map(|claim| {
-        let (name, required) = (&claim.name, claim.required);
-        quote!(::paseto_auth::__private::ClaimField { name: #name, required: #required })
+        let (name, aliases, required) = (&claim.name, &claim.aliases, claim.required);
+        quote!(::paseto_auth::__private::ClaimField {
+            name: #name,
+            aliases: &[#(#aliases),*],
+            required: #required,
+        })
     });
+    let known = input.claims_known;
 
     // `exp`, `nbf` and `iat` must be times. Each check is spanned at the field's type, so a wrong
     // type is reported there with `TimeClaim`'s message. A generic struct's field type may name
@@ -59,35 +64,13 @@ pub(super) fn expand(input: &Input<'_>) -> TokenStream {
     }
     let (_, _, claims_where_clause) = generics.split_for_impl();
 
-    // Markers that `#[paseto_required(claims(..))]` refers to: the claim names and aliases, and
-    // one saying the type's claims are known.
-    let markers = if input.fields_are_claims {
-        let derived = format_ident!("{}", DERIVED);
-        let names = claims.iter().flat_map(|claim| {
-            std::iter::once(&claim.name)
-                .chain(&claim.aliases)
-                .map(|name| claim_marker(name, claim.span()))
-        });
-        quote! {
-            #[doc(hidden)]
-            #[automatically_derived]
-            #[allow(non_upper_case_globals, dead_code)]
-            impl #impl_generics #ident #ty_generics #where_clause {
-                pub const #derived: () = ();
-                #(pub const #names: () = ();)*
-            }
-        }
-    } else {
-        TokenStream::new()
-    };
-
     quote! {
         const _: () = {
             #[automatically_derived]
             impl #impl_generics ::paseto_auth::PasetoClaims for #ident #ty_generics #claims_where_clause {
                 const CLAIMS: &'static [::paseto_auth::__private::ClaimField] = &[#(#fields),*];
+                const CLAIMS_KNOWN: bool = #known;
             }
-            #markers
             #time_checks
         };
     }

@@ -1,7 +1,9 @@
-//! `#[derive(PasetoClaims)]`: parse the struct ([`ast`]), check it ([`valid`]), then expand it
-//! ([`expand`]), or report every mistake beside a stub impl ([`fallback`]).
+//! `#[derive(PasetoClaims)]`: parse the struct ([`ast`], with the field options of [`attr`]),
+//! check it ([`valid`]), then expand it ([`expand`]), or report every mistake beside a stub impl
+//! ([`fallback`]).
 
 mod ast;
+mod attr;
 mod expand;
 mod fallback;
 mod valid;

@@ -9,12 +9,12 @@ use proc_macro2::{Span, TokenStream};
 use syn::ext::IdentExt;
 use syn::parse::ParseStream;
 use syn::punctuated::Punctuated;
-use syn::{Expr, ExprLit, Ident, Lit, LitStr, Token, Type};
+use syn::{Expr, Ident, LitStr, Token, Type};
 
 use crate::cookie_name::{INVALID, is_cookie_name};
 use crate::duration::parse_seconds;
 use crate::errors::Errors;
-use crate::options::parse_each;
+use crate::options::{as_lit_str, non_empty, parse_each, set, string};
 
 pub(super) mod kw {
     syn::custom_keyword!(iss);
@@ -85,23 +85,6 @@ pub(super) fn parse(args: TokenStream, errors: &mut Errors) -> Options {
         option(input, &mut options, errors)
     });
     options
-}
-
-/// Stores an option's value; a second occurrence is an error at its key.
-fn set<K: quote::ToTokens, T>(
-    slot: &mut Option<(K, T)>,
-    key: K,
-    value: T,
-    name: &str,
-) -> syn::Result<()> {
-    if slot.is_some() {
-        return Err(syn::Error::new_spanned(
-            key,
-            format!("option `{name}` is given twice"),
-        ));
-    }
-    *slot = Some((key, value));
-    Ok(())
 }
 
 /// One `key = value`, `key(...)` or `flag`.
@@ -195,41 +178,6 @@ fn option(input: ParseStream<'_>, options: &mut Options, errors: &mut Errors) ->
     } else {
         Err(lookahead.error())
     }
-}
-
-/// A string literal, or `None` when `expr` is something else.
-fn as_lit_str(expr: &Expr) -> Option<&LitStr> {
-    match expr {
-        Expr::Lit(ExprLit {
-            lit: Lit::Str(lit),
-            attrs,
-        }) if attrs.is_empty() => Some(lit),
-        Expr::Group(group) => as_lit_str(&group.expr),
-        _ => None,
-    }
-}
-
-/// One non-empty string literal.
-fn string(input: ParseStream<'_>, key: &str, example: &str) -> syn::Result<LitStr> {
-    let expr: Expr = input.parse()?;
-    let Some(lit) = as_lit_str(&expr) else {
-        return Err(syn::Error::new_spanned(
-            &expr,
-            format!("`{key}` takes a string literal, e.g. {key} = \"{example}\""),
-        ));
-    };
-    non_empty(lit, key)?;
-    Ok(lit.clone())
-}
-
-fn non_empty(lit: &LitStr, key: &str) -> syn::Result<()> {
-    if lit.value().is_empty() {
-        return Err(syn::Error::new(
-            lit.span(),
-            format!("`{key}` must not be empty"),
-        ));
-    }
-    Ok(())
 }
 
 /// `"x"` or `["x", "y"]`: non-empty string literals, each once.

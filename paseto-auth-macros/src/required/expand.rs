@@ -10,7 +10,6 @@ use syn::spanned::Spanned;
 use super::attr::{ClaimName, Options, Purpose, Source, Version};
 use super::handler::Handler;
 use crate::handler_fn::{self, Guard};
-use crate::mangle::{DERIVED, claim_marker};
 
 /// Registered claims: checked by the verifier, not fields of a claims type.
 const REGISTERED: [&str; 7] = ["iss", "sub", "aud", "exp", "nbf", "iat", "jti"];
@@ -82,59 +81,25 @@ fn type_text(ty: &Type) -> String {
 }
 
 /// Compile-time checks on the claims type `C`: it implements `PasetoClaims` (an error at `C`),
-/// and it has each custom claim `claims(..)` names (an error at the name in the attribute).
-///
-/// The claim check relies on inherent items taking precedence over trait items: a claims type
-/// deriving `PasetoClaims` has the inherent markers `__paseto_claims_derived` and
-/// `__paseto_claim_<name>` (all `()`); a local trait implemented for every type supplies the
-/// same names as `__PasetoAbsent`. Whether `<C>::marker` is `()` thus tells, at compile time,
-/// whether `C` has the claim, and a type whose claims are not known (`serde_json::Value`, a
-/// `transparent` struct) is not checked.
+/// and it has each custom claim `claims(..)` names (an error at the name in the attribute): a
+/// `const` assertion over `C::CLAIMS`, which a type whose claims are not known
+/// (`serde_json::Value`, a struct with a flattened field) passes.
 fn claims_checks(claims_ty: &Type, names: &[&ClaimName]) -> TokenStream {
     let assert_claims_type = quote_spanned! {claims_ty.span()=>
         ::paseto_auth::__private::assert_claims_type::<#claims_ty>();
     };
-    if names.is_empty() {
-        return assert_claims_type;
-    }
-    let derived = format_ident!("{}", DERIVED);
-    let markers: Vec<_> = names
-        .iter()
-        .map(|claim| claim_marker(&claim.name, claim.span))
-        .collect();
     let shown = type_text(claims_ty);
-    let checks = names.iter().zip(&markers).map(|(claim, marker)| {
+    let checks = names.iter().map(|claim| {
+        let name = &claim.name;
         let message = format!(
-            "`{shown}` has no claim `{}`; `claims(..)` takes the names in the token: a field's serde name, or a registered claim",
-            claim.name
+            "`{shown}` has no claim `{name}`; `claims(..)` takes the names in the token: a field's serde name, or a registered claim"
         );
         quote_spanned! {claim.span=>
-            if __paseto_present(&<#claims_ty>::#derived) && !__paseto_present(&<#claims_ty>::#marker) {
-                ::core::panic!("{}", #message);
-            }
+            ::core::assert!(::paseto_auth::__private::has_claim::<#claims_ty>(#name), #message);
         }
     });
     quote! {
         #assert_claims_type
-        struct __PasetoAbsent;
-        trait __PasetoMarker {
-            const __PRESENT: bool;
-        }
-        impl __PasetoMarker for () {
-            const __PRESENT: bool = true;
-        }
-        impl __PasetoMarker for __PasetoAbsent {
-            const __PRESENT: bool = false;
-        }
-        const fn __paseto_present<__M: __PasetoMarker>(_: &__M) -> bool {
-            <__M as __PasetoMarker>::__PRESENT
-        }
-        #[allow(non_upper_case_globals)]
-        trait __PasetoUnknownClaims {
-            const #derived: __PasetoAbsent = __PasetoAbsent;
-            #(const #markers: __PasetoAbsent = __PasetoAbsent;)*
-        }
-        impl<__T: ?::core::marker::Sized> __PasetoUnknownClaims for __T {}
         #(#checks)*
     }
 }

@@ -16,8 +16,16 @@ fn handler() -> TokenStream {
     )
 }
 
+/// The expansion is Rust items, with no error.
+fn assert_expands(out: &str) {
+    assert!(errors(out).is_empty(), "{out}");
+    syn::parse_str::<syn::File>(out).unwrap_or_else(|err| panic!("{err}: {out}"));
+}
+
 #[test]
-fn every_option() {
+fn every_option_is_accepted() {
+    // What each option makes the guard do is shown at run time, in the workspace's
+    // tests/macros_pass.rs and tests/hardening.rs; here, that the grammar takes them all.
     let out = run(
         quote!(
             iss = ["https://a.example", "https://b.example"],
@@ -29,89 +37,29 @@ fn every_option() {
             leeway = "1h30m",
             from = cookie("paseto"),
             optional,
+            state = AppState,
         ),
         quote!(
             async fn me(token: Option<Paseto<Claims>>) {}
         ),
     );
-    assert!(errors(&out).is_empty(), "{out}");
-    let requirements = ":: paseto_auth :: __private :: Requirements :: new () \
-        . issuer (\"https://a.example\") . issuer (\"https://b.example\") \
-        . audience (\"api\") . subject (\"alice\") \
-        . claim (\"roles\") . claim (\"x-tenant\") . claim (\"exp\") . claim (\"type\") \
-        . version (:: paseto_auth :: __private :: Version :: V3) \
-        . purpose (:: paseto_auth :: __private :: Purpose :: Local) \
-        . leeway (:: paseto_auth :: __private :: Duration :: from_secs (5400u64))";
-    assert!(out.contains(requirements), "{out}");
-    assert!(
-        out.contains("source : :: core :: option :: Option :: Some (:: paseto_auth :: __private :: TokenSource :: cookie (\"paseto\"))"),
-        "{out}"
-    );
-    assert!(out.contains("optional : true"), "{out}");
-    // Custom claims are checked against the type; registered ones are not.
-    assert!(out.contains("__paseto_claim_roles"), "{out}");
-    assert!(out.contains("__paseto_claim_x_x2D_tenant"), "{out}");
-    assert!(out.contains("__paseto_claim_type"), "{out}");
-    assert!(!out.contains("__paseto_claim_exp"), "{out}");
-}
-
-#[test]
-fn the_guard_is_the_first_argument() {
-    let out = run(
-        quote!(),
-        quote!(
-            pub async fn me(Json(body): Json<Body>, token: Paseto<Claims>) {}
-        ),
-    );
-    assert!(
-        out.contains(
-            "# [doc (hidden)] # [allow (non_camel_case_types)] pub struct __paseto_required_me ;"
-        ),
-        "{out}"
-    );
-    assert!(
-        out.contains("pub async fn me ((__paseto_guard , Json (body)) : (:: paseto_auth :: __private :: Guard < __paseto_required_me > , Json < Body >) , token : Paseto < Claims >)"),
-        "{out}"
-    );
-    assert!(
-        out.contains("source : :: core :: option :: Option :: None"),
-        "{out}"
-    );
-    assert!(out.contains("optional : false"), "{out}");
-    assert!(out.contains("assert_claims_type :: < Claims > ()"), "{out}");
-}
-
-#[test]
-fn handlers_without_a_typed_token_have_no_claims_checks() {
-    for item in [
+    assert_expands(&out);
+    for handler in [
         quote!(
             async fn h() {}
         ),
         quote!(
             async fn h(token: Paseto) {}
         ),
-    ] {
-        let out = run(quote!(claims(roles)), item);
-        assert!(errors(&out).is_empty(), "{out}");
-        assert!(!out.contains("assert_claims_type"), "{out}");
-        assert!(!out.contains("__paseto_claim_roles"), "{out}");
-    }
-}
-
-#[test]
-fn generic_handlers_check_the_claims_type_in_a_generic_fn() {
-    let out = run(
-        quote!(claims(roles)),
         quote!(
             async fn h<C: PasetoClaims>(token: Paseto<C>) {}
         ),
-    );
-    assert!(errors(&out).is_empty(), "{out}");
-    assert!(
-        out.contains("fn __paseto_claims_type < C : PasetoClaims > ()"),
-        "{out}"
-    );
-    assert!(!out.contains("__paseto_claim_roles"), "{out}");
+        quote!(
+            pub async fn h(Json(body): Json<Body>, token: Paseto<Claims>) {}
+        ),
+    ] {
+        assert_expands(&run(quote!(claims(roles)), handler));
+    }
 }
 
 #[test]

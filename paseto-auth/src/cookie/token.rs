@@ -18,7 +18,7 @@ use time::OffsetDateTime;
 use super::header::request_cookies;
 use super::keys::CookieKeys;
 use crate::claims::Timestamp;
-use crate::error::{Error, Result};
+use crate::error::{Cause, Error, Result};
 use crate::token::{Payload, UntrustedToken, seal};
 use crate::version::{Purpose, Version};
 
@@ -206,8 +206,8 @@ pub(crate) fn parse_bound<'a, T: Deserialize<'a>>(
     serde_json::from_str(payload).map_err(|err| match serde_json::from_str::<Envelope>(payload) {
         Ok(envelope) => check_binding(&envelope.pur, &envelope.cky, purpose, cookie_name)
             .err()
-            .unwrap_or_else(|| Error::ClaimsType(err.to_string())),
-        Err(_) => Error::ClaimsType(err.to_string()),
+            .unwrap_or_else(|| Error::ClaimsType(Cause::new(err))),
+        Err(_) => Error::ClaimsType(Cause::new(err)),
     })
 }
 

@@ -10,7 +10,7 @@ use pasetors::version4::V4;
 use zeroize::Zeroizing;
 
 use super::id::{KeyId, format_paserk};
-use crate::error::{Error, Result};
+use crate::error::{Cause, Error, Result};
 use crate::version::Version;
 
 #[derive(Clone)]
@@ -87,7 +87,7 @@ impl SecretKey {
 
     /// A fresh random key pair for `version`.
     pub fn generate(version: Version) -> Result<Self> {
-        let failed = |_| Error::Crypto("key generation failed".into());
+        let failed = |_| Error::Crypto(Cause::msg("key generation failed"));
         let inner = match version {
             Version::V2 => {
                 SecretInner::V2(AsymmetricKeyPair::<V2>::generate().map_err(failed)?.secret)

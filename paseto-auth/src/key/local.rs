@@ -12,7 +12,7 @@ use zeroize::Zeroizing;
 
 use super::id::{KeyId, format_paserk};
 use super::k3_local;
-use crate::error::{Error, Result};
+use crate::error::{Cause, Error, Result};
 use crate::version::Version;
 
 /// Minimum length of a secret given to [`LocalKey::derive_from_secret`].
@@ -70,13 +70,13 @@ impl LocalKey {
 
     /// A fresh random key for `version`.
     pub fn generate(version: Version) -> Result<Self> {
-        let rng_failed = |_| Error::Crypto("random key generation failed".into());
+        let rng_failed = |_| Error::Crypto(Cause::msg("random key generation failed"));
         let inner = match version {
             Version::V2 => Inner::V2(SymmetricKey::<V2>::generate().map_err(rng_failed)?),
             Version::V3 => {
                 let mut bytes = Zeroizing::new([0u8; 32]);
                 getrandom::fill(bytes.as_mut_slice())
-                    .map_err(|_| Error::Crypto("random key generation failed".into()))?;
+                    .map_err(|_| Error::Crypto(Cause::msg("random key generation failed")))?;
                 Inner::V3(bytes)
             }
             Version::V4 => Inner::V4(SymmetricKey::<V4>::generate().map_err(rng_failed)?),
@@ -135,7 +135,7 @@ impl LocalKey {
         let mut okm = Zeroizing::new([0u8; 32]);
         let info = format!("{}.local.{purpose}", version.as_str());
         hkdf.expand(info.as_bytes(), okm.as_mut_slice())
-            .map_err(|_| Error::Crypto("HKDF expand failed".into()))?;
+            .map_err(|_| Error::Crypto(Cause::msg("HKDF expand failed")))?;
         Self::from_bytes(version, okm.as_slice())
     }
 

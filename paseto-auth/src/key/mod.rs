@@ -19,7 +19,8 @@ pub use any::Key;
 pub use asymmetric::{PublicKey, SecretKey};
 pub use id::KeyId;
 pub use local::{LocalKey, MIN_SECRET_LEN};
-pub use ring::{KeyRing, RingEntry, RingKey, SigningKey, VerificationKey};
+pub(crate) use ring::RingKey;
+pub use ring::{KeyRing, RingEntry, SigningKey, VerificationKey};
 
 /// Refuses key material (or a secret to derive keys from) that is one byte repeated, all-zero
 /// included: such a key is public knowledge (the official vectors use the all-zero one), so a

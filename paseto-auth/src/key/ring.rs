@@ -5,7 +5,7 @@ use crate::error::{Error, Result, untrusted};
 use crate::version::{Header, Purpose};
 
 /// What a key ring needs to know about its keys.
-pub trait RingKey {
+pub(crate) trait RingKey {
     /// The token header (version and purpose) this key handles.
     fn header(&self) -> Header;
     /// The PASERK id a token footer names this key by (`lid` for local, `pid` for public keys).
@@ -151,6 +151,8 @@ impl<K> Default for KeyRing<K> {
     }
 }
 
+// The bound is the crate's own: every key type a ring holds is one of the crate's.
+#[allow(private_bounds)]
 impl<K: RingKey> KeyRing<K> {
     /// An empty ring.
     pub fn new() -> Self {

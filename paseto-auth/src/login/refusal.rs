@@ -147,6 +147,7 @@ impl IntoResponse for LoginRejection {
 }
 
 /// Where refused requests go: the login manager's refusal settings.
+#[derive(Default)]
 pub(crate) struct Refusals {
     pub(crate) login_url: Option<String>,
     pub(crate) refresh_url: Option<String>,
@@ -157,17 +158,6 @@ pub(crate) struct Refusals {
 /// Builds the response to a refused request (see
 /// [`LoginManager::on_refused`](super::LoginManager::on_refused)).
 pub(crate) type RefusalHandler = Arc<dyn Fn(&Parts, Refusal) -> Response + Send + Sync>;
-
-impl Default for Refusals {
-    fn default() -> Self {
-        Refusals {
-            login_url: None,
-            refresh_url: None,
-            redirect: RedirectPolicy::default(),
-            on_refused: None,
-        }
-    }
-}
 
 impl fmt::Debug for Refusals {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -16,7 +16,7 @@ use pasetors::version4::{self, V4};
 use pasetors::{Local, Public};
 use zeroize::Zeroizing;
 
-use crate::error::{Error, Result, truncated, untrusted};
+use crate::error::{Cause, Error, Result, truncated, untrusted};
 use crate::key::{LocalKey, SecretKey, SigningKey, VerificationKey, b64_decode, b64_encode};
 use crate::version::{Header, Purpose, Version};
 
@@ -296,7 +296,7 @@ fn check_v2_implicit(version: Version, implicit: &[u8]) -> Result<()> {
 }
 
 fn crypto(err: pasetors::errors::Error) -> Error {
-    Error::Crypto(err.to_string())
+    Error::Crypto(Cause::new(err))
 }
 
 fn opt(bytes: &[u8]) -> Option<&[u8]> {
@@ -323,7 +323,7 @@ fn seal_local(key: &LocalKey, payload: &[u8], footer: &[u8], implicit: &[u8]) ->
         Version::V3 => {
             let k = key.v3().ok_or(Error::NoKey(local(Version::V3)))?;
             if payload.is_empty() {
-                return Err(Error::Crypto("empty payload".into()));
+                return Err(Error::Crypto(Cause::msg("empty payload")));
             }
             let body = v3_local::seal(k, payload, footer, implicit)?;
             Ok(assemble(

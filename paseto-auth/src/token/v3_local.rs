@@ -12,7 +12,7 @@ use sha2::Sha384;
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
-use crate::error::Error;
+use crate::error::{Cause, Error};
 
 /// Length of the random nonce `n` that starts every v3.local body.
 pub(crate) const NONCE_LEN: usize = 32;
@@ -43,8 +43,7 @@ pub(crate) fn seal(
     implicit: &[u8],
 ) -> Result<Vec<u8>, Error> {
     let mut nonce = [0u8; NONCE_LEN];
-    getrandom::fill(&mut nonce)
-        .map_err(|e| Error::Crypto(format!("cannot draw a random nonce: {e}")))?;
+    getrandom::fill(&mut nonce).map_err(|e| Error::Crypto(Cause::new(e)))?;
     seal_with_nonce(key, &nonce, message, footer, implicit)
 }
 
@@ -65,13 +64,13 @@ pub(crate) fn seal_with_nonce(
     // Encrypt in place: only the ciphertext region of `out`, never a second plaintext copy.
     let ciphertext = out
         .get_mut(NONCE_LEN..)
-        .ok_or_else(|| Error::Crypto("v3.local output buffer too short".into()))?;
+        .ok_or_else(|| Error::Crypto(Cause::msg("v3.local output buffer too short")))?;
     keys.apply_keystream(ciphertext)?;
 
     let tag = {
         let ciphertext = out
             .get(NONCE_LEN..)
-            .ok_or_else(|| Error::Crypto("v3.local output buffer too short".into()))?;
+            .ok_or_else(|| Error::Crypto(Cause::msg("v3.local output buffer too short")))?;
         keys.tag(nonce, ciphertext, footer, implicit)?
     };
     out.extend_from_slice(&tag);
@@ -123,10 +122,10 @@ impl SplitKeys {
         let hkdf = Hkdf::<Sha384>::new(None, key);
         let mut encryption = Zeroizing::new([0u8; HKDF_OUT_LEN]);
         hkdf.expand_multi_info(&[ENCRYPTION_KEY_INFO, nonce], encryption.as_mut_slice())
-            .map_err(|_| Error::Crypto("HKDF-SHA384 expand failed".into()))?;
+            .map_err(|_| Error::Crypto(Cause::msg("HKDF-SHA384 expand failed")))?;
         let mut auth = Zeroizing::new([0u8; HKDF_OUT_LEN]);
         hkdf.expand_multi_info(&[AUTH_KEY_INFO, nonce], auth.as_mut_slice())
-            .map_err(|_| Error::Crypto("HKDF-SHA384 expand failed".into()))?;
+            .map_err(|_| Error::Crypto(Cause::msg("HKDF-SHA384 expand failed")))?;
         Ok(SplitKeys { encryption, auth })
     }
 
@@ -135,12 +134,13 @@ impl SplitKeys {
         let (ek, n2) = self
             .encryption
             .split_first_chunk::<ENCRYPTION_KEY_LEN>()
-            .ok_or_else(|| Error::Crypto("HKDF output too short".into()))?;
-        let mut cipher = Aes256Ctr::new_from_slices(ek, n2)
-            .map_err(|_| Error::Crypto("AES-256-CTR key or nonce has the wrong length".into()))?;
+            .ok_or_else(|| Error::Crypto(Cause::msg("HKDF output too short")))?;
+        let mut cipher = Aes256Ctr::new_from_slices(ek, n2).map_err(|_| {
+            Error::Crypto(Cause::msg("AES-256-CTR key or nonce has the wrong length"))
+        })?;
         cipher
             .try_apply_keystream(buf)
-            .map_err(|_| Error::Crypto("AES-256-CTR keystream exhausted".into()))
+            .map_err(|_| Error::Crypto(Cause::msg("AES-256-CTR keystream exhausted")))
     }
 
     /// `t = HMAC-SHA384(Ak, PAE(h, n, c, f, i))`.
@@ -152,7 +152,7 @@ impl SplitKeys {
         implicit: &[u8],
     ) -> Result<[u8; TAG_LEN], Error> {
         let mut mac = HmacSha384::new_from_slice(self.auth.as_slice())
-            .map_err(|_| Error::Crypto("HMAC-SHA384 key rejected".into()))?;
+            .map_err(|_| Error::Crypto(Cause::msg("HMAC-SHA384 key rejected")))?;
         mac.update(&pae(&[HEADER, nonce, ciphertext, footer, implicit]));
         Ok(mac.finalize().into_bytes().into())
     }

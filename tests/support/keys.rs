@@ -1,7 +1,6 @@
-//! Shared by the runtime crate's integration tests: a key with its issuer and verifier.
-
-// Each test binary compiles this module on its own and uses only some of it.
-#![allow(dead_code)]
+//! Keys, an issuer and a verifier for tests, with the runtime crate alone (no axum): the root
+//! integration tests use it through `support`, and `paseto-auth/tests/derive.rs` (run without
+//! default features) includes this file directly.
 
 use paseto_auth::key::SecretKey;
 use paseto_auth::{Issuer, Verifier, Version};
@@ -37,7 +36,18 @@ pub(crate) fn setup(version: Version) -> Setup {
     }
 }
 
-/// The time `offset` from now, as RFC 3339 text (for forging token times).
+/// A fresh v4 key, an issuer signing with it as [`ISS`], and a verifier trusting it for [`ISS`]
+/// (v4 and v3, the default versions).
+pub(crate) fn v4_issuer_and_verifier() -> (SecretKey, Issuer, Verifier) {
+    let Setup { secret, issuer, .. } = setup(Version::V4);
+    let verifier = Verifier::builder()
+        .public_key(secret.public_key().clone(), ISS)
+        .build()
+        .unwrap();
+    (secret, issuer, verifier)
+}
+
+/// The time `offset` from now, as RFC 3339 text (for forging token and cookie times).
 pub(crate) fn rfc3339(offset: time::Duration) -> String {
     (time::OffsetDateTime::now_utc() + offset)
         .format(&time::format_description::well_known::Rfc3339)
