@@ -112,6 +112,18 @@ pub(crate) fn non_empty(lit: &LitStr, key: &str) -> syn::Result<()> {
     Ok(())
 }
 
+/// `key = "value"`: the keyword `K`, named `name` in messages, and its non-empty string literal
+/// (`example` shows one in the message for anything else).
+pub(crate) fn keyed_string<K: syn::parse::Parse>(
+    input: ParseStream<'_>,
+    name: &str,
+    example: &str,
+) -> syn::Result<(K, LitStr)> {
+    let key: K = input.parse()?;
+    input.parse::<Token![=]>()?;
+    Ok((key, string(input, name, example)?))
+}
+
 /// A flag's value: `true` when given bare (`secure`), or the literal of `secure = false`.
 pub(crate) fn flag(input: ParseStream<'_>, key: &str) -> syn::Result<bool> {
     if !input.peek(Token![=]) {

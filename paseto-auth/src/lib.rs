@@ -16,11 +16,20 @@
 //! # Ok::<(), paseto_auth::Error>(())
 //! ```
 //!
-//! Where things are: [`key`] (typed keys, PASERK, PEM, key rings), [`token`] (the codecs),
-//! [`claims`], [`issuer`], [`verifier`], [`config`] (flask-paseto-extended's settings); with the
-//! `axum` feature (default): [`extract`] (`Paseto<C>` and `#[paseto_required]`), [`session`]
-//! (`Session<T>` and `#[paseto_session]`) and [`login`] (`CurrentUser<U>`, `LoginSession` and
+//! # Where things are
+//!
+//! The core, without features: [`key`] (typed keys, PASERK, PEM, key rings), [`token`] (the
+//! codecs), [`claims`], [`requirements`], [`issuer`], [`verifier`], [`config`]
+//! (flask-paseto-extended's settings), [`error`] and [`version`]. With the `axum` feature
+//! (default): [`extract`] (`PasetoAuth`, `Paseto<C>` and `#[paseto_required]`), [`cookie`] (tokens
+//! in cookies, their keys and attributes: what sessions and logins are built on), [`session`]
+//! (`Session<T>` and `#[paseto_session]`) and [`login`] (`CurrentUser<U>`, `LoginSession<U>` and
 //! `#[login_required]`).
+//!
+//! The crate root re-exports what every application names — the issuer and verifier with their
+//! builders and options, the verified token, the claims types, [`Requirements`], the error types,
+//! [`Version`], [`Purpose`] and [`Header`] — and the four macros. Everything else is used through
+//! its module.
 
 // Library code must not panic on any input; tests may unwrap.
 #![cfg_attr(

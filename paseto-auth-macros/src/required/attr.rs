@@ -14,7 +14,7 @@ use syn::{Expr, Ident, LitStr, Token, Type};
 use crate::cookie_name::{INVALID, is_cookie_name};
 use crate::duration::parse_seconds;
 use crate::errors::Errors;
-use crate::options::{as_lit_str, non_empty, parse_each, set, string};
+use crate::options::{as_lit_str, keyed_string, non_empty, parse_each, set};
 
 pub(super) mod kw {
     syn::custom_keyword!(iss);
@@ -101,18 +101,14 @@ fn option(input: ParseStream<'_>, options: &mut Options, errors: &mut Errors) ->
         let values = strings(input, "aud", "api")?;
         set(&mut options.aud, key, values, "aud")
     } else if lookahead.peek(kw::sub) {
-        let key: kw::sub = input.parse()?;
-        input.parse::<Token![=]>()?;
-        let value = string(input, "sub", "alice")?;
+        let (key, value) = keyed_string::<kw::sub>(input, "sub", "alice")?;
         set(&mut options.sub, key, value, "sub")
     } else if lookahead.peek(kw::claims) {
         let key: kw::claims = input.parse()?;
         let names = claim_names(input, key.span, errors)?;
         set(&mut options.claims, key, names, "claims")
     } else if lookahead.peek(kw::version) {
-        let key: kw::version = input.parse()?;
-        input.parse::<Token![=]>()?;
-        let lit = string(input, "version", "v4")?;
+        let (key, lit) = keyed_string::<kw::version>(input, "version", "v4")?;
         let version = match lit.value().as_str() {
             "v4" => Version::V4,
             "v3" => Version::V3,
@@ -126,9 +122,7 @@ fn option(input: ParseStream<'_>, options: &mut Options, errors: &mut Errors) ->
         };
         set(&mut options.version, key, version, "version")
     } else if lookahead.peek(kw::purpose) {
-        let key: kw::purpose = input.parse()?;
-        input.parse::<Token![=]>()?;
-        let lit = string(input, "purpose", "public")?;
+        let (key, lit) = keyed_string::<kw::purpose>(input, "purpose", "public")?;
         let purpose = match lit.value().as_str() {
             "public" => Purpose::Public,
             "local" => Purpose::Local,
@@ -141,9 +135,7 @@ fn option(input: ParseStream<'_>, options: &mut Options, errors: &mut Errors) ->
         };
         set(&mut options.purpose, key, purpose, "purpose")
     } else if lookahead.peek(kw::leeway) {
-        let key: kw::leeway = input.parse()?;
-        input.parse::<Token![=]>()?;
-        let lit = string(input, "leeway", "30s")?;
+        let (key, lit) = keyed_string::<kw::leeway>(input, "leeway", "30s")?;
         let seconds = parse_seconds(&lit.value()).map_err(|m| syn::Error::new(lit.span(), m))?;
         set(&mut options.leeway, key, seconds, "leeway")
     } else if lookahead.peek(kw::from) {

@@ -6,12 +6,12 @@
 use proc_macro2::{Span, TokenStream};
 use syn::ext::IdentExt;
 use syn::parse::ParseStream;
-use syn::{Ident, LitStr, Token};
+use syn::{Ident, LitStr};
 
 use crate::cookie_name::{INVALID, is_cookie_name};
 use crate::duration::parse_seconds;
 use crate::errors::Errors;
-use crate::options::{flag, parse_each, set, string};
+use crate::options::{flag, keyed_string, parse_each, set};
 
 pub(super) mod kw {
     syn::custom_keyword!(cookie);
@@ -67,17 +67,13 @@ pub(super) fn parse(args: TokenStream, errors: &mut Errors) -> Options {
 fn option(input: ParseStream<'_>, options: &mut Options) -> syn::Result<()> {
     let lookahead = input.lookahead1();
     if lookahead.peek(kw::cookie) {
-        let key: kw::cookie = input.parse()?;
-        input.parse::<Token![=]>()?;
-        let name = string(input, "cookie", "session")?;
+        let (key, name) = keyed_string::<kw::cookie>(input, "cookie", "session")?;
         if !is_cookie_name(&name.value()) {
             return Err(syn::Error::new(name.span(), INVALID));
         }
         set(&mut options.cookie, key, name, "cookie")
     } else if lookahead.peek(kw::max_age) {
-        let key: kw::max_age = input.parse()?;
-        input.parse::<Token![=]>()?;
-        let lit = string(input, "max_age", "14d")?;
+        let (key, lit) = keyed_string::<kw::max_age>(input, "max_age", "14d")?;
         let seconds = parse_seconds(&lit.value()).map_err(|m| syn::Error::new(lit.span(), m))?;
         if seconds == 0 {
             return Err(syn::Error::new(
@@ -91,9 +87,7 @@ fn option(input: ParseStream<'_>, options: &mut Options) -> syn::Result<()> {
         let on = flag(input, "rolling")?;
         set(&mut options.rolling, key, on, "rolling")
     } else if lookahead.peek(kw::path) {
-        let key: kw::path = input.parse()?;
-        input.parse::<Token![=]>()?;
-        let lit = string(input, "path", "/")?;
+        let (key, lit) = keyed_string::<kw::path>(input, "path", "/")?;
         if !lit.value().starts_with('/') || lit.value().contains(';') {
             return Err(syn::Error::new(
                 lit.span(),
@@ -102,9 +96,7 @@ fn option(input: ParseStream<'_>, options: &mut Options) -> syn::Result<()> {
         }
         set(&mut options.path, key, lit, "path")
     } else if lookahead.peek(kw::domain) {
-        let key: kw::domain = input.parse()?;
-        input.parse::<Token![=]>()?;
-        let lit = string(input, "domain", "example.com")?;
+        let (key, lit) = keyed_string::<kw::domain>(input, "domain", "example.com")?;
         let host = lit
             .value()
             .bytes()
@@ -122,9 +114,7 @@ fn option(input: ParseStream<'_>, options: &mut Options) -> syn::Result<()> {
         let on = flag(input, "http_only")?;
         set(&mut options.http_only, key, on, "http_only")
     } else if lookahead.peek(kw::same_site) {
-        let key: kw::same_site = input.parse()?;
-        input.parse::<Token![=]>()?;
-        let lit = string(input, "same_site", "lax")?;
+        let (key, lit) = keyed_string::<kw::same_site>(input, "same_site", "lax")?;
         let value = match lit.value().to_ascii_lowercase().as_str() {
             "strict" => SameSite::Strict,
             "lax" => SameSite::Lax,

@@ -9,10 +9,10 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
 use time::OffsetDateTime;
 use tokio::sync::OnceCell;
 
-use super::extract::LoginError;
 use super::keys::LoginKeys;
 use super::refusal::Refusals;
 use super::remember::{RememberToken, open_remember, seal_remember};
@@ -22,6 +22,23 @@ use super::user::{AuthUser, LoadUser, LoadedUser, LoaderFailure};
 use crate::cookie::token::{OpenedCookie, first_valid_cookie, open_cookie_at, seal_cookie_at};
 use crate::cookie::{CookieChanges, Outcome};
 use crate::error::Error;
+use crate::reply::internal_error;
+
+/// Why [`LoginSession::login`](super::LoginSession::login) failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum LoginError {
+    /// A login cookie could not be sealed.
+    #[error("login cookie not sealed: {0}")]
+    Seal(#[source] crate::Error),
+}
+
+/// A failed login answers 500 with `{"error": "internal_error"}` (the cause is logged, not sent).
+impl IntoResponse for LoginError {
+    fn into_response(self) -> Response {
+        internal_error(&format_args!("login failed: {self}"))
+    }
+}
 
 /// What every request's [`LoginContext`] shares: the loader, the cookies' keys and settings, and
 /// what refused requests get.

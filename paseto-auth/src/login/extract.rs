@@ -8,12 +8,10 @@ use std::sync::Arc;
 
 use axum::extract::{FromRequestParts, OptionalFromRequestParts};
 use axum::http::request::Parts;
-use axum::response::{IntoResponse, Response};
 
-use super::context::{Gate, LoginContext, Resolved};
+use super::context::{Gate, LoginContext, LoginError, Resolved};
 use super::refusal::{LoginRejection, Refusal};
 use super::user::AuthUser;
-use crate::reply::internal_error;
 
 /// The logged-in user: an axum extractor that derefs to `U`.
 ///
@@ -217,21 +215,5 @@ impl<S: Send + Sync, U: AuthUser> FromRequestParts<S> for LoginSession<U> {
         Ok(LoginSession {
             context: context::<U>(parts)?.clone(),
         })
-    }
-}
-
-/// Why [`LoginSession::login`] failed.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum LoginError {
-    /// A login cookie could not be sealed.
-    #[error("login cookie not sealed: {0}")]
-    Seal(#[source] crate::Error),
-}
-
-/// A failed login answers 500 with `{"error": "internal_error"}` (the cause is logged, not sent).
-impl IntoResponse for LoginError {
-    fn into_response(self) -> Response {
-        internal_error(&format_args!("login failed: {self}"))
     }
 }

@@ -111,7 +111,8 @@ mod state;
 mod tests;
 mod user;
 
-pub use extract::{CurrentUser, LoginError, LoginSession};
+pub use context::LoginError;
+pub use extract::{CurrentUser, LoginSession};
 pub use keys::LoginKeys;
 pub use manager::{LoginManager, LoginManagerLayer, LoginManagerService};
 pub use refusal::{LoginRejection, RedirectPolicy, Refusal, safe_next};

@@ -144,11 +144,6 @@ fn split_body(body: &str) -> Result<(&str, Option<&str>)> {
     }
 }
 
-/// Reads the header of a token without decoding anything else (cheap; for allow-list checks).
-pub fn peek_header(token: &str) -> Result<Header> {
-    split_header(token).map(|(header, _)| header)
-}
-
 fn pasetors_format(_: pasetors::errors::Error) -> Error {
     Error::Malformed("invalid token encoding".into())
 }
