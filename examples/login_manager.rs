@@ -9,7 +9,7 @@
 //! grep -v login_session jar > remembered
 //! curl -i -b remembered http://127.0.0.1:3000/protected        # 200
 //! curl -i -b remembered http://127.0.0.1:3000/protected/fresh  # 401 fresh login required
-//! curl -i -b jar -c jar http://127.0.0.1:3000/logout     # deletes both cookies
+//! curl -i -b jar -c jar http://127.0.0.1:3000/logout     # deletes both cookies, revokes their tokens
 //! curl -i http://127.0.0.1:3000/protected                # 401 (a browser is sent to /login?next=…)
 //! ```
 //!
@@ -19,6 +19,8 @@
 //! comma-separated, to rotate: the first seals). Without them keys are generated, and logins end
 //! when the server stops. Flask-Login's `REMEMBER_COOKIE_*` settings (name, duration, domain,
 //! path, secure, httponly, samesite, refresh each request) are read from the environment.
+//! `PASETO_REDIS_URL` keeps revocations (logouts) in Redis, shared by every instance; otherwise
+//! they are kept in this process's memory.
 
 // tests/login.rs includes this file as a module and uses `app` and `Users` only.
 #![cfg_attr(test, allow(dead_code))]
@@ -35,13 +37,14 @@ use std::sync::{Arc, PoisonError, RwLock};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Form, Router};
 use paseto_auth::cookie::SameSite;
 use paseto_auth::login::{
     AuthUser, CookieSettings, CurrentUser, LoginError, LoginKeys, LoginManager, LoginManagerLayer,
     LoginSession, UserLoader, safe_next,
 };
+use paseto_auth::store::{MemoryStore, RedisStore, Revocations};
 use paseto_auth::{Version, login_required};
 use serde::Deserialize;
 
@@ -140,17 +143,20 @@ pub(crate) fn app(
     users: Users,
     keys: LoginKeys,
     remember_cookie: CookieSettings,
+    revocations: Revocations,
 ) -> Result<Router, paseto_auth::Error> {
     let manager = LoginManager::new(users.clone(), keys)
         .login_url("/login")
         .session_cookie(CookieSettings::login_session().secure(false))
-        .remember_cookie(remember_cookie);
+        .remember_cookie(remember_cookie)
+        .revocations(revocations);
     Ok(Router::new()
         .route("/", get(|| async { Redirect::to("/protected") }))
         .route("/login", get(login_form).post(login))
         .route("/protected", get(protected))
         .route("/protected/fresh", get(fresh).post(change_password))
         .route("/logout", get(logout))
+        .route("/logout/everywhere", post(logout_everywhere))
         .with_state(users)
         .layer(LoginManagerLayer::new(manager)?))
 }
@@ -240,9 +246,18 @@ async fn change_password(
     Ok("Password changed".into_response())
 }
 
-async fn logout(session: LoginSession<User>) -> &'static str {
-    session.logout();
-    "Logged out"
+/// Logs out this browser: its cookies are deleted, and the tokens they hold revoked, so copies
+/// of them stop working too.
+async fn logout(session: LoginSession<User>) -> Result<&'static str, LoginError> {
+    session.logout().await?;
+    Ok("Logged out")
+}
+
+/// Logs the user out on every device: every login session and remember-me cookie of theirs.
+#[login_required]
+async fn logout_everywhere(session: LoginSession<User>) -> Result<&'static str, LoginError> {
+    session.logout_everywhere().await?;
+    Ok("Logged out everywhere")
 }
 
 /// `text` escaped for a double-quoted HTML attribute.
@@ -253,8 +268,9 @@ fn html_attribute(text: &str) -> String {
         .replace('>', "&gt;")
 }
 
-/// The app from the environment's keys and `REMEMBER_COOKIE_*` settings.
-fn app_from_env() -> Result<Router, paseto_auth::Error> {
+/// The app from the environment's keys, `REMEMBER_COOKIE_*` settings and `PASETO_REDIS_URL`
+/// (revocations in Redis; otherwise in this process's memory).
+async fn app_from_env() -> Result<Router, paseto_auth::Error> {
     let mut remember_cookie = CookieSettings::remember_from_env()?;
     // For plain http, unless REMEMBER_COOKIE_SECURE says otherwise (SameSite=None needs Secure).
     if std::env::var_os("REMEMBER_COOKIE_SECURE").is_none()
@@ -262,7 +278,16 @@ fn app_from_env() -> Result<Router, paseto_auth::Error> {
     {
         remember_cookie = remember_cookie.secure(false);
     }
-    app(Users::demo(), keys_from_env()?, remember_cookie)
+    let revocations = match RedisStore::from_env().await? {
+        Some(redis) => Revocations::new(redis),
+        None => Revocations::new(MemoryStore::new()),
+    };
+    app(
+        Users::demo(),
+        keys_from_env()?,
+        remember_cookie,
+        revocations,
+    )
 }
 
 #[tokio::main]
@@ -271,7 +296,7 @@ async fn main() {
         .with_max_level(tracing::Level::INFO)
         .init();
     serve::serve(
-        app_from_env(),
+        app_from_env().await,
         "log in at /login as foo@example.com / mysecret",
     )
     .await;

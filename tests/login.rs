@@ -23,6 +23,7 @@ use paseto_auth::login::{
     AuthUser, CookieSettings, CurrentUser, LoginKeys, LoginManager, LoginManagerLayer,
     LoginSession, Refusal, UserLoader,
 };
+use paseto_auth::store::{MemoryStore, Revocations, TokenStore};
 use paseto_auth::token::UntrustedToken;
 use paseto_auth::{Version, login_required};
 use serde_json::{Value, json};
@@ -135,7 +136,8 @@ fn example_app(users: &Users, keys: &LoginKeys) -> Router {
 
 /// The example with these remember-me cookie settings.
 fn example_app_with(users: &Users, keys: &LoginKeys, remember: CookieSettings) -> Router {
-    example::app(users.clone(), keys.clone(), remember).unwrap()
+    let revocations = Revocations::new(MemoryStore::new());
+    example::app(users.clone(), keys.clone(), remember, revocations).unwrap()
 }
 
 /// Logs in as the demo user; returns (login_session, remember_token if remembered).
@@ -1053,4 +1055,109 @@ async fn both_guards_run_on_one_handler() {
         (token_only.status, token_only.body.as_str()),
         (StatusCode::UNAUTHORIZED, LOGIN_REQUIRED)
     );
+}
+
+// ---- revocation: logouts that end copies of the cookies, on every instance ----
+
+/// Two instances of the example sharing `store` (and keys, as a fleet does).
+fn two_instances(users: &Users, keys: &LoginKeys, store: Arc<dyn TokenStore>) -> (Router, Router) {
+    let instance = || {
+        let revocations = Revocations::shared(store.clone());
+        example::app(
+            users.clone(),
+            keys.clone(),
+            CookieSettings::remember(),
+            revocations,
+        )
+        .unwrap()
+    };
+    (instance(), instance())
+}
+
+/// The stores each revocation test runs against: memory, and Redis where there is one.
+async fn stores() -> Vec<(&'static str, Arc<dyn TokenStore>)> {
+    let mut stores: Vec<(&'static str, Arc<dyn TokenStore>)> =
+        vec![("memory", Arc::new(MemoryStore::new()))];
+    if let Some(redis) = support::redis::shared_store().await {
+        stores.push(("redis", Arc::new(redis)));
+    }
+    stores
+}
+
+#[tokio::test]
+async fn logout_ends_copies_of_both_cookies_on_every_instance() {
+    for (name, store) in stores().await {
+        let (users, keys) = (Users::demo(), keys());
+        let (a, b) = two_instances(&users, &keys, store);
+        let (session, remember) = log_in(&a, true).await;
+        let remember = remember.unwrap();
+        // An attacker copied both cookies before the user logged out on instance a.
+        let copied = [
+            ("login_session", session.as_str()),
+            ("remember_token", remember.as_str()),
+        ];
+        assert_eq!(
+            status_of(&b, "/protected", &copied).await.0,
+            StatusCode::OK,
+            "{name}"
+        );
+        let reply = send(&a, get_with("/logout", &copied)).await;
+        assert_eq!(reply.status, StatusCode::OK, "{name}: {}", reply.body);
+        for app in [&a, &b] {
+            assert_anonymous(app, &copied[..1], &["login_session"]).await;
+            assert_anonymous(app, &copied[1..], &["remember_token"]).await;
+        }
+    }
+}
+
+#[tokio::test]
+async fn logout_everywhere_ends_every_login_of_the_user() {
+    for (name, store) in stores().await {
+        let (users, keys) = (Users::demo(), keys());
+        let (a, b) = two_instances(&users, &keys, store.clone());
+        // Two browsers, each remembered.
+        let (phone, phone_remember) = log_in(&a, true).await;
+        let (laptop, _) = log_in(&b, true).await;
+        let phone_cookies = [
+            ("login_session", phone.as_str()),
+            ("remember_token", phone_remember.as_deref().unwrap()),
+        ];
+        let reply = send(
+            &b,
+            post_form("/logout/everywhere", "", &[("login_session", &laptop)]),
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::OK, "{name}: {}", reply.body);
+        assert!(reply.removes("login_session") && reply.removes("remember_token"));
+        // The phone, on either instance: its login session and its remember-me cookie are over.
+        for app in [&a, &b] {
+            assert_anonymous(app, &phone_cookies[..1], &["login_session"]).await;
+            assert_anonymous(app, &phone_cookies[1..], &["remember_token"]).await;
+        }
+        // An API token of the same subject (the user's id) is over too.
+        let verdict = store
+            .check(paseto_auth::store::TokenRef {
+                token_id: None,
+                subject: Some("1"),
+                issued_at: Some(time::OffsetDateTime::now_utc() - time::Duration::minutes(1)),
+                key_id: None,
+            })
+            .await
+            .unwrap();
+        assert_eq!(
+            verdict,
+            Some(paseto_auth::store::RevokedBy::Subject),
+            "{name}"
+        );
+        // Logging in again later works (times are whole seconds: wait for the next one).
+        tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+        let (again, _) = log_in(&a, false).await;
+        assert_eq!(
+            status_of(&b, "/protected", &[("login_session", &again)])
+                .await
+                .0,
+            StatusCode::OK,
+            "{name}"
+        );
+    }
 }

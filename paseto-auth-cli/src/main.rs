@@ -1,5 +1,7 @@
 //! `paseto-auth`: mint keys, issue, verify and inspect tokens from the command line.
 
+mod revoke;
+
 use std::io::Read;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -43,6 +45,9 @@ enum Command {
         /// The token, or - to read it from standard input.
         token: String,
     },
+    /// Revoke a token (--jti), a subject's tokens (--sub) or a key's (--kid) in the services'
+    /// Redis; prints what was recorded.
+    Revoke(revoke::RevokeArgs),
 }
 
 #[derive(clap::Args)]
@@ -136,6 +141,7 @@ fn run(command: Command) -> Result<String, Error> {
         Command::Issue(args) => issue(args),
         Command::Verify(args) => verify(args),
         Command::Inspect { token } => inspect(&read_token(&token)?),
+        Command::Revoke(args) => revoke::revoke(args),
     }
 }
 

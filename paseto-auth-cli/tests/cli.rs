@@ -254,3 +254,95 @@ fn pem_keys_given_as_values_are_accepted() {
     ]);
     ok(&["verify", "--key", &public, "--implicit", "-bound", &token]);
 }
+
+#[allow(dead_code)]
+#[path = "../../tests/support/redis.rs"]
+mod redis_support;
+
+/// Whether the store under `prefix` at `url` says `token` is revoked, and why.
+fn revoked_by(
+    url: &str,
+    prefix: &str,
+    token: paseto_auth::store::TokenRef<'_>,
+) -> Option<paseto_auth::store::RevokedBy> {
+    use paseto_auth::store::{RedisStore, TokenStore};
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let store = RedisStore::connect(url).await.unwrap().prefix(prefix);
+        store.check(token).await.unwrap()
+    })
+}
+
+#[test]
+fn revoke_records_token_subject_and_key_revocations_in_redis() {
+    use paseto_auth::store::{RevokedBy, TokenRef};
+    let Some(url) = redis_support::shared_url() else {
+        return;
+    };
+    let prefix = redis_support::unique_prefix();
+    let base = [
+        "revoke",
+        "--redis",
+        url.as_str(),
+        "--prefix",
+        prefix.as_str(),
+    ];
+    let run = |extra: &[&str]| {
+        let args: Vec<&str> = base.iter().chain(extra).copied().collect();
+        serde_json::from_str::<Value>(&ok(&args)).unwrap()
+    };
+    let out = run(&["--jti", "stolen-token", "--until", "2099-01-01T00:00:00Z"]);
+    assert_eq!(out["revoked"], "token_id");
+    assert_eq!(out["until"], "2099-01-01T00:00:00Z");
+    let out = run(&["--sub", "-alice", "--before", "2030-01-01T00:00:00Z"]);
+    assert_eq!(
+        (&out["revoked"], &out["sub"]),
+        (&"subject".into(), &"-alice".into())
+    );
+    let out = run(&["--kid", "k4.pid.compromised"]);
+    assert_eq!(out["revoked"], "key");
+
+    let token = |jti, sub, kid| TokenRef {
+        token_id: Some(jti),
+        subject: Some(sub),
+        issued_at: Some(time::OffsetDateTime::now_utc()),
+        key_id: Some(kid),
+    };
+    let check = |t| revoked_by(&url, &prefix, t);
+    assert_eq!(
+        check(token("stolen-token", "bob", "k4.pid.ok")),
+        Some(RevokedBy::TokenId)
+    );
+    assert_eq!(
+        check(token("fine", "-alice", "k4.pid.ok")),
+        Some(RevokedBy::Subject)
+    );
+    assert_eq!(
+        check(token("fine", "bob", "k4.pid.compromised")),
+        Some(RevokedBy::Key)
+    );
+    assert_eq!(check(token("fine", "bob", "k4.pid.ok")), None);
+
+    // One target, exactly; and a server that is not there is an error, not a hang.
+    let out = cli(&[
+        "revoke",
+        "--redis",
+        url.as_str(),
+        "--jti",
+        "a",
+        "--sub",
+        "b",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "clap refuses two targets");
+    let err = fails(&[
+        "revoke",
+        "--redis",
+        "redis://127.0.0.1:1",
+        "--kid",
+        "k4.pid.x",
+    ]);
+    assert!(err.starts_with("error: setup: cannot reach Redis"), "{err}");
+}

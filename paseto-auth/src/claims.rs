@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use crate::error::{Error, Result, untrusted};
+use crate::error::{Cause, Error, Result, untrusted};
 
 /// The claim that binds paseto-auth's cookie tokens (sessions, logins, remember-me) to their
 /// purpose. It is reserved: the issuer refuses claims that hold it, and a verifier refuses a token
@@ -149,6 +149,14 @@ impl PasetoClaims for Map<String, Value> {
 impl PasetoClaims for () {
     const CLAIMS: &'static [ClaimField] = &[];
     const CLAIMS_KNOWN: bool = false;
+}
+
+/// A fresh token id (`jti`, a login session id): 128 random bits, base64url.
+pub(crate) fn random_id() -> Result<String> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes)
+        .map_err(|_| Error::Crypto(Cause::msg("random id generation failed")))?;
+    Ok(<base64ct::Base64UrlUnpadded as base64ct::Encoding>::encode_string(&bytes))
 }
 
 /// A point in time that (de)serializes as RFC 3339, the format of PASETO's time claims.

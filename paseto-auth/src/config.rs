@@ -7,7 +7,7 @@
 //! | `PASETO_PUBLIC_KEYS` | JSON list of verification keys, each with the `iss` it is bound to: `{"iss": "…", "paserk": "k4.public.…"}` or `{"iss": "…", "version": 4, "key": "<PEM>"}` | none |
 //! | `PASETO_LOCAL_KEYS` | JSON list of local keys for `local` tokens: `{"paserk": "k4.local.…"}` (optional `iss`) | none |
 //! | `PASETO_EXP` | token lifetime in seconds | 3600 |
-//! | `PASETO_USE_ISS`, `PASETO_USE_IAT`, `PASETO_USE_KID` | write `iss` / `iat` / footer `kid` | true |
+//! | `PASETO_USE_ISS`, `PASETO_USE_IAT`, `PASETO_USE_KID`, `PASETO_USE_JTI` | write `iss` / `iat` / footer `kid` / a random `jti` | true |
 //! | `PASETO_SKEW` | leeway on `exp`/`nbf`/`iat`, seconds | 0 |
 //! | `PASETO_AUDIENCE` | audience every verified token must name | none |
 //! | `PASETO_ALLOWED_VERSIONS` | versions a verifier accepts, e.g. `v4,v3,v2` | `v4,v3` |
@@ -200,6 +200,7 @@ pub struct PasetoConfig {
     pub use_iss: Option<bool>,
     pub use_iat: Option<bool>,
     pub use_kid: Option<bool>,
+    pub use_jti: Option<bool>,
     pub skew: Option<u64>,
     pub audience: Option<String>,
     pub allowed_versions: Option<String>,
@@ -207,7 +208,7 @@ pub struct PasetoConfig {
 }
 
 /// Every setting name [`PasetoConfig`] reads.
-pub const SETTINGS: [&str; 12] = [
+pub const SETTINGS: [&str; 13] = [
     "PASETO_ISS",
     "PASETO_PRIVATE_KEYS",
     "PASETO_PUBLIC_KEYS",
@@ -216,6 +217,7 @@ pub const SETTINGS: [&str; 12] = [
     "PASETO_USE_ISS",
     "PASETO_USE_IAT",
     "PASETO_USE_KID",
+    "PASETO_USE_JTI",
     "PASETO_SKEW",
     "PASETO_AUDIENCE",
     "PASETO_ALLOWED_VERSIONS",
@@ -339,6 +341,7 @@ impl PasetoConfig {
             "PASETO_USE_ISS" => self.use_iss = Some(parse_bool(name, &text()?)?),
             "PASETO_USE_IAT" => self.use_iat = Some(parse_bool(name, &text()?)?),
             "PASETO_USE_KID" => self.use_kid = Some(parse_bool(name, &text()?)?),
+            "PASETO_USE_JTI" => self.use_jti = Some(parse_bool(name, &text()?)?),
             "PASETO_SKEW" => self.skew = Some(parse_seconds(name, &text()?)?),
             "PASETO_AUDIENCE" => self.audience = Some(text()?),
             "PASETO_ALLOWED_VERSIONS" => self.allowed_versions = Some(text()?),
@@ -365,7 +368,8 @@ impl PasetoConfig {
             .lifetime(Duration::from_secs(self.exp.unwrap_or(3600)))
             .use_iss(self.use_iss.unwrap_or(true))
             .use_iat(self.use_iat.unwrap_or(true))
-            .use_kid(self.use_kid.unwrap_or(true));
+            .use_kid(self.use_kid.unwrap_or(true))
+            .use_jti(self.use_jti.unwrap_or(true));
         if let Some(iss) = self.issuer_name()? {
             builder = builder.issuer(iss);
         }

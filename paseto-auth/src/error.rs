@@ -1,5 +1,8 @@
 //! The one error type of the crate, and its kind for matching and for HTTP mapping.
 
+use std::fmt;
+use std::time::Duration;
+
 use crate::version::{Header, Purpose, Version};
 
 /// Everything that can go wrong: parsing keys and config, issuing, and verifying tokens.
@@ -106,6 +109,13 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// The token is authentic and valid, and revoked (see [`crate::store`]).
+    #[error("token is revoked (by {0})")]
+    Revoked(RevokedBy),
+    /// The token store could not say whether the token is revoked, and revocation checks fail
+    /// closed (HTTP 503).
+    #[error("{0}")]
+    StoreUnavailable(#[source] StoreError),
     /// Signing, encryption or randomness failed inside the cryptographic library (its error,
     /// when it gave one, is the [`Cause`]).
     #[error("cryptographic operation failed: {0}")]
@@ -149,6 +159,8 @@ pub enum ErrorKind {
     Config,
     Crypto,
     Setup,
+    Revoked,
+    StoreUnavailable,
 }
 
 impl Error {
@@ -183,6 +195,8 @@ impl Error {
             Error::Config { .. } => K::Config,
             Error::Crypto(_) => K::Crypto,
             Error::Setup(_) => K::Setup,
+            Error::Revoked(_) => K::Revoked,
+            Error::StoreUnavailable(_) => K::StoreUnavailable,
         }
     }
 
@@ -227,6 +241,8 @@ impl ErrorKind {
             K::Config => "config",
             K::Crypto => "crypto",
             K::Setup => "setup",
+            K::Revoked => "revoked",
+            K::StoreUnavailable => "store_unavailable",
         }
     }
 
@@ -277,6 +293,51 @@ pub(crate) fn truncated(text: &str) -> String {
 
 fn escape(text: &str) -> String {
     text.chars().flat_map(char::escape_debug).collect()
+}
+
+/// Why a token is revoked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RevokedBy {
+    /// Its `jti` is revoked.
+    TokenId,
+    /// Its subject's tokens issued before a time are (and it is one of them).
+    Subject,
+    /// The key that verified it is.
+    Key,
+}
+
+impl RevokedBy {
+    /// `"token_id"`, `"subject"` or `"key"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RevokedBy::TokenId => "token_id",
+            RevokedBy::Subject => "subject",
+            RevokedBy::Key => "key",
+        }
+    }
+}
+
+impl fmt::Display for RevokedBy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Why a store call failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// The store cannot be reached or answered with an error (its cause is kept).
+    #[error("the token store is unavailable: {0}")]
+    Unavailable(#[source] Cause),
+    /// The store did not answer within [`Revocations::timeout`](crate::store::Revocations::timeout).
+    #[error("the token store did not answer within {0:?}")]
+    Timeout(Duration),
+    /// The store is full of revocations that have not expired yet: a new one would have to
+    /// forget one of them, which would un-revoke a token.
+    #[error("the token store is full ({0} unexpired revocations)")]
+    Full(usize),
 }
 
 /// The error underneath an [`Error`] (a deserializer's, a cryptographic library's): its
@@ -340,6 +401,13 @@ impl std::fmt::Debug for Cause {
 }
 
 impl std::error::Error for Cause {}
+
+impl ErrorKind {
+    /// True when the answer is 503 (the token could not be checked, not found wanting).
+    pub fn is_unavailable(self) -> bool {
+        matches!(self, ErrorKind::StoreUnavailable)
+    }
+}
 
 /// Short for `Result<T, paseto_auth::Error>`.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
 
-use crate::claims::{COOKIE_PURPOSE_CLAIM, Timestamp, format_time};
+use crate::claims::{COOKIE_PURPOSE_CLAIM, Timestamp, format_time, random_id};
 use crate::error::{Error, Result, untrusted};
 use crate::key::{KeyId, KeyRing, RingKey, SigningKey};
 use crate::token::{Footer, seal};
@@ -23,6 +23,7 @@ struct Config {
     use_iss: bool,
     use_iat: bool,
     use_kid: bool,
+    use_jti: bool,
     implicit: Vec<u8>,
 }
 
@@ -59,6 +60,7 @@ pub struct IssuerBuilder {
     use_iss: bool,
     use_iat: bool,
     use_kid: bool,
+    use_jti: bool,
     implicit: Vec<u8>,
 }
 
@@ -71,6 +73,7 @@ impl Default for IssuerBuilder {
             use_iss: true,
             use_iat: true,
             use_kid: true,
+            use_jti: true,
             implicit: Vec::new(),
         }
     }
@@ -120,6 +123,14 @@ impl IssuerBuilder {
         self
     }
 
+    /// Whether to write a random 128-bit `jti` into tokens that do not set one
+    /// ([`TokenOptions::token_id`]), so each can be revoked on its own (default true;
+    /// `PASETO_USE_JTI`).
+    pub fn use_jti(mut self, on: bool) -> Self {
+        self.use_jti = on;
+        self
+    }
+
     /// An implicit assertion bound into every token (v3/v4).
     pub fn implicit_assertion(mut self, implicit: impl Into<Vec<u8>>) -> Self {
         self.implicit = implicit.into();
@@ -142,6 +153,7 @@ impl IssuerBuilder {
                 use_iss: self.use_iss,
                 use_iat: self.use_iat,
                 use_kid: self.use_kid,
+                use_jti: self.use_jti,
                 implicit: self.implicit,
             }),
         })
@@ -341,8 +353,14 @@ impl Issuer {
                 map.insert("aud".into(), many.to_vec().into());
             }
         }
-        if let Some(jti) = &options.token_id {
-            map.insert("jti".into(), jti.clone().into());
+        match &options.token_id {
+            Some(jti) => {
+                map.insert("jti".into(), jti.clone().into());
+            }
+            None if config.use_jti => {
+                map.insert("jti".into(), random_id()?.into());
+            }
+            None => {}
         }
         Ok(Value::Object(map).to_string())
     }

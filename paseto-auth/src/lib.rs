@@ -54,6 +54,7 @@ pub mod error;
 pub mod issuer;
 pub mod key;
 pub mod requirements;
+pub mod store;
 pub mod token;
 pub mod verifier;
 pub mod version;

@@ -5,7 +5,8 @@
 use std::fmt;
 
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::header::RETRY_AFTER;
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 /// The code of a 500 answer.
@@ -14,6 +15,16 @@ pub(crate) const INTERNAL_ERROR: &str = "internal_error";
 /// `status` with the body `{"error": code}`.
 pub(crate) fn error_response(status: StatusCode, code: &'static str) -> Response {
     (status, Json(serde_json::json!({ "error": code }))).into_response()
+}
+
+/// A 503 with `{"error": "temporarily_unavailable"}` (RFC 6749's code) and `Retry-After: 1`:
+/// something the answer depends on (the revocation store) is down.
+pub(crate) fn unavailable() -> Response {
+    let mut response = error_response(StatusCode::SERVICE_UNAVAILABLE, "temporarily_unavailable");
+    response
+        .headers_mut()
+        .insert(RETRY_AFTER, HeaderValue::from_static("1"));
+    response
 }
 
 /// A 500 for a server-side mistake (a missing layer, a cookie that cannot be sealed): the cause

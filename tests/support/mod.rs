@@ -8,5 +8,6 @@
 pub(crate) mod http;
 pub(crate) mod keys;
 pub(crate) mod logs;
+pub(crate) mod redis;
 
 pub(crate) use keys::{ISS, Setup, rfc3339, setup, v4_issuer_and_verifier};

@@ -62,8 +62,9 @@ where
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let auth = PasetoAuth::from_ref(state);
         let route = R::route();
-        let token =
-            auth.authenticate_or_reject(parts, route.source.as_ref(), &route.requirements)?;
+        let token = auth
+            .authenticate_or_reject(parts, route.source.as_ref(), &route.requirements)
+            .await?;
         if token.is_none() && !route.optional {
             return Err(auth.reject(parts, AuthError::Missing));
         }

@@ -79,6 +79,8 @@ struct Envelope<'a> {
 pub(crate) struct OpenedCookie<T> {
     /// The data sealed in it.
     pub(crate) data: T,
+    /// When it was sealed.
+    pub(crate) issued_at: OffsetDateTime,
     /// When it expires.
     pub(crate) expires_at: OffsetDateTime,
 }
@@ -190,6 +192,7 @@ pub(crate) fn open_cookie_at<T: DeserializeOwned>(
     check_times(opened.iat.0, opened.exp.0, lifetime, now)?;
     Ok(OpenedCookie {
         data: opened.dat,
+        issued_at: opened.iat.0,
         expires_at: opened.exp.0,
     })
 }

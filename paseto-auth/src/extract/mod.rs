@@ -31,9 +31,22 @@ use axum::response::Response;
 pub use rejection::AuthError;
 pub use source::{LoadToken, TokenSource};
 
-use crate::error::Result;
+use time::OffsetDateTime;
+
+use crate::error::{Error, Result};
 use crate::requirements::Requirements;
+use crate::store::{Revocations, TokenRef};
 use crate::verifier::{Paseto, Verifier};
+
+/// What the revocation store checks of a verified token.
+fn token_ref(token: &Paseto) -> TokenRef<'_> {
+    TokenRef {
+        token_id: token.registered.jti.as_deref(),
+        subject: token.registered.sub.as_deref(),
+        issued_at: token.registered.iat,
+        key_id: Some(token.key_id.as_str()),
+    }
+}
 
 type ErrorHandler = Arc<dyn Fn(&Parts, AuthError) -> Response + Send + Sync>;
 
@@ -46,6 +59,7 @@ pub struct PasetoAuth {
     source: TokenSource,
     on_error: Option<ErrorHandler>,
     detailed_errors: bool,
+    revocations: Option<Revocations>,
 }
 
 impl PasetoAuth {
@@ -56,6 +70,7 @@ impl PasetoAuth {
             source: TokenSource::Header,
             on_error: None,
             detailed_errors: false,
+            revocations: None,
         }
     }
 
@@ -113,19 +128,38 @@ impl PasetoAuth {
         &self.verifier
     }
 
+    /// Checks every verified token against `revocations` (a [`TokenStore`](crate::store::TokenStore)
+    /// with a timeout and failure policy): a revoked token is refused with 401 `invalid_token`
+    /// ([`ErrorKind::Revoked`](crate::ErrorKind::Revoked)), and a failing store, unless it fails
+    /// open, with 503. Without revocations a token is valid until its `exp`.
+    #[must_use]
+    pub fn revocations(mut self, revocations: Revocations) -> Self {
+        self.revocations = Some(revocations);
+        self
+    }
+
+    /// The revocations checked, if any.
+    pub fn revocation_store(&self) -> Option<&Revocations> {
+        self.revocations.as_ref()
+    }
+
     /// Finds the request's token — with `source`, or the application's
-    /// [`token_source`](Self::token_source) when `None` — and verifies it against `route`.
-    /// `Ok(None)` means the request has no token.
-    pub fn authenticate(
+    /// [`token_source`](Self::token_source) when `None` — verifies it against `route`, and checks
+    /// that it is not revoked. `Ok(None)` means the request has no token.
+    pub async fn authenticate(
         &self,
         parts: &Parts,
         source: Option<&TokenSource>,
         route: &Requirements,
     ) -> Result<Option<Paseto>> {
-        match source.unwrap_or(&self.source).load(parts) {
-            None => Ok(None),
-            Some(token) => self.verifier.verify_untyped(&token, route).map(Some),
+        let Some(token) = source.unwrap_or(&self.source).load(parts) else {
+            return Ok(None);
+        };
+        let verified = self.verifier.verify_untyped(&token, route)?;
+        if let Some(revocations) = &self.revocations {
+            revocations.check(token_ref(&verified)).await?;
         }
+        Ok(Some(verified))
     }
 
     /// [`authenticate`](Self::authenticate), with a bad token already turned into the
@@ -134,14 +168,47 @@ impl PasetoAuth {
         clippy::result_large_err,
         reason = "the error is the rejection response"
     )]
-    pub(crate) fn authenticate_or_reject(
+    pub(crate) async fn authenticate_or_reject(
         &self,
         parts: &Parts,
         source: Option<&TokenSource>,
         route: &Requirements,
     ) -> std::result::Result<Option<Paseto>, Response> {
         self.authenticate(parts, source, route)
+            .await
             .map_err(|err| self.reject(parts, AuthError::Token(err)))
+    }
+
+    /// Revokes `token` (its `jti`, until its `exp`) in the revocation store, on every instance
+    /// that shares it: what an API's logout does. Fails without a store
+    /// ([`PasetoAuth::revocations`]), or for a token without `jti` or `exp`.
+    pub async fn revoke<C>(&self, token: &Paseto<C>) -> Result<()> {
+        let revocations = self.store()?;
+        let (Some(jti), Some(exp)) = (&token.registered.jti, token.registered.exp) else {
+            return Err(Error::Setup(
+                "a token without jti and exp cannot be revoked on its own; revoke its subject"
+                    .into(),
+            ));
+        };
+        revocations
+            .revoke_token(jti, exp)
+            .await
+            .map_err(Error::StoreUnavailable)
+    }
+
+    /// Revokes every token of `subject` issued until now, on every instance: "log out
+    /// everywhere".
+    pub async fn revoke_subject(&self, subject: &str) -> Result<()> {
+        self.store()?
+            .revoke_subject(subject, OffsetDateTime::now_utc())
+            .await
+            .map_err(Error::StoreUnavailable)
+    }
+
+    fn store(&self) -> Result<&Revocations> {
+        self.revocations.as_ref().ok_or_else(|| {
+            Error::Setup("no revocation store: add one with PasetoAuth::revocations".into())
+        })
     }
 
     /// Turns an authentication failure into the application's response: the
@@ -172,6 +239,7 @@ impl fmt::Debug for PasetoAuth {
             .field("source", &self.source)
             .field("on_error", &self.on_error.as_ref().map(|_| ".."))
             .field("detailed_errors", &self.detailed_errors)
+            .field("revocations", &self.revocations)
             .finish()
     }
 }

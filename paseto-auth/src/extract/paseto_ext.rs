@@ -24,7 +24,7 @@ pub(crate) struct Authenticated(pub(crate) Option<Arc<Paseto>>);
 /// `Ok(None)`: no token.
 // The error is the rejection response itself, as axum extractors return it.
 #[allow(clippy::result_large_err)]
-fn extract<S, C>(parts: &Parts, state: &S) -> Result<Option<Paseto<C>>, Response>
+async fn extract<S, C>(parts: &Parts, state: &S) -> Result<Option<Paseto<C>>, Response>
 where
     PasetoAuth: FromRef<S>,
     C: PasetoClaims,
@@ -33,7 +33,8 @@ where
     let typed = match parts.extensions.get::<Authenticated>() {
         Some(Authenticated(outcome)) => outcome.as_deref().map(Paseto::to_typed::<C>),
         None => auth
-            .authenticate_or_reject(parts, None, &Requirements::new())?
+            .authenticate_or_reject(parts, None, &Requirements::new())
+            .await?
             .map(Paseto::into_typed::<C>),
     };
     typed
@@ -50,7 +51,8 @@ where
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        extract(parts, state)?
+        extract(parts, state)
+            .await?
             .ok_or_else(|| PasetoAuth::from_ref(state).reject(parts, AuthError::Missing))
     }
 }
@@ -68,6 +70,6 @@ where
         parts: &mut Parts,
         state: &S,
     ) -> Result<Option<Self>, Self::Rejection> {
-        extract(parts, state)
+        extract(parts, state).await
     }
 }

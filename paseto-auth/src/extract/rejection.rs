@@ -2,7 +2,7 @@
 //! `invalid_token`), 403 for a valid token that fails a requirement (`insufficient_scope`).
 
 use axum::Json;
-use axum::http::header::WWW_AUTHENTICATE;
+use axum::http::header::{RETRY_AFTER, WWW_AUTHENTICATE};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
@@ -19,32 +19,40 @@ pub enum AuthError {
 }
 
 impl AuthError {
-    /// The HTTP status: 401, or 403 for `insufficient_scope`.
+    /// The HTTP status: 401, 403 for `insufficient_scope`, or 503 when the revocation store
+    /// could not be asked (and fails closed).
     pub fn status(&self) -> StatusCode {
         match self {
             AuthError::Token(err) if err.kind().is_insufficient_scope() => StatusCode::FORBIDDEN,
+            AuthError::Token(err) if err.kind().is_unavailable() => StatusCode::SERVICE_UNAVAILABLE,
             _ => StatusCode::UNAUTHORIZED,
         }
     }
 
-    /// The RFC 6750 error code, if any (`invalid_token` or `insufficient_scope`).
+    /// The error code: RFC 6750's `invalid_token` or `insufficient_scope`, RFC 6749's
+    /// `temporarily_unavailable` for a 503, or `None` for a missing token.
     pub fn error_code(&self) -> Option<&'static str> {
         match self {
             AuthError::Missing => None,
             AuthError::Token(err) if err.kind().is_insufficient_scope() => {
                 Some("insufficient_scope")
             }
+            AuthError::Token(err) if err.kind().is_unavailable() => Some("temporarily_unavailable"),
             AuthError::Token(_) => Some("invalid_token"),
         }
     }
 
-    /// The `WWW-Authenticate` challenge for this error.
-    pub fn challenge(&self) -> HeaderValue {
-        HeaderValue::from_static(match self.error_code() {
-            None => "Bearer",
-            Some("insufficient_scope") => r#"Bearer error="insufficient_scope""#,
-            Some(_) => r#"Bearer error="invalid_token""#,
-        })
+    /// The `WWW-Authenticate` challenge for this error (`None` for a 503, which asks for no
+    /// other credentials).
+    pub fn challenge(&self) -> Option<HeaderValue> {
+        match self.error_code() {
+            None => Some(HeaderValue::from_static("Bearer")),
+            Some("insufficient_scope") => Some(HeaderValue::from_static(
+                r#"Bearer error="insufficient_scope""#,
+            )),
+            Some("temporarily_unavailable") => None,
+            Some(_) => Some(HeaderValue::from_static(r#"Bearer error="invalid_token""#)),
+        }
     }
 }
 
@@ -75,9 +83,16 @@ impl AuthError {
             body.extend(extra);
         }
         let mut response = (self.status(), Json(body)).into_response();
-        response
-            .headers_mut()
-            .insert(WWW_AUTHENTICATE, self.challenge());
+        let headers = response.headers_mut();
+        match self.challenge() {
+            Some(challenge) => {
+                headers.insert(WWW_AUTHENTICATE, challenge);
+            }
+            // Try again in a second: the store is usually back by then.
+            None => {
+                headers.insert(RETRY_AFTER, HeaderValue::from_static("1"));
+            }
+        }
         response
     }
 }
@@ -97,12 +112,18 @@ mod tests {
     fn statuses_and_challenges_follow_rfc_6750() {
         let missing = AuthError::Missing;
         assert_eq!(missing.status(), StatusCode::UNAUTHORIZED);
-        assert_eq!(missing.challenge(), "Bearer");
+        assert_eq!(missing.challenge().unwrap(), "Bearer");
         let invalid = AuthError::Token(Error::Expired);
         assert_eq!(invalid.status(), StatusCode::UNAUTHORIZED);
-        assert_eq!(invalid.challenge(), r#"Bearer error="invalid_token""#);
+        assert_eq!(
+            invalid.challenge().unwrap(),
+            r#"Bearer error="invalid_token""#
+        );
         let scope = AuthError::Token(Error::AudienceNotAccepted);
         assert_eq!(scope.status(), StatusCode::FORBIDDEN);
-        assert_eq!(scope.challenge(), r#"Bearer error="insufficient_scope""#);
+        assert_eq!(
+            scope.challenge().unwrap(),
+            r#"Bearer error="insufficient_scope""#
+        );
     }
 }

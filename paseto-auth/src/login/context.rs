@@ -17,26 +17,41 @@ use super::keys::LoginKeys;
 use super::refusal::Refusals;
 use super::remember::{RememberToken, open_remember, seal_remember};
 use super::settings::CookieSettings;
-use super::state::{AuthDigest, LOGIN_PURPOSE, LoginState, random_id};
+use super::state::{AuthDigest, LOGIN_PURPOSE, LoginState};
 use super::user::{AuthUser, LoadUser, LoadedUser, LoaderFailure};
+use crate::claims::random_id;
 use crate::cookie::token::{OpenedCookie, first_valid_cookie, open_cookie_at, seal_cookie_at};
 use crate::cookie::{CookieChanges, Outcome};
 use crate::error::Error;
-use crate::reply::internal_error;
+use crate::reply::{internal_error, unavailable};
+use crate::store::{Revocations, StoreError, TokenRef};
 
-/// Why [`LoginSession::login`](super::LoginSession::login) failed.
+/// Why [`LoginSession::login`](super::LoginSession::login) or a logout failed.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum LoginError {
     /// A login cookie could not be sealed.
     #[error("login cookie not sealed: {0}")]
     Seal(#[source] crate::Error),
+    /// A revocation could not be written: the store failed
+    /// ([`Error::StoreUnavailable`](crate::Error::StoreUnavailable)), or the login manager has
+    /// none ([`Error::Setup`](crate::Error::Setup); see
+    /// [`LoginManager::revocations`](super::LoginManager::revocations)).
+    #[error("logout not recorded: {0}")]
+    Revocation(#[source] crate::Error),
 }
 
-/// A failed login answers 500 with `{"error": "internal_error"}` (the cause is logged, not sent).
+/// A failed login or logout answers 500, or 503 when the revocation store is down (the cause is
+/// logged, not sent).
 impl IntoResponse for LoginError {
     fn into_response(self) -> Response {
-        internal_error(&format_args!("login failed: {self}"))
+        match &self {
+            LoginError::Revocation(err) if err.kind().is_unavailable() => {
+                tracing::error!("{self}");
+                unavailable()
+            }
+            _ => internal_error(&self),
+        }
     }
 }
 
@@ -48,6 +63,21 @@ pub(crate) struct Shared<U> {
     pub(crate) session_cookie: CookieSettings,
     pub(crate) remember_cookie: CookieSettings,
     pub(crate) refusals: Refusals,
+    pub(crate) revocations: Option<Revocations>,
+}
+
+/// Why the login could not be worked out: the loader failed, or the revocation store did (and
+/// fails closed). Cheap to clone, so one failure answers every extractor of a request.
+#[derive(Clone)]
+pub(crate) enum Unresolved {
+    Loader(LoaderFailure),
+    Store(Arc<StoreError>),
+}
+
+impl From<LoaderFailure> for Unresolved {
+    fn from(failure: LoaderFailure) -> Self {
+        Unresolved::Loader(failure)
+    }
 }
 
 /// Who is logged in for this request.
@@ -82,7 +112,7 @@ struct Cookies {
 }
 
 struct RequestState<U> {
-    resolved: OnceCell<Result<Resolved<U>, LoaderFailure>>,
+    resolved: OnceCell<Result<Resolved<U>, Unresolved>>,
     cookies: Mutex<Cookies>,
 }
 
@@ -113,8 +143,7 @@ type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// A request's login state with its user type erased: what the `#[login_required]` guard reads.
 pub(crate) trait LoginGate: Send + Sync {
     /// Who is logged in (resolving the login, once per request, if nobody asked yet).
-    fn status<'a>(&'a self, headers: &'a HeaderMap)
-    -> BoxFuture<'a, Result<Status, LoaderFailure>>;
+    fn status<'a>(&'a self, headers: &'a HeaderMap) -> BoxFuture<'a, Result<Status, Unresolved>>;
 
     /// What refused requests get.
     fn refusals(&self) -> &Refusals;
@@ -128,10 +157,7 @@ pub(crate) trait LoginGate: Send + Sync {
 pub(crate) struct Gate(pub(crate) Arc<dyn LoginGate>);
 
 impl<U: AuthUser> LoginGate for LoginContext<U> {
-    fn status<'a>(
-        &'a self,
-        headers: &'a HeaderMap,
-    ) -> BoxFuture<'a, Result<Status, LoaderFailure>> {
+    fn status<'a>(&'a self, headers: &'a HeaderMap) -> BoxFuture<'a, Result<Status, Unresolved>> {
         Box::pin(async move {
             Ok(match self.resolve(headers).await? {
                 Resolved::Anonymous => Status::Anonymous,
@@ -162,7 +188,7 @@ impl<U: AuthUser> LoginContext<U> {
 
     /// Who is logged in, from the request's cookies; worked out (and the user loaded) on the
     /// first call only.
-    pub(crate) async fn resolve(&self, headers: &HeaderMap) -> Result<Resolved<U>, LoaderFailure> {
+    pub(crate) async fn resolve(&self, headers: &HeaderMap) -> Result<Resolved<U>, Unresolved> {
         self.request
             .resolved
             .get_or_init(|| self.resolve_now(headers, OffsetDateTime::now_utc()))
@@ -174,10 +200,21 @@ impl<U: AuthUser> LoginContext<U> {
         &self,
         headers: &HeaderMap,
         now: OffsetDateTime,
-    ) -> Result<Resolved<U>, LoaderFailure> {
+    ) -> Result<Resolved<U>, Unresolved> {
         let name = self.shared.session_cookie.name.as_str();
         match first_valid_cookie(headers, name, |value| self.open_session(value, now)) {
-            Ok(Some(opened)) => return self.user_from_session(headers, opened, now).await,
+            Ok(Some(opened)) => {
+                let session = TokenRef {
+                    token_id: Some(&opened.data.sid),
+                    subject: Some(&opened.data.uid),
+                    issued_at: Some(opened.issued_at),
+                    key_id: None,
+                };
+                if self.not_revoked(name, session).await? {
+                    return self.user_from_session(headers, opened, now).await;
+                }
+                self.cookies().session = Outcome::Remove;
+            }
             Ok(None) => {}
             Err(err) => {
                 invalid_cookie(name, &err);
@@ -187,13 +224,29 @@ impl<U: AuthUser> LoginContext<U> {
         self.user_from_remember(headers, now).await
     }
 
+    /// Whether the cookie `name`'s token is not revoked (true without a store). A revoked one is
+    /// logged; a store failure, unless the store fails open, is the request's error.
+    async fn not_revoked(&self, name: &str, token: TokenRef<'_>) -> Result<bool, Unresolved> {
+        let Some(revocations) = &self.shared.revocations else {
+            return Ok(true);
+        };
+        match revocations.check(token).await {
+            Ok(()) => Ok(true),
+            Err(Error::StoreUnavailable(err)) => Err(Unresolved::Store(Arc::new(err))),
+            Err(err) => {
+                invalid_cookie(name, &err);
+                Ok(false)
+            }
+        }
+    }
+
     /// The user of a valid login session cookie.
     async fn user_from_session(
         &self,
         headers: &HeaderMap,
         opened: OpenedCookie<LoginState>,
         now: OffsetDateTime,
-    ) -> Result<Resolved<U>, LoaderFailure> {
+    ) -> Result<Resolved<U>, Unresolved> {
         let state = opened.data;
         let Some(user) = self.load_matching(&state.uid, state.hsh.as_ref()).await? else {
             self.forget_both();
@@ -218,7 +271,7 @@ impl<U: AuthUser> LoginContext<U> {
         &self,
         headers: &HeaderMap,
         now: OffsetDateTime,
-    ) -> Result<Resolved<U>, LoaderFailure> {
+    ) -> Result<Resolved<U>, Unresolved> {
         let shared = &self.shared;
         let name = shared.remember_cookie.name.as_str();
         let token = match first_valid_cookie(headers, name, |value| self.open_remember(value, now))
@@ -231,6 +284,16 @@ impl<U: AuthUser> LoginContext<U> {
                 return Ok(Resolved::Anonymous);
             }
         };
+        let remembered = TokenRef {
+            token_id: Some(&token.jti),
+            subject: Some(&token.subject),
+            issued_at: Some(token.issued_at),
+            key_id: None,
+        };
+        if !self.not_revoked(name, remembered).await? {
+            self.cookies().remember = Outcome::Remove;
+            return Ok(Resolved::Anonymous);
+        }
         let Some(user) = self
             .load_matching(&token.subject, token.digest.as_ref())
             .await?
@@ -366,6 +429,67 @@ impl<U: AuthUser> LoginContext<U> {
         let mut cookies = self.cookies();
         cookies.session = Outcome::Set(session);
         cookies.remember = remember;
+        Ok(())
+    }
+
+    /// Deletes both login cookies and, with a revocation store, revokes the tokens the request's
+    /// cookies hold (the login session's id, the remember-me token's `jti`), so copies of them
+    /// stop working on every instance too.
+    pub(crate) async fn logout(&self, headers: &HeaderMap) -> Result<(), LoginError> {
+        self.forget_both();
+        let Some(revocations) = &self.shared.revocations else {
+            return Ok(());
+        };
+        let now = OffsetDateTime::now_utc();
+        let session = first_valid_cookie(headers, &self.shared.session_cookie.name, |value| {
+            self.open_session(value, now)
+        });
+        if let Ok(Some(session)) = session {
+            revocations
+                .revoke_token(&session.data.sid, session.expires_at)
+                .await
+                .map_err(|err| LoginError::Revocation(Error::StoreUnavailable(err)))?;
+        }
+        let remember = first_valid_cookie(headers, &self.shared.remember_cookie.name, |value| {
+            self.open_remember(value, now)
+        });
+        if let Ok(Some(remember)) = remember {
+            revocations
+                .revoke_token(&remember.jti, remember.expires_at)
+                .await
+                .map_err(|err| LoginError::Revocation(Error::StoreUnavailable(err)))?;
+        }
+        Ok(())
+    }
+
+    /// Logs the request's user out on every device and instance: revokes every token of theirs
+    /// issued until now (login sessions, remember-me cookies, and API tokens whose `sub` is
+    /// their id), and deletes this browser's cookies.
+    pub(crate) async fn logout_everywhere(&self, headers: &HeaderMap) -> Result<(), LoginError> {
+        let Some(revocations) = &self.shared.revocations else {
+            return Err(LoginError::Revocation(Error::Setup(
+                "logging out everywhere needs a revocation store: LoginManager::revocations".into(),
+            )));
+        };
+        let user = match self.resolve(headers).await {
+            Ok(Resolved::User { user, .. }) => Some(user),
+            Ok(Resolved::Anonymous) => None,
+            Err(Unresolved::Loader(err)) => {
+                return Err(LoginError::Revocation(Error::Setup(format!(
+                    "the user could not be loaded: {err}"
+                ))));
+            }
+            Err(Unresolved::Store(err)) => {
+                return Err(LoginError::Revocation(Error::Setup(format!("{err}"))));
+            }
+        };
+        self.forget_both();
+        if let Some(user) = user {
+            revocations
+                .revoke_subject(&user.id().to_string(), OffsetDateTime::now_utc())
+                .await
+                .map_err(|err| LoginError::Revocation(Error::StoreUnavailable(err)))?;
+        }
         Ok(())
     }
 

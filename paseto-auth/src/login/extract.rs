@@ -7,6 +7,8 @@ use std::ops::Deref;
 use std::sync::Arc;
 
 use axum::extract::{FromRequestParts, OptionalFromRequestParts};
+use axum::http::HeaderMap;
+use axum::http::header::COOKIE;
 use axum::http::request::Parts;
 
 use super::context::{Gate, LoginContext, LoginError, Resolved};
@@ -45,7 +47,7 @@ impl<U: AuthUser> CurrentUser<U> {
         match context
             .resolve(&parts.headers)
             .await
-            .map_err(LoginRejection::Loader)?
+            .map_err(LoginRejection::from)?
         {
             Resolved::Anonymous => Ok(None),
             Resolved::User { user, fresh } => Ok(Some(CurrentUser { user, fresh })),
@@ -158,13 +160,15 @@ where
 ///     Ok(Redirect::to("/protected").into_response())
 /// }
 ///
-/// async fn logout(session: LoginSession<User>) -> Redirect {
-///     session.logout();
-///     Redirect::to("/")
+/// async fn logout(session: LoginSession<User>) -> Result<Redirect, LoginError> {
+///     session.logout().await?;
+///     Ok(Redirect::to("/"))
 /// }
 /// ```
 pub struct LoginSession<U> {
     context: LoginContext<U>,
+    /// The request's `Cookie` headers, for logging out the tokens they hold.
+    cookies: HeaderMap,
 }
 
 impl<U: AuthUser> LoginSession<U> {
@@ -182,13 +186,24 @@ impl<U: AuthUser> LoginSession<U> {
         self.context.login(user, remember)
     }
 
-    /// Logs out: the response deletes the login session and remember-me cookies in this browser.
+    /// Logs out: the response deletes the login session and remember-me cookies in this
+    /// browser, and — when the manager has a revocation store
+    /// ([`LoginManager::revocations`](super::LoginManager::revocations)) — the tokens they hold
+    /// are revoked, so a copy of either cookie stops working too, on every instance.
     ///
-    /// The server keeps no list of logins, so a copy of either cookie made earlier still works
-    /// until its `exp`. To end a user's logins everywhere (a stolen cookie, a lost device), change
-    /// their [`AuthUser::auth_hash`] (or rotate the keys, which ends everyone's).
-    pub fn logout(&self) {
-        self.context.forget_both();
+    /// Without a store the server keeps no list of logins: a copy made earlier works until its
+    /// `exp` (change the user's [`AuthUser::auth_hash`] to end it). Fails only when the store
+    /// does (the cookies are deleted all the same).
+    pub async fn logout(&self) -> Result<(), LoginError> {
+        self.context.logout(&self.cookies).await
+    }
+
+    /// Logs the user out everywhere: revokes every login session, remember-me cookie and API
+    /// token of theirs issued until now, on every instance (their subject is their id as
+    /// text, the `sub` of API tokens too), and deletes this browser's cookies. Needs a
+    /// revocation store.
+    pub async fn logout_everywhere(&self) -> Result<(), LoginError> {
+        self.context.logout_everywhere(&self.cookies).await
     }
 }
 
@@ -196,6 +211,7 @@ impl<U> Clone for LoginSession<U> {
     fn clone(&self) -> Self {
         LoginSession {
             context: self.context.clone(),
+            cookies: self.cookies.clone(),
         }
     }
 }
@@ -212,8 +228,13 @@ impl<S: Send + Sync, U: AuthUser> FromRequestParts<S> for LoginSession<U> {
     type Rejection = LoginRejection;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let mut cookies = HeaderMap::new();
+        for value in parts.headers.get_all(COOKIE) {
+            cookies.append(COOKIE, value.clone());
+        }
         Ok(LoginSession {
             context: context::<U>(parts)?.clone(),
+            cookies,
         })
     }
 }

@@ -17,7 +17,7 @@ pub(crate) async fn check_login(parts: &Parts, fresh: bool) -> Result<(), LoginR
     let refusal = match gate
         .status(&parts.headers)
         .await
-        .map_err(LoginRejection::Loader)?
+        .map_err(LoginRejection::from)?
     {
         Status::Anonymous => Refusal::NotLoggedIn,
         Status::LoggedIn { fresh: false } if fresh => Refusal::NotFresh,

@@ -16,6 +16,7 @@ use super::settings::CookieSettings;
 use super::user::{AuthUser, UserLoader};
 use crate::cookie::{CookieChanges, CookieLayer, CookieService};
 use crate::error::{Error, Result};
+use crate::store::Revocations;
 
 /// A login manager (Flask-Login's `LoginManager`): the user loader, the keys of the login session
 /// and remember-me cookies, the cookies' settings, and what refused requests get. Turn it into a
@@ -26,6 +27,7 @@ pub struct LoginManager<L> {
     session_cookie: CookieSettings,
     remember_cookie: CookieSettings,
     refusals: Refusals,
+    revocations: Option<Revocations>,
 }
 
 impl<L: UserLoader> LoginManager<L> {
@@ -39,7 +41,19 @@ impl<L: UserLoader> LoginManager<L> {
             session_cookie: CookieSettings::login_session(),
             remember_cookie: CookieSettings::remember(),
             refusals: Refusals::default(),
+            revocations: None,
         }
+    }
+
+    /// Checks the login cookies against `revocations` and records logouts there:
+    /// [`LoginSession::logout`](super::LoginSession::logout) then ends copies of the cookies too,
+    /// and [`LoginSession::logout_everywhere`](super::LoginSession::logout_everywhere) ends every
+    /// login of the user, on every instance that shares the store. A store failure fails closed
+    /// (503) unless the revocations fail open.
+    #[must_use]
+    pub fn revocations(mut self, revocations: Revocations) -> Self {
+        self.revocations = Some(revocations);
+        self
     }
 
     /// Where browsers are sent to log in (Flask-Login's `login_view`), with `next=<the page they
@@ -128,6 +142,7 @@ impl<L> fmt::Debug for LoginManager<L> {
             .field("session_cookie", &self.session_cookie)
             .field("remember_cookie", &self.remember_cookie)
             .field("refusals", &self.refusals)
+            .field("revocations", &self.revocations)
             .finish()
     }
 }
@@ -156,6 +171,7 @@ impl<U: AuthUser> LoginManagerLayer<U> {
                 session_cookie: manager.session_cookie,
                 remember_cookie: manager.remember_cookie,
                 refusals: manager.refusals,
+                revocations: manager.revocations,
             }),
         })
     }

@@ -10,9 +10,11 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
+use super::context::Unresolved;
 use super::user::LoaderFailure;
 use crate::error::{Error, Result, untrusted};
-use crate::reply::{error_response, internal_error};
+use crate::reply::{error_response, internal_error, unavailable};
+use crate::store::StoreError;
 
 /// Why a request that needs a login was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -86,6 +88,8 @@ pub enum LoginRejection {
     },
     /// The [`UserLoader`](super::UserLoader) failed: 500 (the error is logged, not sent).
     Loader(LoaderFailure),
+    /// The revocation store failed, and fails closed: 503 (logged).
+    StoreUnavailable(Arc<StoreError>),
 }
 
 impl LoginRejection {
@@ -93,6 +97,7 @@ impl LoginRejection {
     pub fn status(&self) -> StatusCode {
         match self {
             LoginRejection::Refused { response, .. } => response.status(),
+            LoginRejection::StoreUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -129,18 +134,33 @@ impl fmt::Display for LoginRejection {
                 }
             }
             LoginRejection::Loader(err) => write!(f, "the user could not be loaded: {err}"),
+            LoginRejection::StoreUnavailable(err) => write!(f, "{err}"),
         }
     }
 }
 
 impl std::error::Error for LoginRejection {}
 
-/// A refusal's own response; otherwise 500 with `{"error": "internal_error"}` (the cause is
-/// logged, not sent: no type names or loader errors reach the client).
+impl From<Unresolved> for LoginRejection {
+    fn from(unresolved: Unresolved) -> Self {
+        match unresolved {
+            Unresolved::Loader(err) => LoginRejection::Loader(err),
+            Unresolved::Store(err) => LoginRejection::StoreUnavailable(err),
+        }
+    }
+}
+
+/// A refusal's own response; a 503 (`temporarily_unavailable`) when the revocation store is
+/// down; otherwise 500 with `{"error": "internal_error"}` (the cause is logged, not sent: no type
+/// names or loader errors reach the client).
 impl IntoResponse for LoginRejection {
     fn into_response(self) -> Response {
         match self {
             LoginRejection::Refused { response, .. } => *response,
+            LoginRejection::StoreUnavailable(err) => {
+                tracing::error!("login not checked: {err}");
+                unavailable()
+            }
             other => internal_error(&other),
         }
     }

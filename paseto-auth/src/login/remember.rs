@@ -6,8 +6,9 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use super::state::{AuthDigest, REMEMBER_PURPOSE, random_id};
+use super::state::{AuthDigest, REMEMBER_PURPOSE};
 use crate::claims::Timestamp;
+use crate::claims::random_id;
 use crate::cookie::CookieKeys;
 use crate::cookie::token::{
     check_binding, check_times, expiry, open_bound, parse_bound, seal_bound,
@@ -46,6 +47,12 @@ pub(crate) struct RememberToken {
     pub(crate) subject: String,
     /// The digest of the user's auth hash when the token was sealed.
     pub(crate) digest: Option<AuthDigest>,
+    /// The token's id.
+    pub(crate) jti: String,
+    /// When it was sealed.
+    pub(crate) issued_at: OffsetDateTime,
+    /// When it expires.
+    pub(crate) expires_at: OffsetDateTime,
 }
 
 /// Seals a remember-me token for the user whose id is written `subject`, valid for `lifetime`,
@@ -91,5 +98,8 @@ pub(crate) fn open_remember(
     Ok(RememberToken {
         subject: claims.sub,
         digest: claims.hsh,
+        jti: claims.jti,
+        issued_at: claims.iat.0,
+        expires_at: claims.exp.0,
     })
 }

@@ -5,8 +5,6 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
-use crate::error::{Cause, Error, Result};
-
 /// The purpose login session cookies are bound to.
 pub(crate) const LOGIN_PURPOSE: &str = "login";
 
@@ -63,12 +61,4 @@ impl std::fmt::Debug for AuthDigest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("AuthDigest(..)")
     }
-}
-
-/// 16 random bytes, base64url: a `jti` or a login session id.
-pub(crate) fn random_id() -> Result<String> {
-    let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes)
-        .map_err(|_| Error::Crypto(Cause::msg("random id generation failed")))?;
-    Ok(Base64UrlUnpadded::encode_string(&bytes))
 }

@@ -1,0 +1,477 @@
+//! Revocation through the guards, for each store: the embedded `MemoryStore`, and `RedisStore` on
+//! a real Redis (two app instances sharing it; a server stopped mid-test, and back). A failing
+//! mock store stands beside them for the failure policy.
+
+mod support;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::http::header::{AUTHORIZATION, RETRY_AFTER};
+use axum::routing::{get, post};
+use paseto_auth::extract::PasetoAuth;
+use paseto_auth::key::{SecretKey, SigningKey};
+use paseto_auth::store::{
+    MemoryStore, RedisStore, Revocations, RevokedBy, StoreError, StoreFuture, TokenRef, TokenStore,
+};
+use paseto_auth::token::seal;
+use paseto_auth::{Issuer, Paseto, TokenOptions, Verifier, Version, paseto_required};
+use serde_json::{Value, json};
+use time::OffsetDateTime;
+
+use support::http::{body_string, send};
+use support::redis::{OwnRedis, shared_store};
+use support::{ISS, rfc3339};
+
+#[paseto_required]
+async fn me(token: Paseto<Value>) -> String {
+    token.registered.sub.unwrap_or_default()
+}
+
+/// An API's logout: the token in the request is revoked, on every instance.
+#[paseto_required]
+async fn logout(State(auth): State<PasetoAuth>, token: Paseto<Value>) -> StatusCode {
+    match auth.revoke(&token).await {
+        Ok(()) => StatusCode::NO_CONTENT,
+        Err(_) => StatusCode::SERVICE_UNAVAILABLE,
+    }
+}
+
+/// Signs, checks and revokes tokens with one key, against one store.
+struct Api {
+    key: SecretKey,
+    issuer: Issuer,
+    verifier: Verifier,
+}
+
+impl Api {
+    fn new() -> Api {
+        let key = SecretKey::generate(Version::V4).unwrap();
+        let issuer = Issuer::builder()
+            .issuer(ISS)
+            .key(key.clone())
+            .build()
+            .unwrap();
+        let verifier = Verifier::builder()
+            .public_key(key.public_key().clone(), ISS)
+            .build()
+            .unwrap();
+        Api {
+            key,
+            issuer,
+            verifier,
+        }
+    }
+
+    /// An instance of the app, checking `revocations`.
+    fn app(&self, revocations: Revocations) -> Router {
+        let auth = PasetoAuth::new(self.verifier.clone())
+            .revocations(revocations)
+            .detailed_errors(true);
+        Router::new()
+            .route("/me", get(me))
+            .route("/logout", post(logout))
+            .with_state(auth)
+    }
+
+    fn token(&self, sub: &str) -> String {
+        self.issuer
+            .issue_with(&json!({}), TokenOptions::new().subject(sub))
+            .unwrap()
+    }
+
+    /// A token of `sub` issued `age` ago.
+    fn token_issued(&self, sub: &str, age: time::Duration) -> String {
+        let claims = json!({
+            "iss": ISS, "sub": sub, "jti": format!("aged-{sub}"),
+            "iat": rfc3339(-age), "exp": rfc3339(time::Duration::hours(1)),
+        });
+        let footer = json!({"kid": self.key.public_key().id().as_str()}).to_string();
+        seal(
+            &SigningKey::from(self.key.clone()),
+            claims.to_string().as_bytes(),
+            footer.as_bytes(),
+            b"",
+        )
+        .unwrap()
+    }
+}
+
+/// The answer to `method path` with `token`: status, and the `kind` of a refusal (or the body).
+async fn call(app: &Router, method: &str, path: &str, token: &str) -> (StatusCode, String) {
+    let request = Request::builder()
+        .method(method)
+        .uri(path)
+        .header(AUTHORIZATION, format!("Bearer {token}"))
+        .body(Body::empty())
+        .unwrap();
+    let response = send(app, request).await;
+    let status = response.status();
+    let body = body_string(response).await;
+    let shown = match serde_json::from_str::<Value>(&body) {
+        Ok(json) => json["kind"].as_str().unwrap_or_default().to_owned(),
+        Err(_) => body,
+    };
+    (status, shown)
+}
+
+fn ok(sub: &str) -> (StatusCode, String) {
+    (StatusCode::OK, sub.to_owned())
+}
+
+fn revoked() -> (StatusCode, String) {
+    (StatusCode::UNAUTHORIZED, "revoked".to_owned())
+}
+
+/// The stores each test runs against: memory, and Redis where there is one.
+async fn stores() -> Vec<(&'static str, Arc<dyn TokenStore>)> {
+    let mut stores: Vec<(&'static str, Arc<dyn TokenStore>)> =
+        vec![("memory", Arc::new(MemoryStore::new()))];
+    if let Some(redis) = shared_store().await {
+        stores.push(("redis", Arc::new(redis)));
+    }
+    stores
+}
+
+#[tokio::test]
+async fn a_logged_out_token_is_refused_and_others_are_not() {
+    for (name, store) in stores().await {
+        let api = Api::new();
+        let app = api.app(Revocations::shared(store));
+        let (alice, bob) = (api.token("alice"), api.token("bob"));
+        assert_eq!(
+            call(&app, "GET", "/me", &alice).await,
+            ok("alice"),
+            "{name}"
+        );
+        let (status, _) = call(&app, "POST", "/logout", &alice).await;
+        assert_eq!(status, StatusCode::NO_CONTENT, "{name}");
+        assert_eq!(call(&app, "GET", "/me", &alice).await, revoked(), "{name}");
+        assert_eq!(call(&app, "GET", "/me", &bob).await, ok("bob"), "{name}");
+    }
+}
+
+#[tokio::test]
+async fn a_subject_revocation_ends_older_tokens_only() {
+    for (name, store) in stores().await {
+        let api = Api::new();
+        let revocations = Revocations::shared(store);
+        let app = api.app(revocations.clone());
+        let old = api.token_issued("alice", time::Duration::seconds(30));
+        let other = api.token_issued("bob", time::Duration::seconds(30));
+        let before = OffsetDateTime::now_utc() - time::Duration::seconds(10);
+        revocations.revoke_subject("alice", before).await.unwrap();
+        assert_eq!(call(&app, "GET", "/me", &old).await, revoked(), "{name}");
+        assert_eq!(call(&app, "GET", "/me", &other).await, ok("bob"), "{name}");
+        // Issued after the revocation: valid.
+        let new = api.token("alice");
+        assert_eq!(call(&app, "GET", "/me", &new).await, ok("alice"), "{name}");
+    }
+}
+
+#[tokio::test]
+async fn a_key_revocation_ends_every_token_of_that_key() {
+    for (name, store) in stores().await {
+        let api = Api::new();
+        let revocations = Revocations::shared(store);
+        let app = api.app(revocations.clone());
+        let token = api.token("alice");
+        revocations
+            .revoke_key(api.key.public_key().id().as_str())
+            .await
+            .unwrap();
+        assert_eq!(call(&app, "GET", "/me", &token).await, revoked(), "{name}");
+        // Another service's key, in another store entry, is untouched.
+        let other = Api::new();
+        let other_app = other.app(revocations.clone());
+        let theirs = other.token("bob");
+        assert_eq!(
+            call(&other_app, "GET", "/me", &theirs).await,
+            ok("bob"),
+            "{name}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn hostile_ids_touch_no_other_entry() {
+    for (name, store) in stores().await {
+        let revocations = Revocations::shared(store.clone());
+        let until = OffsetDateTime::now_utc() + time::Duration::hours(1);
+        let hostile = [
+            "*".to_owned(),
+            "jti:*".to_owned(),
+            "a\r\nDEL *\r\n".to_owned(),
+            "x".repeat(10_000),
+            "\u{0}\u{7f}é🦀".to_owned(),
+        ];
+        for id in &hostile {
+            revocations.revoke_token(id, until).await.unwrap();
+            revocations
+                .revoke_subject(id, OffsetDateTime::now_utc())
+                .await
+                .unwrap();
+        }
+        let check = |jti: &'static str, sub: &'static str| {
+            let store = store.clone();
+            async move {
+                store
+                    .check(TokenRef {
+                        token_id: Some(jti),
+                        subject: Some(sub),
+                        issued_at: Some(OffsetDateTime::now_utc() - time::Duration::minutes(1)),
+                        key_id: None,
+                    })
+                    .await
+                    .unwrap()
+            }
+        };
+        assert_eq!(check("innocent", "bystander").await, None, "{name}");
+        assert_eq!(
+            check("*", "bystander").await,
+            Some(RevokedBy::TokenId),
+            "{name}"
+        );
+        assert_eq!(
+            check("innocent", "*").await,
+            Some(RevokedBy::Subject),
+            "{name}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn memory_entries_expire_with_their_tokens_and_the_store_stays_bounded() {
+    let store = Arc::new(MemoryStore::new().capacity(2));
+    let revocations = Revocations::shared(store.clone());
+    let past = OffsetDateTime::now_utc() - time::Duration::seconds(1);
+    let future = OffsetDateTime::now_utc() + time::Duration::hours(1);
+    revocations.revoke_token("expired-1", past).await.unwrap();
+    revocations.revoke_token("expired-2", past).await.unwrap();
+    // Full, of expired entries: they are purged to make room.
+    revocations.revoke_token("live-1", future).await.unwrap();
+    revocations.revoke_token("live-2", future).await.unwrap();
+    assert_eq!(store.len(), 2);
+    // Full of live ones: a new revocation fails rather than forget one.
+    let err = revocations
+        .revoke_token("live-3", future)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Full(2)), "{err}");
+}
+
+#[tokio::test]
+async fn redis_entries_expire_with_their_tokens() {
+    let Some(url) = support::redis::shared_url() else {
+        return;
+    };
+    let prefix = support::redis::unique_prefix();
+    let store = RedisStore::connect(&url)
+        .await
+        .unwrap()
+        .prefix(prefix.clone());
+    let revocations = Revocations::new(store);
+    let exp = OffsetDateTime::now_utc() + time::Duration::seconds(90);
+    revocations.revoke_token("short-lived", exp).await.unwrap();
+    revocations.revoke_key("k4.pid.compromised").await.unwrap();
+    let client = redis::Client::open(url.as_str()).unwrap();
+    let mut connection = client.get_multiplexed_async_connection().await.unwrap();
+    let keys: Vec<String> = redis::cmd("KEYS")
+        .arg(format!("{prefix}*"))
+        .query_async(&mut connection)
+        .await
+        .unwrap();
+    assert_eq!(keys.len(), 2, "{keys:?}");
+    for key in &keys {
+        // Fixed-length names: the prefix, the kind and a 43-character hash.
+        let name = key.strip_prefix(&prefix).unwrap();
+        assert_eq!(name.len(), 4 + 43, "{key}");
+        let ttl: i64 = redis::cmd("TTL")
+            .arg(key)
+            .query_async(&mut connection)
+            .await
+            .unwrap();
+        if name.starts_with("jti:") {
+            assert!((80..=90).contains(&ttl), "{key}: TTL {ttl}");
+        } else {
+            assert_eq!(ttl, -1, "{key}: a key revocation does not expire");
+        }
+    }
+}
+
+#[tokio::test]
+async fn two_instances_sharing_redis_see_each_others_logouts() {
+    let Some(url) = support::redis::shared_url() else {
+        return;
+    };
+    let prefix = support::redis::unique_prefix();
+    let api = Api::new();
+    // Two instances of one service: their own connections, one server.
+    let instance = |store: RedisStore| api.app(Revocations::new(store.prefix(prefix.clone())));
+    let a = instance(RedisStore::connect(&url).await.unwrap());
+    let b = instance(RedisStore::connect(&url).await.unwrap());
+    let token = api.token("alice");
+    assert_eq!(call(&b, "GET", "/me", &token).await, ok("alice"));
+    let (status, _) = call(&a, "POST", "/logout", &token).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_eq!(call(&b, "GET", "/me", &token).await, revoked());
+}
+
+#[tokio::test]
+async fn a_dead_redis_fails_closed_or_open_within_the_timeout_and_recovers() {
+    let Some(mut redis) = OwnRedis::start() else {
+        return;
+    };
+    let api = Api::new();
+    let store = RedisStore::connect(&redis.url()).await.unwrap();
+    let timeout = Duration::from_millis(150);
+    let closed = api.app(Revocations::new(store.clone()).timeout(timeout));
+    let open = api.app(
+        Revocations::new(store.clone())
+            .timeout(timeout)
+            .fail_open(true),
+    );
+    let token = api.token("alice");
+    assert_eq!(call(&closed, "GET", "/me", &token).await, ok("alice"));
+
+    redis.stop();
+    for _ in 0..3 {
+        let started = Instant::now();
+        let response = send(&closed, bearer("/me", &token)).await;
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(response.headers()[RETRY_AFTER], "1");
+        let body: Value = serde_json::from_str(&body_string(response).await).unwrap();
+        assert_eq!(body["error"], "temporarily_unavailable");
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "{:?}",
+            started.elapsed()
+        );
+        let started = Instant::now();
+        assert_eq!(call(&open, "GET", "/me", &token).await, ok("alice"));
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "{:?}",
+            started.elapsed()
+        );
+    }
+
+    redis.resume();
+    // The connection manager reconnects on its own; give it a moment.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if call(&closed, "GET", "/me", &token).await == ok("alice") {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no recovery after Redis came back"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let (status, _) = call(&closed, "POST", "/logout", &token).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_eq!(call(&open, "GET", "/me", &token).await, revoked());
+}
+
+fn bearer(path: &str, token: &str) -> Request {
+    Request::get(path)
+        .header(AUTHORIZATION, format!("Bearer {token}"))
+        .body(Body::empty())
+        .unwrap()
+}
+
+/// A store that never answers (a hung connection), or fails at once.
+struct Broken {
+    hangs: bool,
+}
+
+impl TokenStore for Broken {
+    fn revoke_token<'a>(&'a self, _: &'a str, _: OffsetDateTime) -> StoreFuture<'a, ()> {
+        self.fail()
+    }
+    fn revoke_subject<'a>(&'a self, _: &'a str, _: OffsetDateTime) -> StoreFuture<'a, ()> {
+        self.fail()
+    }
+    fn revoke_key<'a>(&'a self, _: &'a str) -> StoreFuture<'a, ()> {
+        self.fail()
+    }
+    fn check<'a>(&'a self, _: TokenRef<'a>) -> StoreFuture<'a, Option<RevokedBy>> {
+        self.fail()
+    }
+}
+
+impl Broken {
+    fn fail<T: Send + 'static>(&self) -> StoreFuture<'_, T> {
+        let hangs = self.hangs;
+        Box::pin(async move {
+            if hangs {
+                std::future::pending::<()>().await;
+            }
+            Err(StoreError::Full(0))
+        })
+    }
+}
+
+#[tokio::test]
+async fn a_hung_or_failing_store_never_hangs_a_request() {
+    let api = Api::new();
+    let token = api.token("alice");
+    for hangs in [true, false] {
+        let timeout = Duration::from_millis(100);
+        let closed = api.app(Revocations::new(Broken { hangs }).timeout(timeout));
+        let open = api.app(
+            Revocations::new(Broken { hangs })
+                .timeout(timeout)
+                .fail_open(true),
+        );
+        let logs = support::logs::capture();
+        let started = Instant::now();
+        let (status, kind) = call(&closed, "GET", "/me", &token).await;
+        assert_eq!(
+            (status, kind.as_str()),
+            (StatusCode::SERVICE_UNAVAILABLE, "store_unavailable")
+        );
+        assert!(started.elapsed() < Duration::from_millis(900));
+        assert_eq!(call(&open, "GET", "/me", &token).await, ok("alice"));
+        let logged = logs.text();
+        assert!(
+            logged.contains("failing closed") && logged.contains("failing open"),
+            "{logged}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn every_token_the_issuer_makes_has_a_random_jti_and_an_iat() {
+    let api = Api::new();
+    let first = api.verifier.verify::<Value>(&api.token("a")).unwrap();
+    let second = api.verifier.verify::<Value>(&api.token("a")).unwrap();
+    let (one, two) = (
+        first.registered.jti.unwrap(),
+        second.registered.jti.unwrap(),
+    );
+    assert_eq!(one.len(), 22, "{one}: 128 bits, base64url");
+    assert_ne!(one, two);
+    assert!(first.registered.iat.is_some());
+    let without = Issuer::builder()
+        .issuer(ISS)
+        .key(api.key.clone())
+        .use_jti(false)
+        .build()
+        .unwrap()
+        .issue(&json!({}))
+        .unwrap();
+    assert_eq!(
+        api.verifier
+            .verify::<Value>(&without)
+            .unwrap()
+            .registered
+            .jti,
+        None
+    );
+}

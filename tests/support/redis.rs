@@ -1,0 +1,145 @@
+//! Real Redis servers for the tests: the shared one `.ci/run` starts (its URL in
+//! `PASETO_TEST_REDIS_URL`), and servers of a test's own, started from the `redis-server` binary,
+//! that the test may stop and start again.
+//!
+//! Under CI (`CI=true`) a missing server is a failure; elsewhere the Redis half of a test is
+//! skipped with a message saying how to run it.
+
+use std::io::Write as _;
+use std::net::{Ipv4Addr, TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use paseto_auth::store::RedisStore;
+
+/// Whether the tests run under CI, where nothing may be skipped.
+fn under_ci() -> bool {
+    std::env::var("CI").is_ok_and(|value| value == "true")
+}
+
+/// Fails (under CI) or says what is skipped and how to run it (elsewhere), for want of Redis.
+fn missing(what: &str) {
+    assert!(
+        !under_ci(),
+        "CI=true, but {what}: .ci/run installs redis-server and sets PASETO_TEST_REDIS_URL"
+    );
+    // Written to stderr directly, not with `eprintln!`, so that `cargo test` shows it for a
+    // passing test too.
+    let _ = writeln!(
+        std::io::stderr(),
+        "skipping the Redis half of this test: {what}. To run it, install redis-server and \
+         start one with nothing to lose (`redis-server --port 6390 --save ''`), then set \
+         PASETO_TEST_REDIS_URL=redis://127.0.0.1:6390"
+    );
+}
+
+/// The shared test server's URL, or `None` (with the skip message) where there is none.
+pub(crate) fn shared_url() -> Option<String> {
+    match std::env::var("PASETO_TEST_REDIS_URL") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ => {
+            missing("PASETO_TEST_REDIS_URL is not set");
+            None
+        }
+    }
+}
+
+/// A store on the shared test server, under a prefix of its own so that tests running at once
+/// do not see each other's revocations.
+pub(crate) async fn shared_store() -> Option<RedisStore> {
+    let url = shared_url()?;
+    let store = RedisStore::connect(&url)
+        .await
+        .unwrap_or_else(|err| panic!("the test Redis at {url} is not reachable: {err}"));
+    Some(store.prefix(unique_prefix()))
+}
+
+/// `paseto-auth-test:<process>:<nanoseconds>:<count>:`, unique across tests and runs.
+pub(crate) fn unique_prefix() -> String {
+    static COUNT: AtomicUsize = AtomicUsize::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    let count = COUNT.fetch_add(1, Ordering::Relaxed);
+    format!("paseto-auth-test:{}:{nanos}:{count}:", std::process::id())
+}
+
+/// A `redis-server` of the test's own, on a free local port, with persistence off. Dropping it
+/// stops it.
+pub(crate) struct OwnRedis {
+    child: Option<Child>,
+    port: u16,
+    dir: PathBuf,
+}
+
+impl OwnRedis {
+    /// Starts one, or `None` (with the skip message) where there is no `redis-server`.
+    pub(crate) fn start() -> Option<OwnRedis> {
+        let found = Command::new("redis-server")
+            .arg("--version")
+            .stdout(Stdio::null())
+            .status()
+            .is_ok_and(|status| status.success());
+        if !found {
+            missing("there is no redis-server binary");
+            return None;
+        }
+        let port = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let dir = std::env::temp_dir().join(format!("paseto-auth-redis-{port}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut redis = OwnRedis {
+            child: None,
+            port,
+            dir,
+        };
+        redis.resume();
+        Some(redis)
+    }
+
+    /// `redis://127.0.0.1:<port>`.
+    pub(crate) fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}", self.port)
+    }
+
+    /// Stops the server (as a crash would: its data, kept in memory only, is gone).
+    pub(crate) fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// Starts the server again on the same port, and waits until it answers.
+    pub(crate) fn resume(&mut self) {
+        self.stop();
+        let child = Command::new("redis-server")
+            .args(["--port", &self.port.to_string()])
+            .args(["--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+            .arg("--dir")
+            .arg(&self.dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("redis-server starts");
+        self.child = Some(child);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while TcpStream::connect((Ipv4Addr::LOCALHOST, self.port)).is_err() {
+            assert!(Instant::now() < deadline, "redis-server did not start");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for OwnRedis {
+    fn drop(&mut self) {
+        self.stop();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}

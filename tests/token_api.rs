@@ -1,0 +1,132 @@
+//! The token_api example as its README walk-through uses it: log in, use the token, log out (the
+//! token then fails), log out everywhere — with the memory store, and with two instances of the
+//! app sharing Redis.
+
+#[path = "../examples/token_api.rs"]
+#[allow(dead_code)]
+mod example;
+mod support;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::StatusCode;
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
+use example::AppState;
+use paseto_auth::store::{MemoryStore, RedisStore, Revocations};
+use serde_json::Value;
+
+use support::http::{body_string, send};
+use support::setup;
+
+async fn login(app: &Router, password: &str) -> (StatusCode, Value) {
+    let request = Request::post("/login")
+        .header(CONTENT_TYPE, "application/json")
+        .body(Body::from(format!(
+            r#"{{"email":"foo@example.com","password":"{password}"}}"#
+        )))
+        .unwrap();
+    let response = send(app, request).await;
+    let status = response.status();
+    let body = body_string(response).await;
+    (status, serde_json::from_str(&body).unwrap_or(Value::Null))
+}
+
+async fn token(app: &Router) -> String {
+    let (status, body) = login(app, "mysecret").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["token_type"], "Bearer");
+    assert_eq!(body["expires_in"], 3600);
+    body["access_token"].as_str().unwrap().to_owned()
+}
+
+async fn call(app: &Router, method: &str, path: &str, token: &str) -> (StatusCode, String) {
+    let request = Request::builder()
+        .method(method)
+        .uri(path)
+        .header(AUTHORIZATION, format!("Bearer {token}"))
+        .body(Body::empty())
+        .unwrap();
+    let response = send(app, request).await;
+    (response.status(), body_string(response).await)
+}
+
+/// Two instances of the example with the same keys and `revocations` each.
+fn instances(first: Revocations, second: Revocations) -> (Router, Router) {
+    let keys = setup(paseto_auth::Version::V4);
+    let instance = |revocations| {
+        example::app(AppState::new(
+            keys.issuer.clone(),
+            keys.verifier.clone(),
+            revocations,
+        ))
+    };
+    (instance(first), instance(second))
+}
+
+const ME: (StatusCode, &str) = (StatusCode::OK, r#"{"email":"foo@example.com"}"#);
+
+async fn walk_through(a: &Router, b: &Router) {
+    let (status, _) = login(a, "wrong").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    // Log in on one instance, use the token on the other, log out on the first.
+    let first = token(a).await;
+    let (status, body) = call(b, "GET", "/protected/me", &first).await;
+    assert_eq!((status, body.as_str()), ME);
+    assert_eq!(
+        call(a, "POST", "/logout", &first).await.0,
+        StatusCode::NO_CONTENT
+    );
+    let (status, body) = call(b, "GET", "/protected/me", &first).await;
+    assert_eq!(
+        (status, body.as_str()),
+        (StatusCode::UNAUTHORIZED, r#"{"error":"invalid_token"}"#)
+    );
+
+    // Two more logins; "log out everywhere" from one ends both, on both instances. Times are
+    // whole seconds: wait for the next one, so the new logins are not counted as before it.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let (second, third) = (token(a).await, token(b).await);
+    assert_eq!(
+        call(a, "GET", "/protected/me", &third).await.0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        call(b, "POST", "/logout/everywhere", &second).await.0,
+        StatusCode::NO_CONTENT
+    );
+    for app in [a, b] {
+        for token in [&second, &third] {
+            assert_eq!(
+                call(app, "GET", "/protected/me", token).await.0,
+                StatusCode::UNAUTHORIZED
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_walk_through_with_the_memory_store() {
+    let shared = Revocations::new(MemoryStore::new());
+    let (a, b) = instances(shared.clone(), shared);
+    walk_through(&a, &b).await;
+}
+
+#[tokio::test]
+async fn the_walk_through_with_two_instances_on_one_redis() {
+    let Some(url) = support::redis::shared_url() else {
+        return;
+    };
+    let prefix = support::redis::unique_prefix();
+    let connect = || async {
+        Revocations::new(
+            RedisStore::connect(&url)
+                .await
+                .unwrap()
+                .prefix(prefix.clone()),
+        )
+    };
+    let (a, b) = instances(connect().await, connect().await);
+    walk_through(&a, &b).await;
+}
