@@ -33,23 +33,31 @@ rps() {
     awk '/^Requests\/sec:/ {print $2}' <<<"$report"
 }
 
+# compare NAME PATH_A PATH_B LABEL_A LABEL_B [wrk options]: alternating rounds of A and B.
 compare() {
-    local name=$1 ours=$2 reference=$3; shift 3
+    local name=$1 a_path=$2 b_path=$3 a_label=$4 b_label=$5; shift 5
     # Warm up both.
-    SECONDS_PER_ROUND=1 rps "$ours" "$@" >/dev/null
-    SECONDS_PER_ROUND=1 rps "$reference" "$@" >/dev/null
-    local sum_ours=0 sum_reference=0
+    SECONDS_PER_ROUND=1 rps "$a_path" "$@" >/dev/null
+    SECONDS_PER_ROUND=1 rps "$b_path" "$@" >/dev/null
+    local sum_a=0 sum_b=0
     for round in $(seq "$ROUNDS"); do
         local a b
-        a=$(rps "$ours" "$@")
-        b=$(rps "$reference" "$@")
-        printf '%-8s round %d: ours %10.0f req/s   by hand %10.0f req/s\n' "$name" "$round" "$a" "$b"
-        sum_ours=$(awk -v s="$sum_ours" -v x="$a" 'BEGIN {print s + x}')
-        sum_reference=$(awk -v s="$sum_reference" -v x="$b" 'BEGIN {print s + x}')
+        a=$(rps "$a_path" "$@")
+        b=$(rps "$b_path" "$@")
+        printf '%-8s round %d: %s %10.0f req/s   %s %10.0f req/s\n' "$name" "$round" "$a_label" "$a" "$b_label" "$b"
+        sum_a=$(awk -v s="$sum_a" -v x="$a" 'BEGIN {print s + x}')
+        sum_b=$(awk -v s="$sum_b" -v x="$b" 'BEGIN {print s + x}')
     done
-    awk -v n="$name" -v a="$sum_ours" -v b="$sum_reference" -v r="$ROUNDS" \
-        'BEGIN {printf "%-8s mean:    ours %10.0f req/s   by hand %10.0f req/s   ours = %.1f %% of by hand\n", n, a / r, b / r, 100 * a / b}'
+    awk -v n="$name" -v a="$sum_a" -v b="$sum_b" -v r="$ROUNDS" -v la="$a_label" -v lb="$b_label" \
+        'BEGIN {printf "%-8s mean:    %s %10.0f req/s   %s %10.0f req/s   %s = %.1f %% of %s\n", n, la, a / r, lb, b / r, la, 100 * a / b, lb}'
 }
 
-compare verify /verify/ours /verify/by_hand -H "Authorization: Bearer $TOKEN"
-compare session /session/ours /session/by_hand -H "Cookie: $COOKIE"
+compare verify /verify/ours /verify/by_hand ours "by hand" -H "Authorization: Bearer $TOKEN"
+compare session /session/ours /session/by_hand ours "by hand" -H "Cookie: $COOKIE"
+# What a revocation check costs: the guarded handler with a store, beside it without one.
+compare memory /verify/memory /verify/ours "memory store" "no store" -H "Authorization: Bearer $TOKEN"
+if [ -n "${PASETO_REDIS_URL:-}" ]; then
+    compare redis /verify/redis /verify/ours "redis store" "no store" -H "Authorization: Bearer $TOKEN"
+else
+    echo "redis    (set PASETO_REDIS_URL to measure the Redis store)"
+fi

@@ -14,22 +14,23 @@
 #[allow(dead_code)]
 #[path = "common/serve.rs"]
 mod serve;
+#[path = "common/tokens.rs"]
+mod tokens;
 
-use axum::extract::{FromRef, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Json, Router};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
-use paseto_auth::config::PasetoConfig;
 use paseto_auth::extract::{PasetoAuth, TokenSource};
-use paseto_auth::key::SecretKey;
-use paseto_auth::{Issuer, Paseto, PasetoClaims, Verifier, Version, paseto_required};
+use paseto_auth::{Issuer, Paseto, PasetoClaims, Verifier, paseto_required};
 use serde::{Deserialize, Serialize};
+pub(crate) use tokens::AppState;
+use tokens::issuer_and_verifier_from_env;
 
 /// The cookie that carries the token for browsers.
 pub(crate) const TOKEN_COOKIE: &str = "paseto";
-const DEFAULT_ISSUER: &str = "https://issuer.example";
 
 /// The user a token speaks for.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -45,56 +46,20 @@ pub(crate) struct UserClaims {
     pub(crate) user: User,
 }
 
-/// What the handlers need: an issuer for `/login` and the verifier state for the guard.
-#[derive(Clone)]
-pub(crate) struct AppState {
-    /// Issues tokens.
-    pub(crate) issuer: Issuer,
-    /// Verifies them.
-    pub(crate) auth: PasetoAuth,
-}
-
-impl FromRef<AppState> for PasetoAuth {
-    fn from_ref(state: &AppState) -> Self {
-        state.auth.clone()
+/// The state of this example: its issuer, and a verifier that reads tokens from the `paseto`
+/// cookie first, then from `Authorization: Bearer`.
+pub(crate) fn state(issuer: Issuer, verifier: Verifier) -> AppState {
+    let source = TokenSource::any_of([TokenSource::cookie(TOKEN_COOKIE), TokenSource::Header]);
+    AppState {
+        issuer,
+        auth: PasetoAuth::new(verifier).token_source(source),
     }
 }
 
-impl AppState {
-    /// Tokens are read from the `paseto` cookie first, then from `Authorization: Bearer`.
-    pub(crate) fn new(issuer: Issuer, verifier: Verifier) -> Self {
-        let source = TokenSource::any_of([TokenSource::cookie(TOKEN_COOKIE), TokenSource::Header]);
-        AppState {
-            issuer,
-            auth: PasetoAuth::new(verifier).token_source(source),
-        }
-    }
-
-    /// From the environment (Flask setting names), or a generated key pair when no key is set.
-    /// The verifier trusts the public halves of `PASETO_PRIVATE_KEYS` for `PASETO_ISS`, and the
-    /// keys of `PASETO_PUBLIC_KEYS` (each bound to its `iss`).
-    pub(crate) fn from_env() -> paseto_auth::Result<Self> {
-        let config = PasetoConfig::from_env()?;
-        if !config.has_private_keys() {
-            return Self::generated(config.iss.as_deref().unwrap_or(DEFAULT_ISSUER));
-        }
-        Ok(Self::new(config.issuer()?, config.verifier()?))
-    }
-
-    /// A fresh v4 key pair; prints the public key so other services can verify our tokens.
-    pub(crate) fn generated(issuer_name: &str) -> paseto_auth::Result<Self> {
-        let key = SecretKey::generate(Version::V4)?;
-        println!("No PASETO_PRIVATE_KEYS configured: generated a v4 key pair for this run.");
-        println!("public key (PASERK): {}", key.public_key().to_paserk());
-        let issuer = Issuer::builder()
-            .issuer(issuer_name)
-            .key(key.clone())
-            .build()?;
-        let verifier = Verifier::builder()
-            .public_key(key.public_key().clone(), issuer_name)
-            .build()?;
-        Ok(Self::new(issuer, verifier))
-    }
+/// The state from the environment (see [`issuer_and_verifier_from_env`]).
+fn state_from_env() -> paseto_auth::Result<AppState> {
+    let (issuer, verifier) = issuer_and_verifier_from_env()?;
+    Ok(state(issuer, verifier))
 }
 
 /// The application's routes.
@@ -171,6 +136,6 @@ async fn logout(jar: CookieJar) -> (CookieJar, &'static str) {
 #[allow(dead_code)] // the integration tests include this file for `app` and do not call `main`
 #[tokio::main]
 async fn main() {
-    let app = AppState::from_env().map(app);
+    let app = state_from_env().map(app);
     serve::serve(app, "GET /login, GET /protected/me, GET /logout").await;
 }

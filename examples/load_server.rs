@@ -7,6 +7,8 @@
 //! | `GET /verify/by_hand` | the same check written with pasetors directly |
 //! | `GET /session/ours` | a handler reading `Session<T>` through `SessionLayer` |
 //! | `GET /session/by_hand` | the same cookie decrypted with pasetors directly |
+//! | `GET /verify/memory` | `/verify/ours`, checking the token against the memory revocation store |
+//! | `GET /verify/redis` | the same against Redis at `PASETO_REDIS_URL` (only when it is set) |
 //!
 //! It prints `TOKEN=…` (the bearer token) and `COOKIE=…` (the session cookie) and serves on
 //! `PASETO_AUTH_ADDR` (default `127.0.0.1:3000`). `benches/wrk.sh` builds it in release mode and
@@ -38,12 +40,24 @@ async fn app() -> App {
     let session = common::session::fixture().await;
     let (verify_ours, verify_by_hand) = common::verify::routers(&verify);
     let (session_ours, session_by_hand) = common::session::routers(&session);
+    let memory = common::verify::memory_revocations().await;
+    let mut router = Router::new()
+        .nest("/verify/ours", verify_ours)
+        .nest("/verify/by_hand", verify_by_hand)
+        .nest(
+            "/verify/memory",
+            common::verify::guarded_router(&verify, Some(memory)),
+        )
+        .nest("/session/ours", session_ours)
+        .nest("/session/by_hand", session_by_hand);
+    if let Some(redis) = common::verify::redis_revocations().await {
+        router = router.nest(
+            "/verify/redis",
+            common::verify::guarded_router(&verify, Some(redis)),
+        );
+    }
     App {
-        router: Router::new()
-            .nest("/verify/ours", verify_ours)
-            .nest("/verify/by_hand", verify_by_hand)
-            .nest("/session/ours", session_ours)
-            .nest("/session/by_hand", session_by_hand),
+        router,
         token: verify.token,
         cookie: session.cookie,
     }

@@ -22,20 +22,20 @@
 #[allow(dead_code)]
 #[path = "common/serve.rs"]
 mod serve;
+#[path = "common/tokens.rs"]
+mod tokens;
 
-use axum::extract::{FromRef, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use paseto_auth::config::PasetoConfig;
 use paseto_auth::extract::PasetoAuth;
-use paseto_auth::key::SecretKey;
 use paseto_auth::store::{MemoryStore, RedisStore, Revocations};
-use paseto_auth::{Issuer, Paseto, PasetoClaims, TokenOptions, Verifier, Version, paseto_required};
+use paseto_auth::{Issuer, Paseto, PasetoClaims, TokenOptions, Verifier, paseto_required};
 use serde::{Deserialize, Serialize};
-
-const DEFAULT_ISSUER: &str = "https://issuer.example";
+pub(crate) use tokens::AppState;
+use tokens::issuer_and_verifier_from_env;
 
 /// The custom claims of the API's tokens.
 #[derive(Debug, Serialize, Deserialize, PasetoClaims)]
@@ -44,73 +44,30 @@ pub(crate) struct ApiClaims {
     pub(crate) email: String,
 }
 
-/// What the handlers need: the issuer for `/login`, and the verifier with its revocations.
-#[derive(Clone)]
-pub(crate) struct AppState {
-    /// Issues tokens.
-    pub(crate) issuer: Issuer,
-    /// Verifies them, and checks and records revocations.
-    pub(crate) auth: PasetoAuth,
-}
-
-impl FromRef<AppState> for PasetoAuth {
-    fn from_ref(state: &AppState) -> Self {
-        state.auth.clone()
+/// The state of this example: its issuer, and a verifier with `revocations`.
+pub(crate) fn state(issuer: Issuer, verifier: Verifier, revocations: Revocations) -> AppState {
+    AppState {
+        issuer,
+        auth: PasetoAuth::new(verifier).revocations(revocations),
     }
 }
 
-impl AppState {
-    /// An issuer and a verifier, with `revocations`.
-    pub(crate) fn new(issuer: Issuer, verifier: Verifier, revocations: Revocations) -> Self {
-        AppState {
-            issuer,
-            auth: PasetoAuth::new(verifier).revocations(revocations),
+/// The state from the environment: keys as in `issuer_and_verifier` (generated when none is
+/// set), the store from `PASETO_REDIS_URL` and the failure policy from `PASETO_STORE_FAIL_OPEN`.
+async fn state_from_env() -> paseto_auth::Result<AppState> {
+    let (issuer, verifier) = issuer_and_verifier_from_env()?;
+    let revocations = match RedisStore::from_env().await? {
+        Some(redis) => {
+            println!("revocations in Redis (PASETO_REDIS_URL)");
+            Revocations::new(redis)
         }
-    }
-
-    /// From the environment: keys as in `issuer_and_verifier` (generated when none is set), the
-    /// store from `PASETO_REDIS_URL` and the failure policy from `PASETO_STORE_FAIL_OPEN`.
-    pub(crate) async fn from_env() -> paseto_auth::Result<Self> {
-        let config = PasetoConfig::from_env()?;
-        let (issuer, verifier) = if config.has_private_keys() {
-            (config.issuer()?, config.verifier()?)
-        } else {
-            generated(config.iss.as_deref().unwrap_or(DEFAULT_ISSUER))?
-        };
-        let revocations = match RedisStore::from_env().await? {
-            Some(redis) => {
-                println!("revocations in Redis (PASETO_REDIS_URL)");
-                Revocations::new(redis)
-            }
-            None => {
-                println!(
-                    "revocations in this process's memory (set PASETO_REDIS_URL to share them)"
-                );
-                Revocations::new(MemoryStore::new())
-            }
-        };
-        let fail_open = std::env::var("PASETO_STORE_FAIL_OPEN").is_ok_and(|v| v == "1");
-        Ok(Self::new(
-            issuer,
-            verifier,
-            revocations.fail_open(fail_open),
-        ))
-    }
-}
-
-/// A fresh v4 key pair for this run; prints the public key.
-fn generated(issuer_name: &str) -> paseto_auth::Result<(Issuer, Verifier)> {
-    let key = SecretKey::generate(Version::V4)?;
-    println!("No PASETO_PRIVATE_KEYS configured: generated a v4 key pair for this run.");
-    println!("public key (PASERK): {}", key.public_key().to_paserk());
-    let issuer = Issuer::builder()
-        .issuer(issuer_name)
-        .key(key.clone())
-        .build()?;
-    let verifier = Verifier::builder()
-        .public_key(key.public_key().clone(), issuer_name)
-        .build()?;
-    Ok((issuer, verifier))
+        None => {
+            println!("revocations in this process's memory (set PASETO_REDIS_URL to share them)");
+            Revocations::new(MemoryStore::new())
+        }
+    };
+    let fail_open = std::env::var("PASETO_STORE_FAIL_OPEN").is_ok_and(|v| v == "1");
+    Ok(state(issuer, verifier, revocations.fail_open(fail_open)))
 }
 
 /// The application's routes.
@@ -202,7 +159,7 @@ fn revoked(result: paseto_auth::Result<()>) -> StatusCode {
 #[allow(dead_code)] // the integration tests include this file for `app` and do not call `main`
 #[tokio::main]
 async fn main() {
-    let app = AppState::from_env().await.map(app);
+    let app = state_from_env().await.map(app);
     serve::serve(
         app,
         "POST /login, GET /protected/me, POST /logout, POST /logout/everywhere",

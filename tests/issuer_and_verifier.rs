@@ -30,7 +30,7 @@ struct Fixture {
 
 fn fixture() -> Fixture {
     let (key, issuer, verifier) = v4_issuer_and_verifier();
-    let state = AppState::new(issuer, verifier);
+    let state = example::state(issuer, verifier);
     let detailed = AppState {
         auth: state.auth.clone().detailed_errors(true),
         ..state.clone()

@@ -8,10 +8,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::Router;
-use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::http::header::{AUTHORIZATION, RETRY_AFTER};
+use axum::http::header::RETRY_AFTER;
 use axum::routing::{get, post};
 use paseto_auth::extract::PasetoAuth;
 use paseto_auth::key::{SecretKey, SigningKey};
@@ -19,13 +18,13 @@ use paseto_auth::store::{
     MemoryStore, RedisStore, Revocations, RevokedBy, StoreError, StoreFuture, TokenRef, TokenStore,
 };
 use paseto_auth::token::seal;
-use paseto_auth::{Issuer, Paseto, TokenOptions, Verifier, Version, paseto_required};
+use paseto_auth::{Issuer, Paseto, TokenOptions, Verifier, paseto_required};
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 
-use support::http::{body_string, send};
+use support::http::{bearer, body_string, send};
 use support::redis::{OwnRedis, shared_store};
-use support::{ISS, rfc3339};
+use support::{ISS, rfc3339, v4_issuer_and_verifier};
 
 #[paseto_required]
 async fn me(token: Paseto<Value>) -> String {
@@ -50,16 +49,7 @@ struct Api {
 
 impl Api {
     fn new() -> Api {
-        let key = SecretKey::generate(Version::V4).unwrap();
-        let issuer = Issuer::builder()
-            .issuer(ISS)
-            .key(key.clone())
-            .build()
-            .unwrap();
-        let verifier = Verifier::builder()
-            .public_key(key.public_key().clone(), ISS)
-            .build()
-            .unwrap();
+        let (key, issuer, verifier) = v4_issuer_and_verifier();
         Api {
             key,
             issuer,
@@ -103,13 +93,7 @@ impl Api {
 
 /// The answer to `method path` with `token`: status, and the `kind` of a refusal (or the body).
 async fn call(app: &Router, method: &str, path: &str, token: &str) -> (StatusCode, String) {
-    let request = Request::builder()
-        .method(method)
-        .uri(path)
-        .header(AUTHORIZATION, format!("Bearer {token}"))
-        .body(Body::empty())
-        .unwrap();
-    let response = send(app, request).await;
+    let response = send(app, bearer(method, path, token)).await;
     let status = response.status();
     let body = body_string(response).await;
     let shown = match serde_json::from_str::<Value>(&body) {
@@ -341,7 +325,7 @@ async fn a_dead_redis_fails_closed_or_open_within_the_timeout_and_recovers() {
     redis.stop();
     for _ in 0..3 {
         let started = Instant::now();
-        let response = send(&closed, bearer("/me", &token)).await;
+        let response = send(&closed, bearer("GET", "/me", &token)).await;
         assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
         assert_eq!(response.headers()[RETRY_AFTER], "1");
         let body: Value = serde_json::from_str(&body_string(response).await).unwrap();
@@ -376,13 +360,6 @@ async fn a_dead_redis_fails_closed_or_open_within_the_timeout_and_recovers() {
     let (status, _) = call(&closed, "POST", "/logout", &token).await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     assert_eq!(call(&open, "GET", "/me", &token).await, revoked());
-}
-
-fn bearer(path: &str, token: &str) -> Request {
-    Request::get(path)
-        .header(AUTHORIZATION, format!("Bearer {token}"))
-        .body(Body::empty())
-        .unwrap()
 }
 
 /// A store that never answers (a hung connection), or fails at once.

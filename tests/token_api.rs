@@ -11,12 +11,11 @@ use axum::Router;
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::StatusCode;
-use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
-use example::AppState;
+use axum::http::header::CONTENT_TYPE;
 use paseto_auth::store::{MemoryStore, RedisStore, Revocations};
 use serde_json::Value;
 
-use support::http::{body_string, send};
+use support::http::{bearer, body_string, send};
 use support::setup;
 
 async fn login(app: &Router, password: &str) -> (StatusCode, Value) {
@@ -41,13 +40,7 @@ async fn token(app: &Router) -> String {
 }
 
 async fn call(app: &Router, method: &str, path: &str, token: &str) -> (StatusCode, String) {
-    let request = Request::builder()
-        .method(method)
-        .uri(path)
-        .header(AUTHORIZATION, format!("Bearer {token}"))
-        .body(Body::empty())
-        .unwrap();
-    let response = send(app, request).await;
+    let response = send(app, bearer(method, path, token)).await;
     (response.status(), body_string(response).await)
 }
 
@@ -55,7 +48,7 @@ async fn call(app: &Router, method: &str, path: &str, token: &str) -> (StatusCod
 fn instances(first: Revocations, second: Revocations) -> (Router, Router) {
     let keys = setup(paseto_auth::Version::V4);
     let instance = |revocations| {
-        example::app(AppState::new(
+        example::app(example::state(
             keys.issuer.clone(),
             keys.verifier.clone(),
             revocations,

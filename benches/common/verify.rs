@@ -9,7 +9,8 @@ use axum::routing::get;
 use axum::{Json, Router};
 use paseto_auth::extract::PasetoAuth;
 use paseto_auth::key::SecretKey;
-use paseto_auth::{Issuer, Paseto, PasetoClaims, Verifier, Version, paseto_required};
+use paseto_auth::store::{MemoryStore, RedisStore, Revocations};
+use paseto_auth::{Issuer, Paseto, PasetoClaims, Verifier, paseto_required};
 use pasetors::Public;
 use pasetors::claims::ClaimsValidationRules;
 use pasetors::keys::AsymmetricPublicKey;
@@ -31,8 +32,12 @@ pub(crate) struct Fixture {
     pub(crate) pasetors_key: AsymmetricPublicKey<V4>,
 }
 
+/// The benchmarks' signing key, the same in every run, so that instruction counts of separate runs
+/// (`benches/callgrind.sh`) verify the same signature work. It protects nothing.
+const BENCH_KEY: &str = "k4.secret.0acmDnQBXobe1UC_V4icKnGaocQ95viZYjXd8ZDii9AM_KRUNNV1Bw9lkaVylLzGbcxcgdueWXL6TL3xLCGjug";
+
 pub(crate) fn fixture() -> Fixture {
-    let key = SecretKey::generate(Version::V4).expect("key");
+    let key = SecretKey::from_paserk(BENCH_KEY).expect("key");
     let issuer = Issuer::builder()
         .issuer(ISS)
         .key(key.clone())
@@ -43,7 +48,9 @@ pub(crate) fn fixture() -> Fixture {
         roles: vec!["admin".into()],
     };
     // pasetors validation requires nbf, so the token carries one (both sides then check exp, nbf, iat).
-    let options = paseto_auth::TokenOptions::new().not_before(time::OffsetDateTime::now_utc());
+    let options = paseto_auth::TokenOptions::new()
+        .not_before(time::OffsetDateTime::now_utc())
+        .token_id("bench-token-id-0000000");
     let token = issuer.issue_with(&claims, options).expect("token");
     let verifier = Verifier::builder()
         .public_key(key.public_key().clone(), ISS)
@@ -86,11 +93,46 @@ pub(crate) async fn by_hand(
     }
 }
 
+/// Our guarded handler at `/`, checking every token against `revocations` when given.
+pub(crate) fn guarded_router(f: &Fixture, revocations: Option<Revocations>) -> Router {
+    let auth = PasetoAuth::new(f.verifier.clone());
+    let auth = match revocations {
+        Some(revocations) => auth.revocations(revocations),
+        None => auth,
+    };
+    Router::new().route("/", get(guarded)).with_state(auth)
+}
+
+/// Revocations in Redis at `PASETO_REDIS_URL` (with one revoked token, so the check finds a
+/// populated store), or `None` when it is unset.
+pub(crate) async fn redis_revocations() -> Option<Revocations> {
+    let url = std::env::var("PASETO_REDIS_URL").ok()?;
+    let store = RedisStore::connect(&url)
+        .await
+        .expect("PASETO_REDIS_URL reachable");
+    let revocations = Revocations::new(store.prefix("paseto-auth-bench:"));
+    let until = time::OffsetDateTime::now_utc() + time::Duration::hours(1);
+    revocations
+        .revoke_token("another", until)
+        .await
+        .expect("redis");
+    Some(revocations)
+}
+
+/// Revocations in memory, with one revoked token.
+pub(crate) async fn memory_revocations() -> Revocations {
+    let revocations = Revocations::new(MemoryStore::new());
+    let until = time::OffsetDateTime::now_utc() + time::Duration::hours(1);
+    revocations
+        .revoke_token("another", until)
+        .await
+        .expect("memory");
+    revocations
+}
+
 /// Our guarded handler at `/`, and the reference at `/`, each with its state.
 pub(crate) fn routers(f: &Fixture) -> (Router, Router) {
-    let ours = Router::new()
-        .route("/", get(guarded))
-        .with_state(PasetoAuth::new(f.verifier.clone()));
+    let ours = guarded_router(f, None);
     let reference = Router::new()
         .route("/", get(by_hand))
         .with_state(f.pasetors_key.clone());

@@ -20,7 +20,8 @@
 //!
 //! The core, without features: [`key`] (typed keys, PASERK, PEM, key rings), [`token`] (the
 //! codecs), [`claims`], [`requirements`], [`issuer`], [`verifier`], [`config`]
-//! (flask-paseto-extended's settings), [`error`] and [`version`]. With the `axum` feature
+//! (flask-paseto-extended's settings), [`store`] (revocations shared across instances: memory,
+//! or Redis with the `redis` feature), [`error`] and [`version`]. With the `axum` feature
 //! (default): [`extract`] (`PasetoAuth`, `Paseto<C>` and `#[paseto_required]`), [`cookie`] (tokens
 //! in cookies, their keys and attributes: what sessions and logins are built on), [`session`]
 //! (`Session<T>` and `#[paseto_session]`) and [`login`] (`CurrentUser<U>`, `LoginSession<U>` and

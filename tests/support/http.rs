@@ -6,7 +6,7 @@ use std::fmt;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::Request;
-use axum::http::header::{COOKIE, SET_COOKIE};
+use axum::http::header::{AUTHORIZATION, COOKIE, SET_COOKIE};
 use axum::http::{HeaderValue, Method};
 use axum::response::Response;
 use http_body_util::BodyExt;
@@ -25,6 +25,16 @@ pub(crate) fn get_with(uri: &str, cookies: &[&str]) -> Request {
         request.headers_mut().insert(COOKIE, header);
     }
     request
+}
+
+/// `method uri` with `Authorization: Bearer token`.
+pub(crate) fn bearer(method: &str, uri: &str, token: &str) -> Request {
+    Request::builder()
+        .method(method)
+        .uri(uri)
+        .header(AUTHORIZATION, format!("Bearer {token}"))
+        .body(Body::empty())
+        .unwrap()
 }
 
 /// `POST uri` with `body` and `cookies` as in [`get_with`] (no `Content-Type`: add your own).

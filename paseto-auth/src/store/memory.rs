@@ -1,5 +1,6 @@
 //! The embedded store: revocations in this process's memory, for a service of one instance.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{PoisonError, RwLock};
 use std::time::Duration;
@@ -15,11 +16,15 @@ pub const DEFAULT_MEMORY_CAPACITY: usize = 100_000;
 /// cookie, and longer than any token this crate issues by default lives.
 pub const DEFAULT_SUBJECT_RETENTION: Duration = Duration::from_secs(400 * 24 * 60 * 60);
 
+/// Ids up to this long are kept as they are; longer ones by their hash, so that no entry costs
+/// more memory than this (a token id can be kilobytes).
+const MAX_KEPT_ID_LEN: usize = 64;
+
 /// Revocations in this process's memory: the default store of one instance (use `RedisStore`
 /// when there are several). Bounded: entries expire with their tokens and are purged as new ones
 /// come, without a background thread; when it is full of unexpired revocations, revoking fails
 /// ([`StoreError::Full`]) rather than forget one. Checks take a read lock, so they do not wait
-/// on each other.
+/// on each other, and look ids up as they are, without hashing or copying them.
 #[derive(Debug)]
 pub struct MemoryStore {
     entries: RwLock<Entries>,
@@ -27,14 +32,74 @@ pub struct MemoryStore {
     subject_retention: Duration,
 }
 
-/// Each entry: its name (see [`entry_name`]) → (a unix time, when it expires as unix seconds;
-/// `i64::MAX` for never). For subjects the time is the revocation's `before`.
+/// Revoked ids of one kind → (a unix time, when the entry expires as unix seconds; `i64::MAX`
+/// for never). For subjects the time is the revocation's `before`.
+type Revoked = HashMap<Box<str>, (i64, i64)>;
+
 #[derive(Debug, Default)]
-struct Entries(HashMap<String, (i64, i64)>);
+struct Entries {
+    tokens: Revoked,
+    subjects: Revoked,
+    keys: Revoked,
+}
+
+impl Entries {
+    fn len(&self) -> usize {
+        self.tokens.len() + self.subjects.len() + self.keys.len()
+    }
+
+    fn purge(&mut self, now: i64) {
+        for map in [&mut self.tokens, &mut self.subjects, &mut self.keys] {
+            map.retain(|_, (_, expires)| *expires > now);
+        }
+    }
+}
+
+/// How an id is kept: as it is, or (when long) by its hash.
+fn kept<'a>(kind: &str, id: &'a str) -> Cow<'a, str> {
+    if id.len() <= MAX_KEPT_ID_LEN {
+        Cow::Borrowed(id)
+    } else {
+        Cow::Owned(entry_name(kind, id))
+    }
+}
+
+/// The time of `id`'s entry in `map`, if it is live at `now` (unix seconds).
+fn live(map: &Revoked, kind: &str, id: &str, now: i64) -> Option<i64> {
+    map.get(kept(kind, id).as_ref())
+        .filter(|(_, expires)| *expires > now)
+        .map(|(value, _)| *value)
+}
 
 impl Default for MemoryStore {
     fn default() -> Self {
         MemoryStore::new()
+    }
+}
+
+/// Which map a kind of revocation lives in.
+#[derive(Clone, Copy)]
+enum Kind {
+    Token,
+    Subject,
+    Key,
+}
+
+impl Kind {
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Token => "jti",
+            Kind::Subject => "sub",
+            Kind::Key => "kid",
+        }
+    }
+
+    fn map(self, entries: &mut Entries) -> &mut Revoked {
+        match self {
+            Kind::Token => &mut entries.tokens,
+            Kind::Subject => &mut entries.subjects,
+            Kind::Key => &mut entries.keys,
+        }
     }
 }
 
@@ -66,7 +131,7 @@ impl MemoryStore {
 
     /// How many revocations are held, expired ones not yet purged included.
     pub fn len(&self) -> usize {
-        self.read(|entries| entries.0.len())
+        self.read(Entries::len)
     }
 
     /// Whether no revocation is held.
@@ -78,31 +143,27 @@ impl MemoryStore {
         f(&self.entries.read().unwrap_or_else(PoisonError::into_inner))
     }
 
-    /// Records `name` → `(value, expires)`, purging expired entries when the store is full.
-    fn insert(&self, name: String, value: i64, expires: i64) -> Result<(), StoreError> {
+    /// Records `id` of `kind` → `(value, expires)`, purging expired entries when the store is
+    /// full.
+    fn insert(&self, kind: Kind, id: &str, value: i64, expires: i64) -> Result<(), StoreError> {
         let now = OffsetDateTime::now_utc().unix_timestamp();
+        let id = kept(kind.name(), id);
         let mut entries = self.entries.write().unwrap_or_else(PoisonError::into_inner);
-        let map = &mut entries.0;
-        if map.len() >= self.capacity && !map.contains_key(&name) {
-            map.retain(|_, (_, expires)| *expires > now);
-            if map.len() >= self.capacity {
-                return Err(StoreError::Full(map.len()));
+        let new = !kind.map(&mut entries).contains_key(id.as_ref());
+        if new && entries.len() >= self.capacity {
+            entries.purge(now);
+            if entries.len() >= self.capacity {
+                return Err(StoreError::Full(entries.len()));
             }
         }
-        let entry = map.entry(name).or_insert((value, expires));
+        let entry = kind
+            .map(&mut entries)
+            .entry(id.into_owned().into_boxed_str())
+            .or_insert((value, expires));
         // A later revocation of the same thing only ever widens it.
         *entry = (entry.0.max(value), entry.1.max(expires));
         Ok(())
     }
-}
-
-/// A value that is live at `now` (unix seconds).
-fn live(entries: &Entries, name: &str, now: i64) -> Option<i64> {
-    entries
-        .0
-        .get(name)
-        .filter(|(_, expires)| *expires > now)
-        .map(|(value, _)| *value)
 }
 
 impl TokenStore for MemoryStore {
@@ -111,7 +172,7 @@ impl TokenStore for MemoryStore {
         token_id: &'a str,
         expires_at: OffsetDateTime,
     ) -> StoreFuture<'a, ()> {
-        let result = self.insert(entry_name("jti", token_id), 0, expires_at.unix_timestamp());
+        let result = self.insert(Kind::Token, token_id, 0, expires_at.unix_timestamp());
         Box::pin(async move { result })
     }
 
@@ -123,7 +184,8 @@ impl TokenStore for MemoryStore {
         let retention = i64::try_from(self.subject_retention.as_secs()).unwrap_or(i64::MAX);
         let before = before.unix_timestamp();
         let result = self.insert(
-            entry_name("sub", subject),
+            Kind::Subject,
+            subject,
             before,
             before.saturating_add(retention),
         );
@@ -131,28 +193,27 @@ impl TokenStore for MemoryStore {
     }
 
     fn revoke_key<'a>(&'a self, key_id: &'a str) -> StoreFuture<'a, ()> {
-        let result = self.insert(entry_name("kid", key_id), 0, i64::MAX);
+        let result = self.insert(Kind::Key, key_id, 0, i64::MAX);
         Box::pin(async move { result })
     }
 
     fn check<'a>(&'a self, token: TokenRef<'a>) -> StoreFuture<'a, Option<RevokedBy>> {
         let now = OffsetDateTime::now_utc().unix_timestamp();
         let revoked = self.read(|entries| {
-            let by_id = token
-                .token_id
-                .is_some_and(|jti| live(entries, &entry_name("jti", jti), now).is_some());
-            let by_subject = token.subject.is_some_and(|sub| {
-                live(entries, &entry_name("sub", sub), now)
+            let by_id = |jti: &str| live(&entries.tokens, "jti", jti, now).is_some();
+            let by_subject = |sub: &str| {
+                live(&entries.subjects, "sub", sub, now)
                     .is_some_and(|before| subject_covers(before, token.issued_at))
-            });
-            let by_key = token
-                .key_id
-                .is_some_and(|kid| live(entries, &entry_name("kid", kid), now).is_some());
-            match (by_id, by_subject, by_key) {
-                (true, _, _) => Some(RevokedBy::TokenId),
-                (_, true, _) => Some(RevokedBy::Subject),
-                (_, _, true) => Some(RevokedBy::Key),
-                _ => None,
+            };
+            let by_key = |kid: &str| live(&entries.keys, "kid", kid, now).is_some();
+            if token.token_id.is_some_and(by_id) {
+                Some(RevokedBy::TokenId)
+            } else if token.subject.is_some_and(by_subject) {
+                Some(RevokedBy::Subject)
+            } else if token.key_id.is_some_and(by_key) {
+                Some(RevokedBy::Key)
+            } else {
+                None
             }
         });
         Box::pin(async move { Ok(revoked) })
