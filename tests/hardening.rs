@@ -218,6 +218,38 @@ async fn a_forged_token_of_another_purpose_or_version_is_401_not_403() {
     }
 }
 
+// ---- 5b. a first argument compiled out does not take the guard with it ----
+
+#[paseto_required]
+async fn conditional_first(
+    #[cfg(any())] _never: axum::extract::State<PasetoAuth>,
+    body: String,
+) -> String {
+    body
+}
+
+#[tokio::test]
+async fn a_guard_survives_a_first_argument_that_cfg_removes() {
+    // Paired with the first argument, the guard would vanish with it and the route be open.
+    let (_, issuer, verifier) = v4_issuer_and_verifier();
+    let app = Router::new()
+        .route("/", axum::routing::post(conditional_first))
+        .with_state(PasetoAuth::new(verifier));
+    let anonymous = Request::post("/").body(Body::from("hi")).unwrap();
+    assert_eq!(
+        send(&app, anonymous).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let token = issuer.issue(&json!({})).unwrap();
+    let signed_in = Request::post("/")
+        .header(AUTHORIZATION, format!("Bearer {token}"))
+        .body(Body::from("hi"))
+        .unwrap();
+    let response = send(&app, signed_in).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(body_string(response).await, "hi");
+}
+
 // ---- 6. attacker text in the logs ----
 
 #[paseto_required]

@@ -113,8 +113,8 @@ pub(crate) fn check(function: &ItemFn, guard: Guard, errors: &mut Errors) {
 }
 
 /// Puts `guard`'s extractor, of type `ty`, before every other one: paired with the first argument
-/// in a tuple (which axum extracts left to right, the body last), or as the only argument of a
-/// handler that has none.
+/// in a tuple (which axum extracts left to right, the body last), or on its own first when there
+/// is no argument or the first one is conditional (`#[cfg]`).
 ///
 /// After a `self` receiver, if there is one: the function then still parses, so the guard that
 /// expands last can report the receiver (see [`check`]).
@@ -125,7 +125,9 @@ pub(crate) fn insert_guard(function: &mut ItemFn, guard: Guard, ty: Type) {
         _ => 0,
     };
     match function.sig.inputs.iter_mut().nth(first) {
-        Some(FnArg::Typed(arg)) => {
+        // A `#[cfg]` on the argument would remove the guard with it, where the configuration
+        // leaves the argument out: the guard then goes first on its own.
+        Some(FnArg::Typed(arg)) if !arg.attrs.iter().any(is_cfg) => {
             let (pat, arg_ty) = (&arg.pat, &arg.ty);
             let paired_pat: Pat = syn::parse_quote!((#name, #pat));
             let paired_ty: Type = syn::parse_quote!((#ty, #arg_ty));
@@ -137,6 +139,11 @@ pub(crate) fn insert_guard(function: &mut ItemFn, guard: Guard, ty: Type) {
             .inputs
             .insert(first, syn::parse_quote!(#name: #ty)),
     }
+}
+
+/// Whether `attr` is `#[cfg(..)]` or `#[cfg_attr(..)]` (which may expand to a `cfg`).
+fn is_cfg(attr: &Attribute) -> bool {
+    attr.path().is_ident("cfg") || attr.path().is_ident("cfg_attr")
 }
 
 /// The handler's arguments as the user wrote them, `(pattern, type)`: a first argument paired with
@@ -282,6 +289,20 @@ mod tests {
         insert_guard(&mut f, Guard::PasetoRequired, syn::parse_quote!(G));
         assert_eq!(first(&f), "(__paseto_guard , __login_guard) : (G , L)");
         assert!(user_arg_texts(&f).is_empty());
+    }
+
+    #[test]
+    fn a_conditional_first_argument_is_not_paired_with_the_guard() {
+        // Paired, a `#[cfg]` that leaves the argument out would leave the guard out with it.
+        for attr in [
+            quote!(#[cfg(feature = "metrics")]),
+            quote!(#[cfg_attr(test, cfg(any()))]),
+        ] {
+            let mut f = function(quote!(async fn h(#attr m: Metrics, body: String) {}));
+            insert_guard(&mut f, Guard::PasetoRequired, syn::parse_quote!(G));
+            assert_eq!(f.sig.inputs.len(), 3);
+            assert_eq!(first(&f), "__paseto_guard : G");
+        }
     }
 
     #[test]

@@ -14,7 +14,7 @@ use time::OffsetDateTime;
 use tokio::sync::OnceCell;
 
 use super::keys::LoginKeys;
-use super::refusal::Refusals;
+use super::refusal::{Refusals, Unresolved};
 use super::remember::{RememberToken, open_remember, seal_remember};
 use super::settings::CookieSettings;
 use super::state::{AuthDigest, LOGIN_PURPOSE, LoginState};
@@ -24,7 +24,7 @@ use crate::cookie::token::{OpenedCookie, first_valid_cookie, open_cookie_at, sea
 use crate::cookie::{CookieChanges, Outcome};
 use crate::error::Error;
 use crate::reply::{internal_error, unavailable};
-use crate::store::{Revocations, StoreError, TokenRef};
+use crate::store::{Revocations, TokenRef};
 
 /// Why [`LoginSession::login`](super::LoginSession::login) or a logout failed.
 #[derive(Debug, thiserror::Error)]
@@ -64,20 +64,6 @@ pub(crate) struct Shared<U> {
     pub(crate) remember_cookie: CookieSettings,
     pub(crate) refusals: Refusals,
     pub(crate) revocations: Option<Revocations>,
-}
-
-/// Why the login could not be worked out: the loader failed, or the revocation store did (and
-/// fails closed). Cheap to clone, so one failure answers every extractor of a request.
-#[derive(Clone)]
-pub(crate) enum Unresolved {
-    Loader(LoaderFailure),
-    Store(Arc<StoreError>),
-}
-
-impl From<LoaderFailure> for Unresolved {
-    fn from(failure: LoaderFailure) -> Self {
-        Unresolved::Loader(failure)
-    }
 }
 
 /// Who is logged in for this request.

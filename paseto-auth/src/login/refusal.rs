@@ -10,7 +10,6 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
-use super::context::Unresolved;
 use super::user::LoaderFailure;
 use crate::error::{Error, Result, untrusted};
 use crate::reply::{error_response, internal_error, unavailable};
@@ -163,6 +162,20 @@ impl IntoResponse for LoginRejection {
             }
             other => internal_error(&other),
         }
+    }
+}
+
+/// Why the login could not be worked out: the loader failed, or the revocation store did (and
+/// fails closed). Cheap to clone, so one failure answers every extractor of a request.
+#[derive(Clone)]
+pub(crate) enum Unresolved {
+    Loader(LoaderFailure),
+    Store(Arc<StoreError>),
+}
+
+impl From<LoaderFailure> for Unresolved {
+    fn from(failure: LoaderFailure) -> Self {
+        Unresolved::Loader(failure)
     }
 }
 
