@@ -16,11 +16,11 @@ use axum::body::Body;
 use axum::http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, COOKIE, LOCATION, VARY};
 use axum::http::{HeaderValue, Request, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use paseto_auth::cookie::CookieKeys;
 use paseto_auth::key::{SigningKey, VerificationKey};
 use paseto_auth::login::{
-    AuthUser, CookieSettings, CurrentUser, LoginKeys, LoginManager, LoginManagerLayer,
+    AuthUser, CookieSettings, CurrentUser, LoginError, LoginKeys, LoginManager, LoginManagerLayer,
     LoginSession, Refusal, UserLoader,
 };
 use paseto_auth::store::{MemoryStore, Revocations, TokenStore};
@@ -1110,6 +1110,180 @@ async fn logout_ends_copies_of_both_cookies_on_every_instance() {
     }
 }
 
+/// The example, its remember-me cookie re-sealed at each request, revocations in `store`.
+fn refreshing_remember_app(store: Arc<dyn TokenStore>) -> Router {
+    let remember = CookieSettings::remember().refresh_each_request(true);
+    example::app(Users::demo(), keys(), remember, Revocations::shared(store)).unwrap()
+}
+
+#[tokio::test]
+async fn logout_ends_every_copy_of_the_login_even_ones_re_sealed_since_they_were_stolen() {
+    // With refresh_each_request, each visit re-seals the remember-me cookie with a new `jti`: a
+    // logout that revoked only the ids it was shown would leave a copy stolen earlier working.
+    for (name, store) in stores().await {
+        let app = refreshing_remember_app(store);
+        let (session, stolen_remember) = log_in(&app, true).await;
+        let stolen_remember = stolen_remember.unwrap();
+        let visit = send(
+            &app,
+            get_with(
+                "/protected",
+                &[
+                    ("login_session", &session),
+                    ("remember_token", &stolen_remember),
+                ],
+            ),
+        )
+        .await;
+        assert_eq!(visit.status, StatusCode::OK, "{name}");
+        let re_sealed = visit.set("remember_token").expect("re-sealed").to_owned();
+        assert_ne!(re_sealed, stolen_remember);
+        // The user logs out with the cookies they now hold.
+        let now_held = [
+            ("login_session", session.as_str()),
+            ("remember_token", re_sealed.as_str()),
+        ];
+        let reply = send(&app, get_with("/logout", &now_held)).await;
+        assert_eq!(reply.status, StatusCode::OK, "{name}");
+        assert_anonymous(
+            &app,
+            &[("remember_token", &stolen_remember)],
+            &["remember_token"],
+        )
+        .await;
+    }
+}
+
+#[tokio::test]
+async fn a_revoked_remember_me_cookie_is_not_re_sealed_beside_a_valid_session() {
+    // A valid session of one login must not turn another login's revoked remember-me cookie
+    // into a fresh one.
+    for (name, store) in stores().await {
+        let app = refreshing_remember_app(store);
+        let (phone_session, phone_remember) = log_in(&app, true).await;
+        let phone_remember = phone_remember.unwrap();
+        let (laptop_session, _) = log_in(&app, false).await;
+        let phone = [
+            ("login_session", phone_session.as_str()),
+            ("remember_token", phone_remember.as_str()),
+        ];
+        assert_eq!(
+            send(&app, get_with("/logout", &phone)).await.status,
+            StatusCode::OK
+        );
+        let mixed = [
+            ("login_session", laptop_session.as_str()),
+            ("remember_token", phone_remember.as_str()),
+        ];
+        let reply = send(&app, get_with("/protected", &mixed)).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::OK,
+            "{name}: the laptop's session is valid"
+        );
+        assert!(
+            reply.removes("remember_token"),
+            "{name}: {:?}",
+            reply.header("remember_token")
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_logout_revocation_lasts_as_long_as_any_cookie_of_the_login_can() {
+    // A copy re-sealed (by its thief's own visits) after the user's last visit expires later
+    // than the user's copy: the revocation must outlive it, not end with the user's copy.
+    let Some(url) = support::redis::shared_url() else {
+        return;
+    };
+    let prefix = support::redis::unique_prefix();
+    let store = paseto_auth::store::RedisStore::connect(&url)
+        .await
+        .unwrap()
+        .prefix(prefix.clone());
+    let (users, keys) = (Users::demo(), keys());
+    let remember = CookieSettings::remember(); // 365 days
+    let app = example::app(
+        users.clone(),
+        keys.clone(),
+        remember,
+        Revocations::new(store),
+    )
+    .unwrap();
+    let (session, remember) = log_in(&app, true).await;
+    let held = [
+        ("login_session", session.as_str()),
+        ("remember_token", remember.as_deref().unwrap()),
+    ];
+    assert_eq!(
+        send(&app, get_with("/logout", &held)).await.status,
+        StatusCode::OK
+    );
+    let entries = support::redis::entries_under(&url, &prefix).await;
+    let [(name, ttl)] = entries.as_slice() else {
+        panic!("one family for both cookies: {entries:?}");
+    };
+    assert!(name.starts_with("fam:"), "{name}");
+    let year = 365 * 24 * 3600;
+    assert!(
+        (year..=year + 400).contains(ttl),
+        "TTL {ttl}: the remember-me lifetime and the leeway"
+    );
+}
+
+#[tokio::test]
+async fn logout_everywhere_with_a_failing_store_is_503_not_a_silent_success() {
+    let (users, keys) = (Users::demo(), keys());
+    let (session, _) = log_in(&example_app(&users, &keys), false).await;
+    let store = support::store::Broken { hangs: false };
+    let broken = Revocations::new(store).fail_open(true);
+    let app = example::app(users, keys, CookieSettings::remember(), broken).unwrap();
+    // Failing open lets the user in, but the revocation itself cannot be recorded: that is
+    // 503, never a 200 that leaves the other devices logged in.
+    let cookies = [("login_session", session.as_str())];
+    assert_eq!(
+        status_of(&app, "/protected", &cookies).await.0,
+        StatusCode::OK
+    );
+    let reply = send(&app, post_form("/logout/everywhere", "", &cookies)).await;
+    assert_eq!(
+        reply.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        reply.body
+    );
+}
+
+/// Logging out everywhere from a route without `#[login_required]`.
+async fn unguarded_logout_everywhere(
+    session: LoginSession<Member>,
+) -> Result<&'static str, LoginError> {
+    session.logout_everywhere().await?;
+    Ok("logged out everywhere")
+}
+
+#[tokio::test]
+async fn logout_everywhere_when_the_store_fails_closed_is_503_too() {
+    let (members, keys) = (Members::default(), keys());
+    let alice = member_session(&members_app(&members, &keys), "alice").await;
+    let broken = Revocations::new(support::store::Broken { hangs: false });
+    let manager = LoginManager::new(members.clone(), keys.clone()).revocations(broken);
+    let app = members_router()
+        .route("/everywhere", post(unguarded_logout_everywhere))
+        .layer(LoginManagerLayer::new(manager).unwrap());
+    let reply = send(
+        &app,
+        post_form("/everywhere", "", &[("login_session", &alice)]),
+    )
+    .await;
+    assert_eq!(
+        reply.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        reply.body
+    );
+}
+
 #[tokio::test]
 async fn logout_everywhere_ends_every_login_of_the_user() {
     for (name, store) in stores().await {
@@ -1137,10 +1311,9 @@ async fn logout_everywhere_ends_every_login_of_the_user() {
         // An API token of the same subject (the user's id) is over too.
         let verdict = store
             .check(paseto_auth::store::TokenRef {
-                token_id: None,
                 subject: Some("1"),
                 issued_at: Some(time::OffsetDateTime::now_utc() - time::Duration::minutes(1)),
-                key_id: None,
+                ..Default::default()
             })
             .await
             .unwrap();

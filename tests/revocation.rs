@@ -15,7 +15,7 @@ use axum::routing::{get, post};
 use paseto_auth::extract::PasetoAuth;
 use paseto_auth::key::{SecretKey, SigningKey};
 use paseto_auth::store::{
-    MemoryStore, RedisStore, Revocations, RevokedBy, StoreError, StoreFuture, TokenRef, TokenStore,
+    MemoryStore, RedisStore, Revocations, RevokedBy, StoreError, TokenRef, TokenStore,
 };
 use paseto_auth::token::seal;
 use paseto_auth::{Issuer, Paseto, TokenOptions, Verifier, paseto_required};
@@ -24,6 +24,7 @@ use time::OffsetDateTime;
 
 use support::http::{bearer, body_string, send};
 use support::redis::{OwnRedis, shared_store};
+use support::store::Broken;
 use support::{ISS, rfc3339, v4_issuer_and_verifier};
 
 #[paseto_required]
@@ -195,6 +196,7 @@ async fn hostile_ids_touch_no_other_entry() {
         ];
         for id in &hostile {
             revocations.revoke_token(id, until).await.unwrap();
+            revocations.revoke_family(id, until).await.unwrap();
             revocations
                 .revoke_subject(id, OffsetDateTime::now_utc())
                 .await
@@ -206,6 +208,7 @@ async fn hostile_ids_touch_no_other_entry() {
                 store
                     .check(TokenRef {
                         token_id: Some(jti),
+                        family: Some(jti),
                         subject: Some(sub),
                         issued_at: Some(OffsetDateTime::now_utc() - time::Duration::minutes(1)),
                         key_id: None,
@@ -223,6 +226,98 @@ async fn hostile_ids_touch_no_other_entry() {
         assert_eq!(
             check("innocent", "*").await,
             Some(RevokedBy::Subject),
+            "{name}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_family_revocation_ends_every_token_of_the_family_only() {
+    for (name, store) in stores().await {
+        let revocations = Revocations::shared(store.clone());
+        let until = OffsetDateTime::now_utc() + time::Duration::hours(1);
+        revocations.revoke_family("login-1", until).await.unwrap();
+        let member = |token_id, family| TokenRef {
+            token_id: Some(token_id),
+            family: Some(family),
+            subject: Some("alice"),
+            ..TokenRef::default()
+        };
+        for copy in ["session-a", "session-b", "remember-c"] {
+            assert_eq!(
+                store.check(member(copy, "login-1")).await.unwrap(),
+                Some(RevokedBy::Family),
+                "{name}: {copy}"
+            );
+        }
+        // The same user's other login, and a token whose *id* is the family's: untouched.
+        assert_eq!(
+            store.check(member("session-d", "login-2")).await.unwrap(),
+            None,
+            "{name}"
+        );
+        assert_eq!(
+            store.check(member("login-1", "login-3")).await.unwrap(),
+            None,
+            "{name}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_later_revocation_never_shortens_or_narrows_an_earlier_one() {
+    // An attacker who can make a revocation be written again (a replayed logout, another
+    // instance's slower write) must not cut a revocation back to an earlier end or time.
+    for (name, store) in stores().await {
+        let revocations = Revocations::shared(store.clone());
+        let now = OffsetDateTime::now_utc();
+        let (later, past) = (
+            now + time::Duration::hours(1),
+            now - time::Duration::seconds(5),
+        );
+        revocations.revoke_token("t", later).await.unwrap();
+        revocations.revoke_token("t", past).await.unwrap();
+        revocations.revoke_family("f", later).await.unwrap();
+        revocations.revoke_family("f", past).await.unwrap();
+        revocations.revoke_key("k").await.unwrap();
+        revocations.revoke_key("k").await.unwrap();
+        revocations.revoke_subject("alice", now).await.unwrap();
+        revocations
+            .revoke_subject("alice", now - time::Duration::hours(1))
+            .await
+            .unwrap();
+        let token = |token_id, family, key_id| TokenRef {
+            token_id: Some(token_id),
+            family: Some(family),
+            subject: Some("alice"),
+            // After the earlier subject revocation, before the later one.
+            issued_at: Some(now - time::Duration::minutes(1)),
+            key_id: Some(key_id),
+        };
+        let check = |token_id, family, key_id| store.check(token(token_id, family, key_id));
+        assert_eq!(
+            check("t", "-", "-").await.unwrap(),
+            Some(RevokedBy::TokenId),
+            "{name}"
+        );
+        assert_eq!(
+            check("-", "f", "-").await.unwrap(),
+            Some(RevokedBy::Family),
+            "{name}"
+        );
+        assert_eq!(
+            check("-", "-", "k").await.unwrap(),
+            Some(RevokedBy::Subject),
+            "{name}"
+        );
+        let bob = TokenRef {
+            subject: Some("bob"),
+            key_id: Some("k"),
+            ..TokenRef::default()
+        };
+        assert_eq!(
+            store.check(bob).await.unwrap(),
+            Some(RevokedBy::Key),
             "{name}"
         );
     }
@@ -262,27 +357,15 @@ async fn redis_entries_expire_with_their_tokens() {
     let exp = OffsetDateTime::now_utc() + time::Duration::seconds(90);
     revocations.revoke_token("short-lived", exp).await.unwrap();
     revocations.revoke_key("k4.pid.compromised").await.unwrap();
-    let client = redis::Client::open(url.as_str()).unwrap();
-    let mut connection = client.get_multiplexed_async_connection().await.unwrap();
-    let keys: Vec<String> = redis::cmd("KEYS")
-        .arg(format!("{prefix}*"))
-        .query_async(&mut connection)
-        .await
-        .unwrap();
-    assert_eq!(keys.len(), 2, "{keys:?}");
-    for key in &keys {
-        // Fixed-length names: the prefix, the kind and a 43-character hash.
-        let name = key.strip_prefix(&prefix).unwrap();
-        assert_eq!(name.len(), 4 + 43, "{key}");
-        let ttl: i64 = redis::cmd("TTL")
-            .arg(key)
-            .query_async(&mut connection)
-            .await
-            .unwrap();
+    let entries = support::redis::entries_under(&url, &prefix).await;
+    assert_eq!(entries.len(), 2, "{entries:?}");
+    for (name, ttl) in &entries {
+        // Fixed-length names: the kind and a 43-character hash.
+        assert_eq!(name.len(), 4 + 43, "{name}");
         if name.starts_with("jti:") {
-            assert!((80..=90).contains(&ttl), "{key}: TTL {ttl}");
+            assert!((80..=90).contains(ttl), "{name}: TTL {ttl}");
         } else {
-            assert_eq!(ttl, -1, "{key}: a key revocation does not expire");
+            assert_eq!(*ttl, -1, "{name}: a key revocation does not expire");
         }
     }
 }
@@ -360,38 +443,6 @@ async fn a_dead_redis_fails_closed_or_open_within_the_timeout_and_recovers() {
     let (status, _) = call(&closed, "POST", "/logout", &token).await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     assert_eq!(call(&open, "GET", "/me", &token).await, revoked());
-}
-
-/// A store that never answers (a hung connection), or fails at once.
-struct Broken {
-    hangs: bool,
-}
-
-impl TokenStore for Broken {
-    fn revoke_token<'a>(&'a self, _: &'a str, _: OffsetDateTime) -> StoreFuture<'a, ()> {
-        self.fail()
-    }
-    fn revoke_subject<'a>(&'a self, _: &'a str, _: OffsetDateTime) -> StoreFuture<'a, ()> {
-        self.fail()
-    }
-    fn revoke_key<'a>(&'a self, _: &'a str) -> StoreFuture<'a, ()> {
-        self.fail()
-    }
-    fn check<'a>(&'a self, _: TokenRef<'a>) -> StoreFuture<'a, Option<RevokedBy>> {
-        self.fail()
-    }
-}
-
-impl Broken {
-    fn fail<T: Send + 'static>(&self) -> StoreFuture<'_, T> {
-        let hangs = self.hangs;
-        Box::pin(async move {
-            if hangs {
-                std::future::pending::<()>().await;
-            }
-            Err(StoreError::Full(0))
-        })
-    }
 }
 
 #[tokio::test]

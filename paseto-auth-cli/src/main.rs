@@ -45,8 +45,8 @@ enum Command {
         /// The token, or - to read it from standard input.
         token: String,
     },
-    /// Revoke a token (--jti), a subject's tokens (--sub) or a key's (--kid) in the services'
-    /// Redis; prints what was recorded.
+    /// Revoke a token (--jti), a family (--fam), a subject's tokens (--sub) or a key's (--kid)
+    /// in the services' Redis; prints what was recorded.
     Revoke(revoke::RevokeArgs),
 }
 

@@ -24,21 +24,25 @@ pub(crate) struct RevokeArgs {
     prefix: String,
     #[command(flatten)]
     target: Target,
-    /// With --jti: keep the revocation until this RFC 3339 time, the token's exp (default: 400 days).
-    #[arg(long, requires = "jti", value_parser = rfc3339)]
+    /// With --jti or --fam: keep the revocation until this RFC 3339 time, the token's (or the
+    /// family's last token's) exp (default: 400 days).
+    #[arg(long, conflicts_with_all = ["sub", "kid"], value_parser = rfc3339)]
     until: Option<OffsetDateTime>,
     /// With --sub: revoke the tokens issued before this RFC 3339 time (default: now).
     #[arg(long, requires = "sub", value_parser = rfc3339)]
     before: Option<OffsetDateTime>,
 }
 
-/// Exactly one of the three.
+/// Exactly one of the four.
 #[derive(clap::Args)]
 #[group(required = true, multiple = false)]
 struct Target {
     /// Revoke the token with this jti.
     #[arg(long, allow_hyphen_values = true)]
     jti: Option<String>,
+    /// Revoke every token of this family (a login's cookies, a chain of refresh tokens).
+    #[arg(long, allow_hyphen_values = true)]
+    fam: Option<String>,
     /// Revoke every token of this subject issued before --before ("log out everywhere").
     #[arg(long, allow_hyphen_values = true)]
     sub: Option<String>,
@@ -65,17 +69,24 @@ pub(crate) fn revoke(args: RevokeArgs) -> Result<String, Error> {
         let revocations = Revocations::new(store).timeout(Duration::from_secs(5));
         let now = OffsetDateTime::now_utc();
         let unavailable = Error::StoreUnavailable;
-        let Target { jti, sub, kid } = args.target;
-        let described = match (jti, sub, kid) {
-            (Some(jti), _, _) => {
-                let until = args.until.unwrap_or(now + DEFAULT_TOKEN_RETENTION);
+        let Target { jti, fam, sub, kid } = args.target;
+        let until = args.until.unwrap_or(now + DEFAULT_TOKEN_RETENTION);
+        let described = match (jti, fam, sub, kid) {
+            (Some(jti), ..) => {
                 revocations
                     .revoke_token(&jti, until)
                     .await
                     .map_err(unavailable)?;
                 json!({"revoked": "token_id", "jti": jti, "until": Timestamp(until)})
             }
-            (_, Some(sub), _) => {
+            (_, Some(fam), ..) => {
+                revocations
+                    .revoke_family(&fam, until)
+                    .await
+                    .map_err(unavailable)?;
+                json!({"revoked": "family", "fam": fam, "until": Timestamp(until)})
+            }
+            (_, _, Some(sub), _) => {
                 let before = args.before.unwrap_or(now);
                 revocations
                     .revoke_subject(&sub, before)
@@ -83,13 +94,15 @@ pub(crate) fn revoke(args: RevokeArgs) -> Result<String, Error> {
                     .map_err(unavailable)?;
                 json!({"revoked": "subject", "sub": sub, "before": Timestamp(before)})
             }
-            (_, _, Some(kid)) => {
+            (.., Some(kid)) => {
                 revocations.revoke_key(&kid).await.map_err(unavailable)?;
                 json!({"revoked": "key", "kid": kid})
             }
-            // clap requires one of the three; say so all the same rather than panic.
-            (None, None, None) => {
-                return Err(Error::Setup("give one of --jti, --sub or --kid".into()));
+            // clap requires one of the four; say so all the same rather than panic.
+            (None, None, None, None) => {
+                return Err(Error::Setup(
+                    "give one of --jti, --fam, --sub or --kid".into(),
+                ));
             }
         };
         Ok(described.to_string())

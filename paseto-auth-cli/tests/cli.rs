@@ -277,7 +277,7 @@ fn revoked_by(
 }
 
 #[test]
-fn revoke_records_token_subject_and_key_revocations_in_redis() {
+fn revoke_records_token_family_subject_and_key_revocations_in_redis() {
     use paseto_auth::store::{RevokedBy, TokenRef};
     let Some(url) = redis_support::shared_url() else {
         return;
@@ -304,9 +304,15 @@ fn revoke_records_token_subject_and_key_revocations_in_redis() {
     );
     let out = run(&["--kid", "k4.pid.compromised"]);
     assert_eq!(out["revoked"], "key");
+    let out = run(&["--fam", "stolen-login", "--until", "2099-01-01T00:00:00Z"]);
+    assert_eq!(
+        (&out["revoked"], &out["fam"]),
+        (&"family".into(), &"stolen-login".into())
+    );
 
     let token = |jti, sub, kid| TokenRef {
         token_id: Some(jti),
+        family: Some(jti),
         subject: Some(sub),
         issued_at: Some(time::OffsetDateTime::now_utc()),
         key_id: Some(kid),
@@ -323,6 +329,10 @@ fn revoke_records_token_subject_and_key_revocations_in_redis() {
     assert_eq!(
         check(token("fine", "bob", "k4.pid.compromised")),
         Some(RevokedBy::Key)
+    );
+    assert_eq!(
+        check(token("stolen-login", "bob", "k4.pid.ok")),
+        Some(RevokedBy::Family)
     );
     assert_eq!(check(token("fine", "bob", "k4.pid.ok")), None);
 

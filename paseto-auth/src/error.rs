@@ -1,6 +1,7 @@
 //! The one error type of the crate, and its kind for matching and for HTTP mapping.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::version::{Header, Purpose, Version};
@@ -301,6 +302,8 @@ fn escape(text: &str) -> String {
 pub enum RevokedBy {
     /// Its `jti` is revoked.
     TokenId,
+    /// Its family is (a logout ends every copy of a login's cookies).
+    Family,
     /// Its subject's tokens issued before a time are (and it is one of them).
     Subject,
     /// The key that verified it is.
@@ -308,10 +311,11 @@ pub enum RevokedBy {
 }
 
 impl RevokedBy {
-    /// `"token_id"`, `"subject"` or `"key"`.
+    /// `"token_id"`, `"family"`, `"subject"` or `"key"`.
     pub fn as_str(self) -> &'static str {
         match self {
             RevokedBy::TokenId => "token_id",
+            RevokedBy::Family => "family",
             RevokedBy::Subject => "subject",
             RevokedBy::Key => "key",
         }
@@ -325,7 +329,7 @@ impl fmt::Display for RevokedBy {
 }
 
 /// Why a store call failed.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum StoreError {
     /// The store cannot be reached or answered with an error (its cause is kept).
@@ -347,9 +351,11 @@ pub enum StoreError {
 /// deserializer's message quotes the claim it refused), and the chain of sources ends here: the
 /// raw error stays behind [`get_ref`](Cause::get_ref), so printing an error with its sources never
 /// shows attacker text unescaped.
+#[derive(Clone)]
 pub struct Cause {
     shown: String,
-    error: Box<dyn std::error::Error + Send + Sync>,
+    // Shared, so that one failure can answer every extractor of a request.
+    error: Arc<dyn std::error::Error + Send + Sync>,
 }
 
 /// A cause that is a message of this crate's, not another library's error.
@@ -369,7 +375,7 @@ impl Cause {
     pub(crate) fn new(error: impl std::error::Error + Send + Sync + 'static) -> Self {
         Cause {
             shown: untrusted(&error),
-            error: Box::new(error),
+            error: Arc::new(error),
         }
     }
 
@@ -378,7 +384,7 @@ impl Cause {
         let message = message.into();
         Cause {
             shown: message.clone(),
-            error: Box::new(Message(message)),
+            error: Arc::new(Message(message)),
         }
     }
 

@@ -1,5 +1,6 @@
 //! Shared by the integration tests: keys with their issuer and verifier ([`keys`]),
-//! request/response helpers ([`http`]) and log capture ([`logs`]).
+//! request/response helpers ([`http`]), log capture ([`logs`]), a shared Redis ([`redis`]) and
+//! a failing store ([`store`]).
 
 // Each test binary compiles this module on its own and uses only some of it; the rest would
 // warn as dead code in that binary.
@@ -9,5 +10,6 @@ pub(crate) mod http;
 pub(crate) mod keys;
 pub(crate) mod logs;
 pub(crate) mod redis;
+pub(crate) mod store;
 
 pub(crate) use keys::{ISS, Setup, rfc3339, setup, v4_issuer_and_verifier};

@@ -67,6 +67,29 @@ pub(crate) fn unique_prefix() -> String {
     format!("paseto-auth-test:{}:{nanos}:{count}:", std::process::id())
 }
 
+/// What the server at `url` holds under `prefix`: each key's name after the prefix, and its TTL
+/// in seconds (`-1`: none), sorted by name.
+pub(crate) async fn entries_under(url: &str, prefix: &str) -> Vec<(String, i64)> {
+    let client = redis::Client::open(url).unwrap();
+    let mut connection = client.get_multiplexed_async_connection().await.unwrap();
+    let keys: Vec<String> = redis::cmd("KEYS")
+        .arg(format!("{prefix}*"))
+        .query_async(&mut connection)
+        .await
+        .unwrap();
+    let mut entries = Vec::new();
+    for key in keys {
+        let ttl: i64 = redis::cmd("TTL")
+            .arg(&key)
+            .query_async(&mut connection)
+            .await
+            .unwrap();
+        entries.push((key[prefix.len()..].to_owned(), ttl));
+    }
+    entries.sort();
+    entries
+}
+
 /// A `redis-server` of the test's own, on a free local port, with persistence off. Dropping it
 /// stops it.
 pub(crate) struct OwnRedis {

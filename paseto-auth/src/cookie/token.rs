@@ -28,7 +28,7 @@ use crate::version::{Purpose, Version};
 pub const MAX_COOKIE_SIZE: usize = 4096;
 
 /// How far in the future an `iat` may be (clock skew between servers) before it is refused.
-const IAT_LEEWAY: time::Duration = time::Duration::minutes(5);
+pub(crate) const IAT_LEEWAY: time::Duration = time::Duration::minutes(5);
 
 /// The implicit assertion binding a cookie token to its purpose and cookie name (v3/v4):
 /// `paseto-auth:PURPOSE:COOKIE`. Built without `format!`: it is made on every request.

@@ -42,6 +42,7 @@ use crate::verifier::{Paseto, Verifier};
 fn token_ref(token: &Paseto) -> TokenRef<'_> {
     TokenRef {
         token_id: token.registered.jti.as_deref(),
+        family: None,
         subject: token.registered.sub.as_deref(),
         issued_at: token.registered.iat,
         key_id: Some(token.key_id.as_str()),

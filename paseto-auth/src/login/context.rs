@@ -20,7 +20,9 @@ use super::settings::CookieSettings;
 use super::state::{AuthDigest, LOGIN_PURPOSE, LoginState};
 use super::user::{AuthUser, LoadUser, LoadedUser, LoaderFailure};
 use crate::claims::random_id;
-use crate::cookie::token::{OpenedCookie, first_valid_cookie, open_cookie_at, seal_cookie_at};
+use crate::cookie::token::{
+    IAT_LEEWAY, OpenedCookie, first_valid_cookie, open_cookie_at, seal_cookie_at,
+};
 use crate::cookie::{CookieChanges, Outcome};
 use crate::error::Error;
 use crate::reply::{internal_error, unavailable};
@@ -192,6 +194,7 @@ impl<U: AuthUser> LoginContext<U> {
             Ok(Some(opened)) => {
                 let session = TokenRef {
                     token_id: Some(&opened.data.sid),
+                    family: Some(opened.data.family()),
                     subject: Some(&opened.data.uid),
                     issued_at: Some(opened.issued_at),
                     key_id: None,
@@ -218,7 +221,7 @@ impl<U: AuthUser> LoginContext<U> {
         };
         match revocations.check(token).await {
             Ok(()) => Ok(true),
-            Err(Error::StoreUnavailable(err)) => Err(Unresolved::Store(Arc::new(err))),
+            Err(Error::StoreUnavailable(err)) => Err(Unresolved::Store(err)),
             Err(err) => {
                 invalid_cookie(name, &err);
                 Ok(false)
@@ -243,7 +246,7 @@ impl<U: AuthUser> LoginContext<U> {
             self.set_session(&state, now);
         }
         if shared.remember_cookie.refresh_each_request {
-            self.refresh_remember(headers, &state.uid, user.digest.as_ref(), now);
+            self.refresh_remember(headers, &state, now).await?;
         }
         Ok(Resolved::User {
             user: user.user,
@@ -270,13 +273,7 @@ impl<U: AuthUser> LoginContext<U> {
                 return Ok(Resolved::Anonymous);
             }
         };
-        let remembered = TokenRef {
-            token_id: Some(&token.jti),
-            subject: Some(&token.subject),
-            issued_at: Some(token.issued_at),
-            key_id: None,
-        };
-        if !self.not_revoked(name, remembered).await? {
+        if !self.not_revoked(name, remembered(&token)).await? {
             self.cookies().remember = Outcome::Remove;
             return Ok(Resolved::Anonymous);
         }
@@ -287,7 +284,8 @@ impl<U: AuthUser> LoginContext<U> {
             self.forget_both();
             return Ok(Resolved::Anonymous);
         };
-        let state = match new_state(token.subject, false, user.digest.clone()) {
+        let family = Some(token.family);
+        let state = match new_state(token.subject, false, user.digest.clone(), family) {
             Ok(state) => state,
             Err(err) => {
                 tracing::error!(error = %err, "login session for a restored user not sealed");
@@ -299,7 +297,7 @@ impl<U: AuthUser> LoginContext<U> {
         };
         self.set_session(&state, now);
         if shared.remember_cookie.refresh_each_request {
-            self.set_remember(&state.uid, user.digest.as_ref(), now);
+            self.set_remember(&state, now);
         }
         Ok(Resolved::User {
             user: user.user,
@@ -362,30 +360,37 @@ impl<U: AuthUser> LoginContext<U> {
         Ok(Some(user))
     }
 
-    /// Re-seals the request's remember-me cookie with a fresh expiry, if it is valid and names
-    /// the logged-in user; deletes it if it is invalid or names someone else.
-    fn refresh_remember(
+    /// Re-seals the request's remember-me cookie with a fresh expiry, for the login `login`, if
+    /// it is valid, names the logged-in user and is not revoked; deletes it otherwise.
+    async fn refresh_remember(
         &self,
         headers: &HeaderMap,
-        uid: &str,
-        digest: Option<&AuthDigest>,
+        login: &LoginState,
         now: OffsetDateTime,
-    ) {
+    ) -> Result<(), Unresolved> {
         let name = self.shared.remember_cookie.name.as_str();
-        match first_valid_cookie(headers, name, |value| self.open_remember(value, now)) {
-            // Only a token that would log this user in is extended (same user, same auth hash).
-            Ok(Some(token))
-                if token.subject == uid && AuthDigest::matches(token.digest.as_ref(), digest) =>
-            {
-                self.set_remember(uid, digest, now);
-            }
-            Ok(None) => {}
-            Ok(Some(_)) => self.cookies().remember = Outcome::Remove,
+        let token = match first_valid_cookie(headers, name, |value| self.open_remember(value, now))
+        {
+            Ok(Some(token)) => token,
+            Ok(None) => return Ok(()),
             Err(err) => {
                 invalid_cookie(name, &err);
                 self.cookies().remember = Outcome::Remove;
+                return Ok(());
             }
+        };
+        // Only a token that would log this user in is extended (same user, same auth hash) ...
+        let extend = token.subject == login.uid
+            && AuthDigest::matches(token.digest.as_ref(), login.hsh.as_ref())
+            // ... and never a revoked one: of another login than the session's (whose family
+            // was just checked), it is checked on its own.
+            && (token.family == login.family() || self.not_revoked(name, remembered(&token)).await?);
+        if extend {
+            self.set_remember(login, now);
+        } else {
+            self.cookies().remember = Outcome::Remove;
         }
+        Ok(())
     }
 
     /// Logs `user` in (fresh), with a new login session id, and sets or deletes the remember-me
@@ -394,15 +399,15 @@ impl<U: AuthUser> LoginContext<U> {
         let now = OffsetDateTime::now_utc();
         let shared = &self.shared;
         let digest = user.auth_hash().map(AuthDigest::of);
-        let state = new_state(user.id().to_string(), true, digest).map_err(LoginError::Seal)?;
+        let state =
+            new_state(user.id().to_string(), true, digest, None).map_err(LoginError::Seal)?;
         let session = self.seal_session(&state, now).map_err(LoginError::Seal)?;
         let remember = if remember {
             Outcome::Set(
                 seal_remember(
                     &shared.keys.remember,
                     &shared.remember_cookie.name,
-                    &state.uid,
-                    state.hsh.as_ref(),
+                    &state,
                     shared.remember_cookie.token_lifetime(),
                     now,
                 )
@@ -418,34 +423,50 @@ impl<U: AuthUser> LoginContext<U> {
         Ok(())
     }
 
-    /// Deletes both login cookies and, with a revocation store, revokes the tokens the request's
-    /// cookies hold (the login session's id, the remember-me token's `jti`), so copies of them
-    /// stop working on every instance too.
+    /// Deletes both login cookies and, with a revocation store, revokes the families of the
+    /// logins the request's cookies belong to, so every copy of them (re-sealed ones and stolen
+    /// ones included) stops working on every instance too.
     pub(crate) async fn logout(&self, headers: &HeaderMap) -> Result<(), LoginError> {
         self.forget_both();
         let Some(revocations) = &self.shared.revocations else {
             return Ok(());
         };
         let now = OffsetDateTime::now_utc();
-        let session = first_valid_cookie(headers, &self.shared.session_cookie.name, |value| {
+        let shared = &self.shared;
+        let session = first_valid_cookie(headers, &shared.session_cookie.name, |value| {
             self.open_session(value, now)
         });
-        if let Ok(Some(session)) = session {
-            revocations
-                .revoke_token(&session.data.sid, session.expires_at)
-                .await
-                .map_err(|err| LoginError::Revocation(Error::StoreUnavailable(err)))?;
-        }
-        let remember = first_valid_cookie(headers, &self.shared.remember_cookie.name, |value| {
+        let remember = first_valid_cookie(headers, &shared.remember_cookie.name, |value| {
             self.open_remember(value, now)
         });
-        if let Ok(Some(remember)) = remember {
+        let session = session.ok().flatten();
+        let remember = remember.ok().flatten();
+        let mut families = [
+            session.as_ref().map(|cookie| cookie.data.family()),
+            remember.as_ref().map(|token| token.family.as_str()),
+        ];
+        if families[0] == families[1] {
+            families[1] = None;
+        }
+        let until = self.family_end(now);
+        for family in families.into_iter().flatten() {
             revocations
-                .revoke_token(&remember.jti, remember.expires_at)
+                .revoke_family(family, until)
                 .await
                 .map_err(|err| LoginError::Revocation(Error::StoreUnavailable(err)))?;
         }
         Ok(())
+    }
+
+    /// When the last cookie of a login family that exists at `now` expires: a copy may have been
+    /// re-sealed up to now (by another instance, whose clock may be ahead by up to the leeway),
+    /// and lives a cookie lifetime from then, whatever the request's own copy says.
+    fn family_end(&self, now: OffsetDateTime) -> OffsetDateTime {
+        let shared = &self.shared;
+        let lifetime =
+            (shared.session_cookie.token_lifetime()).max(shared.remember_cookie.token_lifetime());
+        let lifetime = time::Duration::try_from(lifetime).unwrap_or(time::Duration::MAX);
+        now.saturating_add(lifetime).saturating_add(IAT_LEEWAY)
     }
 
     /// Logs the request's user out on every device and instance: revokes every token of theirs
@@ -466,7 +487,7 @@ impl<U: AuthUser> LoginContext<U> {
                 ))));
             }
             Err(Unresolved::Store(err)) => {
-                return Err(LoginError::Revocation(Error::Setup(format!("{err}"))));
+                return Err(LoginError::Revocation(Error::StoreUnavailable(err)));
             }
         };
         self.forget_both();
@@ -506,14 +527,13 @@ impl<U: AuthUser> LoginContext<U> {
         }
     }
 
-    /// Schedules a new remember-me cookie for `uid` (logging a failure to seal it).
-    fn set_remember(&self, uid: &str, digest: Option<&AuthDigest>, now: OffsetDateTime) {
+    /// Schedules a new remember-me cookie for the login `login` (logging a failure to seal it).
+    fn set_remember(&self, login: &LoginState, now: OffsetDateTime) {
         let cookie = &self.shared.remember_cookie;
         match seal_remember(
             &self.shared.keys.remember,
             &cookie.name,
-            uid,
-            digest,
+            login,
             cookie.token_lifetime(),
             now,
         ) {
@@ -537,14 +557,35 @@ impl<U: AuthUser> LoginContext<U> {
     }
 }
 
-/// A login session for user id `uid`, with a new random session id.
-fn new_state(uid: String, fresh: bool, hsh: Option<AuthDigest>) -> crate::Result<LoginState> {
+/// A login session for user id `uid`, with a new random session id, in `family` (a new one when
+/// `None`: a login).
+fn new_state(
+    uid: String,
+    fresh: bool,
+    hsh: Option<AuthDigest>,
+    family: Option<String>,
+) -> crate::Result<LoginState> {
     Ok(LoginState {
         uid,
         fresh,
         sid: random_id()?,
+        fam: Some(match family {
+            Some(family) => family,
+            None => random_id()?,
+        }),
         hsh,
     })
+}
+
+/// What the revocation store checks of a remember-me token.
+fn remembered(token: &RememberToken) -> TokenRef<'_> {
+    TokenRef {
+        token_id: Some(&token.jti),
+        family: Some(&token.family),
+        subject: Some(&token.subject),
+        issued_at: Some(token.issued_at),
+        key_id: None,
+    }
 }
 
 fn invalid_cookie(cookie: &str, err: &Error) {

@@ -88,7 +88,7 @@ pub enum LoginRejection {
     /// The [`UserLoader`](super::UserLoader) failed: 500 (the error is logged, not sent).
     Loader(LoaderFailure),
     /// The revocation store failed, and fails closed: 503 (logged).
-    StoreUnavailable(Arc<StoreError>),
+    StoreUnavailable(StoreError),
 }
 
 impl LoginRejection {
@@ -170,7 +170,7 @@ impl IntoResponse for LoginRejection {
 #[derive(Clone)]
 pub(crate) enum Unresolved {
     Loader(LoaderFailure),
-    Store(Arc<StoreError>),
+    Store(StoreError),
 }
 
 impl From<LoaderFailure> for Unresolved {

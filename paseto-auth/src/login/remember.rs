@@ -1,12 +1,12 @@
-//! The remember-me token: a `local` PASETO with `sub`, `iat`, `exp` and `jti`, bound to the
-//! purpose `remember` and the cookie's name.
+//! The remember-me token: a `local` PASETO with `sub`, `iat`, `exp`, `jti` and the login's family
+//! `fam`, bound to the purpose `remember` and the cookie's name.
 
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use super::state::{AuthDigest, REMEMBER_PURPOSE};
+use super::state::{AuthDigest, LoginState, REMEMBER_PURPOSE};
 use crate::claims::Timestamp;
 use crate::claims::random_id;
 use crate::cookie::CookieKeys;
@@ -23,6 +23,7 @@ struct SealedClaims<'a> {
     iat: Timestamp,
     exp: Timestamp,
     jti: &'a str,
+    fam: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     hsh: Option<&'a AuthDigest>,
 }
@@ -36,6 +37,9 @@ struct OpenedClaims {
     iat: Timestamp,
     exp: Timestamp,
     jti: String,
+    /// Absent from tokens sealed before families existed: their family is their `jti`.
+    #[serde(default)]
+    fam: Option<String>,
     #[serde(default)]
     hsh: Option<AuthDigest>,
 }
@@ -49,19 +53,18 @@ pub(crate) struct RememberToken {
     pub(crate) digest: Option<AuthDigest>,
     /// The token's id.
     pub(crate) jti: String,
+    /// The login it follows from (see [`LoginState::fam`](super::state::LoginState::fam)).
+    pub(crate) family: String,
     /// When it was sealed.
     pub(crate) issued_at: OffsetDateTime,
-    /// When it expires.
-    pub(crate) expires_at: OffsetDateTime,
 }
 
-/// Seals a remember-me token for the user whose id is written `subject`, valid for `lifetime`,
-/// with a fresh random `jti`.
+/// Seals a remember-me token for the login `login` (its user, family and auth-hash digest),
+/// valid for `lifetime`, with a fresh random `jti`.
 pub(crate) fn seal_remember(
     keys: &CookieKeys,
     cookie_name: &str,
-    subject: &str,
-    digest: Option<&AuthDigest>,
+    login: &LoginState,
     lifetime: Duration,
     now: OffsetDateTime,
 ) -> Result<String> {
@@ -69,11 +72,12 @@ pub(crate) fn seal_remember(
     let payload = serde_json::to_vec(&SealedClaims {
         pur: REMEMBER_PURPOSE,
         cky: cookie_name,
-        sub: subject,
+        sub: &login.uid,
         iat: Timestamp(now),
         exp: Timestamp(expiry(now, lifetime)?),
         jti: &jti,
-        hsh: digest,
+        fam: login.family(),
+        hsh: login.hsh.as_ref(),
     })
     .map_err(|e| Error::InvalidPayload(e.to_string()))?;
     seal_bound(keys, REMEMBER_PURPOSE, cookie_name, &payload)
@@ -98,8 +102,8 @@ pub(crate) fn open_remember(
     Ok(RememberToken {
         subject: claims.sub,
         digest: claims.hsh,
+        family: claims.fam.unwrap_or_else(|| claims.jti.clone()),
         jti: claims.jti,
         issued_at: claims.iat.0,
-        expires_at: claims.exp.0,
     })
 }

@@ -21,12 +21,25 @@ pub(crate) struct LoginState {
     /// Whether the login came from [`LoginSession::login`](super::LoginSession::login) rather
     /// than from a remember-me cookie.
     pub(crate) fresh: bool,
-    /// A random id of this login, new at every login (so a cookie from before a login never
-    /// equals one after it).
+    /// A random id of this login session cookie, new at every login (so a cookie from before a
+    /// login never equals one after it).
     pub(crate) sid: String,
+    /// The login's family: a random id made at login and kept by every cookie that follows from
+    /// it (re-sealed session cookies, the remember-me cookie, sessions it restores), so that a
+    /// logout can revoke them all. Cookies sealed before families existed have none: their
+    /// family is their `sid`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) fam: Option<String>,
     /// The digest of the user's auth hash when they logged in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) hsh: Option<AuthDigest>,
+}
+
+impl LoginState {
+    /// The login's family (see [`fam`](Self::fam)).
+    pub(crate) fn family(&self) -> &str {
+        self.fam.as_deref().unwrap_or(&self.sid)
+    }
 }
 
 /// A SHA-256 digest of a user's auth hash (domain-separated), as it is sealed into cookies: the

@@ -30,35 +30,47 @@ fn now() -> OffsetDateTime {
     OffsetDateTime::now_utc()
 }
 
+/// A login of user `42` in family `fam`, sealed with the auth-hash digest `hsh`.
+fn login_of_42(hsh: Option<AuthDigest>) -> LoginState {
+    LoginState {
+        uid: "42".into(),
+        fresh: true,
+        sid: "s".into(),
+        fam: Some("fam".into()),
+        hsh,
+    }
+}
+
 #[test]
 fn remember_tokens_round_trip_with_a_random_jti_in_every_version() {
     for version in Version::ALL {
         let keys = keys(version);
         let digest = AuthDigest::of(b"$argon2id$hash");
-        let first =
-            seal_remember(&keys, "remember_token", "42", Some(&digest), DAY, now()).unwrap();
-        let second =
-            seal_remember(&keys, "remember_token", "42", Some(&digest), DAY, now()).unwrap();
+        let login = login_of_42(Some(digest.clone()));
+        let first = seal_remember(&keys, "remember_token", &login, DAY, now()).unwrap();
+        let second = seal_remember(&keys, "remember_token", &login, DAY, now()).unwrap();
         assert!(first.starts_with(&format!("{version}.local.")), "{first}");
         assert_ne!(first, second);
         let token = open_remember(&keys, "remember_token", &first, DAY, now()).unwrap();
         assert_eq!(token.subject, "42");
+        assert_eq!(token.family, "fam");
         assert!(AuthDigest::matches(token.digest.as_ref(), Some(&digest)));
     }
 }
 
 #[test]
-fn remember_tokens_carry_sub_iat_exp_and_jti() {
+fn remember_tokens_carry_sub_iat_exp_jti_and_the_family() {
     // Seal with the real function, then decrypt with the low-level opener to see the claims.
     let keys = keys(Version::V4);
     let issued = now();
-    let value = seal_remember(&keys, "remember_token", "42", None, DAY, issued).unwrap();
+    let value = seal_remember(&keys, "remember_token", &login_of_42(None), DAY, issued).unwrap();
     let payload = open_bound(&keys, REMEMBER_PURPOSE, "remember_token", &value).unwrap();
     let claims: serde_json::Value = serde_json::from_slice(&payload).unwrap();
     assert_eq!(claims["sub"], "42");
     assert_eq!(claims["pur"], "remember");
     assert_eq!(claims["cky"], "remember_token");
     assert_eq!(claims["jti"].as_str().unwrap().len(), 22); // 16 random bytes, base64url
+    assert_eq!(claims["fam"], "fam");
     let iat = claims["iat"].as_str().unwrap();
     let exp = claims["exp"].as_str().unwrap();
     let parse =
@@ -68,10 +80,40 @@ fn remember_tokens_carry_sub_iat_exp_and_jti() {
 }
 
 #[test]
+fn cookies_sealed_before_families_existed_are_their_own_family() {
+    // Still valid after an upgrade: their family is the id a logout used to revoke.
+    let state: LoginState =
+        serde_json::from_value(json!({"uid": "42", "fresh": true, "sid": "old-sid"})).unwrap();
+    assert_eq!(state.family(), "old-sid");
+    let keys = keys(Version::V4);
+    let issued = now();
+    let rfc3339 = |t: OffsetDateTime| {
+        t.format(&time::format_description::well_known::Rfc3339)
+            .unwrap()
+    };
+    let payload = json!({
+        "pur": REMEMBER_PURPOSE, "cky": "remember_token", "sub": "42",
+        "iat": rfc3339(issued), "exp": rfc3339(issued + time::Duration::days(1)), "jti": "old-jti",
+    });
+    let value = seal_bound(
+        &keys,
+        REMEMBER_PURPOSE,
+        "remember_token",
+        payload.to_string().as_bytes(),
+    )
+    .unwrap();
+    let token = open_remember(&keys, "remember_token", &value, DAY, now()).unwrap();
+    assert_eq!(
+        (token.jti.as_str(), token.family.as_str()),
+        ("old-jti", "old-jti")
+    );
+}
+
+#[test]
 fn an_expired_remember_token_is_refused() {
     let keys = keys(Version::V4);
     let long_ago = now() - time::Duration::days(400);
-    let value = seal_remember(&keys, "remember_token", "42", None, DAY, long_ago).unwrap();
+    let value = seal_remember(&keys, "remember_token", &login_of_42(None), DAY, long_ago).unwrap();
     let err = open_remember(&keys, "remember_token", &value, DAY, now()).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Expired);
 }
@@ -79,7 +121,7 @@ fn an_expired_remember_token_is_refused() {
 #[test]
 fn a_tampered_or_foreign_remember_token_is_refused() {
     let keys = keys(Version::V4);
-    let value = seal_remember(&keys, "remember_token", "42", None, DAY, now()).unwrap();
+    let value = seal_remember(&keys, "remember_token", &login_of_42(None), DAY, now()).unwrap();
     // Flip one character of the body.
     let mut tampered = value.clone().into_bytes();
     let i = tampered.len() - 5;
@@ -107,16 +149,12 @@ fn a_login_session_token_is_not_a_remember_token_and_the_other_way_round() {
     for version in Version::ALL {
         // The same key for both, so only the purpose binding keeps them apart.
         let keys = keys(version);
-        let state = LoginState {
-            uid: "42".into(),
-            fresh: true,
-            sid: "s".into(),
-            hsh: None,
-        };
+        let state = login_of_42(None);
         let session =
             seal_cookie_at(&keys, LOGIN_PURPOSE, "remember_token", &state, DAY, now()).unwrap();
         let as_remember = open_remember(&keys, "remember_token", &session, DAY, now()).unwrap_err();
-        let remember = seal_remember(&keys, "login_session", "42", None, DAY, now()).unwrap();
+        let remember =
+            seal_remember(&keys, "login_session", &login_of_42(None), DAY, now()).unwrap();
         let as_session = open_cookie_at::<LoginState>(
             &keys,
             LOGIN_PURPOSE,

@@ -2,12 +2,15 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::sync::{PoisonError, RwLock};
 use std::time::Duration;
 
 use time::OffsetDateTime;
 
-use super::{RevokedBy, StoreError, StoreFuture, TokenRef, TokenStore, entry_name, subject_covers};
+use sha2::{Digest, Sha256};
+
+use super::{RevokedBy, StoreError, StoreFuture, TokenRef, TokenStore, subject_covers};
 
 /// How many unexpired revocations a [`MemoryStore`] holds by default.
 pub const DEFAULT_MEMORY_CAPACITY: usize = 100_000;
@@ -20,11 +23,22 @@ pub const DEFAULT_SUBJECT_RETENTION: Duration = Duration::from_secs(400 * 24 * 6
 /// more memory than this (a token id can be kilobytes).
 const MAX_KEPT_ID_LEN: usize = 64;
 
+/// How often a full store looks for expired entries to make room: at most once a second, so a
+/// flood of revocations into a full store costs each one a lookup, not a scan of the store.
+const PURGE_INTERVAL_SECS: i64 = 1;
+
 /// Revocations in this process's memory: the default store of one instance (use `RedisStore`
 /// when there are several). Bounded: entries expire with their tokens and are purged as new ones
 /// come, without a background thread; when it is full of unexpired revocations, revoking fails
 /// ([`StoreError::Full`]) rather than forget one. Checks take a read lock, so they do not wait
 /// on each other, and look ids up as they are, without hashing or copying them.
+///
+/// Sizing: an entry costs about 150 bytes (an id of up to 64 bytes, its times, the map's own
+/// share), so the default capacity of 100 000 is some 15 MB at most. Only revocations take room
+/// (a logout, a revoked token, a used refresh token), and each leaves when its token expires:
+/// size it for the revocations of one token lifetime. Revoking is something a caller does once
+/// logged in, so a full store is also a sign that revocations are being flooded; rate-limit
+/// the logout and refresh routes.
 #[derive(Debug)]
 pub struct MemoryStore {
     entries: RwLock<Entries>,
@@ -39,34 +53,53 @@ type Revoked = HashMap<Box<str>, (i64, i64)>;
 #[derive(Debug, Default)]
 struct Entries {
     tokens: Revoked,
+    families: Revoked,
     subjects: Revoked,
     keys: Revoked,
+    /// When expired entries were last purged (unix seconds).
+    purged_at: i64,
 }
 
 impl Entries {
     fn len(&self) -> usize {
-        self.tokens.len() + self.subjects.len() + self.keys.len()
+        self.tokens.len() + self.families.len() + self.subjects.len() + self.keys.len()
     }
 
+    /// Drops expired entries, unless that was done less than [`PURGE_INTERVAL_SECS`] ago.
     fn purge(&mut self, now: i64) {
-        for map in [&mut self.tokens, &mut self.subjects, &mut self.keys] {
+        if now - self.purged_at < PURGE_INTERVAL_SECS {
+            return;
+        }
+        self.purged_at = now;
+        for map in [
+            &mut self.tokens,
+            &mut self.families,
+            &mut self.subjects,
+            &mut self.keys,
+        ] {
             map.retain(|_, (_, expires)| *expires > now);
         }
     }
 }
 
-/// How an id is kept: as it is, or (when long) by its hash.
-fn kept<'a>(kind: &str, id: &'a str) -> Cow<'a, str> {
+/// How an id is kept: as it is, or (when long) by its hash, written `#` and 64 hex digits: 65
+/// characters, longer than any id kept as it is, so no id can pose as another's hash.
+fn kept(id: &str) -> Cow<'_, str> {
     if id.len() <= MAX_KEPT_ID_LEN {
         Cow::Borrowed(id)
     } else {
-        Cow::Owned(entry_name(kind, id))
+        let mut name = String::with_capacity(65);
+        name.push('#');
+        for byte in Sha256::digest(id.as_bytes()) {
+            let _ = write!(name, "{byte:02x}");
+        }
+        Cow::Owned(name)
     }
 }
 
 /// The time of `id`'s entry in `map`, if it is live at `now` (unix seconds).
-fn live(map: &Revoked, kind: &str, id: &str, now: i64) -> Option<i64> {
-    map.get(kept(kind, id).as_ref())
+fn live(map: &Revoked, id: &str, now: i64) -> Option<i64> {
+    map.get(kept(id).as_ref())
         .filter(|(_, expires)| *expires > now)
         .map(|(value, _)| *value)
 }
@@ -81,22 +114,16 @@ impl Default for MemoryStore {
 #[derive(Clone, Copy)]
 enum Kind {
     Token,
+    Family,
     Subject,
     Key,
 }
 
 impl Kind {
-    fn name(self) -> &'static str {
-        match self {
-            Kind::Token => "jti",
-            Kind::Subject => "sub",
-            Kind::Key => "kid",
-        }
-    }
-
     fn map(self, entries: &mut Entries) -> &mut Revoked {
         match self {
             Kind::Token => &mut entries.tokens,
+            Kind::Family => &mut entries.families,
             Kind::Subject => &mut entries.subjects,
             Kind::Key => &mut entries.keys,
         }
@@ -147,7 +174,7 @@ impl MemoryStore {
     /// full.
     fn insert(&self, kind: Kind, id: &str, value: i64, expires: i64) -> Result<(), StoreError> {
         let now = OffsetDateTime::now_utc().unix_timestamp();
-        let id = kept(kind.name(), id);
+        let id = kept(id);
         let mut entries = self.entries.write().unwrap_or_else(PoisonError::into_inner);
         let new = !kind.map(&mut entries).contains_key(id.as_ref());
         if new && entries.len() >= self.capacity {
@@ -176,6 +203,11 @@ impl TokenStore for MemoryStore {
         Box::pin(async move { result })
     }
 
+    fn revoke_family<'a>(&'a self, family: &'a str, until: OffsetDateTime) -> StoreFuture<'a, ()> {
+        let result = self.insert(Kind::Family, family, 0, until.unix_timestamp());
+        Box::pin(async move { result })
+    }
+
     fn revoke_subject<'a>(
         &'a self,
         subject: &'a str,
@@ -200,14 +232,17 @@ impl TokenStore for MemoryStore {
     fn check<'a>(&'a self, token: TokenRef<'a>) -> StoreFuture<'a, Option<RevokedBy>> {
         let now = OffsetDateTime::now_utc().unix_timestamp();
         let revoked = self.read(|entries| {
-            let by_id = |jti: &str| live(&entries.tokens, "jti", jti, now).is_some();
+            let by_id = |jti: &str| live(&entries.tokens, jti, now).is_some();
+            let by_family = |fam: &str| live(&entries.families, fam, now).is_some();
             let by_subject = |sub: &str| {
-                live(&entries.subjects, "sub", sub, now)
+                live(&entries.subjects, sub, now)
                     .is_some_and(|before| subject_covers(before, token.issued_at))
             };
-            let by_key = |kid: &str| live(&entries.keys, "kid", kid, now).is_some();
+            let by_key = |kid: &str| live(&entries.keys, kid, now).is_some();
             if token.token_id.is_some_and(by_id) {
                 Some(RevokedBy::TokenId)
+            } else if token.family.is_some_and(by_family) {
+                Some(RevokedBy::Family)
             } else if token.subject.is_some_and(by_subject) {
                 Some(RevokedBy::Subject)
             } else if token.key_id.is_some_and(by_key) {
@@ -217,5 +252,28 @@ impl TokenStore for MemoryStore {
             }
         });
         Box::pin(async move { Ok(revoked) })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_id_is_kept_by_a_name_no_short_id_can_have() {
+        let long = "x".repeat(MAX_KEPT_ID_LEN + 1);
+        let name = kept(&long);
+        assert_eq!(name.len(), MAX_KEPT_ID_LEN + 1);
+        assert!(name.starts_with('#'));
+        assert_eq!(kept("short"), "short");
+        // Revoked by its long id, the token is; a token whose id is that name is not.
+        let store = MemoryStore::new();
+        let far = i64::MAX;
+        store.insert(Kind::Token, &long, 0, far).unwrap();
+        let now = OffsetDateTime::now_utc().unix_timestamp();
+        store.read(|entries| {
+            assert!(live(&entries.tokens, &long, now).is_some());
+            assert!(live(&entries.tokens, &name, now).is_none());
+        });
     }
 }

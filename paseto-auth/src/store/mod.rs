@@ -7,6 +7,8 @@
 //!
 //! - **one token**, by its `jti`, until its `exp` (the entry expires with the token, so the store
 //!   stays small);
+//! - **a family of tokens**, by the id they share (the `fam` of a login: its session cookie, its
+//!   remember-me cookie and every re-sealed copy of them), until the last of them expires;
 //! - **every token of a subject issued before a time** ("log out everywhere"): one entry per
 //!   subject, checked against each token's `iat`; a token of that subject without `iat` is
 //!   revoked too, since nothing shows it is newer. Times are whole seconds, so a token issued in
@@ -14,9 +16,10 @@
 //! - **every token signed by a key**, by its PASERK id (a key compromise), until the key leaves
 //!   the configuration.
 //!
-//! Ids and subjects are attacker-influenced text: a store never uses them as they are. Each is
-//! hashed (SHA-256, base64url) into a fixed-length name of 43 letters, digits, `-` and `_`, so no
-//! value can reach another entry (`*`, `\r\n`, a long string: each is just another hash).
+//! Ids and subjects are attacker-influenced text, and a store never lets one reach another entry:
+//! the memory store keeps short ones as map keys and long ones by their hash, and Redis names
+//! every entry by a hash (SHA-256, base64url: 43 letters, digits, `-` and `_`), so `*`, `\r\n`
+//! or a long string is just another hash.
 
 mod memory;
 #[cfg(feature = "redis")]
@@ -29,8 +32,6 @@ use std::sync::Arc;
 use std::task::Poll;
 use std::time::Duration;
 
-use base64ct::{Base64UrlUnpadded, Encoding};
-use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
 use crate::error::Error;
@@ -49,12 +50,17 @@ pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>>
 /// `RedisStore` are the crate's. Every method is one round trip at most.
 pub trait TokenStore: Send + Sync + 'static {
     /// Revokes the token whose `jti` is `token_id`, until `expires_at` (its `exp`, after which it
-    /// is refused anyway).
+    /// is refused anyway). A later call with an earlier time does not shorten it.
     fn revoke_token<'a>(
         &'a self,
         token_id: &'a str,
         expires_at: OffsetDateTime,
     ) -> StoreFuture<'a, ()>;
+
+    /// Revokes every token of the family `family` until `until` (when the last token of the
+    /// family that can exist expires). Like every revocation, it only ever widens: an earlier
+    /// `until` than one already recorded changes nothing.
+    fn revoke_family<'a>(&'a self, family: &'a str, until: OffsetDateTime) -> StoreFuture<'a, ()>;
 
     /// Revokes every token of `subject` issued before `before` (at or before its second).
     fn revoke_subject<'a>(
@@ -71,10 +77,19 @@ pub trait TokenStore: Send + Sync + 'static {
 }
 
 /// What a store checks of a verified token.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+///
+/// ```
+/// use paseto_auth::store::TokenRef;
+///
+/// let token = TokenRef { token_id: Some("3f9a…"), subject: Some("alice"), ..TokenRef::default() };
+/// # let _ = token;
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct TokenRef<'a> {
     /// The token's `jti`.
     pub token_id: Option<&'a str>,
+    /// The family it belongs to (a login's cookies share one).
+    pub family: Option<&'a str>,
     /// The token's `sub`.
     pub subject: Option<&'a str>,
     /// The token's `iat`.
@@ -82,21 +97,6 @@ pub struct TokenRef<'a> {
     /// The PASERK id of the key that verified it (`None` for cookies, whose keys are rotated
     /// rather than revoked).
     pub key_id: Option<&'a str>,
-}
-
-/// What a store keeps about a value: its kind, and the base64url SHA-256 of the value.
-pub(crate) fn entry_name(kind: &str, value: &str) -> String {
-    let digest = Sha256::new()
-        .chain_update(b"paseto-auth:")
-        .chain_update(kind.as_bytes())
-        .chain_update(b":")
-        .chain_update(value.as_bytes())
-        .finalize();
-    let mut name = String::with_capacity(kind.len() + 44);
-    name.push_str(kind);
-    name.push(':');
-    name.push_str(&Base64UrlUnpadded::encode_string(&digest));
-    name
 }
 
 /// Whether a subject revocation at `before` (unix seconds) covers a token issued at `issued_at`.
@@ -187,6 +187,15 @@ impl Revocations {
     ) -> Result<(), StoreError> {
         self.call(self.store.revoke_token(token_id, expires_at))
             .await
+    }
+
+    /// Revokes every token of the family `family` until `until`.
+    pub async fn revoke_family(
+        &self,
+        family: &str,
+        until: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        self.call(self.store.revoke_family(family, until)).await
     }
 
     /// Revokes every token of `subject` issued before `before`.

@@ -6,21 +6,56 @@
 //! dependency tree and is maintained with the server).
 
 use std::fmt;
+use std::sync::LazyLock;
 use std::time::Duration;
 
+use base64ct::{Base64UrlUnpadded, Encoding};
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
 use super::memory::DEFAULT_SUBJECT_RETENTION;
-use super::{RevokedBy, StoreError, StoreFuture, TokenRef, TokenStore, entry_name, subject_covers};
+use super::{RevokedBy, StoreError, StoreFuture, TokenRef, TokenStore, subject_covers};
 use crate::error::{Cause, Error, Result};
+
+/// The widening write of [`RedisStore::widen`]: `ARGV[1]` the value, `ARGV[2]` the expiry in
+/// unix seconds (`0`: none). An entry without expiry keeps none; `TTL` and `TIME` rather than
+/// `EXPIRETIME` so that servers before 7.0 run it too.
+static WIDEN: LazyLock<redis::Script> = LazyLock::new(|| {
+    redis::Script::new(
+        r"
+        local value = tonumber(ARGV[1])
+        local expires = tonumber(ARGV[2])
+        local old = redis.call('GET', KEYS[1])
+        if old then
+          value = math.max(value, tonumber(old) or 0)
+          local ttl = redis.call('TTL', KEYS[1])
+          if ttl == -1 then
+            expires = 0
+          elseif expires > 0 and ttl >= 0 then
+            expires = math.max(expires, tonumber(redis.call('TIME')[1]) + ttl)
+          end
+        end
+        if expires > 0 then
+          redis.call('SET', KEYS[1], value, 'EXAT', expires)
+        else
+          redis.call('SET', KEYS[1], value)
+        end
+        return 0
+        ",
+    )
+});
+
+/// The latest expiry written (the year 9999): Redis refuses larger ones.
+const MAX_EXPIRY: i64 = 253_402_300_799;
 
 /// The prefix of every key a [`RedisStore`] writes, unless set otherwise.
 pub const DEFAULT_REDIS_PREFIX: &str = "paseto-auth:";
 
 /// Revocations in Redis: every instance that uses the same server (and prefix) sees every
-/// revocation. A token revocation's key expires with the token (`EXAT` its `exp`), a subject's
-/// after the retention, a key's never. A check is one `MGET` of at most three keys.
+/// revocation. A token revocation's key expires with the token (`EXAT` its `exp`), a family's
+/// with its last token, a subject's after the retention, a key's never; writes only ever widen a
+/// revocation (one Lua script each). A check is one `MGET` of at most four keys.
 #[derive(Clone)]
 pub struct RedisStore {
     connection: ConnectionManager,
@@ -82,21 +117,38 @@ impl RedisStore {
         key
     }
 
-    /// `SET key value [EXAT expires]`.
-    fn set<'a>(&'a self, key: String, value: i64, expires: Option<i64>) -> StoreFuture<'a, ()> {
+    /// Records `value` under `key` until `expires` (unix seconds; `None`: for ever), only ever
+    /// widening what is there: the larger value, the later expiry (another instance may have
+    /// written a wider revocation meanwhile, and a shorter one must not cut it back). One
+    /// script, so no other client sees or writes between the read and the write.
+    fn widen<'a>(&'a self, key: String, value: i64, expires: Option<i64>) -> StoreFuture<'a, ()> {
         let mut connection = self.connection.clone();
         Box::pin(async move {
-            let mut command = redis::cmd("SET");
-            command.arg(&key).arg(value);
-            if let Some(expires) = expires {
-                command.arg("EXAT").arg(expires.max(1));
-            }
-            command
-                .query_async::<()>(&mut connection)
+            WIDEN
+                .key(key)
+                .arg(value)
+                .arg(expires.map_or(0, |at| at.clamp(1, MAX_EXPIRY)))
+                .invoke_async::<i64>(&mut connection)
                 .await
+                .map(|_| ())
                 .map_err(unavailable)
         })
     }
+}
+
+/// What a store keeps about a value: its kind, and the base64url SHA-256 of the value.
+fn entry_name(kind: &str, value: &str) -> String {
+    let digest = Sha256::new()
+        .chain_update(b"paseto-auth:")
+        .chain_update(kind.as_bytes())
+        .chain_update(b":")
+        .chain_update(value.as_bytes())
+        .finalize();
+    let mut name = String::with_capacity(kind.len() + 44);
+    name.push_str(kind);
+    name.push(':');
+    name.push_str(&Base64UrlUnpadded::encode_string(&digest));
+    name
 }
 
 fn unavailable(err: redis::RedisError) -> StoreError {
@@ -109,11 +161,15 @@ impl TokenStore for RedisStore {
         token_id: &'a str,
         expires_at: OffsetDateTime,
     ) -> StoreFuture<'a, ()> {
-        self.set(
+        self.widen(
             self.key("jti", token_id),
             1,
             Some(expires_at.unix_timestamp()),
         )
+    }
+
+    fn revoke_family<'a>(&'a self, family: &'a str, until: OffsetDateTime) -> StoreFuture<'a, ()> {
+        self.widen(self.key("fam", family), 1, Some(until.unix_timestamp()))
     }
 
     fn revoke_subject<'a>(
@@ -123,34 +179,21 @@ impl TokenStore for RedisStore {
     ) -> StoreFuture<'a, ()> {
         let before = before.unix_timestamp();
         let retention = i64::try_from(self.subject_retention.as_secs()).unwrap_or(i64::MAX);
-        let key = self.key("sub", subject);
-        let mut connection = self.connection.clone();
-        Box::pin(async move {
-            // Only ever widen: a later `before` replaces an earlier one, never the reverse
-            // (another instance may have written a later one meanwhile).
-            redis::Script::new(
-                "local old = tonumber(redis.call('GET', KEYS[1]) or '0') \
-                 if tonumber(ARGV[1]) > old then \
-                   redis.call('SET', KEYS[1], ARGV[1], 'EXAT', ARGV[2]) \
-                 end return 0",
-            )
-            .key(key)
-            .arg(before)
-            .arg(before.saturating_add(retention).max(1))
-            .invoke_async::<i64>(&mut connection)
-            .await
-            .map(|_| ())
-            .map_err(unavailable)
-        })
+        self.widen(
+            self.key("sub", subject),
+            before,
+            Some(before.saturating_add(retention)),
+        )
     }
 
     fn revoke_key<'a>(&'a self, key_id: &'a str) -> StoreFuture<'a, ()> {
-        self.set(self.key("kid", key_id), 1, None)
+        self.widen(self.key("kid", key_id), 1, None)
     }
 
     fn check<'a>(&'a self, token: TokenRef<'a>) -> StoreFuture<'a, Option<RevokedBy>> {
         let keys = [
             token.token_id.map(|jti| self.key("jti", jti)),
+            token.family.map(|fam| self.key("fam", fam)),
             token.subject.map(|sub| self.key("sub", sub)),
             token.key_id.map(|kid| self.key("kid", kid)),
         ];
@@ -168,15 +211,18 @@ impl TokenStore for RedisStore {
             let mut values = values.into_iter();
             let mut next = |asked: bool| if asked { values.next().flatten() } else { None };
             let by_id = next(keys[0].is_some()).is_some();
-            let subject = next(keys[1].is_some());
-            let by_key = next(keys[2].is_some()).is_some();
+            let by_family = next(keys[1].is_some()).is_some();
+            let subject = next(keys[2].is_some());
+            let by_key = next(keys[3].is_some()).is_some();
             let by_subject = subject.is_some_and(|before| subject_covers(before, token.issued_at));
-            Ok(match (by_id, by_subject, by_key) {
-                (true, _, _) => Some(RevokedBy::TokenId),
-                (_, true, _) => Some(RevokedBy::Subject),
-                (_, _, true) => Some(RevokedBy::Key),
-                _ => None,
-            })
+            Ok([
+                (by_id, RevokedBy::TokenId),
+                (by_family, RevokedBy::Family),
+                (by_subject, RevokedBy::Subject),
+                (by_key, RevokedBy::Key),
+            ]
+            .into_iter()
+            .find_map(|(revoked, by)| revoked.then_some(by)))
         })
     }
 }
