@@ -1,12 +1,18 @@
-//! A token API whose logouts hold across instances: `POST /login` issues a bearer token,
-//! `GET /protected/me` needs one, `POST /logout` revokes it and `POST /logout/everywhere` every
-//! token of its user — in the memory store, or in Redis, shared by every instance.
+//! A token API with refresh tokens, whose logouts hold across instances: `POST /login` issues
+//! a token pair (a fresh access token and a refresh token), `POST /token/refresh` renews it (once
+//! per refresh token: a replayed one ends the whole login), `GET /protected/me` needs an access
+//! token, `GET /protected/fresh` a fresh one, `POST /logout` ends the login (its access and
+//! refresh tokens) and `POST /logout/everywhere` every token of its user — in the memory store,
+//! or in Redis, shared by every instance.
 //!
 //! ```text
 //! cargo run --example token_api
-//! TOKEN=$(curl -s -d '{"email":"foo@example.com","password":"mysecret"}' \
-//!     -H 'content-type: application/json' http://127.0.0.1:3000/login | jq -r .access_token)
+//! PAIR=$(curl -s -d '{"email":"foo@example.com","password":"mysecret"}' \
+//!     -H 'content-type: application/json' http://127.0.0.1:3000/login)
+//! TOKEN=$(echo "$PAIR" | jq -r .access_token); REFRESH=$(echo "$PAIR" | jq -r .refresh_token)
 //! curl -i -H "authorization: Bearer $TOKEN" http://127.0.0.1:3000/protected/me   # 200
+//! curl -i -H 'content-type: application/json' -d "{\"refresh_token\":\"$REFRESH\"}" \
+//!     http://127.0.0.1:3000/token/refresh                                        # 200, a new pair
 //! curl -i -X POST -H "authorization: Bearer $TOKEN" http://127.0.0.1:3000/logout  # 204
 //! curl -i -H "authorization: Bearer $TOKEN" http://127.0.0.1:3000/protected/me   # 401
 //! ```
@@ -25,17 +31,17 @@ mod serve;
 #[path = "common/tokens.rs"]
 mod tokens;
 
-use axum::extract::State;
+use axum::extract::{FromRef, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, post_service};
 use axum::{Json, Router};
 use paseto_auth::extract::PasetoAuth;
+use paseto_auth::refresh::RefreshTokens;
 use paseto_auth::store::{MemoryStore, RedisStore, Revocations};
-use paseto_auth::{Issuer, Paseto, PasetoClaims, TokenOptions, Verifier, paseto_required};
+use paseto_auth::{Issuer, PairOptions, Paseto, PasetoClaims, Verifier, paseto_required};
 use serde::{Deserialize, Serialize};
-pub(crate) use tokens::AppState;
-use tokens::issuer_and_verifier_from_env;
+use tokens::{AppState, issuer_and_verifier_from_env};
 
 /// The custom claims of the API's tokens.
 #[derive(Debug, Serialize, Deserialize, PasetoClaims)]
@@ -44,17 +50,38 @@ pub(crate) struct ApiClaims {
     pub(crate) email: String,
 }
 
-/// The state of this example: its issuer, and a verifier with `revocations`.
-pub(crate) fn state(issuer: Issuer, verifier: Verifier, revocations: Revocations) -> AppState {
-    AppState {
-        issuer,
-        auth: PasetoAuth::new(verifier).revocations(revocations),
+/// What the handlers need: the token examples' issuer and guard state, and the refresh endpoint.
+#[derive(Clone)]
+pub(crate) struct ApiState {
+    tokens: AppState,
+    refresh: RefreshTokens,
+}
+
+impl FromRef<ApiState> for PasetoAuth {
+    fn from_ref(state: &ApiState) -> Self {
+        state.tokens.auth.clone()
     }
+}
+
+/// The state of this example: its issuer, a verifier with `revocations`, and refreshes recorded
+/// in the same revocations (so a family a replay revokes is refused by the guards too).
+pub(crate) fn state(
+    issuer: Issuer,
+    verifier: Verifier,
+    revocations: Revocations,
+) -> paseto_auth::Result<ApiState> {
+    Ok(ApiState {
+        refresh: RefreshTokens::new(issuer.clone(), revocations.clone())?,
+        tokens: AppState {
+            issuer,
+            auth: PasetoAuth::new(verifier).revocations(revocations),
+        },
+    })
 }
 
 /// The state from the environment: keys as in `issuer_and_verifier` (generated when none is
 /// set), the store from `PASETO_REDIS_URL` and the failure policy from `PASETO_STORE_FAIL_OPEN`.
-async fn state_from_env() -> paseto_auth::Result<AppState> {
+async fn state_from_env() -> paseto_auth::Result<ApiState> {
     let (issuer, verifier) = issuer_and_verifier_from_env()?;
     let revocations = match RedisStore::from_env().await? {
         Some(redis) => {
@@ -67,14 +94,16 @@ async fn state_from_env() -> paseto_auth::Result<AppState> {
         }
     };
     let fail_open = std::env::var("PASETO_STORE_FAIL_OPEN").is_ok_and(|v| v == "1");
-    Ok(state(issuer, verifier, revocations.fail_open(fail_open)))
+    state(issuer, verifier, revocations.fail_open(fail_open))
 }
 
 /// The application's routes.
-pub(crate) fn app(state: AppState) -> Router {
+pub(crate) fn app(state: ApiState) -> Router {
     Router::new()
         .route("/login", post(login))
+        .route("/token/refresh", post_service(state.refresh.clone()))
         .route("/protected/me", get(me))
+        .route("/protected/fresh", get(fresh))
         .route("/logout", post(logout))
         .route("/logout/everywhere", post(logout_everywhere))
         .with_state(state)
@@ -87,31 +116,20 @@ pub(crate) struct Credentials {
     password: String,
 }
 
-/// The login answer: the token, as OAuth's token endpoint writes it.
-#[derive(Serialize)]
-struct TokenResponse {
-    access_token: String,
-    token_type: &'static str,
-    expires_in: u64,
-}
-
-async fn login(State(state): State<AppState>, Json(form): Json<Credentials>) -> Response {
+/// Answers a login with a token pair, as OAuth's token endpoint writes it: a fresh access token
+/// (15 minutes) and a refresh token (14 days).
+async fn login(State(state): State<ApiState>, Json(form): Json<Credentials>) -> Response {
     // A demo user; a real application checks a password hash.
     if form.email != "foo@example.com" || form.password != "mysecret" {
         return (StatusCode::UNAUTHORIZED, "Invalid email or password").into_response();
     }
-    let lifetime = std::time::Duration::from_secs(3600);
-    let options = TokenOptions::new().subject(&form.email).lifetime(lifetime);
+    let options = PairOptions::new().subject(&form.email);
     match state
+        .tokens
         .issuer
-        .issue_with(&ApiClaims { email: form.email }, options)
+        .issue_pair(&ApiClaims { email: form.email }, options)
     {
-        Ok(token) => Json(TokenResponse {
-            access_token: token,
-            token_type: "Bearer",
-            expires_in: lifetime.as_secs(),
-        })
-        .into_response(),
+        Ok(pair) => pair.into_response(),
         Err(err) => {
             tracing::error!("could not issue a token: {err}");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
@@ -132,17 +150,25 @@ async fn me(token: Paseto<ApiClaims>) -> Json<Me> {
     })
 }
 
-/// Revokes this token, on every instance that shares the store.
-#[paseto_required]
-async fn logout(State(state): State<AppState>, token: Paseto<ApiClaims>) -> StatusCode {
-    revoked(state.auth.revoke(&token).await)
+/// A sensitive action: only an access token issued from the password just given, not one from a
+/// refresh (401 `insufficient_user_authentication` tells the client to log in again).
+#[paseto_required(fresh, claims(email))]
+async fn fresh(token: Paseto<ApiClaims>) -> String {
+    format!("{} confirmed their password recently", token.claims.email)
+}
+
+/// Ends this login on every instance that shares the store: its family (this access token, its
+/// refresh token and every pair refreshed from it).
+#[paseto_required(claims(fam))]
+async fn logout(State(state): State<ApiState>, token: Paseto) -> StatusCode {
+    revoked(state.refresh.end_family(&token).await)
 }
 
 /// Revokes every token of this token's subject issued until now, on every instance.
 #[paseto_required(claims(sub))]
-async fn logout_everywhere(State(state): State<AppState>, token: Paseto<ApiClaims>) -> StatusCode {
+async fn logout_everywhere(State(state): State<ApiState>, token: Paseto<ApiClaims>) -> StatusCode {
     let subject = token.registered.sub.unwrap_or_default();
-    revoked(state.auth.revoke_subject(&subject).await)
+    revoked(state.tokens.auth.revoke_subject(&subject).await)
 }
 
 /// 204, or 503 when the store could not record it.
@@ -162,7 +188,8 @@ async fn main() {
     let app = state_from_env().await.map(app);
     serve::serve(
         app,
-        "POST /login, GET /protected/me, POST /logout, POST /logout/everywhere",
+        "POST /login, POST /token/refresh, GET /protected/me, GET /protected/fresh, POST /logout, \
+         POST /logout/everywhere",
     )
     .await;
 }

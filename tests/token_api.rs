@@ -1,6 +1,7 @@
-//! The token_api example as its README walk-through uses it: log in, use the token, log out (the
-//! token then fails), log out everywhere — with the memory store, and with two instances of the
-//! app sharing Redis.
+//! The token_api example as its README walk-through uses it: log in, use the token, refresh the
+//! pair, replay a used refresh token (the whole login then fails), need a fresh token, log out
+//! (the token then fails), log out everywhere — with the memory store, and with two instances of
+//! the app sharing Redis.
 
 #[path = "../examples/token_api.rs"]
 #[allow(dead_code)]
@@ -31,12 +32,33 @@ async fn login(app: &Router, password: &str) -> (StatusCode, Value) {
     (status, serde_json::from_str(&body).unwrap_or(Value::Null))
 }
 
-async fn token(app: &Router) -> String {
+/// Logs in; returns the pair's (access token, refresh token).
+async fn pair(app: &Router) -> (String, String) {
     let (status, body) = login(app, "mysecret").await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["token_type"], "Bearer");
-    assert_eq!(body["expires_in"], 3600);
-    body["access_token"].as_str().unwrap().to_owned()
+    assert_eq!(body["expires_in"], 15 * 60);
+    assert_eq!(body["refresh_expires_in"], 14 * 24 * 3600);
+    let text = |name: &str| body[name].as_str().unwrap().to_owned();
+    (text("access_token"), text("refresh_token"))
+}
+
+async fn token(app: &Router) -> String {
+    pair(app).await.0
+}
+
+/// `POST /token/refresh` with `{"refresh_token": …}`: the status and the body.
+async fn refresh(app: &Router, refresh_token: &str) -> (StatusCode, Value) {
+    let request = Request::post("/token/refresh")
+        .header(CONTENT_TYPE, "application/json")
+        .body(Body::from(
+            serde_json::json!({ "refresh_token": refresh_token }).to_string(),
+        ))
+        .unwrap();
+    let response = send(app, request).await;
+    let status = response.status();
+    let body = body_string(response).await;
+    (status, serde_json::from_str(&body).unwrap())
 }
 
 async fn call(app: &Router, method: &str, path: &str, token: &str) -> (StatusCode, String) {
@@ -48,11 +70,9 @@ async fn call(app: &Router, method: &str, path: &str, token: &str) -> (StatusCod
 fn instances(first: Revocations, second: Revocations) -> (Router, Router) {
     let keys = setup(paseto_auth::Version::V4);
     let instance = |revocations| {
-        example::app(example::state(
-            keys.issuer.clone(),
-            keys.verifier.clone(),
-            revocations,
-        ))
+        example::app(
+            example::state(keys.issuer.clone(), keys.verifier.clone(), revocations).unwrap(),
+        )
     };
     (instance(first), instance(second))
 }
@@ -76,6 +96,58 @@ async fn walk_through(a: &Router, b: &Router) {
         (status, body.as_str()),
         (StatusCode::UNAUTHORIZED, r#"{"error":"invalid_token"}"#)
     );
+
+    // Refresh on the other instance; the refreshed access token works but is not fresh.
+    let (access, refresh_token) = pair(a).await;
+    assert_eq!(
+        call(a, "GET", "/protected/fresh", &access).await.0,
+        StatusCode::OK
+    );
+    let (status, renewed) = refresh(b, &refresh_token).await;
+    assert_eq!(status, StatusCode::OK, "{renewed}");
+    let renewed_access = renewed["access_token"].as_str().unwrap();
+    let renewed_refresh = renewed["refresh_token"].as_str().unwrap();
+    assert_eq!(
+        call(a, "GET", "/protected/me", renewed_access).await,
+        (ME.0, ME.1.to_owned())
+    );
+    assert_eq!(
+        call(a, "GET", "/protected/fresh", renewed_access).await,
+        (
+            StatusCode::UNAUTHORIZED,
+            r#"{"error":"insufficient_user_authentication"}"#.to_owned()
+        )
+    );
+    // A replay of the used refresh token (a thief's copy, say) ends the whole login: the replay,
+    // the renewed pair and the first access token are refused, on both instances.
+    let (status, body) = refresh(a, &refresh_token).await;
+    assert_eq!(
+        (status, body),
+        (
+            StatusCode::UNAUTHORIZED,
+            serde_json::json!({"error": "invalid_grant"})
+        )
+    );
+    for app in [a, b] {
+        for token in [renewed_access, access.as_str()] {
+            assert_eq!(
+                call(app, "GET", "/protected/me", token).await.0,
+                StatusCode::UNAUTHORIZED
+            );
+        }
+    }
+    assert_eq!(
+        refresh(b, renewed_refresh).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+
+    // Logging out ends the login's refresh token too.
+    let (access, refresh_token) = pair(b).await;
+    assert_eq!(
+        call(a, "POST", "/logout", &access).await.0,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(refresh(b, &refresh_token).await.0, StatusCode::UNAUTHORIZED);
 
     // Two more logins; "log out everywhere" from one ends both, on both instances. Times are
     // whole seconds: wait for the next one, so the new logins are not counted as before it.

@@ -13,11 +13,20 @@ use time::format_description::well_known::Rfc3339;
 
 use crate::error::{Cause, Error, Result, untrusted};
 
-/// The claim that binds paseto-auth's cookie tokens (sessions, logins, remember-me) to their
-/// purpose. It is reserved: the issuer refuses claims that hold it, and a verifier refuses a token
-/// that carries it, so a cookie sealed with a key that is also an API key is never an API token
-/// (on v2, which has no implicit assertion to tell them apart).
-pub(crate) const COOKIE_PURPOSE_CLAIM: &str = "pur";
+/// The claim that binds paseto-auth's own tokens to their purpose: cookie tokens (sessions,
+/// logins, remember-me) and refresh tokens. It is reserved: the issuer refuses claims that hold
+/// it, and an access-token verifier refuses a token that carries it, so neither a cookie sealed
+/// with a key that is also an API key nor a refresh token is ever an access token (on v2 too,
+/// which has no implicit assertion to tell them apart).
+pub(crate) const PURPOSE_CLAIM: &str = "pur";
+
+/// The claim naming a token's family (the tokens of one login, or one chain of refresh tokens),
+/// which the revocation store can revoke at once.
+pub(crate) const FAMILY_CLAIM: &str = "fam";
+
+/// The claim that marks an access token issued from credentials rather than from a refresh:
+/// `true`, or the RFC 3339 time until which the token counts as fresh.
+pub(crate) const FRESH_CLAIM: &str = "fresh";
 
 /// One custom claim of a [`PasetoClaims`] type, as its derive records it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

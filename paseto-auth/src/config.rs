@@ -7,6 +7,7 @@
 //! | `PASETO_PUBLIC_KEYS` | JSON list of verification keys, each with the `iss` it is bound to: `{"iss": "…", "paserk": "k4.public.…"}` or `{"iss": "…", "version": 4, "key": "<PEM>"}` | none |
 //! | `PASETO_LOCAL_KEYS` | JSON list of local keys for `local` tokens: `{"paserk": "k4.local.…"}` (optional `iss`) | none |
 //! | `PASETO_EXP` | token lifetime in seconds | 3600 |
+//! | `PASETO_ACCESS_EXP`, `PASETO_REFRESH_EXP` | lifetimes of a token pair's access and refresh tokens, seconds | 900, 1209600 (14 days) |
 //! | `PASETO_USE_ISS`, `PASETO_USE_IAT`, `PASETO_USE_KID`, `PASETO_USE_JTI` | write `iss` / `iat` / footer `kid` / a random `jti` | true |
 //! | `PASETO_SKEW` | leeway on `exp`/`nbf`/`iat`, seconds | 0 |
 //! | `PASETO_AUDIENCE` | audience every verified token must name | none |
@@ -21,7 +22,7 @@ use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
 use crate::error::{Error, Result, untrusted};
-use crate::issuer::{Issuer, IssuerBuilder};
+use crate::issuer::{DEFAULT_ACCESS_LIFETIME, DEFAULT_REFRESH_LIFETIME, Issuer, IssuerBuilder};
 use crate::key::Key;
 use crate::requirements::Requirements;
 use crate::verifier::{Verifier, VerifierBuilder};
@@ -197,6 +198,8 @@ pub struct PasetoConfig {
     pub public_keys: Vec<KeyEntry>,
     pub local_keys: Vec<KeyEntry>,
     pub exp: Option<u64>,
+    pub access_exp: Option<u64>,
+    pub refresh_exp: Option<u64>,
     pub use_iss: Option<bool>,
     pub use_iat: Option<bool>,
     pub use_kid: Option<bool>,
@@ -208,12 +211,14 @@ pub struct PasetoConfig {
 }
 
 /// Every setting name [`PasetoConfig`] reads.
-pub const SETTINGS: [&str; 13] = [
+pub const SETTINGS: [&str; 15] = [
     "PASETO_ISS",
     "PASETO_PRIVATE_KEYS",
     "PASETO_PUBLIC_KEYS",
     "PASETO_LOCAL_KEYS",
     "PASETO_EXP",
+    "PASETO_ACCESS_EXP",
+    "PASETO_REFRESH_EXP",
     "PASETO_USE_ISS",
     "PASETO_USE_IAT",
     "PASETO_USE_KID",
@@ -338,6 +343,8 @@ impl PasetoConfig {
             "PASETO_PUBLIC_KEYS" => self.public_keys = key_entries(name, value)?,
             "PASETO_LOCAL_KEYS" => self.local_keys = key_entries(name, value)?,
             "PASETO_EXP" => self.exp = Some(parse_seconds(name, &text()?)?),
+            "PASETO_ACCESS_EXP" => self.access_exp = Some(parse_seconds(name, &text()?)?),
+            "PASETO_REFRESH_EXP" => self.refresh_exp = Some(parse_seconds(name, &text()?)?),
             "PASETO_USE_ISS" => self.use_iss = Some(parse_bool(name, &text()?)?),
             "PASETO_USE_IAT" => self.use_iat = Some(parse_bool(name, &text()?)?),
             "PASETO_USE_KID" => self.use_kid = Some(parse_bool(name, &text()?)?),
@@ -376,6 +383,25 @@ impl PasetoConfig {
         if self.exp == Some(0) {
             return Err(Error::config("PASETO_EXP", "must be at least 1 second"));
         }
+        let access = self
+            .access_exp
+            .map_or(DEFAULT_ACCESS_LIFETIME, Duration::from_secs);
+        let refresh = self
+            .refresh_exp
+            .map_or(DEFAULT_REFRESH_LIFETIME, Duration::from_secs);
+        if access.is_zero() {
+            return Err(Error::config(
+                "PASETO_ACCESS_EXP",
+                "must be at least 1 second",
+            ));
+        }
+        if refresh <= access {
+            return Err(Error::config(
+                "PASETO_REFRESH_EXP",
+                "must be longer than PASETO_ACCESS_EXP",
+            ));
+        }
+        builder = builder.pair_lifetimes(access, refresh);
         for key in self.signing_keys()? {
             builder = builder.key(key);
         }

@@ -113,6 +113,14 @@ pub enum Error {
     /// The token is authentic and valid, and revoked (see [`crate::store`]).
     #[error("token is revoked (by {0})")]
     Revoked(RevokedBy),
+    /// A refresh token was presented after it had been used: its family is now revoked (see
+    /// [`crate::refresh`]).
+    #[error("refresh token was used before; its family is revoked")]
+    RefreshTokenReused,
+    /// The route needs a fresh token (`#[paseto_required(fresh)]`): one issued from credentials
+    /// just given, not from a refresh (HTTP 401 `insufficient_user_authentication`, RFC 9470).
+    #[error("token is not fresh")]
+    NotFresh,
     /// The token store could not say whether the token is revoked, and revocation checks fail
     /// closed (HTTP 503).
     #[error("{0}")]
@@ -161,6 +169,8 @@ pub enum ErrorKind {
     Crypto,
     Setup,
     Revoked,
+    RefreshTokenReused,
+    NotFresh,
     StoreUnavailable,
 }
 
@@ -197,6 +207,8 @@ impl Error {
             Error::Crypto(_) => K::Crypto,
             Error::Setup(_) => K::Setup,
             Error::Revoked(_) => K::Revoked,
+            Error::RefreshTokenReused => K::RefreshTokenReused,
+            Error::NotFresh => K::NotFresh,
             Error::StoreUnavailable(_) => K::StoreUnavailable,
         }
     }
@@ -243,6 +255,8 @@ impl ErrorKind {
             K::Crypto => "crypto",
             K::Setup => "setup",
             K::Revoked => "revoked",
+            K::RefreshTokenReused => "refresh_token_reused",
+            K::NotFresh => "not_fresh",
             K::StoreUnavailable => "store_unavailable",
         }
     }

@@ -1,4 +1,5 @@
-//! The issuer: makes tokens with the primary key, adding `iss`, `iat`, `exp` and a `kid` footer.
+//! The issuer: makes tokens with the primary key, adding `iss`, `iat`, `exp`, `jti` and a `kid`
+//! footer. (Token pairs, access and refresh, are in [`crate::pair`].)
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -7,19 +8,27 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
 
-use crate::claims::{COOKIE_PURPOSE_CLAIM, Timestamp, format_time, random_id};
+use crate::claims::{FAMILY_CLAIM, FRESH_CLAIM, PURPOSE_CLAIM, Timestamp, format_time, random_id};
 use crate::error::{Error, Result, untrusted};
 use crate::key::{KeyId, KeyRing, RingKey, SigningKey};
+use crate::kind::TokenKind;
 use crate::token::{Footer, seal};
 
 /// Default token lifetime (Flask's `PASETO_EXP`): one hour.
 pub const DEFAULT_LIFETIME: Duration = Duration::from_secs(3600);
+
+/// Default lifetime of the access token of a pair (`PASETO_ACCESS_EXP`): 15 minutes.
+pub const DEFAULT_ACCESS_LIFETIME: Duration = Duration::from_secs(15 * 60);
+
+/// Default lifetime of the refresh token of a pair (`PASETO_REFRESH_EXP`): 14 days.
+pub const DEFAULT_REFRESH_LIFETIME: Duration = Duration::from_secs(14 * 24 * 3600);
 
 #[derive(Debug)]
 struct Config {
     issuer: Option<String>,
     keys: KeyRing<SigningKey>,
     lifetime: Duration,
+    pair_lifetimes: PairLifetimes,
     use_iss: bool,
     use_iat: bool,
     use_kid: bool,
@@ -57,6 +66,7 @@ pub struct IssuerBuilder {
     issuer: Option<String>,
     keys: KeyRing<SigningKey>,
     lifetime: Duration,
+    pair_lifetimes: PairLifetimes,
     use_iss: bool,
     use_iat: bool,
     use_kid: bool,
@@ -70,6 +80,7 @@ impl Default for IssuerBuilder {
             issuer: None,
             keys: KeyRing::new(),
             lifetime: DEFAULT_LIFETIME,
+            pair_lifetimes: PairLifetimes::default(),
             use_iss: true,
             use_iat: true,
             use_kid: true,
@@ -101,6 +112,14 @@ impl IssuerBuilder {
     /// Default lifetime of issued tokens (Flask's `PASETO_EXP`, default one hour).
     pub fn lifetime(mut self, lifetime: Duration) -> Self {
         self.lifetime = lifetime;
+        self
+    }
+
+    /// Lifetimes of the two tokens of a pair ([`Issuer::issue_pair`]): the access token's
+    /// (default 15 minutes, `PASETO_ACCESS_EXP`) and the refresh token's (default 14 days,
+    /// `PASETO_REFRESH_EXP`). Refreshes use them too.
+    pub fn pair_lifetimes(mut self, access: Duration, refresh: Duration) -> Self {
+        self.pair_lifetimes = PairLifetimes { access, refresh };
         self
     }
 
@@ -137,10 +156,18 @@ impl IssuerBuilder {
         self
     }
 
-    /// Builds the issuer; fails when it has no key or `use_iss` is on without an issuer name.
+    /// Builds the issuer; fails when it has no key, `use_iss` is on without an issuer name, or a
+    /// pair's refresh token would not outlive its access token.
     pub fn build(self) -> Result<Issuer> {
         if self.keys.is_empty() {
             return Err(Error::Setup("an issuer needs at least one key".into()));
+        }
+        let PairLifetimes { access, refresh } = self.pair_lifetimes;
+        if access.is_zero() || refresh <= access {
+            return Err(Error::Setup(
+                "pair lifetimes: the access token's must be positive and the refresh token's longer"
+                    .into(),
+            ));
         }
         if self.use_iss && self.issuer.as_deref().is_some_and(str::is_empty) {
             return Err(Error::Setup("the issuer name must not be empty".into()));
@@ -150,6 +177,7 @@ impl IssuerBuilder {
                 issuer: self.issuer,
                 keys: self.keys,
                 lifetime: self.lifetime,
+                pair_lifetimes: self.pair_lifetimes,
                 use_iss: self.use_iss,
                 use_iat: self.use_iat,
                 use_kid: self.use_kid,
@@ -158,6 +186,31 @@ impl IssuerBuilder {
             }),
         })
     }
+}
+
+/// How long the two tokens of a pair live.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct PairLifetimes {
+    pub(crate) access: Duration,
+    pub(crate) refresh: Duration,
+}
+
+impl Default for PairLifetimes {
+    fn default() -> Self {
+        PairLifetimes {
+            access: DEFAULT_ACCESS_LIFETIME,
+            refresh: DEFAULT_REFRESH_LIFETIME,
+        }
+    }
+}
+
+/// What the `fresh` claim of a token says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Freshness {
+    /// `true`: fresh for as long as the token lives.
+    Fresh,
+    /// Fresh until this time (RFC 3339), then not.
+    FreshUntil(OffsetDateTime),
 }
 
 /// How long an issued token lives.
@@ -182,6 +235,9 @@ pub struct TokenOptions {
     raw_footer: Option<Vec<u8>>,
     implicit: Option<Vec<u8>>,
     key: Option<KeyId>,
+    family: Option<String>,
+    fresh: Option<Freshness>,
+    pub(crate) kind: TokenKind,
 }
 
 impl TokenOptions {
@@ -250,6 +306,48 @@ impl TokenOptions {
         self.key = Some(id);
         self
     }
+
+    /// Sets `fam`, the token's family: the revocation store can revoke every token of a family
+    /// at once ([`Revocations::revoke_family`](crate::store::Revocations::revoke_family)).
+    pub fn family(mut self, family: impl Into<String>) -> Self {
+        self.family = Some(family.into());
+        self
+    }
+
+    /// Writes `"fresh": true`: the token was issued from credentials just given, and passes
+    /// `#[paseto_required(fresh)]` for as long as it lives.
+    pub fn fresh(mut self) -> Self {
+        self.fresh = Some(Freshness::Fresh);
+        self
+    }
+
+    /// Writes `fresh` as the time `window` from now: the token passes
+    /// `#[paseto_required(fresh)]` until then, and is an ordinary token after.
+    pub fn fresh_for(mut self, window: Duration) -> Result<Self> {
+        let until = offset(OffsetDateTime::now_utc(), window, FRESH_CLAIM)?;
+        self.fresh = Some(Freshness::FreshUntil(until));
+        Ok(self)
+    }
+
+    pub(crate) fn freshness(mut self, fresh: Option<Freshness>) -> Self {
+        self.fresh = fresh;
+        self
+    }
+}
+
+/// `now + lifetime`, or an error naming `claim` when it is out of range.
+pub(crate) fn offset(
+    now: OffsetDateTime,
+    lifetime: Duration,
+    claim: &str,
+) -> Result<OffsetDateTime> {
+    time::Duration::try_from(lifetime)
+        .ok()
+        .and_then(|d| now.checked_add(d))
+        .ok_or_else(|| Error::InvalidClaim {
+            claim: claim.into(),
+            reason: "lifetime out of range".into(),
+        })
 }
 
 impl Issuer {
@@ -283,6 +381,8 @@ impl Issuer {
         };
         let payload = self.payload(claims, &options)?;
         let implicit = options.implicit.as_deref().unwrap_or(&config.implicit);
+        let implicit = options.kind.implicit_assertion(implicit);
+        let implicit = implicit.as_ref();
         if let Some(raw) = &options.raw_footer {
             if config.use_kid || !options.footer.is_empty() {
                 return Err(Error::InvalidFooter(
@@ -310,11 +410,21 @@ impl Issuer {
             }
             Err(e) => return Err(Error::InvalidPayload(untrusted(e))),
         };
-        if map.contains_key(COOKIE_PURPOSE_CLAIM) {
+        if map.contains_key(PURPOSE_CLAIM) {
             return Err(Error::InvalidPayload(format!(
-                "the claim \"{COOKIE_PURPOSE_CLAIM}\" is reserved for paseto-auth's cookie tokens; \
-                 verifiers refuse API tokens that carry it"
+                "the claim \"{PURPOSE_CLAIM}\" is reserved for paseto-auth's cookie and refresh \
+                 tokens; verifiers refuse access tokens that carry it"
             )));
+        }
+        for (claim, set) in [
+            (FAMILY_CLAIM, options.family.is_some()),
+            (FRESH_CLAIM, options.fresh.is_some()),
+        ] {
+            if set && map.contains_key(claim) {
+                return Err(Error::InvalidPayload(format!(
+                    "the claim \"{claim}\" is both in the claims and set by the options"
+                )));
+            }
         }
         let now = OffsetDateTime::now_utc();
         if let (true, Some(iss)) = (config.use_iss, &config.issuer) {
@@ -329,13 +439,7 @@ impl Issuer {
             Lifetime::Forever => None,
         };
         if let Some(lifetime) = lifetime {
-            let exp = time::Duration::try_from(lifetime)
-                .ok()
-                .and_then(|d| now.checked_add(d))
-                .ok_or_else(|| Error::InvalidClaim {
-                    claim: "exp".into(),
-                    reason: "lifetime out of range".into(),
-                })?;
+            let exp = offset(now, lifetime, "exp")?;
             map.insert("exp".into(), Timestamp(exp).to_rfc3339().into());
         }
         if let Some(nbf) = options.not_before {
@@ -362,6 +466,21 @@ impl Issuer {
             }
             None => {}
         }
+        if let Some(purpose) = options.kind.purpose() {
+            map.insert(PURPOSE_CLAIM.into(), purpose.into());
+        }
+        if let Some(family) = &options.family {
+            map.insert(FAMILY_CLAIM.into(), family.clone().into());
+        }
+        match options.fresh {
+            Some(Freshness::Fresh) => {
+                map.insert(FRESH_CLAIM.into(), true.into());
+            }
+            Some(Freshness::FreshUntil(until)) => {
+                map.insert(FRESH_CLAIM.into(), Timestamp(until).to_rfc3339().into());
+            }
+            None => {}
+        }
         Ok(Value::Object(map).to_string())
     }
 
@@ -373,5 +492,21 @@ impl Issuer {
     /// The issuer's keys.
     pub fn keys(&self) -> &KeyRing<SigningKey> {
         &self.config.keys
+    }
+
+    /// The lifetimes of a pair's tokens.
+    pub(crate) fn pair_lifetimes(&self) -> PairLifetimes {
+        self.config.pair_lifetimes
+    }
+
+    /// The `iss` the issuer writes, if it writes one.
+    pub(crate) fn written_iss(&self) -> Option<&str> {
+        let config = &self.config;
+        config.issuer.as_deref().filter(|_| config.use_iss)
+    }
+
+    /// The implicit assertion of its tokens.
+    pub(crate) fn implicit(&self) -> &[u8] {
+        &self.config.implicit
     }
 }

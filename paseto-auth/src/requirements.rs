@@ -1,11 +1,16 @@
 //! What a verified token must also satisfy: issuers, audience, subject, token id, claims,
-//! and per-route version, purpose and leeway. Failing one is `insufficient_scope` (HTTP 403).
+//! freshness, and per-route version, purpose and leeway. Failing one is `insufficient_scope`
+//! (HTTP 403), but for freshness: a stale token is `insufficient_user_authentication` (HTTP 401,
+//! RFC 9470), since logging in again is what the client must do.
 
 use std::time::Duration;
 
 use serde_json::{Map, Value};
 
-use crate::claims::RegisteredClaims;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use crate::claims::{FRESH_CLAIM, RegisteredClaims};
 use crate::error::{Error, Result, truncated};
 use crate::version::{Purpose, Version};
 
@@ -26,6 +31,7 @@ pub struct Requirements {
     version: Option<Version>,
     purpose: Option<Purpose>,
     leeway: Option<Duration>,
+    fresh: bool,
 }
 
 impl Requirements {
@@ -80,6 +86,15 @@ impl Requirements {
     #[must_use]
     pub fn purpose(mut self, purpose: Purpose) -> Self {
         self.purpose = Some(purpose);
+        self
+    }
+
+    /// Require a fresh token: `"fresh": true`, or a `fresh` time not yet past (a token issued
+    /// from credentials, [`TokenOptions::fresh`](crate::TokenOptions::fresh); never one from a
+    /// refresh).
+    #[must_use]
+    pub fn fresh(mut self) -> Self {
+        self.fresh = true;
         self
     }
 
@@ -146,7 +161,22 @@ impl Requirements {
         {
             return Err(Error::MissingClaim(missing.clone()));
         }
+        if self.fresh && !is_fresh(payload.get(FRESH_CLAIM), OffsetDateTime::now_utc()) {
+            return Err(Error::NotFresh);
+        }
         Ok(())
+    }
+}
+
+/// Whether a token's `fresh` claim makes it fresh at `now`: `true`, or an RFC 3339 time after
+/// `now`. Anything else (absent, `false`, a past time, text that is not a time) is not fresh.
+fn is_fresh(claim: Option<&Value>, now: OffsetDateTime) -> bool {
+    match claim {
+        Some(Value::Bool(fresh)) => *fresh,
+        Some(Value::String(until)) => {
+            OffsetDateTime::parse(until, &Rfc3339).is_ok_and(|until| until > now)
+        }
+        _ => false,
     }
 }
 
@@ -190,6 +220,28 @@ mod tests {
             assert_eq!(err.kind(), kind);
             assert!(kind.is_insufficient_scope());
         }
+    }
+
+    #[test]
+    fn a_fresh_route_takes_true_or_a_time_to_come_and_nothing_else() {
+        let now = OffsetDateTime::now_utc();
+        let later = (now + time::Duration::minutes(5)).format(&Rfc3339).unwrap();
+        let earlier = (now - time::Duration::seconds(1)).format(&Rfc3339).unwrap();
+        for (claim, fresh) in [
+            (Some(Value::Bool(true)), true),
+            (Some(Value::String(later)), true),
+            (None, false),
+            (Some(Value::Bool(false)), false),
+            (Some(Value::String(earlier)), false),
+            (Some(Value::String("soon".into())), false),
+            (Some(Value::from(1)), false),
+        ] {
+            assert_eq!(is_fresh(claim.as_ref(), now), fresh, "{claim:?}");
+        }
+        let (reg, map) = payload();
+        let err = Requirements::new().fresh().check(&reg, &map).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::NotFresh);
+        assert!(!err.kind().is_insufficient_scope());
     }
 
     #[test]

@@ -7,11 +7,10 @@ use std::time::Duration;
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
 
-use crate::claims::{
-    COOKIE_PURPOSE_CLAIM, ClaimField, PasetoClaims, RegisteredClaims, TimeRules, parse_payload,
-};
+use crate::claims::{ClaimField, PasetoClaims, RegisteredClaims, TimeRules, parse_payload};
 use crate::error::{Cause, Error, Result, truncated};
 use crate::key::{KeyId, KeyRing, LocalKey, PublicKey, RingEntry, RingKey, VerificationKey};
+use crate::kind::TokenKind;
 use crate::requirements::Requirements;
 use crate::token::{DEFAULT_MAX_TOKEN_LEN, Footer, FooterLimits, Payload, UntrustedToken};
 use crate::version::{Header, Purpose, Version};
@@ -290,6 +289,17 @@ impl Verifier {
 
     /// Verifies `token` and returns its claims as a JSON map.
     pub fn verify_untyped(&self, token: &str, route: &Requirements) -> Result<Paseto> {
+        self.verify_kind(token, route, TokenKind::Access)
+    }
+
+    /// Verifies `token` as a token of `kind` (an access token, or a refresh token: their
+    /// implicit assertions and `pur` differ).
+    pub(crate) fn verify_kind(
+        &self,
+        token: &str,
+        route: &Requirements,
+        kind: TokenKind,
+    ) -> Result<Paseto> {
         let config = &self.config;
         let untrusted = UntrustedToken::parse(token, config.max_token_len)?;
         let header = untrusted.header();
@@ -309,16 +319,12 @@ impl Verifier {
             return Err(Error::PurposeNotAllowed(header.purpose));
         }
         let footer = Footer::parse(untrusted.untrusted_footer(), &config.footer_limits)?;
-        let (entry, payload) = self.open(&untrusted, footer.kid())?;
+        let (entry, payload) = self.open(&untrusted, footer.kid(), kind)?;
         let claims = parse_payload(&payload)?;
-        if claims.contains_key(COOKIE_PURPOSE_CLAIM) {
-            // A session or remember-me cookie sealed with a key that is also an API key. v3/v4
-            // cookies do not even decrypt here (their implicit assertion differs); v2 ones do.
-            return Err(Error::InvalidClaim {
-                claim: COOKIE_PURPOSE_CLAIM.into(),
-                reason: "a paseto-auth cookie token is not an API token".into(),
-            });
-        }
+        // A refresh token, or a cookie sealed with a key that is also an API key, as an access
+        // token (or the reverse). v3/v4 ones do not even open here (their implicit assertion
+        // differs); v2 ones do, and this is what refuses them.
+        kind.check_purpose(&claims)?;
         let registered = RegisteredClaims::from_payload(&claims)?;
         if let Some(bound) = &entry.issuer
             && registered.iss.as_ref() != Some(bound)
@@ -349,11 +355,13 @@ impl Verifier {
         &self,
         token: &UntrustedToken,
         kid: Option<&str>,
+        kind: TokenKind,
     ) -> Result<(&RingEntry<VerificationKey>, Payload)> {
         let candidates = self.config.keys.candidates(token.header(), kid)?;
+        let implicit = kind.implicit_assertion(&self.config.implicit);
         let mut last = Error::InvalidSignature;
         for entry in candidates {
-            match token.open(&entry.key, &self.config.implicit) {
+            match token.open(&entry.key, &implicit) {
                 Ok(payload) => return Ok((entry, payload)),
                 Err(err) => last = err,
             }

@@ -26,13 +26,15 @@ pub(super) mod kw {
     syn::custom_keyword!(leeway);
     syn::custom_keyword!(from);
     syn::custom_keyword!(optional);
+    syn::custom_keyword!(fresh);
     syn::custom_keyword!(header);
     syn::custom_keyword!(cookie);
     syn::custom_keyword!(query);
     syn::custom_keyword!(state);
 }
 
-const OPTIONS: &str = "iss, aud, sub, claims, version, purpose, leeway, from, optional, state";
+const OPTIONS: &str =
+    "iss, aud, sub, claims, version, purpose, leeway, from, optional, fresh, state";
 
 /// A PASETO version, as the runtime's `Version` variant.
 #[derive(Clone, Copy)]
@@ -74,6 +76,8 @@ pub(super) struct Options {
     pub(super) leeway: Option<(kw::leeway, u64)>,
     pub(super) from: Option<(kw::from, Source)>,
     pub(super) optional: Option<kw::optional>,
+    /// Only fresh tokens (issued from credentials, not from a refresh).
+    pub(super) fresh: Option<kw::fresh>,
     /// The router's state type, checked to provide `PasetoAuth`.
     pub(super) state: Option<(kw::state, Type)>,
 }
@@ -145,17 +149,10 @@ fn option(input: ParseStream<'_>, options: &mut Options, errors: &mut Errors) ->
         set(&mut options.from, key, source, "from")
     } else if lookahead.peek(kw::optional) {
         let key: kw::optional = input.parse()?;
-        if input.peek(Token![=]) || input.peek(syn::token::Paren) {
-            return Err(input.error("`optional` is a flag and takes no value: write `optional`"));
-        }
-        if options.optional.is_some() {
-            return Err(syn::Error::new(
-                key.span,
-                "option `optional` is given twice",
-            ));
-        }
-        options.optional = Some(key);
-        Ok(())
+        bare_flag(input, &mut options.optional, key, key.span, "optional")
+    } else if lookahead.peek(kw::fresh) {
+        let key: kw::fresh = input.parse()?;
+        bare_flag(input, &mut options.fresh, key, key.span, "fresh")
     } else if lookahead.peek(kw::state) {
         let key: kw::state = input.parse()?;
         input.parse::<Token![=]>()?;
@@ -170,6 +167,30 @@ fn option(input: ParseStream<'_>, options: &mut Options, errors: &mut Errors) ->
     } else {
         Err(lookahead.error())
     }
+}
+
+/// A flag written alone (`optional`, `fresh`): records `key` in `slot`, refusing a value or a
+/// second mention.
+fn bare_flag<K>(
+    input: ParseStream<'_>,
+    slot: &mut Option<K>,
+    key: K,
+    span: Span,
+    name: &str,
+) -> syn::Result<()> {
+    if input.peek(Token![=]) || input.peek(syn::token::Paren) {
+        return Err(input.error(format!(
+            "`{name}` is a flag and takes no value: write `{name}`"
+        )));
+    }
+    if slot.is_some() {
+        return Err(syn::Error::new(
+            span,
+            format!("option `{name}` is given twice"),
+        ));
+    }
+    *slot = Some(key);
+    Ok(())
 }
 
 /// `"x"` or `["x", "y"]`: non-empty string literals, each once.

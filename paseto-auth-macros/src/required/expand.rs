@@ -48,6 +48,9 @@ fn requirements(options: &Options) -> TokenStream {
     if let Some((_, seconds)) = options.leeway {
         calls.extend(quote!(.leeway(::paseto_auth::__private::Duration::from_secs(#seconds))));
     }
+    if options.fresh.is_some() {
+        calls.extend(quote!(.fresh()));
+    }
     quote!(::paseto_auth::__private::Requirements::new() #calls)
 }
 

@@ -77,6 +77,7 @@ fn every_option_mistake_is_reported_and_the_handler_kept() {
             leeway = "5 minutes",
             from = cookie("my cookie"),
             optional = true,
+            fresh(yes),
             iss = "a" aud = "b",
             "x"
         ),
@@ -85,7 +86,7 @@ fn every_option_mistake_is_reported_and_the_handler_kept() {
     assert_eq!(
         errors(&out),
         [
-            "unknown option `issuer`; expected one of: iss, aud, sub, claims, version, purpose, leeway, from, optional, state",
+            "unknown option `issuer`; expected one of: iss, aud, sub, claims, version, purpose, leeway, from, optional, fresh, state",
             "`iss` takes a string literal or a list of them, e.g. iss = \"https://issuer.example\" or iss = [\"https://issuer.example\", ..]",
             "`aud` must not be empty",
             "`aud` needs at least one value",
@@ -97,8 +98,9 @@ fn every_option_mistake_is_reported_and_the_handler_kept() {
             "invalid duration \"5 minutes\": it contains a space; write <number><unit> pairs such as \"30s\", \"15m\" or \"1h30m\" (units: s, m, h, d)",
             crate::cookie_name::INVALID,
             "`optional` is a flag and takes no value: write `optional`",
+            "`fresh` is a flag and takes no value: write `fresh`",
             "expected `,`",
-            "expected one of: `iss`, `aud`, `sub`, `claims`, `version`, `purpose`, `leeway`, `from`, `optional`, `state`",
+            "expected one of: `iss`, `aud`, `sub`, `claims`, `version`, `purpose`, `leeway`, `from`, `optional`, `fresh`, `state`",
         ]
     );
     // The handler, unchanged.
@@ -111,8 +113,10 @@ fn duplicates_are_reported_at_the_second_key() {
         quote!(
             iss = "a",
             optional,
+            fresh,
             iss = "b",
             optional,
+            fresh,
             claims(x),
             claims(y)
         ),
@@ -125,6 +129,7 @@ fn duplicates_are_reported_at_the_second_key() {
         [
             "option `iss` is given twice",
             "option `optional` is given twice",
+            "option `fresh` is given twice",
             "option `claims` is given twice",
         ]
     );

@@ -33,6 +33,7 @@ pub use source::{LoadToken, TokenSource};
 
 use time::OffsetDateTime;
 
+use crate::claims::FAMILY_CLAIM;
 use crate::error::{Error, Result};
 use crate::requirements::Requirements;
 use crate::store::{Revocations, TokenRef};
@@ -42,7 +43,10 @@ use crate::verifier::{Paseto, Verifier};
 fn token_ref(token: &Paseto) -> TokenRef<'_> {
     TokenRef {
         token_id: token.registered.jti.as_deref(),
-        family: None,
+        family: match token.claims.get(FAMILY_CLAIM) {
+            Some(serde_json::Value::String(family)) => Some(family),
+            _ => None,
+        },
         subject: token.registered.sub.as_deref(),
         issued_at: token.registered.iat,
         key_id: Some(token.key_id.as_str()),

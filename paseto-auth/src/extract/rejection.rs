@@ -1,5 +1,7 @@
 //! Authentication failures over HTTP: 401 for a missing or invalid token (RFC 6750
-//! `invalid_token`), 403 for a valid token that fails a requirement (`insufficient_scope`).
+//! `invalid_token`), 403 for a valid token that fails a requirement (`insufficient_scope`), 401
+//! for one that is not fresh where a fresh one is needed (RFC 9470
+//! `insufficient_user_authentication`: log in again).
 
 use axum::Json;
 use axum::http::header::{RETRY_AFTER, WWW_AUTHENTICATE};
@@ -7,6 +9,9 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use crate::error::Error;
+
+/// RFC 9470's code for a token that is valid but not recent enough.
+const INSUFFICIENT_USER_AUTHENTICATION: &str = "insufficient_user_authentication";
 
 /// Why a request was not authenticated. An application's error handler receives it.
 #[derive(Debug)]
@@ -29,7 +34,8 @@ impl AuthError {
         }
     }
 
-    /// The error code: RFC 6750's `invalid_token` or `insufficient_scope`, RFC 6749's
+    /// The error code: RFC 6750's `invalid_token` or `insufficient_scope`, RFC 9470's
+    /// `insufficient_user_authentication` for a token that is not fresh, RFC 6749's
     /// `temporarily_unavailable` for a 503, or `None` for a missing token.
     pub fn error_code(&self) -> Option<&'static str> {
         match self {
@@ -37,6 +43,7 @@ impl AuthError {
             AuthError::Token(err) if err.kind().is_insufficient_scope() => {
                 Some("insufficient_scope")
             }
+            AuthError::Token(Error::NotFresh) => Some(INSUFFICIENT_USER_AUTHENTICATION),
             AuthError::Token(err) if err.kind().is_unavailable() => Some("temporarily_unavailable"),
             AuthError::Token(_) => Some("invalid_token"),
         }
@@ -49,6 +56,9 @@ impl AuthError {
             None => Some(HeaderValue::from_static("Bearer")),
             Some("insufficient_scope") => Some(HeaderValue::from_static(
                 r#"Bearer error="insufficient_scope""#,
+            )),
+            Some(INSUFFICIENT_USER_AUTHENTICATION) => Some(HeaderValue::from_static(
+                r#"Bearer error="insufficient_user_authentication", error_description="A fresh token is required: log in again""#,
             )),
             Some("temporarily_unavailable") => None,
             Some(_) => Some(HeaderValue::from_static(r#"Bearer error="invalid_token""#)),

@@ -56,13 +56,19 @@ struct Entries {
     families: Revoked,
     subjects: Revoked,
     keys: Revoked,
+    /// Single-use tokens used.
+    used: Revoked,
     /// When expired entries were last purged (unix seconds).
     purged_at: i64,
 }
 
 impl Entries {
     fn len(&self) -> usize {
-        self.tokens.len() + self.families.len() + self.subjects.len() + self.keys.len()
+        self.tokens.len()
+            + self.families.len()
+            + self.subjects.len()
+            + self.keys.len()
+            + self.used.len()
     }
 
     /// Drops expired entries, unless that was done less than [`PURGE_INTERVAL_SECS`] ago.
@@ -76,6 +82,7 @@ impl Entries {
             &mut self.families,
             &mut self.subjects,
             &mut self.keys,
+            &mut self.used,
         ] {
             map.retain(|_, (_, expires)| *expires > now);
         }
@@ -117,6 +124,7 @@ enum Kind {
     Family,
     Subject,
     Key,
+    Used,
 }
 
 impl Kind {
@@ -126,6 +134,7 @@ impl Kind {
             Kind::Family => &mut entries.families,
             Kind::Subject => &mut entries.subjects,
             Kind::Key => &mut entries.keys,
+            Kind::Used => &mut entries.used,
         }
     }
 }
@@ -170,26 +179,41 @@ impl MemoryStore {
         f(&self.entries.read().unwrap_or_else(PoisonError::into_inner))
     }
 
-    /// Records `id` of `kind` → `(value, expires)`, purging expired entries when the store is
-    /// full.
+    /// Records `id` of `kind` → `(value, expires)`. A later revocation of the same thing only
+    /// ever widens it.
     fn insert(&self, kind: Kind, id: &str, value: i64, expires: i64) -> Result<(), StoreError> {
+        self.upsert(kind, id, |live| match live {
+            Some((old_value, old_expires)) => (old_value.max(value), old_expires.max(expires)),
+            None => (value, expires),
+        })
+        .map(|_| ())
+    }
+
+    /// Writes `id`'s entry of `kind` as `entry` makes it from the live one (`None` when there
+    /// is none, or it has expired), purging expired entries when the store is full; returns
+    /// whether there was a live one. One write lock: no other call sees or writes in between.
+    fn upsert(
+        &self,
+        kind: Kind,
+        id: &str,
+        entry: impl FnOnce(Option<(i64, i64)>) -> (i64, i64),
+    ) -> Result<bool, StoreError> {
         let now = OffsetDateTime::now_utc().unix_timestamp();
         let id = kept(id);
         let mut entries = self.entries.write().unwrap_or_else(PoisonError::into_inner);
-        let new = !kind.map(&mut entries).contains_key(id.as_ref());
-        if new && entries.len() >= self.capacity {
+        let map = kind.map(&mut entries);
+        let present = map.get(id.as_ref()).copied();
+        let live = present.filter(|(_, expires)| *expires > now);
+        if present.is_none() && entries.len() >= self.capacity {
             entries.purge(now);
             if entries.len() >= self.capacity {
                 return Err(StoreError::Full(entries.len()));
             }
         }
-        let entry = kind
-            .map(&mut entries)
-            .entry(id.into_owned().into_boxed_str())
-            .or_insert((value, expires));
-        // A later revocation of the same thing only ever widens it.
-        *entry = (entry.0.max(value), entry.1.max(expires));
-        Ok(())
+        let new = entry(live);
+        kind.map(&mut entries)
+            .insert(id.into_owned().into_boxed_str(), new);
+        Ok(live.is_some())
     }
 }
 
@@ -227,6 +251,16 @@ impl TokenStore for MemoryStore {
     fn revoke_key<'a>(&'a self, key_id: &'a str) -> StoreFuture<'a, ()> {
         let result = self.insert(Kind::Key, key_id, 0, i64::MAX);
         Box::pin(async move { result })
+    }
+
+    fn consume<'a>(
+        &'a self,
+        token_id: &'a str,
+        expires_at: OffsetDateTime,
+    ) -> StoreFuture<'a, bool> {
+        let expires = expires_at.unix_timestamp();
+        let used_before = self.upsert(Kind::Used, token_id, |live| live.unwrap_or((0, expires)));
+        Box::pin(async move { used_before.map(|used| !used) })
     }
 
     fn check<'a>(&'a self, token: TokenRef<'a>) -> StoreFuture<'a, Option<RevokedBy>> {

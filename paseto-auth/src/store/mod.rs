@@ -16,6 +16,9 @@
 //! - **every token signed by a key**, by its PASERK id (a key compromise), until the key leaves
 //!   the configuration.
 //!
+//! And one more record, for refresh tokens: a token's **single use** ([`TokenStore::consume`]),
+//! atomic across instances, so that a refresh token replayed after its use is seen.
+//!
 //! Ids and subjects are attacker-influenced text, and a store never lets one reach another entry:
 //! the memory store keeps short ones as map keys and long ones by their hash, and Redis names
 //! every entry by a hash (SHA-256, base64url: 43 letters, digits, `-` and `_`), so `*`, `\r\n`
@@ -74,6 +77,15 @@ pub trait TokenStore: Send + Sync + 'static {
 
     /// Whether `token` is revoked, and why.
     fn check<'a>(&'a self, token: TokenRef<'a>) -> StoreFuture<'a, Option<RevokedBy>>;
+
+    /// Records the single use of the token whose `jti` is `token_id` (a refresh token), kept
+    /// until `expires_at`: `true` the first time, `false` ever after. Atomic: of any number of
+    /// concurrent calls for one id, on any number of instances, exactly one gets `true`.
+    fn consume<'a>(
+        &'a self,
+        token_id: &'a str,
+        expires_at: OffsetDateTime,
+    ) -> StoreFuture<'a, bool>;
 }
 
 /// What a store checks of a verified token.
@@ -210,6 +222,17 @@ impl Revocations {
     /// Revokes every token verified by the key with PASERK id `key_id`.
     pub async fn revoke_key(&self, key_id: &str) -> Result<(), StoreError> {
         self.call(self.store.revoke_key(key_id)).await
+    }
+
+    /// Records the single use of the token `token_id` until `expires_at`: `true` the first
+    /// time. A failure is an error whatever the policy: a use that cannot be recorded cannot be
+    /// allowed (failing open would let a stolen refresh token be replayed unseen).
+    pub async fn consume(
+        &self,
+        token_id: &str,
+        expires_at: OffsetDateTime,
+    ) -> Result<bool, StoreError> {
+        self.call(self.store.consume(token_id, expires_at)).await
     }
 
     async fn call<T>(&self, mut call: StoreFuture<'_, T>) -> Result<T, StoreError> {

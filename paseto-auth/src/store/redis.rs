@@ -190,6 +190,29 @@ impl TokenStore for RedisStore {
         self.widen(self.key("kid", key_id), 1, None)
     }
 
+    fn consume<'a>(
+        &'a self,
+        token_id: &'a str,
+        expires_at: OffsetDateTime,
+    ) -> StoreFuture<'a, bool> {
+        let key = self.key("use", token_id);
+        let expires = expires_at.unix_timestamp().clamp(1, MAX_EXPIRY);
+        let mut connection = self.connection.clone();
+        Box::pin(async move {
+            // `SET NX`: one command, so of concurrent uses on any instances exactly one sets it.
+            let set: Option<String> = redis::cmd("SET")
+                .arg(&key)
+                .arg(1)
+                .arg("NX")
+                .arg("EXAT")
+                .arg(expires)
+                .query_async(&mut connection)
+                .await
+                .map_err(unavailable)?;
+            Ok(set.is_some())
+        })
+    }
+
     fn check<'a>(&'a self, token: TokenRef<'a>) -> StoreFuture<'a, Option<RevokedBy>> {
         let keys = [
             token.token_id.map(|jti| self.key("jti", jti)),

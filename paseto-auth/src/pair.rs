@@ -1,0 +1,204 @@
+//! Token pairs: a short-lived access token and a long-lived refresh token, issued together from
+//! credentials ([`Issuer::issue_pair`]) and renewed together from the refresh token
+//! ([`RefreshTokens`](crate::refresh::RefreshTokens)). Both carry the pair's family (`fam`), so
+//! that a replayed refresh token ends every token issued from that login at once.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::claims::{FAMILY_CLAIM, FRESH_CLAIM, random_id};
+use crate::error::{Error, Result, untrusted};
+use crate::issuer::{Freshness, Issuer, TokenOptions};
+use crate::kind::TokenKind;
+
+/// An access token and its refresh token, as an OAuth 2.0 token endpoint answers (RFC 6749,
+/// section 5.1): `{"access_token", "token_type": "Bearer", "expires_in", "refresh_token",
+/// "refresh_expires_in"}`, the lifetimes in seconds. As an axum response it is that JSON with
+/// `Cache-Control: no-store` and `Pragma: no-cache`, as RFC 6749 requires.
+///
+/// Its `Debug` output leaves the tokens out: they are credentials.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenPair {
+    /// The access token: what guards accept.
+    pub access_token: String,
+    /// Always `"Bearer"`.
+    pub token_type: String,
+    /// Seconds the access token lives.
+    pub expires_in: u64,
+    /// The refresh token: what only a refresh accepts, once.
+    pub refresh_token: String,
+    /// Seconds the refresh token lives.
+    pub refresh_expires_in: u64,
+}
+
+impl fmt::Debug for TokenPair {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TokenPair")
+            .field("token_type", &self.token_type)
+            .field("expires_in", &self.expires_in)
+            .field("refresh_expires_in", &self.refresh_expires_in)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Per-pair settings for [`Issuer::issue_pair`]. A pair is issued from credentials, so its
+/// access token is fresh unless [`not_fresh`](Self::not_fresh) says otherwise.
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct PairOptions {
+    subject: Option<String>,
+    audience: Vec<String>,
+    fresh: Option<Freshness>,
+}
+
+impl Default for PairOptions {
+    fn default() -> Self {
+        PairOptions {
+            subject: None,
+            audience: Vec::new(),
+            fresh: Some(Freshness::Fresh),
+        }
+    }
+}
+
+impl PairOptions {
+    /// A fresh pair, without `sub` or `aud`.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `sub` of both tokens (the user's id: a subject revocation then ends them too).
+    pub fn subject(mut self, sub: impl Into<String>) -> Self {
+        self.subject = Some(sub.into());
+        self
+    }
+
+    /// Adds an audience to both tokens.
+    pub fn audience(mut self, aud: impl Into<String>) -> Self {
+        self.audience.push(aud.into());
+        self
+    }
+
+    /// The access token is fresh only for `window` after issue (`fresh` holds that time).
+    pub fn fresh_for(mut self, window: std::time::Duration) -> Result<Self> {
+        let until = crate::issuer::offset(time::OffsetDateTime::now_utc(), window, "fresh")?;
+        self.fresh = Some(Freshness::FreshUntil(until));
+        Ok(self)
+    }
+
+    /// The access token is not fresh (it was not issued from credentials just given).
+    pub fn not_fresh(mut self) -> Self {
+        self.fresh = None;
+        self
+    }
+}
+
+/// What both tokens of a pair carry besides the time claims: the custom claims, `sub`, `aud`,
+/// and the family.
+pub(crate) struct PairClaims {
+    pub(crate) claims: Map<String, Value>,
+    pub(crate) subject: Option<String>,
+    pub(crate) audience: Vec<String>,
+    pub(crate) family: String,
+}
+
+impl Issuer {
+    /// Issues a pair for `claims` (a JSON object): an access token (default 15 minutes, fresh)
+    /// and a refresh token (default 14 days), in a new family. See
+    /// [`IssuerBuilder::pair_lifetimes`](crate::IssuerBuilder::pair_lifetimes).
+    ///
+    /// ```
+    /// use paseto_auth::{Issuer, PairOptions, key::SecretKey, Version};
+    /// let issuer = Issuer::builder()
+    ///     .issuer("https://issuer.example")
+    ///     .key(SecretKey::generate(Version::V4)?)
+    ///     .build()?;
+    /// let pair = issuer.issue_pair(&serde_json::json!({"role": "admin"}), PairOptions::new().subject("42"))?;
+    /// assert_eq!((pair.token_type.as_str(), pair.expires_in), ("Bearer", 900));
+    /// assert_eq!(pair.refresh_expires_in, 14 * 24 * 3600);
+    /// # Ok::<(), paseto_auth::Error>(())
+    /// ```
+    pub fn issue_pair<C: Serialize + ?Sized>(
+        &self,
+        claims: &C,
+        options: PairOptions,
+    ) -> Result<TokenPair> {
+        let claims = match serde_json::to_value(claims) {
+            Ok(Value::Object(map)) => map,
+            Ok(_) => {
+                return Err(Error::InvalidPayload(
+                    "claims must serialize to a JSON object".into(),
+                ));
+            }
+            Err(e) => return Err(Error::InvalidPayload(untrusted(e))),
+        };
+        // The pair sets them: claims of the caller's could make a refreshed token fresh.
+        if let Some(claim) = [FAMILY_CLAIM, FRESH_CLAIM]
+            .into_iter()
+            .find(|claim| claims.contains_key(*claim))
+        {
+            return Err(Error::InvalidPayload(format!(
+                "the claim \"{claim}\" is set by the pair; leave it out of the claims"
+            )));
+        }
+        let pair = PairClaims {
+            claims,
+            subject: options.subject,
+            audience: options.audience,
+            family: random_id()?,
+        };
+        self.issue_pair_of(&pair, options.fresh)
+    }
+
+    /// Issues the two tokens of `pair`, the access token with `fresh`.
+    pub(crate) fn issue_pair_of(
+        &self,
+        pair: &PairClaims,
+        fresh: Option<Freshness>,
+    ) -> Result<TokenPair> {
+        let lifetimes = self.pair_lifetimes();
+        let options = |lifetime| {
+            let mut options = TokenOptions::new()
+                .lifetime(lifetime)
+                .family(pair.family.clone());
+            if let Some(sub) = &pair.subject {
+                options = options.subject(sub.clone());
+            }
+            for aud in &pair.audience {
+                options = options.audience(aud.clone());
+            }
+            options
+        };
+        let access = options(lifetimes.access).freshness(fresh);
+        let mut refresh = options(lifetimes.refresh);
+        refresh.kind = TokenKind::Refresh;
+        Ok(TokenPair {
+            access_token: self.issue_with(&pair.claims, access)?,
+            token_type: "Bearer".to_owned(),
+            expires_in: lifetimes.access.as_secs(),
+            refresh_token: self.issue_with(&pair.claims, refresh)?,
+            refresh_expires_in: lifetimes.refresh.as_secs(),
+        })
+    }
+}
+
+/// The answer of a token endpoint: the pair as JSON, never cached.
+#[cfg(feature = "axum")]
+impl axum::response::IntoResponse for TokenPair {
+    fn into_response(self) -> axum::response::Response {
+        no_store(axum::Json(self).into_response())
+    }
+}
+
+/// Marks a response that holds tokens as never to be stored (RFC 6749, section 5.1).
+#[cfg(feature = "axum")]
+pub(crate) fn no_store(mut response: axum::response::Response) -> axum::response::Response {
+    use axum::http::HeaderValue;
+    use axum::http::header::{CACHE_CONTROL, PRAGMA};
+    let headers = response.headers_mut();
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(PRAGMA, HeaderValue::from_static("no-cache"));
+    response
+}

@@ -1,0 +1,214 @@
+//! [`RefreshTokens`] as a token endpoint: a tower service answering `POST` requests that carry a
+//! refresh token in a JSON body (`{"refresh_token": "…"}`), a form (`grant_type=refresh_token&
+//! refresh_token=…`, RFC 6749 section 6) or the refresh cookie, with a new pair.
+//!
+//! Answers: 200 with the pair (`Cache-Control: no-store`); 401 `{"error":"invalid_grant"}` for
+//! a refresh token that is used, revoked, expired, forged or of the wrong kind (the reason is
+//! logged, not sent); 400 `invalid_request` for a request without one, or `unsupported_grant_type`;
+//! 503 `temporarily_unavailable` when the store is down. A refresh token that came in the cookie
+//! goes back in the cookie, never in the body, and a refused one is deleted.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::header::{CONTENT_TYPE, SET_COOKIE, WWW_AUTHENTICATE};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+use super::RefreshTokens;
+use super::cookie::RefreshCookie;
+use crate::cookie::request_cookies;
+use crate::error::{Error, Result};
+use crate::pair::{TokenPair, no_store};
+use crate::reply::{error_response, unavailable};
+
+/// The largest request body read: a refresh token is well under 1 KiB.
+const MAX_BODY: usize = 16 * 1024;
+
+/// Where the request's refresh token came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Carrier {
+    Body,
+    Cookie,
+}
+
+/// What is wrong with a request that carries no usable refresh token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BadRequest {
+    /// No refresh token, a body that does not parse, or one too large.
+    InvalidRequest,
+    /// A form whose `grant_type` is not `refresh_token`.
+    UnsupportedGrantType,
+}
+
+#[derive(Deserialize)]
+struct JsonBody {
+    refresh_token: String,
+    #[serde(default)]
+    grant_type: Option<String>,
+}
+
+impl RefreshTokens {
+    /// Takes refresh tokens from the cookie `cookie` as well, and answers a refresh that came in
+    /// it by setting the new refresh token there (the body then holds the access token only).
+    /// Fails when browsers would refuse the cookie.
+    pub fn cookie(mut self, cookie: RefreshCookie) -> Result<Self> {
+        cookie.check(self.issuer.pair_lifetimes().refresh)?;
+        self.cookie = Some(std::sync::Arc::new(cookie));
+        Ok(self)
+    }
+
+    /// The answer that hands `pair` to a browser: its refresh token in the refresh cookie, the
+    /// rest as JSON. For a login route, when refresh tokens live in a cookie.
+    pub fn respond_with_cookie(&self, pair: TokenPair) -> Response {
+        match &self.cookie {
+            Some(cookie) => self.in_cookie(cookie, pair),
+            None => pair.into_response(),
+        }
+    }
+
+    fn in_cookie(&self, cookie: &RefreshCookie, pair: TokenPair) -> Response {
+        let max_age = self.issuer.pair_lifetimes().refresh;
+        let set = cookie.attributes(max_age).set_cookie(&pair.refresh_token);
+        let body = serde_json::json!({
+            "access_token": pair.access_token,
+            "token_type": pair.token_type,
+            "expires_in": pair.expires_in,
+            "refresh_expires_in": pair.refresh_expires_in,
+        });
+        let mut response = no_store(axum::Json(body).into_response());
+        if let Some(set) = set {
+            response.headers_mut().append(SET_COOKIE, set);
+        }
+        response
+    }
+
+    /// Answers one request of the endpoint.
+    async fn answer(&self, request: Request) -> Response {
+        let (token, carrier) = match self.presented(request).await {
+            Ok(presented) => presented,
+            Err(BadRequest::InvalidRequest) => {
+                return error_response(StatusCode::BAD_REQUEST, "invalid_request");
+            }
+            Err(BadRequest::UnsupportedGrantType) => {
+                return error_response(StatusCode::BAD_REQUEST, "unsupported_grant_type");
+            }
+        };
+        match (self.refresh(&token).await, carrier, &self.cookie) {
+            (Ok(pair), Carrier::Cookie, Some(cookie)) => self.in_cookie(cookie, pair),
+            (Ok(pair), _, _) => pair.into_response(),
+            (Err(err), carrier, _) => self.refused(&err, carrier),
+        }
+    }
+
+    /// The answer to a refresh that failed.
+    fn refused(&self, err: &Error, carrier: Carrier) -> Response {
+        if err.kind().is_unavailable() {
+            tracing::error!(error = %err, "refresh refused: the token store failed");
+            return unavailable();
+        }
+        tracing::info!(kind = %err.kind(), error = %err, "refresh token refused");
+        let mut response = error_response(StatusCode::UNAUTHORIZED, "invalid_grant");
+        let headers = response.headers_mut();
+        headers.insert(
+            WWW_AUTHENTICATE,
+            HeaderValue::from_static(r#"Bearer error="invalid_token""#),
+        );
+        if let (Carrier::Cookie, Some(cookie)) = (carrier, &self.cookie) {
+            let max_age = self.issuer.pair_lifetimes().refresh;
+            if let Some(removal) = cookie.attributes(max_age).removal() {
+                headers.append(SET_COOKIE, removal);
+            }
+        }
+        no_store(response)
+    }
+
+    /// The request's refresh token: from the body (JSON or form), else from the cookie.
+    async fn presented(
+        &self,
+        request: Request,
+    ) -> std::result::Result<(String, Carrier), BadRequest> {
+        let (parts, body) = request.into_parts();
+        if let Some(token) = from_body(&parts.headers, body).await? {
+            return Ok((token, Carrier::Body));
+        }
+        let cookie = self.cookie.as_ref().ok_or(BadRequest::InvalidRequest)?;
+        let token = request_cookies(&parts.headers, &cookie.name)
+            .next()
+            .filter(|value| !value.is_empty())
+            .ok_or(BadRequest::InvalidRequest)?;
+        Ok((token.to_owned(), Carrier::Cookie))
+    }
+}
+
+/// The refresh token of a JSON or form body; `None` for an empty body (the cookie may hold it).
+async fn from_body(
+    headers: &HeaderMap,
+    body: Body,
+) -> std::result::Result<Option<String>, BadRequest> {
+    let bytes = axum::body::to_bytes(body, MAX_BODY)
+        .await
+        .map_err(|_| BadRequest::InvalidRequest)?;
+    if bytes.is_empty() {
+        return Ok(None);
+    }
+    let content_type = headers
+        .get(CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(';').next())
+        .map(|value| value.trim().to_ascii_lowercase());
+    let (token, grant_type) = match content_type.as_deref() {
+        Some("application/json") => {
+            let body: JsonBody =
+                serde_json::from_slice(&bytes).map_err(|_| BadRequest::InvalidRequest)?;
+            (Some(body.refresh_token), body.grant_type)
+        }
+        Some("application/x-www-form-urlencoded") => {
+            let (mut token, mut grant_type) = (None, None);
+            for (name, value) in form_urlencoded::parse(&bytes) {
+                match name.as_ref() {
+                    "refresh_token" => token = Some(value.into_owned()),
+                    "grant_type" => grant_type = Some(value.into_owned()),
+                    _ => {}
+                }
+            }
+            (token, grant_type)
+        }
+        _ => return Err(BadRequest::InvalidRequest),
+    };
+    if grant_type.is_some_and(|grant| grant != "refresh_token") {
+        return Err(BadRequest::UnsupportedGrantType);
+    }
+    match token {
+        Some(token) if !token.is_empty() => Ok(Some(token)),
+        _ => Err(BadRequest::InvalidRequest),
+    }
+}
+
+/// The token endpoint: mount it with `post_service`.
+///
+/// ```
+/// # use paseto_auth::refresh::RefreshTokens;
+/// # fn app(refresh: RefreshTokens) -> axum::Router {
+/// axum::Router::new().route("/token/refresh", axum::routing::post_service(refresh))
+/// # }
+/// ```
+impl tower::Service<Request> for RefreshTokens {
+    type Response = Response;
+    type Error = Infallible;
+    type Future = Pin<Box<dyn Future<Output = std::result::Result<Response, Infallible>> + Send>>;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<std::result::Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        let this = self.clone();
+        Box::pin(async move { Ok(this.answer(request).await) })
+    }
+}
