@@ -31,6 +31,7 @@ use serde_json::{Value, json};
 use example::Users;
 use support::http::{self, SetCookie};
 use support::rfc3339;
+use support::store::stores;
 
 const ONE_YEAR: u64 = 365 * 24 * 60 * 60;
 
@@ -1072,16 +1073,6 @@ fn two_instances(users: &Users, keys: &LoginKeys, store: Arc<dyn TokenStore>) ->
         .unwrap()
     };
     (instance(), instance())
-}
-
-/// The stores each revocation test runs against: memory, and Redis where there is one.
-async fn stores() -> Vec<(&'static str, Arc<dyn TokenStore>)> {
-    let mut stores: Vec<(&'static str, Arc<dyn TokenStore>)> =
-        vec![("memory", Arc::new(MemoryStore::new()))];
-    if let Some(redis) = support::redis::shared_store().await {
-        stores.push(("redis", Arc::new(redis)));
-    }
-    stores
 }
 
 #[tokio::test]

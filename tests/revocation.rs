@@ -14,17 +14,16 @@ use axum::http::header::RETRY_AFTER;
 use axum::routing::{get, post};
 use paseto_auth::extract::PasetoAuth;
 use paseto_auth::key::{SecretKey, SigningKey};
-use paseto_auth::store::{
-    MemoryStore, RedisStore, Revocations, RevokedBy, StoreError, TokenRef, TokenStore,
-};
+use paseto_auth::store::{MemoryStore, RedisStore, Revocations, RevokedBy, StoreError, TokenRef};
 use paseto_auth::token::seal;
 use paseto_auth::{Issuer, Paseto, TokenOptions, Verifier, paseto_required};
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 
 use support::http::{bearer, body_string, send};
-use support::redis::{OwnRedis, shared_store};
+use support::redis::OwnRedis;
 use support::store::Broken;
+use support::store::stores;
 use support::{ISS, rfc3339, v4_issuer_and_verifier};
 
 #[paseto_required]
@@ -110,16 +109,6 @@ fn ok(sub: &str) -> (StatusCode, String) {
 
 fn revoked() -> (StatusCode, String) {
     (StatusCode::UNAUTHORIZED, "revoked".to_owned())
-}
-
-/// The stores each test runs against: memory, and Redis where there is one.
-async fn stores() -> Vec<(&'static str, Arc<dyn TokenStore>)> {
-    let mut stores: Vec<(&'static str, Arc<dyn TokenStore>)> =
-        vec![("memory", Arc::new(MemoryStore::new()))];
-    if let Some(redis) = shared_store().await {
-        stores.push(("redis", Arc::new(redis)));
-    }
-    stores
 }
 
 #[tokio::test]

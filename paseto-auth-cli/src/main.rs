@@ -7,9 +7,13 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand};
+use paseto_auth::issuer::{DEFAULT_ACCESS_LIFETIME, DEFAULT_REFRESH_LIFETIME};
 use paseto_auth::key::{Key, LocalKey, SecretKey, SigningKey};
 use paseto_auth::token::{DEFAULT_MAX_TOKEN_LEN, Footer, FooterLimits, UntrustedToken};
-use paseto_auth::{Error, Header, Issuer, Purpose, Requirements, TokenOptions, Verifier, Version};
+use paseto_auth::{
+    Error, Header, Issuer, IssuerBuilder, PairOptions, Purpose, Requirements, TokenOptions,
+    Verifier, Version,
+};
 use serde_json::{Value, json};
 
 /// Mint PASETO keys, issue and verify tokens, and look inside them.
@@ -66,9 +70,16 @@ struct IssueArgs {
     aud: Option<String>,
     #[arg(long, allow_hyphen_values = true)]
     jti: Option<String>,
-    /// Lifetime in seconds (default 3600).
+    /// Lifetime in seconds (default 3600; with --pair, the access token's, default 900).
     #[arg(long, conflicts_with = "no_exp")]
     exp: Option<u64>,
+    /// Issue a token pair (an access token and a refresh token, with `iat`, `jti` and a family)
+    /// and print it as an OAuth 2.0 token response.
+    #[arg(long, conflicts_with_all = ["no_exp", "jti", "footer"])]
+    pair: bool,
+    /// With --pair: the refresh token's lifetime in seconds (default 1209600, 14 days).
+    #[arg(long, requires = "pair")]
+    refresh_exp: Option<u64>,
     /// Issue a token that never expires.
     #[arg(long)]
     no_exp: bool,
@@ -208,7 +219,7 @@ fn describe(key: &Key) -> Result<String, Error> {
     Ok(out.to_string())
 }
 
-fn issue(args: IssueArgs) -> Result<String, Error> {
+fn issue(mut args: IssueArgs) -> Result<String, Error> {
     let key: SigningKey = match load_key(&args.key, args.version)? {
         Key::Local(k) => k.into(),
         Key::Secret(k) => k.into(),
@@ -224,10 +235,13 @@ fn issue(args: IssueArgs) -> Result<String, Error> {
         .key(key)
         .use_iat(args.iat)
         .use_kid(args.kid);
-    builder = match args.iss {
+    builder = match args.iss.take() {
         Some(iss) => builder.issuer(iss),
         None => builder.use_iss(false),
     };
+    if args.pair {
+        return issue_pair(builder, &claims, args);
+    }
     let issuer = builder.build()?;
     let mut options = TokenOptions::new();
     if args.no_exp {
@@ -259,6 +273,27 @@ fn issue(args: IssueArgs) -> Result<String, Error> {
         };
     }
     issuer.issue_with(&claims, options)
+}
+
+/// `issue --pair`: the pair's JSON.
+fn issue_pair(builder: IssuerBuilder, claims: &Value, args: IssueArgs) -> Result<String, Error> {
+    let access = Duration::from_secs(args.exp.unwrap_or(DEFAULT_ACCESS_LIFETIME.as_secs()));
+    let refresh = args
+        .refresh_exp
+        .map_or(DEFAULT_REFRESH_LIFETIME, Duration::from_secs);
+    let mut builder = builder.use_iat(true).pair_lifetimes(access, refresh);
+    if let Some(implicit) = args.implicit {
+        builder = builder.implicit_assertion(implicit);
+    }
+    let mut options = PairOptions::new();
+    if let Some(sub) = args.sub {
+        options = options.subject(sub);
+    }
+    if let Some(aud) = args.aud {
+        options = options.audience(aud);
+    }
+    let pair = builder.build()?.issue_pair(claims, options)?;
+    serde_json::to_string(&pair).map_err(|e| Error::InvalidPayload(e.to_string()))
 }
 
 fn verify(args: VerifyArgs) -> Result<String, Error> {

@@ -143,6 +143,67 @@ fn verify_reports_the_error_kind() {
 }
 
 #[test]
+fn issue_pair_prints_a_token_response_whose_access_token_verifies() {
+    let (secret, public) = keygen("v4.public");
+    let args = [
+        "issue",
+        "--key",
+        &secret,
+        "--iss",
+        "a",
+        "--sub",
+        "alice",
+        "--pair",
+        "--exp",
+        "60",
+        "--refresh-exp",
+        "3600",
+        "--claims",
+        r#"{"role":"admin"}"#,
+    ];
+    let pair: Value = serde_json::from_str(&ok(&args)).unwrap();
+    assert_eq!(pair["token_type"], "Bearer");
+    assert_eq!(
+        (&pair["expires_in"], &pair["refresh_expires_in"]),
+        (&60.into(), &3600.into())
+    );
+    let access = pair["access_token"].as_str().unwrap();
+    let claims: Value =
+        serde_json::from_str(&ok(&["verify", "--key", &public, "--iss", "a", access])).unwrap();
+    assert_eq!(
+        (&claims["sub"], &claims["role"], &claims["fresh"]),
+        (&"alice".into(), &"admin".into(), &true.into())
+    );
+    assert!(claims["fam"].is_string() && claims["jti"].is_string() && claims["iat"].is_string());
+    // The refresh token is not an access token.
+    let refresh = pair["refresh_token"].as_str().unwrap();
+    assert!(
+        fails(&["verify", "--key", &public, "--iss", "a", refresh])
+            .starts_with("error: invalid_signature: ")
+    );
+    // A pair has no fixed jti, and a refresh token that does not outlive its access token is refused.
+    assert_eq!(
+        cli(&["issue", "--key", &secret, "--pair", "--jti", "x"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert!(
+        fails(&[
+            "issue",
+            "--key",
+            &secret,
+            "--pair",
+            "--exp",
+            "60",
+            "--refresh-exp",
+            "60"
+        ])
+        .starts_with("error: setup: ")
+    );
+}
+
+#[test]
 fn key_describes_and_inspect_shows_without_verifying() {
     let (secret, _) = keygen("v4.public");
     let described: Value = serde_json::from_str(&ok(&["key", &secret])).unwrap();

@@ -381,7 +381,9 @@ impl Issuer {
         };
         let payload = self.payload(claims, &options)?;
         let implicit = options.implicit.as_deref().unwrap_or(&config.implicit);
-        let implicit = options.kind.implicit_assertion(implicit);
+        let implicit = options
+            .kind
+            .implicit_assertion(key.key.header().version, implicit);
         let implicit = implicit.as_ref();
         if let Some(raw) = &options.raw_footer {
             if config.use_kid || !options.footer.is_empty() {

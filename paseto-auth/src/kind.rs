@@ -10,6 +10,7 @@ use serde_json::{Map, Value};
 
 use crate::claims::PURPOSE_CLAIM;
 use crate::error::{Error, Result};
+use crate::version::Version;
 
 /// The `pur` of refresh tokens.
 pub(crate) const REFRESH_PURPOSE: &str = "refresh";
@@ -29,11 +30,14 @@ pub(crate) enum TokenKind {
 }
 
 impl TokenKind {
-    /// The implicit assertion a token of this kind is sealed with, given the application's.
-    pub(crate) fn implicit_assertion(self, application: &[u8]) -> Cow<'_, [u8]> {
-        match self {
-            TokenKind::Access => Cow::Borrowed(application),
-            TokenKind::Refresh => Cow::Owned([REFRESH_ASSERTION, application].concat()),
+    /// The implicit assertion a token of this kind and `version` is sealed with, given the
+    /// application's (v2 has none: there the `pur` claim alone tells the kinds apart).
+    pub(crate) fn implicit_assertion(self, version: Version, application: &[u8]) -> Cow<'_, [u8]> {
+        match (self, version) {
+            (TokenKind::Access, _) | (TokenKind::Refresh, Version::V2) => {
+                Cow::Borrowed(application)
+            }
+            (TokenKind::Refresh, _) => Cow::Owned([REFRESH_ASSERTION, application].concat()),
         }
     }
 
@@ -107,9 +111,19 @@ mod tests {
 
     #[test]
     fn the_refresh_assertion_extends_the_applications_unambiguously() {
-        assert_eq!(&*TokenKind::Access.implicit_assertion(b"app"), b"app");
-        let refresh = TokenKind::Refresh.implicit_assertion(b"app");
-        assert_eq!(&*refresh, b"paseto-auth:refresh\0app");
-        assert_ne!(&*TokenKind::Refresh.implicit_assertion(b""), b"");
+        for version in [Version::V3, Version::V4] {
+            assert_eq!(
+                &*TokenKind::Access.implicit_assertion(version, b"app"),
+                b"app"
+            );
+            let refresh = TokenKind::Refresh.implicit_assertion(version, b"app");
+            assert_eq!(&*refresh, b"paseto-auth:refresh\0app");
+            assert_ne!(&*TokenKind::Refresh.implicit_assertion(version, b""), b"");
+        }
+        // v2 has no implicit assertion to bind with.
+        assert_eq!(
+            &*TokenKind::Refresh.implicit_assertion(Version::V2, b""),
+            b""
+        );
     }
 }

@@ -358,7 +358,7 @@ impl Verifier {
         kind: TokenKind,
     ) -> Result<(&RingEntry<VerificationKey>, Payload)> {
         let candidates = self.config.keys.candidates(token.header(), kid)?;
-        let implicit = kind.implicit_assertion(&self.config.implicit);
+        let implicit = kind.implicit_assertion(token.header().version, &self.config.implicit);
         let mut last = Error::InvalidSignature;
         for entry in candidates {
             match token.open(&entry.key, &implicit) {

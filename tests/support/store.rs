@@ -1,7 +1,21 @@
-//! A store that fails, for failure injection beside the real ones (memory, Redis).
+//! The stores a test runs against: the real ones (memory, and Redis where there is one), and a
+//! store that fails, for failure injection beside them.
 
-use paseto_auth::store::{RevokedBy, StoreError, StoreFuture, TokenRef, TokenStore};
+use std::sync::Arc;
+
+use paseto_auth::store::{MemoryStore, RevokedBy, StoreError, StoreFuture, TokenRef, TokenStore};
 use time::OffsetDateTime;
+
+/// A memory store, and a store on the shared test Redis (under a prefix of its own) where there
+/// is one, each named.
+pub(crate) async fn stores() -> Vec<(&'static str, Arc<dyn TokenStore>)> {
+    let mut stores: Vec<(&'static str, Arc<dyn TokenStore>)> =
+        vec![("memory", Arc::new(MemoryStore::new()))];
+    if let Some(redis) = super::redis::shared_store().await {
+        stores.push(("redis", Arc::new(redis)));
+    }
+    stores
+}
 
 /// A store that never answers (a hung connection), or fails at once.
 pub(crate) struct Broken {

@@ -1,0 +1,602 @@
+//! Token pairs and refreshes: the two kinds kept apart in every version, single use with reuse
+//! detection (the family ends, the tokens issued from it too), concurrent refreshes of one token
+//! (many tasks; two instances on one Redis) giving exactly one pair, fresh tokens, expiry of both
+//! kinds, and the token endpoint (JSON, form, cookie) — with the memory store and with Redis.
+
+mod support;
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::StatusCode;
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, COOKIE, PRAGMA, SET_COOKIE};
+use axum::response::Response;
+use axum::routing::{get, post, post_service};
+use paseto_auth::extract::PasetoAuth;
+use paseto_auth::key::{LocalKey, SecretKey};
+use paseto_auth::refresh::{RefreshCookie, RefreshTokens};
+use paseto_auth::store::{MemoryStore, RedisStore, Revocations, RevokedBy};
+use paseto_auth::{
+    Error, ErrorKind, Issuer, PairOptions, Paseto, TokenPair, Verifier, Version, paseto_required,
+};
+use serde_json::{Value, json};
+
+use support::http::{bearer, body_string, send, set_cookies};
+use support::store::stores;
+use support::{ISS, setup};
+
+#[paseto_required]
+async fn me(token: Paseto) -> String {
+    token.registered.sub.unwrap_or_default()
+}
+
+#[paseto_required(fresh)]
+async fn sensitive() -> &'static str {
+    "done"
+}
+
+/// An API guarded by `verifier` and the store, with its token endpoint.
+fn api(verifier: Verifier, refresh: &RefreshTokens) -> Router {
+    let auth = PasetoAuth::new(verifier).revocations(refresh.revocations().clone());
+    Router::new()
+        .route("/me", get(me))
+        .route("/sensitive", post(sensitive))
+        .with_state(auth)
+        .route("/token/refresh", post_service(refresh.clone()))
+}
+
+fn pair_for(issuer: &Issuer, subject: &str) -> TokenPair {
+    issuer
+        .issue_pair(
+            &json!({"role": "admin"}),
+            PairOptions::new().subject(subject),
+        )
+        .unwrap()
+}
+
+async fn status(app: &Router, method: &str, path: &str, token: &str) -> StatusCode {
+    send(app, bearer(method, path, token)).await.status()
+}
+
+fn json_refresh(token: &str) -> Request {
+    Request::post("/token/refresh")
+        .header(CONTENT_TYPE, "application/json")
+        .body(Body::from(json!({ "refresh_token": token }).to_string()))
+        .unwrap()
+}
+
+async fn json_of(response: Response) -> Value {
+    serde_json::from_str(&body_string(response).await).unwrap()
+}
+
+// ---- the two kinds, kept apart ----
+
+/// Issuers and verifiers of every version and purpose.
+fn every_kind_of_key() -> Vec<(String, Issuer, Verifier)> {
+    let mut keys = Vec::new();
+    for version in Version::ALL {
+        let public = setup(version);
+        keys.push((format!("{version}.public"), public.issuer, public.verifier));
+        let local = LocalKey::generate(version).unwrap();
+        let issuer = Issuer::builder()
+            .issuer(ISS)
+            .key(local.clone())
+            .build()
+            .unwrap();
+        let verifier = Verifier::builder()
+            .local_key(local, Some(ISS.into()))
+            .versions([Version::V4, Version::V3, Version::V2])
+            .build()
+            .unwrap();
+        keys.push((format!("{version}.local"), issuer, verifier));
+    }
+    keys
+}
+
+#[tokio::test]
+async fn a_refresh_token_is_never_an_access_token_nor_the_reverse_in_any_version() {
+    for (name, issuer, verifier) in every_kind_of_key() {
+        let refresh =
+            RefreshTokens::new(issuer.clone(), Revocations::new(MemoryStore::new())).unwrap();
+        let pair = pair_for(&issuer, "alice");
+        // The refresh token at the verifier, the access token at the refresh.
+        let err = verifier.verify::<Value>(&pair.refresh_token).unwrap_err();
+        let expected = if name.starts_with("v2") {
+            ErrorKind::InvalidClaim // no implicit assertion: the `pur` claim refuses it
+        } else {
+            ErrorKind::InvalidSignature // the implicit assertion differs
+        };
+        assert_eq!(
+            err.kind(),
+            expected,
+            "{name}: refresh token as access token"
+        );
+        let err = refresh.refresh(&pair.access_token).await.unwrap_err();
+        assert_eq!(
+            err.kind(),
+            expected,
+            "{name}: access token as refresh token"
+        );
+        // Over HTTP: 401 both ways.
+        let app = api(verifier.clone(), &refresh);
+        assert_eq!(
+            status(&app, "GET", "/me", &pair.refresh_token).await,
+            StatusCode::UNAUTHORIZED,
+            "{name}"
+        );
+        let response = send(&app, json_refresh(&pair.access_token)).await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{name}");
+        assert_eq!(json_of(response).await, json!({"error": "invalid_grant"}));
+        // Each where it belongs: fine.
+        assert_eq!(
+            status(&app, "GET", "/me", &pair.access_token).await,
+            StatusCode::OK,
+            "{name}"
+        );
+        assert!(refresh.refresh(&pair.refresh_token).await.is_ok(), "{name}");
+    }
+}
+
+#[tokio::test]
+async fn a_pair_carries_the_claims_and_a_refresh_keeps_them_but_not_freshness() {
+    let keys = setup(Version::V4);
+    let refresh =
+        RefreshTokens::new(keys.issuer.clone(), Revocations::new(MemoryStore::new())).unwrap();
+    let options = PairOptions::new().subject("alice").audience("api");
+    let pair = keys
+        .issuer
+        .issue_pair(&json!({"role": "admin"}), options)
+        .unwrap();
+    let access = keys.verifier.verify::<Value>(&pair.access_token).unwrap();
+    assert_eq!(access.claims["role"], "admin");
+    assert_eq!(access.claims["fresh"], true);
+    assert_eq!(access.registered.sub.as_deref(), Some("alice"));
+    assert_eq!(access.registered.aud, ["api"]);
+    let family = access.claims["fam"].as_str().unwrap().to_owned();
+    assert_eq!(family.len(), 22, "a random 128-bit id");
+    let lifetime = access.registered.exp.unwrap() - access.registered.iat.unwrap();
+    assert_eq!(lifetime, time::Duration::minutes(15));
+
+    let renewed = refresh.refresh(&pair.refresh_token).await.unwrap();
+    let access = keys
+        .verifier
+        .verify::<Value>(&renewed.access_token)
+        .unwrap();
+    assert_eq!(access.claims["role"], "admin");
+    assert_eq!(access.claims["fam"], family.as_str());
+    assert!(
+        access.claims.get("fresh").is_none(),
+        "a refreshed token is not fresh"
+    );
+    assert_eq!(access.registered.sub.as_deref(), Some("alice"));
+    assert_eq!(access.registered.aud, ["api"]);
+    assert_ne!(renewed.refresh_token, pair.refresh_token);
+    assert_eq!(
+        (renewed.expires_in, renewed.refresh_expires_in),
+        (900, 14 * 24 * 3600)
+    );
+}
+
+#[tokio::test]
+async fn pair_claims_cannot_set_the_family_or_freshness() {
+    let keys = setup(Version::V4);
+    for claim in ["fam", "fresh", "pur"] {
+        let err = keys
+            .issuer
+            .issue_pair(&json!({ claim: true }), PairOptions::new())
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidPayload, "{claim}");
+    }
+}
+
+// ---- single use, reuse detection ----
+
+#[tokio::test]
+async fn a_replayed_refresh_token_ends_its_family_and_the_tokens_issued_from_it() {
+    for (name, store) in stores().await {
+        let keys = setup(Version::V4);
+        let revocations = Revocations::shared(store);
+        let refresh = RefreshTokens::new(keys.issuer.clone(), revocations.clone()).unwrap();
+        let app = api(keys.verifier.clone(), &refresh);
+        let first = pair_for(&keys.issuer, "alice");
+        let other_login = pair_for(&keys.issuer, "alice");
+        let second = refresh.refresh(&first.refresh_token).await.unwrap();
+        assert_eq!(
+            status(&app, "GET", "/me", &second.access_token).await,
+            StatusCode::OK,
+            "{name}"
+        );
+
+        let err = refresh.refresh(&first.refresh_token).await.unwrap_err();
+        assert!(matches!(err, Error::RefreshTokenReused), "{name}: {err}");
+        // Everything of the family is over: both access tokens, and the unused refresh token.
+        for token in [&first.access_token, &second.access_token] {
+            assert_eq!(
+                status(&app, "GET", "/me", token).await,
+                StatusCode::UNAUTHORIZED,
+                "{name}"
+            );
+        }
+        let err = refresh.refresh(&second.refresh_token).await.unwrap_err();
+        assert!(
+            matches!(err, Error::Revoked(RevokedBy::Family)),
+            "{name}: {err}"
+        );
+        // The user's other login is untouched.
+        assert_eq!(
+            status(&app, "GET", "/me", &other_login.access_token).await,
+            StatusCode::OK,
+            "{name}"
+        );
+        assert!(
+            refresh.refresh(&other_login.refresh_token).await.is_ok(),
+            "{name}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn concurrent_refreshes_of_one_token_give_exactly_one_pair() {
+    for (name, store) in stores().await {
+        let keys = setup(Version::V4);
+        let refresh = RefreshTokens::new(keys.issuer.clone(), Revocations::shared(store)).unwrap();
+        let pair = pair_for(&keys.issuer, "alice");
+        let attempts = (0..32).map(|_| {
+            let (refresh, token) = (refresh.clone(), pair.refresh_token.clone());
+            tokio::spawn(async move { refresh.refresh(&token).await })
+        });
+        let results = futures_join(attempts).await;
+        let successes = results.iter().filter(|result| result.is_ok()).count();
+        assert_eq!(successes, 1, "{name}: {results:?}");
+        for err in results.iter().filter_map(|result| result.as_ref().err()) {
+            assert!(
+                matches!(
+                    err,
+                    Error::RefreshTokenReused | Error::Revoked(RevokedBy::Family)
+                ),
+                "{name}: {err}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn two_instances_on_one_redis_refresh_one_token_exactly_once() {
+    let Some(url) = support::redis::shared_url() else {
+        return;
+    };
+    let prefix = support::redis::unique_prefix();
+    let keys = setup(Version::V4);
+    let mut instances = Vec::new();
+    for _ in 0..2 {
+        // Each instance its own connection, one server.
+        let store = RedisStore::connect(&url)
+            .await
+            .unwrap()
+            .prefix(prefix.clone());
+        instances.push(RefreshTokens::new(keys.issuer.clone(), Revocations::new(store)).unwrap());
+    }
+    for _ in 0..5 {
+        let pair = pair_for(&keys.issuer, "alice");
+        let attempts = (0..16).map(|i| {
+            let (refresh, token) = (instances[i % 2].clone(), pair.refresh_token.clone());
+            tokio::spawn(async move { refresh.refresh(&token).await })
+        });
+        let results = futures_join(attempts).await;
+        assert_eq!(
+            results.iter().filter(|r| r.is_ok()).count(),
+            1,
+            "{results:?}"
+        );
+    }
+}
+
+/// Awaits every task, in order.
+async fn futures_join(
+    tasks: impl Iterator<Item = tokio::task::JoinHandle<paseto_auth::Result<TokenPair>>>,
+) -> Vec<paseto_auth::Result<TokenPair>> {
+    let tasks: Vec<_> = tasks.collect();
+    let mut results = Vec::with_capacity(tasks.len());
+    for task in tasks {
+        results.push(task.await.unwrap());
+    }
+    results
+}
+
+#[tokio::test]
+async fn a_revoked_subject_cannot_refresh() {
+    for (name, store) in stores().await {
+        let keys = setup(Version::V4);
+        let revocations = Revocations::shared(store);
+        let refresh = RefreshTokens::new(keys.issuer.clone(), revocations.clone()).unwrap();
+        let pair = pair_for(&keys.issuer, "mallory");
+        revocations
+            .revoke_subject(
+                "mallory",
+                time::OffsetDateTime::now_utc() + time::Duration::seconds(1),
+            )
+            .await
+            .unwrap();
+        let err = refresh.refresh(&pair.refresh_token).await.unwrap_err();
+        assert!(
+            matches!(err, Error::Revoked(RevokedBy::Subject)),
+            "{name}: {err}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_store_that_fails_refuses_refreshes_with_503_even_failing_open() {
+    let keys = setup(Version::V4);
+    let broken = Revocations::new(support::store::Broken { hangs: false }).fail_open(true);
+    let refresh = RefreshTokens::new(keys.issuer.clone(), broken).unwrap();
+    let pair = pair_for(&keys.issuer, "alice");
+    let err = refresh.refresh(&pair.refresh_token).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::StoreUnavailable);
+    let app = api(keys.verifier, &refresh);
+    let response = send(&app, json_refresh(&pair.refresh_token)).await;
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(
+        json_of(response).await,
+        json!({"error": "temporarily_unavailable"})
+    );
+}
+
+// ---- fresh tokens and expiry ----
+
+#[tokio::test]
+async fn fresh_routes_take_fresh_tokens_only_and_say_how_to_get_one() {
+    let keys = setup(Version::V4);
+    let refresh =
+        RefreshTokens::new(keys.issuer.clone(), Revocations::new(MemoryStore::new())).unwrap();
+    let app = api(keys.verifier.clone(), &refresh);
+    let pair = pair_for(&keys.issuer, "alice");
+    assert_eq!(
+        status(&app, "POST", "/sensitive", &pair.access_token).await,
+        StatusCode::OK
+    );
+    let not_fresh = [
+        refresh
+            .refresh(&pair.refresh_token)
+            .await
+            .unwrap()
+            .access_token,
+        keys.issuer
+            .issue_pair(&json!({}), PairOptions::new().not_fresh())
+            .unwrap()
+            .access_token,
+        keys.issuer.issue(&json!({"sub": "alice"})).unwrap(),
+        keys.issuer.issue(&json!({"fresh": false})).unwrap(),
+    ];
+    for token in &not_fresh {
+        let response = send(&app, bearer("POST", "/sensitive", token)).await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            response.headers()["www-authenticate"],
+            r#"Bearer error="insufficient_user_authentication", error_description="A fresh token is required: log in again""#
+        );
+        assert_eq!(
+            json_of(response).await,
+            json!({"error": "insufficient_user_authentication"})
+        );
+        // Still a valid token everywhere else.
+        assert_eq!(status(&app, "GET", "/me", token).await, StatusCode::OK);
+    }
+}
+
+#[tokio::test]
+async fn a_fresh_window_ends_and_both_kinds_expire() {
+    // Token times are whole seconds, so each step waits a little over the second it needs.
+    let secret = SecretKey::generate(Version::V4).unwrap();
+    let issuer = Issuer::builder()
+        .issuer(ISS)
+        .key(secret.clone())
+        .pair_lifetimes(Duration::from_secs(4), Duration::from_secs(5))
+        .build()
+        .unwrap();
+    let verifier = Verifier::builder()
+        .public_key(secret.public_key().clone(), ISS)
+        .build()
+        .unwrap();
+    let refresh = RefreshTokens::new(issuer.clone(), Revocations::new(MemoryStore::new())).unwrap();
+    let app = api(verifier, &refresh);
+    let options = PairOptions::new()
+        .fresh_for(Duration::from_secs(2))
+        .unwrap();
+    let pair = issuer.issue_pair(&json!({}), options).unwrap();
+    let spare = pair_for(&issuer, "alice");
+    assert_eq!(
+        status(&app, "POST", "/sensitive", &pair.access_token).await,
+        StatusCode::OK
+    );
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    // Past its fresh window: a valid, ordinary token.
+    assert_eq!(
+        status(&app, "POST", "/sensitive", &pair.access_token).await,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        status(&app, "GET", "/me", &pair.access_token).await,
+        StatusCode::OK
+    );
+    tokio::time::sleep(Duration::from_millis(2000)).await;
+    assert_eq!(
+        status(&app, "GET", "/me", &pair.access_token).await,
+        StatusCode::UNAUTHORIZED
+    );
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    let err = refresh.refresh(&spare.refresh_token).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Expired);
+}
+
+#[test]
+fn pair_lifetimes_are_checked_when_the_issuer_is_built() {
+    let key = SecretKey::generate(Version::V4).unwrap();
+    for (access, refresh) in [(0, 60), (60, 60), (120, 60)] {
+        let err = Issuer::builder()
+            .issuer(ISS)
+            .key(key.clone())
+            .pair_lifetimes(Duration::from_secs(access), Duration::from_secs(refresh))
+            .build()
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Setup, "{access} {refresh}");
+    }
+}
+
+// ---- the token endpoint ----
+
+fn form_refresh(body: &str) -> Request {
+    Request::post("/token/refresh")
+        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(body.to_owned()))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_endpoint_takes_json_and_forms_and_answers_bad_requests_400() {
+    let keys = setup(Version::V4);
+    let refresh =
+        RefreshTokens::new(keys.issuer.clone(), Revocations::new(MemoryStore::new())).unwrap();
+    let app = api(keys.verifier.clone(), &refresh);
+    let pair = pair_for(&keys.issuer, "alice");
+    let response = send(
+        &app,
+        form_refresh(&format!(
+            "grant_type=refresh_token&refresh_token={}",
+            pair.refresh_token
+        )),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()[CACHE_CONTROL], "no-store");
+    assert_eq!(response.headers()[PRAGMA], "no-cache");
+    let renewed: TokenPair = serde_json::from_value(json_of(response).await).unwrap();
+    assert_eq!(renewed.token_type, "Bearer");
+    let response = send(&app, json_refresh(&renewed.refresh_token)).await;
+    assert_eq!(response.status(), StatusCode::OK);
+
+    let bad = [
+        (
+            form_refresh("grant_type=password&refresh_token=x"),
+            "unsupported_grant_type",
+        ),
+        (form_refresh("grant_type=refresh_token"), "invalid_request"),
+        (form_refresh(""), "invalid_request"),
+        (
+            Request::post("/token/refresh")
+                .header(CONTENT_TYPE, "application/json")
+                .body(Body::from("{\"refresh_token\": 42}"))
+                .unwrap(),
+            "invalid_request",
+        ),
+        (
+            Request::post("/token/refresh")
+                .header(CONTENT_TYPE, "text/plain")
+                .body(Body::from(pair.refresh_token.clone()))
+                .unwrap(),
+            "invalid_request",
+        ),
+        (json_refresh(&"A".repeat(20_000)), "invalid_request"),
+    ];
+    for (request, code) in bad {
+        let response = send(&app, request).await;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{code}");
+        assert_eq!(json_of(response).await, json!({ "error": code }));
+    }
+    // Garbage where a token goes: 401, never a 500.
+    for garbage in ["v4.public.%%%", "v4.local.", "x", "v9.public.AAAA"] {
+        let response = send(&app, json_refresh(garbage)).await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{garbage}");
+    }
+}
+
+#[tokio::test]
+async fn a_browser_keeps_its_refresh_token_in_an_http_only_cookie() {
+    let keys = setup(Version::V4);
+    let refresh = RefreshTokens::new(keys.issuer.clone(), Revocations::new(MemoryStore::new()))
+        .unwrap()
+        .cookie(RefreshCookie::new())
+        .unwrap();
+    let app = api(keys.verifier.clone(), &refresh);
+    // The login answer: the access token in the body, the refresh token in the cookie.
+    let login = refresh.respond_with_cookie(pair_for(&keys.issuer, "alice"));
+    let cookie = set_cookies(&login).remove(0);
+    assert_eq!(cookie.name, "refresh_token");
+    for attribute in [
+        "HttpOnly",
+        "Secure",
+        "SameSite=Strict",
+        "Path=/token/refresh",
+        "Max-Age=1209600",
+    ] {
+        assert!(
+            cookie.attributes.iter().any(|a| a == attribute),
+            "{attribute}: {cookie:?}"
+        );
+    }
+    let body = json_of(login).await;
+    assert!(body.get("refresh_token").is_none(), "{body}");
+    assert!(body["access_token"].is_string());
+
+    let with_cookie = |value: &str| {
+        Request::post("/token/refresh")
+            .header(COOKIE, format!("refresh_token={value}"))
+            .body(Body::empty())
+            .unwrap()
+    };
+    let response = send(&app, with_cookie(&cookie.value)).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let renewed = set_cookies(&response).remove(0);
+    assert_ne!(renewed.value, cookie.value);
+    let body = json_of(response).await;
+    assert!(body.get("refresh_token").is_none(), "{body}");
+    assert_eq!(
+        status(&app, "GET", "/me", body["access_token"].as_str().unwrap()).await,
+        StatusCode::OK
+    );
+    // The used one, replayed: 401, and the cookie is deleted.
+    let response = send(&app, with_cookie(&cookie.value)).await;
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    let removal = response.headers()[SET_COOKIE].to_str().unwrap().to_owned();
+    assert!(
+        removal.starts_with("refresh_token=;") && removal.contains("Max-Age=0"),
+        "{removal}"
+    );
+    // No body and no cookie: 400.
+    let response = send(
+        &app,
+        Request::post("/token/refresh").body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+}
+
+#[test]
+fn a_refresh_cookie_browsers_would_refuse_is_a_setup_error() {
+    let keys = setup(Version::V4);
+    let refresh =
+        RefreshTokens::new(keys.issuer.clone(), Revocations::new(MemoryStore::new())).unwrap();
+    for cookie in [
+        RefreshCookie::new().name("bad name"),
+        RefreshCookie::new().path("token"),
+        RefreshCookie::new()
+            .secure(false)
+            .same_site(paseto_auth::cookie::SameSite::None),
+    ] {
+        let err = refresh.clone().cookie(cookie).err().unwrap();
+        assert_eq!(err.kind(), ErrorKind::Setup);
+    }
+}
+
+#[test]
+fn a_pair_does_not_show_its_tokens_in_debug_output() {
+    let keys = setup(Version::V4);
+    let pair = pair_for(&keys.issuer, "alice");
+    let debug = format!("{pair:?}");
+    assert!(
+        !debug.contains(&pair.access_token[..20]) && !debug.contains("v4.public"),
+        "{debug}"
+    );
+}
