@@ -5,6 +5,7 @@
 
 mod support;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
@@ -17,11 +18,14 @@ use axum::routing::{get, post, post_service};
 use paseto_auth::extract::PasetoAuth;
 use paseto_auth::key::{LocalKey, SecretKey};
 use paseto_auth::refresh::{RefreshCookie, RefreshTokens};
-use paseto_auth::store::{MemoryStore, RedisStore, Revocations, RevokedBy};
+use paseto_auth::store::{
+    MemoryStore, RedisStore, Revocations, RevokedBy, StoreError, StoreFuture, TokenRef, TokenStore,
+};
 use paseto_auth::{
     Error, ErrorKind, Issuer, PairOptions, Paseto, TokenPair, Verifier, Version, paseto_required,
 };
 use serde_json::{Value, json};
+use time::OffsetDateTime;
 
 use support::http::{bearer, body_string, send, set_cookies};
 use support::store::stores;
@@ -73,10 +77,10 @@ async fn json_of(response: Response) -> Value {
 
 // ---- the two kinds, kept apart ----
 
-/// Issuers and verifiers of every version and purpose.
+/// Issuers and verifiers of every version and purpose that pairs are made in (v3, v4).
 fn every_kind_of_key() -> Vec<(String, Issuer, Verifier)> {
     let mut keys = Vec::new();
-    for version in Version::ALL {
+    for version in [Version::V3, Version::V4] {
         let public = setup(version);
         keys.push((format!("{version}.public"), public.issuer, public.verifier));
         let local = LocalKey::generate(version).unwrap();
@@ -97,96 +101,125 @@ fn every_kind_of_key() -> Vec<(String, Issuer, Verifier)> {
 
 #[tokio::test]
 async fn a_refresh_token_is_never_an_access_token_nor_the_reverse_in_any_version() {
-    for (name, issuer, verifier) in every_kind_of_key() {
-        let refresh =
-            RefreshTokens::new(issuer.clone(), Revocations::new(MemoryStore::new())).unwrap();
-        let pair = pair_for(&issuer, "alice");
-        // The refresh token at the verifier, the access token at the refresh.
-        let err = verifier.verify::<Value>(&pair.refresh_token).unwrap_err();
-        let expected = if name.starts_with("v2") {
-            ErrorKind::InvalidClaim // no implicit assertion: the `pur` claim refuses it
+    // Each store: what a refresh records (generations, revocations) lives there.
+    for (_store_name, store) in stores().await {
+        for (name, issuer, verifier) in every_kind_of_key() {
+            let refresh =
+                RefreshTokens::new(issuer.clone(), Revocations::shared(store.clone())).unwrap();
+            let pair = pair_for(&issuer, "alice");
+            // The refresh token at the verifier, the access token at the refresh.
+            let err = verifier.verify::<Value>(&pair.refresh_token).unwrap_err();
+            let expected = ErrorKind::InvalidSignature; // the implicit assertion differs
+            assert_eq!(
+                err.kind(),
+                expected,
+                "{name}: refresh token as access token"
+            );
+            let err = refresh.refresh(&pair.access_token).await.unwrap_err();
+            assert_eq!(
+                err.kind(),
+                expected,
+                "{name}: access token as refresh token"
+            );
+            // Over HTTP: 401 both ways.
+            let app = api(verifier.clone(), &refresh);
+            assert_eq!(
+                status(&app, "GET", "/me", &pair.refresh_token).await,
+                StatusCode::UNAUTHORIZED,
+                "{name}"
+            );
+            let response = send(&app, json_refresh(&pair.access_token)).await;
+            assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{name}");
+            assert_eq!(json_of(response).await, json!({"error": "invalid_grant"}));
+            // Each where it belongs: fine.
+            assert_eq!(
+                status(&app, "GET", "/me", &pair.access_token).await,
+                StatusCode::OK,
+                "{name}"
+            );
+            assert!(refresh.refresh(&pair.refresh_token).await.is_ok(), "{name}");
+        }
+    }
+}
+
+#[test]
+fn pairs_are_never_v2() {
+    // v2 has no implicit assertion: another verifier of the key, unaware of `pur`, would take a
+    // refresh token for an access token.
+    for purpose in ["public", "local"] {
+        let issuer = if purpose == "public" {
+            setup(Version::V2).issuer
         } else {
-            ErrorKind::InvalidSignature // the implicit assertion differs
+            let key = LocalKey::generate(Version::V2).unwrap();
+            Issuer::builder().issuer(ISS).key(key).build().unwrap()
         };
-        assert_eq!(
-            err.kind(),
-            expected,
-            "{name}: refresh token as access token"
-        );
-        let err = refresh.refresh(&pair.access_token).await.unwrap_err();
-        assert_eq!(
-            err.kind(),
-            expected,
-            "{name}: access token as refresh token"
-        );
-        // Over HTTP: 401 both ways.
-        let app = api(verifier.clone(), &refresh);
-        assert_eq!(
-            status(&app, "GET", "/me", &pair.refresh_token).await,
-            StatusCode::UNAUTHORIZED,
-            "{name}"
-        );
-        let response = send(&app, json_refresh(&pair.access_token)).await;
-        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{name}");
-        assert_eq!(json_of(response).await, json!({"error": "invalid_grant"}));
-        // Each where it belongs: fine.
-        assert_eq!(
-            status(&app, "GET", "/me", &pair.access_token).await,
-            StatusCode::OK,
-            "{name}"
-        );
-        assert!(refresh.refresh(&pair.refresh_token).await.is_ok(), "{name}");
+        let err = issuer
+            .issue_pair(&json!({}), PairOptions::new())
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Setup, "{purpose}");
+        let err = RefreshTokens::new(issuer, Revocations::new(MemoryStore::new()))
+            .err()
+            .unwrap();
+        assert_eq!(err.kind(), ErrorKind::Setup, "{purpose}");
     }
 }
 
 #[tokio::test]
 async fn a_pair_carries_the_claims_and_a_refresh_keeps_them_but_not_freshness() {
-    let keys = setup(Version::V4);
-    let refresh =
-        RefreshTokens::new(keys.issuer.clone(), Revocations::new(MemoryStore::new())).unwrap();
-    let options = PairOptions::new().subject("alice").audience("api");
-    let pair = keys
-        .issuer
-        .issue_pair(&json!({"role": "admin"}), options)
-        .unwrap();
-    let access = keys.verifier.verify::<Value>(&pair.access_token).unwrap();
-    assert_eq!(access.claims["role"], "admin");
-    assert_eq!(access.claims["fresh"], true);
-    assert_eq!(access.registered.sub.as_deref(), Some("alice"));
-    assert_eq!(access.registered.aud, ["api"]);
-    let family = access.claims["fam"].as_str().unwrap().to_owned();
-    assert_eq!(family.len(), 22, "a random 128-bit id");
-    let lifetime = access.registered.exp.unwrap() - access.registered.iat.unwrap();
-    assert_eq!(lifetime, time::Duration::minutes(15));
+    // Each store: what a refresh records (generations, revocations) lives there.
+    for (_store_name, store) in stores().await {
+        let keys = setup(Version::V4);
+        let refresh =
+            RefreshTokens::new(keys.issuer.clone(), Revocations::shared(store.clone())).unwrap();
+        let options = PairOptions::new().subject("alice").audience("api");
+        let claims = json!({"role": "admin", "acr": "mfa", "amr": ["pwd", "otp"]});
+        let pair = keys.issuer.issue_pair(&claims, options).unwrap();
+        let access = keys.verifier.verify::<Value>(&pair.access_token).unwrap();
+        assert_eq!(access.claims["role"], "admin");
+        assert_eq!(access.claims["fresh"], true);
+        assert_eq!(access.registered.sub.as_deref(), Some("alice"));
+        assert_eq!(access.registered.aud, ["api"]);
+        let family = access.claims["fam"].as_str().unwrap().to_owned();
+        assert_eq!(family.len(), 22, "a random 128-bit id");
+        let lifetime = access.registered.exp.unwrap() - access.registered.iat.unwrap();
+        assert_eq!(lifetime, time::Duration::minutes(15));
 
-    let renewed = refresh.refresh(&pair.refresh_token).await.unwrap();
-    let access = keys
-        .verifier
-        .verify::<Value>(&renewed.access_token)
-        .unwrap();
-    assert_eq!(access.claims["role"], "admin");
-    assert_eq!(access.claims["fam"], family.as_str());
-    assert!(
-        access.claims.get("fresh").is_none(),
-        "a refreshed token is not fresh"
-    );
-    assert_eq!(access.registered.sub.as_deref(), Some("alice"));
-    assert_eq!(access.registered.aud, ["api"]);
-    assert_ne!(renewed.refresh_token, pair.refresh_token);
-    assert_eq!(
-        (renewed.expires_in, renewed.refresh_expires_in),
-        (900, 14 * 24 * 3600)
-    );
+        let renewed = refresh.refresh(&pair.refresh_token).await.unwrap();
+        let access = keys
+            .verifier
+            .verify::<Value>(&renewed.access_token)
+            .unwrap();
+        assert_eq!(access.claims["role"], "admin");
+        assert_eq!(access.claims["fam"], family.as_str());
+        assert!(
+            access.claims.get("fresh").is_none(),
+            "a refreshed token is not fresh"
+        );
+        // Nor does it claim the authentication the login made.
+        assert!(access.claims.get("acr").is_none() && access.claims.get("amr").is_none());
+        assert_eq!(access.registered.sub.as_deref(), Some("alice"));
+        assert_eq!(access.registered.aud, ["api"]);
+        assert_ne!(renewed.refresh_token, pair.refresh_token);
+        assert_eq!(
+            (renewed.expires_in, renewed.refresh_expires_in),
+            (900, 14 * 24 * 3600)
+        );
+    }
 }
 
 #[tokio::test]
 async fn pair_claims_cannot_set_the_family_or_freshness() {
     let keys = setup(Version::V4);
-    for claim in ["fam", "fresh", "pur"] {
+    for claim in ["fam", "fresh", "pur", "gen", "auth_time"] {
         let err = keys
             .issuer
             .issue_pair(&json!({ claim: true }), PairOptions::new())
             .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidPayload, "{claim}");
+    }
+    // Nor can an ordinary token's claims: `fresh` in user data must not pass a fresh route.
+    for claim in ["fam", "fresh", "pur"] {
+        let err = keys.issuer.issue(&json!({ claim: true })).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::InvalidPayload, "{claim}");
     }
 }
@@ -348,87 +381,93 @@ async fn a_store_that_fails_refuses_refreshes_with_503_even_failing_open() {
 
 #[tokio::test]
 async fn fresh_routes_take_fresh_tokens_only_and_say_how_to_get_one() {
-    let keys = setup(Version::V4);
-    let refresh =
-        RefreshTokens::new(keys.issuer.clone(), Revocations::new(MemoryStore::new())).unwrap();
-    let app = api(keys.verifier.clone(), &refresh);
-    let pair = pair_for(&keys.issuer, "alice");
-    assert_eq!(
-        status(&app, "POST", "/sensitive", &pair.access_token).await,
-        StatusCode::OK
-    );
-    let not_fresh = [
-        refresh
-            .refresh(&pair.refresh_token)
-            .await
-            .unwrap()
-            .access_token,
-        keys.issuer
-            .issue_pair(&json!({}), PairOptions::new().not_fresh())
-            .unwrap()
-            .access_token,
-        keys.issuer.issue(&json!({"sub": "alice"})).unwrap(),
-        keys.issuer.issue(&json!({"fresh": false})).unwrap(),
-    ];
-    for token in &not_fresh {
-        let response = send(&app, bearer("POST", "/sensitive", token)).await;
-        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    // Each store: what a refresh records (generations, revocations) lives there.
+    for (_store_name, store) in stores().await {
+        let keys = setup(Version::V4);
+        let refresh =
+            RefreshTokens::new(keys.issuer.clone(), Revocations::shared(store.clone())).unwrap();
+        let app = api(keys.verifier.clone(), &refresh);
+        let pair = pair_for(&keys.issuer, "alice");
         assert_eq!(
-            response.headers()["www-authenticate"],
-            r#"Bearer error="insufficient_user_authentication", error_description="A fresh token is required: log in again""#
+            status(&app, "POST", "/sensitive", &pair.access_token).await,
+            StatusCode::OK
         );
-        assert_eq!(
-            json_of(response).await,
-            json!({"error": "insufficient_user_authentication"})
-        );
-        // Still a valid token everywhere else.
-        assert_eq!(status(&app, "GET", "/me", token).await, StatusCode::OK);
+        let not_fresh = [
+            refresh
+                .refresh(&pair.refresh_token)
+                .await
+                .unwrap()
+                .access_token,
+            keys.issuer
+                .issue_pair(&json!({}), PairOptions::new().not_fresh())
+                .unwrap()
+                .access_token,
+            keys.issuer.issue(&json!({"sub": "alice"})).unwrap(),
+        ];
+        for token in &not_fresh {
+            let response = send(&app, bearer("POST", "/sensitive", token)).await;
+            assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+            assert_eq!(
+                response.headers()["www-authenticate"],
+                r#"Bearer error="insufficient_user_authentication", error_description="A fresh token is required: log in again""#
+            );
+            assert_eq!(
+                json_of(response).await,
+                json!({"error": "insufficient_user_authentication"})
+            );
+            // Still a valid token everywhere else.
+            assert_eq!(status(&app, "GET", "/me", token).await, StatusCode::OK);
+        }
     }
 }
 
 #[tokio::test]
 async fn a_fresh_window_ends_and_both_kinds_expire() {
-    // Token times are whole seconds, so each step waits a little over the second it needs.
-    let secret = SecretKey::generate(Version::V4).unwrap();
-    let issuer = Issuer::builder()
-        .issuer(ISS)
-        .key(secret.clone())
-        .pair_lifetimes(Duration::from_secs(4), Duration::from_secs(5))
-        .build()
-        .unwrap();
-    let verifier = Verifier::builder()
-        .public_key(secret.public_key().clone(), ISS)
-        .build()
-        .unwrap();
-    let refresh = RefreshTokens::new(issuer.clone(), Revocations::new(MemoryStore::new())).unwrap();
-    let app = api(verifier, &refresh);
-    let options = PairOptions::new()
-        .fresh_for(Duration::from_secs(2))
-        .unwrap();
-    let pair = issuer.issue_pair(&json!({}), options).unwrap();
-    let spare = pair_for(&issuer, "alice");
-    assert_eq!(
-        status(&app, "POST", "/sensitive", &pair.access_token).await,
-        StatusCode::OK
-    );
-    tokio::time::sleep(Duration::from_millis(2100)).await;
-    // Past its fresh window: a valid, ordinary token.
-    assert_eq!(
-        status(&app, "POST", "/sensitive", &pair.access_token).await,
-        StatusCode::UNAUTHORIZED
-    );
-    assert_eq!(
-        status(&app, "GET", "/me", &pair.access_token).await,
-        StatusCode::OK
-    );
-    tokio::time::sleep(Duration::from_millis(2000)).await;
-    assert_eq!(
-        status(&app, "GET", "/me", &pair.access_token).await,
-        StatusCode::UNAUTHORIZED
-    );
-    tokio::time::sleep(Duration::from_millis(1000)).await;
-    let err = refresh.refresh(&spare.refresh_token).await.unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Expired);
+    // Each store: what a refresh records (generations, revocations) lives there.
+    for (_store_name, store) in stores().await {
+        // Token times are whole seconds, so each step waits a little over the second it needs.
+        let secret = SecretKey::generate(Version::V4).unwrap();
+        let issuer = Issuer::builder()
+            .issuer(ISS)
+            .key(secret.clone())
+            .pair_lifetimes(Duration::from_secs(4), Duration::from_secs(5))
+            .build()
+            .unwrap();
+        let verifier = Verifier::builder()
+            .public_key(secret.public_key().clone(), ISS)
+            .build()
+            .unwrap();
+        let refresh =
+            RefreshTokens::new(issuer.clone(), Revocations::shared(store.clone())).unwrap();
+        let app = api(verifier, &refresh);
+        let options = PairOptions::new()
+            .fresh_for(Duration::from_secs(2))
+            .unwrap();
+        let pair = issuer.issue_pair(&json!({}), options).unwrap();
+        let spare = pair_for(&issuer, "alice");
+        assert_eq!(
+            status(&app, "POST", "/sensitive", &pair.access_token).await,
+            StatusCode::OK
+        );
+        tokio::time::sleep(Duration::from_millis(2100)).await;
+        // Past its fresh window: a valid, ordinary token.
+        assert_eq!(
+            status(&app, "POST", "/sensitive", &pair.access_token).await,
+            StatusCode::UNAUTHORIZED
+        );
+        assert_eq!(
+            status(&app, "GET", "/me", &pair.access_token).await,
+            StatusCode::OK
+        );
+        tokio::time::sleep(Duration::from_millis(2000)).await;
+        assert_eq!(
+            status(&app, "GET", "/me", &pair.access_token).await,
+            StatusCode::UNAUTHORIZED
+        );
+        tokio::time::sleep(Duration::from_millis(1000)).await;
+        let err = refresh.refresh(&spare.refresh_token).await.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Expired);
+    }
 }
 
 #[test]
@@ -456,121 +495,164 @@ fn form_refresh(body: &str) -> Request {
 
 #[tokio::test]
 async fn the_endpoint_takes_json_and_forms_and_answers_bad_requests_400() {
-    let keys = setup(Version::V4);
-    let refresh =
-        RefreshTokens::new(keys.issuer.clone(), Revocations::new(MemoryStore::new())).unwrap();
-    let app = api(keys.verifier.clone(), &refresh);
-    let pair = pair_for(&keys.issuer, "alice");
-    let response = send(
-        &app,
-        form_refresh(&format!(
-            "grant_type=refresh_token&refresh_token={}",
-            pair.refresh_token
-        )),
-    )
-    .await;
-    assert_eq!(response.status(), StatusCode::OK);
-    assert_eq!(response.headers()[CACHE_CONTROL], "no-store");
-    assert_eq!(response.headers()[PRAGMA], "no-cache");
-    let renewed: TokenPair = serde_json::from_value(json_of(response).await).unwrap();
-    assert_eq!(renewed.token_type, "Bearer");
-    let response = send(&app, json_refresh(&renewed.refresh_token)).await;
-    assert_eq!(response.status(), StatusCode::OK);
+    // Each store: what a refresh records (generations, revocations) lives there.
+    for (_store_name, store) in stores().await {
+        let keys = setup(Version::V4);
+        let refresh =
+            RefreshTokens::new(keys.issuer.clone(), Revocations::shared(store.clone())).unwrap();
+        let app = api(keys.verifier.clone(), &refresh);
+        let pair = pair_for(&keys.issuer, "alice");
+        let response = send(
+            &app,
+            form_refresh(&format!(
+                "grant_type=refresh_token&refresh_token={}",
+                pair.refresh_token
+            )),
+        )
+        .await;
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(response.headers()[CACHE_CONTROL], "no-store");
+        assert_eq!(response.headers()[PRAGMA], "no-cache");
+        let renewed: TokenPair = serde_json::from_value(json_of(response).await).unwrap();
+        assert_eq!(renewed.token_type, "Bearer");
+        let response = send(&app, json_refresh(&renewed.refresh_token)).await;
+        assert_eq!(response.status(), StatusCode::OK);
 
-    let bad = [
-        (
-            form_refresh("grant_type=password&refresh_token=x"),
-            "unsupported_grant_type",
-        ),
-        (form_refresh("grant_type=refresh_token"), "invalid_request"),
-        (form_refresh(""), "invalid_request"),
-        (
-            Request::post("/token/refresh")
-                .header(CONTENT_TYPE, "application/json")
-                .body(Body::from("{\"refresh_token\": 42}"))
-                .unwrap(),
-            "invalid_request",
-        ),
-        (
-            Request::post("/token/refresh")
-                .header(CONTENT_TYPE, "text/plain")
-                .body(Body::from(pair.refresh_token.clone()))
-                .unwrap(),
-            "invalid_request",
-        ),
-        (json_refresh(&"A".repeat(20_000)), "invalid_request"),
-    ];
-    for (request, code) in bad {
-        let response = send(&app, request).await;
-        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{code}");
-        assert_eq!(json_of(response).await, json!({ "error": code }));
-    }
-    // Garbage where a token goes: 401, never a 500.
-    for garbage in ["v4.public.%%%", "v4.local.", "x", "v9.public.AAAA"] {
-        let response = send(&app, json_refresh(garbage)).await;
-        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{garbage}");
+        let bad = [
+            (
+                form_refresh("grant_type=password&refresh_token=x"),
+                "unsupported_grant_type",
+            ),
+            (form_refresh("grant_type=refresh_token"), "invalid_request"),
+            (form_refresh(""), "invalid_request"),
+            (
+                Request::post("/token/refresh")
+                    .header(CONTENT_TYPE, "application/json")
+                    .body(Body::from("{\"refresh_token\": 42}"))
+                    .unwrap(),
+                "invalid_request",
+            ),
+            (
+                Request::post("/token/refresh")
+                    .header(CONTENT_TYPE, "text/plain")
+                    .body(Body::from(pair.refresh_token.clone()))
+                    .unwrap(),
+                "invalid_request",
+            ),
+            (json_refresh(&"A".repeat(20_000)), "invalid_request"),
+        ];
+        for (request, code) in bad {
+            let response = send(&app, request).await;
+            assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{code}");
+            assert_eq!(json_of(response).await, json!({ "error": code }));
+        }
+        // Garbage where a token goes: 401, never a 500.
+        for garbage in ["v4.public.%%%", "v4.local.", "x", "v9.public.AAAA"] {
+            let response = send(&app, json_refresh(garbage)).await;
+            assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{garbage}");
+        }
     }
 }
 
 #[tokio::test]
 async fn a_browser_keeps_its_refresh_token_in_an_http_only_cookie() {
-    let keys = setup(Version::V4);
-    let refresh = RefreshTokens::new(keys.issuer.clone(), Revocations::new(MemoryStore::new()))
-        .unwrap()
-        .cookie(RefreshCookie::new())
-        .unwrap();
-    let app = api(keys.verifier.clone(), &refresh);
-    // The login answer: the access token in the body, the refresh token in the cookie.
-    let login = refresh.respond_with_cookie(pair_for(&keys.issuer, "alice"));
-    let cookie = set_cookies(&login).remove(0);
-    assert_eq!(cookie.name, "refresh_token");
-    for attribute in [
-        "HttpOnly",
-        "Secure",
-        "SameSite=Strict",
-        "Path=/token/refresh",
-        "Max-Age=1209600",
-    ] {
-        assert!(
-            cookie.attributes.iter().any(|a| a == attribute),
-            "{attribute}: {cookie:?}"
-        );
-    }
-    let body = json_of(login).await;
-    assert!(body.get("refresh_token").is_none(), "{body}");
-    assert!(body["access_token"].is_string());
-
-    let with_cookie = |value: &str| {
-        Request::post("/token/refresh")
-            .header(COOKIE, format!("refresh_token={value}"))
-            .body(Body::empty())
+    // Each store: what a refresh records (generations, revocations) lives there.
+    for (_store_name, store) in stores().await {
+        let keys = setup(Version::V4);
+        let refresh = RefreshTokens::new(keys.issuer.clone(), Revocations::shared(store.clone()))
             .unwrap()
-    };
-    let response = send(&app, with_cookie(&cookie.value)).await;
-    assert_eq!(response.status(), StatusCode::OK);
-    let renewed = set_cookies(&response).remove(0);
-    assert_ne!(renewed.value, cookie.value);
-    let body = json_of(response).await;
-    assert!(body.get("refresh_token").is_none(), "{body}");
-    assert_eq!(
-        status(&app, "GET", "/me", body["access_token"].as_str().unwrap()).await,
-        StatusCode::OK
-    );
-    // The used one, replayed: 401, and the cookie is deleted.
-    let response = send(&app, with_cookie(&cookie.value)).await;
-    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
-    let removal = response.headers()[SET_COOKIE].to_str().unwrap().to_owned();
-    assert!(
-        removal.starts_with("refresh_token=;") && removal.contains("Max-Age=0"),
-        "{removal}"
-    );
-    // No body and no cookie: 400.
-    let response = send(
-        &app,
-        Request::post("/token/refresh").body(Body::empty()).unwrap(),
-    )
-    .await;
-    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+            .cookie(RefreshCookie::new())
+            .unwrap();
+        let app = api(keys.verifier.clone(), &refresh);
+        // The login answer: the access token in the body, the refresh token in the cookie.
+        let login = refresh.respond_with_cookie(pair_for(&keys.issuer, "alice"));
+        let cookie = set_cookies(&login).remove(0);
+        assert_eq!(cookie.name, "__Secure-refresh_token");
+        for attribute in [
+            "HttpOnly",
+            "Secure",
+            "SameSite=Strict",
+            "Path=/token/refresh",
+            "Max-Age=1209600",
+        ] {
+            assert!(
+                cookie.attributes.iter().any(|a| a == attribute),
+                "{attribute}: {cookie:?}"
+            );
+        }
+        let body = json_of(login).await;
+        assert!(body.get("refresh_token").is_none(), "{body}");
+        assert!(body["access_token"].is_string());
+
+        let with_cookie = |value: &str| {
+            Request::post("/token/refresh")
+                .header(COOKIE, format!("__Secure-refresh_token={value}"))
+                .header("x-requested-with", "fetch")
+                .header("sec-fetch-site", "same-origin")
+                .body(Body::empty())
+                .unwrap()
+        };
+        // What a page of another origin can send, and a planted second cookie: refused, and the
+        // real cookie is neither used nor deleted.
+        let cookie_header = format!("__Secure-refresh_token={}", cookie.value);
+        let forged = [
+            Request::post("/token/refresh")
+                .header(COOKIE, &cookie_header)
+                .body(Body::empty())
+                .unwrap(),
+            Request::post("/token/refresh")
+                .header(COOKIE, &cookie_header)
+                .header("x-requested-with", "fetch")
+                .header("sec-fetch-site", "same-site")
+                .body(Body::empty())
+                .unwrap(),
+        ];
+        for request in forged {
+            let response = send(&app, request).await;
+            assert_eq!(response.status(), StatusCode::FORBIDDEN);
+            assert!(response.headers().get(SET_COOKIE).is_none());
+        }
+        let planted = Request::post("/token/refresh")
+            .header(
+                COOKIE,
+                format!("__Secure-refresh_token=attacker; {cookie_header}"),
+            )
+            .header("x-requested-with", "fetch")
+            .body(Body::empty())
+            .unwrap();
+        let response = send(&app, planted).await;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+        assert!(response.headers().get(SET_COOKIE).is_none());
+        let get = Request::get("/token/refresh").body(Body::empty()).unwrap();
+        let response = send(&app, get).await;
+        assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
+        assert_eq!(response.headers()["allow"], "POST");
+        let response = send(&app, with_cookie(&cookie.value)).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let renewed = set_cookies(&response).remove(0);
+        assert_ne!(renewed.value, cookie.value);
+        let body = json_of(response).await;
+        assert!(body.get("refresh_token").is_none(), "{body}");
+        assert_eq!(
+            status(&app, "GET", "/me", body["access_token"].as_str().unwrap()).await,
+            StatusCode::OK
+        );
+        // The used one, replayed: 401, and the cookie is deleted.
+        let response = send(&app, with_cookie(&cookie.value)).await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+        let removal = response.headers()[SET_COOKIE].to_str().unwrap().to_owned();
+        assert!(
+            removal.starts_with("__Secure-refresh_token=;") && removal.contains("Max-Age=0"),
+            "{removal}"
+        );
+        // No body and no cookie: 400.
+        let response = send(
+            &app,
+            Request::post("/token/refresh").body(Body::empty()).unwrap(),
+        )
+        .await;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    }
 }
 
 #[test]
@@ -581,7 +663,9 @@ fn a_refresh_cookie_browsers_would_refuse_is_a_setup_error() {
     for cookie in [
         RefreshCookie::new().name("bad name"),
         RefreshCookie::new().path("token"),
+        RefreshCookie::new().secure(false), // a __Secure- cookie without Secure
         RefreshCookie::new()
+            .name("refresh")
             .secure(false)
             .same_site(paseto_auth::cookie::SameSite::None),
     ] {
@@ -599,4 +683,159 @@ fn a_pair_does_not_show_its_tokens_in_debug_output() {
         !debug.contains(&pair.access_token[..20]) && !debug.contains("v4.public"),
         "{debug}"
     );
+}
+
+// ---- what the security review found ----
+
+/// A store whose revocation checks fail and whose other calls work: a slow `MGET` beside a
+/// working `SET`.
+struct CheckFails(MemoryStore);
+
+impl TokenStore for CheckFails {
+    fn revoke_token<'a>(&'a self, id: &'a str, until: OffsetDateTime) -> StoreFuture<'a, ()> {
+        self.0.revoke_token(id, until)
+    }
+    fn revoke_family<'a>(&'a self, id: &'a str, until: OffsetDateTime) -> StoreFuture<'a, ()> {
+        self.0.revoke_family(id, until)
+    }
+    fn revoke_subject<'a>(&'a self, id: &'a str, before: OffsetDateTime) -> StoreFuture<'a, ()> {
+        self.0.revoke_subject(id, before)
+    }
+    fn revoke_key<'a>(&'a self, id: &'a str) -> StoreFuture<'a, ()> {
+        self.0.revoke_key(id)
+    }
+    fn check<'a>(&'a self, _: TokenRef<'a>) -> StoreFuture<'a, Option<RevokedBy>> {
+        Box::pin(async { Err(StoreError::Timeout(Duration::from_millis(100))) })
+    }
+    fn rotate<'a>(
+        &'a self,
+        family: &'a str,
+        generation: u64,
+        until: OffsetDateTime,
+    ) -> StoreFuture<'a, bool> {
+        self.0.rotate(family, generation, until)
+    }
+}
+
+#[tokio::test]
+async fn a_refresh_never_fails_open_on_its_revocation_check() {
+    // Failing open, a guard lets a token through when the check fails; a refresh must not mint
+    // a new pair (that would outlive the revocation it missed).
+    let keys = setup(Version::V4);
+    let revocations = Revocations::new(CheckFails(MemoryStore::new())).fail_open(true);
+    let refresh = RefreshTokens::new(keys.issuer.clone(), revocations).unwrap();
+    let pair = pair_for(&keys.issuer, "alice");
+    let err = refresh.refresh(&pair.refresh_token).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::StoreUnavailable);
+}
+
+#[tokio::test]
+async fn log_out_everywhere_ends_refreshed_tokens_of_earlier_logins() {
+    // A refreshed pair is issued after the revocation's time, but its login was before it.
+    for (name, store) in stores().await {
+        let keys = setup(Version::V4);
+        let revocations = Revocations::shared(store);
+        let refresh = RefreshTokens::new(keys.issuer.clone(), revocations.clone()).unwrap();
+        let app = api(keys.verifier.clone(), &refresh);
+        let pair = pair_for(&keys.issuer, "alice");
+        tokio::time::sleep(Duration::from_millis(1100)).await;
+        let logout_at = OffsetDateTime::now_utc();
+        tokio::time::sleep(Duration::from_millis(1100)).await;
+        let renewed = refresh.refresh(&pair.refresh_token).await.unwrap();
+        assert_eq!(
+            status(&app, "GET", "/me", &renewed.access_token).await,
+            StatusCode::OK,
+            "{name}"
+        );
+        revocations
+            .revoke_subject("alice", logout_at)
+            .await
+            .unwrap();
+        assert_eq!(
+            status(&app, "GET", "/me", &renewed.access_token).await,
+            StatusCode::UNAUTHORIZED,
+            "{name}"
+        );
+        let err = refresh.refresh(&renewed.refresh_token).await.unwrap_err();
+        assert!(
+            matches!(err, Error::Revoked(RevokedBy::Subject)),
+            "{name}: {err}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_login_ends_at_its_maximum_age_however_often_it_refreshes() {
+    // Each store: what a refresh records (generations, revocations) lives there.
+    for (_store_name, store) in stores().await {
+        let secret = SecretKey::generate(Version::V4).unwrap();
+        let issuer = Issuer::builder()
+            .issuer(ISS)
+            .key(secret)
+            .pair_lifetimes(Duration::from_secs(1), Duration::from_secs(60))
+            .max_login_age(Duration::from_secs(3))
+            .build()
+            .unwrap();
+        let refresh =
+            RefreshTokens::new(issuer.clone(), Revocations::shared(store.clone())).unwrap();
+        let first = pair_for(&issuer, "alice");
+        // The refresh token lives only as long as the login may.
+        assert!(first.refresh_expires_in <= 3, "{first:?}");
+        tokio::time::sleep(Duration::from_millis(1100)).await;
+        let second = refresh.refresh(&first.refresh_token).await.unwrap();
+        assert!(second.refresh_expires_in <= 2, "{second:?}");
+        tokio::time::sleep(Duration::from_millis(2100)).await;
+        let err = refresh.refresh(&second.refresh_token).await.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Expired);
+    }
+}
+
+#[tokio::test]
+async fn a_shorter_refresh_lifetime_shortens_the_refresh_tokens_already_out() {
+    // Each store: what a refresh records (generations, revocations) lives there.
+    for (_store_name, store) in stores().await {
+        let secret = SecretKey::generate(Version::V4).unwrap();
+        let issuer = |refresh: u64| {
+            Issuer::builder()
+                .issuer(ISS)
+                .key(secret.clone())
+                .pair_lifetimes(Duration::from_secs(1), Duration::from_secs(refresh))
+                .build()
+                .unwrap()
+        };
+        let pair = pair_for(&issuer(3600), "alice");
+        let shortened = RefreshTokens::new(issuer(2), Revocations::shared(store.clone())).unwrap();
+        tokio::time::sleep(Duration::from_millis(2100)).await;
+        let err = shortened.refresh(&pair.refresh_token).await.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Expired);
+    }
+}
+
+#[tokio::test]
+async fn a_family_takes_one_store_entry_however_often_it_refreshes() {
+    let keys = setup(Version::V4);
+    let store = Arc::new(MemoryStore::new());
+    let refresh =
+        RefreshTokens::new(keys.issuer.clone(), Revocations::shared(store.clone())).unwrap();
+    let mut pair = pair_for(&keys.issuer, "alice");
+    for _ in 0..50 {
+        pair = refresh.refresh(&pair.refresh_token).await.unwrap();
+    }
+    assert_eq!(store.len(), 1);
+    let Some(url) = support::redis::shared_url() else {
+        return;
+    };
+    let prefix = support::redis::unique_prefix();
+    let redis = RedisStore::connect(&url)
+        .await
+        .unwrap()
+        .prefix(prefix.clone());
+    let refresh = RefreshTokens::new(keys.issuer.clone(), Revocations::new(redis)).unwrap();
+    let mut pair = pair_for(&keys.issuer, "alice");
+    for _ in 0..50 {
+        pair = refresh.refresh(&pair.refresh_token).await.unwrap();
+    }
+    let entries = support::redis::entries_under(&url, &prefix).await;
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    assert!(entries[0].0.starts_with("gen:"), "{entries:?}");
 }

@@ -28,6 +28,32 @@ pub(crate) const FAMILY_CLAIM: &str = "fam";
 /// `true`, or the RFC 3339 time until which the token counts as fresh.
 pub(crate) const FRESH_CLAIM: &str = "fresh";
 
+/// The claim of a refresh token that counts the refreshes of its family: 0 for the pair issued at
+/// login, one more at each refresh.
+pub(crate) const GENERATION_CLAIM: &str = "gen";
+
+/// The claim of a pair's tokens holding when the user logged in (RFC 3339): it stays the same
+/// through refreshes, so a subject revocation ("log out everywhere") ends the refreshed tokens of
+/// logins from before it, and a login's age is bounded.
+pub(crate) const AUTH_TIME_CLAIM: &str = "auth_time";
+
+/// When a verified token counts as issued for subject revocations: its `iat`, or the earlier
+/// `auth_time` of a refreshed token (whose login came first). A token cannot have been
+/// authenticated after it was issued, so a later `auth_time` changes nothing.
+pub(crate) fn issued_for_revocation(
+    registered: &RegisteredClaims,
+    payload: &Map<String, Value>,
+) -> Option<OffsetDateTime> {
+    let auth_time = match payload.get(AUTH_TIME_CLAIM) {
+        Some(Value::String(text)) => OffsetDateTime::parse(text, &Rfc3339).ok(),
+        _ => None,
+    };
+    match (registered.iat, auth_time) {
+        (Some(iat), Some(auth_time)) => Some(iat.min(auth_time)),
+        (iat, auth_time) => iat.or(auth_time),
+    }
+}
+
 /// One custom claim of a [`PasetoClaims`] type, as its derive records it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClaimField {

@@ -8,6 +8,7 @@
 //! | `PASETO_LOCAL_KEYS` | JSON list of local keys for `local` tokens: `{"paserk": "k4.local.…"}` (optional `iss`) | none |
 //! | `PASETO_EXP` | token lifetime in seconds | 3600 |
 //! | `PASETO_ACCESS_EXP`, `PASETO_REFRESH_EXP` | lifetimes of a token pair's access and refresh tokens, seconds | 900, 1209600 (14 days) |
+//! | `PASETO_LOGIN_MAX_AGE` | the longest a login lasts through refreshes, seconds | 2592000 (30 days) |
 //! | `PASETO_USE_ISS`, `PASETO_USE_IAT`, `PASETO_USE_KID`, `PASETO_USE_JTI` | write `iss` / `iat` / footer `kid` / a random `jti` | true |
 //! | `PASETO_SKEW` | leeway on `exp`/`nbf`/`iat`, seconds | 0 |
 //! | `PASETO_AUDIENCE` | audience every verified token must name | none |
@@ -22,7 +23,9 @@ use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
 use crate::error::{Error, Result, untrusted};
-use crate::issuer::{DEFAULT_ACCESS_LIFETIME, DEFAULT_REFRESH_LIFETIME, Issuer, IssuerBuilder};
+use crate::issuer::{
+    DEFAULT_ACCESS_LIFETIME, DEFAULT_LOGIN_MAX_AGE, DEFAULT_REFRESH_LIFETIME, Issuer, IssuerBuilder,
+};
 use crate::key::Key;
 use crate::requirements::Requirements;
 use crate::verifier::{Verifier, VerifierBuilder};
@@ -200,6 +203,7 @@ pub struct PasetoConfig {
     pub exp: Option<u64>,
     pub access_exp: Option<u64>,
     pub refresh_exp: Option<u64>,
+    pub login_max_age: Option<u64>,
     pub use_iss: Option<bool>,
     pub use_iat: Option<bool>,
     pub use_kid: Option<bool>,
@@ -211,7 +215,7 @@ pub struct PasetoConfig {
 }
 
 /// Every setting name [`PasetoConfig`] reads.
-pub const SETTINGS: [&str; 15] = [
+pub const SETTINGS: [&str; 16] = [
     "PASETO_ISS",
     "PASETO_PRIVATE_KEYS",
     "PASETO_PUBLIC_KEYS",
@@ -219,6 +223,7 @@ pub const SETTINGS: [&str; 15] = [
     "PASETO_EXP",
     "PASETO_ACCESS_EXP",
     "PASETO_REFRESH_EXP",
+    "PASETO_LOGIN_MAX_AGE",
     "PASETO_USE_ISS",
     "PASETO_USE_IAT",
     "PASETO_USE_KID",
@@ -345,6 +350,7 @@ impl PasetoConfig {
             "PASETO_EXP" => self.exp = Some(parse_seconds(name, &text()?)?),
             "PASETO_ACCESS_EXP" => self.access_exp = Some(parse_seconds(name, &text()?)?),
             "PASETO_REFRESH_EXP" => self.refresh_exp = Some(parse_seconds(name, &text()?)?),
+            "PASETO_LOGIN_MAX_AGE" => self.login_max_age = Some(parse_seconds(name, &text()?)?),
             "PASETO_USE_ISS" => self.use_iss = Some(parse_bool(name, &text()?)?),
             "PASETO_USE_IAT" => self.use_iat = Some(parse_bool(name, &text()?)?),
             "PASETO_USE_KID" => self.use_kid = Some(parse_bool(name, &text()?)?),
@@ -401,7 +407,16 @@ impl PasetoConfig {
                 "must be longer than PASETO_ACCESS_EXP",
             ));
         }
-        builder = builder.pair_lifetimes(access, refresh);
+        let login = self
+            .login_max_age
+            .map_or(DEFAULT_LOGIN_MAX_AGE, Duration::from_secs);
+        if login <= access {
+            return Err(Error::config(
+                "PASETO_LOGIN_MAX_AGE",
+                "must be longer than PASETO_ACCESS_EXP",
+            ));
+        }
+        builder = builder.pair_lifetimes(access, refresh).max_login_age(login);
         for key in self.signing_keys()? {
             builder = builder.key(key);
         }

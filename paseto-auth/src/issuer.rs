@@ -8,7 +8,10 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
 
-use crate::claims::{FAMILY_CLAIM, FRESH_CLAIM, PURPOSE_CLAIM, Timestamp, format_time, random_id};
+use crate::claims::{
+    AUTH_TIME_CLAIM, FAMILY_CLAIM, FRESH_CLAIM, GENERATION_CLAIM, PURPOSE_CLAIM, Timestamp,
+    format_time, random_id,
+};
 use crate::error::{Error, Result, untrusted};
 use crate::key::{KeyId, KeyRing, RingKey, SigningKey};
 use crate::kind::TokenKind;
@@ -22,6 +25,10 @@ pub const DEFAULT_ACCESS_LIFETIME: Duration = Duration::from_secs(15 * 60);
 
 /// Default lifetime of the refresh token of a pair (`PASETO_REFRESH_EXP`): 14 days.
 pub const DEFAULT_REFRESH_LIFETIME: Duration = Duration::from_secs(14 * 24 * 3600);
+
+/// Default longest a login lasts through refreshes (`PASETO_LOGIN_MAX_AGE`): 30 days, after which
+/// the user gives credentials again.
+pub const DEFAULT_LOGIN_MAX_AGE: Duration = Duration::from_secs(30 * 24 * 3600);
 
 #[derive(Debug)]
 struct Config {
@@ -119,7 +126,16 @@ impl IssuerBuilder {
     /// (default 15 minutes, `PASETO_ACCESS_EXP`) and the refresh token's (default 14 days,
     /// `PASETO_REFRESH_EXP`). Refreshes use them too.
     pub fn pair_lifetimes(mut self, access: Duration, refresh: Duration) -> Self {
-        self.pair_lifetimes = PairLifetimes { access, refresh };
+        self.pair_lifetimes.access = access;
+        self.pair_lifetimes.refresh = refresh;
+        self
+    }
+
+    /// The longest a login lasts through refreshes (default 30 days, `PASETO_LOGIN_MAX_AGE`):
+    /// no token of a pair outlives its login's time plus this, so a stolen refresh token is not
+    /// a key for ever, even while it is never replayed.
+    pub fn max_login_age(mut self, age: Duration) -> Self {
+        self.pair_lifetimes.login = age;
         self
     }
 
@@ -162,10 +178,15 @@ impl IssuerBuilder {
         if self.keys.is_empty() {
             return Err(Error::Setup("an issuer needs at least one key".into()));
         }
-        let PairLifetimes { access, refresh } = self.pair_lifetimes;
-        if access.is_zero() || refresh <= access {
+        let PairLifetimes {
+            access,
+            refresh,
+            login,
+        } = self.pair_lifetimes;
+        if access.is_zero() || refresh <= access || login <= access {
             return Err(Error::Setup(
-                "pair lifetimes: the access token's must be positive and the refresh token's longer"
+                "pair lifetimes: the access token's must be positive, and the refresh token's and \
+                 the login's longer"
                     .into(),
             ));
         }
@@ -188,11 +209,12 @@ impl IssuerBuilder {
     }
 }
 
-/// How long the two tokens of a pair live.
+/// How long the two tokens of a pair live, and their login at most.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct PairLifetimes {
     pub(crate) access: Duration,
     pub(crate) refresh: Duration,
+    pub(crate) login: Duration,
 }
 
 impl Default for PairLifetimes {
@@ -200,6 +222,7 @@ impl Default for PairLifetimes {
         PairLifetimes {
             access: DEFAULT_ACCESS_LIFETIME,
             refresh: DEFAULT_REFRESH_LIFETIME,
+            login: DEFAULT_LOGIN_MAX_AGE,
         }
     }
 }
@@ -238,6 +261,8 @@ pub struct TokenOptions {
     family: Option<String>,
     fresh: Option<Freshness>,
     pub(crate) kind: TokenKind,
+    /// A pair's login time and (refresh tokens) generation.
+    pub(crate) login: Option<(OffsetDateTime, Option<u64>)>,
 }
 
 impl TokenOptions {
@@ -418,13 +443,12 @@ impl Issuer {
                  tokens; verifiers refuse access tokens that carry it"
             )));
         }
-        for (claim, set) in [
-            (FAMILY_CLAIM, options.family.is_some()),
-            (FRESH_CLAIM, options.fresh.is_some()),
-        ] {
-            if set && map.contains_key(claim) {
+        // Set through the options only: a `fresh` among an application's claims (user data,
+        // say) must not make a token pass `#[paseto_required(fresh)]`, nor a `fam` join a family.
+        for claim in [FAMILY_CLAIM, FRESH_CLAIM] {
+            if map.contains_key(claim) {
                 return Err(Error::InvalidPayload(format!(
-                    "the claim \"{claim}\" is both in the claims and set by the options"
+                    "the claim \"{claim}\" is reserved: set it with TokenOptions, not in the claims"
                 )));
             }
         }
@@ -473,6 +497,12 @@ impl Issuer {
         }
         if let Some(family) = &options.family {
             map.insert(FAMILY_CLAIM.into(), family.clone().into());
+        }
+        if let Some((auth_time, generation)) = options.login {
+            map.insert(AUTH_TIME_CLAIM.into(), format_time(auth_time).into());
+            if let Some(generation) = generation {
+                map.insert(GENERATION_CLAIM.into(), generation.into());
+            }
         }
         match options.fresh {
             Some(Freshness::Fresh) => {

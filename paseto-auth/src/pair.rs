@@ -8,10 +8,27 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::claims::{FAMILY_CLAIM, FRESH_CLAIM, random_id};
+use std::time::Duration;
+
+use time::OffsetDateTime;
+
+use crate::claims::{
+    AUTH_TIME_CLAIM, FAMILY_CLAIM, FRESH_CLAIM, GENERATION_CLAIM, PURPOSE_CLAIM, random_id,
+};
 use crate::error::{Error, Result, untrusted};
 use crate::issuer::{Freshness, Issuer, TokenOptions};
+use crate::key::RingKey;
 use crate::kind::TokenKind;
+use crate::version::Version;
+
+/// The claims a pair sets itself, which the caller's claims must not hold.
+const PAIR_CLAIMS: [&str; 5] = [
+    PURPOSE_CLAIM,
+    FAMILY_CLAIM,
+    FRESH_CLAIM,
+    GENERATION_CLAIM,
+    AUTH_TIME_CLAIM,
+];
 
 /// An access token and its refresh token, as an OAuth 2.0 token endpoint answers (RFC 6749,
 /// section 5.1): `{"access_token", "token_type": "Bearer", "expires_in", "refresh_token",
@@ -96,12 +113,14 @@ impl PairOptions {
 }
 
 /// What both tokens of a pair carry besides the time claims: the custom claims, `sub`, `aud`,
-/// and the family.
+/// the family and the login's time; and the refresh token's generation.
 pub(crate) struct PairClaims {
     pub(crate) claims: Map<String, Value>,
     pub(crate) subject: Option<String>,
     pub(crate) audience: Vec<String>,
     pub(crate) family: String,
+    pub(crate) auth_time: OffsetDateTime,
+    pub(crate) generation: u64,
 }
 
 impl Issuer {
@@ -134,8 +153,9 @@ impl Issuer {
             }
             Err(e) => return Err(Error::InvalidPayload(untrusted(e))),
         };
-        // The pair sets them: claims of the caller's could make a refreshed token fresh.
-        if let Some(claim) = [FAMILY_CLAIM, FRESH_CLAIM]
+        // The pair sets them: claims of the caller's could make a refreshed token fresh, or
+        // outlive its login.
+        if let Some(claim) = PAIR_CLAIMS
             .into_iter()
             .find(|claim| claims.contains_key(*claim))
         {
@@ -148,21 +168,36 @@ impl Issuer {
             subject: options.subject,
             audience: options.audience,
             family: random_id()?,
+            auth_time: OffsetDateTime::now_utc(),
+            generation: 0,
         };
-        self.issue_pair_of(&pair, options.fresh)
+        self.issue_pair_of(&pair, options.fresh, OffsetDateTime::now_utc())
     }
 
-    /// Issues the two tokens of `pair`, the access token with `fresh`.
+    /// Issues the two tokens of `pair` at `now`, the access token with `fresh`. Neither
+    /// outlives the login's maximum age.
     pub(crate) fn issue_pair_of(
         &self,
         pair: &PairClaims,
         fresh: Option<Freshness>,
+        now: OffsetDateTime,
     ) -> Result<TokenPair> {
+        self.check_pair_key()?;
         let lifetimes = self.pair_lifetimes();
-        let options = |lifetime| {
+        let login_end = crate::issuer::offset(pair.auth_time, lifetimes.login, "exp")?;
+        let remaining = Duration::try_from(login_end - now).unwrap_or(Duration::ZERO);
+        if remaining < Duration::from_secs(1) {
+            return Err(Error::Expired);
+        }
+        let (access_lifetime, refresh_lifetime) = (
+            lifetimes.access.min(remaining),
+            lifetimes.refresh.min(remaining),
+        );
+        let options = |lifetime, generation| {
             let mut options = TokenOptions::new()
                 .lifetime(lifetime)
                 .family(pair.family.clone());
+            options.login = Some((pair.auth_time, generation));
             if let Some(sub) = &pair.subject {
                 options = options.subject(sub.clone());
             }
@@ -171,16 +206,32 @@ impl Issuer {
             }
             options
         };
-        let access = options(lifetimes.access).freshness(fresh);
-        let mut refresh = options(lifetimes.refresh);
+        let access = options(access_lifetime, None).freshness(fresh);
+        // A refresh token always has its own id, whatever `use_jti` says: a single one can be
+        // revoked.
+        let mut refresh = options(refresh_lifetime, Some(pair.generation)).token_id(random_id()?);
         refresh.kind = TokenKind::Refresh;
         Ok(TokenPair {
             access_token: self.issue_with(&pair.claims, access)?,
             token_type: "Bearer".to_owned(),
-            expires_in: lifetimes.access.as_secs(),
+            expires_in: access_lifetime.as_secs(),
             refresh_token: self.issue_with(&pair.claims, refresh)?,
-            refresh_expires_in: lifetimes.refresh.as_secs(),
+            refresh_expires_in: refresh_lifetime.as_secs(),
         })
+    }
+
+    /// Refuses pairs signed with a v2 key: v2 has no implicit assertion, so a verifier that does
+    /// not know paseto-auth's `pur` rule (another service's) would take a refresh token for an
+    /// access token.
+    fn check_pair_key(&self) -> Result<()> {
+        match self.keys().primary() {
+            Some(entry) if entry.key.header().version == Version::V2 => Err(Error::Setup(
+                "token pairs need a v3 or v4 key: v2 tokens have no implicit assertion to keep \
+                 refresh tokens from passing as access tokens elsewhere"
+                    .into(),
+            )),
+            _ => Ok(()),
+        }
     }
 }
 

@@ -38,7 +38,7 @@ impl TokenStore for Broken {
     fn check<'a>(&'a self, _: TokenRef<'a>) -> StoreFuture<'a, Option<RevokedBy>> {
         self.fail()
     }
-    fn consume<'a>(&'a self, _: &'a str, _: OffsetDateTime) -> StoreFuture<'a, bool> {
+    fn rotate<'a>(&'a self, _: &'a str, _: u64, _: OffsetDateTime) -> StoreFuture<'a, bool> {
         self.fail()
     }
 }

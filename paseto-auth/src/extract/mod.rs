@@ -33,7 +33,7 @@ pub use source::{LoadToken, TokenSource};
 
 use time::OffsetDateTime;
 
-use crate::claims::FAMILY_CLAIM;
+use crate::claims::{FAMILY_CLAIM, issued_for_revocation};
 use crate::error::{Error, Result};
 use crate::requirements::Requirements;
 use crate::store::{Revocations, TokenRef};
@@ -48,7 +48,7 @@ fn token_ref(token: &Paseto) -> TokenRef<'_> {
             _ => None,
         },
         subject: token.registered.sub.as_deref(),
-        issued_at: token.registered.iat,
+        issued_at: issued_for_revocation(&token.registered, &token.claims),
         key_id: Some(token.key_id.as_str()),
     }
 }

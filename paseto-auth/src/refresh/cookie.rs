@@ -1,5 +1,6 @@
-//! The refresh token in a cookie, for browsers: `HttpOnly` (scripts never see it), `Secure`,
-//! `SameSite=Strict`, and sent only to the refresh endpoint's path.
+//! The refresh token in a cookie, for browsers: `HttpOnly` (scripts never see it), `Secure` with
+//! the `__Secure-` prefix (a plain-http attacker cannot plant one), `SameSite=Strict`, and sent
+//! only to the refresh endpoint's path.
 
 use std::time::Duration;
 
@@ -11,12 +12,13 @@ use crate::error::{Error, Result};
 /// ```
 /// use paseto_auth::refresh::RefreshCookie;
 /// let cookie = RefreshCookie::new().path("/api/token/refresh");
-/// assert_eq!(cookie.name, "refresh_token");
+/// assert_eq!(cookie.name, "__Secure-refresh_token");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RefreshCookie {
-    /// The cookie's name (default `refresh_token`).
+    /// The cookie's name (default `__Secure-refresh_token`; drop the prefix along with `Secure`
+    /// for plain-http development).
     pub name: String,
     /// `Path`: where the refresh endpoint is mounted (default `/token/refresh`), so the cookie
     /// goes with no other request.
@@ -32,7 +34,7 @@ pub struct RefreshCookie {
 impl Default for RefreshCookie {
     fn default() -> Self {
         RefreshCookie {
-            name: "refresh_token".into(),
+            name: "__Secure-refresh_token".into(),
             path: "/token/refresh".into(),
             domain: None,
             secure: true,
@@ -42,7 +44,7 @@ impl Default for RefreshCookie {
 }
 
 impl RefreshCookie {
-    /// The defaults: `refresh_token`, `Path=/token/refresh`, `Secure`, `HttpOnly`,
+    /// The defaults: `__Secure-refresh_token`, `Path=/token/refresh`, `Secure`, `HttpOnly`,
     /// `SameSite=Strict`.
     pub fn new() -> Self {
         Self::default()

@@ -1,7 +1,10 @@
 //! Refreshing token pairs: each refresh token is used once, and a refresh token used twice —
 //! one of the two is a thief's — ends its whole family (OAuth 2.0 Security BCP, RFC 9700,
-//! section 4.14.2). The use is recorded atomically in the revocation store, so this holds across
-//! every instance that shares it.
+//! section 4.14.2). Each refresh token carries its generation in the family; the store keeps the
+//! family's current one and advances it atomically ([`TokenStore::rotate`]), so this holds across
+//! every instance that shares the store, with one entry per family however often it refreshes.
+//!
+//! [`TokenStore::rotate`]: crate::store::TokenStore::rotate
 //!
 //! [`RefreshTokens::refresh`] is the whole rule; as a tower service (feature `axum`) it is a
 //! token endpoint, `POST /token/refresh`, taking the refresh token from a JSON body, a form or an
@@ -17,10 +20,15 @@ use std::collections::BTreeSet;
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
 
-use crate::claims::{FAMILY_CLAIM, FRESH_CLAIM, PURPOSE_CLAIM};
+use time::format_description::well_known::Rfc3339;
+
+use crate::claims::{
+    AUTH_TIME_CLAIM, FAMILY_CLAIM, FRESH_CLAIM, GENERATION_CLAIM, PURPOSE_CLAIM,
+    issued_for_revocation,
+};
 use crate::error::{Error, Result};
 use crate::issuer::{Issuer, offset};
-use crate::key::SigningKey;
+use crate::key::{RingKey, SigningKey};
 use crate::kind::TokenKind;
 use crate::pair::{PairClaims, TokenPair};
 use crate::requirements::Requirements;
@@ -32,8 +40,9 @@ use crate::version::Version;
 pub use cookie::RefreshCookie;
 
 /// The claims a refreshed pair does not copy from the refresh token: the time claims and ids it
-/// gets anew, and those it sets itself.
-const NOT_COPIED: [&str; 9] = [
+/// gets anew, those it sets itself, and those that speak of an authentication a refresh is not
+/// (OpenID Connect's `acr` and `amr`).
+const NOT_COPIED: [&str; 14] = [
     "iss",
     "iat",
     "exp",
@@ -41,12 +50,16 @@ const NOT_COPIED: [&str; 9] = [
     "jti",
     "sub",
     "aud",
+    "acr",
+    "amr",
     PURPOSE_CLAIM,
+    FAMILY_CLAIM,
     FRESH_CLAIM,
+    GENERATION_CLAIM,
+    AUTH_TIME_CLAIM,
 ];
 
-/// How long after its last refresh a family may still have a live token, beyond the refresh
-/// token's lifetime: the clock skew an instance may have.
+/// Clock skew between instances allowed for when a family's revocation or generation expires.
 const FAMILY_LEEWAY: time::Duration = time::Duration::minutes(5);
 
 /// Renews token pairs from refresh tokens, once each, with reuse detection.
@@ -80,9 +93,9 @@ pub struct RefreshTokens {
 }
 
 impl RefreshTokens {
-    /// Refreshes the pairs `issuer` issues, recording uses and revocations in `revocations` (share
-    /// it with the `PasetoAuth` that checks the access tokens, so a revoked family's access
-    /// tokens are refused too).
+    /// Refreshes the pairs `issuer` issues, recording generations and revocations in
+    /// `revocations`. Guard the access tokens with the same revocations ([`auth`](Self::auth)),
+    /// so that a family a replay revokes is refused by the guards too.
     pub fn new(issuer: Issuer, revocations: Revocations) -> Result<Self> {
         Ok(RefreshTokens {
             verifier: verifier_for(&issuer)?,
@@ -98,124 +111,186 @@ impl RefreshTokens {
         &self.revocations
     }
 
-    /// A new pair for `refresh_token`, which is used up. Fails with [`Error::RefreshTokenReused`]
-    /// (and revokes the token's family: every access and refresh token issued from the same
-    /// login) when the token was used before; with [`Error::Revoked`] when its family, subject
-    /// or key is revoked; with the verifier's errors when it is not a valid refresh token of this
-    /// issuer (an access token is not); with [`Error::StoreUnavailable`] when the store fails
-    /// (whatever its failure policy: an unrecorded use would let a replay through unseen).
+    /// A new pair for `refresh_token`, which is used up. Fails with
+    /// [`Error::RefreshTokenReused`] (and revokes the token's family: every access and refresh
+    /// token issued from the same login) when the token was used before; with
+    /// [`Error::Revoked`] when its family, subject or key is revoked; with [`Error::Expired`]
+    /// when it, or its login, is too old for the current lifetimes; with the verifier's errors
+    /// when it is not a valid refresh token of this issuer (an access token is not); with
+    /// [`Error::StoreUnavailable`] when the store fails (whatever its failure policy: an
+    /// unrecorded use would let a replay through unseen, a missed revocation would be outlived).
     pub async fn refresh(&self, refresh_token: &str) -> Result<TokenPair> {
         let token =
             self.verifier
                 .verify_kind(refresh_token, &Requirements::new(), TokenKind::Refresh)?;
-        let (token_id, family, expires_at) = refresh_ids(&token)?;
-        let checked = TokenRef {
-            token_id: Some(token_id),
-            family: Some(family),
-            subject: token.registered.sub.as_deref(),
-            issued_at: token.registered.iat,
-            key_id: Some(token.key_id.as_str()),
-        };
-        self.revocations.check(checked).await?;
-        let first_use = self
+        let now = OffsetDateTime::now_utc();
+        let state = RefreshState::of(&token)?;
+        self.check_age(&token, &state, now)?;
+        // Issued before the use is recorded: a pair that cannot be made leaves the token unused.
+        let pair = self
+            .issuer
+            .issue_pair_of(&copied_claims(&token, &state), None, now)?;
+        // Checked before the rotation, failing closed: of concurrent refreshes of one token,
+        // the one that rotates gets its pair. A revocation landing after the check still covers
+        // the new pair: it carries the family and the login time the revocation names.
+        self.revocations
+            .check_closed(TokenRef {
+                token_id: token.registered.jti.as_deref(),
+                family: Some(state.family),
+                subject: token.registered.sub.as_deref(),
+                issued_at: issued_for_revocation(&token.registered, &token.claims),
+                key_id: Some(token.key_id.as_str()),
+            })
+            .await?;
+        let kept_until = now.saturating_add(time::Duration::seconds(
+            i64::try_from(pair.refresh_expires_in).unwrap_or(i64::MAX),
+        ));
+        let rotated = self
             .revocations
-            .consume(token_id, expires_at)
+            .rotate(state.family, state.generation, kept_until + FAMILY_LEEWAY)
             .await
             .map_err(Error::StoreUnavailable)?;
-        if !first_use {
+        if !rotated {
             tracing::warn!(
-                family,
+                family = state.family,
                 subject = token.registered.sub.as_deref(),
                 "a refresh token was used twice; its family is revoked"
             );
-            self.revoke_family(family).await?;
+            self.revoke_family(state.family, now).await?;
             return Err(Error::RefreshTokenReused);
         }
-        self.issuer.issue_pair_of(&copied_claims(token), None)
+        Ok(pair)
+    }
+
+    /// Refuses a refresh token older than the current refresh lifetime (shortening it in the
+    /// settings shortens the tokens already out), or of a login older than its maximum age.
+    fn check_age(
+        &self,
+        token: &Paseto,
+        state: &RefreshState<'_>,
+        now: OffsetDateTime,
+    ) -> Result<()> {
+        let lifetimes = self.issuer.pair_lifetimes();
+        let issued = token.registered.iat.unwrap_or(state.auth_time);
+        if offset(issued, lifetimes.refresh, "iat")? <= now
+            || offset(state.auth_time, lifetimes.login, AUTH_TIME_CLAIM)? <= now
+        {
+            return Err(Error::Expired);
+        }
+        Ok(())
     }
 
     /// Ends the family of `token` (an access or refresh token of a pair): its refresh token stops
     /// working, and so does every access token issued from it. A logout.
     pub async fn end_family(&self, token: &Paseto) -> Result<()> {
         match token.claims.get(FAMILY_CLAIM) {
-            Some(Value::String(family)) => self.revoke_family(family).await,
+            Some(Value::String(family)) => {
+                self.revoke_family(family, OffsetDateTime::now_utc()).await
+            }
             _ => Err(Error::MissingClaim(FAMILY_CLAIM.into())),
         }
     }
 
-    async fn revoke_family(&self, family: &str) -> Result<()> {
-        let until = self.family_end(OffsetDateTime::now_utc())?;
+    /// Revokes `family` until its last token refreshable at `now` has expired: a refresh token
+    /// lives at most the refresh lifetime from its issue ([`check_age`](Self::check_age)), and
+    /// an access token less.
+    async fn revoke_family(&self, family: &str, now: OffsetDateTime) -> Result<()> {
+        let refresh = self.issuer.pair_lifetimes().refresh;
+        let until = offset(now, refresh, "exp")?.saturating_add(FAMILY_LEEWAY);
         self.revocations
             .revoke_family(family, until)
             .await
             .map_err(Error::StoreUnavailable)
     }
 
-    /// When the last token of a family refreshed up to `now` expires.
-    fn family_end(&self, now: OffsetDateTime) -> Result<OffsetDateTime> {
-        let refresh = self.issuer.pair_lifetimes().refresh;
-        Ok(offset(now, refresh, "exp")?.saturating_add(FAMILY_LEEWAY))
+    /// A guard state for the access tokens of these pairs: `verifier`, checking the same
+    /// revocations (so the family a replay revokes is refused at once).
+    #[cfg(feature = "axum")]
+    pub fn auth(&self, verifier: Verifier) -> crate::extract::PasetoAuth {
+        crate::extract::PasetoAuth::new(verifier).revocations(self.revocations.clone())
     }
 }
 
-/// A refresh token's `jti`, `fam` and `exp`, which the issuer always writes.
-fn refresh_ids(token: &Paseto) -> Result<(&str, &str, OffsetDateTime)> {
-    let token_id = token
-        .registered
-        .jti
-        .as_deref()
-        .ok_or_else(|| Error::MissingClaim("jti".into()))?;
-    let Some(Value::String(family)) = token.claims.get(FAMILY_CLAIM) else {
-        return Err(Error::MissingClaim(FAMILY_CLAIM.into()));
-    };
-    let expires_at = token.registered.exp.ok_or(Error::MissingExpiration)?;
-    Ok((token_id, family, expires_at))
+/// What a refresh token says of its place in its family: the family, its generation, and when
+/// its login was.
+struct RefreshState<'a> {
+    family: &'a str,
+    generation: u64,
+    auth_time: OffsetDateTime,
 }
 
-/// What the refreshed pair carries over from the refresh token: its custom claims, `sub`, `aud`
-/// and family (never `fresh`: a refreshed token is not).
-fn copied_claims(token: Paseto) -> PairClaims {
-    let Paseto {
-        mut claims,
-        registered,
-        ..
-    } = token;
+impl<'a> RefreshState<'a> {
+    /// Reads the claims the issuer always writes into a refresh token.
+    fn of(token: &'a Paseto) -> Result<Self> {
+        let claims = &token.claims;
+        let Some(Value::String(family)) = claims.get(FAMILY_CLAIM) else {
+            return Err(Error::MissingClaim(FAMILY_CLAIM.into()));
+        };
+        let generation = claims
+            .get(GENERATION_CLAIM)
+            .and_then(Value::as_u64)
+            .ok_or_else(|| Error::MissingClaim(GENERATION_CLAIM.into()))?;
+        let auth_time = match claims.get(AUTH_TIME_CLAIM) {
+            Some(Value::String(text)) => {
+                OffsetDateTime::parse(text, &Rfc3339).map_err(|_| Error::InvalidClaim {
+                    claim: AUTH_TIME_CLAIM.into(),
+                    reason: "must be an RFC 3339 time".into(),
+                })?
+            }
+            _ => return Err(Error::MissingClaim(AUTH_TIME_CLAIM.into())),
+        };
+        Ok(RefreshState {
+            family,
+            generation,
+            auth_time,
+        })
+    }
+}
+
+/// What the refreshed pair carries over from the refresh token: its custom claims, `sub`, `aud`,
+/// family and login time (never `fresh`: a refreshed token is not), and the next generation.
+fn copied_claims(token: &Paseto, state: &RefreshState<'_>) -> PairClaims {
+    let mut claims = token.claims.clone();
     for claim in NOT_COPIED {
         claims.remove(claim);
     }
-    let family = match claims.remove(FAMILY_CLAIM) {
-        Some(Value::String(family)) => family,
-        _ => String::new(),
-    };
     PairClaims {
         claims: Map::from_iter(claims),
-        subject: registered.sub,
-        audience: registered.aud,
-        family,
+        subject: token.registered.sub.clone(),
+        audience: token.registered.aud.clone(),
+        family: state.family.to_owned(),
+        auth_time: state.auth_time,
+        generation: state.generation.saturating_add(1),
     }
 }
 
-/// A verifier of `issuer`'s own tokens: its keys (public halves of its secret keys), bound to the
-/// `iss` it writes, every version it signs in.
+/// A verifier of `issuer`'s own refresh tokens: its v3 and v4 keys (public halves of its secret
+/// keys; pairs are never v2), bound to the `iss` it writes.
 fn verifier_for(issuer: &Issuer) -> Result<Verifier> {
     let bound = issuer.written_iss().map(str::to_owned);
     let mut versions = BTreeSet::new();
     let mut builder = Verifier::builder().implicit_assertion(issuer.implicit().to_vec());
     for entry in issuer.keys().iter() {
+        let version = entry.key.header().version;
+        if version == Version::V2 {
+            continue;
+        }
+        versions.insert(version);
         builder = match &entry.key {
             SigningKey::Secret(key) => {
-                versions.insert(key.version());
                 let public = key.public_key().clone();
                 match &bound {
                     Some(iss) => builder.public_key(public, iss.clone()),
                     None => builder.unbound_public_key(public),
                 }
             }
-            SigningKey::Local(key) => {
-                versions.insert(key.version());
-                builder.local_key(key.clone(), bound.clone())
-            }
+            SigningKey::Local(key) => builder.local_key(key.clone(), bound.clone()),
         };
+    }
+    if versions.is_empty() {
+        return Err(Error::Setup(
+            "refresh tokens need a v3 or v4 key in the issuer (pairs are never v2)".into(),
+        ));
     }
     builder
         .versions(versions.into_iter().collect::<Vec<Version>>())

@@ -4,9 +4,16 @@
 //!
 //! Answers: 200 with the pair (`Cache-Control: no-store`); 401 `{"error":"invalid_grant"}` for
 //! a refresh token that is used, revoked, expired, forged or of the wrong kind (the reason is
-//! logged, not sent); 400 `invalid_request` for a request without one, or `unsupported_grant_type`;
-//! 503 `temporarily_unavailable` when the store is down. A refresh token that came in the cookie
-//! goes back in the cookie, never in the body, and a refused one is deleted.
+//! logged at `debug`, not sent); 400 `invalid_request` for a request without one (or with two
+//! refresh cookies: one was planted), or `unsupported_grant_type`; 403 `invalid_request` for a
+//! cookie refresh without `X-Requested-With` or from another origin (`Sec-Fetch-Site`); 405 for
+//! a method other than `POST`; 503 `temporarily_unavailable` when the store is down; 500 when a
+//! pair cannot be made. A refresh token that came in the cookie goes back in the cookie, never in
+//! the body, and a refused one is deleted.
+//!
+//! Cookie refreshes need `X-Requested-With` because the browser sends the cookie by itself: a
+//! header a page cannot add across origins without a CORS preflight is what makes a forged
+//! request (two of which would look like a replay and end the login) impossible.
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -15,17 +22,17 @@ use std::task::{Context, Poll};
 
 use axum::body::Body;
 use axum::extract::Request;
-use axum::http::header::{CONTENT_TYPE, SET_COOKIE, WWW_AUTHENTICATE};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::header::{ALLOW, CONTENT_TYPE, SET_COOKIE, WWW_AUTHENTICATE};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::RefreshTokens;
 use super::cookie::RefreshCookie;
-use crate::cookie::request_cookies;
+use crate::cookie::{MAX_COOKIE_SIZE, request_cookies};
 use crate::error::{Error, Result};
 use crate::pair::{TokenPair, no_store};
-use crate::reply::{error_response, unavailable};
+use crate::reply::{error_response, internal_error, unavailable};
 
 /// The largest request body read: a refresh token is well under 1 KiB.
 const MAX_BODY: usize = 16 * 1024;
@@ -40,10 +47,35 @@ enum Carrier {
 /// What is wrong with a request that carries no usable refresh token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum BadRequest {
-    /// No refresh token, a body that does not parse, or one too large.
+    /// Not a `POST`.
+    Method,
+    /// No refresh token, a body that does not parse, one too large, or two refresh cookies.
     InvalidRequest,
     /// A form whose `grant_type` is not `refresh_token`.
     UnsupportedGrantType,
+    /// A cookie refresh a page of another origin could have sent.
+    CrossOrigin,
+}
+
+impl BadRequest {
+    fn response(self) -> Response {
+        match self {
+            BadRequest::Method => {
+                let mut response = StatusCode::METHOD_NOT_ALLOWED.into_response();
+                response
+                    .headers_mut()
+                    .insert(ALLOW, HeaderValue::from_static("POST"));
+                response
+            }
+            BadRequest::InvalidRequest => {
+                error_response(StatusCode::BAD_REQUEST, "invalid_request")
+            }
+            BadRequest::UnsupportedGrantType => {
+                error_response(StatusCode::BAD_REQUEST, "unsupported_grant_type")
+            }
+            BadRequest::CrossOrigin => error_response(StatusCode::FORBIDDEN, "invalid_request"),
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -64,7 +96,8 @@ impl RefreshTokens {
     }
 
     /// The answer that hands `pair` to a browser: its refresh token in the refresh cookie, the
-    /// rest as JSON. For a login route, when refresh tokens live in a cookie.
+    /// rest as JSON. For a login route, when refresh tokens live in a cookie. A refresh token too
+    /// large for a cookie (claims of over 3 KiB) is a 500, logged: browsers would drop it.
     pub fn respond_with_cookie(&self, pair: TokenPair) -> Response {
         match &self.cookie {
             Some(cookie) => self.in_cookie(cookie, pair),
@@ -74,7 +107,15 @@ impl RefreshTokens {
 
     fn in_cookie(&self, cookie: &RefreshCookie, pair: TokenPair) -> Response {
         let max_age = self.issuer.pair_lifetimes().refresh;
-        let set = cookie.attributes(max_age).set_cookie(&pair.refresh_token);
+        let fits = cookie.name.len() + 1 + pair.refresh_token.len() <= MAX_COOKIE_SIZE;
+        let Some(set) = fits
+            .then(|| cookie.attributes(max_age).set_cookie(&pair.refresh_token))
+            .flatten()
+        else {
+            return internal_error(
+                &"the refresh token does not fit in a cookie (claims too large)",
+            );
+        };
         let body = serde_json::json!({
             "access_token": pair.access_token,
             "token_type": pair.token_type,
@@ -82,9 +123,7 @@ impl RefreshTokens {
             "refresh_expires_in": pair.refresh_expires_in,
         });
         let mut response = no_store(axum::Json(body).into_response());
-        if let Some(set) = set {
-            response.headers_mut().append(SET_COOKIE, set);
-        }
+        response.headers_mut().append(SET_COOKIE, set);
         response
     }
 
@@ -92,12 +131,7 @@ impl RefreshTokens {
     async fn answer(&self, request: Request) -> Response {
         let (token, carrier) = match self.presented(request).await {
             Ok(presented) => presented,
-            Err(BadRequest::InvalidRequest) => {
-                return error_response(StatusCode::BAD_REQUEST, "invalid_request");
-            }
-            Err(BadRequest::UnsupportedGrantType) => {
-                return error_response(StatusCode::BAD_REQUEST, "unsupported_grant_type");
-            }
+            Err(bad) => return bad.response(),
         };
         match (self.refresh(&token).await, carrier, &self.cookie) {
             (Ok(pair), Carrier::Cookie, Some(cookie)) => self.in_cookie(cookie, pair),
@@ -112,7 +146,11 @@ impl RefreshTokens {
             tracing::error!(error = %err, "refresh refused: the token store failed");
             return unavailable();
         }
-        tracing::info!(kind = %err.kind(), error = %err, "refresh token refused");
+        if is_server_side(err) {
+            return internal_error(&format_args!("no pair could be made: {err}"));
+        }
+        // At `debug`: anyone can send garbage here, and a refusal per line would flood the log.
+        tracing::debug!(kind = %err.kind(), error = %err, "refresh token refused");
         let mut response = error_response(StatusCode::UNAUTHORIZED, "invalid_grant");
         let headers = response.headers_mut();
         headers.insert(
@@ -134,16 +172,41 @@ impl RefreshTokens {
         request: Request,
     ) -> std::result::Result<(String, Carrier), BadRequest> {
         let (parts, body) = request.into_parts();
+        if parts.method != Method::POST {
+            return Err(BadRequest::Method);
+        }
         if let Some(token) = from_body(&parts.headers, body).await? {
             return Ok((token, Carrier::Body));
         }
         let cookie = self.cookie.as_ref().ok_or(BadRequest::InvalidRequest)?;
-        let token = request_cookies(&parts.headers, &cookie.name)
-            .next()
-            .filter(|value| !value.is_empty())
-            .ok_or(BadRequest::InvalidRequest)?;
+        let mut values = request_cookies(&parts.headers, &cookie.name);
+        let (Some(token), None) = (values.next(), values.next()) else {
+            // None, or two: a second one was planted (a sibling domain's, say). Touch neither.
+            return Err(BadRequest::InvalidRequest);
+        };
+        if token.is_empty() {
+            return Err(BadRequest::InvalidRequest);
+        }
+        if !same_origin(&parts.headers) {
+            return Err(BadRequest::CrossOrigin);
+        }
         Ok((token.to_owned(), Carrier::Cookie))
     }
+}
+
+/// Whether a cookie refresh comes from a page of this origin: it carries `X-Requested-With`
+/// (which no page of another origin can add without a CORS preflight), and `Sec-Fetch-Site`,
+/// when the browser sends it, says `same-origin`.
+fn same_origin(headers: &HeaderMap) -> bool {
+    let fetch_site = headers.get("sec-fetch-site");
+    headers.contains_key("x-requested-with")
+        && fetch_site.is_none_or(|site| site.as_bytes() == b"same-origin")
+}
+
+/// Whether a refresh failed on the server's side (a pair the issuer cannot make, no randomness)
+/// rather than for the token: a 500, not the client's `invalid_grant`.
+fn is_server_side(err: &Error) -> bool {
+    matches!(err, Error::Setup(_) | Error::Crypto(_))
 }
 
 /// The refresh token of a JSON or form body; `None` for an empty body (the cookie may hold it).

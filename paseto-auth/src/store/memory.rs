@@ -35,7 +35,7 @@ const PURGE_INTERVAL_SECS: i64 = 1;
 ///
 /// Sizing: an entry costs about 150 bytes (an id of up to 64 bytes, its times, the map's own
 /// share), so the default capacity of 100 000 is some 15 MB at most. Only revocations take room
-/// (a logout, a revoked token, a used refresh token), and each leaves when its token expires:
+/// (a logout, a revoked token, a refresh family's generation), and each leaves when its token expires:
 /// size it for the revocations of one token lifetime. Revoking is something a caller does once
 /// logged in, so a full store is also a sign that revocations are being flooded; rate-limit
 /// the logout and refresh routes.
@@ -56,8 +56,8 @@ struct Entries {
     families: Revoked,
     subjects: Revoked,
     keys: Revoked,
-    /// Single-use tokens used.
-    used: Revoked,
+    /// Refresh families → their current generation.
+    generations: Revoked,
     /// When expired entries were last purged (unix seconds).
     purged_at: i64,
 }
@@ -68,7 +68,7 @@ impl Entries {
             + self.families.len()
             + self.subjects.len()
             + self.keys.len()
-            + self.used.len()
+            + self.generations.len()
     }
 
     /// Drops expired entries, unless that was done less than [`PURGE_INTERVAL_SECS`] ago.
@@ -82,7 +82,7 @@ impl Entries {
             &mut self.families,
             &mut self.subjects,
             &mut self.keys,
-            &mut self.used,
+            &mut self.generations,
         ] {
             map.retain(|_, (_, expires)| *expires > now);
         }
@@ -124,7 +124,7 @@ enum Kind {
     Family,
     Subject,
     Key,
-    Used,
+    Generation,
 }
 
 impl Kind {
@@ -134,7 +134,7 @@ impl Kind {
             Kind::Family => &mut entries.families,
             Kind::Subject => &mut entries.subjects,
             Kind::Key => &mut entries.keys,
-            Kind::Used => &mut entries.used,
+            Kind::Generation => &mut entries.generations,
         }
     }
 }
@@ -182,22 +182,25 @@ impl MemoryStore {
     /// Records `id` of `kind` → `(value, expires)`. A later revocation of the same thing only
     /// ever widens it.
     fn insert(&self, kind: Kind, id: &str, value: i64, expires: i64) -> Result<(), StoreError> {
-        self.upsert(kind, id, |live| match live {
-            Some((old_value, old_expires)) => (old_value.max(value), old_expires.max(expires)),
-            None => (value, expires),
+        self.upsert(kind, id, |live| {
+            let widened = match live {
+                Some((old_value, old_expires)) => (old_value.max(value), old_expires.max(expires)),
+                None => (value, expires),
+            };
+            (Some(widened), ())
         })
-        .map(|_| ())
     }
 
-    /// Writes `id`'s entry of `kind` as `entry` makes it from the live one (`None` when there
-    /// is none, or it has expired), purging expired entries when the store is full; returns
-    /// whether there was a live one. One write lock: no other call sees or writes in between.
-    fn upsert(
+    /// Writes `id`'s entry of `kind` as `update` makes it from the live one (`None` when there
+    /// is none, or it has expired; it returns `None` to write nothing), purging expired entries
+    /// when the store is full, and returns what `update` says. One write lock: no other call
+    /// sees or writes in between.
+    fn upsert<T>(
         &self,
         kind: Kind,
         id: &str,
-        entry: impl FnOnce(Option<(i64, i64)>) -> (i64, i64),
-    ) -> Result<bool, StoreError> {
+        update: impl FnOnce(Option<(i64, i64)>) -> (Option<(i64, i64)>, T),
+    ) -> Result<T, StoreError> {
         let now = OffsetDateTime::now_utc().unix_timestamp();
         let id = kept(id);
         let mut entries = self.entries.write().unwrap_or_else(PoisonError::into_inner);
@@ -210,10 +213,12 @@ impl MemoryStore {
                 return Err(StoreError::Full(entries.len()));
             }
         }
-        let new = entry(live);
-        kind.map(&mut entries)
-            .insert(id.into_owned().into_boxed_str(), new);
-        Ok(live.is_some())
+        let (new, answer) = update(live);
+        if let Some(new) = new {
+            kind.map(&mut entries)
+                .insert(id.into_owned().into_boxed_str(), new);
+        }
+        Ok(answer)
     }
 }
 
@@ -253,14 +258,26 @@ impl TokenStore for MemoryStore {
         Box::pin(async move { result })
     }
 
-    fn consume<'a>(
+    fn rotate<'a>(
         &'a self,
-        token_id: &'a str,
-        expires_at: OffsetDateTime,
+        family: &'a str,
+        generation: u64,
+        until: OffsetDateTime,
     ) -> StoreFuture<'a, bool> {
-        let expires = expires_at.unix_timestamp();
-        let used_before = self.upsert(Kind::Used, token_id, |live| live.unwrap_or((0, expires)));
-        Box::pin(async move { used_before.map(|used| !used) })
+        let until = until.unix_timestamp();
+        let generation = i64::try_from(generation).unwrap_or(i64::MAX);
+        let rotated = self.upsert(Kind::Generation, family, |live| {
+            let (current, expires) = live.unwrap_or((0, until));
+            if current == generation {
+                (
+                    Some((generation.saturating_add(1), expires.max(until))),
+                    true,
+                )
+            } else {
+                (None, false)
+            }
+        });
+        Box::pin(async move { rotated })
     }
 
     fn check<'a>(&'a self, token: TokenRef<'a>) -> StoreFuture<'a, Option<RevokedBy>> {

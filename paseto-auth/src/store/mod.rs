@@ -16,8 +16,9 @@
 //! - **every token signed by a key**, by its PASERK id (a key compromise), until the key leaves
 //!   the configuration.
 //!
-//! And one more record, for refresh tokens: a token's **single use** ([`TokenStore::consume`]),
-//! atomic across instances, so that a refresh token replayed after its use is seen.
+//! And one more record, for refresh tokens: each family's **current generation**
+//! ([`TokenStore::rotate`]), advanced atomically across instances at each refresh, so that a
+//! refresh token replayed after its use is seen.
 //!
 //! Ids and subjects are attacker-influenced text, and a store never lets one reach another entry:
 //! the memory store keeps short ones as map keys and long ones by their hash, and Redis names
@@ -78,13 +79,17 @@ pub trait TokenStore: Send + Sync + 'static {
     /// Whether `token` is revoked, and why.
     fn check<'a>(&'a self, token: TokenRef<'a>) -> StoreFuture<'a, Option<RevokedBy>>;
 
-    /// Records the single use of the token whose `jti` is `token_id` (a refresh token), kept
-    /// until `expires_at`: `true` the first time, `false` ever after. Atomic: of any number of
-    /// concurrent calls for one id, on any number of instances, exactly one gets `true`.
-    fn consume<'a>(
+    /// Uses the refresh token of generation `generation` of `family`: `true` when it is the
+    /// family's current generation (a family never seen is at generation 0), which then becomes
+    /// `generation + 1`, kept until `until` (or later, if already so); `false` otherwise, changing
+    /// nothing — the token was used before. Atomic: of any number of concurrent calls for one
+    /// family and generation, on any number of instances, exactly one gets `true`. One entry per
+    /// family, however often it is refreshed.
+    fn rotate<'a>(
         &'a self,
-        token_id: &'a str,
-        expires_at: OffsetDateTime,
+        family: &'a str,
+        generation: u64,
+        until: OffsetDateTime,
     ) -> StoreFuture<'a, bool>;
 }
 
@@ -224,15 +229,27 @@ impl Revocations {
         self.call(self.store.revoke_key(key_id)).await
     }
 
-    /// Records the single use of the token `token_id` until `expires_at`: `true` the first
-    /// time. A failure is an error whatever the policy: a use that cannot be recorded cannot be
-    /// allowed (failing open would let a stolen refresh token be replayed unseen).
-    pub async fn consume(
+    /// Uses generation `generation` of the refresh family `family` ([`TokenStore::rotate`]). A
+    /// failure is an error whatever the policy: a use that cannot be recorded cannot be allowed
+    /// (failing open would let a stolen refresh token be replayed unseen).
+    pub async fn rotate(
         &self,
-        token_id: &str,
-        expires_at: OffsetDateTime,
+        family: &str,
+        generation: u64,
+        until: OffsetDateTime,
     ) -> Result<bool, StoreError> {
-        self.call(self.store.consume(token_id, expires_at)).await
+        self.call(self.store.rotate(family, generation, until))
+            .await
+    }
+
+    /// [`check`](Self::check), failing closed whatever the policy: for decisions that mint new
+    /// tokens (a refresh), which would outlive a revocation missed while the store was down.
+    pub(crate) async fn check_closed(&self, token: TokenRef<'_>) -> Result<(), Error> {
+        match self.call(self.store.check(token)).await {
+            Ok(None) => Ok(()),
+            Ok(Some(by)) => Err(Error::Revoked(by)),
+            Err(err) => Err(Error::StoreUnavailable(err)),
+        }
     }
 
     async fn call<T>(&self, mut call: StoreFuture<'_, T>) -> Result<T, StoreError> {

@@ -46,6 +46,27 @@ static WIDEN: LazyLock<redis::Script> = LazyLock::new(|| {
     )
 });
 
+/// The rotation of [`RedisStore::rotate`]: `ARGV[1]` the generation presented, `ARGV[2]` the
+/// expiry in unix seconds. One script: no other client reads or writes between the compare and
+/// the set.
+static ROTATE: LazyLock<redis::Script> = LazyLock::new(|| {
+    redis::Script::new(
+        r"
+        local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+        if current ~= tonumber(ARGV[1]) then
+          return 0
+        end
+        local expires = tonumber(ARGV[2])
+        local ttl = redis.call('TTL', KEYS[1])
+        if ttl >= 0 then
+          expires = math.max(expires, tonumber(redis.call('TIME')[1]) + ttl)
+        end
+        redis.call('SET', KEYS[1], current + 1, 'EXAT', expires)
+        return 1
+        ",
+    )
+});
+
 /// The latest expiry written (the year 9999): Redis refuses larger ones.
 const MAX_EXPIRY: i64 = 253_402_300_799;
 
@@ -53,7 +74,8 @@ const MAX_EXPIRY: i64 = 253_402_300_799;
 pub const DEFAULT_REDIS_PREFIX: &str = "paseto-auth:";
 
 /// Revocations in Redis: every instance that uses the same server (and prefix) sees every
-/// revocation. A token revocation's key expires with the token (`EXAT` its `exp`), a family's
+/// revocation. Run the server with `maxmemory-policy noeviction` (Redis's default): an evicted
+/// entry is a forgotten revocation (a warning is logged at connection when the policy is another). A token revocation's key expires with the token (`EXAT` its `exp`), a family's
 /// with its last token, a subject's after the retention, a key's never; writes only ever widen a
 /// revocation (one Lua script each). A check is one `MGET` of at most four keys.
 #[derive(Clone)]
@@ -76,6 +98,7 @@ impl RedisStore {
         let connection = ConnectionManager::new_with_config(client, config)
             .await
             .map_err(|err| Error::Setup(format!("cannot reach Redis: {err}")))?;
+        warn_on_eviction(&mut connection.clone()).await;
         Ok(RedisStore {
             connection,
             prefix: DEFAULT_REDIS_PREFIX.to_owned(),
@@ -151,6 +174,25 @@ fn entry_name(kind: &str, value: &str) -> String {
     name
 }
 
+/// Logs a warning when the server may evict keys: an evicted revocation is a token that works
+/// again. Servers that refuse `CONFIG` (managed ones, often) are not second-guessed.
+async fn warn_on_eviction(connection: &mut ConnectionManager) {
+    let answer: redis::RedisResult<Vec<String>> = redis::cmd("CONFIG")
+        .arg("GET")
+        .arg("maxmemory-policy")
+        .query_async(connection)
+        .await;
+    if let Ok(answer) = answer
+        && let Some(policy) = answer.get(1)
+        && policy != "noeviction"
+    {
+        tracing::warn!(
+            policy = %crate::error::untrusted(policy),
+            "Redis may evict keys (maxmemory-policy is not noeviction): evicted revocations are forgotten"
+        );
+    }
+}
+
 fn unavailable(err: redis::RedisError) -> StoreError {
     StoreError::Unavailable(Cause::new(err))
 }
@@ -190,26 +232,24 @@ impl TokenStore for RedisStore {
         self.widen(self.key("kid", key_id), 1, None)
     }
 
-    fn consume<'a>(
+    fn rotate<'a>(
         &'a self,
-        token_id: &'a str,
-        expires_at: OffsetDateTime,
+        family: &'a str,
+        generation: u64,
+        until: OffsetDateTime,
     ) -> StoreFuture<'a, bool> {
-        let key = self.key("use", token_id);
-        let expires = expires_at.unix_timestamp().clamp(1, MAX_EXPIRY);
+        let key = self.key("gen", family);
+        let until = until.unix_timestamp().clamp(1, MAX_EXPIRY);
         let mut connection = self.connection.clone();
         Box::pin(async move {
-            // `SET NX`: one command, so of concurrent uses on any instances exactly one sets it.
-            let set: Option<String> = redis::cmd("SET")
-                .arg(&key)
-                .arg(1)
-                .arg("NX")
-                .arg("EXAT")
-                .arg(expires)
-                .query_async(&mut connection)
+            ROTATE
+                .key(key)
+                .arg(generation)
+                .arg(until)
+                .invoke_async::<i64>(&mut connection)
                 .await
-                .map_err(unavailable)?;
-            Ok(set.is_some())
+                .map(|rotated| rotated == 1)
+                .map_err(unavailable)
         })
     }
 
