@@ -61,6 +61,7 @@ pub mod requirements;
 pub mod store;
 pub mod token;
 pub mod verifier;
+pub mod verify_cache;
 pub mod version;
 
 pub use claims::{PasetoClaims, RegisteredClaims, Timestamp};

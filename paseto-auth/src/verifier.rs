@@ -13,6 +13,7 @@ use crate::key::{KeyId, KeyRing, LocalKey, PublicKey, RingEntry, RingKey, Verifi
 use crate::kind::TokenKind;
 use crate::requirements::Requirements;
 use crate::token::{DEFAULT_MAX_TOKEN_LEN, Footer, FooterLimits, Payload, UntrustedToken};
+use crate::verify_cache::{CacheStats, DEFAULT_CACHE_MAX_AGE, DEFAULT_CACHE_SIZE, VerifyCache};
 use crate::version::{Header, Purpose, Version};
 
 /// A verified token: typed custom claims plus everything else the token said.
@@ -94,6 +95,17 @@ fn claims_type(err: serde_json::Error) -> Error {
     Error::ClaimsType(Cause::new(err))
 }
 
+/// Refuses a token of another version or purpose than `route` asks for.
+fn check_route_header(route: &Requirements, header: Header) -> Result<()> {
+    if route.required_version().is_some_and(|v| v != header.version) {
+        return Err(Error::VersionNotAllowed(header.version));
+    }
+    if route.required_purpose().is_some_and(|p| p != header.purpose) {
+        return Err(Error::PurposeNotAllowed(header.purpose));
+    }
+    Ok(())
+}
+
 /// Refuses claims where a claim `fields` requires is absent or `null`.
 fn check_required_claims(fields: &[ClaimField], claims: &Map<String, Value>) -> Result<()> {
     match fields
@@ -117,6 +129,7 @@ struct Config {
     implicit: Vec<u8>,
     max_token_len: usize,
     footer_limits: FooterLimits,
+    cache: Option<VerifyCache>,
 }
 
 /// Verifies tokens. Cheap to clone (shared behind an `Arc`), so it can live in router state.
@@ -150,6 +163,23 @@ pub struct VerifierBuilder {
     implicit: Vec<u8>,
     max_token_len: Option<usize>,
     footer_limits: FooterLimits,
+    cache: CacheSettings,
+}
+
+/// The size and maximum age of a verifier's cache.
+#[derive(Debug, Clone, Copy)]
+struct CacheSettings {
+    size: usize,
+    max_age: Duration,
+}
+
+impl Default for CacheSettings {
+    fn default() -> Self {
+        CacheSettings {
+            size: DEFAULT_CACHE_SIZE,
+            max_age: DEFAULT_CACHE_MAX_AGE,
+        }
+    }
 }
 
 impl VerifierBuilder {
@@ -228,6 +258,20 @@ impl VerifierBuilder {
         self
     }
 
+    /// How many verified access tokens to keep, so that a token seen again skips its signature
+    /// check (default [`DEFAULT_CACHE_SIZE`]; 0 turns the cache off; `PASETO_VERIFY_CACHE_SIZE`).
+    /// Every other check still runs on every use: see [`crate::verify_cache`].
+    pub fn cache_size(mut self, size: usize) -> Self {
+        self.cache.size = size;
+        self
+    }
+
+    /// How long a token stays cached at most (default [`DEFAULT_CACHE_MAX_AGE`]).
+    pub fn cache_max_age(mut self, max_age: Duration) -> Self {
+        self.cache.max_age = max_age;
+        self
+    }
+
     /// Whether a key was added.
     pub(crate) fn has_keys(&self) -> bool {
         !self.keys.is_empty()
@@ -261,6 +305,8 @@ impl VerifierBuilder {
                 implicit: self.implicit,
                 max_token_len: self.max_token_len.unwrap_or(DEFAULT_MAX_TOKEN_LEN),
                 footer_limits: self.footer_limits,
+                cache: (self.cache.size > 0 && !self.cache.max_age.is_zero())
+                    .then(|| VerifyCache::new(self.cache.size, self.cache.max_age)),
             }),
         })
     }
@@ -293,7 +339,8 @@ impl Verifier {
     }
 
     /// Verifies `token` as a token of `kind` (an access token, or a refresh token: their
-    /// implicit assertions and `pur` differ).
+    /// implicit assertions and `pur` differ). An access token found in the cache skips the
+    /// authenticity checks; every check of the route and the time runs either way.
     pub(crate) fn verify_kind(
         &self,
         token: &str,
@@ -301,23 +348,38 @@ impl Verifier {
         kind: TokenKind,
     ) -> Result<Paseto> {
         let config = &self.config;
+        if token.len() > config.max_token_len {
+            return Err(Error::TokenTooLarge {
+                len: token.len(),
+                limit: config.max_token_len,
+            });
+        }
+        let cache = config.cache.as_ref().filter(|_| kind == TokenKind::Access);
+        let authentic = match cache.and_then(|cache| cache.get(token)) {
+            Some(hit) => hit.token.clone(),
+            None => {
+                let authentic = self.authentic(token, route, kind)?;
+                if let Some(cache) = cache {
+                    cache.insert(token, authentic.clone());
+                }
+                authentic
+            }
+        };
+        self.admit(authentic, route)
+    }
+
+    /// What is true of `token` whatever the route and the time: its version is accepted, a key
+    /// of this verifier signed (or sealed) it, its payload parses, it is of `kind`, and its
+    /// issuer is the one its key is bound to. Refuses a token of another version or purpose
+    /// than the route's before any cryptography.
+    fn authentic(&self, token: &str, route: &Requirements, kind: TokenKind) -> Result<Paseto> {
+        let config = &self.config;
         let untrusted = UntrustedToken::parse(token, config.max_token_len)?;
         let header = untrusted.header();
         if !config.versions.contains(&header.version) {
             return Err(Error::VersionNotAllowed(header.version));
         }
-        if route
-            .required_version()
-            .is_some_and(|v| v != header.version)
-        {
-            return Err(Error::VersionNotAllowed(header.version));
-        }
-        if route
-            .required_purpose()
-            .is_some_and(|p| p != header.purpose)
-        {
-            return Err(Error::PurposeNotAllowed(header.purpose));
-        }
+        check_route_header(route, header)?;
         let footer = Footer::parse(untrusted.untrusted_footer(), &config.footer_limits)?;
         let (entry, payload) = self.open(&untrusted, footer.kid(), kind)?;
         let claims = parse_payload(&payload)?;
@@ -334,13 +396,6 @@ impl Verifier {
                 found: registered.iss.as_deref().map(truncated),
             });
         }
-        let time = TimeRules {
-            leeway: route.leeway_override().unwrap_or(config.time.leeway),
-            ..config.time
-        };
-        time.check(&registered, OffsetDateTime::now_utc())?;
-        config.requirements.check(&registered, &claims)?;
-        route.check(&registered, &claims)?;
         Ok(Paseto {
             claims,
             registered,
@@ -348,6 +403,26 @@ impl Verifier {
             footer,
             key_id: entry.key.kid().clone(),
         })
+    }
+
+    /// Admits an authentic token now, for `route`: its version and purpose, its times (with the
+    /// route's leeway), and the verifier's and the route's requirements.
+    fn admit(&self, token: Paseto, route: &Requirements) -> Result<Paseto> {
+        let config = &self.config;
+        check_route_header(route, token.header)?;
+        let time = TimeRules {
+            leeway: route.leeway_override().unwrap_or(config.time.leeway),
+            ..config.time
+        };
+        time.check(&token.registered, OffsetDateTime::now_utc())?;
+        config.requirements.check(&token.registered, &token.claims)?;
+        route.check(&token.registered, &token.claims)?;
+        Ok(token)
+    }
+
+    /// How the verifier's token cache has done; `None` when it has none.
+    pub fn cache_stats(&self) -> Option<CacheStats> {
+        self.config.cache.as_ref().map(VerifyCache::stats)
     }
 
     /// Tries the candidate keys; the first that opens the token wins.

@@ -9,6 +9,7 @@ use pasetors::version3::V3;
 use pasetors::version4::V4;
 use zeroize::Zeroizing;
 
+use super::ed25519::Ed25519Key;
 use super::id::{KeyId, format_paserk};
 use crate::error::{Cause, Error, Result};
 use crate::version::Version;
@@ -49,6 +50,9 @@ pub struct SecretKey {
 pub struct PublicKey {
     inner: PublicInner,
     id: KeyId,
+    /// An Ed25519 key (v2, v4) in the form that verifies fastest (see `key::ed25519`); `None`
+    /// for P-384 keys, and for keys outside the prime-order subgroup (left to pasetors).
+    ed25519: Option<Ed25519Key>,
 }
 
 /// Refuses an Ed25519 secret key whose seed is one repeated byte (all zeros included) before
@@ -217,9 +221,15 @@ impl PublicKey {
             PublicInner::V3(pk) => format_paserk(&Id::from(pk)),
             PublicInner::V4(pk) => format_paserk(&Id::from(pk)),
         };
+        let ed25519 = match &inner {
+            PublicInner::V2(pk) => Ed25519Key::from_bytes(pk.as_bytes()),
+            PublicInner::V4(pk) => Ed25519Key::from_bytes(pk.as_bytes()),
+            PublicInner::V3(_) => None,
+        };
         PublicKey {
             inner,
             id: KeyId::new(id),
+            ed25519,
         }
     }
 
@@ -302,6 +312,11 @@ impl PublicKey {
             PublicInner::V4(k) => Some(k),
             _ => None,
         }
+    }
+
+    /// The key in its fastest verifying form (v2, v4), when it has one.
+    pub(crate) fn ed25519(&self) -> Option<&Ed25519Key> {
+        self.ed25519.as_ref()
     }
 }
 

@@ -7,6 +7,7 @@
 
 mod any;
 mod asymmetric;
+mod ed25519;
 mod id;
 mod k3_local;
 mod local;
@@ -17,6 +18,7 @@ mod vectors;
 
 pub use any::Key;
 pub use asymmetric::{PublicKey, SecretKey};
+pub(crate) use ed25519::Ed25519Key;
 pub use id::KeyId;
 pub use local::{LocalKey, MIN_SECRET_LEN};
 pub(crate) use ring::RingKey;

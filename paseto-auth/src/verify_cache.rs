@@ -1,0 +1,130 @@
+//! The verified-token cache: a bearer token seen again skips its signature check.
+//!
+//! A service sees the same access token on many requests, and the signature check is most of
+//! what verifying one costs. The cache keeps, by the token's exact text, what verification
+//! found out independently of the route and of the time — that the token is authentic, under
+//! which key, with which claims — and nothing else:
+//!
+//! - every check that depends on the time or the route runs again on every hit: `exp`, `nbf`
+//!   and `iat` against the clock, the verifier's and the route's requirements, the route's
+//!   version and purpose, and (in `PasetoAuth`) the revocation store;
+//! - an entry leaves after a maximum age (5 minutes by default), and is never used past `exp`;
+//! - it belongs to one verifier, whose keys never change: a verifier with other keys (a
+//!   rotation) is a new verifier with an empty cache;
+//! - only access tokens are cached (never a refresh token, never a refusal);
+//! - it is bounded in entries and in bytes, and evicts with quick_cache's S3-FIFO policy
+//!   (chosen for its small overhead beside a plain concurrent map; see the README's figures).
+//!
+//! **Timing.** A hit answers faster than a miss, so an observer can tell whether a token they
+//! send was already cached. That reveals nothing they can use to forge one: only tokens that
+//! verified are ever inserted, so a hit needs the exact text of a valid token, which is the
+//! credential itself. The lookup hashes the token with a randomly seeded hasher, so an attacker
+//! cannot aim guesses at the bucket of a cached token to time the byte comparison either.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use quick_cache::Weighter;
+use quick_cache::sync::Cache;
+
+use crate::verifier::Paseto;
+
+/// How many tokens a verifier's cache holds by default (`PASETO_VERIFY_CACHE_SIZE`).
+pub const DEFAULT_CACHE_SIZE: usize = 10_000;
+
+/// How long a token stays cached at most, by default.
+pub const DEFAULT_CACHE_MAX_AGE: Duration = Duration::from_secs(5 * 60);
+
+/// What an entry is assumed to take beside its token's text: the claims, the key id, the map.
+const ENTRY_OVERHEAD: u64 = 1024;
+
+/// A token's verification, as the cache keeps it.
+pub(crate) struct Verified {
+    pub(crate) token: Paseto,
+    cached_at: Instant,
+}
+
+/// An entry weighs its token's length and an allowance for the rest, so the cache holds at
+/// most about `size` entries of ordinary tokens and never more than `size` KiB.
+#[derive(Clone)]
+struct Bytes;
+
+impl Weighter<Box<str>, Arc<Verified>> for Bytes {
+    fn weight(&self, key: &Box<str>, _: &Arc<Verified>) -> u64 {
+        key.len() as u64 + ENTRY_OVERHEAD
+    }
+}
+
+/// The cache of one verifier.
+pub(crate) struct VerifyCache {
+    entries: Cache<Box<str>, Arc<Verified>, Bytes>,
+    max_age: Duration,
+    hits: AtomicU64,
+    misses: AtomicU64,
+}
+
+/// How a verifier's cache has done: for metrics and tuning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CacheStats {
+    /// Tokens found in the cache (their signature was not checked again).
+    pub hits: u64,
+    /// Tokens verified in full (and then cached).
+    pub misses: u64,
+    /// Tokens held now.
+    pub entries: usize,
+}
+
+impl VerifyCache {
+    /// A cache of about `size` tokens, each kept at most `max_age`.
+    pub(crate) fn new(size: usize, max_age: Duration) -> Self {
+        let bytes = (size as u64).saturating_mul(ENTRY_OVERHEAD + 512);
+        VerifyCache {
+            entries: Cache::with_weighter(size, bytes, Bytes),
+            max_age,
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
+        }
+    }
+
+    /// The verification of `token`, if it is cached and not too old.
+    pub(crate) fn get(&self, token: &str) -> Option<Arc<Verified>> {
+        let found = self
+            .entries
+            .get(token)
+            .filter(|entry| entry.cached_at.elapsed() < self.max_age);
+        let counter = if found.is_some() {
+            &self.hits
+        } else {
+            &self.misses
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+        found
+    }
+
+    /// Keeps the verification of `token`.
+    pub(crate) fn insert(&self, token: &str, verified: Paseto) {
+        let entry = Verified {
+            token: verified,
+            cached_at: Instant::now(),
+        };
+        self.entries.insert(token.into(), Arc::new(entry));
+    }
+
+    pub(crate) fn stats(&self) -> CacheStats {
+        CacheStats {
+            hits: self.hits.load(Ordering::Relaxed),
+            misses: self.misses.load(Ordering::Relaxed),
+            entries: self.entries.len(),
+        }
+    }
+}
+
+impl std::fmt::Debug for VerifyCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VerifyCache")
+            .field("max_age", &self.max_age)
+            .field("stats", &self.stats())
+            .finish()
+    }
+}
