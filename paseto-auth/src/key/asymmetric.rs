@@ -1,6 +1,7 @@
 //! Key pairs for `public` tokens: secret keys sign, public keys verify.
 
 use std::fmt;
+use std::sync::Arc;
 
 use pasetors::keys::{AsymmetricKeyPair, AsymmetricPublicKey, AsymmetricSecretKey, Generate};
 use pasetors::paserk::Id;
@@ -52,7 +53,7 @@ pub struct PublicKey {
     id: KeyId,
     /// An Ed25519 key (v2, v4) in the form that verifies fastest (see `key::ed25519`); `None`
     /// for P-384 keys, and for keys outside the prime-order subgroup (left to pasetors).
-    ed25519: Option<Ed25519Key>,
+    ed25519: Option<Arc<Ed25519Key>>,
 }
 
 /// Refuses an Ed25519 secret key whose seed is one repeated byte (all zeros included) before
@@ -222,8 +223,8 @@ impl PublicKey {
             PublicInner::V4(pk) => format_paserk(&Id::from(pk)),
         };
         let ed25519 = match &inner {
-            PublicInner::V2(pk) => Ed25519Key::from_bytes(pk.as_bytes()),
-            PublicInner::V4(pk) => Ed25519Key::from_bytes(pk.as_bytes()),
+            PublicInner::V2(pk) => Ed25519Key::from_bytes(pk.as_bytes()).map(Arc::new),
+            PublicInner::V4(pk) => Ed25519Key::from_bytes(pk.as_bytes()).map(Arc::new),
             PublicInner::V3(_) => None,
         };
         PublicKey {
@@ -316,7 +317,7 @@ impl PublicKey {
 
     /// The key in its fastest verifying form (v2, v4), when it has one.
     pub(crate) fn ed25519(&self) -> Option<&Ed25519Key> {
-        self.ed25519.as_ref()
+        self.ed25519.as_deref()
     }
 }
 
