@@ -84,7 +84,7 @@ fn with_body(token: &str, change: impl FnOnce(&mut Vec<u8>)) -> String {
 }
 
 /// Adds L to the signature's `S` (the last 32 bytes of the body).
-fn add_order(body: &mut Vec<u8>) {
+fn add_order(body: &mut [u8]) {
     let s = body.len() - 32;
     let mut carry = 0u16;
     for (i, byte) in body[s..].iter_mut().enumerate() {
@@ -119,7 +119,7 @@ fn mutations(rng: &mut Rng, signed: &Case, stranger: &VerificationKey) -> Vec<Ca
         });
         cases.push(case(flipped, key, implicit));
     }
-    let non_canonical_s = with_body(token, add_order);
+    let non_canonical_s = with_body(token, |body| add_order(body));
     let small_order_r = with_body(token, |body| {
         let r = body.len() - 64;
         body[r..r + 32].copy_from_slice(&SMALL_ORDER_POINT);
@@ -216,7 +216,7 @@ fn the_edge_cases_are_refused_by_both() {
     let secret = SecretKey::generate(Version::V4).unwrap();
     let original = signed(&mut rng, &secret);
     let refused = [
-        with_body(&original.token, add_order),
+        with_body(&original.token, |body| add_order(body)),
         with_body(&original.token, |body| {
             let r = body.len() - 64;
             body[r..r + 32].copy_from_slice(&SMALL_ORDER_POINT);
