@@ -1,5 +1,7 @@
 //! Verification cost: our `Verifier` and `#[paseto_required]` handler, each beside a hand-written
-//! equivalent that calls pasetors directly, on the same token in the same run.
+//! equivalent that calls pasetors directly, in the same run: with a different token on every
+//! call (the signature checked each time) and with the same token repeated (the verifier's cache),
+//! and an unguarded handler as the ceiling.
 //!
 //! `cargo bench --bench verify`
 
@@ -7,21 +9,29 @@
 mod common;
 
 use std::hint::black_box;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header::AUTHORIZATION};
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use tower::ServiceExt;
 
 use common::verify::{
     Claims, fixture, guarded_router, memory_revocations, pasetors_verify, redis_revocations,
-    routers,
+    routers, unguarded_router,
 };
 
 fn in_process(c: &mut Criterion) {
     let f = fixture();
     let mut group = c.benchmark_group("verify_in_process");
     group.bench_function("paseto_auth::Verifier", |b| {
+        b.iter(|| {
+            f.uncached
+                .verify::<Claims>(black_box(&f.token))
+                .expect("valid")
+        })
+    });
+    group.bench_function("paseto_auth::Verifier_cached", |b| {
         b.iter(|| {
             f.verifier
                 .verify::<Claims>(black_box(&f.token))
@@ -40,21 +50,41 @@ fn through_axum(c: &mut Criterion) {
         .build()
         .expect("runtime");
     let (ours, reference) = routers(&f);
-    let request = || {
+    let unguarded = unguarded_router();
+    let request = |token: &str| {
         Request::get("/")
-            .header(AUTHORIZATION, format!("Bearer {}", f.token))
+            .header(AUTHORIZATION, format!("Bearer {token}"))
             .body(Body::empty())
             .expect("request")
     };
     let mut group = c.benchmark_group("handler_end_to_end");
-    for (name, router) in [("paseto_required", &ours), ("pasetors_by_hand", &reference)] {
+    let cases = [
+        ("paseto_required_unique", &ours, true),
+        ("pasetors_by_hand_unique", &reference, true),
+        ("paseto_required_repeated", &ours, false),
+        ("pasetors_by_hand_repeated", &reference, false),
+        ("unguarded", &unguarded, false),
+    ];
+    let issued = AtomicUsize::new(1);
+    for (name, router, distinct) in cases {
+        let send = |token: &str| {
+            let response = runtime
+                .block_on(router.clone().oneshot(request(token)))
+                .expect("infallible");
+            assert_eq!(response.status(), StatusCode::OK);
+        };
         group.bench_function(name, |b| {
-            b.iter(|| {
-                let response = runtime
-                    .block_on(router.clone().oneshot(request()))
-                    .expect("infallible");
-                assert_eq!(response.status(), StatusCode::OK);
-            })
+            if distinct {
+                // A token never seen before on every request, made outside the timing (numbered
+                // across every call of this closure, so no number comes twice).
+                b.iter_batched(
+                    || f.unique_token(issued.fetch_add(1, Ordering::Relaxed)),
+                    |token| send(&token),
+                    BatchSize::SmallInput,
+                )
+            } else {
+                b.iter(|| send(&f.token))
+            }
         });
     }
     group.finish();

@@ -1,6 +1,6 @@
-//! The verification path and its reference: a token, our `#[paseto_required]` handler, and a
-//! hand-written handler that calls pasetors directly. Shared by `benches/verify.rs` and
-//! `examples/load_server.rs`.
+//! The verification path and its reference: a token (or many distinct ones), our
+//! `#[paseto_required]` handler, a hand-written handler that calls pasetors directly, and an
+//! unguarded handler (the ceiling). Shared by `benches/verify.rs` and `examples/load_server.rs`.
 
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header::AUTHORIZATION};
@@ -28,8 +28,12 @@ pub(crate) struct Claims {
 
 pub(crate) struct Fixture {
     pub(crate) token: String,
+    /// The verifier as configured by default: with its token cache.
     pub(crate) verifier: Verifier,
+    /// The same keys without a cache: what checking a token costs.
+    pub(crate) uncached: Verifier,
     pub(crate) pasetors_key: AsymmetricPublicKey<V4>,
+    issuer: Issuer,
 }
 
 /// The benchmarks' signing key, the same in every run, so that instruction counts of separate runs
@@ -47,21 +51,49 @@ pub(crate) fn fixture() -> Fixture {
         user: "alice".into(),
         roles: vec!["admin".into()],
     };
-    // pasetors validation requires nbf, so the token carries one (both sides then check exp, nbf, iat).
-    let options = paseto_auth::TokenOptions::new()
-        .not_before(time::OffsetDateTime::now_utc())
-        .token_id("bench-token-id-0000000");
-    let token = issuer.issue_with(&claims, options).expect("token");
-    let verifier = Verifier::builder()
-        .public_key(key.public_key().clone(), ISS)
-        .build()
-        .expect("verifier");
+    let token = issue(&issuer, &claims, 0);
+    let verifier = |cache_size| {
+        Verifier::builder()
+            .public_key(key.public_key().clone(), ISS)
+            .cache_size(cache_size)
+            .build()
+            .expect("verifier")
+    };
     let pasetors_key =
         AsymmetricPublicKey::<V4>::try_from(key.public_key().to_paserk().as_str()).expect("key");
     Fixture {
         token,
-        verifier,
+        verifier: verifier(paseto_auth::verify_cache::DEFAULT_CACHE_SIZE),
+        uncached: verifier(0),
         pasetors_key,
+        issuer,
+    }
+}
+
+/// The benchmark token numbered `n` (its `jti`): every number gives a distinct token of the same
+/// size. pasetors validation requires `nbf`, so it carries one (both sides then check exp, nbf,
+/// iat).
+fn issue(issuer: &Issuer, claims: &Claims, n: usize) -> String {
+    let options = paseto_auth::TokenOptions::new()
+        .not_before(time::OffsetDateTime::now_utc())
+        .token_id(format!("bench-token-id-{n:07}"));
+    issuer.issue_with(claims, options).expect("token")
+}
+
+impl Fixture {
+    /// `n` distinct valid tokens, for the unique-token mode: more than the cache holds, a run
+    /// that cycles through them misses the cache (as a stream of new tokens would).
+    pub(crate) fn unique_tokens(&self, n: usize) -> Vec<String> {
+        (1..=n).map(|i| self.unique_token(i)).collect()
+    }
+
+    /// The distinct valid token numbered `n` (from 1).
+    pub(crate) fn unique_token(&self, n: usize) -> String {
+        let claims = Claims {
+            user: "alice".into(),
+            roles: vec!["admin".into()],
+        };
+        issue(&self.issuer, &claims, n)
     }
 }
 
@@ -128,6 +160,11 @@ pub(crate) async fn memory_revocations() -> Revocations {
         .await
         .expect("memory");
     revocations
+}
+
+/// An unguarded handler at `/`: what axum costs alone, the ceiling of a guarded one.
+pub(crate) fn unguarded_router() -> Router {
+    Router::new().route("/", get(|| async { Json("alice".to_owned()) }))
 }
 
 /// Our guarded handler at `/`, and the reference at `/`, each with its state.

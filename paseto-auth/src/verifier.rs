@@ -97,10 +97,16 @@ fn claims_type(err: serde_json::Error) -> Error {
 
 /// Refuses a token of another version or purpose than `route` asks for.
 fn check_route_header(route: &Requirements, header: Header) -> Result<()> {
-    if route.required_version().is_some_and(|v| v != header.version) {
+    if route
+        .required_version()
+        .is_some_and(|v| v != header.version)
+    {
         return Err(Error::VersionNotAllowed(header.version));
     }
-    if route.required_purpose().is_some_and(|p| p != header.purpose) {
+    if route
+        .required_purpose()
+        .is_some_and(|p| p != header.purpose)
+    {
         return Err(Error::PurposeNotAllowed(header.purpose));
     }
     Ok(())
@@ -359,7 +365,7 @@ impl Verifier {
             Some(hit) => hit.token.clone(),
             None => {
                 let authentic = self.authentic(token, route, kind)?;
-                if let Some(cache) = cache {
+                if let Some(cache) = cache.filter(|cache| cache.admits(token)) {
                     cache.insert(token, authentic.clone());
                 }
                 authentic
@@ -415,7 +421,9 @@ impl Verifier {
             ..config.time
         };
         time.check(&token.registered, OffsetDateTime::now_utc())?;
-        config.requirements.check(&token.registered, &token.claims)?;
+        config
+            .requirements
+            .check(&token.registered, &token.claims)?;
         route.check(&token.registered, &token.claims)?;
         Ok(token)
     }

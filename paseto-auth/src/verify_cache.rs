@@ -11,7 +11,10 @@
 //! - an entry leaves after a maximum age (5 minutes by default), and is never used past `exp`;
 //! - it belongs to one verifier, whose keys never change: a verifier with other keys (a
 //!   rotation) is a new verifier with an empty cache;
-//! - only access tokens are cached (never a refresh token, never a refusal);
+//! - only access tokens are cached (never a refresh token, never a refusal), and only from their
+//!   second verification on: a token seen once is only remembered by its hash (8 bytes in a
+//!   fixed table), so a stream of tokens each seen once — a client that never reuses one, or a
+//!   flood — costs a hash per token, not an entry;
 //! - it is bounded in entries and in bytes, and evicts with quick_cache's S3-FIFO policy
 //!   (chosen for its small overhead beside a plain concurrent map; see the README's figures).
 //!
@@ -21,6 +24,7 @@
 //! credential itself. The lookup hashes the token with a randomly seeded hasher, so an attacker
 //! cannot aim guesses at the bucket of a cached token to time the byte comparison either.
 
+use std::hash::{BuildHasher, RandomState};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -59,6 +63,10 @@ impl Weighter<Box<str>, Arc<Verified>> for Bytes {
 /// The cache of one verifier.
 pub(crate) struct VerifyCache {
     entries: Cache<Box<str>, Arc<Verified>, Bytes>,
+    /// The hashes of tokens verified once: the doorkeeper a token passes into `entries` the
+    /// second time it is verified. A slot holds one hash; a collision forgets the older one.
+    seen_once: Box<[AtomicU64]>,
+    hasher: RandomState,
     max_age: Duration,
     hits: AtomicU64,
     misses: AtomicU64,
@@ -79,8 +87,11 @@ impl VerifyCache {
     /// A cache of about `size` tokens, each kept at most `max_age`.
     pub(crate) fn new(size: usize, max_age: Duration) -> Self {
         let bytes = (size as u64).saturating_mul(ENTRY_OVERHEAD + 512);
+        let slots = size.saturating_mul(2).next_power_of_two();
         VerifyCache {
             entries: Cache::with_weighter(size, bytes, Bytes),
+            seen_once: (0..slots).map(|_| AtomicU64::new(0)).collect(),
+            hasher: RandomState::new(),
             max_age,
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
@@ -100,6 +111,15 @@ impl VerifyCache {
         };
         counter.fetch_add(1, Ordering::Relaxed);
         found
+    }
+
+    /// Whether `token`, just verified in full, is worth keeping: the second time it is seen
+    /// (the first time only its hash is noted).
+    pub(crate) fn admits(&self, token: &str) -> bool {
+        // Never 0, the empty slot's value.
+        let hash = self.hasher.hash_one(token) | 1;
+        let slot = &self.seen_once[hash as usize & (self.seen_once.len() - 1)];
+        slot.swap(hash, Ordering::Relaxed) == hash
     }
 
     /// Keeps the verification of `token`.
