@@ -1,10 +1,12 @@
-//! The faster Ed25519 path held to pasetors' decisions: over 100 000 tokens — signed ones, and
-//! each mutated (a character of the payload, signature or footer changed, a non-canonical or
-//! small-order signature, a random one, a truncated one, another key, another implicit
-//! assertion, a random public key) — both must accept or refuse alike, with the same payload.
+//! The crate's own openers held to pasetors' decisions: over 100 000 `v4.public`/`v2.public`
+//! tokens for the Ed25519 path — signed ones, and each mutated (a character of the payload,
+//! signature or footer changed, a non-canonical or small-order signature, a random one, a
+//! truncated one, another key, another implicit assertion, a random public key) — and 20 000
+//! `v4.local` tokens for the RustCrypto path, mutated alike: both must accept or refuse alike,
+//! with the same payload.
 
 use super::*;
-use crate::key::{PublicKey, RingKey, SecretKey};
+use crate::key::{LocalKey, PublicKey, RingKey, SecretKey};
 
 /// A small deterministic generator (xorshift64*): the mutations of a run can be replayed from
 /// the seed it prints on failure.
@@ -240,4 +242,97 @@ fn the_edge_cases_are_refused_by_both() {
         implicit: original.implicit.clone(),
     };
     assert_eq!(agree(&case), Ok(false));
+}
+
+/// A `v4.local` token sealed (by pasetors) with `key`, with a random payload, footer and
+/// implicit assertion.
+fn sealed(rng: &mut Rng, key: &LocalKey) -> Case {
+    let payload = format!(r#"{{"sid":"{}"}}"#, rng.next());
+    let footer = if rng.below(2) == 0 {
+        Vec::new()
+    } else {
+        b"{}".to_vec()
+    };
+    let len = rng.below(20);
+    let implicit = rng.bytes(len);
+    let signing = SigningKey::Local(key.clone());
+    Case {
+        token: seal(&signing, payload.as_bytes(), &footer, &implicit).unwrap(),
+        key: VerificationKey::Local(key.clone()),
+        implicit,
+    }
+}
+
+#[test]
+fn the_v4_local_opener_decides_as_pasetors_on_20_000_tokens() {
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64
+        | 1;
+    let mut rng = Rng(seed);
+    let keys: Vec<LocalKey> = (0..20)
+        .map(|_| LocalKey::generate(Version::V4).unwrap())
+        .collect();
+    let (mut cases, mut accepted) = (0usize, 0usize);
+    for round in 0..400 {
+        let key = &keys[round % keys.len()];
+        let original = sealed(&mut rng, key);
+        let mut all = vec![Case {
+            token: original.token.clone(),
+            key: original.key.clone(),
+            implicit: original.implicit.clone(),
+        }];
+        for _ in 0..30 {
+            let mut bytes = original.token.clone().into_bytes();
+            let at = 9 + rng.below(bytes.len() - 9);
+            bytes[at] = B64[rng.below(B64.len())];
+            all.push(Case {
+                token: String::from_utf8(bytes).unwrap(),
+                key: original.key.clone(),
+                implicit: original.implicit.clone(),
+            });
+        }
+        for _ in 0..15 {
+            let bit = rng.next();
+            all.push(Case {
+                token: with_body(&original.token, |body| {
+                    let at = (bit as usize / 8) % body.len();
+                    body[at] ^= 1 << (bit % 8);
+                }),
+                key: original.key.clone(),
+                implicit: original.implicit.clone(),
+            });
+        }
+        let truncated = with_body(&original.token, |body| {
+            body.truncate(body.len() - 1 - rng.below(40))
+        });
+        let stranger = VerificationKey::Local(keys[(round + 1) % keys.len()].clone());
+        all.push(Case {
+            token: truncated,
+            key: original.key.clone(),
+            implicit: original.implicit.clone(),
+        });
+        all.push(Case {
+            token: original.token.clone(),
+            key: stranger,
+            implicit: original.implicit.clone(),
+        });
+        all.push(Case {
+            token: original.token.clone(),
+            key: original.key.clone(),
+            implicit: b"other".to_vec(),
+        });
+        for case in all {
+            match agree(&case) {
+                Ok(true) => accepted += 1,
+                Ok(false) => {}
+                Err(disagreement) => panic!("seed {seed}: {disagreement}"),
+            }
+            cases += 1;
+        }
+    }
+    crate::test_report!("differential v4.local: {cases} cases, {accepted} accepted by both");
+    assert!(cases >= 19_000, "{cases}");
+    assert!(accepted >= 400, "{accepted}");
 }

@@ -2,6 +2,7 @@
 //! ([`Ed25519Key`]): the signed message is PASETO's pre-authentication encoding of the header,
 //! payload, footer and (v4) implicit assertion; the signature is the body's last 64 bytes.
 
+use super::pae::pae;
 use crate::error::{Error, Result};
 use crate::key::Ed25519Key;
 
@@ -37,39 +38,4 @@ pub(crate) fn open(
         return Err(Error::InvalidSignature);
     }
     Ok(payload.to_vec())
-}
-
-/// PASETO's pre-authentication encoding: the count of pieces, then each piece's length (64-bit
-/// little-endian, top bit clear) and bytes.
-fn pae(pieces: &[&[u8]]) -> Vec<u8> {
-    let total = 8 + pieces.iter().map(|p| 8 + p.len()).sum::<usize>();
-    let mut out = Vec::with_capacity(total);
-    out.extend_from_slice(&le64(pieces.len()));
-    for piece in pieces {
-        out.extend_from_slice(&le64(piece.len()));
-        out.extend_from_slice(piece);
-    }
-    out
-}
-
-fn le64(n: usize) -> [u8; 8] {
-    (u64::try_from(n).unwrap_or(u64::MAX) & (u64::MAX >> 1)).to_le_bytes()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn pae_matches_the_specification_examples() {
-        assert_eq!(pae(&[]), b"\x00\x00\x00\x00\x00\x00\x00\x00");
-        assert_eq!(
-            pae(&[b""]),
-            b"\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"
-        );
-        assert_eq!(
-            pae(&[b"test"]),
-            b"\x01\x00\x00\x00\x00\x00\x00\x00\x04\x00\x00\x00\x00\x00\x00\x00test"
-        );
-    }
 }
