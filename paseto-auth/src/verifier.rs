@@ -342,6 +342,13 @@ impl Verifier {
     /// Verifies `token` and returns its claims as a JSON map.
     pub fn verify_untyped(&self, token: &str, route: &Requirements) -> Result<Paseto> {
         self.verify_kind(token, route, TokenKind::Access)
+            .map(|shared| Arc::try_unwrap(shared).unwrap_or_else(|shared| (*shared).clone()))
+    }
+
+    /// [`verify_untyped`](Self::verify_untyped), the verified token shared with the cache rather
+    /// than copied out of it: what the guards use.
+    pub(crate) fn verify_shared(&self, token: &str, route: &Requirements) -> Result<Arc<Paseto>> {
+        self.verify_kind(token, route, TokenKind::Access)
     }
 
     /// Verifies `token` as a token of `kind` (an access token, or a refresh token: their
@@ -352,7 +359,7 @@ impl Verifier {
         token: &str,
         route: &Requirements,
         kind: TokenKind,
-    ) -> Result<Paseto> {
+    ) -> Result<Arc<Paseto>> {
         let config = &self.config;
         if token.len() > config.max_token_len {
             return Err(Error::TokenTooLarge {
@@ -364,14 +371,15 @@ impl Verifier {
         let authentic = match cache.and_then(|cache| cache.get(token)) {
             Some(hit) => hit.token.clone(),
             None => {
-                let authentic = self.authentic(token, route, kind)?;
+                let authentic = Arc::new(self.authentic(token, route, kind)?);
                 if let Some(cache) = cache.filter(|cache| cache.admits(token)) {
                     cache.insert(token, authentic.clone());
                 }
                 authentic
             }
         };
-        self.admit(authentic, route)
+        self.admit(&authentic, route)?;
+        Ok(authentic)
     }
 
     /// What is true of `token` whatever the route and the time: its version is accepted, a key
@@ -413,7 +421,7 @@ impl Verifier {
 
     /// Admits an authentic token now, for `route`: its version and purpose, its times (with the
     /// route's leeway), and the verifier's and the route's requirements.
-    fn admit(&self, token: Paseto, route: &Requirements) -> Result<Paseto> {
+    fn admit(&self, token: &Paseto, route: &Requirements) -> Result<()> {
         let config = &self.config;
         check_route_header(route, token.header)?;
         let time = TimeRules {
@@ -424,8 +432,7 @@ impl Verifier {
         config
             .requirements
             .check(&token.registered, &token.claims)?;
-        route.check(&token.registered, &token.claims)?;
-        Ok(token)
+        route.check(&token.registered, &token.claims)
     }
 
     /// How the verifier's token cache has done; `None` when it has none.

@@ -43,9 +43,10 @@ pub const DEFAULT_CACHE_MAX_AGE: Duration = Duration::from_secs(5 * 60);
 /// What an entry is assumed to take beside its token's text: the claims, the key id, the map.
 const ENTRY_OVERHEAD: u64 = 1024;
 
-/// A token's verification, as the cache keeps it.
+/// A token's verification, as the cache keeps it: shared with the requests that use it, never
+/// copied.
 pub(crate) struct Verified {
-    pub(crate) token: Paseto,
+    pub(crate) token: Arc<Paseto>,
     cached_at: Instant,
 }
 
@@ -123,7 +124,7 @@ impl VerifyCache {
     }
 
     /// Keeps the verification of `token`.
-    pub(crate) fn insert(&self, token: &str, verified: Paseto) {
+    pub(crate) fn insert(&self, token: &str, verified: Arc<Paseto>) {
         let entry = Verified {
             token: verified,
             cached_at: Instant::now(),

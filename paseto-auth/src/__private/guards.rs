@@ -2,7 +2,6 @@
 //! names (feature `axum`).
 
 use std::marker::PhantomData;
-use std::sync::Arc;
 
 use axum::extract::{FromRef, FromRequestParts};
 use axum::http::request::Parts;
@@ -69,7 +68,7 @@ where
             return Err(auth.reject(parts, AuthError::Missing));
         }
         // The outcome, "no token" included, is what the route's extractors use.
-        parts.extensions.insert(Authenticated(token.map(Arc::new)));
+        parts.extensions.insert(Authenticated(token));
         Ok(Guard(PhantomData))
     }
 }

@@ -157,10 +157,22 @@ impl PasetoAuth {
         source: Option<&TokenSource>,
         route: &Requirements,
     ) -> Result<Option<Paseto>> {
+        let shared = self.authenticate_shared(parts, source, route).await?;
+        Ok(shared.map(|shared| Arc::try_unwrap(shared).unwrap_or_else(|shared| (*shared).clone())))
+    }
+
+    /// [`authenticate`](Self::authenticate), the token shared with the verifier's cache rather
+    /// than copied out of it.
+    pub(crate) async fn authenticate_shared(
+        &self,
+        parts: &Parts,
+        source: Option<&TokenSource>,
+        route: &Requirements,
+    ) -> Result<Option<Arc<Paseto>>> {
         let Some(token) = source.unwrap_or(&self.source).load(parts) else {
             return Ok(None);
         };
-        let verified = self.verifier.verify_untyped(&token, route)?;
+        let verified = self.verifier.verify_shared(&token, route)?;
         if let Some(revocations) = &self.revocations {
             revocations.check(token_ref(&verified)).await?;
         }
@@ -178,8 +190,8 @@ impl PasetoAuth {
         parts: &Parts,
         source: Option<&TokenSource>,
         route: &Requirements,
-    ) -> std::result::Result<Option<Paseto>, Response> {
-        self.authenticate(parts, source, route)
+    ) -> std::result::Result<Option<Arc<Paseto>>, Response> {
+        self.authenticate_shared(parts, source, route)
             .await
             .map_err(|err| self.reject(parts, AuthError::Token(err)))
     }

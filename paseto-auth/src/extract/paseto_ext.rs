@@ -35,7 +35,8 @@ where
         None => auth
             .authenticate_or_reject(parts, None, &Requirements::new())
             .await?
-            .map(Paseto::into_typed::<C>),
+            .as_deref()
+            .map(Paseto::to_typed::<C>),
     };
     typed
         .transpose()
