@@ -14,6 +14,7 @@
 //! | `PASETO_AUDIENCE` | audience every verified token must name | none |
 //! | `PASETO_ALLOWED_VERSIONS` | versions a verifier accepts, e.g. `v4,v3,v2` | `v4,v3` |
 //! | `PASETO_ALLOW_NO_EXP` | accept tokens without `exp` | false |
+//! | `PASETO_VERIFY_CACHE_SIZE` | verified access tokens a verifier keeps (0: none; see [`crate::verify_cache`]) | 10000 |
 
 use std::fmt;
 use std::path::Path;
@@ -212,10 +213,11 @@ pub struct PasetoConfig {
     pub audience: Option<String>,
     pub allowed_versions: Option<String>,
     pub allow_no_exp: Option<bool>,
+    pub verify_cache_size: Option<u64>,
 }
 
 /// Every setting name [`PasetoConfig`] reads.
-pub const SETTINGS: [&str; 16] = [
+pub const SETTINGS: [&str; 17] = [
     "PASETO_ISS",
     "PASETO_PRIVATE_KEYS",
     "PASETO_PUBLIC_KEYS",
@@ -232,6 +234,7 @@ pub const SETTINGS: [&str; 16] = [
     "PASETO_AUDIENCE",
     "PASETO_ALLOWED_VERSIONS",
     "PASETO_ALLOW_NO_EXP",
+    "PASETO_VERIFY_CACHE_SIZE",
 ];
 
 /// Reads one environment variable; absent or empty means unset.
@@ -246,10 +249,15 @@ pub(crate) fn env_var(name: &str) -> Result<Option<String>> {
 
 /// Whole seconds, as setting `name` holds them.
 pub(crate) fn parse_seconds(name: &str, value: &str) -> Result<u64> {
+    parse_whole(name, value, "whole seconds")
+}
+
+/// A count or a number of `what`, as setting `name` holds it.
+fn parse_whole(name: &str, value: &str, what: &str) -> Result<u64> {
     value.trim().parse().map_err(|_| {
         Error::config(
             name,
-            format!("expected whole seconds, got \"{}\"", untrusted(value)),
+            format!("expected {what}, got \"{}\"", untrusted(value)),
         )
     })
 }
@@ -359,6 +367,9 @@ impl PasetoConfig {
             "PASETO_AUDIENCE" => self.audience = Some(text()?),
             "PASETO_ALLOWED_VERSIONS" => self.allowed_versions = Some(text()?),
             "PASETO_ALLOW_NO_EXP" => self.allow_no_exp = Some(parse_bool(name, &text()?)?),
+            "PASETO_VERIFY_CACHE_SIZE" => {
+                self.verify_cache_size = Some(parse_whole(name, &text()?, "a number of tokens")?);
+            }
             other => {
                 return Err(Error::config(
                     "config",
@@ -479,6 +490,11 @@ impl PasetoConfig {
             .leeway(Duration::from_secs(self.skew.unwrap_or(0)))
             .allow_no_expiration(self.allow_no_exp.unwrap_or(false))
             .versions(self.versions()?);
+        if let Some(size) = self.verify_cache_size {
+            let size = usize::try_from(size)
+                .map_err(|_| Error::config("PASETO_VERIFY_CACHE_SIZE", "is too large"))?;
+            builder = builder.cache_size(size);
+        }
         if let Some(aud) = &self.audience {
             builder = builder.requirements(Requirements::new().audience(aud.clone()));
         }

@@ -149,3 +149,37 @@ impl std::fmt::Debug for VerifyCache {
             .finish()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::kind::TokenKind;
+    use crate::{Issuer, PairOptions, Requirements, Verifier, Version, key::SecretKey};
+
+    #[test]
+    fn refresh_tokens_never_touch_the_cache() {
+        let secret = SecretKey::generate(Version::V4).unwrap();
+        let issuer = Issuer::builder()
+            .key(secret.clone())
+            .use_iss(false)
+            .build()
+            .unwrap();
+        let verifier = Verifier::builder()
+            .unbound_public_key(secret.public_key().clone())
+            .build()
+            .unwrap();
+        let pair = issuer.issue_pair(&json!({}), PairOptions::new()).unwrap();
+        for _ in 0..3 {
+            verifier
+                .verify_kind(
+                    &pair.refresh_token,
+                    &Requirements::new(),
+                    TokenKind::Refresh,
+                )
+                .unwrap();
+        }
+        let stats = verifier.cache_stats().unwrap();
+        assert_eq!((stats.hits, stats.misses, stats.entries), (0, 0, 0));
+    }
+}
