@@ -7,6 +7,7 @@
 # cycles through 100 000 of them, ten times what the verifier's cache holds, so none is a hit).
 #
 #   benches/wrk.sh [seconds per round (5)] [rounds (3)] [connections (16)]
+#   WRK_ONLY=unique,session benches/wrk.sh   # only those comparisons
 #
 # Needs wrk (Debian: apt-get install wrk). On a 2-core machine wrk and the server share the cores;
 # the comparison is fair, the absolute numbers are not a server's capacity.
@@ -47,6 +48,8 @@ rps() {
 # compare NAME PATH_A PATH_B LABEL_A LABEL_B AUTH: alternating rounds of A and B.
 compare() {
     local name=$1 a_path=$2 b_path=$3 a_label=$4 b_label=$5 auth=$6
+    # WRK_ONLY=name[,name...] runs only those comparisons.
+    if [ -n "${WRK_ONLY:-}" ] && [[ ",$WRK_ONLY," != *",$name,"* ]]; then return; fi
     # Warm up both.
     SECONDS_PER_ROUND=1 rps "$a_path" "$auth" >/dev/null
     SECONDS_PER_ROUND=1 rps "$b_path" "$auth" >/dev/null
@@ -75,6 +78,7 @@ compare memory /verify/memory /verify/ours "memory store" "no store" repeated
 compare memory-u /verify/memory /verify/ours "memory store" "no store" unique
 if [ -n "${PASETO_REDIS_URL:-}" ]; then
     compare redis /verify/redis /verify/ours "redis store" "no store" repeated
+    compare redis-u /verify/redis /verify/ours "redis store" "no store" unique
 else
     echo "redis      (set PASETO_REDIS_URL to measure the Redis store)"
 fi

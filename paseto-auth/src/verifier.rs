@@ -135,7 +135,7 @@ struct Config {
     implicit: Vec<u8>,
     max_token_len: usize,
     footer_limits: FooterLimits,
-    cache: Option<VerifyCache>,
+    cache: Option<VerifyCache<Paseto>>,
 }
 
 /// Verifies tokens. Cheap to clone (shared behind an `Arc`), so it can live in router state.

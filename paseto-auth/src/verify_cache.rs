@@ -32,8 +32,6 @@ use std::time::{Duration, Instant};
 use quick_cache::Weighter;
 use quick_cache::sync::Cache;
 
-use crate::verifier::Paseto;
-
 /// How many tokens a verifier's cache holds by default (`PASETO_VERIFY_CACHE_SIZE`).
 pub const DEFAULT_CACHE_SIZE: usize = 10_000;
 
@@ -43,10 +41,10 @@ pub const DEFAULT_CACHE_MAX_AGE: Duration = Duration::from_secs(5 * 60);
 /// What an entry is assumed to take beside its token's text: the claims, the key id, the map.
 const ENTRY_OVERHEAD: u64 = 1024;
 
-/// A token's verification, as the cache keeps it: shared with the requests that use it, never
-/// copied.
-pub(crate) struct Verified {
-    pub(crate) token: Arc<Paseto>,
+/// A token's verification (`V`: the verifier's verified token), as the cache keeps it: shared
+/// with the requests that use it, never copied.
+pub(crate) struct Verified<V> {
+    pub(crate) token: Arc<V>,
     cached_at: Instant,
 }
 
@@ -55,15 +53,16 @@ pub(crate) struct Verified {
 #[derive(Clone)]
 struct Bytes;
 
-impl Weighter<Box<str>, Arc<Verified>> for Bytes {
-    fn weight(&self, key: &Box<str>, _: &Arc<Verified>) -> u64 {
+impl<V> Weighter<Box<str>, Arc<Verified<V>>> for Bytes {
+    fn weight(&self, key: &Box<str>, _: &Arc<Verified<V>>) -> u64 {
         key.len() as u64 + ENTRY_OVERHEAD
     }
 }
 
-/// The cache of one verifier.
-pub(crate) struct VerifyCache {
-    entries: Cache<Box<str>, Arc<Verified>, Bytes>,
+/// The cache of one verifier, of its verified tokens `V` (kept generic so that this module needs
+/// nothing of the verifier's).
+pub(crate) struct VerifyCache<V> {
+    entries: Cache<Box<str>, Arc<Verified<V>>, Bytes>,
     /// The hashes of tokens verified once: the doorkeeper a token passes into `entries` the
     /// second time it is verified. A slot holds one hash; a collision forgets the older one.
     seen_once: Box<[AtomicU64]>,
@@ -84,7 +83,7 @@ pub struct CacheStats {
     pub entries: usize,
 }
 
-impl VerifyCache {
+impl<V> VerifyCache<V> {
     /// A cache of about `size` tokens, each kept at most `max_age`.
     pub(crate) fn new(size: usize, max_age: Duration) -> Self {
         let bytes = (size as u64).saturating_mul(ENTRY_OVERHEAD + 512);
@@ -100,7 +99,7 @@ impl VerifyCache {
     }
 
     /// The verification of `token`, if it is cached and not too old.
-    pub(crate) fn get(&self, token: &str) -> Option<Arc<Verified>> {
+    pub(crate) fn get(&self, token: &str) -> Option<Arc<Verified<V>>> {
         let found = self
             .entries
             .get(token)
@@ -124,7 +123,7 @@ impl VerifyCache {
     }
 
     /// Keeps the verification of `token`.
-    pub(crate) fn insert(&self, token: &str, verified: Arc<Paseto>) {
+    pub(crate) fn insert(&self, token: &str, verified: Arc<V>) {
         let entry = Verified {
             token: verified,
             cached_at: Instant::now(),
@@ -141,7 +140,7 @@ impl VerifyCache {
     }
 }
 
-impl std::fmt::Debug for VerifyCache {
+impl<V> std::fmt::Debug for VerifyCache<V> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("VerifyCache")
             .field("max_age", &self.max_age)
