@@ -15,8 +15,12 @@
 //!   second verification on: a token seen once is only remembered by its hash (8 bytes in a
 //!   fixed table), so a stream of tokens each seen once — a client that never reuses one, or a
 //!   flood — costs a hash per token, not an entry;
-//! - it is bounded in entries and in bytes, and evicts with quick_cache's S3-FIFO policy
-//!   (chosen for its small overhead beside a plain concurrent map; see the README's figures).
+//! - it is bounded in entries and in bytes, and evicts with quick_cache's S3-FIFO policy, chosen
+//!   by measurement: a hit in a cache of 10 000 tokens of 330 bytes took 83–139 ns, against
+//!   349–432 ns for moka and 165–174 ns for a `HashMap` behind an `RwLock`.
+//!
+//! Hits and misses are counted ([`Verifier::cache_stats`](crate::Verifier::cache_stats)) and
+//! each is a `trace` event (`hit`, `total`) for a subscriber that wants them.
 //!
 //! **Timing.** A hit answers faster than a miss, so an observer can tell whether a token they
 //! send was already cached. That reveals nothing they can use to forge one: only tokens that
@@ -109,7 +113,8 @@ impl<V> VerifyCache<V> {
         } else {
             &self.misses
         };
-        counter.fetch_add(1, Ordering::Relaxed);
+        let total = counter.fetch_add(1, Ordering::Relaxed) + 1;
+        tracing::trace!(hit = found.is_some(), total, "verified-token cache");
         found
     }
 
