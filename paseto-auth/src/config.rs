@@ -14,6 +14,7 @@
 //! | `PASETO_AUDIENCE` | audience every verified token must name | none |
 //! | `PASETO_ALLOWED_VERSIONS` | versions a verifier accepts, e.g. `v4,v3,v2` | `v4,v3` |
 //! | `PASETO_ALLOW_NO_EXP` | accept tokens without `exp` | false |
+//! | `PASETO_MAX_KEY_TRIALS` | keys a token without a footer `kid` is tried against (more keys of its version and purpose: refused) | 1 |
 //! | `PASETO_VERIFY_CACHE_SIZE` | verified access tokens a verifier keeps (0: none; see [`crate::verify_cache`]) | 10000 |
 
 use std::fmt;
@@ -214,10 +215,11 @@ pub struct PasetoConfig {
     pub allowed_versions: Option<String>,
     pub allow_no_exp: Option<bool>,
     pub verify_cache_size: Option<u64>,
+    pub max_key_trials: Option<u64>,
 }
 
 /// Every setting name [`PasetoConfig`] reads.
-pub const SETTINGS: [&str; 17] = [
+pub const SETTINGS: [&str; 18] = [
     "PASETO_ISS",
     "PASETO_PRIVATE_KEYS",
     "PASETO_PUBLIC_KEYS",
@@ -235,6 +237,7 @@ pub const SETTINGS: [&str; 17] = [
     "PASETO_ALLOWED_VERSIONS",
     "PASETO_ALLOW_NO_EXP",
     "PASETO_VERIFY_CACHE_SIZE",
+    "PASETO_MAX_KEY_TRIALS",
 ];
 
 /// Reads one environment variable; absent or empty means unset.
@@ -367,6 +370,9 @@ impl PasetoConfig {
             "PASETO_AUDIENCE" => self.audience = Some(text()?),
             "PASETO_ALLOWED_VERSIONS" => self.allowed_versions = Some(text()?),
             "PASETO_ALLOW_NO_EXP" => self.allow_no_exp = Some(parse_bool(name, &text()?)?),
+            "PASETO_MAX_KEY_TRIALS" => {
+                self.max_key_trials = Some(parse_whole(name, &text()?, "a number of keys")?);
+            }
             "PASETO_VERIFY_CACHE_SIZE" => {
                 self.verify_cache_size = Some(parse_whole(name, &text()?, "a number of tokens")?);
             }
@@ -490,6 +496,13 @@ impl PasetoConfig {
             .leeway(Duration::from_secs(self.skew.unwrap_or(0)))
             .allow_no_expiration(self.allow_no_exp.unwrap_or(false))
             .versions(self.versions()?);
+        if let Some(trials) = self.max_key_trials {
+            let trials = usize::try_from(trials)
+                .ok()
+                .filter(|trials| *trials > 0)
+                .ok_or_else(|| Error::config("PASETO_MAX_KEY_TRIALS", "must be at least 1"))?;
+            builder = builder.max_key_trials(trials);
+        }
         if let Some(size) = self.verify_cache_size {
             let size = usize::try_from(size)
                 .map_err(|_| Error::config("PASETO_VERIFY_CACHE_SIZE", "is too large"))?;

@@ -43,6 +43,11 @@ pub enum Error {
     /// No key of the token's version and purpose is configured.
     #[error("no {0} key is configured")]
     NoKey(Header),
+    /// The token's footer names no key (no PASERK `kid`), and the verifier holds more keys of its
+    /// version and purpose than it tries without one (see
+    /// [`VerifierBuilder::max_key_trials`](crate::VerifierBuilder::max_key_trials)).
+    #[error("the token names no key (footer kid) and {0} keys could verify it: a kid is required")]
+    KeyIdRequired(usize),
     /// The signature or authentication tag does not verify under any candidate key.
     #[error("signature or authentication tag is invalid")]
     InvalidSignature,
@@ -149,6 +154,7 @@ pub enum ErrorKind {
     InvalidFooter,
     UnknownKeyId,
     NoKey,
+    KeyIdRequired,
     InvalidSignature,
     InvalidPayload,
     DuplicateClaim,
@@ -187,6 +193,7 @@ impl Error {
             Error::InvalidFooter(_) => K::InvalidFooter,
             Error::UnknownKeyId(_) => K::UnknownKeyId,
             Error::NoKey(_) => K::NoKey,
+            Error::KeyIdRequired(_) => K::KeyIdRequired,
             Error::InvalidSignature => K::InvalidSignature,
             Error::InvalidPayload(_) => K::InvalidPayload,
             Error::DuplicateClaim(_) => K::DuplicateClaim,
@@ -235,6 +242,7 @@ impl ErrorKind {
             K::InvalidFooter => "invalid_footer",
             K::UnknownKeyId => "unknown_key_id",
             K::NoKey => "no_key",
+            K::KeyIdRequired => "key_id_required",
             K::InvalidSignature => "invalid_signature",
             K::InvalidPayload => "invalid_payload",
             K::DuplicateClaim => "duplicate_claim",

@@ -537,6 +537,11 @@ impl Issuer {
         config.issuer.as_deref().filter(|_| config.use_iss)
     }
 
+    /// Whether its tokens name their key (footer `kid`).
+    pub(crate) fn writes_kid(&self) -> bool {
+        self.config.use_kid
+    }
+
     /// The implicit assertion of its tokens.
     pub(crate) fn implicit(&self) -> &[u8] {
         &self.config.implicit

@@ -55,6 +55,8 @@ pub mod error;
 pub mod issuer;
 pub mod key;
 mod kind;
+pub mod logs;
+pub mod metrics;
 pub mod pair;
 pub mod refresh;
 pub mod requirements;

@@ -95,6 +95,9 @@ fn claims_type(err: serde_json::Error) -> Error {
     Error::ClaimsType(Cause::new(err))
 }
 
+/// How many keys a token without a PASERK `kid` is tried against by default.
+pub const DEFAULT_MAX_KEY_TRIALS: usize = 1;
+
 /// Refuses a token of another version or purpose than `route` asks for.
 fn check_route_header(route: &Requirements, header: Header) -> Result<()> {
     if route
@@ -136,6 +139,7 @@ struct Config {
     max_token_len: usize,
     footer_limits: FooterLimits,
     cache: Option<VerifyCache<Paseto>>,
+    max_key_trials: usize,
 }
 
 /// Verifies tokens. Cheap to clone (shared behind an `Arc`), so it can live in router state.
@@ -170,6 +174,7 @@ pub struct VerifierBuilder {
     max_token_len: Option<usize>,
     footer_limits: FooterLimits,
     cache: CacheSettings,
+    max_key_trials: Option<usize>,
 }
 
 /// The size and maximum age of a verifier's cache.
@@ -278,6 +283,16 @@ impl VerifierBuilder {
         self
     }
 
+    /// How many keys a token whose footer names none (no PASERK `kid`) may be tried against
+    /// (default 1: with more keys of its version and purpose, such a token is refused with
+    /// [`Error::KeyIdRequired`] before any cryptography; `PASETO_MAX_KEY_TRIALS`). Each trial is
+    /// a signature check, so a forged kid-less token would otherwise cost one per key. Tokens of
+    /// this crate's issuer carry a `kid` unless `use_kid` is off.
+    pub fn max_key_trials(mut self, trials: usize) -> Self {
+        self.max_key_trials = Some(trials);
+        self
+    }
+
     /// Whether a key was added.
     pub(crate) fn has_keys(&self) -> bool {
         !self.keys.is_empty()
@@ -313,6 +328,7 @@ impl VerifierBuilder {
                 footer_limits: self.footer_limits,
                 cache: (self.cache.size > 0 && !self.cache.max_age.is_zero())
                     .then(|| VerifyCache::new(self.cache.size, self.cache.max_age)),
+                max_key_trials: self.max_key_trials.unwrap_or(DEFAULT_MAX_KEY_TRIALS).max(1),
             }),
         })
     }
@@ -347,6 +363,7 @@ impl Verifier {
 
     /// [`verify_untyped`](Self::verify_untyped), the verified token shared with the cache rather
     /// than copied out of it: what the guards use.
+    #[cfg(feature = "axum")]
     pub(crate) fn verify_shared(&self, token: &str, route: &Requirements) -> Result<Arc<Paseto>> {
         self.verify_kind(token, route, TokenKind::Access)
     }
@@ -355,6 +372,17 @@ impl Verifier {
     /// implicit assertions and `pur` differ). An access token found in the cache skips the
     /// authenticity checks; every check of the route and the time runs either way.
     pub(crate) fn verify_kind(
+        &self,
+        token: &str,
+        route: &Requirements,
+        kind: TokenKind,
+    ) -> Result<Arc<Paseto>> {
+        let verified = self.verify_counted(token, route, kind);
+        crate::metrics::verification(verified.as_ref().map(|_| ()).map_err(Error::kind));
+        verified
+    }
+
+    fn verify_counted(
         &self,
         token: &str,
         route: &Requirements,
@@ -448,6 +476,11 @@ impl Verifier {
         kind: TokenKind,
     ) -> Result<(&RingEntry<VerificationKey>, Payload)> {
         let candidates = self.config.keys.candidates(token.header(), kid)?;
+        // A PASERK kid selects one key; without one, the work of a refusal must not grow with the
+        // ring.
+        if candidates.len() > self.config.max_key_trials {
+            return Err(Error::KeyIdRequired(candidates.len()));
+        }
         let implicit = kind.implicit_assertion(token.header().version, &self.config.implicit);
         let mut last = Error::InvalidSignature;
         for entry in candidates {

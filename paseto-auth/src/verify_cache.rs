@@ -115,6 +115,7 @@ impl<V> VerifyCache<V> {
         };
         let total = counter.fetch_add(1, Ordering::Relaxed) + 1;
         tracing::trace!(hit = found.is_some(), total, "verified-token cache");
+        crate::metrics::cache(found.is_some());
         found
     }
 

@@ -6,6 +6,7 @@ use std::marker::PhantomData;
 use axum::extract::{FromRef, FromRequestParts};
 use axum::http::request::Parts;
 use axum::response::Response;
+use tracing::Instrument;
 
 pub use crate::extract::TokenSource;
 
@@ -59,18 +60,45 @@ where
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let auth = PasetoAuth::from_ref(state);
         let route = R::route();
-        let token = auth
-            .authenticate_or_reject(parts, route.source.as_ref(), &route.requirements)
-            .await?;
-        if token.is_none() && !route.optional {
-            return Err(auth.reject(parts, AuthError::Missing));
-        }
-        // The outcome, "no token" included, is what the route's extractors use.
-        parts.extensions.insert(Authenticated(token));
-        Ok(Guard(PhantomData))
+        // One span per guarded request: the route's requirements (its settings, nothing of the
+        // request's) and the outcome, for a subscriber that wants to see where time goes.
+        let span = tracing::debug_span!(
+            "paseto_auth.guard",
+            requirements = ?route.requirements,
+            optional = route.optional,
+            outcome = tracing::field::Empty,
+        );
+        let outcome = guard(parts, state, route).instrument(span.clone()).await;
+        span.record(
+            "outcome",
+            match &outcome {
+                Ok(true) => "authenticated",
+                Ok(false) => "anonymous",
+                Err(_) => "refused",
+            },
+        );
+        outcome.map(|_| Guard(PhantomData))
     }
+}
+
+/// What the guard decides: authenticated (`true`), let through without a token (`false`, an
+/// `optional` route), or refused with this response. The outcome, "no token" included, is put
+/// in the request extensions for the route's extractors.
+async fn guard<S>(parts: &mut Parts, state: &S, route: &Route) -> Result<bool, Response>
+where
+    PasetoAuth: FromRef<S>,
+{
+    let auth = PasetoAuth::from_ref(state);
+    let token = auth
+        .authenticate_or_reject(parts, route.source.as_ref(), &route.requirements)
+        .await?;
+    if token.is_none() && !route.optional {
+        return Err(auth.reject(parts, AuthError::Missing));
+    }
+    let authenticated = token.is_some();
+    parts.extensions.insert(Authenticated(token));
+    Ok(authenticated)
 }
 
 // Sessions: what `#[paseto_session]` generates, `impl SessionData for T { const SPEC: SessionSpec = ...; }`.

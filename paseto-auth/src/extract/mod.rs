@@ -35,9 +35,11 @@ use time::OffsetDateTime;
 
 use crate::claims::{FAMILY_CLAIM, issued_for_revocation};
 use crate::error::{Error, Result};
+use crate::logs::{Refusal, refusal};
 use crate::requirements::Requirements;
 use crate::store::{Revocations, TokenRef};
 use crate::verifier::{Paseto, Verifier};
+use tracing::Level;
 
 /// What the revocation store checks of a verified token.
 fn token_ref(token: &Paseto) -> TokenRef<'_> {
@@ -232,8 +234,9 @@ impl PasetoAuth {
     /// [`on_error`](Self::on_error) handler's, or the default one. The failure is logged at
     /// `debug` with its kind and (escaped) detail.
     pub fn reject(&self, parts: &Parts, error: AuthError) -> Response {
+        crate::metrics::guard_refusal(error.status().as_u16());
         if let AuthError::Token(err) = &error {
-            tracing::debug!(kind = %err.kind(), "token rejected: {err}");
+            refusal!(Level::WARN, Refusal::Token, "token refused", kind = %err.kind(), error = %err);
         }
         match &self.on_error {
             Some(handler) => handler(parts, error),

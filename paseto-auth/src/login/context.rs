@@ -25,8 +25,11 @@ use crate::cookie::token::{
 };
 use crate::cookie::{CookieChanges, Outcome};
 use crate::error::Error;
+use crate::logs::{Refusal, refusal};
+use crate::metrics::{CookieKind, CookieOutcome};
 use crate::reply::{internal_error, unavailable};
 use crate::store::{Revocations, TokenRef};
+use tracing::Level;
 
 /// Why [`LoginSession::login`](super::LoginSession::login) or a logout failed.
 #[derive(Debug, thiserror::Error)]
@@ -199,14 +202,14 @@ impl<U: AuthUser> LoginContext<U> {
                     issued_at: Some(opened.issued_at),
                     key_id: None,
                 };
-                if self.not_revoked(name, session).await? {
+                if self.not_revoked(CookieKind::Login, name, session).await? {
                     return self.user_from_session(headers, opened, now).await;
                 }
                 self.cookies().session = Outcome::Remove;
             }
             Ok(None) => {}
             Err(err) => {
-                invalid_cookie(name, &err);
+                invalid_cookie(CookieKind::Login, name, &err);
                 self.cookies().session = Outcome::Remove;
             }
         }
@@ -215,18 +218,27 @@ impl<U: AuthUser> LoginContext<U> {
 
     /// Whether the cookie `name`'s token is not revoked (true without a store). A revoked one is
     /// logged; a store failure, unless the store fails open, is the request's error.
-    async fn not_revoked(&self, name: &str, token: TokenRef<'_>) -> Result<bool, Unresolved> {
-        let Some(revocations) = &self.shared.revocations else {
-            return Ok(true);
+    async fn not_revoked(
+        &self,
+        kind: CookieKind,
+        name: &str,
+        token: TokenRef<'_>,
+    ) -> Result<bool, Unresolved> {
+        let valid = match &self.shared.revocations {
+            None => true,
+            Some(revocations) => match revocations.check(token).await {
+                Ok(()) => true,
+                Err(Error::StoreUnavailable(err)) => return Err(Unresolved::Store(err)),
+                Err(err) => {
+                    invalid_cookie(kind, name, &err);
+                    false
+                }
+            },
         };
-        match revocations.check(token).await {
-            Ok(()) => Ok(true),
-            Err(Error::StoreUnavailable(err)) => Err(Unresolved::Store(err)),
-            Err(err) => {
-                invalid_cookie(name, &err);
-                Ok(false)
-            }
+        if valid {
+            crate::metrics::cookie(kind, CookieOutcome::Valid);
         }
+        Ok(valid)
     }
 
     /// The user of a valid login session cookie.
@@ -268,12 +280,15 @@ impl<U: AuthUser> LoginContext<U> {
             Ok(Some(token)) => token,
             Ok(None) => return Ok(Resolved::Anonymous),
             Err(err) => {
-                invalid_cookie(name, &err);
+                invalid_cookie(CookieKind::Remember, name, &err);
                 self.cookies().remember = Outcome::Remove;
                 return Ok(Resolved::Anonymous);
             }
         };
-        if !self.not_revoked(name, remembered(&token)).await? {
+        if !self
+            .not_revoked(CookieKind::Remember, name, remembered(&token))
+            .await?
+        {
             self.cookies().remember = Outcome::Remove;
             return Ok(Resolved::Anonymous);
         }
@@ -374,7 +389,7 @@ impl<U: AuthUser> LoginContext<U> {
             Ok(Some(token)) => token,
             Ok(None) => return Ok(()),
             Err(err) => {
-                invalid_cookie(name, &err);
+                invalid_cookie(CookieKind::Remember, name, &err);
                 self.cookies().remember = Outcome::Remove;
                 return Ok(());
             }
@@ -384,7 +399,7 @@ impl<U: AuthUser> LoginContext<U> {
             && AuthDigest::matches(token.digest.as_ref(), login.hsh.as_ref())
             // ... and never a revoked one: of another login than the session's (whose family
             // was just checked), it is checked on its own.
-            && (token.family == login.family() || self.not_revoked(name, remembered(&token)).await?);
+            && (token.family == login.family() || self.not_revoked(CookieKind::Remember, name, remembered(&token)).await?);
         if extend {
             self.set_remember(login, now);
         } else {
@@ -588,11 +603,19 @@ fn remembered(token: &RememberToken) -> TokenRef<'_> {
     }
 }
 
-fn invalid_cookie(cookie: &str, err: &Error) {
-    tracing::warn!(
+/// Counts and logs (within the log budget) a login cookie that is invalid or revoked.
+fn invalid_cookie(kind: CookieKind, cookie: &str, err: &Error) {
+    let outcome = match err {
+        Error::Revoked(_) => CookieOutcome::Revoked,
+        _ => CookieOutcome::Invalid,
+    };
+    crate::metrics::cookie(kind, outcome);
+    refusal!(
+        Level::WARN,
+        Refusal::LoginCookie,
+        "invalid login cookie deleted; treating the request as not logged in",
         cookie,
         kind = %err.kind(),
-        error = %err,
-        "invalid login cookie deleted; treating the request as not logged in"
+        error = %err
     );
 }

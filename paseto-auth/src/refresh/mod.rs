@@ -292,6 +292,10 @@ fn verifier_for(issuer: &Issuer) -> Result<Verifier> {
             "refresh tokens need a v3 or v4 key in the issuer (pairs are never v2)".into(),
         ));
     }
+    if !issuer.writes_kid() {
+        // Its refresh tokens name no key: each of its keys may have to be tried.
+        builder = builder.max_key_trials(issuer.keys().len());
+    }
     builder
         .versions(versions.into_iter().collect::<Vec<Version>>())
         .build()

@@ -31,8 +31,10 @@ use super::RefreshTokens;
 use super::cookie::RefreshCookie;
 use crate::cookie::{MAX_COOKIE_SIZE, request_cookies};
 use crate::error::{Error, Result};
+use crate::logs::{Refusal, refusal};
 use crate::pair::{TokenPair, no_store};
 use crate::reply::{error_response, internal_error, unavailable};
+use tracing::Level;
 
 /// The largest request body read: a refresh token is well under 1 KiB.
 const MAX_BODY: usize = 16 * 1024;
@@ -149,8 +151,8 @@ impl RefreshTokens {
         if is_server_side(err) {
             return internal_error(&format_args!("no pair could be made: {err}"));
         }
-        // At `debug`: anyone can send garbage here, and a refusal per line would flood the log.
-        tracing::debug!(kind = %err.kind(), error = %err, "refresh token refused");
+        // Within the log budget: anyone can send garbage here.
+        refusal!(Level::INFO, Refusal::RefreshToken, "refresh token refused", kind = %err.kind(), error = %err);
         let mut response = error_response(StatusCode::UNAUTHORIZED, "invalid_grant");
         let headers = response.headers_mut();
         headers.insert(

@@ -77,7 +77,10 @@ pub use untyped::{JsonMap, UntypedSession};
 
 use crate::cookie::Outcome;
 use crate::cookie::token::{open_request_cookie, seal_cookie_at};
+use crate::logs::{Refusal, refusal};
+use crate::metrics::{CookieKind, CookieOutcome};
 use layer::{SessionContext, Slot};
+use tracing::Level;
 
 /// The purpose session cookies are bound to.
 pub(crate) const SESSION_PURPOSE: &str = "session";
@@ -293,14 +296,20 @@ impl<T: SessionData> Session<T> {
             spec.cookie,
             spec.token_lifetime(),
         ) {
-            Ok(Some(opened)) => (opened.data, true, Some(opened.expires_at)),
+            Ok(Some(opened)) => {
+                crate::metrics::cookie(CookieKind::Session, CookieOutcome::Valid);
+                (opened.data, true, Some(opened.expires_at))
+            }
             Ok(None) => (T::default(), false, None),
             Err(err) => {
-                tracing::warn!(
+                crate::metrics::cookie(CookieKind::Session, CookieOutcome::Invalid);
+                refusal!(
+                    Level::WARN,
+                    Refusal::SessionCookie,
+                    "invalid session cookie ignored; starting a fresh session",
                     cookie = spec.cookie,
                     kind = %err.kind(),
-                    error = %err,
-                    "invalid session cookie ignored; starting a fresh session"
+                    error = %err
                 );
                 (T::default(), false, None)
             }

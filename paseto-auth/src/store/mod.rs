@@ -34,12 +34,14 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::Poll;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use time::OffsetDateTime;
 
 use crate::error::Error;
 pub use crate::error::{RevokedBy, StoreError};
+use crate::logs::{Refusal, refusal};
+use tracing::Level;
 
 pub use memory::{DEFAULT_MEMORY_CAPACITY, DEFAULT_SUBJECT_RETENTION, MemoryStore};
 #[cfg(feature = "redis")]
@@ -124,7 +126,7 @@ pub(crate) fn subject_covers(before: i64, issued_at: Option<OffsetDateTime>) -> 
 /// A [`TokenStore`] with the policy of asking it: a timeout, and what a failure means.
 ///
 /// ```
-/// use std::time::Duration;
+/// use std::time::{Duration, Instant};
 /// use paseto_auth::store::{MemoryStore, Revocations};
 ///
 /// let revocations = Revocations::new(MemoryStore::new())
@@ -182,15 +184,25 @@ impl Revocations {
     /// Refuses a revoked token ([`Error::Revoked`]); a store failure is
     /// [`Error::StoreUnavailable`], or nothing when failing open.
     pub async fn check(&self, token: TokenRef<'_>) -> Result<(), Error> {
-        match self.call(self.store.check(token)).await {
+        match self.call("check", self.store.check(token)).await {
             Ok(None) => Ok(()),
             Ok(Some(by)) => Err(Error::Revoked(by)),
             Err(err) if self.fail_open => {
-                tracing::warn!(error = %err, "token store failed; failing open: the token is accepted");
+                refusal!(
+                    Level::WARN,
+                    Refusal::StoreFailure,
+                    "token store failed; failing open: the token is accepted",
+                    error = %err
+                );
                 Ok(())
             }
             Err(err) => {
-                tracing::error!(error = %err, "token store failed; failing closed: the token is refused");
+                refusal!(
+                    Level::ERROR,
+                    Refusal::StoreFailure,
+                    "token store failed; failing closed: the token is refused",
+                    error = %err
+                );
                 Err(Error::StoreUnavailable(err))
             }
         }
@@ -202,7 +214,7 @@ impl Revocations {
         token_id: &str,
         expires_at: OffsetDateTime,
     ) -> Result<(), StoreError> {
-        self.call(self.store.revoke_token(token_id, expires_at))
+        self.call("revoke", self.store.revoke_token(token_id, expires_at))
             .await
     }
 
@@ -212,7 +224,8 @@ impl Revocations {
         family: &str,
         until: OffsetDateTime,
     ) -> Result<(), StoreError> {
-        self.call(self.store.revoke_family(family, until)).await
+        self.call("revoke", self.store.revoke_family(family, until))
+            .await
     }
 
     /// Revokes every token of `subject` issued before `before`.
@@ -221,12 +234,13 @@ impl Revocations {
         subject: &str,
         before: OffsetDateTime,
     ) -> Result<(), StoreError> {
-        self.call(self.store.revoke_subject(subject, before)).await
+        self.call("revoke", self.store.revoke_subject(subject, before))
+            .await
     }
 
     /// Revokes every token verified by the key with PASERK id `key_id`.
     pub async fn revoke_key(&self, key_id: &str) -> Result<(), StoreError> {
-        self.call(self.store.revoke_key(key_id)).await
+        self.call("revoke", self.store.revoke_key(key_id)).await
     }
 
     /// Uses generation `generation` of the refresh family `family` ([`TokenStore::rotate`]). A
@@ -238,21 +252,34 @@ impl Revocations {
         generation: u64,
         until: OffsetDateTime,
     ) -> Result<bool, StoreError> {
-        self.call(self.store.rotate(family, generation, until))
+        self.call("rotate", self.store.rotate(family, generation, until))
             .await
     }
 
     /// [`check`](Self::check), failing closed whatever the policy: for decisions that mint new
     /// tokens (a refresh), which would outlive a revocation missed while the store was down.
     pub(crate) async fn check_closed(&self, token: TokenRef<'_>) -> Result<(), Error> {
-        match self.call(self.store.check(token)).await {
+        match self.call("check", self.store.check(token)).await {
             Ok(None) => Ok(()),
             Ok(Some(by)) => Err(Error::Revoked(by)),
             Err(err) => Err(Error::StoreUnavailable(err)),
         }
     }
 
-    async fn call<T>(&self, mut call: StoreFuture<'_, T>) -> Result<T, StoreError> {
+    /// Runs one store call (`op`, for the metrics) within the timeout.
+    async fn call<T>(&self, op: &'static str, call: StoreFuture<'_, T>) -> Result<T, StoreError> {
+        let started = Instant::now();
+        let result = self.within_timeout(call).await;
+        let outcome = match &result {
+            Ok(_) => "ok",
+            Err(StoreError::Timeout(_)) => "timeout",
+            Err(_) => "error",
+        };
+        crate::metrics::store_call(op, outcome, started.elapsed());
+        result
+    }
+
+    async fn within_timeout<T>(&self, mut call: StoreFuture<'_, T>) -> Result<T, StoreError> {
         // A store that answers at once (the memory store always does) needs no timer: arming
         // one costs more than the check.
         let now = std::future::poll_fn(|cx| {

@@ -1,0 +1,86 @@
+//! Metrics, through the [`metrics`](https://docs.rs/metrics) facade (the ecosystem's standard:
+//! install any recorder — Prometheus, StatsD, … — and these appear; without one they cost an
+//! atomic load). Every name and label is here, and no label ever carries token or user data:
+//! only the fixed words below and [`ErrorKind`] names.
+//!
+//! | name | type | labels |
+//! |---|---|---|
+//! | `paseto_auth_verifications_total` | counter | `outcome` (`ok`, `refused`), `error` (an [`ErrorKind`] name, or `none`) |
+//! | `paseto_auth_verify_cache_total` | counter | `result` (`hit`, `miss`) |
+//! | `paseto_auth_guard_refusals_total` | counter | `status` (`401`, `403`, `503`) |
+//! | `paseto_auth_cookies_total` | counter | `cookie` (`session`, `login`, `remember`), `outcome` (`valid`, `invalid`, `revoked`) |
+//! | `paseto_auth_store_calls_total` | counter | `op` (`check`, `revoke`, `rotate`), `outcome` (`ok`, `error`, `timeout`) |
+//! | `paseto_auth_store_call_seconds` | histogram | `op` |
+
+use std::time::Duration;
+
+use crate::error::ErrorKind;
+
+/// A verification's outcome (cache hits included).
+pub(crate) fn verification(outcome: Result<(), ErrorKind>) {
+    let (outcome, error) = match outcome {
+        Ok(()) => ("ok", "none"),
+        Err(kind) => ("refused", kind.as_str()),
+    };
+    ::metrics::counter!("paseto_auth_verifications_total", "outcome" => outcome, "error" => error)
+        .increment(1);
+}
+
+/// A lookup in the verified-token cache.
+pub(crate) fn cache(hit: bool) {
+    let result = if hit { "hit" } else { "miss" };
+    ::metrics::counter!("paseto_auth_verify_cache_total", "result" => result).increment(1);
+}
+
+/// A request a guard or extractor refused, by the status it answered.
+#[cfg(feature = "axum")]
+pub(crate) fn guard_refusal(status: u16) {
+    let status = match status {
+        403 => "403",
+        503 => "503",
+        _ => "401",
+    };
+    ::metrics::counter!("paseto_auth_guard_refusals_total", "status" => status).increment(1);
+}
+
+/// Which cookie an outcome is about.
+#[cfg(feature = "axum")]
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum CookieKind {
+    Session,
+    Login,
+    Remember,
+}
+
+/// What a request's cookie turned out to be.
+#[cfg(feature = "axum")]
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum CookieOutcome {
+    Valid,
+    Invalid,
+    Revoked,
+}
+
+/// A cookie read.
+#[cfg(feature = "axum")]
+pub(crate) fn cookie(kind: CookieKind, outcome: CookieOutcome) {
+    let cookie = match kind {
+        CookieKind::Session => "session",
+        CookieKind::Login => "login",
+        CookieKind::Remember => "remember",
+    };
+    let outcome = match outcome {
+        CookieOutcome::Valid => "valid",
+        CookieOutcome::Invalid => "invalid",
+        CookieOutcome::Revoked => "revoked",
+    };
+    ::metrics::counter!("paseto_auth_cookies_total", "cookie" => cookie, "outcome" => outcome)
+        .increment(1);
+}
+
+/// A call to the revocation store: its operation, outcome and time.
+pub(crate) fn store_call(op: &'static str, outcome: &'static str, elapsed: Duration) {
+    ::metrics::counter!("paseto_auth_store_calls_total", "op" => op, "outcome" => outcome)
+        .increment(1);
+    ::metrics::histogram!("paseto_auth_store_call_seconds", "op" => op).record(elapsed);
+}
