@@ -21,7 +21,7 @@ use paseto_auth::cookie::CookieKeys;
 use paseto_auth::key::{SigningKey, VerificationKey};
 use paseto_auth::login::{
     AuthUser, CookieSettings, CurrentUser, LoginError, LoginKeys, LoginManager, LoginManagerLayer,
-    LoginSession, Refusal, UserLoader,
+    LoginRequiredLayer, LoginSession, Refusal, UserLoader,
 };
 use paseto_auth::store::{MemoryStore, Revocations, TokenStore};
 use paseto_auth::token::UntrustedToken;
@@ -1324,4 +1324,99 @@ async fn logout_everywhere_ends_every_login_of_the_user() {
             "{name}"
         );
     }
+}
+
+// ---- the router-wide guard ----
+
+async fn member_page(user: CurrentUser<Member>) -> String {
+    user.id.clone()
+}
+
+/// `/members/*` behind `LoginRequiredLayer`, the login route outside it.
+fn guarded_members_app(members: &Members, keys: &LoginKeys, layer: LoginRequiredLayer) -> Router {
+    let guarded = Router::new()
+        .route("/page", get(member_page))
+        .route("/plain", get(|| async { "no extractor" }))
+        .route_layer(layer);
+    let manager = LoginManager::new(members.clone(), keys.clone()).login_url("/login");
+    Router::new()
+        .nest("/members", guarded)
+        .route("/login/{id}", get(login_as))
+        .layer(LoginManagerLayer::new(manager).unwrap())
+}
+
+#[tokio::test]
+async fn the_login_required_layer_guards_every_route_behind_it() {
+    let (members, keys) = (Members::default(), keys());
+    let app = guarded_members_app(&members, &keys, LoginRequiredLayer::new());
+
+    // Nobody logged in: 401 for an API client, 303 to the login page (with `next`) for a
+    // browser, even on a route whose handler asks for no user.
+    for path in ["/members/page", "/members/plain"] {
+        assert_eq!(
+            status_of(&app, path, &[]).await,
+            (StatusCode::UNAUTHORIZED, LOGIN_REQUIRED.to_owned())
+        );
+        let mut browser = get_with(path, &[]);
+        browser
+            .headers_mut()
+            .insert(ACCEPT, HeaderValue::from_static("text/html"));
+        let reply = send(&app, browser).await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER);
+        let next = path.replace('/', "%2F");
+        assert_eq!(reply.location, Some(format!("/login?next={next}")));
+    }
+    assert_eq!(members.calls.load(Ordering::SeqCst), 0);
+
+    // Logged in: the handlers run, and the user is loaded once for guard and extractor.
+    let alice = member_session(&app, "alice").await;
+    let cookie = [("login_session", alice.as_str())];
+    assert_eq!(
+        status_of(&app, "/members/page", &cookie).await,
+        (StatusCode::OK, "alice".to_owned())
+    );
+    assert_eq!(members.calls.load(Ordering::SeqCst), 1);
+    assert_eq!(
+        status_of(&app, "/members/plain", &cookie).await,
+        (StatusCode::OK, "no extractor".to_owned())
+    );
+
+    // Routes outside the layer are not guarded, and an unknown path is still a 404.
+    assert_eq!(
+        status_of(&app, "/members/nowhere", &[]).await.0,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn the_fresh_login_required_layer_refuses_a_restored_login() {
+    let (users, keys) = (Users::demo(), keys());
+    let revocations = Revocations::new(MemoryStore::new());
+    let pages = Router::new()
+        .route(
+            "/fresh-only",
+            get(|user: CurrentUser<example::User>| async move { user.email.clone() }),
+        )
+        .route_layer(LoginRequiredLayer::fresh());
+    let app = example::app(
+        users.clone(),
+        keys.clone(),
+        CookieSettings::remember(),
+        revocations,
+    )
+    .unwrap();
+    let manager = LoginManager::new(users, keys);
+    let fresh_app = pages.layer(LoginManagerLayer::new(manager).unwrap());
+
+    let (session, remember) = log_in(&app, true).await;
+    assert_eq!(
+        status_of(&fresh_app, "/fresh-only", &[("login_session", &session)]).await,
+        (StatusCode::OK, "foo@example.com".to_owned())
+    );
+    // Restored from the remember-me cookie alone: logged in, but not freshly.
+    let remember = remember.unwrap();
+    assert_eq!(
+        status_of(&fresh_app, "/fresh-only", &[("remember_token", &remember)]).await,
+        (StatusCode::UNAUTHORIZED, FRESH_LOGIN_REQUIRED.to_owned())
+    );
 }

@@ -79,6 +79,8 @@ pub mod cookie;
 #[cfg(feature = "axum")]
 pub mod extract;
 #[cfg(feature = "axum")]
+pub mod guard_layer;
+#[cfg(feature = "axum")]
 pub mod login;
 #[cfg(feature = "axum")]
 mod reply;

@@ -6,6 +6,7 @@
 // warn as dead code in that binary.
 #![allow(dead_code, unused_imports)]
 
+pub(crate) mod answer;
 pub(crate) mod http;
 pub(crate) mod keys;
 pub(crate) mod logs;

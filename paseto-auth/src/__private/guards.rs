@@ -6,25 +6,13 @@ use std::marker::PhantomData;
 use axum::extract::{FromRef, FromRequestParts};
 use axum::http::request::Parts;
 use axum::response::Response;
-use tracing::Instrument;
 
 pub use crate::extract::TokenSource;
 
-use crate::requirements::Requirements;
-
-use crate::extract::paseto_ext::Authenticated;
-use crate::extract::{AuthError, PasetoAuth};
+use crate::extract::PasetoAuth;
 
 /// One guarded route's settings, built once by the generated `RouteSpec`.
-#[derive(Debug)]
-pub struct Route {
-    /// Claim, version, purpose and leeway requirements.
-    pub requirements: Requirements,
-    /// Where the token is: `None` for the application's token source.
-    pub source: Option<TokenSource>,
-    /// Let requests without a token through (a bad token is still refused).
-    pub optional: bool,
-}
+pub use crate::extract::guard::Route;
 
 /// Router states a `#[paseto_required]` guard can verify with (checked by its `state = S`).
 #[diagnostic::on_unimplemented(
@@ -60,45 +48,10 @@ where
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let route = R::route();
-        // One span per guarded request: the route's requirements (its settings, nothing of the
-        // request's) and the outcome, for a subscriber that wants to see where time goes.
-        let span = tracing::debug_span!(
-            "paseto_auth.guard",
-            requirements = ?route.requirements,
-            optional = route.optional,
-            outcome = tracing::field::Empty,
-        );
-        let outcome = guard(parts, state, route).instrument(span.clone()).await;
-        span.record(
-            "outcome",
-            match &outcome {
-                Ok(true) => "authenticated",
-                Ok(false) => "anonymous",
-                Err(_) => "refused",
-            },
-        );
-        outcome.map(|_| Guard(PhantomData))
+        let auth = PasetoAuth::from_ref(state);
+        crate::extract::guard::guard(&auth, parts, R::route()).await?;
+        Ok(Guard(PhantomData))
     }
-}
-
-/// What the guard decides: authenticated (`true`), let through without a token (`false`, an
-/// `optional` route), or refused with this response. The outcome, "no token" included, is put
-/// in the request extensions for the route's extractors.
-async fn guard<S>(parts: &mut Parts, state: &S, route: &Route) -> Result<bool, Response>
-where
-    PasetoAuth: FromRef<S>,
-{
-    let auth = PasetoAuth::from_ref(state);
-    let token = auth
-        .authenticate_or_reject(parts, route.source.as_ref(), &route.requirements)
-        .await?;
-    if token.is_none() && !route.optional {
-        return Err(auth.reject(parts, AuthError::Missing));
-    }
-    let authenticated = token.is_some();
-    parts.extensions.insert(Authenticated(token));
-    Ok(authenticated)
 }
 
 // Sessions: what `#[paseto_session]` generates, `impl SessionData for T { const SPEC: SessionSpec = ...; }`.

@@ -17,6 +17,7 @@
 //! # Ok::<(), paseto_auth::Error>(())
 //! ```
 
+pub(crate) mod guard;
 pub(crate) mod paseto_ext;
 mod rejection;
 mod source;
@@ -28,6 +29,7 @@ use axum::extract::FromRef;
 use axum::http::request::Parts;
 use axum::response::Response;
 
+pub use guard::{PasetoLayer, TokenCheck};
 pub use rejection::AuthError;
 pub use source::{LoadToken, TokenSource};
 

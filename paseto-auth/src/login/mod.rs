@@ -113,6 +113,7 @@ mod user;
 
 pub use context::LoginError;
 pub use extract::{CurrentUser, LoginSession};
+pub use guard::{LoginCheck, LoginRequiredLayer};
 pub use keys::LoginKeys;
 pub use manager::{LoginManager, LoginManagerLayer, LoginManagerService};
 pub use refusal::{LoginRejection, RedirectPolicy, Refusal, safe_next};
