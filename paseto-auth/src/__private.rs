@@ -15,7 +15,11 @@ pub use crate::version::{Purpose, Version};
 use crate::claims::{PasetoClaims, Timestamp};
 
 #[cfg(feature = "axum")]
+mod claim_check;
+#[cfg(feature = "axum")]
 mod guards;
+#[cfg(feature = "axum")]
+pub use claim_check::*;
 #[cfg(feature = "axum")]
 pub use guards::*;
 
@@ -43,3 +47,6 @@ pub const fn assert_claims_type<C: PasetoClaims>() {}
 pub const fn has_claim<C: PasetoClaims>(name: &str) -> bool {
     crate::claims::has_claim::<C>(name)
 }
+
+/// The claims of a bare `Paseto` (what `check = ..` takes on such a handler).
+pub type UntypedClaims = serde_json::Map<String, serde_json::Value>;

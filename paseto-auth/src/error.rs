@@ -100,6 +100,17 @@ pub enum Error {
     /// A claim the route or verifier requires is absent.
     #[error("missing required claim {0:?}")]
     MissingClaim(String),
+    /// The token's `scope` claim (space-separated, OAuth style) lacks a scope the route requires
+    /// (named here: the route's setting, not the token's text).
+    #[error("scope {0:?} is not granted")]
+    ScopeNotGranted(String),
+    /// A claim does not have the value the route requires (`claim(role = "admin")`); the claim
+    /// is named, its value is not shown.
+    #[error("claim {0:?} does not have the required value")]
+    ClaimNotAccepted(String),
+    /// The route's own check (`#[paseto_required(check = ..)]`) refused the token's claims.
+    #[error("the route's check refused the token")]
+    CheckFailed,
     /// The payload is valid but does not deserialize into the claims type (the deserializer's
     /// error is the [`Cause`]).
     #[error("claims do not match the expected type: {0}")]
@@ -169,6 +180,9 @@ pub enum ErrorKind {
     SubjectNotAccepted,
     TokenIdNotAccepted,
     MissingClaim,
+    ScopeNotGranted,
+    ClaimNotAccepted,
+    CheckFailed,
     ClaimsType,
     InvalidKey,
     Config,
@@ -208,6 +222,9 @@ impl Error {
             Error::SubjectNotAccepted => K::SubjectNotAccepted,
             Error::TokenIdNotAccepted => K::TokenIdNotAccepted,
             Error::MissingClaim(_) => K::MissingClaim,
+            Error::ScopeNotGranted(_) => K::ScopeNotGranted,
+            Error::ClaimNotAccepted(_) => K::ClaimNotAccepted,
+            Error::CheckFailed => K::CheckFailed,
             Error::ClaimsType(_) => K::ClaimsType,
             Error::InvalidKey(_) => K::InvalidKey,
             Error::Config { .. } => K::Config,
@@ -257,6 +274,9 @@ impl ErrorKind {
             K::SubjectNotAccepted => "subject_not_accepted",
             K::TokenIdNotAccepted => "token_id_not_accepted",
             K::MissingClaim => "missing_claim",
+            K::ScopeNotGranted => "scope_not_granted",
+            K::ClaimNotAccepted => "claim_not_accepted",
+            K::CheckFailed => "check_failed",
             K::ClaimsType => "claims_type",
             K::InvalidKey => "invalid_key",
             K::Config => "config",
@@ -284,6 +304,9 @@ impl ErrorKind {
                 | K::SubjectNotAccepted
                 | K::TokenIdNotAccepted
                 | K::MissingClaim
+                | K::ScopeNotGranted
+                | K::ClaimNotAccepted
+                | K::CheckFailed
         )
     }
 }

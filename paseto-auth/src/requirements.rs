@@ -1,5 +1,5 @@
-//! What a verified token must also satisfy: issuers, audience, subject, token id, claims,
-//! freshness, and per-route version, purpose and leeway. Failing one is `insufficient_scope`
+//! What a verified token must also satisfy: issuers, audience, subject, token id, claims, scopes,
+//! claim values, freshness, and per-route version, purpose and leeway. Failing one is `insufficient_scope`
 //! (HTTP 403), but for freshness: a stale token is `insufficient_user_authentication` (HTTP 401,
 //! RFC 9470), since logging in again is what the client must do.
 
@@ -28,6 +28,8 @@ pub struct Requirements {
     subject: Option<String>,
     token_id: Option<String>,
     claims: Vec<String>,
+    scopes: Vec<String>,
+    claim_values: Vec<(String, Value)>,
     version: Option<Version>,
     purpose: Option<Purpose>,
     leeway: Option<Duration>,
@@ -72,6 +74,27 @@ impl Requirements {
     #[must_use]
     pub fn claim(mut self, name: impl Into<String>) -> Self {
         self.claims.push(name.into());
+        self
+    }
+
+    /// Require these scopes in the token's `scope` claim, a space-separated list as OAuth 2.0
+    /// writes it (RFC 6749 §3.3; RFC 9068 for access tokens): `scope("read:orders")`, or several
+    /// at once, `scope("read:orders write:orders")`, each of which must be granted.
+    #[must_use]
+    pub fn scope(mut self, scopes: &str) -> Self {
+        for scope in scopes.split_ascii_whitespace() {
+            if !self.scopes.iter().any(|s| s == scope) {
+                self.scopes.push(scope.to_owned());
+            }
+        }
+        self
+    }
+
+    /// Require claim `name` to equal `value` (`claim_value("role", "admin")`); a claim that is an
+    /// array meets it when one of its elements equals `value` (`"roles": ["admin", "ops"]`).
+    #[must_use]
+    pub fn claim_value(mut self, name: impl Into<String>, value: impl Into<Value>) -> Self {
+        self.claim_values.push((name.into(), value.into()));
         self
     }
 
@@ -161,10 +184,37 @@ impl Requirements {
         {
             return Err(Error::MissingClaim(missing.clone()));
         }
+        if let Some(scope) = self.scopes.iter().find(|s| !granted(payload, s)) {
+            return Err(Error::ScopeNotGranted(scope.clone()));
+        }
+        if let Some((name, _)) = self
+            .claim_values
+            .iter()
+            .find(|(name, want)| !has_value(payload.get(name.as_str()), want))
+        {
+            return Err(Error::ClaimNotAccepted(name.clone()));
+        }
         if self.fresh && !is_fresh(payload.get(FRESH_CLAIM), OffsetDateTime::now_utc()) {
             return Err(Error::NotFresh);
         }
         Ok(())
+    }
+}
+
+/// Whether the payload's `scope` claim (a string of space-separated scopes) grants `scope`.
+fn granted(payload: &Map<String, Value>, scope: &str) -> bool {
+    match payload.get("scope") {
+        Some(Value::String(granted)) => granted.split_ascii_whitespace().any(|s| s == scope),
+        _ => false,
+    }
+}
+
+/// Whether a claim's value is `want`, or an array holding `want`.
+fn has_value(claim: Option<&Value>, want: &Value) -> bool {
+    match claim {
+        Some(Value::Array(items)) if !want.is_array() => items.contains(want),
+        Some(value) => value == want,
+        None => false,
     }
 }
 
@@ -187,7 +237,7 @@ mod tests {
 
     fn payload() -> (RegisteredClaims, Map<String, Value>) {
         let map = crate::claims::parse_payload(
-            br#"{"iss":"https://a.example","aud":["api","web"],"sub":"alice","jti":"1","roles":[]}"#,
+            br#"{"iss":"https://a.example","aud":["api","web"],"sub":"alice","jti":"1","roles":["ops","admin"],"role":"admin","level":3,"scope":"read:orders  write:orders"}"#,
         )
         .unwrap();
         (RegisteredClaims::from_payload(&map).unwrap(), map)
@@ -214,12 +264,43 @@ mod tests {
                 ErrorKind::TokenIdNotAccepted,
             ),
             (Requirements::new().claim("email"), ErrorKind::MissingClaim),
+            (
+                Requirements::new().scope("read:orders admin"),
+                ErrorKind::ScopeNotGranted,
+            ),
+            (
+                Requirements::new().claim_value("role", "root"),
+                ErrorKind::ClaimNotAccepted,
+            ),
         ];
         for (requirements, kind) in cases {
             let err = requirements.check(&reg, &map).unwrap_err();
             assert_eq!(err.kind(), kind);
             assert!(kind.is_insufficient_scope());
         }
+    }
+
+    #[test]
+    fn scopes_are_whole_words_of_the_scope_claim_and_values_match_exactly() {
+        let (reg, map) = payload();
+        let meets = |requirements: Requirements| requirements.check(&reg, &map).is_ok();
+        assert!(meets(Requirements::new().scope("read:orders")));
+        assert!(meets(
+            Requirements::new().scope(" write:orders read:orders ")
+        ));
+        assert!(!meets(Requirements::new().scope("read"))); // a prefix is not a scope
+        assert!(!meets(Requirements::new().scope("read:orders write")));
+        assert!(meets(Requirements::new().claim_value("role", "admin")));
+        assert!(meets(Requirements::new().claim_value("roles", "admin")));
+        assert!(meets(Requirements::new().claim_value("level", 3)));
+        assert!(!meets(Requirements::new().claim_value("level", "3")));
+        assert!(!meets(Requirements::new().claim_value("role", "Admin")));
+        assert!(!meets(Requirements::new().claim_value("nobody", "admin")));
+        // A `scope` that is not a string grants nothing.
+        let map = crate::claims::parse_payload(br#"{"scope":["read:orders"]}"#).unwrap();
+        let reg = RegisteredClaims::from_payload(&map).unwrap();
+        let err = Requirements::new().scope("read:orders").check(&reg, &map);
+        assert_eq!(err.unwrap_err().kind(), ErrorKind::ScopeNotGranted);
     }
 
     #[test]

@@ -9,7 +9,7 @@ use proc_macro2::{Span, TokenStream};
 use syn::ext::IdentExt;
 use syn::parse::ParseStream;
 use syn::punctuated::Punctuated;
-use syn::{Expr, Ident, LitStr, Token, Type};
+use syn::{Expr, Ident, Lit, LitStr, Path, Token, Type};
 
 use crate::cookie_name::{INVALID, is_cookie_name};
 use crate::duration::parse_seconds;
@@ -31,10 +31,12 @@ pub(super) mod kw {
     syn::custom_keyword!(cookie);
     syn::custom_keyword!(query);
     syn::custom_keyword!(state);
+    syn::custom_keyword!(scope);
+    syn::custom_keyword!(claim);
+    syn::custom_keyword!(check);
 }
 
-const OPTIONS: &str =
-    "iss, aud, sub, claims, version, purpose, leeway, from, optional, fresh, state";
+const OPTIONS: &str = "iss, aud, sub, claims, scope, claim, check, version, purpose, leeway, from, optional, fresh, state";
 
 /// A PASETO version, as the runtime's `Version` variant.
 #[derive(Clone, Copy)]
@@ -64,6 +66,13 @@ pub(super) struct ClaimName {
     pub(super) span: Span,
 }
 
+/// One `name = value` of `claim(..)`.
+pub(super) struct ClaimValue {
+    pub(super) name: ClaimName,
+    /// A string, integer, float or boolean literal.
+    pub(super) value: Lit,
+}
+
 /// The options as given; absent ones are `None`.
 #[derive(Default)]
 pub(super) struct Options {
@@ -71,6 +80,12 @@ pub(super) struct Options {
     pub(super) aud: Option<(kw::aud, Vec<LitStr>)>,
     pub(super) sub: Option<(kw::sub, LitStr)>,
     pub(super) claims: Option<(kw::claims, Vec<ClaimName>)>,
+    /// Scopes the token's `scope` claim must grant.
+    pub(super) scope: Option<(kw::scope, LitStr)>,
+    /// Claims that must have a value.
+    pub(super) claim_values: Option<(kw::claim, Vec<ClaimValue>)>,
+    /// The route's own check of the typed claims.
+    pub(super) check: Option<(kw::check, Path)>,
     pub(super) version: Option<(kw::version, Version)>,
     pub(super) purpose: Option<(kw::purpose, Purpose)>,
     pub(super) leeway: Option<(kw::leeway, u64)>,
@@ -111,6 +126,25 @@ fn option(input: ParseStream<'_>, options: &mut Options, errors: &mut Errors) ->
         let key: kw::claims = input.parse()?;
         let names = claim_names(input, key.span, errors)?;
         set(&mut options.claims, key, names, "claims")
+    } else if lookahead.peek(kw::scope) {
+        let (key, lit) = keyed_string::<kw::scope>(input, "scope", "read:orders")?;
+        check_scopes(&lit)?;
+        set(&mut options.scope, key, lit, "scope")
+    } else if lookahead.peek(kw::claim) {
+        let key: kw::claim = input.parse()?;
+        let values = claim_values(input, key.span, errors)?;
+        set(&mut options.claim_values, key, values, "claim")
+    } else if lookahead.peek(kw::check) {
+        let key: kw::check = input.parse()?;
+        input.parse::<Token![=]>()?;
+        let expr: Expr = input.parse()?;
+        let Expr::Path(path) = expr else {
+            return Err(syn::Error::new_spanned(
+                expr,
+                "`check` takes the path of a function, e.g. check = orders::can_read (a closure or call is not a path)",
+            ));
+        };
+        set(&mut options.check, key, path.path, "check")
     } else if lookahead.peek(kw::version) {
         let (key, lit) = keyed_string::<kw::version>(input, "version", "v4")?;
         let version = match lit.value().as_str() {
@@ -276,6 +310,90 @@ fn claim_names(
         }
     }
     Ok(names)
+}
+
+/// Scopes as RFC 6749 §3.3 writes them: printable ASCII but `"` and `\\`, separated by spaces.
+fn check_scopes(lit: &LitStr) -> syn::Result<()> {
+    let value = lit.value();
+    let allowed = |c: char| c == ' ' || (c.is_ascii_graphic() && c != '"' && c != '\\');
+    if value.trim().is_empty() || !value.chars().all(allowed) {
+        return Err(syn::Error::new(
+            lit.span(),
+            "`scope` takes OAuth scopes separated by spaces, e.g. scope = \"read:orders write:orders\" (printable ASCII but `\"` and `\\`)",
+        ));
+    }
+    Ok(())
+}
+
+/// `claim(role = "admin", level = 3)`: claim names, each once, with a literal value.
+fn claim_values(
+    input: ParseStream<'_>,
+    key: Span,
+    errors: &mut Errors,
+) -> syn::Result<Vec<ClaimValue>> {
+    if !input.peek(syn::token::Paren) {
+        return Err(input.error(
+            "`claim` lists claims and their required values in parentheses, e.g. claim(role = \"admin\")",
+        ));
+    }
+    let content;
+    syn::parenthesized!(content in input);
+    let items =
+        Punctuated::<ClaimValue, Token![,]>::parse_terminated(&content).inspect_err(|_| {
+            // The rest of the list was not read: consume it, or syn adds an "unexpected token".
+            let _ = content.parse::<TokenStream>();
+        })?;
+    if items.is_empty() {
+        return Err(syn::Error::new(
+            key,
+            "`claim()` names no claim; write claim(role = \"admin\"), or leave the option out",
+        ));
+    }
+    let mut values: Vec<ClaimValue> = Vec::new();
+    for item in items {
+        if item.name.name.is_empty() {
+            errors.at(item.name.span, "a claim name must not be empty");
+        } else if values.iter().any(|v| v.name.name == item.name.name) {
+            errors.at(
+                item.name.span,
+                format!("claim `{}` is given twice", item.name.name),
+            );
+        } else {
+            values.push(item);
+        }
+    }
+    Ok(values)
+}
+
+impl syn::parse::Parse for ClaimValue {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let name: ClaimName = input.parse()?;
+        if !input.peek(Token![=]) {
+            return Err(syn::Error::new(
+                name.span,
+                format!(
+                    "claim `{}` needs its required value: {} = \"..\"",
+                    name.name, name.name
+                ),
+            ));
+        }
+        input.parse::<Token![=]>()?;
+        let value: Lit = input.parse().map_err(|err| {
+            syn::Error::new(
+                err.span(),
+                "a required claim value is a literal: a string, a number or true/false",
+            )
+        })?;
+        match value {
+            Lit::Str(_) | Lit::Int(_) | Lit::Float(_) | Lit::Bool(_) => {
+                Ok(ClaimValue { name, value })
+            }
+            other => Err(syn::Error::new_spanned(
+                other,
+                "a required claim value is a string, a number or true/false",
+            )),
+        }
+    }
 }
 
 impl syn::parse::Parse for ClaimName {

@@ -1,13 +1,13 @@
 //! Expand: the route type and its settings, the compile-time claim checks, and the handler with
 //! the guard paired with its first argument.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::Type;
 use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 
-use super::attr::{ClaimName, Options, Purpose, Source, Version};
+use super::attr::{Options, Purpose, Source, Version};
 use super::handler::Handler;
 use crate::handler_fn::{self, Guard};
 
@@ -29,6 +29,13 @@ fn requirements(options: &Options) -> TokenStream {
     for claim in options.claims.iter().flat_map(|(_, names)| names) {
         let name = &claim.name;
         calls.extend(quote!(.claim(#name)));
+    }
+    if let Some((_, scope)) = &options.scope {
+        calls.extend(quote!(.scope(#scope)));
+    }
+    for claim in options.claim_values.iter().flat_map(|(_, values)| values) {
+        let (name, value) = (&claim.name.name, &claim.value);
+        calls.extend(quote!(.claim_value(#name, #value)));
     }
     if let Some((_, version)) = options.version {
         let variant = match version {
@@ -83,27 +90,100 @@ fn type_text(ty: &Type) -> String {
         .replace("& ", "&")
 }
 
+/// A claim an option names, to look for in the claims type: its name, where the option names
+/// it, and what the option does with it (the end of the message when `C` lacks it).
+struct NamedClaim<'a> {
+    name: &'a str,
+    span: Span,
+    why: &'static str,
+}
+
+/// The custom claims the options name: `claims(..)`, `claim(..)`, and `scope` for `scope = ..`.
+fn named_claims(options: &Options) -> Vec<NamedClaim<'_>> {
+    let listed = options.claims.iter().flat_map(|(_, names)| names).map(|claim| NamedClaim {
+        name: &claim.name,
+        span: claim.span,
+        why: "`claims(..)` takes the names in the token: a field's serde name, or a registered claim",
+    });
+    let valued = options
+        .claim_values
+        .iter()
+        .flat_map(|(_, values)| values)
+        .map(|claim| NamedClaim {
+            name: &claim.name.name,
+            span: claim.name.span,
+            why: "`claim(..)` compares a claim in the token: a field's serde name, or a registered claim",
+        });
+    let scope = options.scope.iter().map(|(key, _)| NamedClaim {
+        name: "scope",
+        span: key.span,
+        why: "`scope = ..` reads the token's `scope` claim: add a `scope: String` field",
+    });
+    listed
+        .chain(valued)
+        .chain(scope)
+        .filter(|claim| !REGISTERED.contains(&claim.name))
+        .collect()
+}
+
 /// Compile-time checks on the claims type `C`: it implements `PasetoClaims` (an error at `C`),
-/// and it has each custom claim `claims(..)` names (an error at the name in the attribute): a
-/// `const` assertion over `C::CLAIMS`, which a type whose claims are not known
-/// (`serde_json::Value`, a struct with a flattened field) passes.
-fn claims_checks(claims_ty: &Type, names: &[&ClaimName]) -> TokenStream {
+/// and it has each custom claim the options name (an error at the name in the attribute): a
+/// `const` assertion over `C::CLAIMS` for each name, each in its own `const` so that every
+/// missing claim is reported, which a type whose claims are not known (`serde_json::Value`, a
+/// struct with a flattened field) passes.
+fn claims_checks(claims_ty: &Type, names: &[NamedClaim<'_>]) -> TokenStream {
     let assert_claims_type = quote_spanned! {claims_ty.span()=>
         ::paseto_auth::__private::assert_claims_type::<#claims_ty>();
     };
     let shown = type_text(claims_ty);
     let checks = names.iter().map(|claim| {
-        let name = &claim.name;
-        let message = format!(
-            "`{shown}` has no claim `{name}`; `claims(..)` takes the names in the token: a field's serde name, or a registered claim"
-        );
+        let (name, why) = (claim.name, claim.why);
+        let message = format!("`{shown}` has no claim `{name}`; {why}");
         quote_spanned! {claim.span=>
-            ::core::assert!(::paseto_auth::__private::has_claim::<#claims_ty>(#name), #message);
+            const _: () = ::core::assert!(::paseto_auth::__private::has_claim::<#claims_ty>(#name), #message);
         }
     });
     quote! {
-        #assert_claims_type
+        const _: () = { #assert_claims_type };
         #(#checks)*
+    }
+}
+
+/// `RouteCheck` for the route: its claims type (the handler's `Paseto<C>`, untyped claims for a
+/// bare `Paseto`) and a call of `check`, whose form the compiler infers. The call is spanned at
+/// the path, so a function of the wrong shape is reported there. With `state = S`, for that
+/// state only (an `async` check may read it); otherwise for every state (a predicate needs none).
+fn route_check(
+    route: &syn::Ident,
+    check: &syn::Path,
+    options: &Options,
+    handler: &Handler<'_>,
+) -> TokenStream {
+    let claims_ty: Type = match handler.paseto.as_ref().and_then(|arg| arg.type_arg) {
+        Some(ty) => ty.clone(),
+        None => syn::parse_quote!(::paseto_auth::__private::UntypedClaims),
+    };
+    let (generics, state) = match &options.state {
+        Some((_, state)) => (TokenStream::new(), quote!(#state)),
+        None => (
+            quote!(<__RouterState: ::core::marker::Send + ::core::marker::Sync>),
+            quote!(__RouterState),
+        ),
+    };
+    let call = quote_spanned! {check.span()=>
+        ::paseto_auth::__private::run_check::<_, #claims_ty, #state, _>(#check, claims, state)
+    };
+    quote! {
+        impl #generics ::paseto_auth::__private::RouteCheck<#state> for #route {
+            type Claims = #claims_ty;
+
+            fn check<'a>(
+                claims: &'a #claims_ty,
+                state: &'a #state,
+            ) -> ::paseto_auth::__private::CheckFuture<'a> {
+                #call
+            }
+        }
     }
 }
 
@@ -118,14 +198,7 @@ pub(super) fn expand(options: &Options, handler: &Handler<'_>) -> TokenStream {
     let checks = match handler.paseto.as_ref().and_then(|arg| arg.type_arg) {
         None => TokenStream::new(),
         Some(claims_ty) if function.sig.generics.params.is_empty() => {
-            let custom: Vec<&ClaimName> = options
-                .claims
-                .iter()
-                .flat_map(|(_, names)| names)
-                .filter(|claim| !REGISTERED.contains(&claim.name.as_str()))
-                .collect();
-            let checks = claims_checks(claims_ty, &custom);
-            quote!(const _: () = { #checks };)
+            claims_checks(claims_ty, &named_claims(options))
         }
         Some(claims_ty) => {
             // The claims type may name the handler's parameters, which a `const` cannot see:
@@ -158,11 +231,16 @@ pub(super) fn expand(options: &Options, handler: &Handler<'_>) -> TokenStream {
         }
     });
 
-    handler_fn::insert_guard(
-        &mut function,
-        Guard::PasetoRequired,
-        syn::parse_quote!(::paseto_auth::__private::Guard<#route>),
-    );
+    let route_check = options
+        .check
+        .as_ref()
+        .map(|(_, check)| route_check(&route, check, options, handler));
+    let guard: Type = if route_check.is_some() {
+        syn::parse_quote!(::paseto_auth::__private::CheckedGuard<#route>)
+    } else {
+        syn::parse_quote!(::paseto_auth::__private::Guard<#route>)
+    };
+    handler_fn::insert_guard(&mut function, Guard::PasetoRequired, guard);
 
     quote! {
         #[doc(hidden)]
@@ -183,6 +261,7 @@ pub(super) fn expand(options: &Options, handler: &Handler<'_>) -> TokenStream {
             }
             #checks
             #state_check
+            #route_check
         };
 
         #function

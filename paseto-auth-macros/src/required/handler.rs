@@ -45,6 +45,19 @@ impl<'a> Handler<'a> {
                 "with `optional`, take `Option<Paseto<..>>`: a `Paseto<..>` argument still rejects requests without a token",
             );
         }
+        if let Some((_, check)) = &options.check {
+            if paseto.is_none() {
+                errors.spanned(
+                    check,
+                    "`check` needs a `Paseto<C>` argument: the check takes its claims `C`, e.g. `token: Paseto<Claims>`",
+                );
+            } else if !function.sig.generics.params.is_empty() {
+                errors.spanned(
+                    check,
+                    "`check` is not supported on a generic handler: its claims type must be known where the check is type-checked",
+                );
+            }
+        }
         Handler { function, paseto }
     }
 }

@@ -86,7 +86,7 @@ fn every_option_mistake_is_reported_and_the_handler_kept() {
     assert_eq!(
         errors(&out),
         [
-            "unknown option `issuer`; expected one of: iss, aud, sub, claims, version, purpose, leeway, from, optional, fresh, state",
+            "unknown option `issuer`; expected one of: iss, aud, sub, claims, scope, claim, check, version, purpose, leeway, from, optional, fresh, state",
             "`iss` takes a string literal or a list of them, e.g. iss = \"https://issuer.example\" or iss = [\"https://issuer.example\", ..]",
             "`aud` must not be empty",
             "`aud` needs at least one value",
@@ -100,7 +100,7 @@ fn every_option_mistake_is_reported_and_the_handler_kept() {
             "`optional` is a flag and takes no value: write `optional`",
             "`fresh` is a flag and takes no value: write `fresh`",
             "expected `,`",
-            "expected one of: `iss`, `aud`, `sub`, `claims`, `version`, `purpose`, `leeway`, `from`, `optional`, `fresh`, `state`",
+            "expected one of: `iss`, `aud`, `sub`, `claims`, `scope`, `claim`, `check`, `version`, `purpose`, `leeway`, `from`, `optional`, `fresh`, `state`",
         ]
     );
     // The handler, unchanged.

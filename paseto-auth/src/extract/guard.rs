@@ -67,6 +67,14 @@ async fn decide(auth: &PasetoAuth, parts: &mut Parts, route: &Route) -> Result<b
     Ok(authenticated)
 }
 
+/// The token the route's guard verified, if it let the request through with one.
+pub(crate) fn authenticated(parts: &Parts) -> Option<Arc<crate::verifier::Paseto>> {
+    parts
+        .extensions
+        .get::<Authenticated>()
+        .and_then(|Authenticated(token)| token.clone())
+}
+
 /// A token guard for every route of a router, with the same checks and answers as
 /// `#[paseto_required]`: add it with `Router::route_layer`, and the handlers behind it take
 /// `Paseto<C>` (or `Option<Paseto<C>>`, behind an [`optional`](Self::optional) layer) from its
