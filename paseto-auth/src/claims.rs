@@ -28,6 +28,10 @@ pub(crate) const FAMILY_CLAIM: &str = "fam";
 /// `true`, or the RFC 3339 time until which the token counts as fresh.
 pub(crate) const FRESH_CLAIM: &str = "fresh";
 
+/// The claim a token meant for a cookie carries its CSRF value in (Flask-JWT-Extended's name);
+/// see [`crate::csrf`].
+pub const CSRF_CLAIM: &str = "csrf";
+
 /// The claim of a refresh token that counts the refreshes of its family: 0 for the pair issued at
 /// login, one more at each refresh.
 pub(crate) const GENERATION_CLAIM: &str = "gen";

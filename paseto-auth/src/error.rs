@@ -111,6 +111,14 @@ pub enum Error {
     /// The route's own check (`#[paseto_required(check = ..)]`) refused the token's claims.
     #[error("the route's check refused the token")]
     CheckFailed,
+    /// An unsafe request with credentials in a cookie did not send back the right CSRF value
+    /// (see [`crate::csrf`]; HTTP 403).
+    #[error("CSRF check failed: {0}")]
+    CsrfTokenInvalid(&'static str),
+    /// An unsafe request with credentials in a cookie came from another site, as the browser
+    /// says (`Sec-Fetch-Site`, `Origin`; HTTP 403).
+    #[error("cross-site request refused")]
+    CrossSiteRequest,
     /// The payload is valid but does not deserialize into the claims type (the deserializer's
     /// error is the [`Cause`]).
     #[error("claims do not match the expected type: {0}")]
@@ -183,6 +191,8 @@ pub enum ErrorKind {
     ScopeNotGranted,
     ClaimNotAccepted,
     CheckFailed,
+    CsrfTokenInvalid,
+    CrossSiteRequest,
     ClaimsType,
     InvalidKey,
     Config,
@@ -225,6 +235,8 @@ impl Error {
             Error::ScopeNotGranted(_) => K::ScopeNotGranted,
             Error::ClaimNotAccepted(_) => K::ClaimNotAccepted,
             Error::CheckFailed => K::CheckFailed,
+            Error::CsrfTokenInvalid(_) => K::CsrfTokenInvalid,
+            Error::CrossSiteRequest => K::CrossSiteRequest,
             Error::ClaimsType(_) => K::ClaimsType,
             Error::InvalidKey(_) => K::InvalidKey,
             Error::Config { .. } => K::Config,
@@ -277,6 +289,8 @@ impl ErrorKind {
             K::ScopeNotGranted => "scope_not_granted",
             K::ClaimNotAccepted => "claim_not_accepted",
             K::CheckFailed => "check_failed",
+            K::CsrfTokenInvalid => "csrf_token_invalid",
+            K::CrossSiteRequest => "cross_site_request",
             K::ClaimsType => "claims_type",
             K::InvalidKey => "invalid_key",
             K::Config => "config",
@@ -287,6 +301,15 @@ impl ErrorKind {
             K::NotFresh => "not_fresh",
             K::StoreUnavailable => "store_unavailable",
         }
+    }
+
+    /// True for a refused CSRF check (HTTP 403 with the kind as its error code, no challenge:
+    /// the credentials are fine, the request's provenance is not).
+    pub fn is_csrf(self) -> bool {
+        matches!(
+            self,
+            ErrorKind::CsrfTokenInvalid | ErrorKind::CrossSiteRequest
+        )
     }
 
     /// True when the token is authentic but does not meet a requirement (RFC 6750

@@ -9,8 +9,8 @@ use serde_json::{Map, Value};
 use time::OffsetDateTime;
 
 use crate::claims::{
-    AUTH_TIME_CLAIM, FAMILY_CLAIM, FRESH_CLAIM, GENERATION_CLAIM, PURPOSE_CLAIM, Timestamp,
-    format_time, random_id,
+    AUTH_TIME_CLAIM, CSRF_CLAIM, FAMILY_CLAIM, FRESH_CLAIM, GENERATION_CLAIM, PURPOSE_CLAIM,
+    Timestamp, format_time, random_id,
 };
 use crate::error::{Error, Result, untrusted};
 use crate::key::{KeyId, KeyRing, RingKey, SigningKey};
@@ -260,6 +260,7 @@ pub struct TokenOptions {
     key: Option<KeyId>,
     family: Option<String>,
     fresh: Option<Freshness>,
+    csrf: Option<String>,
     pub(crate) kind: TokenKind,
     /// A pair's login time and (refresh tokens) generation.
     pub(crate) login: Option<(OffsetDateTime, Option<u64>)>,
@@ -336,6 +337,14 @@ impl TokenOptions {
     /// at once ([`Revocations::revoke_family`](crate::store::Revocations::revoke_family)).
     pub fn family(mut self, family: impl Into<String>) -> Self {
         self.family = Some(family.into());
+        self
+    }
+
+    /// Writes `"csrf": value`: the token is meant for a cookie, and requests with an unsafe method
+    /// must send `value` back in the CSRF header (see [`crate::csrf`];
+    /// [`TokenCookie::issue`](crate::csrf::TokenCookie::issue) does this for you).
+    pub fn csrf(mut self, value: impl Into<String>) -> Self {
+        self.csrf = Some(value.into());
         self
     }
 
@@ -445,7 +454,7 @@ impl Issuer {
         }
         // Set through the options only: a `fresh` among an application's claims (user data,
         // say) must not make a token pass `#[paseto_required(fresh)]`, nor a `fam` join a family.
-        for claim in [FAMILY_CLAIM, FRESH_CLAIM] {
+        for claim in [FAMILY_CLAIM, FRESH_CLAIM, CSRF_CLAIM] {
             if map.contains_key(claim) {
                 return Err(Error::InvalidPayload(format!(
                     "the claim \"{claim}\" is reserved: set it with TokenOptions, not in the claims"
@@ -503,6 +512,9 @@ impl Issuer {
             if let Some(generation) = generation {
                 map.insert(GENERATION_CLAIM.into(), generation.into());
             }
+        }
+        if let Some(csrf) = &options.csrf {
+            map.insert(CSRF_CLAIM.into(), csrf.clone().into());
         }
         match options.fresh {
             Some(Freshness::Fresh) => {

@@ -77,6 +77,8 @@ pub use version::{Header, Purpose, Version};
 #[cfg(feature = "axum")]
 pub mod cookie;
 #[cfg(feature = "axum")]
+pub mod csrf;
+#[cfg(feature = "axum")]
 pub mod extract;
 #[cfg(feature = "axum")]
 pub mod guard_layer;

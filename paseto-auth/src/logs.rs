@@ -33,15 +33,18 @@ pub enum Refusal {
     RefreshToken,
     /// A revocation store that failed (each request during an outage would log otherwise).
     StoreFailure,
+    /// A request refused by a CSRF check.
+    Csrf,
 }
 
 impl Refusal {
-    const ALL: [Refusal; 5] = [
+    const ALL: [Refusal; 6] = [
         Refusal::Token,
         Refusal::SessionCookie,
         Refusal::LoginCookie,
         Refusal::RefreshToken,
         Refusal::StoreFailure,
+        Refusal::Csrf,
     ];
 
     /// How the summary line names what was left out.
@@ -52,6 +55,7 @@ impl Refusal {
             Refusal::LoginCookie => "invalid login cookies",
             Refusal::RefreshToken => "refused refresh tokens",
             Refusal::StoreFailure => "token store failures",
+            Refusal::Csrf => "requests refused by CSRF checks",
         }
     }
 
@@ -81,13 +85,9 @@ impl Window {
     }
 }
 
-static WINDOWS: [Window; 5] = [
-    Window::new(),
-    Window::new(),
-    Window::new(),
-    Window::new(),
-    Window::new(),
-];
+/// One window per kind of refusal, in the order of `Refusal::ALL` (sized by it, so a new kind
+/// cannot be left without one).
+static WINDOWS: [Window; Refusal::ALL.len()] = [const { Window::new() }; Refusal::ALL.len()];
 static PER_INTERVAL: AtomicU32 = AtomicU32::new(DEFAULT_PER_INTERVAL);
 static INTERVAL_MS: AtomicU64 = AtomicU64::new(DEFAULT_INTERVAL.as_millis() as u64);
 

@@ -36,6 +36,7 @@ pub use source::{LoadToken, TokenSource};
 use time::OffsetDateTime;
 
 use crate::claims::{FAMILY_CLAIM, issued_for_revocation};
+use crate::csrf::CsrfSettings;
 use crate::error::{Error, Result};
 use crate::logs::{Refusal, refusal};
 use crate::requirements::Requirements;
@@ -69,6 +70,7 @@ pub struct PasetoAuth {
     on_error: Option<ErrorHandler>,
     detailed_errors: bool,
     revocations: Option<Revocations>,
+    csrf: Arc<CsrfSettings>,
 }
 
 impl PasetoAuth {
@@ -80,6 +82,7 @@ impl PasetoAuth {
             on_error: None,
             detailed_errors: false,
             revocations: None,
+            csrf: Arc::new(CsrfSettings::new()),
         }
     }
 
@@ -132,6 +135,15 @@ impl PasetoAuth {
         self
     }
 
+    /// The CSRF check of tokens read from a cookie ([`CsrfSettings::new`] unless set; see
+    /// [`crate::csrf`]): an unsafe request must send the token's `csrf` value back in the
+    /// header, and must not come from another site.
+    #[must_use]
+    pub fn csrf(mut self, settings: CsrfSettings) -> Self {
+        self.csrf = Arc::new(settings);
+        self
+    }
+
     /// The verifier.
     pub fn verifier(&self) -> &Verifier {
         &self.verifier
@@ -173,10 +185,13 @@ impl PasetoAuth {
         source: Option<&TokenSource>,
         route: &Requirements,
     ) -> Result<Option<Arc<Paseto>>> {
-        let Some(token) = source.unwrap_or(&self.source).load(parts) else {
+        let Some(found) = source.unwrap_or(&self.source).find(parts) else {
             return Ok(None);
         };
-        let verified = self.verifier.verify_shared(&token, route)?;
+        let verified = self.verifier.verify_shared(&found.token, route)?;
+        if found.from_cookie {
+            crate::csrf::check_token_request(&self.csrf, parts, &verified.claims)?;
+        }
         if let Some(revocations) = &self.revocations {
             revocations.check(token_ref(&verified)).await?;
         }
@@ -262,6 +277,7 @@ impl fmt::Debug for PasetoAuth {
             .field("on_error", &self.on_error.as_ref().map(|_| ".."))
             .field("detailed_errors", &self.detailed_errors)
             .field("revocations", &self.revocations)
+            .field("csrf", &self.csrf)
             .finish()
     }
 }

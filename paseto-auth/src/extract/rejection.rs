@@ -28,7 +28,9 @@ impl AuthError {
     /// could not be asked (and fails closed).
     pub fn status(&self) -> StatusCode {
         match self {
-            AuthError::Token(err) if err.kind().is_insufficient_scope() => StatusCode::FORBIDDEN,
+            AuthError::Token(err) if err.kind().is_insufficient_scope() || err.kind().is_csrf() => {
+                StatusCode::FORBIDDEN
+            }
             AuthError::Token(err) if err.kind().is_unavailable() => StatusCode::SERVICE_UNAVAILABLE,
             _ => StatusCode::UNAUTHORIZED,
         }
@@ -44,14 +46,18 @@ impl AuthError {
                 Some("insufficient_scope")
             }
             AuthError::Token(Error::NotFresh) => Some(INSUFFICIENT_USER_AUTHENTICATION),
+            AuthError::Token(err) if err.kind().is_csrf() => Some(err.kind().as_str()),
             AuthError::Token(err) if err.kind().is_unavailable() => Some("temporarily_unavailable"),
             AuthError::Token(_) => Some("invalid_token"),
         }
     }
 
     /// The `WWW-Authenticate` challenge for this error (`None` for a 503, which asks for no
-    /// other credentials).
+    /// other credentials, and for a CSRF refusal, whose credentials are fine).
     pub fn challenge(&self) -> Option<HeaderValue> {
+        if matches!(self, AuthError::Token(err) if err.kind().is_csrf()) {
+            return None;
+        }
         match self.error_code() {
             None => Some(HeaderValue::from_static("Bearer")),
             Some("insufficient_scope") => Some(HeaderValue::from_static(
@@ -94,14 +100,12 @@ impl AuthError {
         }
         let mut response = (self.status(), Json(body)).into_response();
         let headers = response.headers_mut();
-        match self.challenge() {
-            Some(challenge) => {
-                headers.insert(WWW_AUTHENTICATE, challenge);
-            }
+        if let Some(challenge) = self.challenge() {
+            headers.insert(WWW_AUTHENTICATE, challenge);
+        }
+        if self.status() == StatusCode::SERVICE_UNAVAILABLE {
             // Try again in a second: the store is usually back by then.
-            None => {
-                headers.insert(RETRY_AFTER, HeaderValue::from_static("1"));
-            }
+            headers.insert(RETRY_AFTER, HeaderValue::from_static("1"));
         }
         response
     }

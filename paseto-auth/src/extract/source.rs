@@ -26,11 +26,13 @@ pub enum TokenSource {
     /// `Authorization: Bearer <token>` (the default).
     #[default]
     Header,
-    /// A cookie of this name.
+    /// A cookie of this name. Requests with an unsafe method must pass the CSRF check (see
+    /// [`crate::csrf`]).
     Cookie(Cow<'static, str>),
     /// A query-string parameter of this name.
     Query(Cow<'static, str>),
-    /// An application function.
+    /// An application function. Its tokens get no CSRF check: one that reads a cookie must
+    /// protect its unsafe routes itself (or use `Cookie`).
     Custom(Arc<LoadToken>),
     /// Each source in order; the first that has a token wins.
     AnyOf(Arc<[TokenSource]>),
@@ -58,8 +60,15 @@ impl TokenSource {
     }
 
     /// The token this source finds in `parts`, if any.
+    #[cfg(test)]
     pub(crate) fn load(&self, parts: &Parts) -> Option<String> {
-        match self {
+        self.find(parts).map(|found| found.token)
+    }
+
+    /// The token this source finds in `parts`, and whether a cookie carried it.
+    pub(crate) fn find(&self, parts: &Parts) -> Option<Found> {
+        let from_cookie = matches!(self, TokenSource::Cookie(_));
+        let token = match self {
             TokenSource::Header => bearer(parts),
             TokenSource::Cookie(name) => request_cookies(&parts.headers, name)
                 .find(|value| !value.is_empty())
@@ -70,9 +79,17 @@ impl TokenSource {
                     .map(|(_, value)| value.into_owned())
             }),
             TokenSource::Custom(load) => load(parts),
-            TokenSource::AnyOf(sources) => sources.iter().find_map(|s| s.load(parts)),
-        }
+            TokenSource::AnyOf(sources) => return sources.iter().find_map(|s| s.find(parts)),
+        };
+        token.map(|token| Found { token, from_cookie })
     }
+}
+
+/// A token a [`TokenSource`] found.
+pub(crate) struct Found {
+    pub(crate) token: String,
+    /// A browser sends cookies on its own: a request authenticated by one needs a CSRF check.
+    pub(crate) from_cookie: bool,
 }
 
 /// The token of an `Authorization: Bearer` header (scheme case-insensitive, RFC 6750).

@@ -1,0 +1,78 @@
+//! Protection against cross-site request forgery, on by default wherever a cookie carries
+//! credentials: a browser sends cookies with requests another site makes it send, so a request
+//! that changes something must also prove it comes from our own pages.
+//!
+//! Two forms, as the peers have them:
+//!
+//! - **A token in a cookie** (`TokenSource::cookie`), as Flask-JWT-Extended does it: the issuer
+//!   puts a random `csrf` value inside the token and the same value in a readable cookie
+//!   ([`TokenCookie`]); requests with an unsafe method ([`CsrfSettings::methods`]: POST, PUT,
+//!   PATCH, DELETE) must send it back in a header (`X-CSRF-Token`), compared in constant time with
+//!   the value inside the *verified* token. A token from the `Authorization` header needs no check:
+//!   no browser sends that header on its own.
+//! - **Forms of session and login apps**: [`CsrfLayer`] keeps a random value in its own cookie and
+//!   gives it to handlers as [`CsrfToken`], to put in a hidden form field; an unsafe request must
+//!   send it back in the field (`csrf_token`) or the header. Logging in rotates nothing here: the
+//!   value is not a credential, and a value planted in the browser by a subdomain (cookie tossing)
+//!   is what the `__Host-` cookie name, the default over HTTPS, prevents.
+//!
+//! In both, before any value is compared, an unsafe request that the browser marks as
+//! cross-site (`Sec-Fetch-Site: cross-site`), or whose `Origin` is not the request's own host, is
+//! refused (defence in depth, for browsers that send these headers). Every failure is HTTP 403:
+//! `{"error": "csrf_token_invalid"}` or `{"error": "cross_site_request"}`.
+//!
+//! Settings, with Flask-JWT-Extended's names where it has them ([`CsrfSettings::from_env`]):
+//! `PASETO_CSRF_METHODS` (`JWT_CSRF_METHODS`), `PASETO_CSRF_HEADER_NAME`
+//! (`JWT_ACCESS_CSRF_HEADER_NAME`), `PASETO_CSRF_COOKIE_NAME` (`JWT_ACCESS_CSRF_COOKIE_NAME`),
+//! `PASETO_CSRF_FIELD_NAME` (`JWT_ACCESS_CSRF_FIELD_NAME`), `PASETO_COOKIE_CSRF_PROTECT`
+//! (`JWT_COOKIE_CSRF_PROTECT`), and `PASETO_CSRF_TRUSTED_ORIGINS`.
+
+mod layer;
+mod origin;
+mod settings;
+mod token_cookie;
+mod value;
+
+pub use layer::{CsrfLayer, CsrfService, CsrfToken};
+pub use settings::CsrfSettings;
+pub use token_cookie::{IssuedCookie, RemovedCookies, TokenCookie};
+pub use value::CsrfValue;
+
+pub(crate) use origin::is_cross_site;
+
+use axum::http::request::Parts;
+
+use crate::error::{Error, Result};
+
+pub use crate::claims::CSRF_CLAIM;
+
+/// The check of a request authenticated by a token from a cookie: nothing for a safe method;
+/// otherwise not cross-site, and the header holds the value of the token's `csrf` claim.
+pub(crate) fn check_token_request(
+    settings: &CsrfSettings,
+    parts: &Parts,
+    claims: &serde_json::Map<String, serde_json::Value>,
+) -> Result<()> {
+    if !settings.protects(&parts.method) {
+        return Ok(());
+    }
+    if is_cross_site(parts, settings) {
+        return Err(Error::CrossSiteRequest);
+    }
+    let Some(serde_json::Value::String(expected)) = claims.get(CSRF_CLAIM) else {
+        return Err(Error::CsrfTokenInvalid(
+            "the token in the cookie carries no csrf value",
+        ));
+    };
+    let sent = parts
+        .headers
+        .get(settings.header())
+        .ok_or(Error::CsrfTokenInvalid("the CSRF header is missing"))?;
+    if value::same(sent.as_bytes(), expected.as_bytes()) {
+        Ok(())
+    } else {
+        Err(Error::CsrfTokenInvalid(
+            "the CSRF header does not match the token",
+        ))
+    }
+}

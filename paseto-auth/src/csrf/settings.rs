@@ -1,0 +1,256 @@
+//! What CSRF protection checks and under which names.
+
+use axum::http::{HeaderName, Method};
+
+use crate::config::{env_var, parse_bool};
+use crate::error::{Error, Result};
+
+/// CSRF settings: which methods are checked, where the value is sent back, and which origins
+/// may post across sites. [`CsrfSettings::new`] has Flask-JWT-Extended's defaults.
+///
+/// ```
+/// use paseto_auth::csrf::CsrfSettings;
+/// let settings = CsrfSettings::new()
+///     .header_name("X-XSRF-Token")?
+///     .trusted_origin("https://admin.example")?;
+/// # Ok::<(), paseto_auth::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct CsrfSettings {
+    protect: bool,
+    methods: Vec<Method>,
+    header_name: HeaderName,
+    cookie_name: String,
+    field_name: String,
+    trusted_origins: Vec<String>,
+}
+
+impl Default for CsrfSettings {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl CsrfSettings {
+    /// On; POST, PUT, PATCH and DELETE checked; header `X-CSRF-Token`, readable cookie
+    /// `csrf_access_token`, form field `csrf_token`; no trusted cross-site origin.
+    pub fn new() -> Self {
+        CsrfSettings {
+            protect: true,
+            methods: vec![Method::POST, Method::PUT, Method::PATCH, Method::DELETE],
+            header_name: HeaderName::from_static("x-csrf-token"),
+            cookie_name: "csrf_access_token".to_owned(),
+            field_name: "csrf_token".to_owned(),
+            trusted_origins: Vec::new(),
+        }
+    }
+
+    /// The settings from the environment, over the defaults: `PASETO_COOKIE_CSRF_PROTECT`
+    /// (`true`/`false`), `PASETO_CSRF_METHODS` (e.g. `POST,PUT,PATCH,DELETE`),
+    /// `PASETO_CSRF_HEADER_NAME`, `PASETO_CSRF_COOKIE_NAME`, `PASETO_CSRF_FIELD_NAME` and
+    /// `PASETO_CSRF_TRUSTED_ORIGINS` (comma-separated origins). A bad value is an error naming
+    /// its setting.
+    pub fn from_env() -> Result<Self> {
+        Self::from_lookup(&env_var)
+    }
+
+    /// [`CsrfSettings::from_env`] with the settings from `lookup` (name → value).
+    pub(crate) fn from_lookup(lookup: &dyn Fn(&str) -> Result<Option<String>>) -> Result<Self> {
+        let mut settings = Self::new();
+        if let Some(value) = lookup("PASETO_COOKIE_CSRF_PROTECT")? {
+            settings.protect = parse_bool("PASETO_COOKIE_CSRF_PROTECT", &value)?;
+        }
+        if let Some(value) = lookup("PASETO_CSRF_METHODS")? {
+            settings.methods = list(&value)
+                .map(|m| {
+                    Method::from_bytes(m.to_ascii_uppercase().as_bytes()).map_err(|_| {
+                        Error::config("PASETO_CSRF_METHODS", format!("{m:?} is not a method"))
+                    })
+                })
+                .collect::<Result<_>>()?;
+        }
+        if let Some(value) = lookup("PASETO_CSRF_HEADER_NAME")? {
+            settings = settings
+                .header_name(&value)
+                .map_err(|_| Error::config("PASETO_CSRF_HEADER_NAME", "not a valid header name"))?;
+        }
+        if let Some(value) = lookup("PASETO_CSRF_COOKIE_NAME")? {
+            settings = settings
+                .cookie_name(value)
+                .map_err(|err| Error::config("PASETO_CSRF_COOKIE_NAME", err))?;
+        }
+        if let Some(value) = lookup("PASETO_CSRF_FIELD_NAME")? {
+            if value.is_empty() {
+                return Err(Error::config("PASETO_CSRF_FIELD_NAME", "must not be empty"));
+            }
+            settings.field_name = value;
+        }
+        if let Some(value) = lookup("PASETO_CSRF_TRUSTED_ORIGINS")? {
+            for origin in list(&value) {
+                settings = settings
+                    .trusted_origin(origin)
+                    .map_err(|err| Error::config("PASETO_CSRF_TRUSTED_ORIGINS", err))?;
+            }
+        }
+        Ok(settings)
+    }
+
+    /// Turns the checks off (`PASETO_COOKIE_CSRF_PROTECT=false`): only for an application that
+    /// protects itself otherwise.
+    #[must_use]
+    pub fn disabled(mut self) -> Self {
+        self.protect = false;
+        self
+    }
+
+    /// The methods checked (others are safe and never checked).
+    #[must_use]
+    pub fn methods(mut self, methods: impl IntoIterator<Item = Method>) -> Self {
+        self.methods = methods.into_iter().collect();
+        self
+    }
+
+    /// The header the value is sent back in.
+    pub fn header_name(mut self, name: &str) -> Result<Self> {
+        self.header_name = HeaderName::try_from(name)
+            .map_err(|_| Error::Setup(format!("invalid CSRF header name {name:?}")))?;
+        Ok(self)
+    }
+
+    /// The readable cookie [`TokenCookie`](super::TokenCookie) puts the value in.
+    pub fn cookie_name(mut self, name: impl Into<String>) -> Result<Self> {
+        let name = name.into();
+        if !crate::cookie::is_cookie_name(&name) {
+            return Err(Error::Setup(format!("invalid CSRF cookie name {name:?}")));
+        }
+        self.cookie_name = name;
+        Ok(self)
+    }
+
+    /// The form field [`CsrfLayer`](super::CsrfLayer) reads the value from.
+    #[must_use]
+    pub fn field_name(mut self, name: impl Into<String>) -> Self {
+        self.field_name = name.into();
+        self
+    }
+
+    /// An origin (`https://admin.example`) allowed to send unsafe requests across sites; it
+    /// must still send the CSRF value. Anything but `scheme://host[:port]` is an error.
+    pub fn trusted_origin(mut self, origin: &str) -> Result<Self> {
+        let shaped = origin.split_once("://").is_some_and(|(scheme, host)| {
+            !scheme.is_empty() && !host.is_empty() && !host.contains('/')
+        });
+        if !shaped {
+            return Err(Error::Setup(format!(
+                "{origin:?} is not an origin (scheme://host[:port])"
+            )));
+        }
+        self.trusted_origins.push(origin.to_ascii_lowercase());
+        Ok(self)
+    }
+
+    /// Whether requests with `method` are checked.
+    pub fn protects(&self, method: &Method) -> bool {
+        self.protect && self.methods.contains(method)
+    }
+
+    /// The header the value is sent back in.
+    pub fn header(&self) -> &HeaderName {
+        &self.header_name
+    }
+
+    /// The readable cookie holding a cookie token's value.
+    pub fn cookie(&self) -> &str {
+        &self.cookie_name
+    }
+
+    /// The form field holding the value.
+    pub fn field(&self) -> &str {
+        &self.field_name
+    }
+
+    pub(crate) fn trusts_origin(&self, origin: &str) -> bool {
+        self.trusted_origins
+            .iter()
+            .any(|trusted| trusted.eq_ignore_ascii_case(origin))
+    }
+}
+
+/// The items of a comma- or space-separated list.
+fn list(value: &str) -> impl Iterator<Item = &str> {
+    value
+        .split([',', ' '])
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn from(pairs: &[(&str, &str)]) -> Result<CsrfSettings> {
+        let pairs: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        CsrfSettings::from_lookup(&|name| {
+            Ok(pairs
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone()))
+        })
+    }
+
+    #[test]
+    fn the_defaults_are_flask_jwt_extended_s() {
+        let settings = from(&[]).unwrap();
+        for method in [Method::POST, Method::PUT, Method::PATCH, Method::DELETE] {
+            assert!(settings.protects(&method));
+        }
+        assert!(!settings.protects(&Method::GET));
+        assert!(!settings.protects(&Method::HEAD));
+        assert_eq!(settings.header().as_str(), "x-csrf-token");
+        assert_eq!(settings.cookie(), "csrf_access_token");
+        assert_eq!(settings.field(), "csrf_token");
+    }
+
+    #[test]
+    fn settings_from_the_environment() {
+        let settings = from(&[
+            ("PASETO_CSRF_METHODS", "post, delete"),
+            ("PASETO_CSRF_HEADER_NAME", "X-XSRF-Token"),
+            ("PASETO_CSRF_COOKIE_NAME", "xsrf"),
+            ("PASETO_CSRF_FIELD_NAME", "_csrf"),
+            (
+                "PASETO_CSRF_TRUSTED_ORIGINS",
+                "https://a.example, https://b.example:8443",
+            ),
+        ])
+        .unwrap();
+        assert!(settings.protects(&Method::DELETE));
+        assert!(!settings.protects(&Method::PUT));
+        assert_eq!(settings.header().as_str(), "x-xsrf-token");
+        assert_eq!((settings.cookie(), settings.field()), ("xsrf", "_csrf"));
+        assert!(settings.trusts_origin("https://b.example:8443"));
+        let off = from(&[("PASETO_COOKIE_CSRF_PROTECT", "false")]).unwrap();
+        assert!(!off.protects(&Method::POST));
+    }
+
+    #[test]
+    fn bad_settings_name_the_setting() {
+        for (name, value) in [
+            ("PASETO_COOKIE_CSRF_PROTECT", "maybe"),
+            ("PASETO_CSRF_METHODS", "PO ST("),
+            ("PASETO_CSRF_HEADER_NAME", "bad header"),
+            ("PASETO_CSRF_COOKIE_NAME", "bad;cookie"),
+            ("PASETO_CSRF_FIELD_NAME", ""),
+            ("PASETO_CSRF_TRUSTED_ORIGINS", "admin.example"),
+        ] {
+            let err = from(&[(name, value)]).unwrap_err();
+            assert!(
+                matches!(&err, Error::Config { setting, .. } if setting == name),
+                "{name}: {err}"
+            );
+        }
+    }
+}
