@@ -2,9 +2,12 @@
 //!
 //! ```text
 //! cargo run --example cookie_session
-//! curl -i -c jar -d 'email=foo@example.com&password=mysecret' http://127.0.0.1:3000/login
+//! # Forms carry a CSRF value, bound to the `csrf` cookie the login page sets.
+//! curl -s -c jar http://127.0.0.1:3000/login > /dev/null
+//! CSRF=$(awk '$6 == "csrf" { print $7 }' jar)
+//! curl -i -b jar -c jar -d "email=foo@example.com&password=mysecret&csrf_token=$CSRF" http://127.0.0.1:3000/login
 //! curl -i -b jar http://127.0.0.1:3000/protected     # 200 Logged in as: foo@example.com
-//! curl -i -b jar -c jar http://127.0.0.1:3000/logout # deletes the cookie
+//! curl -i -b jar -c jar -d "csrf_token=$CSRF" http://127.0.0.1:3000/logout  # deletes the cookie
 //! curl -i -b jar http://127.0.0.1:3000/protected     # 401
 //! ```
 //!
@@ -22,9 +25,10 @@ mod serve;
 
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Form, Router};
 use paseto_auth::cookie::CookieKeys;
+use paseto_auth::csrf::{CsrfLayer, CsrfToken};
 use paseto_auth::session::{Session, SessionLayer};
 use paseto_auth::{Version, paseto_session};
 use serde::{Deserialize, Serialize};
@@ -57,20 +61,23 @@ pub(crate) fn app(keys: CookieKeys) -> Router {
         .route("/", get(|| async { Redirect::to("/login") }))
         .route("/login", get(login_form).post(login))
         .route("/protected", get(protected))
-        .route("/logout", get(logout))
+        .route("/logout", post(logout))
         .layer(SessionLayer::new(keys))
+        .layer(CsrfLayer::new())
 }
 
-async fn login_form() -> Html<&'static str> {
-    Html(
+async fn login_form(csrf: CsrfToken) -> Html<String> {
+    Html(format!(
         r#"<!doctype html>
 <form method="post" action="/login">
   <input type="text" name="email" placeholder="email">
   <input type="password" name="password" placeholder="password">
+  {csrf}
   <input type="submit" value="Log in">
 </form>
 "#,
-    )
+        csrf = csrf.form_field()
+    ))
 }
 
 async fn login(mut session: Session<Auth>, Form(form): Form<Login>) -> Response {
@@ -87,11 +94,23 @@ async fn login(mut session: Session<Auth>, Form(form): Form<Login>) -> Response 
     Redirect::to("/protected").into_response()
 }
 
-async fn protected(session: Session<Auth>) -> Response {
-    match &session.user {
-        Some(user) => format!("Logged in as: {user}").into_response(),
-        None => (StatusCode::UNAUTHORIZED, "Unauthorized").into_response(),
-    }
+async fn protected(session: Session<Auth>, csrf: CsrfToken) -> Response {
+    let Some(user) = &session.user else {
+        return (StatusCode::UNAUTHORIZED, "Unauthorized").into_response();
+    };
+    // The address is the user's own text: escaped before it goes into the page.
+    let user = user
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    Html(format!(
+        r#"<!doctype html>
+<p id="who">Logged in as: {user}</p>
+<form method="post" action="/logout">{csrf}<input type="submit" id="logout" value="Log out"></form>
+"#,
+        csrf = csrf.form_field()
+    ))
+    .into_response()
 }
 
 async fn logout(mut session: Session<Auth>) -> &'static str {
@@ -119,6 +138,6 @@ async fn main() {
     tracing_subscriber::fmt()
         .with_max_level(tracing::Level::INFO)
         .init();
-    let hint = format!("try /login as {EMAIL} / {PASSWORD}");
+    let hint = format!("try /login as {EMAIL} / {PASSWORD}; log out with POST /logout");
     serve::serve(session_keys().map(app), &hint).await;
 }

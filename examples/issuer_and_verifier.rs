@@ -3,8 +3,15 @@
 //!
 //! ```text
 //! cargo run --example issuer_and_verifier
-//! curl -i -c jar -d 'email=foo@example.com&password=mysecret' http://127.0.0.1:3000/login
+//! # Forms carry a CSRF value, bound to the `csrf` cookie the login page sets.
+//! curl -s -c jar http://127.0.0.1:3000/login > /dev/null
+//! CSRF=$(awk '$6 == "csrf" { print $7 }' jar)
+//! curl -i -b jar -c jar -d "email=foo@example.com&password=mysecret&csrf_token=$CSRF" http://127.0.0.1:3000/login
 //! curl -i -b jar http://127.0.0.1:3000/protected/me
+//! # The token cookie comes with `csrf_access_token`: unsafe requests send it in X-CSRF-Token.
+//! curl -i -b jar -X POST -H "X-CSRF-Token: $(awk '$6 == "csrf_access_token" { print $7 }' jar)" http://127.0.0.1:3000/protected/me
+//! curl -i -b jar -X POST http://127.0.0.1:3000/protected/me  # 403 csrf_token_invalid
+//! curl -i -b jar -c jar -d "csrf_token=$CSRF" http://127.0.0.1:3000/logout
 //! ```
 //!
 //! Keys come from `PASETO_ISS`, `PASETO_PRIVATE_KEYS` and `PASETO_PUBLIC_KEYS` (flask-paseto-extended's
@@ -20,11 +27,11 @@ mod tokens;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Form, Json, Router};
-use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use paseto_auth::csrf::{CsrfLayer, CsrfToken, TokenCookie};
 use paseto_auth::extract::{PasetoAuth, TokenSource};
-use paseto_auth::{Issuer, Paseto, PasetoClaims, Verifier, paseto_required};
+use paseto_auth::{Issuer, Paseto, PasetoClaims, TokenOptions, Verifier, paseto_required};
 use serde::{Deserialize, Serialize};
 pub(crate) use tokens::AppState;
 use tokens::issuer_and_verifier_from_env;
@@ -62,23 +69,35 @@ fn state_from_env() -> paseto_auth::Result<AppState> {
     Ok(state(issuer, verifier))
 }
 
-/// The application's routes.
+/// The application's routes: the forms behind `CsrfLayer` (their own CSRF value), the API
+/// checked by the guard (the token's CSRF value, when the token comes from the cookie).
 pub(crate) fn app(state: AppState) -> Router {
-    Router::new()
+    let forms = Router::new()
         .route("/login", get(login_form).post(login))
-        .route("/protected/me", get(protected_me))
-        .route("/logout", get(logout))
+        .route("/logout", post(logout))
+        .layer(CsrfLayer::new());
+    Router::new()
+        .route("/protected/me", get(protected_me).post(protected_me))
+        .merge(forms)
         .with_state(state)
 }
 
-async fn login_form() -> Html<&'static str> {
-    Html(
+/// The token cookie: HttpOnly, with its CSRF value in the readable `csrf_access_token`.
+/// Not `Secure`, so that it works over plain http (curl, http://127.0.0.1); set it over https.
+fn token_cookie() -> paseto_auth::Result<TokenCookie> {
+    TokenCookie::new(TOKEN_COOKIE)
+}
+
+async fn login_form(csrf: CsrfToken) -> Html<String> {
+    Html(format!(
         r#"<form method="post" action="/login">
   <input name="email" type="email" placeholder="email">
   <input name="password" type="password" placeholder="password">
+  {csrf}
   <button>Log in</button>
 </form>"#,
-    )
+        csrf = csrf.form_field()
+    ))
 }
 
 /// The login form's fields.
@@ -88,11 +107,7 @@ pub(crate) struct Credentials {
     password: String,
 }
 
-async fn login(
-    State(state): State<AppState>,
-    jar: CookieJar,
-    Form(form): Form<Credentials>,
-) -> Response {
+async fn login(State(state): State<AppState>, Form(form): Form<Credentials>) -> Response {
     // A demo user; a real application checks a password hash.
     if form.email != "foo@example.com" || form.password != "mysecret" {
         return (StatusCode::UNAUTHORIZED, "Invalid email or password").into_response();
@@ -100,14 +115,10 @@ async fn login(
     let claims = UserClaims {
         user: User { email: form.email },
     };
-    match state.issuer.issue(&claims) {
-        Ok(token) => {
-            let cookie = Cookie::build((TOKEN_COOKIE, token))
-                .http_only(true)
-                .same_site(SameSite::Lax)
-                .path("/");
-            (jar.add(cookie), Redirect::to("/protected/me")).into_response()
-        }
+    let issued =
+        token_cookie().and_then(|cookie| cookie.issue(&state.issuer, &claims, TokenOptions::new()));
+    match issued {
+        Ok(cookies) => (cookies, Redirect::to("/protected/me")).into_response(),
         Err(err) => {
             // The cause is for the operator's log, not for the client.
             tracing::error!("could not issue a token: {err}");
@@ -117,25 +128,28 @@ async fn login(
 }
 
 /// The guard verifies the token (cookie or Bearer) and that it has a `user` claim before any
-/// other extractor runs; `claims(user)` is checked against `UserClaims` at compile time.
+/// other extractor runs; `claims(user)` is checked against `UserClaims` at compile time. A POST
+/// with the cookie must also send the token's CSRF value in `X-CSRF-Token`.
 #[paseto_required(claims(user))]
 async fn protected_me(token: Paseto<UserClaims>) -> Json<User> {
     Json(token.claims.user)
 }
 
-async fn logout(jar: CookieJar) -> (CookieJar, &'static str) {
-    // Always send the removal, whether or not this request carried the cookie.
-    let mut removal = Cookie::build((TOKEN_COOKIE, ""))
-        .path("/")
-        .http_only(true)
-        .build();
-    removal.make_removal();
-    (jar.add(removal), "Logged out")
+/// Deletes the token and CSRF cookies (a POST, with the form's CSRF value: a link cannot log
+/// anyone out).
+async fn logout() -> Response {
+    match token_cookie().and_then(|cookie| cookie.removal()) {
+        Ok(removal) => (removal, "Logged out").into_response(),
+        Err(err) => {
+            tracing::error!("could not write the cookie removal: {err}");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
 }
 
 #[allow(dead_code)] // the integration tests include this file for `app` and do not call `main`
 #[tokio::main]
 async fn main() {
     let app = state_from_env().map(app);
-    serve::serve(app, "GET /login, GET /protected/me, GET /logout").await;
+    serve::serve(app, "GET /login, GET /protected/me, POST /logout").await;
 }

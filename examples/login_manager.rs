@@ -2,14 +2,18 @@
 //!
 //! ```text
 //! cargo run --example login_manager
-//! curl -i -c jar -d 'email=foo@example.com&password=mysecret&remember=on' http://127.0.0.1:3000/login
+//! # Every form carries a CSRF value, bound to the `csrf` cookie the first page sets.
+//! curl -s -c jar http://127.0.0.1:3000/login > /dev/null
+//! CSRF=$(awk '$6 == "csrf" { print $7 }' jar)
+//! curl -i -b jar -c jar -d "email=foo@example.com&password=mysecret&remember=on&csrf_token=$CSRF" http://127.0.0.1:3000/login
 //! curl -i -b jar http://127.0.0.1:3000/protected        # 200 Logged in as: foo@example.com
 //! curl -i -b jar http://127.0.0.1:3000/protected/fresh  # 200: the login is fresh
 //! # Drop the login session cookie: the remember-me cookie restores the user, not freshly.
 //! grep -v login_session jar > remembered
 //! curl -i -b remembered http://127.0.0.1:3000/protected        # 200
 //! curl -i -b remembered http://127.0.0.1:3000/protected/fresh  # 401 fresh login required
-//! curl -i -b jar -c jar http://127.0.0.1:3000/logout     # deletes both cookies, revokes their tokens
+//! curl -i -b jar -c jar -d "csrf_token=$CSRF" http://127.0.0.1:3000/logout  # deletes both cookies, revokes their tokens
+//! curl -i -b jar -d "csrf_token=wrong" http://127.0.0.1:3000/logout  # 403 csrf_token_invalid
 //! curl -i http://127.0.0.1:3000/protected                # 401 (a browser is sent to /login?next=…)
 //! ```
 //!
@@ -40,6 +44,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use paseto_auth::cookie::SameSite;
+use paseto_auth::csrf::{CsrfLayer, CsrfToken};
 use paseto_auth::login::{
     AuthUser, CookieSettings, CurrentUser, LoginError, LoginKeys, LoginManager, LoginManagerLayer,
     LoginSession, UserLoader, safe_next,
@@ -155,10 +160,12 @@ pub(crate) fn app(
         .route("/login", get(login_form).post(login))
         .route("/protected", get(protected))
         .route("/protected/fresh", get(fresh).post(change_password))
-        .route("/logout", get(logout))
+        .route("/logout", post(logout))
         .route("/logout/everywhere", post(logout_everywhere))
         .with_state(users)
-        .layer(LoginManagerLayer::new(manager)?))
+        .layer(LoginManagerLayer::new(manager)?)
+        // Outermost: a forged post is refused before anything else runs.
+        .layer(CsrfLayer::new()))
 }
 
 /// `next` from the query string of `GET /login`.
@@ -167,7 +174,7 @@ struct Next {
     next: Option<String>,
 }
 
-async fn login_form(Query(query): Query<Next>) -> Html<String> {
+async fn login_form(csrf: CsrfToken, Query(query): Query<Next>) -> Html<String> {
     // Only a local path goes back into the form (and, after login, into `Location`).
     let next = query
         .next
@@ -182,9 +189,11 @@ async fn login_form(Query(query): Query<Next>) -> Html<String> {
   <input type="password" name="password" placeholder="password">
   <label><input type="checkbox" name="remember" value="on"> Remember me</label>
   <input type="hidden" name="next" value="{next}">
+  {csrf}
   <input type="submit" value="Log in">
 </form>
-"#
+"#,
+        csrf = csrf.form_field()
     ))
 }
 
@@ -215,13 +224,25 @@ async fn login(
 }
 
 #[login_required]
-async fn protected(user: CurrentUser<User>) -> String {
-    format!("Logged in as: {}", user.email)
+async fn protected(user: CurrentUser<User>, csrf: CsrfToken) -> Html<String> {
+    page(&format!("Logged in as: {}", user.email), &csrf)
 }
 
 #[login_required(fresh)]
-async fn fresh(user: CurrentUser<User>) -> String {
-    format!("Fresh login as: {}", user.email)
+async fn fresh(user: CurrentUser<User>, csrf: CsrfToken) -> Html<String> {
+    page(&format!("Fresh login as: {}", user.email), &csrf)
+}
+
+/// A page saying `text`, with a logout button (a form that posts, with its CSRF value).
+fn page(text: &str, csrf: &CsrfToken) -> Html<String> {
+    Html(format!(
+        r#"<!doctype html>
+<p id="who">{text}</p>
+<form method="post" action="/logout">{csrf}<input type="submit" id="logout" value="Log out"></form>
+"#,
+        text = html_attribute(text),
+        csrf = csrf.form_field()
+    ))
 }
 
 /// The form `POST /protected/fresh` takes.
@@ -260,7 +281,7 @@ async fn logout_everywhere(session: LoginSession<User>) -> Result<&'static str, 
     Ok("Logged out everywhere")
 }
 
-/// `text` escaped for a double-quoted HTML attribute.
+/// `text` escaped for HTML text and double-quoted attributes.
 fn html_attribute(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('"', "&quot;")
@@ -297,7 +318,7 @@ async fn main() {
         .init();
     serve::serve(
         app_from_env().await,
-        "log in at /login as foo@example.com / mysecret",
+        "log in at /login as foo@example.com / mysecret; log out with POST /logout",
     )
     .await;
 }

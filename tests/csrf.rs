@@ -270,6 +270,7 @@ async fn posted(body: String) -> String {
 fn form_app(layer: CsrfLayer) -> Router {
     Router::new()
         .route("/form", get(form_page).post(posted))
+        .route("/plain", get(|| async { "no form here" }))
         .layer(layer)
 }
 
@@ -319,9 +320,11 @@ async fn a_form_carries_the_value_of_the_csrf_cookie_and_posts_with_it() {
     )
     .await;
     assert_eq!(status, StatusCode::OK);
-    // A page seen again keeps the cookie it has.
+    // A page seen again keeps the cookie it has; a response without a form sets none.
     let again = send(&app, support::http::get_with("/form", &[&cookie.pair()])).await;
     assert!(set_cookies(&again).is_empty());
+    let plain = send(&app, support::http::get_with("/plain", &[])).await;
+    assert!(set_cookies(&plain).is_empty());
 }
 
 #[tokio::test]

@@ -59,11 +59,15 @@ async fn body(response: Response<Body>) -> String {
     .unwrap()
 }
 
+/// The form CSRF value a browser holds in the `csrf` cookie and posts back.
+const CSRF: &str = "test-csrf-value-0123456789abcdefghijklmnopq";
+
 fn login_request(password: &str) -> Request<Body> {
     Request::post("/login")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::COOKIE, format!("csrf={CSRF}"))
         .body(Body::from(format!(
-            "email=foo%40example.com&password={password}"
+            "email=foo%40example.com&password={password}&csrf_token={CSRF}"
         )))
         .unwrap()
 }
@@ -227,11 +231,63 @@ async fn attacks_are_401_invalid_token() {
 }
 
 #[tokio::test]
-async fn logout_clears_the_cookie() {
+async fn logout_is_a_post_with_the_csrf_value_and_clears_both_cookies() {
     let f = fixture();
-    let response = send(&f.app, Request::get("/logout").body(Body::empty()).unwrap()).await;
+    let by_link = send(&f.app, Request::get("/logout").body(Body::empty()).unwrap()).await;
+    assert_eq!(by_link.status(), StatusCode::METHOD_NOT_ALLOWED);
+    let logout = |field: &str| {
+        Request::post("/logout")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::COOKIE, format!("csrf={CSRF}"))
+            .body(Body::from(format!("csrf_token={field}")))
+            .unwrap()
+    };
+    let forged = send(&f.app, logout("forged")).await;
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    let response = send(&f.app, logout(CSRF)).await;
     assert_eq!(response.status(), StatusCode::OK);
-    let cookie = response.headers()[header::SET_COOKIE].to_str().unwrap();
-    assert!(cookie.starts_with("paseto="), "{cookie}");
-    assert!(cookie.contains("Max-Age=0"), "{cookie}");
+    let removed: Vec<&str> = response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|c| c.to_str().unwrap())
+        .collect();
+    assert_eq!(removed.len(), 2, "{removed:?}");
+    assert!(removed[0].starts_with("paseto=;"), "{removed:?}");
+    assert!(removed[1].starts_with("csrf_access_token=;"), "{removed:?}");
+    assert!(
+        removed.iter().all(|c| c.contains("Max-Age=0")),
+        "{removed:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_post_with_the_token_cookie_needs_its_csrf_value() {
+    let f = fixture();
+    let response = send(&f.app, login_request("mysecret")).await;
+    let cookies: Vec<String> = response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|c| c.to_str().unwrap().split(';').next().unwrap().to_owned())
+        .collect();
+    let csrf_value = cookies[1]
+        .strip_prefix("csrf_access_token=")
+        .unwrap()
+        .to_owned();
+    let post = |csrf: Option<&str>| {
+        let mut request = Request::post("/protected/me").header(header::COOKIE, cookies[0].clone());
+        if let Some(csrf) = csrf {
+            request = request.header("x-csrf-token", csrf);
+        }
+        request.body(Body::empty()).unwrap()
+    };
+    assert_eq!(
+        send(&f.app, post(None)).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        send(&f.app, post(Some(&csrf_value))).await.status(),
+        StatusCode::OK
+    );
 }

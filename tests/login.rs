@@ -94,13 +94,38 @@ async fn send(app: &Router, request: Request<Body>) -> Reply {
         location,
         vary,
         cookies,
-        body: http::body_string(response).await,
+        body: shown(http::body_string(response).await),
     }
 }
 
-/// `name=value` for each cookie.
+/// What a page of the example says (`<p id="who">…</p>`, unescaped), or the whole body of any
+/// other response.
+fn shown(body: String) -> String {
+    let text = body
+        .split_once(r#"<p id="who">"#)
+        .and_then(|(_, rest)| rest.split_once("</p>"))
+        .map(|(text, _)| text.to_owned());
+    match text {
+        Some(text) => text
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&amp;", "&"),
+        None => body,
+    }
+}
+
+/// The CSRF value this browser holds (in the example's `csrf` cookie) and sends back with
+/// every form, as the example's pages would have it do.
+const CSRF: &str = "test-csrf-value-0123456789abcdefghijklmnopq";
+
+/// `name=value` for each cookie, and the `csrf` cookie.
 fn pairs(cookies: &[(&str, &str)]) -> Vec<String> {
-    cookies.iter().map(|(n, v)| format!("{n}={v}")).collect()
+    cookies
+        .iter()
+        .map(|(n, v)| format!("{n}={v}"))
+        .chain([format!("csrf={CSRF}")])
+        .collect()
 }
 
 /// `GET path` with these cookies, as an API client (`Accept: */*`).
@@ -113,11 +138,15 @@ fn get_with(path: &str, cookies: &[(&str, &str)]) -> Request<Body> {
     request
 }
 
-/// `POST path` with a form body and these cookies.
+/// `POST path` with a form body (and its CSRF field) and these cookies.
 fn post_form(path: &str, form: &str, cookies: &[(&str, &str)]) -> Request<Body> {
     let pairs = pairs(cookies);
     let cookies: Vec<&str> = pairs.iter().map(String::as_str).collect();
-    let mut request = http::post_with(path, &cookies, form.to_string());
+    let form = match form {
+        "" => format!("csrf_token={CSRF}"),
+        form => format!("{form}&csrf_token={CSRF}"),
+    };
+    let mut request = http::post_with(path, &cookies, form);
     request.headers_mut().insert(
         CONTENT_TYPE,
         HeaderValue::from_static("application/x-www-form-urlencoded"),
@@ -213,10 +242,53 @@ async fn the_example_logs_in_and_out() {
         (StatusCode::OK, "Fresh login as: foo@example.com".into())
     );
 
-    let logout = send(&app, get_with("/logout", &cookie)).await;
+    // A link or an image cannot log the user out: GET is not a logout, nor is a post without
+    // this browser's CSRF value.
+    let by_link = send(&app, get_with("/logout", &cookie)).await;
+    assert_eq!(by_link.status, StatusCode::METHOD_NOT_ALLOWED);
+    let mut forged = post_form("/logout", "", &cookie);
+    *forged.body_mut() = Body::from("csrf_token=guessed");
+    let forged = send(&app, forged).await;
+    assert_eq!(
+        (forged.status, forged.body.as_str()),
+        (StatusCode::FORBIDDEN, r#"{"error":"csrf_token_invalid"}"#)
+    );
+    assert!(forged.cookies.is_empty());
+    assert_eq!(
+        status_of(&app, "/protected", &cookie).await.0,
+        StatusCode::OK
+    );
+
+    let logout = send(&app, post_form("/logout", "", &cookie)).await;
     assert_eq!(logout.status, StatusCode::OK);
     assert!(logout.removes("login_session"));
     assert!(logout.removes("remember_token"));
+}
+
+#[tokio::test]
+async fn the_example_s_pages_carry_the_csrf_value_in_their_forms() {
+    let (users, keys) = (Users::demo(), keys());
+    let app = example_app(&users, &keys);
+    // A first visit gets its CSRF cookie, and the login form the same value.
+    let response = http::send(&app, Request::get("/login").body(Body::empty()).unwrap()).await;
+    let cookie = http::the_set_cookie(&response);
+    assert_eq!((cookie.name.as_str(), cookie.value.len()), ("csrf", 43));
+    let form = http::body_string(response).await;
+    let field = format!(
+        r#"<input type="hidden" name="csrf_token" value="{}">"#,
+        cookie.value
+    );
+    assert!(form.contains(&field), "{form}");
+
+    let (session, _) = log_in(&app, false).await;
+    for path in ["/protected", "/protected/fresh"] {
+        let response = http::send(&app, get_with(path, &[("login_session", &session)])).await;
+        let page = http::body_string(response).await;
+        let logout = format!(
+            r#"<form method="post" action="/logout"><input type="hidden" name="csrf_token" value="{CSRF}">"#
+        );
+        assert!(page.contains(&logout), "{page}");
+    }
 }
 
 #[tokio::test]
@@ -1092,7 +1164,7 @@ async fn logout_ends_copies_of_both_cookies_on_every_instance() {
             StatusCode::OK,
             "{name}"
         );
-        let reply = send(&a, get_with("/logout", &copied)).await;
+        let reply = send(&a, post_form("/logout", "", &copied)).await;
         assert_eq!(reply.status, StatusCode::OK, "{name}: {}", reply.body);
         for app in [&a, &b] {
             assert_anonymous(app, &copied[..1], &["login_session"]).await;
@@ -1134,7 +1206,7 @@ async fn logout_ends_every_copy_of_the_login_even_ones_re_sealed_since_they_were
             ("login_session", session.as_str()),
             ("remember_token", re_sealed.as_str()),
         ];
-        let reply = send(&app, get_with("/logout", &now_held)).await;
+        let reply = send(&app, post_form("/logout", "", &now_held)).await;
         assert_eq!(reply.status, StatusCode::OK, "{name}");
         assert_anonymous(
             &app,
@@ -1159,7 +1231,7 @@ async fn a_revoked_remember_me_cookie_is_not_re_sealed_beside_a_valid_session() 
             ("remember_token", phone_remember.as_str()),
         ];
         assert_eq!(
-            send(&app, get_with("/logout", &phone)).await.status,
+            send(&app, post_form("/logout", "", &phone)).await.status,
             StatusCode::OK
         );
         let mixed = [
@@ -1207,7 +1279,7 @@ async fn a_logout_revocation_lasts_as_long_as_any_cookie_of_the_login_can() {
         ("remember_token", remember.as_deref().unwrap()),
     ];
     assert_eq!(
-        send(&app, get_with("/logout", &held)).await.status,
+        send(&app, post_form("/logout", "", &held)).await.status,
         StatusCode::OK
     );
     let entries = support::redis::entries_under(&url, &prefix).await;

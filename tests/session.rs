@@ -12,7 +12,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::StatusCode;
-use axum::http::header::{CONTENT_TYPE, LOCATION, VARY};
+use axum::http::header::{CONTENT_TYPE, COOKIE, LOCATION, VARY};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -180,14 +180,27 @@ fn new_keys() -> CookieKeys {
     CookieKeys::generate(Version::V4).unwrap()
 }
 
+/// The example's CSRF cookie as a browser holds it, and the value its forms send back.
+const CSRF_COOKIE: &str = "csrf=test-csrf-value-0123456789abcdefghijklmnopq";
+const CSRF_FIELD: &str = "csrf_token=test-csrf-value-0123456789abcdefghijklmnopq";
+
 fn login_request(email: &str, password: &str) -> Request {
     Request::post("/login")
         .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(COOKIE, CSRF_COOKIE)
         .body(Body::from(format!(
-            "email={}&password={password}",
+            "email={}&password={password}&{CSRF_FIELD}",
             email.replace('@', "%40")
         )))
         .unwrap()
+}
+
+/// What the example's `/protected` page says (`<p id="who">…</p>`), or the body if it says
+/// nothing of the kind.
+fn shown(page: &str) -> &str {
+    page.split_once(r#"<p id="who">"#)
+        .and_then(|(_, rest)| rest.split_once("</p>"))
+        .map_or(page, |(text, _)| text)
 }
 
 /// A cookie value sealed with `key` as the crate does, with chosen claims: the documented format
@@ -221,13 +234,13 @@ async fn logged_in_cookie(keys: &CookieKeys) -> String {
 }
 
 async fn protected_status(app: &Router, cookie: &str) -> (StatusCode, String) {
-    let response = send(app, get_with("/protected", &[cookie])).await;
+    let response = send(app, get_with("/protected", &[cookie, CSRF_COOKIE])).await;
     assert!(
         set_cookies(&response).is_empty(),
         "no cookie is written for a refused session"
     );
     let status = response.status();
-    (status, body_string(response).await)
+    (status, shown(&body_string(response).await).to_owned())
 }
 
 // ---- the example's flow ----
@@ -254,16 +267,35 @@ async fn login_then_protected_then_logout() {
     );
     let cookie = set_cookie.pair();
 
-    let protected = send(&app, get_with("/protected", &[&cookie])).await;
+    let protected = send(&app, get_with("/protected", &[&cookie, CSRF_COOKIE])).await;
     assert_eq!(protected.status(), StatusCode::OK);
     assert!(set_cookies(&protected).is_empty());
     assert_eq!(protected.headers()[VARY], "Cookie");
-    assert_eq!(
-        body_string(protected).await,
-        "Logged in as: foo@example.com"
+    let page = body_string(protected).await;
+    assert_eq!(shown(&page), "Logged in as: foo@example.com");
+    // The page's logout button posts with the CSRF value; a GET does not log out.
+    assert!(
+        page.contains(&format!(
+            r#"<form method="post" action="/logout"><input type="hidden" name="{}">"#,
+            CSRF_FIELD.replace('=', "\" value=\"")
+        )),
+        "{page}"
     );
+    let by_link = send(&app, get_with("/logout", &[&cookie, CSRF_COOKIE])).await;
+    assert_eq!(by_link.status(), StatusCode::METHOD_NOT_ALLOWED);
+    let forged = send(
+        &app,
+        post_with("/logout", &[&cookie, CSRF_COOKIE], Body::empty()),
+    )
+    .await;
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
 
-    let logout = send(&app, get_with("/logout", &[&cookie])).await;
+    let mut logout = post_with("/logout", &[&cookie, CSRF_COOKIE], CSRF_FIELD);
+    logout.headers_mut().insert(
+        CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("application/x-www-form-urlencoded"),
+    );
+    let logout = send(&app, logout).await;
     assert_eq!(logout.status(), StatusCode::OK);
     assert_eq!(
         the_set_cookie(&logout).to_string(),

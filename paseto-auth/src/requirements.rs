@@ -3,6 +3,7 @@
 //! (HTTP 403), but for freshness: a stale token is `insufficient_user_authentication` (HTTP 401,
 //! RFC 9470), since logging in again is what the client must do.
 
+use std::fmt;
 use std::time::Duration;
 
 use serde_json::{Map, Value};
@@ -21,7 +22,7 @@ use crate::version::{Purpose, Version};
 /// let admin_api = Requirements::new().issuer("https://issuer.example").audience("api").claim("roles");
 /// assert_eq!(admin_api.claims(), ["roles"]);
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct Requirements {
     issuers: Vec<String>,
     audiences: Vec<String>,
@@ -201,6 +202,48 @@ impl Requirements {
     }
 }
 
+/// Only the requirements that are set (`Requirements { audiences: ["api"] }`): a route's span
+/// and log lines stay short.
+impl fmt::Debug for Requirements {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut out = f.debug_struct("Requirements");
+        if !self.issuers.is_empty() {
+            out.field("issuers", &self.issuers);
+        }
+        if !self.audiences.is_empty() {
+            out.field("audiences", &self.audiences);
+        }
+        if let Some(subject) = &self.subject {
+            out.field("subject", subject);
+        }
+        if let Some(token_id) = &self.token_id {
+            out.field("token_id", token_id);
+        }
+        if !self.claims.is_empty() {
+            out.field("claims", &self.claims);
+        }
+        if !self.scopes.is_empty() {
+            out.field("scopes", &self.scopes);
+        }
+        if !self.claim_values.is_empty() {
+            out.field("claim_values", &self.claim_values);
+        }
+        if let Some(version) = &self.version {
+            out.field("version", version);
+        }
+        if let Some(purpose) = &self.purpose {
+            out.field("purpose", purpose);
+        }
+        if let Some(leeway) = &self.leeway {
+            out.field("leeway", leeway);
+        }
+        if self.fresh {
+            out.field("fresh", &true);
+        }
+        out.finish()
+    }
+}
+
 /// Whether the payload's `scope` claim (a string of space-separated scopes) grants `scope`.
 fn granted(payload: &Map<String, Value>, scope: &str) -> bool {
     match payload.get("scope") {
@@ -278,6 +321,16 @@ mod tests {
             assert_eq!(err.kind(), kind);
             assert!(kind.is_insufficient_scope());
         }
+    }
+
+    #[test]
+    fn debug_shows_only_what_is_required() {
+        assert_eq!(format!("{:?}", Requirements::new()), "Requirements");
+        let some = Requirements::new().audience("api").scope("read").fresh();
+        assert_eq!(
+            format!("{some:?}"),
+            r#"Requirements { audiences: ["api"], scopes: ["read"], fresh: true }"#
+        );
     }
 
     #[test]

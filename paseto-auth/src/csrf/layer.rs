@@ -5,6 +5,7 @@ use std::convert::Infallible;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::{Context, Poll};
 
 use axum::Json;
@@ -25,8 +26,9 @@ use crate::logs::{Refusal, refusal};
 /// The largest form body read for its CSRF field (64 KiB); a bigger one must send the header.
 const DEFAULT_MAX_FORM_SIZE: usize = 64 * 1024;
 
-/// CSRF protection for form posts (synchronizer token in a cookie of its own): every response
-/// leaves a random value in a cookie; handlers put it in their forms with [`CsrfToken`]; a
+/// CSRF protection for form posts (synchronizer token in a cookie of its own): a response whose
+/// handler took the [`CsrfToken`] (to put it in a form) leaves a random value in a cookie, if the
+/// browser had none; a
 /// request with an unsafe method must send it back in the form field (`csrf_token`) or the
 /// header (`X-CSRF-Token`), or be refused with 403. Unsafe requests that the browser marks as
 /// cross-site are refused before that.
@@ -186,7 +188,10 @@ where
                 Err(refused) => return Ok(refused),
             };
             let mut response = inner.call(request).await?;
-            if let Some(set_cookie) = set_cookie {
+            // Only a response that handed the value out (a form) needs the cookie holding it.
+            if let Some((set_cookie, handed_out)) = set_cookie
+                && handed_out.load(Ordering::Relaxed)
+            {
                 response.headers_mut().append(SET_COOKIE, set_cookie);
             }
             Ok(response)
@@ -194,12 +199,15 @@ where
     }
 }
 
+/// A new value's `Set-Cookie`, and whether a handler took the value (to send it only then).
+type NewCookie = (HeaderValue, Arc<AtomicBool>);
+
 /// Checks `request`; on success, it goes on with its [`CsrfToken`], and with the `Set-Cookie`
 /// of a new value when it had none.
 async fn admit(
     config: &Arc<FormCsrf>,
     request: Request,
-) -> std::result::Result<(Request, Option<HeaderValue>), Response> {
+) -> std::result::Result<(Request, Option<NewCookie>), Response> {
     let (mut parts, body) = request.into_parts();
     let cookie = request_cookies(&parts.headers, config.cookie_name()).find_map(CsrfValue::parse);
     let body = if config.settings.protects(&parts.method) {
@@ -207,7 +215,8 @@ async fn admit(
     } else {
         body
     };
-    let (value, set_cookie) = match cookie {
+    let handed_out = Arc::new(AtomicBool::new(false));
+    let (value, new_cookie) = match cookie {
         Some(value) => (value, None),
         None => {
             let value = CsrfValue::generate().map_err(|err| {
@@ -215,14 +224,15 @@ async fn admit(
                 StatusCode::INTERNAL_SERVER_ERROR.into_response()
             })?;
             let set_cookie = config.attributes().set_cookie(value.as_str());
-            (value, set_cookie)
+            (value, set_cookie.map(|header| (header, handed_out.clone())))
         }
     };
     parts.extensions.insert(CsrfToken {
         value,
         field: Arc::from(config.settings.field()),
+        handed_out,
     });
-    Ok((Request::from_parts(parts, body), set_cookie))
+    Ok((Request::from_parts(parts, body), new_cookie))
 }
 
 /// The checks of an unsafe request: not cross-site, and the value sent back (header, else form
@@ -290,6 +300,8 @@ pub(crate) fn refuse(err: Error) -> Response {
 pub struct CsrfToken {
     value: CsrfValue,
     field: Arc<str>,
+    /// Set when a handler takes the token: the response then sets a new value's cookie.
+    handed_out: Arc<AtomicBool>,
 }
 
 impl CsrfToken {
@@ -327,7 +339,11 @@ impl<S: Send + Sync> FromRequestParts<S> for CsrfToken {
         parts: &mut Parts,
         _state: &S,
     ) -> std::result::Result<Self, Response> {
-        parts.extensions.get::<CsrfToken>().cloned().ok_or_else(|| {
+        let token = parts.extensions.get::<CsrfToken>().cloned();
+        if let Some(token) = &token {
+            token.handed_out.store(true, Ordering::Relaxed);
+        }
+        token.ok_or_else(|| {
             tracing::error!(
                 "CsrfToken needs CsrfLayer around the route: add .layer(CsrfLayer::new())"
             );

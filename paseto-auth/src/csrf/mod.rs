@@ -16,6 +16,10 @@
 //!   value is not a credential, and a value planted in the browser by a subdomain (cookie tossing)
 //!   is what the `__Host-` cookie name, the default over HTTPS, prevents.
 //!
+//! Each route uses one of the two: `CsrfLayer` around the routes that take forms, the token
+//! check (always on) for the routes a cookie token authenticates; a route under both would need
+//! two different values in one header.
+//!
 //! In both, before any value is compared, an unsafe request that the browser marks as
 //! cross-site (`Sec-Fetch-Site: cross-site`), or whose `Origin` is not the request's own host, is
 //! refused (defence in depth, for browsers that send these headers). Every failure is HTTP 403:
