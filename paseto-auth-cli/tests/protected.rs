@@ -79,6 +79,13 @@ fn keys_of_every_version_and_kind_wrap_and_unwrap_with_a_wrapping_key() {
                  or the PASERK was altered"
             );
             assert!(!err.contains(&key) && !err.contains(&stranger));
+            // Other commands take keys, not protected ones, and say how to unlock them.
+            assert_eq!(
+                fails(&["key", &wrapped]),
+                "error: invalid_key: invalid key: this PASERK is a protected key: unlock it with \
+                 its wrapping key first (paseto_auth::key::protected, or `paseto-auth \
+                 unwrap`/`unseal`)"
+            );
         }
     }
     // A wrapping key of another version, or of another kind.
