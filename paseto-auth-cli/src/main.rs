@@ -1,5 +1,7 @@
-//! `paseto-auth`: mint keys, issue, verify and inspect tokens from the command line.
+//! `paseto-auth`: mint keys, issue, verify and inspect tokens, and protect keys (wrap, seal)
+//! from the command line.
 
+mod protect;
 mod revoke;
 
 use std::io::Read;
@@ -52,6 +54,15 @@ enum Command {
     /// Revoke a token (--jti), a family (--fam), a subject's tokens (--sub) or a key's (--kid)
     /// in the services' Redis; prints what was recorded.
     Revoke(revoke::RevokeArgs),
+    /// Wrap a local or secret key with a wrapping key (kN.local-wrap.pie / kN.secret-wrap.pie)
+    /// or a password (kN.local-pw / kN.secret-pw); prints the protected PASERK.
+    Wrap(protect::WrapArgs),
+    /// Unwrap a key wrapped with a wrapping key or a password; prints its PASERK.
+    Unwrap(protect::UnwrapArgs),
+    /// Seal a local key to a public key (kN.seal); prints the sealed PASERK.
+    Seal(protect::SealArgs),
+    /// Unseal a kN.seal PASERK with the secret key it was sealed to; prints the local key.
+    Unseal(protect::UnsealArgs),
 }
 
 #[derive(clap::Args)]
@@ -153,6 +164,10 @@ fn run(command: Command) -> Result<String, Error> {
         Command::Verify(args) => verify(args),
         Command::Inspect { token } => inspect(&read_token(&token)?),
         Command::Revoke(args) => revoke::revoke(args),
+        Command::Wrap(args) => protect::wrap(args),
+        Command::Unwrap(args) => protect::unwrap(args),
+        Command::Seal(args) => protect::seal(args),
+        Command::Unseal(args) => protect::unseal(args),
     }
 }
 

@@ -16,6 +16,14 @@
 //! | `PASETO_ALLOW_NO_EXP` | accept tokens without `exp` | false |
 //! | `PASETO_MAX_KEY_TRIALS` | keys a token without a footer `kid` is tried against (more keys of its version and purpose: refused) | 1 |
 //! | `PASETO_VERIFY_CACHE_SIZE` | verified access tokens a verifier keeps (0: none; see [`crate::verify_cache`]) | 10000 |
+//! | `PASETO_KEY_PASSWORD` | the password that unlocks password-protected keys (`kN.local-pw.…`, `kN.secret-pw.…`) in the key lists | none |
+//! | `PASETO_WRAPPING_KEY` | the local key (`kN.local.…` PASERK) that unwraps wrapped keys (`kN.local-wrap.pie.…`, `kN.secret-wrap.pie.…`) in the key lists | none |
+//!
+//! A key list entry's `paserk` may be a protected PASERK (see [`crate::key::protected`]): it is
+//! unlocked with `PASETO_KEY_PASSWORD` or `PASETO_WRAPPING_KEY` when the issuer or verifier is
+//! built, with the default [`PwLimits`] on what a password-protected key may cost. A protected
+//! key without its setting, a wrong password or wrapping key, and a malformed setting are errors
+//! naming the setting; no error shows a key, a password or a wrapping key.
 
 use std::fmt;
 use std::path::Path;
@@ -23,12 +31,14 @@ use std::time::Duration;
 
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
+use zeroize::Zeroizing;
 
 use crate::error::{Error, Result, untrusted};
 use crate::issuer::{
     DEFAULT_ACCESS_LIFETIME, DEFAULT_LOGIN_MAX_AGE, DEFAULT_REFRESH_LIFETIME, Issuer, IssuerBuilder,
 };
-use crate::key::Key;
+use crate::key::protected::{self, Protection, PwLimits};
+use crate::key::{Key, LocalKey};
 use crate::requirements::Requirements;
 use crate::verifier::{Verifier, VerifierBuilder};
 use crate::version::Version;
@@ -140,8 +150,9 @@ impl KeyEntry {
         Ok(entry)
     }
 
-    /// Parses the entry; `setting` and `index` name it in errors.
-    fn parse(&self, setting: &str, index: usize) -> Result<Key> {
+    /// Parses the entry, unlocking a protected PASERK with `unlock`; `setting` and `index` name
+    /// it in errors.
+    fn parse(&self, setting: &str, index: usize, unlock: &Unlock<'_>) -> Result<Key> {
         let at = |message: String| Error::config(setting, format!("entry {index}: {message}"));
         let version = match &self.version {
             None => None,
@@ -165,7 +176,17 @@ impl KeyEntry {
             (Some(_), Some(_)) => return Err(at("give either `paserk` or `key`, not both".into())),
             (None, None) => return Err(at("needs `paserk` or `key` (PEM)".into())),
         };
-        Key::parse(text, version).map_err(|e| at(e.to_string()))
+        let Some(protection) = Protection::of(text) else {
+            return Key::parse(text, version).map_err(|e| at(e.to_string()));
+        };
+        let key = unlock.unlock(text, protection, setting, index)?;
+        match version {
+            Some(version) if version != key.version() => Err(at(format!(
+                "the key is for {}, not {version}",
+                key.version()
+            ))),
+            _ => Ok(key),
+        }
     }
 
     /// The issuer this entry binds its key to: `Some(iss)`, or `None` for [`ANY_ISSUER`].
@@ -192,6 +213,114 @@ fn key_entries(setting: &str, value: &Value) -> Result<Vec<KeyEntry>> {
         .collect()
 }
 
+/// A setting that is a secret (`PASETO_KEY_PASSWORD`, `PASETO_WRAPPING_KEY`): zeroized on drop,
+/// and `Debug` never shows it.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct SecretText(Zeroizing<String>);
+
+impl SecretText {
+    /// Keeps `text`.
+    pub fn new(text: impl Into<String>) -> Self {
+        SecretText(Zeroizing::new(text.into()))
+    }
+
+    /// The text.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for SecretText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SecretText(REDACTED)")
+    }
+}
+
+/// What unlocks the protected keys of the key lists: `PASETO_KEY_PASSWORD` and
+/// `PASETO_WRAPPING_KEY`.
+struct Unlock<'a> {
+    password: Option<&'a SecretText>,
+    wrapping_key: Option<&'a SecretText>,
+}
+
+impl Unlock<'_> {
+    /// Unlocks `text`, entry `index` of `setting`, which is protected by `protection`. Errors
+    /// name `PASETO_KEY_PASSWORD` or `PASETO_WRAPPING_KEY` when the fault is theirs (missing,
+    /// malformed, wrong), the entry's setting when it is the entry's.
+    fn unlock(
+        &self,
+        text: &str,
+        protection: Protection,
+        setting: &str,
+        index: usize,
+    ) -> Result<Key> {
+        const PASSWORD: &str = "PASETO_KEY_PASSWORD";
+        const WRAPPING_KEY: &str = "PASETO_WRAPPING_KEY";
+        let entry = format!("{setting} entry {index}");
+        let at = |e: Error| Error::config(setting, format!("entry {index}: {e}"));
+        match protection {
+            Protection::Password => {
+                let password = self.password.ok_or_else(|| {
+                    Error::config(
+                        PASSWORD,
+                        format!("is not set, and {entry} is password-protected (kN.local-pw / kN.secret-pw): set it to the key's password"),
+                    )
+                })?;
+                protected::unwrap_with_password(
+                    text,
+                    password.expose().as_bytes(),
+                    &PwLimits::default(),
+                )
+                .map_err(|e| match e {
+                    Error::UnwrapFailed(_) => Error::config(
+                        PASSWORD,
+                        format!(
+                            "does not unlock {entry} (a wrong password, or the key was altered)"
+                        ),
+                    ),
+                    other => at(other),
+                })
+            }
+            Protection::Wrapped => {
+                let wrapping_key = self.wrapping_key.ok_or_else(|| {
+                    Error::config(
+                        WRAPPING_KEY,
+                        format!("is not set, and {entry} is wrapped (kN.local-wrap.pie / kN.secret-wrap.pie): set it to the wrapping key's PASERK (kN.local.…)"),
+                    )
+                })?;
+                let wrapping_key = LocalKey::from_paserk(wrapping_key.expose())
+                    .map_err(|e| Error::config(WRAPPING_KEY, e))?;
+                let version = text.split('.').next().unwrap_or_default();
+                if version != wrapping_key.version().paserk_prefix() {
+                    return Err(Error::config(
+                        WRAPPING_KEY,
+                        format!(
+                            "is a {} key, and {entry} is wrapped for {}: a key is unwrapped with a wrapping key of its version",
+                            wrapping_key.version().paserk_prefix(),
+                            untrusted(version)
+                        ),
+                    ));
+                }
+                protected::unwrap_with_key(text, &wrapping_key).map_err(|e| match e {
+                    Error::UnwrapFailed(_) => Error::config(
+                        WRAPPING_KEY,
+                        format!(
+                            "does not unwrap {entry} (another wrapping key, or the key was altered)"
+                        ),
+                    ),
+                    other => at(other),
+                })
+            }
+            Protection::Sealed => Err(Error::config(
+                setting,
+                format!(
+                    "entry {index} is a sealed key (kN.seal), which settings do not unseal: open it with `paseto-auth unseal` and store it wrapped (local-wrap.pie or local-pw)"
+                ),
+            )),
+        }
+    }
+}
+
 /// All settings, by flask-paseto-extended's names (see the module docs). Read them with
 /// [`from_env`](Self::from_env), [`from_file`](Self::from_file) or
 /// [`from_json`](Self::from_json); it also deserializes from a JSON object of the same shape.
@@ -216,10 +345,12 @@ pub struct PasetoConfig {
     pub allow_no_exp: Option<bool>,
     pub verify_cache_size: Option<u64>,
     pub max_key_trials: Option<u64>,
+    pub key_password: Option<SecretText>,
+    pub wrapping_key: Option<SecretText>,
 }
 
 /// Every setting name [`PasetoConfig`] reads.
-pub const SETTINGS: [&str; 18] = [
+pub const SETTINGS: [&str; 20] = [
     "PASETO_ISS",
     "PASETO_PRIVATE_KEYS",
     "PASETO_PUBLIC_KEYS",
@@ -238,6 +369,8 @@ pub const SETTINGS: [&str; 18] = [
     "PASETO_ALLOW_NO_EXP",
     "PASETO_VERIFY_CACHE_SIZE",
     "PASETO_MAX_KEY_TRIALS",
+    "PASETO_KEY_PASSWORD",
+    "PASETO_WRAPPING_KEY",
 ];
 
 /// Reads one environment variable; absent or empty means unset.
@@ -376,6 +509,8 @@ impl PasetoConfig {
             "PASETO_VERIFY_CACHE_SIZE" => {
                 self.verify_cache_size = Some(parse_whole(name, &text()?, "a number of tokens")?);
             }
+            "PASETO_KEY_PASSWORD" => self.key_password = Some(SecretText::new(text()?)),
+            "PASETO_WRAPPING_KEY" => self.wrapping_key = Some(SecretText::new(text()?)),
             other => {
                 return Err(Error::config(
                     "config",
@@ -384,6 +519,14 @@ impl PasetoConfig {
             }
         }
         Ok(())
+    }
+
+    /// What unlocks protected keys: `PASETO_KEY_PASSWORD` and `PASETO_WRAPPING_KEY`.
+    fn unlock(&self) -> Unlock<'_> {
+        Unlock {
+            password: self.key_password.as_ref(),
+            wrapping_key: self.wrapping_key.as_ref(),
+        }
     }
 
     /// Whether any signing key is configured.
@@ -453,7 +596,7 @@ impl PasetoConfig {
         const SETTING: &str = "PASETO_PRIVATE_KEYS";
         let mut keys = Vec::with_capacity(self.private_keys.len());
         for (index, entry) in self.private_keys.iter().enumerate() {
-            match entry.parse(SETTING, index)? {
+            match entry.parse(SETTING, index, &self.unlock())? {
                 Key::Secret(key) => keys.push(key),
                 other => {
                     return Err(Error::config(
@@ -514,7 +657,7 @@ impl PasetoConfig {
         let mut listed = Vec::new();
         for (index, entry) in self.public_keys.iter().enumerate() {
             const SETTING: &str = "PASETO_PUBLIC_KEYS";
-            let key = match entry.parse(SETTING, index)? {
+            let key = match entry.parse(SETTING, index, &self.unlock())? {
                 Key::Public(key) => key,
                 other => {
                     return Err(Error::config(
@@ -551,7 +694,7 @@ impl PasetoConfig {
             }
         }
         for (index, entry) in self.local_keys.iter().enumerate() {
-            match entry.parse("PASETO_LOCAL_KEYS", index)? {
+            match entry.parse("PASETO_LOCAL_KEYS", index, &self.unlock())? {
                 Key::Local(key) => builder = builder.local_key(key, entry.issuer()),
                 other => {
                     return Err(Error::config(
@@ -931,5 +1074,265 @@ mod tests {
         };
         assert!(!format!("{entry:?}").contains("secret\""));
         assert!(format!("{entry:?}").contains("REDACTED"));
+    }
+
+    /// Costs small enough for quick tests.
+    const QUICK: crate::key::protected::PwCost = crate::key::protected::PwCost {
+        memory_kib: 64,
+        time_cost: 1,
+        parallelism: 1,
+        pbkdf2_iterations: 1000,
+    };
+
+    const PASSWORD: &str = "correct horse battery staple";
+
+    /// The error's setting and message, after checking that neither shows any of `secrets`.
+    fn setting_and_message(err: Error, secrets: &[&str]) -> (String, String) {
+        let shown = format!("{err} {err:?}");
+        for secret in secrets {
+            assert!(!shown.contains(secret), "the error shows a secret: {shown}");
+        }
+        match err {
+            Error::Config { setting, message } => (setting, message),
+            other => panic!("expected a config error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn password_protected_and_wrapped_keys_are_unlocked_by_their_settings() {
+        let local = crate::key::LocalKey::generate(Version::V4).unwrap();
+        let secret = SecretKey::generate(Version::V3).unwrap();
+        let wrapping = crate::key::LocalKey::generate(Version::V3).unwrap();
+        let wrapped_secret = secret.to_wrapped_paserk(&wrapping).unwrap();
+        let locked_local = local
+            .to_password_paserk(PASSWORD.as_bytes(), &QUICK)
+            .unwrap();
+        let cfg = config(serde_json::json!({
+            "PASETO_ISS": "https://issuer.example",
+            "PASETO_PRIVATE_KEYS": [{"paserk": wrapped_secret}],
+            "PASETO_LOCAL_KEYS": [{"paserk": locked_local}],
+            "PASETO_KEY_PASSWORD": PASSWORD,
+            "PASETO_WRAPPING_KEY": wrapping.to_paserk().as_str(),
+        }))
+        .unwrap();
+        // The issuer signs with the unwrapped secret key: its public key verifies.
+        let token = cfg
+            .issuer()
+            .unwrap()
+            .issue(&serde_json::json!({"a": 1}))
+            .unwrap();
+        let verifier = Verifier::builder()
+            .public_key(secret.public_key().clone(), "https://issuer.example")
+            .build()
+            .unwrap();
+        assert_eq!(
+            verifier.verify::<serde_json::Value>(&token).unwrap().claims["a"],
+            1
+        );
+        // The verifier holds the unlocked local key: a token of that key verifies.
+        let local_token = Issuer::builder()
+            .key(local.clone())
+            .issuer("https://issuer.example")
+            .build()
+            .unwrap()
+            .issue(&serde_json::json!({"b": 2}))
+            .unwrap();
+        let verifier = cfg.verifier().unwrap();
+        assert_eq!(
+            verifier
+                .verify::<serde_json::Value>(&local_token)
+                .unwrap()
+                .claims["b"],
+            2
+        );
+        // Through the environment's path (text values) as well.
+        let mut from_env = PasetoConfig::default();
+        from_env
+            .set_text(
+                "PASETO_LOCAL_KEYS",
+                &serde_json::json!([{"paserk": locked_local}]).to_string(),
+            )
+            .unwrap();
+        from_env.set_text("PASETO_KEY_PASSWORD", PASSWORD).unwrap();
+        assert!(from_env.verifier().is_ok());
+        // Secrets never show in Debug.
+        let debug = format!("{cfg:?} {from_env:?}");
+        assert!(!debug.contains(PASSWORD), "{debug}");
+        let wrapping_text = wrapping.to_paserk();
+        assert!(!debug.contains(wrapping_text.rsplit('.').next().unwrap()));
+        assert!(debug.contains("SecretText(REDACTED)"));
+    }
+
+    #[test]
+    fn a_protected_key_without_its_setting_names_the_setting() {
+        let local = crate::key::LocalKey::generate(Version::V4).unwrap();
+        let wrapping = crate::key::LocalKey::generate(Version::V4).unwrap();
+        let locked = local
+            .to_password_paserk(PASSWORD.as_bytes(), &QUICK)
+            .unwrap();
+        let wrapped = local.to_wrapped_paserk(&wrapping).unwrap();
+        let cfg = config(serde_json::json!({"PASETO_LOCAL_KEYS": [{"paserk": locked}]})).unwrap();
+        assert_eq!(
+            setting_and_message(cfg.verifier().unwrap_err(), &[]),
+            (
+                "PASETO_KEY_PASSWORD".into(),
+                "is not set, and PASETO_LOCAL_KEYS entry 0 is password-protected \
+                 (kN.local-pw / kN.secret-pw): set it to the key's password"
+                    .into()
+            )
+        );
+        let cfg = config(serde_json::json!({
+            "PASETO_LOCAL_KEYS": [{"paserk": local.to_paserk().as_str()}, {"paserk": wrapped}],
+            "PASETO_KEY_PASSWORD": PASSWORD,
+        }))
+        .unwrap();
+        assert_eq!(
+            setting_and_message(cfg.verifier().unwrap_err(), &[PASSWORD]),
+            (
+                "PASETO_WRAPPING_KEY".into(),
+                "is not set, and PASETO_LOCAL_KEYS entry 1 is wrapped (kN.local-wrap.pie / \
+                 kN.secret-wrap.pie): set it to the wrapping key's PASERK (kN.local.…)"
+                    .into()
+            )
+        );
+    }
+
+    #[test]
+    fn wrong_or_malformed_unlock_settings_name_the_setting_and_show_nothing() {
+        let secret = SecretKey::generate(Version::V4).unwrap();
+        let wrapping = crate::key::LocalKey::generate(Version::V4).unwrap();
+        let wrapping_text = wrapping.to_paserk().to_string();
+        let wrapping_body = wrapping_text.rsplit('.').next().unwrap().to_owned();
+        let locked = secret
+            .to_password_paserk(PASSWORD.as_bytes(), &QUICK)
+            .unwrap();
+        let wrapped = secret.to_wrapped_paserk(&wrapping).unwrap();
+        let entry = |paserk: &str, setting: &str, value: &str| {
+            config(serde_json::json!({
+                "PASETO_PRIVATE_KEYS": [{"paserk": paserk}],
+                setting: value,
+            }))
+            .unwrap()
+            .issuer()
+            .unwrap_err()
+        };
+        let other = crate::key::LocalKey::generate(Version::V4)
+            .unwrap()
+            .to_paserk()
+            .to_string();
+        let v3 = crate::key::LocalKey::generate(Version::V3)
+            .unwrap()
+            .to_paserk()
+            .to_string();
+        let cases = [
+            (
+                entry(
+                    &locked,
+                    "PASETO_KEY_PASSWORD",
+                    "Correct horse battery staple",
+                ),
+                "PASETO_KEY_PASSWORD",
+                "does not unlock PASETO_PRIVATE_KEYS entry 0 (a wrong password, or the key was altered)",
+            ),
+            (
+                entry(&wrapped, "PASETO_WRAPPING_KEY", &other),
+                "PASETO_WRAPPING_KEY",
+                "does not unwrap PASETO_PRIVATE_KEYS entry 0 (another wrapping key, or the key was altered)",
+            ),
+            (
+                entry(&wrapped, "PASETO_WRAPPING_KEY", &v3),
+                "PASETO_WRAPPING_KEY",
+                "is a k3 key, and PASETO_PRIVATE_KEYS entry 0 is wrapped for k4: a key is unwrapped \
+                 with a wrapping key of its version",
+            ),
+            (
+                entry(
+                    &wrapped,
+                    "PASETO_WRAPPING_KEY",
+                    &format!("{}!", &wrapping_text),
+                ),
+                "PASETO_WRAPPING_KEY",
+                "invalid key: not a valid k2/k4 local PASERK",
+            ),
+            (
+                entry(&wrapped, "PASETO_WRAPPING_KEY", &secret.to_paserk()),
+                "PASETO_WRAPPING_KEY",
+                "invalid key: not a valid k2/k4 local PASERK",
+            ),
+            (
+                entry(
+                    &format!("{}A", &wrapped[..wrapped.len() - 4]),
+                    "PASETO_WRAPPING_KEY",
+                    &wrapping_text,
+                ),
+                "PASETO_PRIVATE_KEYS",
+                "entry 0: invalid key: the data of a k4.secret-wrap.pie.… PASERK is 128 bytes, got 126",
+            ),
+        ];
+        for (err, setting, message) in cases {
+            let secret_text = secret.to_paserk().to_string();
+            let secret_body = secret_text.rsplit('.').next().unwrap();
+            assert_eq!(
+                setting_and_message(err, &[PASSWORD, &wrapping_body, &secret_body[..20]]),
+                (setting.to_owned(), message.to_owned())
+            );
+        }
+    }
+
+    #[test]
+    fn hostile_and_sealed_entries_are_refused_naming_the_entry() {
+        // A password-protected key that asks for 4 GiB of memory: refused before hashing.
+        let mut data = vec![7u8; 16];
+        data.extend_from_slice(&(4u64 << 30).to_be_bytes());
+        data.extend_from_slice(&1u32.to_be_bytes());
+        data.extend_from_slice(&1u32.to_be_bytes());
+        data.extend_from_slice(&[9u8; 24 + 32 + 32]);
+        let hostile = format!("k4.local-pw.{}", crate::key::b64_encode(&data));
+        let cfg = config(serde_json::json!({
+            "PASETO_LOCAL_KEYS": [{"paserk": hostile}],
+            "PASETO_KEY_PASSWORD": PASSWORD,
+        }))
+        .unwrap();
+        let started = std::time::Instant::now();
+        let err = cfg.verifier().unwrap_err();
+        assert!(started.elapsed() < std::time::Duration::from_millis(100));
+        assert_eq!(
+            setting_and_message(err, &[PASSWORD]),
+            (
+                "PASETO_LOCAL_KEYS".into(),
+                "entry 0: password hashing cost refused: the PASERK asks for Argon2 memory \
+                 4194304 KiB, over the limit of 262144 KiB"
+                    .into()
+            )
+        );
+        let recipient = SecretKey::generate(Version::V4).unwrap();
+        let sealed = crate::key::LocalKey::generate(Version::V4)
+            .unwrap()
+            .to_sealed_paserk(recipient.public_key())
+            .unwrap();
+        let cfg = config(serde_json::json!({"PASETO_LOCAL_KEYS": [{"paserk": sealed}]})).unwrap();
+        let (setting, message) = setting_and_message(cfg.verifier().unwrap_err(), &[]);
+        assert_eq!(setting, "PASETO_LOCAL_KEYS");
+        assert!(
+            message.starts_with("entry 0 is a sealed key (kN.seal)"),
+            "{message}"
+        );
+        // A `version` that contradicts the unlocked key.
+        let local = crate::key::LocalKey::generate(Version::V4).unwrap();
+        let locked = local
+            .to_password_paserk(PASSWORD.as_bytes(), &QUICK)
+            .unwrap();
+        let cfg = config(serde_json::json!({
+            "PASETO_LOCAL_KEYS": [{"paserk": locked, "version": 3}],
+            "PASETO_KEY_PASSWORD": PASSWORD,
+        }))
+        .unwrap();
+        assert_eq!(
+            setting_and_message(cfg.verifier().unwrap_err(), &[PASSWORD]),
+            (
+                "PASETO_LOCAL_KEYS".into(),
+                "entry 0: the key is for v4, not v3".into()
+            )
+        );
     }
 }

@@ -158,6 +158,17 @@ pub enum Error {
     /// mistakes are [`Error::Config`] errors naming the setting.)
     #[error("{0}")]
     Setup(String),
+    /// A protected PASERK (`local-wrap.pie`, `secret-wrap.pie`, `local-pw`, `secret-pw`, `seal`)
+    /// did not open: its authentication tag does not verify under the wrapping key, password or
+    /// secret key given. The PASERK was protected with another one, or it was altered; the two
+    /// cannot be told apart (see [`crate::key::protected`]).
+    #[error("the key cannot be unwrapped: {0}, or the PASERK was altered")]
+    UnwrapFailed(&'static str),
+    /// A password-protected PASERK asks for more work than the limits allow (checked before any
+    /// is done), or a wrap was asked for costs the algorithm refuses (see
+    /// [`crate::key::protected::PwLimits`]).
+    #[error("password hashing cost refused: {0}")]
+    PasswordCost(String),
 }
 
 /// The kind of an [`Error`], for matching without the details.
@@ -202,6 +213,8 @@ pub enum ErrorKind {
     RefreshTokenReused,
     NotFresh,
     StoreUnavailable,
+    UnwrapFailed,
+    PasswordCost,
 }
 
 impl Error {
@@ -246,6 +259,8 @@ impl Error {
             Error::RefreshTokenReused => K::RefreshTokenReused,
             Error::NotFresh => K::NotFresh,
             Error::StoreUnavailable(_) => K::StoreUnavailable,
+            Error::UnwrapFailed(_) => K::UnwrapFailed,
+            Error::PasswordCost(_) => K::PasswordCost,
         }
     }
 
@@ -300,6 +315,8 @@ impl ErrorKind {
             K::RefreshTokenReused => "refresh_token_reused",
             K::NotFresh => "not_fresh",
             K::StoreUnavailable => "store_unavailable",
+            K::UnwrapFailed => "unwrap_failed",
+            K::PasswordCost => "password_cost",
         }
     }
 

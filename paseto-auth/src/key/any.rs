@@ -34,9 +34,15 @@ impl Key {
                 Some("secret") => Key::Secret(SecretKey::from_paserk(text)?),
                 Some("public") => Key::Public(PublicKey::from_paserk(text)?),
                 _ => {
-                    return Err(Error::InvalidKey(
-                        "expected a PASERK (kN.local/secret/public.…) or a PEM key".into(),
-                    ));
+                    let message = match super::protected::Protection::of(text) {
+                        Some(protection) => format!(
+                            "this PASERK is a protected key: unlock it with its {} first \
+                             (paseto_auth::key::protected, or `paseto-auth unwrap`/`unseal`)",
+                            protection.unlocked_by()
+                        ),
+                        None => "expected a PASERK (kN.local/secret/public.…) or a PEM key".into(),
+                    };
+                    return Err(Error::InvalidKey(message));
                 }
             }
         };
@@ -74,5 +80,28 @@ impl Key {
             Key::Public(_) => "public",
         };
         format!("{}.{kind}", self.version().paserk_prefix())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_protected_paserk_is_not_a_key_until_unlocked() {
+        let key = LocalKey::generate(Version::V4).unwrap();
+        let wrapping = LocalKey::generate(Version::V4).unwrap();
+        let wrapped = key.to_wrapped_paserk(&wrapping).unwrap();
+        let err = Key::parse(&wrapped, None).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid key: this PASERK is a protected key: unlock it with its wrapping key first \
+             (paseto_auth::key::protected, or `paseto-auth unwrap`/`unseal`)"
+        );
+        let err = Key::parse("k4.bogus.AAAA", None).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid key: expected a PASERK (kN.local/secret/public.…) or a PEM key"
+        );
     }
 }

@@ -3,7 +3,8 @@
 //! A [`LocalKey`] only ever encrypts `local` tokens, a [`SecretKey`] only signs and a [`PublicKey`]
 //! only verifies `public` tokens, each of the one version it was made for. Keys come from PASERK
 //! strings, PEM, the generator, or (for cookie keys) [`LocalKey::derive_from_secret`] — never from
-//! arbitrary bytes.
+//! arbitrary bytes. Keys kept encrypted — wrapped with another key or a password, or sealed to a
+//! public key — are PASERK too: see [`protected`].
 
 mod any;
 mod asymmetric;
@@ -12,6 +13,7 @@ mod id;
 mod k3_local;
 mod local;
 mod pem;
+pub mod protected;
 mod ring;
 #[cfg(test)]
 mod vectors;
