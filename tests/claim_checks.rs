@@ -11,12 +11,12 @@ use axum::Router;
 use axum::extract::FromRef;
 use axum::routing::get;
 use paseto_auth::extract::PasetoAuth;
-use paseto_auth::{Issuer, Paseto, PasetoClaims, TokenOptions, paseto_required};
+use paseto_auth::testing::TestAuth;
+use paseto_auth::{Paseto, PasetoClaims, paseto_required};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use support::answer::{forbidden, get_bearer, invalid, no_token, ok};
-use support::v4_issuer_and_verifier;
 
 #[derive(Debug, Serialize, Deserialize, PasetoClaims)]
 struct Claims {
@@ -90,13 +90,13 @@ async fn maybe_adult(token: Option<Paseto<Claims>>) -> String {
 
 struct Fixture {
     app: Router,
-    issuer: Issuer,
+    test: TestAuth,
 }
 
 fn fixture() -> Fixture {
-    let (_, issuer, verifier) = v4_issuer_and_verifier();
+    let test = TestAuth::new();
     let state = AppState {
-        auth: PasetoAuth::new(verifier).detailed_errors(true),
+        auth: test.auth(),
         tenants: Tenants(Arc::new(HashSet::from(["acme".to_owned()]))),
     };
     let app = Router::new()
@@ -108,18 +108,12 @@ fn fixture() -> Fixture {
         .route("/tenant", get(tenant_page))
         .route("/maybe-adult", get(maybe_adult))
         .with_state(state);
-    Fixture { app, issuer }
+    Fixture { app, test }
 }
 
 impl Fixture {
-    fn token(&self, claims: Value) -> String {
-        self.issuer
-            .issue_with(&claims, TokenOptions::new())
-            .unwrap()
-    }
-
     async fn get(&self, path: &str, claims: Value) -> support::answer::Answer {
-        get_bearer(&self.app, path, Some(&self.token(claims))).await
+        support::answer::send(&self.app, self.test.get(path, &claims)).await
     }
 }
 

@@ -88,6 +88,8 @@ pub mod login;
 mod reply;
 #[cfg(feature = "axum")]
 pub mod session;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 #[doc(hidden)]
 pub mod __private;

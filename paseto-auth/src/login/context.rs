@@ -523,15 +523,7 @@ impl<U: AuthUser> LoginContext<U> {
     }
 
     fn seal_session(&self, state: &LoginState, now: OffsetDateTime) -> crate::Result<String> {
-        let cookie = &self.shared.session_cookie;
-        seal_cookie_at(
-            &self.shared.keys.session,
-            LOGIN_PURPOSE,
-            &cookie.name,
-            state,
-            cookie.token_lifetime(),
-            now,
-        )
+        seal_session(&self.shared, state, now)
     }
 
     /// Schedules a login session cookie for `state` (logging a failure to seal it).
@@ -570,6 +562,33 @@ impl<U: AuthUser> LoginContext<U> {
         changes.record(&self.shared.session_cookie.attributes(), cookies.session);
         changes.record(&self.shared.remember_cookie.attributes(), cookies.remember);
     }
+}
+
+/// The login session cookie's value for `state`.
+fn seal_session<U>(
+    shared: &Shared<U>,
+    state: &LoginState,
+    now: OffsetDateTime,
+) -> crate::Result<String> {
+    let cookie = &shared.session_cookie;
+    seal_cookie_at(
+        &shared.keys.session,
+        LOGIN_PURPOSE,
+        &cookie.name,
+        state,
+        cookie.token_lifetime(),
+        now,
+    )
+}
+
+/// `name=value` of a login session cookie of `user`, freshly logged in, as
+/// [`LoginContext::login`] seals it (for tests: feature `testing`).
+#[cfg(feature = "testing")]
+pub(crate) fn login_cookie<U: AuthUser>(shared: &Shared<U>, user: &U) -> crate::Result<String> {
+    let digest = user.auth_hash().map(AuthDigest::of);
+    let state = new_state(user.id().to_string(), true, digest, None)?;
+    let value = seal_session(shared, &state, OffsetDateTime::now_utc())?;
+    Ok(format!("{}={value}", shared.session_cookie.name))
 }
 
 /// A login session for user id `uid`, with a new random session id, in `family` (a new one when

@@ -177,6 +177,16 @@ impl<U: AuthUser> LoginManagerLayer<U> {
     }
 }
 
+#[cfg(feature = "testing")]
+impl<U: AuthUser> LoginManagerLayer<U> {
+    /// `name=value` of a login session cookie of `user`, freshly logged in, as
+    /// [`LoginSession::login`](super::LoginSession::login) would set it: a `Cookie` header for a
+    /// test of a `#[login_required]` route (feature `testing`).
+    pub fn login_cookie(&self, user: &U) -> Result<String> {
+        super::context::login_cookie(&self.shared, user)
+    }
+}
+
 impl<U> Clone for LoginManagerLayer<U> {
     fn clone(&self) -> Self {
         LoginManagerLayer {
