@@ -27,6 +27,9 @@
 //! These helpers panic on failure (a test's way of failing); they hold keys that live only as
 //! long as the test, and are not meant for production code.
 
+// A test helper that cannot do its job fails the test, as an assertion does.
+#![allow(clippy::expect_used, clippy::panic)]
+
 use axum::body::Body;
 use axum::http::header::{AUTHORIZATION, COOKIE};
 use axum::http::{Method, Request};
