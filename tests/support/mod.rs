@@ -1,4 +1,5 @@
-//! Shared by the integration tests: keys with their issuer and verifier ([`keys`]),
+//! Shared by the integration tests: a real browser ([`browser`]), keys with their issuer and
+//! verifier ([`keys`]),
 //! request/response helpers ([`http`]), log capture ([`logs`]), a shared Redis ([`redis`]) and
 //! a failing store ([`store`]).
 
@@ -7,6 +8,7 @@
 #![allow(dead_code, unused_imports)]
 
 pub(crate) mod answer;
+pub(crate) mod browser;
 pub(crate) mod http;
 pub(crate) mod keys;
 pub(crate) mod logs;
