@@ -417,6 +417,62 @@ async fn the_documented_router_serves_what_the_document_says() {
     assert_eq!((me.status, me.body.as_str()), (StatusCode::OK, "alice"));
 }
 
+/// Two handlers of one name, guarded differently: utoipa gives both the operation id `list`.
+mod shops {
+    use super::*;
+
+    #[utoipa::path(get, path = "/shops", responses((status = 200, description = "Shops")))]
+    #[paseto_required(aud = "shops")]
+    pub(crate) async fn list() {}
+}
+
+mod users {
+    use super::*;
+
+    #[utoipa::path(get, path = "/users", responses((status = 200, description = "Users")))]
+    #[paseto_required(aud = "users", optional)]
+    pub(crate) async fn list() {}
+}
+
+#[derive(OpenApi)]
+#[openapi(paths(shops::list, users::list), modifiers(&PASETO))]
+struct SameNamesDoc;
+
+#[tokio::test]
+async fn handlers_of_one_name_are_each_documented_with_every_guard_of_that_name() {
+    // They are guarded differently: one refuses a request without a token, the other serves it.
+    let (_, verifier) = v4_issuer_and_verifier_only();
+    let app = Router::new()
+        .route("/shops", axum::routing::get(shops::list))
+        .route("/users", axum::routing::get(users::list))
+        .with_state(PasetoAuth::new(verifier));
+    assert_eq!(
+        get_bearer(&app, "/shops", None).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(get_bearer(&app, "/users", None).await.status, StatusCode::OK);
+
+    let doc = serde_json::to_value(SameNamesDoc::openapi()).unwrap();
+    for path in ["/shops", "/users"] {
+        let list = operation(&doc, path, "get");
+        // Never documented as weaker than either: both guards, not optional.
+        assert_eq!(list["security"], json!([{ "paseto": [] }]), "{path}");
+        let description = list["description"].as_str().unwrap();
+        // The order of registration is the linker's: compare the paragraphs as a set.
+        let mut paragraphs: Vec<&str> = description.split("\n\n").collect();
+        paragraphs.sort_unstable();
+        assert_eq!(
+            paragraphs,
+            [
+                "PASETO token optional: a request without one is served anonymously; a token that is sent must be valid and meet the requirements.\n- audience: `users`",
+                "PASETO token required.\n- audience: `shops`",
+                "Several `#[paseto_required]` handlers are named `list`: this operation is documented as guarded by each of them.",
+            ],
+            "{path}"
+        );
+    }
+}
+
 fn v4_issuer_and_verifier_only() -> (paseto_auth::Issuer, paseto_auth::Verifier) {
     let (_, issuer, verifier) = v4_issuer_and_verifier();
     (issuer, verifier)
