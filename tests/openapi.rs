@@ -394,6 +394,37 @@ fn the_derived_document_takes_the_modifier_without_a_revocation_store() {
     );
 }
 
+#[test]
+fn a_document_modified_twice_reads_the_same() {
+    let (_, verifier) = v4_issuer_and_verifier_only();
+    let auth = PasetoAuth::new(verifier);
+    let layer = PasetoLayer::required(auth, Requirements::new().audience("admin"));
+    // The derived document has been modified once already, by its `modifiers(&PASETO)`.
+    let mut doc = ApiDoc::openapi();
+    let once = serde_json::to_value(&doc).unwrap();
+    PASETO.modify(&mut doc);
+    assert_eq!(serde_json::to_value(&doc).unwrap(), once);
+    let security = PasetoSecurity::new().layer("/orders", &layer);
+    security.modify(&mut doc);
+    let with_layer = serde_json::to_value(&doc).unwrap();
+    security.modify(&mut doc);
+    assert_eq!(serde_json::to_value(&doc).unwrap(), with_layer);
+    assert_eq!(
+        with_layer["paths"]["/orders"]["get"]["description"],
+        "Guarded by `#[paseto_required]` written above `#[utoipa::path]`: either order documents it.\n\n\
+         PASETO token required.\n\
+         - audience: `api`\n\
+         - scopes: `read:orders`, `write:orders`\n\
+         - claims present: `roles`\n\n\
+         PASETO token required.\n\
+         - audience: `admin`"
+    );
+    assert_eq!(
+        with_layer["paths"]["/orders"]["get"]["security"],
+        json!([{ "paseto": ["read:orders", "write:orders"] }])
+    );
+}
+
 #[tokio::test]
 async fn the_documented_router_serves_what_the_document_says() {
     let (issuer, verifier) = v4_issuer_and_verifier_only();
@@ -450,7 +481,10 @@ async fn handlers_of_one_name_are_each_documented_with_every_guard_of_that_name(
         get_bearer(&app, "/shops", None).await.status,
         StatusCode::UNAUTHORIZED
     );
-    assert_eq!(get_bearer(&app, "/users", None).await.status, StatusCode::OK);
+    assert_eq!(
+        get_bearer(&app, "/users", None).await.status,
+        StatusCode::OK
+    );
 
     let doc = serde_json::to_value(SameNamesDoc::openapi()).unwrap();
     for path in ["/shops", "/users"] {

@@ -240,16 +240,21 @@ impl PasetoSecurity {
             add("503", UNAVAILABLE);
         }
 
+        // A paragraph already there is not added again: a document modified twice (a derived
+        // document's modifier, then `layer(..)`) reads the same.
         let mut description = operation.description.take().unwrap_or_default();
-        for guard in guards {
+        let paragraphs = guards.iter().map(|guard| guard.description.as_str());
+        for paragraph in paragraphs.chain(note) {
+            if description
+                .split("\n\n")
+                .any(|present| present == paragraph)
+            {
+                continue;
+            }
             if !description.is_empty() {
                 description.push_str("\n\n");
             }
-            description.push_str(&guard.description);
-        }
-        if let Some(note) = note {
-            description.push_str("\n\n");
-            description.push_str(note);
+            description.push_str(paragraph);
         }
         operation.description = Some(description);
     }
