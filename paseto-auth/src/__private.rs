@@ -48,5 +48,39 @@ pub const fn has_claim<C: PasetoClaims>(name: &str) -> bool {
     crate::claims::has_claim::<C>(name)
 }
 
+// The OpenAPI registry: `#[paseto_required]` registers each handler's route with
+// `register_route!(operation_id, RouteType)`, which is nothing without the `openapi` feature (the
+// macro cannot see the runtime's features, so the choice is made here).
+#[cfg(feature = "openapi")]
+pub use crate::openapi::RegisteredRoute;
+#[cfg(feature = "openapi")]
+pub use inventory;
+
+/// Registers a `#[paseto_required]` route for the OpenAPI documentation.
+#[cfg(feature = "openapi")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __paseto_register_route {
+    ($operation_id:expr, $route:ty) => {
+        $crate::__private::inventory::submit! {
+            $crate::__private::RegisteredRoute::new(
+                $operation_id,
+                <$route as $crate::__private::RouteSpec>::route,
+            )
+        }
+    };
+}
+
+/// Registers a `#[paseto_required]` route for the OpenAPI documentation: nothing without the
+/// `openapi` feature.
+#[cfg(not(feature = "openapi"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __paseto_register_route {
+    ($operation_id:expr, $route:ty) => {};
+}
+
+pub use crate::__paseto_register_route as register_route;
+
 /// The claims of a bare `Paseto` (what `check = ..` takes on such a handler).
 pub type UntypedClaims = serde_json::Map<String, serde_json::Value>;

@@ -36,6 +36,12 @@ impl<C> GuardLayer<C> {
     pub(crate) fn into_check(self) -> C {
         self.check
     }
+
+    /// What the layer checks (read by the OpenAPI documentation).
+    #[cfg(feature = "openapi")]
+    pub(crate) fn check(&self) -> &C {
+        &self.check
+    }
 }
 
 impl<S, C: Clone> Layer<S> for GuardLayer<C> {

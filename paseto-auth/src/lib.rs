@@ -25,13 +25,15 @@
 //! (default): [`extract`] (`PasetoAuth`, `Paseto<C>` and `#[paseto_required]`), [`cookie`] (tokens
 //! in cookies, their keys and attributes: what sessions and logins are built on), [`session`]
 //! (`Session<T>` and `#[paseto_session]`) and [`login`] (`CurrentUser<U>`, `LoginSession<U>` and
-//! `#[login_required]`).
+//! `#[login_required]`). With the `openapi` feature: [`openapi`] (guarded routes documented in a
+//! utoipa OpenAPI document).
 //!
 //! The crate root re-exports what every application names — the issuer and verifier with their
 //! builders and options, the verified token, the claims types, [`Requirements`], the error types,
 //! [`Version`], [`Purpose`] and [`Header`] — and the four macros. Everything else is used through
 //! its module.
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
 // Library code must not panic on any input; tests may unwrap.
 #![cfg_attr(
     not(test),
@@ -84,6 +86,9 @@ pub mod extract;
 pub mod guard_layer;
 #[cfg(feature = "axum")]
 pub mod login;
+#[cfg(feature = "openapi")]
+#[cfg_attr(docsrs, doc(cfg(feature = "openapi")))]
+pub mod openapi;
 #[cfg(feature = "axum")]
 mod reply;
 #[cfg(feature = "axum")]

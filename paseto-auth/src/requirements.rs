@@ -129,9 +129,44 @@ impl Requirements {
         self
     }
 
+    /// The accepted issuers (any of them; none: any issuer).
+    pub fn issuers(&self) -> &[String] {
+        &self.issuers
+    }
+
+    /// The accepted audiences (any of them; none: any audience).
+    pub fn audiences(&self) -> &[String] {
+        &self.audiences
+    }
+
+    /// The required `sub`, if any.
+    pub fn required_subject(&self) -> Option<&str> {
+        self.subject.as_deref()
+    }
+
+    /// The required `jti`, if any.
+    pub fn required_token_id(&self) -> Option<&str> {
+        self.token_id.as_deref()
+    }
+
     /// The required claims.
     pub fn claims(&self) -> &[String] {
         &self.claims
+    }
+
+    /// The scopes the token's `scope` claim must grant, each once, in the order given.
+    pub fn scopes(&self) -> &[String] {
+        &self.scopes
+    }
+
+    /// The claims that must have a value, with that value.
+    pub fn claim_values(&self) -> &[(String, Value)] {
+        &self.claim_values
+    }
+
+    /// Whether only a fresh token is accepted.
+    pub fn requires_fresh(&self) -> bool {
+        self.fresh
     }
 
     /// The version restriction, if any.

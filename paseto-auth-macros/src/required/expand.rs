@@ -241,6 +241,8 @@ pub(super) fn expand(options: &Options, handler: &Handler<'_>) -> TokenStream {
         syn::parse_quote!(::paseto_auth::__private::Guard<#route>)
     };
     handler_fn::insert_guard(&mut function, Guard::PasetoRequired, guard);
+    // The operation id utoipa gives the handler: its name as written (`r#type` included).
+    let operation_id = function.sig.ident.to_string();
 
     quote! {
         #[doc(hidden)]
@@ -262,6 +264,8 @@ pub(super) fn expand(options: &Options, handler: &Handler<'_>) -> TokenStream {
             #checks
             #state_check
             #route_check
+            // Known to the OpenAPI documentation (nothing without the runtime's `openapi` feature).
+            ::paseto_auth::__private::register_route!(#operation_id, #route);
         };
 
         #function

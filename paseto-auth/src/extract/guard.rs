@@ -106,6 +106,14 @@ pub struct TokenCheck {
     route: Arc<Route>,
 }
 
+impl TokenCheck {
+    /// The route's settings (read by the OpenAPI documentation).
+    #[cfg(feature = "openapi")]
+    pub(crate) fn route(&self) -> &Arc<Route> {
+        &self.route
+    }
+}
+
 impl PasetoLayer {
     /// Requires a token meeting `requirements`, verified with `auth` (from its token source).
     pub fn required(auth: PasetoAuth, requirements: Requirements) -> Self {
