@@ -85,8 +85,8 @@ impl Driver {
         let mut capabilities = serde_json::Map::new();
         capabilities.insert("browserName".into(), json!("chrome"));
         capabilities.insert("goog:chromeOptions".into(), options);
-        ClientBuilder::rustls()
-            .expect("a WebDriver client")
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        ClientBuilder::new(connector)
             .capabilities(capabilities)
             .connect(&self.url)
             .await
