@@ -1,37 +1,15 @@
-//! PASETO authentication for axum: typed keys, an issuer, a verifier, extractors, cookie
-//! sessions and a login manager, with macros that check their use at compile time.
-//!
-//! ```
-//! use paseto_auth::{Issuer, Verifier, key::SecretKey, Version};
-//!
-//! let key = SecretKey::generate(Version::V4)?;
-//! let issuer = Issuer::builder().issuer("https://issuer.example").key(key.clone()).build()?;
-//! let verifier = Verifier::builder()
-//!     .public_key(key.public_key().clone(), "https://issuer.example")
-//!     .build()?;
-//!
-//! let token = issuer.issue(&serde_json::json!({"user": {"email": "foo@example.com"}}))?;
-//! let verified = verifier.verify::<serde_json::Value>(&token)?;
-//! assert_eq!(verified.claims["user"]["email"], "foo@example.com");
-//! # Ok::<(), paseto_auth::Error>(())
-//! ```
+#![doc = include_str!("../docs/guide.md")]
 //!
 //! # Where things are
 //!
 //! The core, without features: [`key`] (typed keys, PASERK, PEM, key rings), [`token`] (the
 //! codecs), [`claims`], [`requirements`], [`issuer`], [`verifier`], [`config`]
-//! (flask-paseto-extended's settings), [`store`] (revocations shared across instances: memory,
-//! or Redis with the `redis` feature), [`error`] and [`version`]. With the `axum` feature
-//! (default): [`extract`] (`PasetoAuth`, `Paseto<C>` and `#[paseto_required]`), [`cookie`] (tokens
-//! in cookies, their keys and attributes: what sessions and logins are built on), [`session`]
-//! (`Session<T>` and `#[paseto_session]`) and [`login`] (`CurrentUser<U>`, `LoginSession<U>` and
-//! `#[login_required]`). With the `openapi` feature: [`openapi`] (guarded routes documented in a
-//! utoipa OpenAPI document).
-//!
-//! The crate root re-exports what every application names — the issuer and verifier with their
-//! builders and options, the verified token, the claims types, [`Requirements`], the error types,
-//! [`Version`], [`Purpose`] and [`Header`] — and the four macros. Everything else is used through
-//! its module.
+//! (flask-paseto-extended's settings), [`store`] (revocations shared across instances), [`refresh`]
+//! and [`pair`] (token pairs), [`error`] and [`version`]. With the `axum` feature (default):
+//! [`extract`] (`PasetoAuth`, `Paseto<C>`, `#[paseto_required]`, `PasetoLayer`), [`cookie`] (tokens
+//! in cookies: what sessions and logins are built on), [`session`], [`login`], [`csrf`] and
+//! [`guard_layer`]. The crate root re-exports what every application names and the four macros;
+//! everything else is used through its module.
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 // Library code must not panic on any input; tests may unwrap.
@@ -77,14 +55,19 @@ pub use verifier::{Paseto, Verifier, VerifierBuilder};
 pub use version::{Header, Purpose, Version};
 
 #[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub mod cookie;
 #[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub mod csrf;
 #[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub mod extract;
 #[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub mod guard_layer;
 #[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub mod login;
 #[cfg(feature = "openapi")]
 #[cfg_attr(docsrs, doc(cfg(feature = "openapi")))]
@@ -92,13 +75,22 @@ pub mod openapi;
 #[cfg(feature = "axum")]
 mod reply;
 #[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub mod session;
 #[cfg(feature = "testing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;
+
+#[doc = include_str!("../docs/migration.md")]
+pub mod migration {}
+
+#[doc = include_str!("../docs/reference.md")]
+pub mod reference {}
 
 #[doc(hidden)]
 pub mod __private;
 
 pub use paseto_auth_macros::PasetoClaims;
 #[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub use paseto_auth_macros::{login_required, paseto_required, paseto_session};

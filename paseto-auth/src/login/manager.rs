@@ -178,6 +178,7 @@ impl<U: AuthUser> LoginManagerLayer<U> {
 }
 
 #[cfg(feature = "testing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 impl<U: AuthUser> LoginManagerLayer<U> {
     /// `name=value` of a login session cookie of `user`, freshly logged in, as
     /// [`LoginSession::login`](super::LoginSession::login) would set it: a `Cookie` header for a

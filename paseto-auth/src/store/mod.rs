@@ -45,6 +45,7 @@ use tracing::Level;
 
 pub use memory::{DEFAULT_MEMORY_CAPACITY, DEFAULT_SUBJECT_RETENTION, MemoryStore};
 #[cfg(feature = "redis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub use redis::{DEFAULT_REDIS_PREFIX, RedisStore};
 
 /// The future of a [`TokenStore`] call.

@@ -1,0 +1,147 @@
+//! The docs cannot fall behind the code: the parts the README shares with the crate's guide are the
+//! same text, the reference lists every error kind and every setting the code has, and the feature
+//! table every feature.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+fn read(path: &str) -> String {
+    fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path))
+        .unwrap_or_else(|err| panic!("{path}: {err}"))
+}
+
+/// Each `<!-- shared: NAME -->…<!-- /shared -->` block of `text`, whole.
+fn shared_blocks(text: &str) -> Vec<&str> {
+    let mut blocks = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("<!-- shared: ") {
+        let end = rest[start..]
+            .find("<!-- /shared -->")
+            .expect("an unclosed shared block")
+            + start;
+        blocks.push(&rest[start..end + "<!-- /shared -->".len()]);
+        rest = &rest[end..];
+    }
+    blocks
+}
+
+#[test]
+fn the_readme_says_what_the_guide_says_in_the_same_words() {
+    let (guide, readme) = (read("paseto-auth/docs/guide.md"), read("README.md"));
+    let blocks = shared_blocks(&guide);
+    assert!(
+        blocks.len() >= 2,
+        "the guide shares its intro and feature table"
+    );
+    for block in blocks {
+        assert!(
+            readme.contains(block),
+            "the README differs from the guide in:\n{block}"
+        );
+    }
+}
+
+/// The `.rs` files under `dir`, each with its text before its first `#[cfg(test)]` (tests may name
+/// settings that do not exist, to show they are refused).
+fn sources(dir: &Path) -> Vec<(PathBuf, String)> {
+    let mut files = Vec::new();
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(sources(&path));
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            let text = fs::read_to_string(&path).unwrap();
+            let code = text
+                .split("#[cfg(test)]")
+                .next()
+                .unwrap_or_default()
+                .to_owned();
+            files.push((path, code));
+        }
+    }
+    files
+}
+
+/// The string literals of `code` that are a whole setting name: `"PASETO_…"`, `"REMEMBER_COOKIE_…"`.
+fn setting_names(code: &str) -> Vec<String> {
+    code.split('"')
+        .skip(1)
+        .step_by(2)
+        .filter(|literal| {
+            (literal.starts_with("PASETO_") || literal.starts_with("REMEMBER_COOKIE_"))
+                && literal.len() > "PASETO_".len()
+                && literal
+                    .bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+        })
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn the_reference_names_every_setting_the_code_reads() {
+    let reference = read("paseto-auth/docs/reference.md");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut names: Vec<String> = ["paseto-auth/src", "examples"]
+        .iter()
+        .flat_map(|dir| sources(&root.join(dir)))
+        .flat_map(|(_, code)| setting_names(&code))
+        .collect();
+    names.sort();
+    names.dedup();
+    assert!(names.len() > 30, "the scan found the settings: {names:?}");
+    let missing: Vec<&String> = names
+        .iter()
+        .filter(|name| !reference.contains(&format!("`{name}`")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "settings missing from docs/reference.md: {missing:?}"
+    );
+}
+
+#[test]
+fn the_reference_explains_every_error_kind() {
+    let reference = read("paseto-auth/docs/reference.md");
+    let error_rs = read("paseto-auth/src/error.rs");
+    // The stable names, from `ErrorKind::as_str`: `K::Expired => "expired",`.
+    let kinds: Vec<&str> = error_rs
+        .lines()
+        .filter_map(|line| line.trim().strip_prefix("K::"))
+        .filter_map(|arm| arm.split_once(" => \""))
+        .map(|(_, name)| name.trim_end_matches("\","))
+        .collect();
+    assert!(kinds.len() > 30, "the scan found the kinds: {kinds:?}");
+    let missing: Vec<&&str> = kinds
+        .iter()
+        .filter(|kind| !reference.contains(&format!("| `{kind}` |")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "error kinds missing from docs/reference.md: {missing:?}"
+    );
+}
+
+#[test]
+fn the_feature_table_lists_every_feature() {
+    let guide = read("paseto-auth/docs/guide.md");
+    let manifest = read("paseto-auth/Cargo.toml");
+    let features = manifest
+        .split("[features]")
+        .nth(1)
+        .and_then(|rest| rest.split("\n[").next())
+        .expect("a [features] table");
+    let names: Vec<&str> = features
+        .lines()
+        .filter_map(|line| line.split_once(" = "))
+        .map(|(name, _)| name.trim())
+        .filter(|name| *name != "default" && !name.starts_with('#'))
+        .collect();
+    assert!(names.contains(&"axum"), "{names:?}");
+    for name in names {
+        assert!(
+            guide.contains(&format!("| `{name}`")),
+            "feature {name} is not in the guide's table"
+        );
+    }
+}
