@@ -21,7 +21,8 @@
 //! The core, without features: [`key`] (typed keys, PASERK, PEM, key rings), [`token`] (the
 //! codecs), [`claims`], [`requirements`], [`issuer`], [`verifier`], [`config`]
 //! (flask-paseto-extended's settings), [`store`] (revocations shared across instances: memory,
-//! or Redis with the `redis` feature), [`error`] and [`version`]. With the `axum` feature
+//! or Redis with the `redis` feature), [`keyset`] (published and fetched key sets, rotation;
+//! fetching with the `keyset-fetch` feature), [`error`] and [`version`]. With the `axum` feature
 //! (default): [`extract`] (`PasetoAuth`, `Paseto<C>` and `#[paseto_required]`), [`cookie`] (tokens
 //! in cookies, their keys and attributes: what sessions and logins are built on), [`session`]
 //! (`Session<T>` and `#[paseto_session]`) and [`login`] (`CurrentUser<U>`, `LoginSession<U>` and
@@ -54,6 +55,7 @@ pub mod config;
 pub mod error;
 pub mod issuer;
 pub mod key;
+pub mod keyset;
 mod kind;
 pub mod logs;
 pub mod metrics;

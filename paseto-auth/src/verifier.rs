@@ -347,6 +347,27 @@ impl VerifierBuilder {
         self
     }
 
+    /// The keys added so far.
+    #[cfg(feature = "keyset-fetch")]
+    pub(crate) fn ring(&self) -> KeyRing<VerificationKey> {
+        self.keys.clone()
+    }
+
+    /// The versions the verifier will accept.
+    #[cfg(feature = "keyset-fetch")]
+    pub(crate) fn allowed_versions(&self) -> Vec<Version> {
+        self.versions
+            .clone()
+            .unwrap_or_else(|| vec![Version::V4, Version::V3])
+    }
+
+    /// The builder with `ring` in place of its keys.
+    #[cfg(feature = "keyset-fetch")]
+    pub(crate) fn keys_replaced(mut self, ring: KeyRing<VerificationKey>) -> Self {
+        self.keys = ring;
+        self
+    }
+
     /// Whether a key was added.
     pub(crate) fn has_keys(&self) -> bool {
         !self.keys.is_empty()
@@ -608,6 +629,7 @@ impl Verifier {
 
     /// [`replace_keys`](Self::replace_keys), an empty ring allowed (a fetched key set that went
     /// stale: every token is refused until keys come back).
+    #[cfg_attr(not(feature = "keyset-fetch"), allow(dead_code))]
     pub(crate) fn swap_keys(&self, ring: KeyRing<VerificationKey>) -> Result<()> {
         check_ring_versions(&ring, &self.config.versions)?;
         let _swapping = self
@@ -633,6 +655,7 @@ impl Verifier {
 
     /// Sets what the verifier tells when a token names a key id it does not hold (once; a
     /// second hook is refused and `false` returned).
+    #[cfg(feature = "keyset-fetch")]
     pub(crate) fn on_unknown_key(&self, hook: UnknownKeyHook) -> bool {
         self.config.unknown_key.set(hook).is_ok()
     }
