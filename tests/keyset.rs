@@ -69,7 +69,11 @@ impl KeyServer {
             DEFAULT_PATH,
             get(move |headers: HeaderMap| async move {
                 let mut response = p.respond(&headers);
-                let counter = if response.status() == StatusCode::NOT_MODIFIED { &n } else { &f };
+                let counter = if response.status() == StatusCode::NOT_MODIFIED {
+                    &n
+                } else {
+                    &f
+                };
                 counter.fetch_add(1, Ordering::SeqCst);
                 response
                     .headers_mut()
@@ -194,7 +198,9 @@ async fn an_issuer_rotates_next_active_retired_and_the_verifier_follows_without_
     // the first token signed with it passes before any fetch.
     let now = OffsetDateTime::now_utc();
     doc.activate(new.public_key().id(), now, GRACE).unwrap();
-    issuer.replace_keys(doc.signing_ring(&secrets).unwrap()).unwrap();
+    issuer
+        .replace_keys(doc.signing_ring(&secrets).unwrap())
+        .unwrap();
     server.publisher.replace(doc.clone());
     let after = token(&issuer);
     assert!(after.contains(".public."));
@@ -282,7 +288,11 @@ async fn a_flood_of_unknown_key_ids_causes_one_fetch_per_gap() {
 #[tokio::test]
 async fn a_server_down_keeps_the_last_good_set_until_the_maximum_staleness() {
     let known = key();
-    let issuer = Issuer::builder().issuer(ISS).key(known.clone()).build().unwrap();
+    let issuer = Issuer::builder()
+        .issuer(ISS)
+        .key(known.clone())
+        .build()
+        .unwrap();
     let server = KeyServer::start(document(&[published(&known, ISS, KeyStatus::Active)])).await;
     let clock = Arc::new(TestClock::default());
     let source = source(&server.url, &clock)
@@ -477,30 +487,47 @@ fn hostile_documents_get_typed_errors() {
     let key = key();
     let paserk = key.public_key().to_paserk();
     let pid = key.public_key().id().to_string();
-    let entry = |paserk: &str, pid: &str| {
-        json!({"paserk": paserk, "pid": pid, "iss": ISS, "status": "active"})
-    };
+    let entry = |paserk: &str, pid: &str| json!({"paserk": paserk, "pid": pid, "iss": ISS, "status": "active"});
 
     let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
-    assert!(matches!(parse(&deep), Error::KeySet(KeySetError::Malformed(_))));
+    assert!(matches!(
+        parse(&deep),
+        Error::KeySet(KeySetError::Malformed(_))
+    ));
     let deep_keys = format!(
         r#"{{"version": 1, "keys": {}{}}}"#,
         "[".repeat(10_000),
         "]".repeat(10_000)
     );
-    assert!(matches!(parse(&deep_keys), Error::KeySet(KeySetError::Malformed(_))));
+    assert!(matches!(
+        parse(&deep_keys),
+        Error::KeySet(KeySetError::Malformed(_))
+    ));
     // Deep nesting in a field nobody reads is skipped without recursion: harmless.
     let deep_field = format!(
         r#"{{"version": 1, "keys": [], "x": {}{}}}"#,
         "[".repeat(10_000),
         "]".repeat(10_000)
     );
-    assert!(KeySetDocument::parse(deep_field.as_bytes(), &limits).unwrap().is_empty());
-    let huge = format!(r#"{{"version": 1, "keys": [], "pad": "{}"}}"#, "x".repeat(70_000));
-    assert!(matches!(parse(&huge), Error::KeySet(KeySetError::TooLarge { limit: 65536 })));
+    assert!(
+        KeySetDocument::parse(deep_field.as_bytes(), &limits)
+            .unwrap()
+            .is_empty()
+    );
+    let huge = format!(
+        r#"{{"version": 1, "keys": [], "pad": "{}"}}"#,
+        "x".repeat(70_000)
+    );
+    assert!(matches!(
+        parse(&huge),
+        Error::KeySet(KeySetError::TooLarge { limit: 65536 })
+    ));
 
     let err = parse(&json!({"version": 2, "keys": []}).to_string());
-    assert_eq!(err.to_string(), "key set: unsupported key-set format version 2");
+    assert_eq!(
+        err.to_string(),
+        "key set: unsupported key-set format version 2"
+    );
     let err = parse(&json!({"version": "1\n", "keys": []}).to_string());
     assert_eq!(
         err.to_string(),
@@ -515,7 +542,10 @@ fn hostile_documents_get_typed_errors() {
     );
     assert!(!err.to_string().contains(secret.as_str()));
     let err = parse(&json!({"version": 1, "keys": [entry("k4.public.AAAA", &pid)]}).to_string());
-    assert!(matches!(err, Error::KeySet(KeySetError::InvalidKey { index: 0, .. })));
+    assert!(matches!(
+        err,
+        Error::KeySet(KeySetError::InvalidKey { index: 0, .. })
+    ));
     let other = SecretKey::generate(Version::V4).unwrap();
     let err = parse(
         &json!({"version": 1, "keys": [entry(&paserk, other.public_key().id().as_str())]})
@@ -526,7 +556,9 @@ fn hostile_documents_get_typed_errors() {
         "key set: key 0: `pid` is not the id of the key in `paserk`"
     );
     let v3 = SecretKey::generate(Version::V3).unwrap();
-    let err = parse(&json!({"version": 1, "keys": [entry(&v3.public_key().to_paserk(), &pid)]}).to_string());
+    let err = parse(
+        &json!({"version": 1, "keys": [entry(&v3.public_key().to_paserk(), &pid)]}).to_string(),
+    );
     assert_eq!(
         err.to_string(),
         "key set: key 0: `pid` is not the id of the key in `paserk`"
@@ -534,7 +566,10 @@ fn hostile_documents_get_typed_errors() {
     let err = parse(
         &json!({"version": 1, "keys": [entry(&paserk, &pid), entry(&paserk, &pid)]}).to_string(),
     );
-    assert_eq!(err.to_string(), format!("key set: key id {pid} is listed twice"));
+    assert_eq!(
+        err.to_string(),
+        format!("key set: key id {pid} is listed twice")
+    );
     let err = parse(
         &json!({"version": 1, "keys": [{"paserk": paserk, "pid": pid, "iss": ISS, "status": "revoked\u{1b}"}]})
             .to_string(),
@@ -553,7 +588,10 @@ fn hostile_documents_get_typed_errors() {
     let err = parse(&json!({"version": 1, "keys": many}).to_string());
     assert!(matches!(
         err,
-        Error::KeySet(KeySetError::TooManyKeys { count: 65, limit: 64 })
+        Error::KeySet(KeySetError::TooManyKeys {
+            count: 65,
+            limit: 64
+        })
     ));
 
     // What is accepted: unknown fields ignored, times read.
@@ -619,14 +657,24 @@ async fn paseto_auth_reload_swaps_the_ring_for_every_clone() {
     let auth = PasetoAuth::new(verifier);
     let clone = auth.clone();
     let old_token = token(&Issuer::builder().issuer(ISS).key(old).build().unwrap());
-    let new_token = token(&Issuer::builder().issuer(ISS).key(new.clone()).build().unwrap());
+    let new_token = token(
+        &Issuer::builder()
+            .issuer(ISS)
+            .key(new.clone())
+            .build()
+            .unwrap(),
+    );
     assert_eq!(kind(clone.verifier(), &old_token), None);
     assert_eq!(kind(clone.verifier(), &old_token), None);
 
-    let ring: KeyRing<VerificationKey> = KeyRing::new().with_bound_key(new.public_key().clone(), ISS);
+    let ring: KeyRing<VerificationKey> =
+        KeyRing::new().with_bound_key(new.public_key().clone(), ISS);
     auth.reload(ring).unwrap();
     assert_eq!(clone.verifier().key_generation(), 1);
-    assert_eq!(kind(clone.verifier(), &old_token), Some(ErrorKind::UnknownKeyId));
+    assert_eq!(
+        kind(clone.verifier(), &old_token),
+        Some(ErrorKind::UnknownKeyId)
+    );
     assert_eq!(kind(clone.verifier(), &new_token), None);
     // An empty ring is refused and the current one kept.
     assert!(matches!(auth.reload(KeyRing::new()), Err(Error::Setup(_))));

@@ -509,7 +509,9 @@ pub enum KeySetError {
     },
     /// The key set has not been fetched successfully for longer than the maximum staleness: its
     /// keys were dropped.
-    #[error("the last good key set is older than the maximum staleness ({0:?}); its keys are dropped")]
+    #[error(
+        "the last good key set is older than the maximum staleness ({0:?}); its keys are dropped"
+    )]
     Stale(Duration),
     /// A change of the document names a key it does not hold, or a change its status forbids
     /// (activating a retired key, say).

@@ -96,6 +96,10 @@ pub(crate) fn keyset_fetch(outcome: &'static str) {
 /// A token naming a key the fetched key set lacks: whether it caused a fetch.
 #[cfg(feature = "keyset-fetch")]
 pub(crate) fn keyset_unknown_key(triggered: bool) {
-    let fetch = if triggered { "triggered" } else { "rate_limited" };
+    let fetch = if triggered {
+        "triggered"
+    } else {
+        "rate_limited"
+    };
     ::metrics::counter!("paseto_auth_keyset_unknown_keys_total", "fetch" => fetch).increment(1);
 }

@@ -34,8 +34,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use quick_cache::Weighter;
-use time::OffsetDateTime;
 use quick_cache::sync::Cache;
+use time::OffsetDateTime;
 
 /// How many tokens a verifier's cache holds by default (`PASETO_VERIFY_CACHE_SIZE`).
 pub const DEFAULT_CACHE_SIZE: usize = 10_000;

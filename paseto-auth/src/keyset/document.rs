@@ -312,4 +312,3 @@ impl WireKey {
         Ok(key)
     }
 }
-

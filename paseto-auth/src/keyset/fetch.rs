@@ -171,7 +171,10 @@ impl KeySetSourceBuilder {
             },
             timeout: self.settings.timeout,
         };
-        let first = fetcher.fetch(None).await.inspect_err(|err| log_failure(err))?;
+        let first = fetcher
+            .fetch(None)
+            .await
+            .inspect_err(|err| log_failure(err))?;
         let Fetched::Document { ring, etag, hash } = first else {
             return Err(Error::KeySet(KeySetError::Status(304)));
         };

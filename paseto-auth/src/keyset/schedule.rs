@@ -6,8 +6,8 @@ use std::time::Duration;
 use time::OffsetDateTime;
 
 use super::document::{KeySetDocument, KeyStatus, PublishedKey};
-use crate::issuer::Issuer;
 use crate::error::{Error, KeySetError, Result, untrusted};
+use crate::issuer::Issuer;
 use crate::key::{KeyId, KeyRing, RingEntry, SecretKey, SigningKey, VerificationKey};
 use crate::version::Version;
 
@@ -83,7 +83,10 @@ impl KeySetDocument {
     /// issuer has no name (`PASETO_ISS`) or no secret key (local keys are never published).
     pub fn from_issuer(issuer: &Issuer) -> Result<Self> {
         let name = issuer.name().ok_or_else(|| {
-            Error::config("PASETO_ISS", "a published key set names its issuer: set one")
+            Error::config(
+                "PASETO_ISS",
+                "a published key set names its issuer: set one",
+            )
         })?;
         let mut document = KeySetDocument::new();
         for entry in issuer.keys().iter() {
@@ -181,10 +184,18 @@ mod tests {
         let (old, new) = (key(), key());
         let mut document = KeySetDocument::new();
         document
-            .add(PublishedKey::new(old.public_key().clone(), ISS, KeyStatus::Active))
+            .add(PublishedKey::new(
+                old.public_key().clone(),
+                ISS,
+                KeyStatus::Active,
+            ))
             .unwrap();
         document
-            .add(PublishedKey::new(new.public_key().clone(), ISS, KeyStatus::Next))
+            .add(PublishedKey::new(
+                new.public_key().clone(),
+                ISS,
+                KeyStatus::Next,
+            ))
             .unwrap();
         let secrets = [old.clone(), new.clone()];
         let ring = document.signing_ring(&secrets).unwrap();
@@ -193,7 +204,9 @@ mod tests {
 
         let now = OffsetDateTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
         let grace = Duration::from_secs(3600);
-        document.activate(new.public_key().id(), now, grace).unwrap();
+        document
+            .activate(new.public_key().id(), now, grace)
+            .unwrap();
         let old_entry = document.get(old.public_key().id()).unwrap();
         assert_eq!(old_entry.status, KeyStatus::Retired);
         assert_eq!(old_entry.not_after, Some(now + grace));
@@ -205,7 +218,9 @@ mod tests {
         assert_eq!(ring.primary().unwrap().key.kid(), new.public_key().id());
 
         // A retired key cannot come back; an unknown one is named.
-        let err = document.activate(old.public_key().id(), now, grace).unwrap_err();
+        let err = document
+            .activate(old.public_key().id(), now, grace)
+            .unwrap_err();
         assert_eq!(
             err.to_string(),
             format!(
@@ -226,7 +241,11 @@ mod tests {
         retired.not_after = Some(OffsetDateTime::UNIX_EPOCH);
         document.add(retired).unwrap();
         document
-            .add(PublishedKey::new(b.public_key().clone(), "https://other.example", KeyStatus::Next))
+            .add(PublishedKey::new(
+                b.public_key().clone(),
+                "https://other.example",
+                KeyStatus::Next,
+            ))
             .unwrap();
         let both = [ISS.to_owned(), "https://other.example".to_owned()];
         let ring = document.verification_ring(&both, &[Version::V4]).unwrap();
@@ -235,15 +254,22 @@ mod tests {
         assert_eq!(entries[0].not_after, Some(OffsetDateTime::UNIX_EPOCH));
         assert_eq!(entries[1].issuer.as_deref(), Some("https://other.example"));
 
-        let err = document.verification_ring(&both[..1], &[Version::V4]).unwrap_err();
+        let err = document
+            .verification_ring(&both[..1], &[Version::V4])
+            .unwrap_err();
         assert_eq!(
             err.to_string(),
             "key set: key 1 claims issuer \"https://other.example\", which is not trusted for this URL"
         );
-        let err = document.verification_ring(&both, &[Version::V3]).unwrap_err();
+        let err = document
+            .verification_ring(&both, &[Version::V3])
+            .unwrap_err();
         assert!(matches!(
             err,
-            Error::KeySet(KeySetError::VersionNotAllowed { index: 0, version: Version::V4 })
+            Error::KeySet(KeySetError::VersionNotAllowed {
+                index: 0,
+                version: Version::V4
+            })
         ));
     }
 }

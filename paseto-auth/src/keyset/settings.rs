@@ -142,13 +142,22 @@ impl KeySetSettings {
     /// Refuses settings that contradict each other, naming the setting at fault.
     pub fn check(&self) -> Result<()> {
         if self.refresh.is_zero() {
-            return Err(Error::config("PASETO_KEYSET_REFRESH", "must be at least 1 second"));
+            return Err(Error::config(
+                "PASETO_KEYSET_REFRESH",
+                "must be at least 1 second",
+            ));
         }
         if self.timeout.is_zero() {
-            return Err(Error::config("PASETO_KEYSET_TIMEOUT", "must be at least 1 second"));
+            return Err(Error::config(
+                "PASETO_KEYSET_TIMEOUT",
+                "must be at least 1 second",
+            ));
         }
         if self.max_bytes == 0 {
-            return Err(Error::config("PASETO_KEYSET_MAX_BYTES", "must be at least 1"));
+            return Err(Error::config(
+                "PASETO_KEYSET_MAX_BYTES",
+                "must be at least 1",
+            ));
         }
         if self.max_staleness < self.refresh {
             return Err(Error::config(
@@ -165,7 +174,9 @@ impl KeySetSettings {
 mod tests {
     use super::*;
 
-    fn lookup(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Result<Option<String>> {
+    fn lookup(
+        pairs: &'static [(&'static str, &'static str)],
+    ) -> impl Fn(&str) -> Result<Option<String>> {
         move |name| {
             Ok(pairs
                 .iter()
@@ -177,20 +188,29 @@ mod tests {
     #[test]
     fn settings_are_read_and_a_bad_one_is_named() {
         let settings = KeySetSettings::from_lookup(&lookup(&[
-            ("PASETO_KEYSET_URL", "https://issuer.example/.well-known/paserk.json"),
-            ("PASETO_KEYSET_ISS", "https://issuer.example, https://b.example"),
+            (
+                "PASETO_KEYSET_URL",
+                "https://issuer.example/.well-known/paserk.json",
+            ),
+            (
+                "PASETO_KEYSET_ISS",
+                "https://issuer.example, https://b.example",
+            ),
             ("PASETO_KEYSET_REFRESH", "60"),
             ("PASETO_KEYSET_MIN_FETCH_GAP", "5"),
             ("PASETO_KEYSET_ALLOW_HTTP", "no"),
         ]))
         .unwrap();
-        assert_eq!(settings.issuers, ["https://issuer.example", "https://b.example"]);
+        assert_eq!(
+            settings.issuers,
+            ["https://issuer.example", "https://b.example"]
+        );
         assert_eq!(settings.refresh, Duration::from_secs(60));
         assert_eq!(settings.min_fetch_gap, Duration::from_secs(5));
         assert!(!settings.allow_http);
 
-        let err = KeySetSettings::from_lookup(&lookup(&[("PASETO_KEYSET_REFRESH", "soon")]))
-            .unwrap_err();
+        let err =
+            KeySetSettings::from_lookup(&lookup(&[("PASETO_KEYSET_REFRESH", "soon")])).unwrap_err();
         assert_eq!(
             err.to_string(),
             "invalid setting PASETO_KEYSET_REFRESH: expected whole seconds, got \"soon\""
@@ -200,9 +220,13 @@ mod tests {
             ("PASETO_KEYSET_MAX_STALENESS", "60"),
         ]))
         .unwrap_err();
-        assert!(matches!(err, Error::Config { setting, .. } if setting == "PASETO_KEYSET_MAX_STALENESS"));
+        assert!(
+            matches!(err, Error::Config { setting, .. } if setting == "PASETO_KEYSET_MAX_STALENESS")
+        );
         let err = KeySetSettings::from_lookup(&lookup(&[("PASETO_KEYSET_ALLOW_HTTP", "maybe")]))
             .unwrap_err();
-        assert!(matches!(err, Error::Config { setting, .. } if setting == "PASETO_KEYSET_ALLOW_HTTP"));
+        assert!(
+            matches!(err, Error::Config { setting, .. } if setting == "PASETO_KEYSET_ALLOW_HTTP")
+        );
     }
 }
