@@ -171,10 +171,7 @@ impl KeySetSourceBuilder {
             },
             timeout: self.settings.timeout,
         };
-        let first = fetcher
-            .fetch(None)
-            .await
-            .inspect_err(|err| log_failure(err))?;
+        let first = fetcher.fetch(None).await.inspect_err(log_failure)?;
         let Fetched::Document { ring, etag, hash } = first else {
             return Err(Error::KeySet(KeySetError::Status(304)));
         };

@@ -122,7 +122,7 @@ impl KeySetDocument {
             })
             .collect();
         // Latest not-before first (a key without one was active from the start).
-        active.sort_by(|a, b| b.1.cmp(&a.1));
+        active.sort_by_key(|a| std::cmp::Reverse(a.1));
         if active.is_empty() {
             return Err(change(
                 "no secret key given is active in the key set: activate one first".into(),
@@ -172,6 +172,7 @@ impl KeySetDocument {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::key::RingKey;
 
     const ISS: &str = "https://issuer.example";
 
