@@ -128,7 +128,7 @@ impl KeySetPublisher {
         self.current.load().respond(headers)
     }
 
-    /// A router serving the document at `path` (e.g. [`DEFAULT_PATH`]), to merge into the
+    /// A router serving the document at `path` (e.g. [`DEFAULT_PATH`](super::DEFAULT_PATH)), to merge into the
     /// application's.
     pub fn router<S: Clone + Send + Sync + 'static>(&self, path: &str) -> Router<S> {
         let publisher = self.clone();
