@@ -12,6 +12,8 @@
 //! curl -i -b jar -X POST -H "X-CSRF-Token: $(awk '$6 == "csrf_access_token" { print $7 }' jar)" http://127.0.0.1:3000/protected/me
 //! curl -i -b jar -X POST http://127.0.0.1:3000/protected/me  # 403 csrf_token_invalid
 //! curl -i -b jar -c jar -d "csrf_token=$CSRF" http://127.0.0.1:3000/logout
+//! # The issuer's public keys, for verifiers elsewhere (a key-set document: see the README).
+//! curl -i http://127.0.0.1:3000/.well-known/paserk.json
 //! ```
 //!
 //! Keys come from `PASETO_ISS`, `PASETO_PRIVATE_KEYS` and `PASETO_PUBLIC_KEYS` (flask-paseto-extended's
@@ -31,6 +33,7 @@ use axum::routing::{get, post};
 use axum::{Form, Json, Router};
 use paseto_auth::csrf::{CsrfLayer, CsrfToken, TokenCookie};
 use paseto_auth::extract::{PasetoAuth, TokenSource};
+use paseto_auth::keyset::{DEFAULT_PATH, KeySetDocument, KeySetPublisher};
 use paseto_auth::{Issuer, Paseto, PasetoClaims, TokenOptions, Verifier, paseto_required};
 use serde::{Deserialize, Serialize};
 pub(crate) use tokens::AppState;
@@ -70,15 +73,25 @@ fn state_from_env() -> paseto_auth::Result<AppState> {
 }
 
 /// The application's routes: the forms behind `CsrfLayer` (their own CSRF value), the API
-/// checked by the guard (the token's CSRF value, when the token comes from the cookie).
+/// checked by the guard (the token's CSRF value, when the token comes from the cookie), and the
+/// issuer's key set at `/.well-known/paserk.json` (when the issuer has a name to bind its keys
+/// to).
 pub(crate) fn app(state: AppState) -> Router {
     let forms = Router::new()
         .route("/login", get(login_form).post(login))
         .route("/logout", post(logout))
         .layer(CsrfLayer::new());
+    let keyset = match KeySetDocument::from_issuer(&state.issuer) {
+        Ok(document) => KeySetPublisher::new(document).router(DEFAULT_PATH),
+        Err(err) => {
+            println!("not publishing a key set: {err}");
+            Router::new()
+        }
+    };
     Router::new()
         .route("/protected/me", get(protected_me).post(protected_me))
         .merge(forms)
+        .merge(keyset)
         .with_state(state)
 }
 
@@ -151,5 +164,9 @@ async fn logout() -> Response {
 #[tokio::main]
 async fn main() {
     let app = state_from_env().map(app);
-    serve::serve(app, "GET /login, GET /protected/me, POST /logout").await;
+    serve::serve(
+        app,
+        "GET /login, GET /protected/me, POST /logout, GET /.well-known/paserk.json",
+    )
+    .await;
 }

@@ -132,6 +132,43 @@ async fn login_then_me_by_cookie_and_by_bearer() {
     }
 }
 
+/// The example publishes its issuer's key set; a verifier built from the served document alone
+/// accepts the example's tokens, bound to its issuer.
+#[tokio::test]
+async fn the_issuer_serves_its_key_set_and_a_verifier_built_from_it_accepts_its_tokens() {
+    use paseto_auth::keyset::{DocumentLimits, KeySetDocument, KeyStatus};
+    let f = fixture();
+    let response = send(
+        &f.app,
+        Request::get("/.well-known/paserk.json")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        response.headers()[header::CACHE_CONTROL],
+        "public, max-age=300"
+    );
+    assert!(response.headers().contains_key(header::ETAG));
+    let text = body(response).await;
+    let document = KeySetDocument::parse(text.as_bytes(), &DocumentLimits::default()).unwrap();
+    assert_eq!(document.len(), 1);
+    let published = &document.keys()[0];
+    assert_eq!(published.pid(), f.key.public_key().id());
+    assert_eq!(
+        (published.iss.as_str(), published.status),
+        (ISS, KeyStatus::Active)
+    );
+    let ring = document
+        .verification_ring(&[ISS.to_owned()], &[Version::V4])
+        .unwrap();
+    let verifier = paseto_auth::Verifier::builder().keys(ring).build().unwrap();
+    let token = login(&f.app).await;
+    let verified = verifier.verify::<Value>(&token).unwrap();
+    assert_eq!(verified.claims["user"]["email"], "foo@example.com");
+}
+
 #[tokio::test]
 async fn a_bad_password_is_401_without_a_cookie() {
     let f = fixture();

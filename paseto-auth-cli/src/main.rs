@@ -1,6 +1,7 @@
-//! `paseto-auth`: mint keys, issue, verify and inspect tokens, and protect keys (wrap, seal)
-//! from the command line.
+//! `paseto-auth`: mint keys, issue, verify and inspect tokens, protect keys (wrap, seal) and
+//! keep key-set documents (keyset) from the command line.
 
+mod keyset;
 mod protect;
 mod revoke;
 
@@ -63,6 +64,9 @@ enum Command {
     Seal(protect::SealArgs),
     /// Unseal a kN.seal PASERK with the secret key it was sealed to; prints the local key.
     Unseal(protect::UnsealArgs),
+    /// Print or update a key-set document (published at /.well-known/paserk.json): new, add,
+    /// activate, retire, prune.
+    Keyset(keyset::KeysetArgs),
 }
 
 #[derive(clap::Args)]
@@ -168,6 +172,7 @@ fn run(command: Command) -> Result<String, Error> {
         Command::Unwrap(args) => protect::unwrap(args),
         Command::Seal(args) => protect::seal(args),
         Command::Unseal(args) => protect::unseal(args),
+        Command::Keyset(args) => keyset::keyset(args),
     }
 }
 

@@ -2,6 +2,8 @@
 //! footer. (Token pairs, access and refresh, are in [`crate::pair`].)
 
 use std::sync::Arc;
+
+use arc_swap::ArcSwap;
 use std::time::Duration;
 
 use serde::Serialize;
@@ -33,7 +35,8 @@ pub const DEFAULT_LOGIN_MAX_AGE: Duration = Duration::from_secs(30 * 24 * 3600);
 #[derive(Debug)]
 struct Config {
     issuer: Option<String>,
-    keys: KeyRing<SigningKey>,
+    /// Swapped whole at run time ([`Issuer::replace_keys`]).
+    keys: ArcSwap<KeyRing<SigningKey>>,
     lifetime: Duration,
     pair_lifetimes: PairLifetimes,
     use_iss: bool,
@@ -196,7 +199,7 @@ impl IssuerBuilder {
         Ok(Issuer {
             config: Arc::new(Config {
                 issuer: self.issuer,
-                keys: self.keys,
+                keys: ArcSwap::from_pointee(self.keys),
                 lifetime: self.lifetime,
                 pair_lifetimes: self.pair_lifetimes,
                 use_iss: self.use_iss,
@@ -402,14 +405,13 @@ impl Issuer {
         options: TokenOptions,
     ) -> Result<String> {
         let config = &self.config;
+        let keys = config.keys.load();
         let key = match &options.key {
-            Some(id) => config
-                .keys
+            Some(id) => keys
                 .iter()
                 .find(|entry| entry.key.kid() == id)
                 .ok_or_else(|| Error::UnknownKeyId(id.to_string()))?,
-            None => config
-                .keys
+            None => keys
                 .primary()
                 .ok_or_else(|| Error::Setup("an issuer needs at least one key".into()))?,
         };
@@ -533,9 +535,24 @@ impl Issuer {
         self.config.issuer.as_deref()
     }
 
-    /// The issuer's keys.
-    pub fn keys(&self) -> &KeyRing<SigningKey> {
-        &self.config.keys
+    /// The issuer's keys now (a snapshot: a later [`replace_keys`](Self::replace_keys) does
+    /// not change it).
+    pub fn keys(&self) -> Arc<KeyRing<SigningKey>> {
+        self.config.keys.load_full()
+    }
+
+    /// Replaces the issuer's keys at run time, in this issuer and every clone of it: the next
+    /// token is signed with the new ring's primary key (a rotation: see [`crate::keyset`]).
+    /// Fails, keeping the current ring, when `ring` is empty.
+    ///
+    /// The verifier of refresh tokens a [`RefreshTokens`](crate::refresh::RefreshTokens) built from
+    /// this issuer keeps the keys it was built with.
+    pub fn replace_keys(&self, ring: KeyRing<SigningKey>) -> Result<()> {
+        if ring.is_empty() {
+            return Err(Error::Setup("an issuer needs at least one key".into()));
+        }
+        self.config.keys.store(Arc::new(ring));
+        Ok(())
     }
 
     /// The lifetimes of a pair's tokens.

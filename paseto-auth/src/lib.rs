@@ -4,7 +4,8 @@
 //!
 //! The core, without features: [`key`] (typed keys, PASERK, PEM, key rings), [`token`] (the
 //! codecs), [`claims`], [`requirements`], [`issuer`], [`verifier`], [`config`]
-//! (flask-paseto-extended's settings), [`store`] (revocations shared across instances), [`refresh`]
+//! (flask-paseto-extended's settings), [`store`] (revocations shared across instances), [`keyset`] (published and
+//! fetched key sets, rotation), [`refresh`]
 //! and [`pair`] (token pairs), [`error`] and [`version`]. With the `axum` feature (default):
 //! [`extract`] (`PasetoAuth`, `Paseto<C>`, `#[paseto_required]`, `PasetoLayer`), [`cookie`] (tokens
 //! in cookies: what sessions and logins are built on), [`session`], [`login`], [`csrf`] and
@@ -34,6 +35,7 @@ pub mod config;
 pub mod error;
 pub mod issuer;
 pub mod key;
+pub mod keyset;
 mod kind;
 pub mod logs;
 pub mod metrics;

@@ -11,6 +11,8 @@
 //! | `paseto_auth_cookies_total` | counter | `cookie` (`session`, `login`, `remember`), `outcome` (`valid`, `invalid`, `revoked`) |
 //! | `paseto_auth_store_calls_total` | counter | `op` (`check`, `revoke`, `rotate`), `outcome` (`ok`, `error`, `timeout`) |
 //! | `paseto_auth_store_call_seconds` | histogram | `op` |
+//! | `paseto_auth_keyset_fetches_total` | counter | `outcome` (`updated`, `unchanged`, `failed`) |
+//! | `paseto_auth_keyset_unknown_keys_total` | counter | `fetch` (`triggered`, `rate_limited`) |
 
 use std::time::Duration;
 
@@ -83,4 +85,21 @@ pub(crate) fn store_call(op: &'static str, outcome: &'static str, elapsed: Durat
     ::metrics::counter!("paseto_auth_store_calls_total", "op" => op, "outcome" => outcome)
         .increment(1);
     ::metrics::histogram!("paseto_auth_store_call_seconds", "op" => op).record(elapsed);
+}
+
+/// A fetch of a key set, by outcome (`updated`, `unchanged`, `failed`).
+#[cfg(feature = "keyset-fetch")]
+pub(crate) fn keyset_fetch(outcome: &'static str) {
+    ::metrics::counter!("paseto_auth_keyset_fetches_total", "outcome" => outcome).increment(1);
+}
+
+/// A token naming a key the fetched key set lacks: whether it caused a fetch.
+#[cfg(feature = "keyset-fetch")]
+pub(crate) fn keyset_unknown_key(triggered: bool) {
+    let fetch = if triggered {
+        "triggered"
+    } else {
+        "rate_limited"
+    };
+    ::metrics::counter!("paseto_auth_keyset_unknown_keys_total", "fetch" => fetch).increment(1);
 }

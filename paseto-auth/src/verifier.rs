@@ -1,8 +1,11 @@
 //! The verifier: checks a token's size, version, footer, key, signature or tag, payload, times,
 //! key-bound issuer and requirements, and returns typed claims.
 
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
+
+use arc_swap::ArcSwap;
 
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
@@ -129,9 +132,28 @@ fn check_required_claims(fields: &[ClaimField], claims: &Map<String, Value>) -> 
     }
 }
 
+/// What a verifier is told when a token names a PASERK key id its ring does not hold (a key
+/// source that may fetch it: see [`crate::keyset`]). Called on the request's thread: it must
+/// return at once.
+pub(crate) type UnknownKeyHook = Arc<dyn Fn(&str) + Send + Sync>;
+
+/// The verifier's keys as one request sees them: a ring and its generation (the verified-token
+/// cache keeps only what the current generation verified).
 #[derive(Debug)]
+struct Keys {
+    ring: Arc<KeyRing<VerificationKey>>,
+    generation: u64,
+}
+
 struct Config {
-    keys: KeyRing<VerificationKey>,
+    /// Swapped whole at run time ([`Verifier::replace_keys`]); a request loads it once, so it
+    /// sees one ring from start to end.
+    keys: ArcSwap<Keys>,
+    /// The generation of the last ring swapped in.
+    generation: AtomicU64,
+    /// Held while a ring is swapped in, so that generations are stored in order.
+    swap_lock: std::sync::Mutex<()>,
+    unknown_key: OnceLock<UnknownKeyHook>,
     versions: Vec<Version>,
     time: TimeRules,
     requirements: Requirements,
@@ -140,6 +162,38 @@ struct Config {
     footer_limits: FooterLimits,
     cache: Option<VerifyCache<Paseto>>,
     max_key_trials: usize,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("keys", &self.keys.load().ring)
+            .field("generation", &self.generation)
+            .field("versions", &self.versions)
+            .field("time", &self.time)
+            .field("requirements", &self.requirements)
+            .field("max_token_len", &self.max_token_len)
+            .field("footer_limits", &self.footer_limits)
+            .field("cache", &self.cache)
+            .field("max_key_trials", &self.max_key_trials)
+            .field("unknown_key", &self.unknown_key.get().map(|_| ".."))
+            .finish_non_exhaustive()
+    }
+}
+
+/// Refuses a ring with a key of a version `versions` does not hold.
+fn check_ring_versions(ring: &KeyRing<VerificationKey>, versions: &[Version]) -> Result<()> {
+    match ring
+        .iter()
+        .find(|e| !versions.contains(&e.key.header().version))
+    {
+        Some(entry) => Err(Error::Setup(format!(
+            "key {} is for {}, which is not an allowed version (allow it explicitly)",
+            entry.key.kid(),
+            entry.key.header().version
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// Verifies tokens. Cheap to clone (shared behind an `Arc`), so it can live in router state.
@@ -213,10 +267,10 @@ impl VerifierBuilder {
         self
     }
 
-    /// Adds a key ring's keys.
+    /// Adds a key ring's keys (with their issuers and validity).
     pub fn keys(mut self, ring: KeyRing<VerificationKey>) -> Self {
         for entry in ring.iter() {
-            self.keys.push(entry.key.clone(), entry.issuer.clone());
+            self.keys.push_entry(entry.clone());
         }
         self
     }
@@ -293,6 +347,27 @@ impl VerifierBuilder {
         self
     }
 
+    /// The keys added so far.
+    #[cfg(feature = "keyset-fetch")]
+    pub(crate) fn ring(&self) -> KeyRing<VerificationKey> {
+        self.keys.clone()
+    }
+
+    /// The versions the verifier will accept.
+    #[cfg(feature = "keyset-fetch")]
+    pub(crate) fn allowed_versions(&self) -> Vec<Version> {
+        self.versions
+            .clone()
+            .unwrap_or_else(|| vec![Version::V4, Version::V3])
+    }
+
+    /// The builder with `ring` in place of its keys.
+    #[cfg(feature = "keyset-fetch")]
+    pub(crate) fn keys_replaced(mut self, ring: KeyRing<VerificationKey>) -> Self {
+        self.keys = ring;
+        self
+    }
+
     /// Whether a key was added.
     pub(crate) fn has_keys(&self) -> bool {
         !self.keys.is_empty()
@@ -306,20 +381,16 @@ impl VerifierBuilder {
         if self.keys.is_empty() {
             return Err(Error::Setup("a verifier needs at least one key".into()));
         }
-        if let Some(entry) = self
-            .keys
-            .iter()
-            .find(|e| !versions.contains(&e.key.header().version))
-        {
-            return Err(Error::Setup(format!(
-                "key {} is for {}, which is not an allowed version (allow it explicitly)",
-                entry.key.kid(),
-                entry.key.header().version
-            )));
-        }
+        check_ring_versions(&self.keys, &versions)?;
         Ok(Verifier {
             config: Arc::new(Config {
-                keys: self.keys,
+                keys: ArcSwap::from_pointee(Keys {
+                    ring: Arc::new(self.keys),
+                    generation: 0,
+                }),
+                generation: AtomicU64::new(0),
+                swap_lock: std::sync::Mutex::new(()),
+                unknown_key: OnceLock::new(),
                 versions,
                 time: self.time,
                 requirements: self.requirements,
@@ -395,18 +466,22 @@ impl Verifier {
                 limit: config.max_token_len,
             });
         }
+        // One ring for the whole verification, whatever a swap does meanwhile.
+        let keys = config.keys.load();
+        let now = OffsetDateTime::now_utc();
         let cache = config.cache.as_ref().filter(|_| kind == TokenKind::Access);
-        let authentic = match cache.and_then(|cache| cache.get(token)) {
+        let authentic = match cache.and_then(|cache| cache.get(token, keys.generation, now)) {
             Some(hit) => hit.token.clone(),
             None => {
-                let authentic = Arc::new(self.authentic(token, route, kind)?);
+                let (authentic, key_not_after) = self.authentic(&keys, token, route, kind, now)?;
+                let authentic = Arc::new(authentic);
                 if let Some(cache) = cache.filter(|cache| cache.admits(token)) {
-                    cache.insert(token, authentic.clone());
+                    cache.insert(token, authentic.clone(), keys.generation, key_not_after);
                 }
                 authentic
             }
         };
-        self.admit(&authentic, route)?;
+        self.admit(&authentic, route, now)?;
         Ok(authentic)
     }
 
@@ -414,7 +489,15 @@ impl Verifier {
     /// of this verifier signed (or sealed) it, its payload parses, it is of `kind`, and its
     /// issuer is the one its key is bound to. Refuses a token of another version or purpose
     /// than the route's before any cryptography.
-    fn authentic(&self, token: &str, route: &Requirements, kind: TokenKind) -> Result<Paseto> {
+    /// Returns the token and its key's not-after.
+    fn authentic(
+        &self,
+        keys: &Keys,
+        token: &str,
+        route: &Requirements,
+        kind: TokenKind,
+        now: OffsetDateTime,
+    ) -> Result<(Paseto, Option<OffsetDateTime>)> {
         let config = &self.config;
         let untrusted = UntrustedToken::parse(token, config.max_token_len)?;
         let header = untrusted.header();
@@ -423,7 +506,7 @@ impl Verifier {
         }
         check_route_header(route, header)?;
         let footer = Footer::parse(untrusted.untrusted_footer(), &config.footer_limits)?;
-        let (entry, payload) = self.open(&untrusted, footer.kid(), kind)?;
+        let (entry, payload) = self.open(&keys.ring, &untrusted, footer.kid(), kind, now)?;
         let claims = parse_payload(&payload)?;
         // A refresh token, or a cookie sealed with a key that is also an API key, as an access
         // token (or the reverse). v3/v4 ones do not even open here (their implicit assertion
@@ -438,25 +521,26 @@ impl Verifier {
                 found: registered.iss.as_deref().map(truncated),
             });
         }
-        Ok(Paseto {
+        let token = Paseto {
             claims,
             registered,
             header,
             footer,
             key_id: entry.key.kid().clone(),
-        })
+        };
+        Ok((token, entry.not_after))
     }
 
     /// Admits an authentic token now, for `route`: its version and purpose, its times (with the
     /// route's leeway), and the verifier's and the route's requirements.
-    fn admit(&self, token: &Paseto, route: &Requirements) -> Result<()> {
+    fn admit(&self, token: &Paseto, route: &Requirements, now: OffsetDateTime) -> Result<()> {
         let config = &self.config;
         check_route_header(route, token.header)?;
         let time = TimeRules {
             leeway: route.leeway_override().unwrap_or(config.time.leeway),
             ..config.time
         };
-        time.check(&token.registered, OffsetDateTime::now_utc())?;
+        time.check(&token.registered, now)?;
         config
             .requirements
             .check(&token.registered, &token.claims)?;
@@ -468,14 +552,39 @@ impl Verifier {
         self.config.cache.as_ref().map(VerifyCache::stats)
     }
 
-    /// Tries the candidate keys; the first that opens the token wins.
-    fn open(
+    /// Tries the candidate keys in force at `now`; the first that opens the token wins. A PASERK
+    /// id the ring does not hold is reported to the unknown-key hook, if any.
+    fn open<'r>(
         &self,
+        ring: &'r KeyRing<VerificationKey>,
         token: &UntrustedToken,
         kid: Option<&str>,
         kind: TokenKind,
-    ) -> Result<(&RingEntry<VerificationKey>, Payload)> {
-        let candidates = self.config.keys.candidates(token.header(), kid)?;
+        now: OffsetDateTime,
+    ) -> Result<(&'r RingEntry<VerificationKey>, Payload)> {
+        let mut candidates = match ring.candidates(token.header(), kid) {
+            Ok(candidates) => candidates,
+            Err(err) => {
+                if let (Error::UnknownKeyId(_) | Error::NoKey(_), Some(kid), Some(hook)) =
+                    (&err, kid, self.config.unknown_key.get())
+                    && KeyId::is_paserk_id(kid)
+                {
+                    hook(kid);
+                }
+                return Err(err);
+            }
+        };
+        let named = candidates.len();
+        candidates.retain(|entry| entry.in_force_at(now));
+        if candidates.is_empty() {
+            // Every key that could check it is out of force (a PASERK kid names one key).
+            return Err(match (named, kid) {
+                (1, Some(kid)) if KeyId::is_paserk_id(kid) => {
+                    Error::KeyOutsideValidity(crate::error::untrusted(kid))
+                }
+                _ => Error::NoKey(token.header()),
+            });
+        }
         // A PASERK kid selects one key; without one, the work of a refusal must not grow with the
         // ring.
         if candidates.len() > self.config.max_key_trials {
@@ -497,8 +606,57 @@ impl Verifier {
         &self.config.versions
     }
 
-    /// The verifier's keys.
-    pub fn keys(&self) -> &KeyRing<VerificationKey> {
-        &self.config.keys
+    /// The verifier's keys now (a snapshot: a later [`replace_keys`](Self::replace_keys) does
+    /// not change it).
+    pub fn keys(&self) -> Arc<KeyRing<VerificationKey>> {
+        self.config.keys.load().ring.clone()
+    }
+
+    /// Replaces the verifier's keys at run time, in this verifier and every clone of it (a
+    /// rotation without a restart). Requests under way finish with the ring they started with;
+    /// the next ones see the new one. The verified-token cache is emptied, and a token verified
+    /// under the old ring is never answered from it: a key removed here stops passing tokens at
+    /// once.
+    ///
+    /// Fails (and keeps the current ring) when `ring` is empty or holds a key of a version the
+    /// verifier does not accept.
+    pub fn replace_keys(&self, ring: KeyRing<VerificationKey>) -> Result<()> {
+        if ring.is_empty() {
+            return Err(Error::Setup("a verifier needs at least one key".into()));
+        }
+        self.swap_keys(ring)
+    }
+
+    /// [`replace_keys`](Self::replace_keys), an empty ring allowed (a fetched key set that went
+    /// stale: every token is refused until keys come back).
+    #[cfg_attr(not(feature = "keyset-fetch"), allow(dead_code))]
+    pub(crate) fn swap_keys(&self, ring: KeyRing<VerificationKey>) -> Result<()> {
+        check_ring_versions(&ring, &self.config.versions)?;
+        let _swapping = self
+            .config
+            .swap_lock
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let generation = self.config.generation.fetch_add(1, Ordering::AcqRel) + 1;
+        self.config.keys.store(Arc::new(Keys {
+            ring: Arc::new(ring),
+            generation,
+        }));
+        if let Some(cache) = &self.config.cache {
+            cache.clear();
+        }
+        Ok(())
+    }
+
+    /// The generation of the verifier's keys: 0 as built, one more at each replacement.
+    pub fn key_generation(&self) -> u64 {
+        self.config.keys.load().generation
+    }
+
+    /// Sets what the verifier tells when a token names a key id it does not hold (once; a
+    /// second hook is refused and `false` returned).
+    #[cfg(feature = "keyset-fetch")]
+    pub(crate) fn on_unknown_key(&self, hook: UnknownKeyHook) -> bool {
+        self.config.unknown_key.set(hook).is_ok()
     }
 }

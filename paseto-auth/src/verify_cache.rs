@@ -35,6 +35,7 @@ use std::time::{Duration, Instant};
 
 use quick_cache::Weighter;
 use quick_cache::sync::Cache;
+use time::OffsetDateTime;
 
 /// How many tokens a verifier's cache holds by default (`PASETO_VERIFY_CACHE_SIZE`).
 pub const DEFAULT_CACHE_SIZE: usize = 10_000;
@@ -50,6 +51,10 @@ const ENTRY_OVERHEAD: u64 = 1024;
 pub(crate) struct Verified<V> {
     pub(crate) token: Arc<V>,
     cached_at: Instant,
+    /// The generation of the key ring that verified it.
+    generation: u64,
+    /// The not-after of the key that verified it.
+    key_not_after: Option<OffsetDateTime>,
 }
 
 /// An entry weighs its token's length and an allowance for the rest, so the cache holds at
@@ -102,12 +107,19 @@ impl<V> VerifyCache<V> {
         }
     }
 
-    /// The verification of `token`, if it is cached and not too old.
-    pub(crate) fn get(&self, token: &str) -> Option<Arc<Verified<V>>> {
-        let found = self
-            .entries
-            .get(token)
-            .filter(|entry| entry.cached_at.elapsed() < self.max_age);
+    /// The verification of `token`, if it is cached, not too old, made under the key ring of
+    /// `generation`, and its key is still in force at `now`.
+    pub(crate) fn get(
+        &self,
+        token: &str,
+        generation: u64,
+        now: OffsetDateTime,
+    ) -> Option<Arc<Verified<V>>> {
+        let found = self.entries.get(token).filter(|entry| {
+            entry.cached_at.elapsed() < self.max_age
+                && entry.generation == generation
+                && entry.key_not_after.is_none_or(|end| now <= end)
+        });
         let counter = if found.is_some() {
             &self.hits
         } else {
@@ -128,13 +140,27 @@ impl<V> VerifyCache<V> {
         slot.swap(hash, Ordering::Relaxed) == hash
     }
 
-    /// Keeps the verification of `token`.
-    pub(crate) fn insert(&self, token: &str, verified: Arc<V>) {
+    /// Keeps the verification of `token`, made under the key ring of `generation` with a key in
+    /// force until `key_not_after`.
+    pub(crate) fn insert(
+        &self,
+        token: &str,
+        verified: Arc<V>,
+        generation: u64,
+        key_not_after: Option<OffsetDateTime>,
+    ) {
         let entry = Verified {
             token: verified,
             cached_at: Instant::now(),
+            generation,
+            key_not_after,
         };
         self.entries.insert(token.into(), Arc::new(entry));
+    }
+
+    /// Forgets every entry (the key ring was replaced).
+    pub(crate) fn clear(&self) {
+        self.entries.clear();
     }
 
     pub(crate) fn stats(&self) -> CacheStats {

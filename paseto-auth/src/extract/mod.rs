@@ -38,6 +38,7 @@ use time::OffsetDateTime;
 use crate::claims::{FAMILY_CLAIM, issued_for_revocation};
 use crate::csrf::CsrfSettings;
 use crate::error::{Error, Result};
+use crate::key::{KeyRing, VerificationKey};
 use crate::logs::{Refusal, refusal};
 use crate::requirements::Requirements;
 use crate::store::{Revocations, TokenRef};
@@ -147,6 +148,16 @@ impl PasetoAuth {
     /// The verifier.
     pub fn verifier(&self) -> &Verifier {
         &self.verifier
+    }
+
+    /// Replaces the verifier's keys at run time: every clone of this `PasetoAuth` (each
+    /// request's, each router's) verifies with `ring` from the next request on, without a
+    /// restart; requests under way finish with the ring they started with. See
+    /// [`Verifier::replace_keys`] (the cache is emptied; an empty ring, or a key of a version
+    /// the verifier does not accept, is refused and the current ring kept) and
+    /// [`crate::keyset`] for rings fetched from an issuer's published key set.
+    pub fn reload(&self, ring: KeyRing<VerificationKey>) -> Result<()> {
+        self.verifier.replace_keys(ring)
     }
 
     /// Checks every verified token against `revocations` (a [`TokenStore`](crate::store::TokenStore)

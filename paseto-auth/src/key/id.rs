@@ -14,6 +14,25 @@ impl KeyId {
         KeyId(id)
     }
 
+    /// Reads a PASERK id from text (`kN.lid|pid|sid.` and its base64url digest); anything else
+    /// is [`Error::InvalidKey`](crate::Error::InvalidKey). The id is not checked against a key:
+    /// it is a name to look keys up by.
+    pub fn parse(text: &str) -> crate::Result<Self> {
+        let digest = text.splitn(3, '.').nth(2).unwrap_or_default();
+        if !Self::is_paserk_id(text)
+            || digest.is_empty()
+            || digest.len() > 64
+            || !digest
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        {
+            return Err(crate::Error::InvalidKey(
+                "expected a PASERK id (kN.lid.…, kN.pid.… or kN.sid.…)".into(),
+            ));
+        }
+        Ok(KeyId(text.to_owned()))
+    }
+
     /// The id as text.
     pub fn as_str(&self) -> &str {
         &self.0

@@ -3,6 +3,7 @@
 use super::{KeyId, LocalKey, PublicKey, SecretKey};
 use crate::error::{Error, Result, untrusted};
 use crate::version::{Header, Purpose};
+use time::OffsetDateTime;
 
 /// What a key ring needs to know about its keys.
 pub(crate) trait RingKey {
@@ -112,7 +113,7 @@ impl From<SecretKey> for SigningKey {
     }
 }
 
-/// One key of a ring and the issuer it is bound to, if any.
+/// One key of a ring, the issuer it is bound to, if any, and when it is in force.
 #[derive(Debug, Clone)]
 pub struct RingEntry<K> {
     /// The key.
@@ -120,6 +121,32 @@ pub struct RingEntry<K> {
     /// The only `iss` a token checked by this key may claim (for verification keys), or the
     /// `iss` written into tokens made with it (for signing keys).
     pub issuer: Option<String>,
+    /// Before this time the key checks no token (a verifier refuses with
+    /// [`Error::KeyOutsideValidity`]); `None`: no lower bound. Set for keys from a published
+    /// key set ([`crate::keyset`]).
+    pub not_before: Option<OffsetDateTime>,
+    /// After this time the key checks no token, even one found in the verified-token cache;
+    /// `None`: no upper bound.
+    pub not_after: Option<OffsetDateTime>,
+}
+
+impl<K> RingEntry<K> {
+    /// An entry bound to `issuer` (if any), in force at all times.
+    pub fn new(key: K, issuer: Option<String>) -> Self {
+        RingEntry {
+            key,
+            issuer,
+            not_before: None,
+            not_after: None,
+        }
+    }
+
+    /// Whether the key is in force at `now` (within its not-before and not-after, both
+    /// inclusive).
+    pub fn in_force_at(&self, now: OffsetDateTime) -> bool {
+        self.not_before.is_none_or(|start| start <= now)
+            && self.not_after.is_none_or(|end| now <= end)
+    }
 }
 
 /// A set of keys with a primary one: the issuer signs with the primary key, verifiers try the
@@ -175,7 +202,12 @@ impl<K: RingKey> KeyRing<K> {
 
     /// Adds a key, bound to `issuer` when given.
     pub fn push(&mut self, key: K, issuer: Option<String>) {
-        self.entries.push(RingEntry { key, issuer });
+        self.entries.push(RingEntry::new(key, issuer));
+    }
+
+    /// Adds an entry (a key with its issuer and validity).
+    pub fn push_entry(&mut self, entry: RingEntry<K>) {
+        self.entries.push(entry);
     }
 
     /// Makes the key with this id the primary one.
