@@ -16,7 +16,9 @@ fn issuer(key: impl Into<paseto_auth::key::SigningKey>) -> Issuer {
 #[test]
 fn a_verifier_accepts_v1_only_when_it_is_listed() {
     let secret = SecretKey::generate(Version::V1).unwrap();
-    let token = issuer(secret.clone()).issue(&json!({"user": "alice"})).unwrap();
+    let token = issuer(secret.clone())
+        .issue(&json!({"user": "alice"}))
+        .unwrap();
     assert!(token.starts_with("v1.public."));
 
     // A v1 key is refused by a verifier that does not allow v1 (the default allows v4, v3).
@@ -140,7 +142,10 @@ fn v1_keys_round_trip_through_paserk_and_pem_without_showing_secrets() {
     // Debug shows the version and the public id, never the key.
     let body = paserk.strip_prefix("k1.secret.").unwrap();
     let debug = format!("{secret:?}");
-    assert!(debug.contains("REDACTED") && debug.contains("V1"), "{debug}");
+    assert!(
+        debug.contains("REDACTED") && debug.contains("V1"),
+        "{debug}"
+    );
     assert!(!debug.contains(&body[..40]), "{debug}");
 
     // The official vectors' PEM key pair (PKCS#1 private key, SPKI public key) is a v1 pair.
@@ -202,7 +207,7 @@ fn protected_k1_keys_are_refused_with_a_reason() {
     let wrapping = LocalKey::generate(Version::V1).unwrap();
     let err = key.to_wrapped_paserk(&wrapping).unwrap_err();
     assert!(matches!(err, Error::InvalidKey(ref m) if m.starts_with("protected k1 keys")));
-    let err = unwrap_with_password("k1.local-pw.AAAA", b"password", &PwLimits::default())
-        .unwrap_err();
+    let err =
+        unwrap_with_password("k1.local-pw.AAAA", b"password", &PwLimits::default()).unwrap_err();
     assert!(matches!(err, Error::InvalidKey(ref m) if m.starts_with("protected k1 keys")));
 }

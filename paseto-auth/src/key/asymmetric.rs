@@ -18,7 +18,7 @@ use crate::version::Version;
 #[derive(Clone)]
 enum SecretInner {
     #[cfg(feature = "v1")]
-    V1(super::k1::RsaSecret),
+    V1(Box<super::k1::RsaSecret>),
     V2(AsymmetricSecretKey<V2>),
     V3(AsymmetricSecretKey<V3>),
     V4(AsymmetricSecretKey<V4>),
@@ -27,7 +27,7 @@ enum SecretInner {
 #[derive(Clone, PartialEq)]
 enum PublicInner {
     #[cfg(feature = "v1")]
-    V1(super::k1::RsaPublic),
+    V1(Box<super::k1::RsaPublic>),
     V2(AsymmetricPublicKey<V2>),
     V3(AsymmetricPublicKey<V3>),
     V4(AsymmetricPublicKey<V4>),
@@ -80,7 +80,7 @@ impl SecretKey {
     fn from_inner(inner: SecretInner) -> Result<Self> {
         let public = match &inner {
             #[cfg(feature = "v1")]
-            SecretInner::V1(sk) => PublicInner::V1(sk.public()?),
+            SecretInner::V1(sk) => PublicInner::V1(Box::new(sk.public()?)),
             SecretInner::V2(sk) => PublicInner::V2(
                 AsymmetricPublicKey::try_from(sk).map_err(invalid("v2 secret key"))?,
             ),
@@ -102,7 +102,7 @@ impl SecretKey {
         let failed = |_| Error::Crypto(Cause::msg("key generation failed"));
         let inner = match version {
             #[cfg(feature = "v1")]
-            Version::V1 => SecretInner::V1(super::k1::RsaSecret::generate()?),
+            Version::V1 => SecretInner::V1(Box::new(super::k1::RsaSecret::generate()?)),
             Version::V2 => {
                 SecretInner::V2(AsymmetricKeyPair::<V2>::generate().map_err(failed)?.secret)
             }
@@ -130,7 +130,7 @@ impl SecretKey {
         }
         let inner = match paserk.split('.').next() {
             #[cfg(feature = "v1")]
-            Some("k1") => SecretInner::V1(super::k1::RsaSecret::from_paserk(paserk)?),
+            Some("k1") => SecretInner::V1(Box::new(super::k1::RsaSecret::from_paserk(paserk)?)),
             Some("k2") => SecretInner::V2(paserk.try_into().map_err(invalid("k2.secret PASERK"))?),
             Some("k3") => SecretInner::V3(paserk.try_into().map_err(invalid("k3.secret PASERK"))?),
             Some("k4") => SecretInner::V4(paserk.try_into().map_err(invalid("k4.secret PASERK"))?),
@@ -156,7 +156,7 @@ impl SecretKey {
         refuse_weak_seed(version, bytes)?;
         let inner = match version {
             #[cfg(feature = "v1")]
-            Version::V1 => SecretInner::V1(super::k1::RsaSecret::from_pkcs1_der(bytes)?),
+            Version::V1 => SecretInner::V1(Box::new(super::k1::RsaSecret::from_pkcs1_der(bytes)?)),
             Version::V2 => {
                 SecretInner::V2(AsymmetricSecretKey::from(bytes).map_err(invalid("v2 secret key"))?)
             }
@@ -206,7 +206,7 @@ impl SecretKey {
     /// A v1 key from an RSA key read elsewhere (PEM).
     #[cfg(feature = "v1")]
     pub(super) fn from_rsa(key: super::k1::RsaSecret) -> Result<Self> {
-        Self::from_inner(SecretInner::V1(key))
+        Self::from_inner(SecretInner::V1(Box::new(key)))
     }
 
     #[cfg(feature = "v1")]
@@ -278,7 +278,7 @@ impl PublicKey {
         let paserk = paserk.trim();
         let inner = match paserk.split('.').next() {
             #[cfg(feature = "v1")]
-            Some("k1") => PublicInner::V1(super::k1::RsaPublic::from_paserk(paserk)?),
+            Some("k1") => PublicInner::V1(Box::new(super::k1::RsaPublic::from_paserk(paserk)?)),
             Some("k2") => PublicInner::V2(paserk.try_into().map_err(invalid("k2.public PASERK"))?),
             Some("k3") => PublicInner::V3(paserk.try_into().map_err(invalid("k3.public PASERK"))?),
             Some("k4") => PublicInner::V4(paserk.try_into().map_err(invalid("k4.public PASERK"))?),
@@ -301,7 +301,7 @@ impl PublicKey {
     pub(crate) fn from_bytes(version: Version, bytes: &[u8]) -> Result<Self> {
         let inner = match version {
             #[cfg(feature = "v1")]
-            Version::V1 => PublicInner::V1(super::k1::RsaPublic::from_spki_der(bytes)?),
+            Version::V1 => PublicInner::V1(Box::new(super::k1::RsaPublic::from_spki_der(bytes)?)),
             Version::V2 => {
                 PublicInner::V2(AsymmetricPublicKey::from(bytes).map_err(invalid("v2 public key"))?)
             }
@@ -345,7 +345,7 @@ impl PublicKey {
     /// A v1 key from an RSA key read elsewhere (PEM).
     #[cfg(feature = "v1")]
     pub(super) fn from_rsa(key: super::k1::RsaPublic) -> Self {
-        Self::from_inner(PublicInner::V1(key))
+        Self::from_inner(PublicInner::V1(Box::new(key)))
     }
 
     #[cfg(feature = "v1")]

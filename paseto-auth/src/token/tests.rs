@@ -337,7 +337,11 @@ fn official_v1_vectors_pass() {
             continue;
         }
         let payload = opened.unwrap_or_else(|e| panic!("{name}: {e}"));
-        assert_eq!(&*payload, text(test, "payload").as_bytes(), "{name}: payload");
+        assert_eq!(
+            &*payload,
+            text(test, "payload").as_bytes(),
+            "{name}: payload"
+        );
         assert_eq!(parsed.untrusted_footer(), footer, "{name}: footer");
         let refused = parsed.open(&key, b"discarded-anyway").unwrap_err();
         assert_eq!(
@@ -360,7 +364,11 @@ fn official_v1_vectors_pass() {
             let signed = seal(&secret.into(), &payload, footer, b"").unwrap();
             assert_ne!(signed, token, "{name}: PSS signatures are randomized");
             let again = UntrustedToken::parse(&signed, DEFAULT_MAX_TOKEN_LEN).unwrap();
-            assert_eq!(&*again.open(&key, b"").unwrap(), &*payload, "{name}: signing");
+            assert_eq!(
+                &*again.open(&key, b"").unwrap(),
+                &*payload,
+                "{name}: signing"
+            );
         }
     }
     crate::test_report!(
@@ -418,11 +426,18 @@ fn hostile_v1_input_gives_typed_errors() {
     // Keys of the wrong size.
     for len in [0, 16, 31, 33, 64] {
         let err = LocalKey::from_bytes(Version::V1, &vec![7u8; len]).unwrap_err();
-        assert_eq!(err.to_string(), "invalid key: a local key is 32 bytes", "{len}");
+        assert_eq!(
+            err.to_string(),
+            "invalid key: a local key is 32 bytes",
+            "{len}"
+        );
     }
     let short = format!("k1.local.{}", crate::key::b64_encode(&[1, 2, 3]));
     let err = LocalKey::from_paserk(&short).unwrap_err();
-    assert_eq!(err.to_string(), "invalid key: k1.local PASERK holds 3 bytes, expected 32");
+    assert_eq!(
+        err.to_string(),
+        "invalid key: k1.local PASERK holds 3 bytes, expected 32"
+    );
     for garbage in ["k1.secret.AAAA", "k1.secret.", "k1.secret.!!!!"] {
         let err = SecretKey::from_paserk(garbage).unwrap_err();
         assert_eq!(err.to_string(), "invalid key: not a valid k1.secret PASERK");

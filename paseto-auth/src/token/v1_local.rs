@@ -135,8 +135,8 @@ impl SplitKeys {
         let (_, counter) = nonce
             .split_last_chunk::<SALT_LEN>()
             .ok_or_else(|| Error::Crypto(Cause::msg("v1.local nonce too short")))?;
-        let mut cipher = Aes256Ctr::new_from_slices(self.encryption.as_slice(), counter)
-            .map_err(|_| {
+        let mut cipher =
+            Aes256Ctr::new_from_slices(self.encryption.as_slice(), counter).map_err(|_| {
                 Error::Crypto(Cause::msg("AES-256-CTR key or nonce has the wrong length"))
             })?;
         cipher
@@ -183,7 +183,10 @@ mod tests {
         let a = seal_with_random(&KEY, &random, b"one", b"").unwrap();
         let b = seal_with_random(&KEY, &random, b"two", b"").unwrap();
         let again = seal_with_random(&KEY, &random, b"one", b"").unwrap();
-        assert_eq!(a, again, "deterministic for the same random bytes and message");
+        assert_eq!(
+            a, again,
+            "deterministic for the same random bytes and message"
+        );
         assert_ne!(a[..NONCE_LEN], b[..NONCE_LEN]);
     }
 

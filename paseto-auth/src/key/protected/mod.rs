@@ -53,7 +53,6 @@ use super::{Key, LocalKey, PublicKey, SecretKey};
 use crate::error::{Error, Result};
 use crate::version::Version;
 
-
 /// The version pattern of the NIST family of algorithms (k3: AES-256-CTR, HMAC-SHA384,
 /// PBKDF2-SHA384, P-384). k1 would share most of them, but k1 protected PASERK are not
 /// implemented: [`refuse_k1`] refuses them before any algorithm runs, so the pattern only keeps

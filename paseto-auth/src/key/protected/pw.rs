@@ -17,13 +17,13 @@ use argon2::{Algorithm, Argon2, Params};
 use sha2::Sha384;
 use zeroize::Zeroizing;
 
+use super::nist;
 use super::primitives::{
     aes256ctr, blake2b_32, blake2b_mac_32, hmac_sha384, random, sha384, tags_match, xchacha20,
 };
 use super::{Held, Protection, RawKey, format, parse};
 use crate::error::{Error, Result};
 use crate::key::{LocalKey, SecretKey};
-use super::nist;
 use crate::version::Version;
 
 /// The costs of wrapping a key with a password. `version` picks the ones that apply: Argon2id's

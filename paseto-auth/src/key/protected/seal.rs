@@ -20,6 +20,7 @@ use p384::elliptic_curve::sec1::ToSec1Point;
 use sha2::{Digest, Sha512};
 use zeroize::Zeroizing;
 
+use super::nist;
 use super::primitives::{
     aes256ctr, blake2b_24, blake2b_32, blake2b_mac_32, hmac_sha384, random, sha384, tags_match,
     xchacha20,
@@ -27,7 +28,6 @@ use super::primitives::{
 use super::{Held, Protection, RawKey, format, parse, same_version};
 use crate::error::{Error, Result};
 use crate::key::{LocalKey, PublicKey, SecretKey};
-use super::nist;
 use crate::version::Version;
 
 /// Length of a local key, the sealed data key.
