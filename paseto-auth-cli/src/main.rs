@@ -31,7 +31,8 @@ struct Cli {
 enum Command {
     /// Generate a key: prints {"secret","public","sid","pid"} or {"local","lid"} (PASERK).
     Keygen {
-        /// v4.public, v4.local, v3.public, v3.local, v2.public or v2.local.
+        /// v4.public, v4.local, v3.public, v3.local, v2.public or v2.local (v1.public, v1.local
+        /// with the `v1` feature).
         kind: Header,
     },
     /// Describe a key: prints {"version","purpose","paserk","id"} (+ "public" for a secret key).

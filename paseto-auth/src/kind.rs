@@ -31,13 +31,13 @@ pub(crate) enum TokenKind {
 
 impl TokenKind {
     /// The implicit assertion a token of this kind and `version` is sealed with, given the
-    /// application's (v2 has none: there the `pur` claim alone tells the kinds apart).
+    /// application's (v1 and v2 have none: there the `pur` claim alone tells the kinds apart).
     pub(crate) fn implicit_assertion(self, version: Version, application: &[u8]) -> Cow<'_, [u8]> {
         match (self, version) {
-            (TokenKind::Access, _) | (TokenKind::Refresh, Version::V2) => {
-                Cow::Borrowed(application)
+            (TokenKind::Refresh, version) if version.has_implicit_assertion() => {
+                Cow::Owned([REFRESH_ASSERTION, application].concat())
             }
-            (TokenKind::Refresh, _) => Cow::Owned([REFRESH_ASSERTION, application].concat()),
+            (TokenKind::Access | TokenKind::Refresh, _) => Cow::Borrowed(application),
         }
     }
 

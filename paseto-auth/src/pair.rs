@@ -19,7 +19,6 @@ use crate::error::{Error, Result, untrusted};
 use crate::issuer::{Freshness, Issuer, TokenOptions};
 use crate::key::RingKey;
 use crate::kind::TokenKind;
-use crate::version::Version;
 
 /// The claims a pair sets itself, which the caller's claims must not hold.
 const PAIR_CLAIMS: [&str; 5] = [
@@ -225,11 +224,13 @@ impl Issuer {
     /// access token.
     fn check_pair_key(&self) -> Result<()> {
         match self.keys().primary() {
-            Some(entry) if entry.key.header().version == Version::V2 => Err(Error::Setup(
-                "token pairs need a v3 or v4 key: v2 tokens have no implicit assertion to keep \
-                 refresh tokens from passing as access tokens elsewhere"
-                    .into(),
-            )),
+            Some(entry) if !entry.key.header().version.has_implicit_assertion() => {
+                Err(Error::Setup(format!(
+                    "token pairs need a v3 or v4 key: {} tokens have no implicit assertion to \
+                     keep refresh tokens from passing as access tokens elsewhere",
+                    entry.key.header().version
+                )))
+            }
             _ => Ok(()),
         }
     }

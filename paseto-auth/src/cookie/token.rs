@@ -34,7 +34,7 @@ pub(crate) const IAT_LEEWAY: time::Duration = time::Duration::minutes(5);
 /// `paseto-auth:PURPOSE:COOKIE`. Built without `format!`: it is made on every request.
 fn implicit_assertion(version: Version, purpose: &str, cookie_name: &str) -> Vec<u8> {
     const PREFIX: &[u8] = b"paseto-auth:";
-    if version == Version::V2 {
+    if !version.has_implicit_assertion() {
         return Vec::new();
     }
     let mut out = Vec::with_capacity(PREFIX.len() + purpose.len() + 1 + cookie_name.len());

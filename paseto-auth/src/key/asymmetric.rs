@@ -17,6 +17,8 @@ use crate::version::Version;
 
 #[derive(Clone)]
 enum SecretInner {
+    #[cfg(feature = "v1")]
+    V1(Box<super::k1::RsaSecret>),
     V2(AsymmetricSecretKey<V2>),
     V3(AsymmetricSecretKey<V3>),
     V4(AsymmetricSecretKey<V4>),
@@ -24,12 +26,15 @@ enum SecretInner {
 
 #[derive(Clone, PartialEq)]
 enum PublicInner {
+    #[cfg(feature = "v1")]
+    V1(Box<super::k1::RsaPublic>),
     V2(AsymmetricPublicKey<V2>),
     V3(AsymmetricPublicKey<V3>),
     V4(AsymmetricPublicKey<V4>),
 }
 
-/// A signing key for `public` tokens of one version (Ed25519 for v2/v4, P-384 for v3).
+/// A signing key for `public` tokens of one version (Ed25519 for v2/v4, P-384 for v3; RSA-2048
+/// for v1, with the `v1` feature: see the timing advisory in the README before signing with one).
 ///
 /// It carries its [`PublicKey`]. `Debug` never shows the secret, which pasetors zeroizes on drop.
 ///
@@ -74,6 +79,8 @@ fn invalid(what: &str) -> impl Fn(pasetors::errors::Error) -> Error + '_ {
 impl SecretKey {
     fn from_inner(inner: SecretInner) -> Result<Self> {
         let public = match &inner {
+            #[cfg(feature = "v1")]
+            SecretInner::V1(sk) => PublicInner::V1(Box::new(sk.public()?)),
             SecretInner::V2(sk) => PublicInner::V2(
                 AsymmetricPublicKey::try_from(sk).map_err(invalid("v2 secret key"))?,
             ),
@@ -90,10 +97,12 @@ impl SecretKey {
         })
     }
 
-    /// A fresh random key pair for `version`.
+    /// A fresh random key pair for `version` (for v1 an RSA-2048 key, which takes a moment).
     pub fn generate(version: Version) -> Result<Self> {
         let failed = |_| Error::Crypto(Cause::msg("key generation failed"));
         let inner = match version {
+            #[cfg(feature = "v1")]
+            Version::V1 => SecretInner::V1(Box::new(super::k1::RsaSecret::generate()?)),
             Version::V2 => {
                 SecretInner::V2(AsymmetricKeyPair::<V2>::generate().map_err(failed)?.secret)
             }
@@ -107,7 +116,8 @@ impl SecretKey {
         Self::from_inner(inner)
     }
 
-    /// Parses a PASERK `k2.secret.…`, `k3.secret.…` or `k4.secret.…`.
+    /// Parses a PASERK `k2.secret.…`, `k3.secret.…` or `k4.secret.…` (`k1.secret.…`, PKCS#1
+    /// DER, with the `v1` feature).
     pub fn from_paserk(paserk: &str) -> Result<Self> {
         let paserk = paserk.trim();
         if let Some(version) = paserk
@@ -119,6 +129,8 @@ impl SecretKey {
             refuse_weak_seed(version, body.as_deref().unwrap_or_default())?;
         }
         let inner = match paserk.split('.').next() {
+            #[cfg(feature = "v1")]
+            Some("k1") => SecretInner::V1(Box::new(super::k1::RsaSecret::from_paserk(paserk)?)),
             Some("k2") => SecretInner::V2(paserk.try_into().map_err(invalid("k2.secret PASERK"))?),
             Some("k3") => SecretInner::V3(paserk.try_into().map_err(invalid("k3.secret PASERK"))?),
             Some("k4") => SecretInner::V4(paserk.try_into().map_err(invalid("k4.secret PASERK"))?),
@@ -132,15 +144,19 @@ impl SecretKey {
     }
 
     /// Parses a PEM private key: PKCS#8 Ed25519 (v4, or v2 when `version` says so) or P-384
-    /// (PKCS#8 or SEC1 `EC PRIVATE KEY`, always v3).
+    /// (PKCS#8 or SEC1 `EC PRIVATE KEY`, always v3); with the `v1` feature also RSA-2048
+    /// (PKCS#1 `RSA PRIVATE KEY` or PKCS#8, always v1).
     pub fn from_pem(pem: &str, version: Option<Version>) -> Result<Self> {
         super::pem::secret_from_pem(pem, version)
     }
 
-    /// Raw PASETO secret-key bytes (Ed25519: seed ‖ public key, 64 bytes; P-384: 48-byte scalar).
+    /// Raw PASETO secret-key bytes (Ed25519: seed ‖ public key, 64 bytes; P-384: 48-byte scalar;
+    /// RSA: PKCS#1 DER).
     pub(crate) fn from_bytes(version: Version, bytes: &[u8]) -> Result<Self> {
         refuse_weak_seed(version, bytes)?;
         let inner = match version {
+            #[cfg(feature = "v1")]
+            Version::V1 => SecretInner::V1(Box::new(super::k1::RsaSecret::from_pkcs1_der(bytes)?)),
             Version::V2 => {
                 SecretInner::V2(AsymmetricSecretKey::from(bytes).map_err(invalid("v2 secret key"))?)
             }
@@ -168,6 +184,8 @@ impl SecretKey {
     /// ([`PublicKey::id`]), which is what verifiers hold.
     pub fn secret_id(&self) -> KeyId {
         KeyId::new(match &self.inner {
+            #[cfg(feature = "v1")]
+            SecretInner::V1(sk) => sk.sid(),
             SecretInner::V2(sk) => format_paserk(&Id::from(sk)),
             SecretInner::V3(sk) => format_paserk(&Id::from(sk)),
             SecretInner::V4(sk) => format_paserk(&Id::from(sk)),
@@ -177,10 +195,26 @@ impl SecretKey {
     /// The key as PASERK (`kN.secret.…`). This is secret material.
     pub fn to_paserk(&self) -> Zeroizing<String> {
         Zeroizing::new(match &self.inner {
+            #[cfg(feature = "v1")]
+            SecretInner::V1(sk) => return sk.to_paserk(),
             SecretInner::V2(sk) => format_paserk(sk),
             SecretInner::V3(sk) => format_paserk(sk),
             SecretInner::V4(sk) => format_paserk(sk),
         })
+    }
+
+    /// A v1 key from an RSA key read elsewhere (PEM).
+    #[cfg(feature = "v1")]
+    pub(super) fn from_rsa(key: super::k1::RsaSecret) -> Result<Self> {
+        Self::from_inner(SecretInner::V1(Box::new(key)))
+    }
+
+    #[cfg(feature = "v1")]
+    pub(crate) fn v1(&self) -> Option<&super::k1::RsaSecret> {
+        match &self.inner {
+            SecretInner::V1(k) => Some(k),
+            _ => None,
+        }
     }
 
     pub(crate) fn v2(&self) -> Option<&AsymmetricSecretKey<V2>> {
@@ -218,6 +252,8 @@ impl fmt::Debug for SecretKey {
 impl PublicKey {
     fn from_inner(inner: PublicInner) -> Self {
         let id = match &inner {
+            #[cfg(feature = "v1")]
+            PublicInner::V1(pk) => pk.pid(),
             PublicInner::V2(pk) => format_paserk(&Id::from(pk)),
             PublicInner::V3(pk) => format_paserk(&Id::from(pk)),
             PublicInner::V4(pk) => format_paserk(&Id::from(pk)),
@@ -226,6 +262,8 @@ impl PublicKey {
             PublicInner::V2(pk) => Ed25519Key::from_bytes(pk.as_bytes()).map(Arc::new),
             PublicInner::V4(pk) => Ed25519Key::from_bytes(pk.as_bytes()).map(Arc::new),
             PublicInner::V3(_) => None,
+            #[cfg(feature = "v1")]
+            PublicInner::V1(_) => None,
         };
         PublicKey {
             inner,
@@ -234,10 +272,13 @@ impl PublicKey {
         }
     }
 
-    /// Parses a PASERK `k2.public.…`, `k3.public.…` or `k4.public.…`.
+    /// Parses a PASERK `k2.public.…`, `k3.public.…` or `k4.public.…` (`k1.public.…`, SPKI
+    /// DER, with the `v1` feature).
     pub fn from_paserk(paserk: &str) -> Result<Self> {
         let paserk = paserk.trim();
         let inner = match paserk.split('.').next() {
+            #[cfg(feature = "v1")]
+            Some("k1") => PublicInner::V1(Box::new(super::k1::RsaPublic::from_paserk(paserk)?)),
             Some("k2") => PublicInner::V2(paserk.try_into().map_err(invalid("k2.public PASERK"))?),
             Some("k3") => PublicInner::V3(paserk.try_into().map_err(invalid("k3.public PASERK"))?),
             Some("k4") => PublicInner::V4(paserk.try_into().map_err(invalid("k4.public PASERK"))?),
@@ -255,9 +296,12 @@ impl PublicKey {
         super::pem::public_from_pem(pem, version)
     }
 
-    /// Raw PASETO public-key bytes (Ed25519: 32 bytes; P-384: 49-byte compressed point).
+    /// Raw PASETO public-key bytes (Ed25519: 32 bytes; P-384: 49-byte compressed point; RSA:
+    /// SPKI DER).
     pub(crate) fn from_bytes(version: Version, bytes: &[u8]) -> Result<Self> {
         let inner = match version {
+            #[cfg(feature = "v1")]
+            Version::V1 => PublicInner::V1(Box::new(super::k1::RsaPublic::from_spki_der(bytes)?)),
             Version::V2 => {
                 PublicInner::V2(AsymmetricPublicKey::from(bytes).map_err(invalid("v2 public key"))?)
             }
@@ -274,6 +318,8 @@ impl PublicKey {
     /// The version this key verifies.
     pub fn version(&self) -> Version {
         match self.inner {
+            #[cfg(feature = "v1")]
+            PublicInner::V1(_) => Version::V1,
             PublicInner::V2(_) => Version::V2,
             PublicInner::V3(_) => Version::V3,
             PublicInner::V4(_) => Version::V4,
@@ -288,9 +334,25 @@ impl PublicKey {
     /// The key as PASERK (`kN.public.…`).
     pub fn to_paserk(&self) -> String {
         match &self.inner {
+            #[cfg(feature = "v1")]
+            PublicInner::V1(pk) => pk.to_paserk(),
             PublicInner::V2(pk) => format_paserk(pk),
             PublicInner::V3(pk) => format_paserk(pk),
             PublicInner::V4(pk) => format_paserk(pk),
+        }
+    }
+
+    /// A v1 key from an RSA key read elsewhere (PEM).
+    #[cfg(feature = "v1")]
+    pub(super) fn from_rsa(key: super::k1::RsaPublic) -> Self {
+        Self::from_inner(PublicInner::V1(Box::new(key)))
+    }
+
+    #[cfg(feature = "v1")]
+    pub(crate) fn v1(&self) -> Option<&super::k1::RsaPublic> {
+        match &self.inner {
+            PublicInner::V1(k) => Some(k),
+            _ => None,
         }
     }
 

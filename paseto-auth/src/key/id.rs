@@ -70,6 +70,23 @@ impl AsRef<str> for KeyId {
     }
 }
 
+/// `header` + base64url(SHA-384(`header` ‖ `paserk`)[..33]): the PASERK id of a key for the
+/// versions whose ids pasetors does not compute (k3.lid, and k1 with the `v1` feature).
+pub(crate) fn sha384_id(header: &str, paserk: &str) -> String {
+    use base64ct::{Base64UrlUnpadded, Encoding};
+    use sha2::{Digest, Sha384};
+    /// A PASERK id keeps this many bytes of the digest.
+    const ID_LEN: usize = 33;
+    let digest = Sha384::new()
+        .chain_update(header)
+        .chain_update(paserk.as_bytes())
+        .finalize();
+    let id = digest
+        .split_first_chunk::<ID_LEN>()
+        .map_or(&[][..], |(id, _)| id);
+    format!("{header}{}", Base64UrlUnpadded::encode_string(id))
+}
+
 /// Formats a pasetors PASERK value (key or id) as a `String`.
 pub(crate) fn format_paserk(value: &impl pasetors::paserk::FormatAsPaserk) -> String {
     let mut out = String::new();

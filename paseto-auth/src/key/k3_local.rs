@@ -1,7 +1,7 @@
-//! PASERK `k3.local` and `k3.lid` (pasetors has no v3.local).
+//! PASERK `k3.local` and `k3.lid` (pasetors has no v3.local), and `k1.local` / `k1.lid`
+//! (feature `v1`), which have the same format: the raw 32-byte key, and a SHA-384 id.
 
 use base64ct::{Base64UrlUnpadded, Encoding};
-use sha2::{Digest, Sha384};
 use zeroize::Zeroizing;
 
 use crate::error::Error;
@@ -10,15 +10,37 @@ use crate::error::Error;
 const LOCAL_HEADER: &str = "k3.local.";
 /// The PASERK header of a v3 local key's ID.
 const LID_HEADER: &str = "k3.lid.";
-/// Length of a `k3.local.` PASERK: the header and 43 base64url characters for 32 bytes.
-const PASERK_LEN: usize = LOCAL_HEADER.len() + 43;
-/// A PASERK ID keeps this many bytes of the SHA-384 digest.
-const ID_LEN: usize = 33;
+
+/// The headers of a raw 32-byte local key and of its id, per version: `k3`, or `k1`.
+#[derive(Clone, Copy)]
+pub(crate) struct Headers {
+    local: &'static str,
+    lid: &'static str,
+}
+
+/// `k3.local.` and `k3.lid.`.
+pub(crate) const K3: Headers = Headers {
+    local: LOCAL_HEADER,
+    lid: LID_HEADER,
+};
+
+/// `k1.local.` and `k1.lid.`.
+#[cfg(feature = "v1")]
+pub(crate) const K1: Headers = Headers {
+    local: "k1.local.",
+    lid: "k1.lid.",
+};
 
 /// Serializes a v3 local key: `"k3.local." + base64url-nopad(key)`. The result is secret.
 pub(crate) fn to_paserk(key: &[u8; 32]) -> String {
-    let mut out = String::with_capacity(PASERK_LEN);
-    out.push_str(LOCAL_HEADER);
+    to_paserk_of(K3, key)
+}
+
+/// Serializes a raw local key under `headers` (`k3.local.` or `k1.local.`). The result is secret.
+pub(crate) fn to_paserk_of(headers: Headers, key: &[u8; 32]) -> String {
+    // The header and 43 base64url characters for 32 bytes.
+    let mut out = String::with_capacity(headers.local.len() + 43);
+    out.push_str(headers.local);
     out.push_str(&Zeroizing::new(Base64UrlUnpadded::encode_string(key)));
     out
 }
@@ -28,22 +50,29 @@ pub(crate) fn to_paserk(key: &[u8; 32]) -> String {
 /// A wrong prefix, bad base64url or a length other than 32 bytes is [`Error::InvalidKey`];
 /// the message never contains the key material.
 pub(crate) fn from_paserk(s: &str) -> Result<Zeroizing<[u8; 32]>, Error> {
-    let encoded = s.strip_prefix(LOCAL_HEADER).ok_or_else(|| {
+    from_paserk_of(K3, s)
+}
+
+/// Parses a raw local key's PASERK under `headers` (see [`from_paserk`]).
+pub(crate) fn from_paserk_of(headers: Headers, s: &str) -> Result<Zeroizing<[u8; 32]>, Error> {
+    let name = headers.local.trim_end_matches('.');
+    let encoded = s.strip_prefix(headers.local).ok_or_else(|| {
         Error::InvalidKey(format!(
-            "a v3 local key must be a PASERK starting with {LOCAL_HEADER:?}"
+            "a {name} key must be a PASERK starting with {:?}",
+            headers.local
         ))
     })?;
     let mut key = Zeroizing::new([0u8; 32]);
     let decoded_len = Base64UrlUnpadded::decode(encoded, key.as_mut_slice())
         .map_err(|_| {
-            Error::InvalidKey(
-                "k3.local PASERK is not unpadded base64url of a 32-byte key".to_string(),
-            )
+            Error::InvalidKey(format!(
+                "{name} PASERK is not unpadded base64url of a 32-byte key"
+            ))
         })?
         .len();
     if decoded_len != key.len() {
         return Err(Error::InvalidKey(format!(
-            "k3.local PASERK holds {decoded_len} bytes, expected 32"
+            "{name} PASERK holds {decoded_len} bytes, expected 32"
         )));
     }
     Ok(key)
@@ -51,15 +80,13 @@ pub(crate) fn from_paserk(s: &str) -> Result<Zeroizing<[u8; 32]>, Error> {
 
 /// The PASERK ID of a v3 local key: `"k3.lid." + base64url-nopad(SHA-384("k3.lid." || to_paserk(key))[..33])`.
 pub(crate) fn lid(key: &[u8; 32]) -> String {
-    let paserk = Zeroizing::new(to_paserk(key));
-    let digest = Sha384::new()
-        .chain_update(LID_HEADER)
-        .chain_update(paserk.as_bytes())
-        .finalize();
-    let id = digest
-        .split_first_chunk::<ID_LEN>()
-        .map_or(&[][..], |(id, _)| id);
-    format!("{LID_HEADER}{}", Base64UrlUnpadded::encode_string(id))
+    lid_of(K3, key)
+}
+
+/// The PASERK ID of a raw local key under `headers` (see [`lid`]).
+pub(crate) fn lid_of(headers: Headers, key: &[u8; 32]) -> String {
+    let paserk = Zeroizing::new(to_paserk_of(headers, key));
+    super::id::sha384_id(headers.lid, &paserk)
 }
 
 #[cfg(test)]

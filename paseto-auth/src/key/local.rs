@@ -18,9 +18,11 @@ use crate::version::Version;
 /// Minimum length of a secret given to [`LocalKey::derive_from_secret`].
 pub const MIN_SECRET_LEN: usize = 32;
 
-/// The version-specific key material (pasetors has no v3.local, so v3 keeps raw bytes).
+/// The version-specific key material (pasetors has no v3.local nor v1, so those keep raw bytes).
 #[derive(Clone)]
 enum Inner {
+    #[cfg(feature = "v1")]
+    V1(Zeroizing<[u8; 32]>),
     V2(SymmetricKey<V2>),
     V3(Zeroizing<[u8; 32]>),
     V4(SymmetricKey<V4>),
@@ -48,6 +50,8 @@ impl LocalKey {
     /// The key, after refusing weak key material (see [`super::refuse_repeated_byte`]).
     fn checked(inner: Inner) -> Result<Self> {
         let bytes: &[u8] = match &inner {
+            #[cfg(feature = "v1")]
+            Inner::V1(bytes) => bytes.as_slice(),
             Inner::V2(key) => key.as_bytes(),
             Inner::V3(bytes) => bytes.as_slice(),
             Inner::V4(key) => key.as_bytes(),
@@ -58,6 +62,8 @@ impl LocalKey {
 
     fn from_inner(inner: Inner) -> Self {
         let id = match &inner {
+            #[cfg(feature = "v1")]
+            Inner::V1(bytes) => k3_local::lid_of(k3_local::K1, bytes),
             Inner::V2(key) => format_paserk(&Id::from(key)),
             Inner::V3(bytes) => k3_local::lid(bytes),
             Inner::V4(key) => format_paserk(&Id::from(key)),
@@ -71,27 +77,33 @@ impl LocalKey {
     /// A fresh random key for `version`.
     pub fn generate(version: Version) -> Result<Self> {
         let rng_failed = |_| Error::Crypto(Cause::msg("random key generation failed"));
+        let random = || -> Result<Zeroizing<[u8; 32]>> {
+            let mut bytes = Zeroizing::new([0u8; 32]);
+            getrandom::fill(bytes.as_mut_slice())
+                .map_err(|_| Error::Crypto(Cause::msg("random key generation failed")))?;
+            Ok(bytes)
+        };
         let inner = match version {
+            #[cfg(feature = "v1")]
+            Version::V1 => Inner::V1(random()?),
             Version::V2 => Inner::V2(SymmetricKey::<V2>::generate().map_err(rng_failed)?),
-            Version::V3 => {
-                let mut bytes = Zeroizing::new([0u8; 32]);
-                getrandom::fill(bytes.as_mut_slice())
-                    .map_err(|_| Error::Crypto(Cause::msg("random key generation failed")))?;
-                Inner::V3(bytes)
-            }
+            Version::V3 => Inner::V3(random()?),
             Version::V4 => Inner::V4(SymmetricKey::<V4>::generate().map_err(rng_failed)?),
         };
         Ok(Self::from_inner(inner))
     }
 
-    /// Parses a PASERK `k2.local.…`, `k3.local.…` or `k4.local.…`. A key of one repeated byte
-    /// (the all-zero key of the official vectors, say) is refused: it is no secret.
+    /// Parses a PASERK `k2.local.…`, `k3.local.…` or `k4.local.…` (`k1.local.…` with the `v1`
+    /// feature). A key of one repeated byte (the all-zero key of the official vectors, say) is
+    /// refused: it is no secret.
     pub fn from_paserk(paserk: &str) -> Result<Self> {
         let paserk = paserk.trim();
         let invalid = |_| Error::InvalidKey("not a valid k2/k4 local PASERK".into());
         let inner = match paserk.split('.').next() {
             Some("k2") => Inner::V2(SymmetricKey::<V2>::try_from(paserk).map_err(invalid)?),
             Some("k3") => Inner::V3(k3_local::from_paserk(paserk)?),
+            #[cfg(feature = "v1")]
+            Some("k1") => Inner::V1(k3_local::from_paserk_of(k3_local::K1, paserk)?),
             Some("k4") => Inner::V4(SymmetricKey::<V4>::try_from(paserk).map_err(invalid)?),
             _ => {
                 return Err(Error::InvalidKey(
@@ -105,12 +117,15 @@ impl LocalKey {
     /// Raw key bytes; only for the official test vectors and internal derivation.
     pub(crate) fn from_bytes(version: Version, bytes: &[u8]) -> Result<Self> {
         let wrong_len = || Error::InvalidKey("a local key is 32 bytes".into());
+        let raw = || -> Result<Zeroizing<[u8; 32]>> {
+            let array: [u8; 32] = bytes.try_into().map_err(|_| wrong_len())?;
+            Ok(Zeroizing::new(array))
+        };
         let inner = match version {
+            #[cfg(feature = "v1")]
+            Version::V1 => Inner::V1(raw()?),
             Version::V2 => Inner::V2(SymmetricKey::from(bytes).map_err(|_| wrong_len())?),
-            Version::V3 => {
-                let array: [u8; 32] = bytes.try_into().map_err(|_| wrong_len())?;
-                Inner::V3(Zeroizing::new(array))
-            }
+            Version::V3 => Inner::V3(raw()?),
             Version::V4 => Inner::V4(SymmetricKey::from(bytes).map_err(|_| wrong_len())?),
         };
         Self::checked(inner)
@@ -142,6 +157,8 @@ impl LocalKey {
     /// The version this key is for.
     pub fn version(&self) -> Version {
         match self.inner {
+            #[cfg(feature = "v1")]
+            Inner::V1(_) => Version::V1,
             Inner::V2(_) => Version::V2,
             Inner::V3(_) => Version::V3,
             Inner::V4(_) => Version::V4,
@@ -158,6 +175,8 @@ impl LocalKey {
         Zeroizing::new(match &self.inner {
             Inner::V2(key) => format_paserk(key),
             Inner::V3(bytes) => k3_local::to_paserk(bytes),
+            #[cfg(feature = "v1")]
+            Inner::V1(bytes) => k3_local::to_paserk_of(k3_local::K1, bytes),
             Inner::V4(key) => format_paserk(key),
         })
     }
@@ -165,6 +184,14 @@ impl LocalKey {
     pub(crate) fn v2(&self) -> Option<&SymmetricKey<V2>> {
         match &self.inner {
             Inner::V2(key) => Some(key),
+            _ => None,
+        }
+    }
+
+    #[cfg(feature = "v1")]
+    pub(crate) fn v1(&self) -> Option<&[u8; 32]> {
+        match &self.inner {
+            Inner::V1(bytes) => Some(bytes),
             _ => None,
         }
     }

@@ -10,6 +10,8 @@ mod any;
 mod asymmetric;
 mod ed25519;
 mod id;
+#[cfg(feature = "v1")]
+mod k1;
 mod k3_local;
 mod local;
 mod pem;
@@ -22,6 +24,8 @@ pub use any::Key;
 pub use asymmetric::{PublicKey, SecretKey};
 pub(crate) use ed25519::Ed25519Key;
 pub use id::KeyId;
+#[cfg(feature = "v1")]
+pub(crate) use k1::{RsaPublic, RsaSecret, SIGNATURE_LEN};
 pub use local::{LocalKey, MIN_SECRET_LEN};
 pub(crate) use ring::RingKey;
 pub use ring::{KeyRing, RingEntry, SigningKey, VerificationKey};

@@ -1,7 +1,7 @@
 //! PEM keys as users have them: PKCS#8 / SEC1 private keys and SPKI public keys.
 //!
-//! A PEM key names its algorithm but not a PASETO version: P-384 is always v3, and Ed25519 is v4
-//! unless the caller asks for v2.
+//! A PEM key names its algorithm but not a PASETO version: P-384 is always v3, Ed25519 is v4
+//! unless the caller asks for v2, and RSA (feature `v1`) is always v1.
 
 use p384::elliptic_curve::sec1::ToSec1Point;
 use p384::pkcs8::{DecodePrivateKey, DecodePublicKey};
@@ -19,6 +19,10 @@ fn ed25519_version(requested: Option<Version>) -> Result<Version> {
         Some(Version::V3) => Err(Error::InvalidKey(
             "an Ed25519 key cannot be used for v3 (v3 uses P-384)".into(),
         )),
+        #[cfg(feature = "v1")]
+        Some(Version::V1) => Err(Error::InvalidKey(
+            "an Ed25519 key cannot be used for v1 (v1 uses RSA)".into(),
+        )),
     }
 }
 
@@ -32,8 +36,24 @@ fn p384_version(requested: Option<Version>) -> Result<Version> {
     }
 }
 
+/// Checks that an RSA key was not asked to serve another version.
+#[cfg(feature = "v1")]
+fn rsa_version(requested: Option<Version>) -> Result<()> {
+    match requested {
+        None | Some(Version::V1) => Ok(()),
+        Some(other) => Err(Error::InvalidKey(format!(
+            "an RSA key can only be used for v1, not {other}"
+        ))),
+    }
+}
+
 /// Parses a PEM private key into a signing key.
 pub(super) fn secret_from_pem(pem: &str, version: Option<Version>) -> Result<SecretKey> {
+    #[cfg(feature = "v1")]
+    if let Some(key) = super::k1::RsaSecret::from_pem(pem) {
+        rsa_version(version)?;
+        return SecretKey::from_rsa(key?);
+    }
     if let Ok(pair) = ed25519_compact::KeyPair::from_pem(pem) {
         let bytes = Zeroizing::new(*pair.sk);
         return SecretKey::from_bytes(ed25519_version(version)?, bytes.as_slice());
@@ -55,6 +75,11 @@ pub(super) fn secret_from_pem(pem: &str, version: Option<Version>) -> Result<Sec
 
 /// Parses a PEM SPKI public key into a verification key.
 pub(super) fn public_from_pem(pem: &str, version: Option<Version>) -> Result<PublicKey> {
+    #[cfg(feature = "v1")]
+    if let Some(key) = super::k1::RsaPublic::from_pem(pem) {
+        rsa_version(version)?;
+        return Ok(PublicKey::from_rsa(key?));
+    }
     if let Ok(key) = ed25519_compact::PublicKey::from_pem(pem) {
         return PublicKey::from_bytes(ed25519_version(version)?, key.as_slice());
     }

@@ -119,3 +119,90 @@ fn official_paserk_vectors_pass() {
     );
     assert_eq!((ran, refused), (79, 10));
 }
+
+/// Computes what a k1 vector expects: from its key (hex for local keys, PEM for RSA keys), or
+/// by parsing its PASERK when it gives no key. A PASERK of another version is refused.
+#[cfg(feature = "v1")]
+fn produce_k1(kind: &str, test: &Value) -> Result<String> {
+    let pem = test["key"].as_str().unwrap_or_default();
+    let of_v1 = |version: Version| {
+        if version == Version::V1 {
+            Ok(())
+        } else {
+            Err(crate::Error::InvalidKey(format!("not a v1 key: {version}")))
+        }
+    };
+    match (kind, test["paserk"].as_str()) {
+        ("local", Some(paserk)) if test["key"].is_null() => {
+            let key = LocalKey::from_paserk(paserk)?;
+            of_v1(key.version())?;
+            Ok(key.to_paserk().to_string())
+        }
+        ("secret", Some(paserk)) if test["key"].is_null() => {
+            let key = SecretKey::from_paserk(paserk)?;
+            of_v1(key.version())?;
+            Ok(key.to_paserk().to_string())
+        }
+        ("local", _) => Ok(LocalKey::from_bytes(Version::V1, &hex_field(test, "key"))?
+            .to_paserk()
+            .to_string()),
+        ("lid", _) => Ok(LocalKey::from_bytes(Version::V1, &hex_field(test, "key"))?
+            .id()
+            .to_string()),
+        ("secret", _) => {
+            let key = SecretKey::from_pem(pem, Some(Version::V1))?;
+            let public = PublicKey::from_pem(test["public-key"].as_str().unwrap(), None)?;
+            assert_eq!(key.public_key(), &public, "the vector's key pair");
+            Ok(key.to_paserk().to_string())
+        }
+        ("sid", _) => Ok(SecretKey::from_pem(pem, Some(Version::V1))?
+            .secret_id()
+            .to_string()),
+        ("public", _) => Ok(PublicKey::from_pem(pem, Some(Version::V1))?.to_paserk()),
+        ("pid", _) => Ok(PublicKey::from_pem(pem, Some(Version::V1))?
+            .id()
+            .to_string()),
+        (other, _) => panic!("unknown PASERK type {other}"),
+    }
+}
+
+#[cfg(feature = "v1")]
+#[test]
+fn official_k1_paserk_vectors_pass() {
+    let (mut ran, mut failing, mut refused) = (0, 0, 0);
+    for kind in ["local", "secret", "public", "lid", "sid", "pid"] {
+        for test in load(&format!("k1.{kind}.json")) {
+            let name = test["name"].as_str().unwrap();
+            let result = produce_k1(kind, &test);
+            ran += 1;
+            if ["k1.local-1", "k1.lid-1"].contains(&name) {
+                // The all-zero local key: refused by policy, as for k2/k3/k4 (ZERO_KEY_VECTORS).
+                assert!(
+                    matches!(result, Err(crate::Error::InvalidKey(ref m)) if m.contains("one repeated byte")),
+                    "{name}: {result:?}"
+                );
+                refused += 1;
+            } else if test["expect-fail"].as_bool().unwrap() {
+                failing += 1;
+                let err = result.expect_err(name);
+                assert!(
+                    matches!(err, crate::Error::InvalidKey(_)),
+                    "{name}: {err:?}"
+                );
+            } else {
+                let expected = test["paserk"].as_str().unwrap();
+                assert_eq!(
+                    result.unwrap_or_else(|e| panic!("{name}: {e}")),
+                    expected,
+                    "{name}"
+                );
+                assert_eq!(reparse(kind, expected), expected, "{name}: parse");
+            }
+        }
+    }
+    crate::test_report!(
+        "k1 PASERK vectors: {ran} run, {failing} expect-fail refused, {refused} all-zero keys \
+         refused by policy (local, secret, public, lid, sid, pid)"
+    );
+    assert_eq!((ran, failing, refused), (21, 11, 2));
+}

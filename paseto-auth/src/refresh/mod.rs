@@ -272,7 +272,7 @@ fn verifier_for(issuer: &Issuer) -> Result<Verifier> {
     let mut builder = Verifier::builder().implicit_assertion(issuer.implicit().to_vec());
     for entry in issuer.keys().iter() {
         let version = entry.key.header().version;
-        if version == Version::V2 {
+        if !version.has_implicit_assertion() {
             continue;
         }
         versions.insert(version);

@@ -9,13 +9,19 @@
 //! Who opens what: `v4.public` and `v2.public` with the key's fast Ed25519 form (`ed25519`),
 //! `v4.local` with RustCrypto (`v4_local`), `v3.local` with RustCrypto (`v3_local`); `v3.public`,
 //! `v2.local` and Ed25519 keys outside the prime-order subgroup with pasetors, which stays the
-//! reference the others are tested against (`differential`).
+//! reference the others are tested against (`differential`). With the `v1` feature, `v1.local`
+//! and `v1.public` are this crate's own too (`v1_local`, with RustCrypto; `v1_public`, with the
+//! `rsa` crate).
 
 #[cfg(test)]
 mod differential;
 mod ed25519;
 mod footer;
 mod pae;
+#[cfg(feature = "v1")]
+mod v1_local;
+#[cfg(feature = "v1")]
+mod v1_public;
 pub(crate) mod v3_local;
 mod v4_local;
 
@@ -39,7 +45,7 @@ pub const DEFAULT_MAX_TOKEN_LEN: usize = 8 * 1024;
 
 /// The payload of a verified or decrypted token: its bytes (`Deref<Target = [u8]>`).
 ///
-/// A `v3.local` payload, decrypted here, is zeroized when dropped. The others are held in the
+/// A `v3.local` (or `v1.local`) payload, decrypted here, is zeroized when dropped. The others are held in the
 /// `pasetors` token that verified them, as that crate returns them, without a second copy.
 pub struct Payload(PayloadBytes);
 
@@ -95,11 +101,15 @@ pub struct UntrustedToken {
     footer: Vec<u8>,
 }
 
-/// The shortest body of each kind: a signature (64 bytes for Ed25519, 96 for P-384), or a
-/// nonce and a tag (v4: 32 + 32; v2: 24 + 16; v3: 32 + 48), each with at least one byte of
-/// payload beside it.
+/// The shortest body of each kind: a signature (64 bytes for Ed25519, 96 for P-384, 256 for
+/// RSA-2048), or a nonce and a tag (v4: 32 + 32; v2: 24 + 16; v3 and v1: 32 + 48), each with at
+/// least one byte of payload beside it.
 fn min_body_len(header: Header) -> usize {
     1 + match (header.version, header.purpose) {
+        #[cfg(feature = "v1")]
+        (Version::V1, Purpose::Public) => crate::key::SIGNATURE_LEN,
+        #[cfg(feature = "v1")]
+        (Version::V1, Purpose::Local) => v1_local::NONCE_LEN + v1_local::TAG_LEN,
         (Version::V2 | Version::V4, Purpose::Public) => 64,
         (Version::V3, Purpose::Public) => 96,
         (Version::V4, Purpose::Local) => v4_local::NONCE_LEN + v4_local::TAG_LEN,
@@ -109,20 +119,24 @@ fn min_body_len(header: Header) -> usize {
 }
 
 /// The headers this crate reads, each in its one canonical spelling.
-const KNOWN_HEADERS: [(&str, Version, Purpose); 6] = [
+const KNOWN_HEADERS: &[(&str, Version, Purpose)] = &[
     ("v4.local.", Version::V4, Purpose::Local),
     ("v4.public.", Version::V4, Purpose::Public),
     ("v3.local.", Version::V3, Purpose::Local),
     ("v3.public.", Version::V3, Purpose::Public),
     ("v2.local.", Version::V2, Purpose::Local),
     ("v2.public.", Version::V2, Purpose::Public),
+    #[cfg(feature = "v1")]
+    ("v1.local.", Version::V1, Purpose::Local),
+    #[cfg(feature = "v1")]
+    ("v1.public.", Version::V1, Purpose::Public),
 ];
 
 /// Splits `vN.purpose.` off a token. Only the canonical spelling is a header: exactly one of
 /// [`KNOWN_HEADERS`] (not `4.public.`, `V4.public.` or `v4.Public.`, which lenient parsers
 /// would also read), so a token has one spelling and a deny-list keyed on it cannot be dodged.
 fn split_header(token: &str) -> Result<(Header, &str)> {
-    for (prefix, version, purpose) in KNOWN_HEADERS {
+    for &(prefix, version, purpose) in KNOWN_HEADERS {
         if let Some(rest) = token.strip_prefix(prefix) {
             return Ok((Header::new(version, purpose), rest));
         }
@@ -205,6 +219,8 @@ impl UntrustedToken {
     pub fn untrusted_public_payload(&self) -> Option<&[u8]> {
         let signature = match (self.header.version, self.header.purpose) {
             (_, Purpose::Local) => return None,
+            #[cfg(feature = "v1")]
+            (Version::V1, Purpose::Public) => crate::key::SIGNATURE_LEN,
             (Version::V3, Purpose::Public) => 96,
             (Version::V2 | Version::V4, Purpose::Public) => 64,
         };
@@ -220,7 +236,7 @@ impl UntrustedToken {
     ///
     /// The key must be of the token's own version and purpose; otherwise this fails with
     /// [`Error::NoKey`] before any cryptography. `implicit` is the implicit assertion (v3/v4;
-    /// v2 has none, so a non-empty one is refused there rather than silently ignored).
+    /// v1 and v2 have none, so a non-empty one is refused there rather than silently ignored).
     pub fn open(&self, key: &VerificationKey, implicit: &[u8]) -> Result<Payload> {
         // Ed25519 tokens go to the faster verifier when the key is one it holds, of the token's
         // own version (a v2 key never verifies a v4 token, nor the reverse).
@@ -256,12 +272,7 @@ impl UntrustedToken {
         key: &VerificationKey,
         implicit: &[u8],
     ) -> Result<Payload> {
-        let no_implicit = self.header.version == Version::V2;
-        if no_implicit && !implicit.is_empty() {
-            return Err(Error::Malformed(
-                "v2 tokens carry no implicit assertion".into(),
-            ));
-        }
+        check_implicit(self.header.version, implicit)?;
         let mismatch = || Error::NoKey(self.header);
         let bad = |_| Error::InvalidSignature;
         let i = Some(implicit);
@@ -274,6 +285,18 @@ impl UntrustedToken {
         }
         let header = self.header;
         let trusted = match (header.version, header.purpose, key) {
+            #[cfg(feature = "v1")]
+            (Version::V1, Purpose::Local, VerificationKey::Local(k)) => {
+                let key = k.v1().ok_or_else(mismatch)?;
+                let payload = v1_local::open(key, &self.body, &self.footer)?;
+                return Ok(Payload(PayloadBytes::Owned(payload)));
+            }
+            #[cfg(feature = "v1")]
+            (Version::V1, Purpose::Public, VerificationKey::Public(k)) => {
+                let key = k.v1().ok_or_else(mismatch)?;
+                let payload = v1_public::verify(key, &self.body, &self.footer)?;
+                return utf8_payload(payload.to_vec());
+            }
             (Version::V3, Purpose::Local, VerificationKey::Local(k)) => {
                 let key = k.v3().ok_or_else(mismatch)?;
                 let payload = v3_local::open(key, &self.body, &self.footer, implicit)?;
@@ -324,11 +347,12 @@ fn utf8_payload(payload: Vec<u8>) -> Result<Payload> {
     Ok(Payload(PayloadBytes::Owned(Zeroizing::new(payload))))
 }
 
-fn check_v2_implicit(version: Version, implicit: &[u8]) -> Result<()> {
-    if version == Version::V2 && !implicit.is_empty() {
-        return Err(Error::Malformed(
-            "v2 tokens carry no implicit assertion".into(),
-        ));
+/// Refuses a non-empty implicit assertion with a version that cannot bind one (v1, v2).
+fn check_implicit(version: Version, implicit: &[u8]) -> Result<()> {
+    if !version.has_implicit_assertion() && !implicit.is_empty() {
+        return Err(Error::Malformed(format!(
+            "{version} tokens carry no implicit assertion"
+        )));
     }
     Ok(())
 }
@@ -342,9 +366,18 @@ fn opt(bytes: &[u8]) -> Option<&[u8]> {
 }
 
 fn seal_local(key: &LocalKey, payload: &[u8], footer: &[u8], implicit: &[u8]) -> Result<String> {
-    check_v2_implicit(key.version(), implicit)?;
+    check_implicit(key.version(), implicit)?;
     let (f, i) = (opt(footer), opt(implicit));
     match key.version() {
+        #[cfg(feature = "v1")]
+        Version::V1 => {
+            let k = key.v1().ok_or(Error::NoKey(local(Version::V1)))?;
+            if payload.is_empty() {
+                return Err(Error::Crypto(Cause::msg("empty payload")));
+            }
+            let body = v1_local::seal(k, payload, footer)?;
+            Ok(assemble(local(Version::V1), &body, footer))
+        }
         Version::V2 => version2::LocalToken::encrypt(
             key.v2().ok_or(Error::NoKey(local(Version::V2)))?,
             payload,
@@ -378,10 +411,22 @@ fn local(version: Version) -> Header {
 }
 
 fn sign(key: &SecretKey, payload: &[u8], footer: &[u8], implicit: &[u8]) -> Result<String> {
-    check_v2_implicit(key.version(), implicit)?;
+    check_implicit(key.version(), implicit)?;
     let (f, i) = (opt(footer), opt(implicit));
     let missing = || Error::NoKey(Header::new(key.version(), Purpose::Public));
     match key.version() {
+        #[cfg(feature = "v1")]
+        Version::V1 => {
+            if payload.is_empty() {
+                return Err(Error::Crypto(Cause::msg("empty payload")));
+            }
+            let body = v1_public::sign(key.v1().ok_or_else(missing)?, payload, footer)?;
+            return Ok(assemble(
+                Header::new(Version::V1, Purpose::Public),
+                &body,
+                footer,
+            ));
+        }
         Version::V2 => version2::PublicToken::sign(key.v2().ok_or_else(missing)?, payload, f),
         Version::V3 => version3::PublicToken::sign(key.v3().ok_or_else(missing)?, payload, f, i),
         Version::V4 => version4::PublicToken::sign(key.v4().ok_or_else(missing)?, payload, f, i),

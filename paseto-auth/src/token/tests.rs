@@ -291,3 +291,167 @@ fn non_canonical_base64_is_not_another_spelling() {
     }
     assert!(respelled >= 6, "only {respelled} segments had spare bits");
 }
+
+/// The official v1 vectors: v1.local decrypts, and encrypts to the vector's token from its
+/// random bytes (`nonce`); v1.public verifies, and the vector's secret key signs tokens that
+/// verify (RSASSA-PSS is randomized: no signature repeats). The expect-fail ones give typed
+/// errors. v1 ignores implicit assertions: the vectors' are left out, and one given is refused.
+#[cfg(feature = "v1")]
+#[test]
+fn official_v1_vectors_pass() {
+    let (mut local, mut public, mut failing) = (0, 0, 0);
+    for test in &load("v1.json") {
+        let name = text(test, "name");
+        let token = text(test, "token");
+        let footer = text(test, "footer").as_bytes();
+        let key: VerificationKey = if test["key"].is_string() {
+            LocalKey::from_bytes(Version::V1, &hex(test, "key"))
+                .unwrap()
+                .into()
+        } else {
+            PublicKey::from_pem(text(test, "public-key"), None)
+                .unwrap()
+                .into()
+        };
+        assert_eq!(key.header().version, Version::V1, "{name}");
+        let parsed = UntrustedToken::parse(token, DEFAULT_MAX_TOKEN_LEN).unwrap();
+        let opened = if parsed.header().version == Version::V1 {
+            parsed.open(&key, b"")
+        } else {
+            Err(Error::NoKey(parsed.header()))
+        };
+        if test["expect-fail"].as_bool().unwrap() {
+            failing += 1;
+            let err = opened.unwrap_err();
+            let expected = match name {
+                // A v1.local token given a v1 public key.
+                "1-F-1" => Header::new(Version::V1, Purpose::Local),
+                // A v2.local token given a v1 local key.
+                "1-F-2" => Header::new(Version::V2, Purpose::Local),
+                other => panic!("unexpected expect-fail vector {other}"),
+            };
+            assert!(
+                matches!(err, Error::NoKey(header) if header == expected),
+                "{name}: {err:?}"
+            );
+            continue;
+        }
+        let payload = opened.unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(
+            &*payload,
+            text(test, "payload").as_bytes(),
+            "{name}: payload"
+        );
+        assert_eq!(parsed.untrusted_footer(), footer, "{name}: footer");
+        let refused = parsed.open(&key, b"discarded-anyway").unwrap_err();
+        assert_eq!(
+            refused.to_string(),
+            "malformed token: v1 tokens carry no implicit assertion",
+            "{name}"
+        );
+        if let VerificationKey::Local(local_key) = &key {
+            local += 1;
+            let random: [u8; 32] = hex(test, "nonce").try_into().unwrap();
+            let body =
+                v1_local::seal_with_random(local_key.v1().unwrap(), &random, &payload, footer)
+                    .unwrap();
+            let sealed = assemble(Header::new(Version::V1, Purpose::Local), &body, footer);
+            assert_eq!(sealed, token, "{name}: encryption");
+        } else {
+            public += 1;
+            let secret = SecretKey::from_pem(text(test, "secret-key"), None).unwrap();
+            assert_eq!(secret.version(), Version::V1);
+            let signed = seal(&secret.into(), &payload, footer, b"").unwrap();
+            assert_ne!(signed, token, "{name}: PSS signatures are randomized");
+            let again = UntrustedToken::parse(&signed, DEFAULT_MAX_TOKEN_LEN).unwrap();
+            assert_eq!(
+                &*again.open(&key, b"").unwrap(),
+                &*payload,
+                "{name}: signing"
+            );
+        }
+    }
+    crate::test_report!(
+        "v1.json: {local} v1.local and {public} v1.public vectors passed, {failing} expect-fail \
+         refused"
+    );
+    assert_eq!((local, public, failing), (9, 3, 2));
+}
+
+/// Hostile v1 input: truncated tokens, a body one byte short of a signature, keys of the
+/// wrong size or shape; each a typed error, none a panic.
+#[cfg(feature = "v1")]
+#[test]
+fn hostile_v1_input_gives_typed_errors() {
+    let local = LocalKey::generate(Version::V1).unwrap();
+    let secret = SecretKey::generate(Version::V1).unwrap();
+    let cases = [
+        (
+            SigningKey::from(local.clone()),
+            VerificationKey::from(local.clone()),
+        ),
+        (
+            SigningKey::from(secret.clone()),
+            VerificationKey::from(secret.public_key().clone()),
+        ),
+    ];
+    for (signing, verifying) in cases {
+        let token = seal(&signing, br#"{"a":1}"#, b"", b"").unwrap();
+        let header = signing.header();
+        let prefix = header.prefix().len();
+        // Every truncation: the header alone, then the body cut short one character at a time.
+        for len in prefix..token.len() {
+            let cut = &token[..len];
+            match UntrustedToken::parse(cut, DEFAULT_MAX_TOKEN_LEN)
+                .and_then(|t| t.open(&verifying, b""))
+            {
+                Err(Error::Malformed(_) | Error::InvalidSignature) => {}
+                other => panic!("{header} cut to {len}: {other:?}"),
+            }
+        }
+        // A v1 key never opens a token of another version, nor the reverse.
+        let v4 = LocalKey::generate(Version::V4).unwrap();
+        let v4_token = seal(&v4.clone().into(), b"{}", b"", b"").unwrap();
+        let err = UntrustedToken::parse(&v4_token, DEFAULT_MAX_TOKEN_LEN)
+            .unwrap()
+            .open(&verifying, b"")
+            .unwrap_err();
+        assert!(matches!(err, Error::NoKey(_)), "{err:?}");
+        let err = UntrustedToken::parse(&token, DEFAULT_MAX_TOKEN_LEN)
+            .unwrap()
+            .open(&v4.into(), b"")
+            .unwrap_err();
+        assert!(matches!(err, Error::NoKey(h) if h == header), "{err:?}");
+    }
+    // Keys of the wrong size.
+    for len in [0, 16, 31, 33, 64] {
+        let err = LocalKey::from_bytes(Version::V1, &vec![7u8; len]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid key: a local key is 32 bytes",
+            "{len}"
+        );
+    }
+    let short = format!("k1.local.{}", crate::key::b64_encode(&[1, 2, 3]));
+    let err = LocalKey::from_paserk(&short).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid key: k1.local PASERK holds 3 bytes, expected 32"
+    );
+    for garbage in ["k1.secret.AAAA", "k1.secret.", "k1.secret.!!!!"] {
+        let err = SecretKey::from_paserk(garbage).unwrap_err();
+        assert_eq!(err.to_string(), "invalid key: not a valid k1.secret PASERK");
+    }
+    let err = PublicKey::from_paserk("k1.public.MIIB").unwrap_err();
+    assert_eq!(err.to_string(), "invalid key: not a valid k1.public PASERK");
+    // An RSA PEM key asked to serve another version.
+    let pem_secret = load("v1.json")
+        .iter()
+        .find_map(|t| t["secret-key"].as_str().map(str::to_owned))
+        .unwrap();
+    let err = SecretKey::from_pem(&pem_secret, Some(Version::V4)).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid key: an RSA key can only be used for v1, not v4"
+    );
+}

@@ -53,6 +53,39 @@ use super::{Key, LocalKey, PublicKey, SecretKey};
 use crate::error::{Error, Result};
 use crate::version::Version;
 
+/// The version pattern of the NIST family of algorithms (k3: AES-256-CTR, HMAC-SHA384,
+/// PBKDF2-SHA384, P-384). k1 would share most of them, but k1 protected PASERK are not
+/// implemented: [`refuse_k1`] refuses them before any algorithm runs, so the pattern only keeps
+/// the matches exhaustive with the `v1` feature.
+#[cfg(not(feature = "v1"))]
+macro_rules! nist {
+    () => {
+        Version::V3
+    };
+}
+#[cfg(feature = "v1")]
+macro_rules! nist {
+    () => {
+        Version::V3 | Version::V1
+    };
+}
+pub(crate) use nist;
+
+/// Refuses k1 (feature `v1`): protected v1 keys are not implemented (v1 is for migration only;
+/// its keys are read as plain PASERK or PEM).
+fn refuse_k1(version: Version) -> Result<()> {
+    #[cfg(feature = "v1")]
+    if version == Version::V1 {
+        return Err(Error::InvalidKey(
+            "protected k1 keys (wrap, password, seal) are not supported: v1 is for migration \
+             only; unwrap the key elsewhere and give it as k1.local/k1.secret PASERK or PEM"
+                .into(),
+        ));
+    }
+    let _ = version;
+    Ok(())
+}
+
 /// How a PASERK protects the key it holds, read from its type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -133,7 +166,7 @@ impl Held {
     fn key_len(self, version: Version) -> usize {
         match (self, version) {
             (Held::Local, _) => 32,
-            (Held::Secret, Version::V3) => 48,
+            (Held::Secret, nist!()) => 48,
             (Held::Secret, Version::V2 | Version::V4) => 64,
         }
     }
@@ -182,6 +215,7 @@ fn parse(
             types()
         ))
     })?;
+    refuse_k1(version)?;
     if let Some(expected) = expected.filter(|expected| *expected != version) {
         return Err(refused(format!(
             "expected a {} {} PASERK, got a {} one",
@@ -245,7 +279,10 @@ fn format(header: &str, data: &[u8]) -> String {
 
 /// The raw bytes of a local key.
 fn local_bytes(key: &LocalKey) -> Result<&[u8]> {
+    refuse_k1(key.version())?;
     let bytes = match key.version() {
+        #[cfg(feature = "v1")]
+        Version::V1 => None,
         Version::V2 => key.v2().map(|k| k.as_bytes()),
         Version::V3 => key.v3().map(|k| k.as_slice()),
         Version::V4 => key.v4().map(|k| k.as_bytes()),
@@ -255,7 +292,10 @@ fn local_bytes(key: &LocalKey) -> Result<&[u8]> {
 
 /// The raw bytes of a secret key (Ed25519: seed ‖ public key; P-384: the scalar).
 fn secret_bytes(key: &SecretKey) -> Result<&[u8]> {
+    refuse_k1(key.version())?;
     let bytes = match key.version() {
+        #[cfg(feature = "v1")]
+        Version::V1 => None,
         Version::V2 => key.v2().map(|k| k.as_bytes()),
         Version::V3 => key.v3().map(|k| k.as_bytes()),
         Version::V4 => key.v4().map(|k| k.as_bytes()),
@@ -265,7 +305,10 @@ fn secret_bytes(key: &SecretKey) -> Result<&[u8]> {
 
 /// The raw bytes of a public key (Ed25519: 32 bytes; P-384: the compressed point, 49).
 fn public_bytes(key: &PublicKey) -> Result<&[u8]> {
+    refuse_k1(key.version())?;
     let bytes = match key.version() {
+        #[cfg(feature = "v1")]
+        Version::V1 => None,
         Version::V2 => key.v2().map(|k| k.as_bytes()),
         Version::V3 => key.v3().map(|k| k.as_bytes()),
         Version::V4 => key.v4().map(|k| k.as_bytes()),

@@ -17,6 +17,7 @@ use argon2::{Algorithm, Argon2, Params};
 use sha2::Sha384;
 use zeroize::Zeroizing;
 
+use super::nist;
 use super::primitives::{
     aes256ctr, blake2b_32, blake2b_mac_32, hmac_sha384, random, sha384, tags_match, xchacha20,
 };
@@ -117,7 +118,7 @@ impl Costs {
     /// The costs of `cost` that apply to `version`, checked against what the algorithm takes.
     fn for_wrapping(version: Version, cost: &PwCost) -> Result<Costs> {
         let costs = match version {
-            Version::V3 => Costs::Pbkdf2 {
+            nist!() => Costs::Pbkdf2 {
                 iterations: cost.pbkdf2_iterations,
             },
             Version::V2 | Version::V4 => Costs::Argon2 {
@@ -238,7 +239,7 @@ struct Keys {
 impl Keys {
     fn derive(version: Version, k: &[u8; 32]) -> Keys {
         match version {
-            Version::V3 => {
+            nist!() => {
                 let ek = sha384(&[&[0xFF], k]);
                 let mut encryption = Zeroizing::new([0u8; 32]);
                 encryption.copy_from_slice(&ek[..32]);
@@ -257,7 +258,7 @@ impl Keys {
     /// En- or decrypts `buf` in place with nonce `n`.
     fn apply(&self, version: Version, nonce: &[u8], buf: &mut [u8]) -> Result<()> {
         match version {
-            Version::V3 => aes256ctr(self.encryption.as_slice(), nonce, buf),
+            nist!() => aes256ctr(self.encryption.as_slice(), nonce, buf),
             Version::V2 | Version::V4 => xchacha20(self.encryption.as_slice(), nonce, buf),
         }
     }
@@ -266,7 +267,7 @@ impl Keys {
     fn tag(&self, version: Version, header: &str, before: &[u8]) -> Result<Vec<u8>> {
         let parts: [&[u8]; 2] = [header.as_bytes(), before];
         Ok(match version {
-            Version::V3 => hmac_sha384(&self.auth, &parts)?.to_vec(),
+            nist!() => hmac_sha384(&self.auth, &parts)?.to_vec(),
             Version::V2 | Version::V4 => blake2b_mac_32(&self.auth, &parts)?.to_vec(),
         })
     }
@@ -275,7 +276,7 @@ impl Keys {
 /// The lengths of the data's fixed parts in `version`: salt, parameters, nonce, tag.
 fn layout(version: Version) -> (usize, usize, usize, usize) {
     match version {
-        Version::V3 => (
+        nist!() => (
             PBKDF2_SALT_LEN,
             PBKDF2_PARAMS_LEN,
             CTR_NONCE_LEN,
@@ -398,7 +399,7 @@ fn decode_costs(version: Version, params: &[u8]) -> Result<Costs> {
             .map(u32::from_be_bytes)
     };
     let costs = match version {
-        Version::V3 => be32(0).map(|iterations| Costs::Pbkdf2 { iterations }),
+        nist!() => be32(0).map(|iterations| Costs::Pbkdf2 { iterations }),
         Version::V2 | Version::V4 => {
             let memory = params
                 .get(..8)

@@ -20,6 +20,7 @@ use p384::elliptic_curve::sec1::ToSec1Point;
 use sha2::{Digest, Sha512};
 use zeroize::Zeroizing;
 
+use super::nist;
 use super::primitives::{
     aes256ctr, blake2b_24, blake2b_32, blake2b_mac_32, hmac_sha384, random, sha384, tags_match,
     xchacha20,
@@ -35,7 +36,7 @@ const KEY_LEN: usize = 32;
 /// Lengths of the tag and the ephemeral public key in `version`.
 fn layout(version: Version) -> (usize, usize) {
     match version {
-        Version::V3 => (48, 49),
+        nist!() => (48, 49),
         Version::V2 | Version::V4 => (32, 32),
     }
 }
@@ -124,7 +125,7 @@ pub(super) fn seal(version: Version, pk: &[u8], pdk: &[u8]) -> Result<String> {
             data.extend_from_slice(epk.as_bytes());
             data.extend_from_slice(&edk);
         }
-        Version::V3 => {
+        nist!() => {
             let recipient = p384::PublicKey::from_sec1_bytes(pk).map_err(|_| {
                 Error::InvalidKey("the public key to seal to is not a P-384 point".into())
             })?;
@@ -190,7 +191,7 @@ pub(super) fn unseal(paserk: &str, version: Version, sk: &[u8], pk: &[u8]) -> Re
             }
             xchacha20(ek.as_slice(), &nonce, &mut pdk)?;
         }
-        Version::V3 => {
+        nist!() => {
             let secret = p384::SecretKey::from_slice(sk)
                 .map_err(|_| Error::InvalidKey("the secret key is not a P-384 scalar".into()))?;
             let ephemeral = p384::PublicKey::from_sec1_bytes(epk).map_err(|_| {
