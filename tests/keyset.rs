@@ -681,3 +681,50 @@ async fn paseto_auth_reload_swaps_the_ring_for_every_clone() {
     assert_eq!(kind(clone.verifier(), &new_token), None);
     let _ = StatusCode::OK.into_response();
 }
+
+#[tokio::test]
+async fn refresh_tokens_follow_a_rotation_when_given_the_key_sets_ring() {
+    use paseto_auth::PairOptions;
+    use paseto_auth::refresh::RefreshTokens;
+    use paseto_auth::store::{MemoryStore, Revocations};
+
+    let (old, new) = (key(), key());
+    let secrets = [old.clone(), new.clone()];
+    let mut doc = document(&[
+        published(&old, ISS, KeyStatus::Active),
+        published(&new, ISS, KeyStatus::Next),
+    ]);
+    let issuer = issuer_of(doc.signing_ring(&secrets).unwrap());
+    let refresh = RefreshTokens::new(issuer.clone(), Revocations::new(MemoryStore::new())).unwrap();
+    // One built the same way that is not told of the rotation.
+    let stale = RefreshTokens::new(issuer.clone(), Revocations::new(MemoryStore::new())).unwrap();
+    let options = || PairOptions::new().subject("alice");
+    let before = issuer.issue_pair(&json!({}), options()).unwrap();
+
+    // The rotation: the new key signs, the old one verifies until its grace ends.
+    doc.activate(new.public_key().id(), OffsetDateTime::now_utc(), GRACE)
+        .unwrap();
+    issuer
+        .replace_keys(doc.signing_ring(&secrets).unwrap())
+        .unwrap();
+    let ring = doc
+        .verification_ring(&[ISS.to_owned()], &[Version::V4])
+        .unwrap();
+    refresh.replace_keys(ring).unwrap();
+    let after = issuer.issue_pair(&json!({}), options()).unwrap();
+    let new_pid = format!("\"kid\":\"{}\"", new.public_key().id().as_str());
+    let footer = |token: &str| {
+        let token = paseto_auth::token::UntrustedToken::parse(token, 8192).unwrap();
+        String::from_utf8(token.untrusted_footer().to_vec()).unwrap()
+    };
+    assert!(footer(&after.refresh_token).contains(&new_pid));
+
+    // A refresh token of the retired key still refreshes, into a pair of the new key; one of
+    // the new key refreshes too.
+    let renewed = refresh.refresh(&before.refresh_token).await.unwrap();
+    assert!(footer(&renewed.refresh_token).contains(&new_pid));
+    refresh.refresh(&after.refresh_token).await.unwrap();
+    // Not told of the rotation, the new key's refresh tokens are unknown to it.
+    let err = stale.refresh(&renewed.refresh_token).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::UnknownKeyId);
+}

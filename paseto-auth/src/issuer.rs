@@ -545,8 +545,9 @@ impl Issuer {
     /// token is signed with the new ring's primary key (a rotation: see [`crate::keyset`]).
     /// Fails, keeping the current ring, when `ring` is empty.
     ///
-    /// The verifier of refresh tokens a [`RefreshTokens`](crate::refresh::RefreshTokens) built from
-    /// this issuer keeps the keys it was built with.
+    /// A [`RefreshTokens`](crate::refresh::RefreshTokens) built from this issuer verifies refresh
+    /// tokens with the keys it was built with until it is given new ones
+    /// ([`RefreshTokens::replace_keys`](crate::refresh::RefreshTokens::replace_keys)).
     pub fn replace_keys(&self, ring: KeyRing<SigningKey>) -> Result<()> {
         if ring.is_empty() {
             return Err(Error::Setup("an issuer needs at least one key".into()));

@@ -28,7 +28,7 @@ use crate::claims::{
 };
 use crate::error::{Error, Result};
 use crate::issuer::{Issuer, offset};
-use crate::key::{RingKey, SigningKey};
+use crate::key::{KeyRing, RingKey, SigningKey, VerificationKey};
 use crate::kind::TokenKind;
 use crate::pair::{PairClaims, TokenPair};
 use crate::requirements::Requirements;
@@ -104,6 +104,17 @@ impl RefreshTokens {
             #[cfg(feature = "axum")]
             cookie: None,
         })
+    }
+
+    /// Replaces the keys its refresh tokens are verified with, in this value and every clone: the
+    /// refresh half of a rotation, beside [`Issuer::replace_keys`] (which changes the keys new
+    /// pairs are signed with). Give it the key set's verification ring
+    /// ([`KeySetDocument::verification_ring`](crate::keyset::KeySetDocument::verification_ring)),
+    /// so a refresh token signed by a `retired` key still refreshes until the key's `not_after`,
+    /// and one signed by the new key is accepted. Fails, keeping the current keys, when `ring` is
+    /// empty or holds a version refresh tokens never use (v2).
+    pub fn replace_keys(&self, ring: KeyRing<VerificationKey>) -> Result<()> {
+        self.verifier.replace_keys(ring)
     }
 
     /// The revocations it records in.
