@@ -42,8 +42,10 @@ pub use document::{
     PublishedKey,
 };
 #[cfg(feature = "keyset-fetch")]
+#[cfg_attr(docsrs, doc(cfg(feature = "keyset-fetch")))]
 pub use fetch::{Clock, FetchReport, KeySetSource, KeySetSourceBuilder};
 #[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub use publish::KeySetPublisher;
 pub use settings::{
     DEFAULT_MAX_STALENESS, DEFAULT_MIN_FETCH_GAP, DEFAULT_REFRESH, DEFAULT_TIMEOUT, KeySetSettings,

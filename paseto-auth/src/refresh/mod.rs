@@ -37,6 +37,7 @@ use crate::verifier::{Paseto, Verifier};
 use crate::version::Version;
 
 #[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub use cookie::RefreshCookie;
 
 /// The claims a refreshed pair does not copy from the refresh token: the time claims and ids it
@@ -217,6 +218,7 @@ impl RefreshTokens {
     /// A guard state for the access tokens of these pairs: `verifier`, checking the same
     /// revocations (so the family a replay revokes is refused at once).
     #[cfg(feature = "axum")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
     pub fn auth(&self, verifier: Verifier) -> crate::extract::PasetoAuth {
         crate::extract::PasetoAuth::new(verifier).revocations(self.revocations.clone())
     }
