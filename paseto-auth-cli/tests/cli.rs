@@ -1,9 +1,10 @@
 //! The `paseto-auth` command line, end to end: keygen → issue → verify for all six kinds,
 //! refusals by other keys, other versions and tampering, and inspect.
 
-use std::process::{Command, Output};
-
 use serde_json::Value;
+
+mod support;
+use support::{cli, fails, ok};
 
 const KINDS: [&str; 6] = [
     "v4.public",
@@ -13,30 +14,6 @@ const KINDS: [&str; 6] = [
     "v2.public",
     "v2.local",
 ];
-
-fn cli(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_paseto-auth"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn ok(args: &[&str]) -> String {
-    let out = cli(args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap().trim().to_owned()
-}
-
-/// Runs a command that must fail and returns its stderr line.
-fn fails(args: &[&str]) -> String {
-    let out = cli(args);
-    assert_eq!(out.status.code(), Some(1), "{args:?} should fail");
-    String::from_utf8(out.stderr).unwrap().trim().to_owned()
-}
 
 /// (signing key, verification key) PASERKs of a fresh key of `kind`.
 fn keygen(kind: &str) -> (String, String) {

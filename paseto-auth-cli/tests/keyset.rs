@@ -1,33 +1,11 @@
 //! `paseto-auth keyset`: a document from key files, then a rotation step by step (add a next
 //! key, activate it, prune), each step read back with the library's parser.
 
-use std::process::{Command, Output};
-
 use paseto_auth::keyset::{DocumentLimits, KeySetDocument, KeyStatus};
 use serde_json::Value;
 
-fn cli(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_paseto-auth"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn ok(args: &[&str]) -> String {
-    let out = cli(args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap().trim().to_owned()
-}
-
-fn fails(args: &[&str]) -> String {
-    let out = cli(args);
-    assert_eq!(out.status.code(), Some(1), "{args:?} should fail");
-    String::from_utf8(out.stderr).unwrap().trim().to_owned()
-}
+mod support;
+use support::{fails, ok};
 
 /// (secret PASERK, pid) of a fresh v4 key.
 fn keygen() -> (String, String) {

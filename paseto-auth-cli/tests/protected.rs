@@ -4,35 +4,13 @@
 
 use std::io::Write;
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-fn cli(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_paseto-auth"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn ok(args: &[&str]) -> String {
-    let out = cli(args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap().trim().to_owned()
-}
-
-/// Runs a command that must fail and returns its stderr line.
-fn fails(args: &[&str]) -> String {
-    let out = cli(args);
-    assert_eq!(out.status.code(), Some(1), "{args:?} should fail");
-    assert!(out.stdout.is_empty());
-    String::from_utf8(out.stderr).unwrap().trim().to_owned()
-}
+mod support;
+use support::{cli, fails, ok};
 
 /// The keys `keygen` prints for `kind`.
 fn keygen(kind: &str) -> Value {
