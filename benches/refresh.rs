@@ -36,12 +36,13 @@ fn refresh(c: &mut Criterion) {
     match std::env::var("PASETO_REDIS_URL") {
         Ok(url) => {
             let store = runtime
-                .block_on(RedisStore::connect(&url))
+                .block_on(
+                    RedisStore::builder()
+                        .prefix("paseto-auth-bench:")
+                        .connect(&url),
+                )
                 .expect("PASETO_REDIS_URL reachable");
-            stores.push((
-                "refresh_redis",
-                Revocations::new(store.prefix("paseto-auth-bench:")),
-            ));
+            stores.push(("refresh_redis", Revocations::new(store)));
         }
         Err(_) => eprintln!("PASETO_REDIS_URL is not set: refreshes with Redis are not measured"),
     }

@@ -19,7 +19,8 @@ use paseto_auth::extract::PasetoAuth;
 use paseto_auth::key::{LocalKey, SecretKey};
 use paseto_auth::refresh::{RefreshCookie, RefreshTokens};
 use paseto_auth::store::{
-    MemoryStore, RedisStore, Revocations, RevokedBy, StoreError, StoreFuture, TokenRef, TokenStore,
+    MemoryStore, RedisStore, Revocations, RevokedBy, Rotated, Rotation, StoreError, StoreFuture,
+    TokenRef, TokenStore,
 };
 use paseto_auth::{
     Error, ErrorKind, Issuer, PairOptions, Paseto, TokenPair, Verifier, Version, paseto_required,
@@ -121,7 +122,8 @@ async fn a_refresh_token_is_never_an_access_token_nor_the_reverse_in_any_version
                 expected,
                 "{name}: access token as refresh token"
             );
-            // Over HTTP: 401 both ways.
+            // Over HTTP: 401 at a guard (RFC 6750), 400 `invalid_grant` at the token endpoint
+            // (RFC 6749 section 5.2), with no challenge there.
             let app = api(verifier.clone(), &refresh);
             assert_eq!(
                 status(&app, "GET", "/me", &pair.refresh_token).await,
@@ -129,7 +131,8 @@ async fn a_refresh_token_is_never_an_access_token_nor_the_reverse_in_any_version
                 "{name}"
             );
             let response = send(&app, json_refresh(&pair.access_token)).await;
-            assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{name}");
+            assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{name}");
+            assert!(response.headers().get("www-authenticate").is_none());
             assert_eq!(json_of(response).await, json!({"error": "invalid_grant"}));
             // Each where it belongs: fine.
             assert_eq!(
@@ -231,7 +234,10 @@ async fn a_replayed_refresh_token_ends_its_family_and_the_tokens_issued_from_it(
     for (name, store) in stores().await {
         let keys = setup(Version::V4);
         let revocations = Revocations::shared(store);
-        let refresh = RefreshTokens::new(keys.issuer.clone(), revocations.clone()).unwrap();
+        // No grace: the second use, however soon, is a replay.
+        let refresh = RefreshTokens::new(keys.issuer.clone(), revocations.clone())
+            .unwrap()
+            .reuse_grace(Duration::ZERO);
         let app = api(keys.verifier.clone(), &refresh);
         let first = pair_for(&keys.issuer, "alice");
         let other_login = pair_for(&keys.issuer, "alice");
@@ -272,15 +278,40 @@ async fn a_replayed_refresh_token_ends_its_family_and_the_tokens_issued_from_it(
 
 #[tokio::test]
 async fn concurrent_refreshes_of_one_token_give_exactly_one_pair() {
+    // A double click or a retried request: every attempt gets the one pair the winner made, and
+    // the login goes on (the pair refreshes, its access token works).
     for (name, store) in stores().await {
         let keys = setup(Version::V4);
         let refresh = RefreshTokens::new(keys.issuer.clone(), Revocations::shared(store)).unwrap();
+        let app = api(keys.verifier.clone(), &refresh);
         let pair = pair_for(&keys.issuer, "alice");
-        let attempts = (0..32).map(|_| {
-            let (refresh, token) = (refresh.clone(), pair.refresh_token.clone());
-            tokio::spawn(async move { refresh.refresh(&token).await })
-        });
-        let results = futures_join(attempts).await;
+        let results = race(&[refresh.clone()], &pair.refresh_token, 32).await;
+        let renewed = results[0].as_ref().unwrap().clone();
+        for result in &results {
+            assert_eq!(result.as_ref().ok(), Some(&renewed), "{name}: {result:?}");
+        }
+        assert_ne!(renewed, pair, "{name}");
+        assert_eq!(
+            status(&app, "GET", "/me", &renewed.access_token).await,
+            StatusCode::OK,
+            "{name}"
+        );
+        assert!(
+            refresh.refresh(&renewed.refresh_token).await.is_ok(),
+            "{name}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn without_grace_concurrent_refreshes_give_one_pair_and_end_the_login() {
+    for (name, store) in stores().await {
+        let keys = setup(Version::V4);
+        let refresh = RefreshTokens::new(keys.issuer.clone(), Revocations::shared(store))
+            .unwrap()
+            .reuse_grace(Duration::ZERO);
+        let pair = pair_for(&keys.issuer, "alice");
+        let results = race(&[refresh], &pair.refresh_token, 32).await;
         let successes = results.iter().filter(|result| result.is_ok()).count();
         assert_eq!(successes, 1, "{name}: {results:?}");
         for err in results.iter().filter_map(|result| result.as_ref().err()) {
@@ -305,25 +336,54 @@ async fn two_instances_on_one_redis_refresh_one_token_exactly_once() {
     let mut instances = Vec::new();
     for _ in 0..2 {
         // Each instance its own connection, one server.
-        let store = RedisStore::connect(&url)
+        let store = RedisStore::builder()
+            .prefix(prefix.clone())
+            .connect(&url)
             .await
-            .unwrap()
-            .prefix(prefix.clone());
+            .unwrap();
         instances.push(RefreshTokens::new(keys.issuer.clone(), Revocations::new(store)).unwrap());
     }
     for _ in 0..5 {
         let pair = pair_for(&keys.issuer, "alice");
-        let attempts = (0..16).map(|i| {
-            let (refresh, token) = (instances[i % 2].clone(), pair.refresh_token.clone());
-            tokio::spawn(async move { refresh.refresh(&token).await })
-        });
-        let results = futures_join(attempts).await;
-        assert_eq!(
-            results.iter().filter(|r| r.is_ok()).count(),
-            1,
+        let results = race(&instances, &pair.refresh_token, 16).await;
+        let renewed = results[0].as_ref().unwrap();
+        assert!(
+            results
+                .iter()
+                .all(|result| result.as_ref().ok() == Some(renewed)),
             "{results:?}"
         );
+        // The one pair goes on: its refresh token is the family's current one.
+        assert!(instances[1].refresh(&renewed.refresh_token).await.is_ok());
     }
+}
+
+/// `attempts` refreshes of `token` at once, spread over `instances`, on a multi-threaded
+/// runtime (the test's own runtime may be single-threaded); their results, in order.
+async fn race(
+    instances: &[RefreshTokens],
+    token: &str,
+    attempts: usize,
+) -> Vec<paseto_auth::Result<TokenPair>> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(4)
+        .enable_all()
+        .build()
+        .unwrap();
+    let barrier = Arc::new(tokio::sync::Barrier::new(attempts));
+    let tasks: Vec<_> = (0..attempts)
+        .map(|i| {
+            let (refresh, token) = (instances[i % instances.len()].clone(), token.to_owned());
+            let barrier = barrier.clone();
+            runtime.spawn(async move {
+                barrier.wait().await;
+                refresh.refresh(&token).await
+            })
+        })
+        .collect();
+    let results = futures_join(tasks.into_iter()).await;
+    runtime.shutdown_background();
+    results
 }
 
 /// Awaits every task, in order.
@@ -546,10 +606,14 @@ async fn the_endpoint_takes_json_and_forms_and_answers_bad_requests_400() {
             assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{code}");
             assert_eq!(json_of(response).await, json!({ "error": code }));
         }
-        // Garbage where a token goes: 401, never a 500.
+        // Garbage where a token goes: 400 invalid_grant (RFC 6749 section 5.2), never a 500,
+        // never a challenge.
         for garbage in ["v4.public.%%%", "v4.local.", "x", "v9.public.AAAA"] {
             let response = send(&app, json_refresh(garbage)).await;
-            assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{garbage}");
+            assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{garbage}");
+            assert!(response.headers().get("www-authenticate").is_none());
+            assert_eq!(response.headers()[CACHE_CONTROL], "no-store");
+            assert_eq!(json_of(response).await, json!({"error": "invalid_grant"}));
         }
     }
 }
@@ -559,8 +623,10 @@ async fn a_browser_keeps_its_refresh_token_in_an_http_only_cookie() {
     // Each store: what a refresh records (generations, revocations) lives there.
     for (_store_name, store) in stores().await {
         let keys = setup(Version::V4);
+        // No grace, so that the replay below is one at once.
         let refresh = RefreshTokens::new(keys.issuer.clone(), Revocations::shared(store.clone()))
             .unwrap()
+            .reuse_grace(Duration::ZERO)
             .cookie(RefreshCookie::new())
             .unwrap();
         let app = api(keys.verifier.clone(), &refresh);
@@ -637,9 +703,9 @@ async fn a_browser_keeps_its_refresh_token_in_an_http_only_cookie() {
             status(&app, "GET", "/me", body["access_token"].as_str().unwrap()).await,
             StatusCode::OK
         );
-        // The used one, replayed: 401, and the cookie is deleted.
+        // The used one, replayed: 400 invalid_grant, and the cookie is deleted.
         let response = send(&app, with_cookie(&cookie.value)).await;
-        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST);
         let removal = response.headers()[SET_COOKIE].to_str().unwrap().to_owned();
         assert!(
             removal.starts_with("__Secure-refresh_token=;") && removal.contains("Max-Age=0"),
@@ -707,13 +773,8 @@ impl TokenStore for CheckFails {
     fn check<'a>(&'a self, _: TokenRef<'a>) -> StoreFuture<'a, Option<RevokedBy>> {
         Box::pin(async { Err(StoreError::Timeout(Duration::from_millis(100))) })
     }
-    fn rotate<'a>(
-        &'a self,
-        family: &'a str,
-        generation: u64,
-        until: OffsetDateTime,
-    ) -> StoreFuture<'a, bool> {
-        self.0.rotate(family, generation, until)
+    fn rotate<'a>(&'a self, rotation: Rotation<'a>) -> StoreFuture<'a, Rotated> {
+        self.0.rotate(rotation)
     }
 }
 
@@ -822,21 +883,29 @@ async fn a_family_takes_one_store_entry_however_often_it_refreshes() {
     for _ in 0..50 {
         pair = refresh.refresh(&pair.refresh_token).await.unwrap();
     }
-    assert_eq!(store.len(), 1);
+    // The generation, and the last refresh's answer (kept for a retry within the grace).
+    assert_eq!(store.len(), 2);
     let Some(url) = support::redis::shared_url() else {
         return;
     };
     let prefix = support::redis::unique_prefix();
-    let redis = RedisStore::connect(&url)
+    let redis = RedisStore::builder()
+        .prefix(prefix.clone())
+        .connect(&url)
         .await
-        .unwrap()
-        .prefix(prefix.clone());
+        .unwrap();
     let refresh = RefreshTokens::new(keys.issuer.clone(), Revocations::new(redis)).unwrap();
     let mut pair = pair_for(&keys.issuer, "alice");
     for _ in 0..50 {
         pair = refresh.refresh(&pair.refresh_token).await.unwrap();
     }
     let entries = support::redis::entries_under(&url, &prefix).await;
-    assert_eq!(entries.len(), 1, "{entries:?}");
-    assert!(entries[0].0.starts_with("gen:"), "{entries:?}");
+    // The last answer (for a retry, for the grace only), the epoch marker (for ever) and the
+    // family's generation (until its last refresh token expires).
+    assert_eq!(entries.len(), 3, "{entries:?}");
+    assert!(entries[0].0.starts_with("ans:"), "{entries:?}");
+    assert!((0..=10).contains(&entries[0].1), "{entries:?}");
+    assert_eq!(entries[1], ("epoch".to_owned(), -1), "{entries:?}");
+    assert!(entries[2].0.starts_with("gen:"), "{entries:?}");
+    assert!(entries[2].1 > 14 * 24 * 3600, "{entries:?}");
 }

@@ -338,10 +338,11 @@ async fn redis_entries_expire_with_their_tokens() {
         return;
     };
     let prefix = support::redis::unique_prefix();
-    let store = RedisStore::connect(&url)
+    let store = RedisStore::builder()
+        .prefix(prefix.clone())
+        .connect(&url)
         .await
-        .unwrap()
-        .prefix(prefix.clone());
+        .unwrap();
     let revocations = Revocations::new(store);
     let exp = OffsetDateTime::now_utc() + time::Duration::seconds(90);
     revocations.revoke_token("short-lived", exp).await.unwrap();
@@ -367,9 +368,9 @@ async fn two_instances_sharing_redis_see_each_others_logouts() {
     let prefix = support::redis::unique_prefix();
     let api = Api::new();
     // Two instances of one service: their own connections, one server.
-    let instance = |store: RedisStore| api.app(Revocations::new(store.prefix(prefix.clone())));
-    let a = instance(RedisStore::connect(&url).await.unwrap());
-    let b = instance(RedisStore::connect(&url).await.unwrap());
+    let connect = || RedisStore::builder().prefix(prefix.clone()).connect(&url);
+    let a = api.app(Revocations::new(connect().await.unwrap()));
+    let b = api.app(Revocations::new(connect().await.unwrap()));
     let token = api.token("alice");
     assert_eq!(call(&b, "GET", "/me", &token).await, ok("alice"));
     let (status, _) = call(&a, "POST", "/logout", &token).await;

@@ -186,10 +186,11 @@ async fn the_walk_through_with_two_instances_on_one_redis() {
     let prefix = support::redis::unique_prefix();
     let connect = || async {
         Revocations::new(
-            RedisStore::connect(&url)
+            RedisStore::builder()
+                .prefix(prefix.clone())
+                .connect(&url)
                 .await
-                .unwrap()
-                .prefix(prefix.clone()),
+                .unwrap(),
         )
     };
     let (a, b) = instances(connect().await, connect().await);

@@ -139,10 +139,12 @@ pub(crate) fn guarded_router(f: &Fixture, revocations: Option<Revocations>) -> R
 /// populated store), or `None` when it is unset.
 pub(crate) async fn redis_revocations() -> Option<Revocations> {
     let url = std::env::var("PASETO_REDIS_URL").ok()?;
-    let store = RedisStore::connect(&url)
+    let store = RedisStore::builder()
+        .prefix("paseto-auth-bench:")
+        .connect(&url)
         .await
         .expect("PASETO_REDIS_URL reachable");
-    let revocations = Revocations::new(store.prefix("paseto-auth-bench:"));
+    let revocations = Revocations::new(store);
     let until = time::OffsetDateTime::now_utc() + time::Duration::hours(1);
     revocations
         .revoke_token("another", until)

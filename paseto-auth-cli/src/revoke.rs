@@ -64,7 +64,10 @@ pub(crate) fn revoke(args: RevokeArgs) -> Result<String, Error> {
         .build()
         .map_err(|err| Error::Setup(format!("cannot start the async runtime: {err}")))?;
     runtime.block_on(async {
-        let store = RedisStore::connect(&args.redis).await?.prefix(&args.prefix);
+        let store = RedisStore::builder()
+            .prefix(&args.prefix)
+            .connect(&args.redis)
+            .await?;
         // An operator's command may wait longer than a request.
         let revocations = Revocations::new(store).timeout(Duration::from_secs(5));
         let now = OffsetDateTime::now_utc();

@@ -309,7 +309,11 @@ fn revoked_by(
         .build()
         .unwrap();
     runtime.block_on(async {
-        let store = RedisStore::connect(url).await.unwrap().prefix(prefix);
+        let store = RedisStore::builder()
+            .prefix(prefix)
+            .connect(url)
+            .await
+            .unwrap();
         store.check(token).await.unwrap()
     })
 }

@@ -9,6 +9,7 @@
 //! | `PASETO_EXP` | token lifetime in seconds | 3600 |
 //! | `PASETO_ACCESS_EXP`, `PASETO_REFRESH_EXP` | lifetimes of a token pair's access and refresh tokens, seconds | 900, 1209600 (14 days) |
 //! | `PASETO_LOGIN_MAX_AGE` | the longest a login lasts through refreshes, seconds | 2592000 (30 days) |
+//! | `PASETO_REFRESH_REUSE_GRACE` | seconds after a refresh in which the same refresh token gets the same pair again (a retry), rather than ending its login as a replay; 0 turns it off | 10 |
 //! | `PASETO_USE_ISS`, `PASETO_USE_IAT`, `PASETO_USE_KID`, `PASETO_USE_JTI` | write `iss` / `iat` / footer `kid` / a random `jti` | true |
 //! | `PASETO_SKEW` | leeway on `exp`/`nbf`/`iat`, seconds | 0 |
 //! | `PASETO_AUDIENCE` | audience every verified token must name | none |
@@ -335,6 +336,7 @@ pub struct PasetoConfig {
     pub access_exp: Option<u64>,
     pub refresh_exp: Option<u64>,
     pub login_max_age: Option<u64>,
+    pub refresh_reuse_grace: Option<u64>,
     pub use_iss: Option<bool>,
     pub use_iat: Option<bool>,
     pub use_kid: Option<bool>,
@@ -350,7 +352,7 @@ pub struct PasetoConfig {
 }
 
 /// Every setting name [`PasetoConfig`] reads.
-pub const SETTINGS: [&str; 20] = [
+pub const SETTINGS: [&str; 21] = [
     "PASETO_ISS",
     "PASETO_PRIVATE_KEYS",
     "PASETO_PUBLIC_KEYS",
@@ -359,6 +361,7 @@ pub const SETTINGS: [&str; 20] = [
     "PASETO_ACCESS_EXP",
     "PASETO_REFRESH_EXP",
     "PASETO_LOGIN_MAX_AGE",
+    "PASETO_REFRESH_REUSE_GRACE",
     "PASETO_USE_ISS",
     "PASETO_USE_IAT",
     "PASETO_USE_KID",
@@ -389,7 +392,7 @@ pub(crate) fn parse_seconds(name: &str, value: &str) -> Result<u64> {
 }
 
 /// A count or a number of `what`, as setting `name` holds it.
-fn parse_whole(name: &str, value: &str, what: &str) -> Result<u64> {
+pub(crate) fn parse_whole(name: &str, value: &str, what: &str) -> Result<u64> {
     value.trim().parse().map_err(|_| {
         Error::config(
             name,
@@ -495,6 +498,9 @@ impl PasetoConfig {
             "PASETO_ACCESS_EXP" => self.access_exp = Some(parse_seconds(name, &text()?)?),
             "PASETO_REFRESH_EXP" => self.refresh_exp = Some(parse_seconds(name, &text()?)?),
             "PASETO_LOGIN_MAX_AGE" => self.login_max_age = Some(parse_seconds(name, &text()?)?),
+            "PASETO_REFRESH_REUSE_GRACE" => {
+                self.refresh_reuse_grace = Some(parse_seconds(name, &text()?)?);
+            }
             "PASETO_USE_ISS" => self.use_iss = Some(parse_bool(name, &text()?)?),
             "PASETO_USE_IAT" => self.use_iat = Some(parse_bool(name, &text()?)?),
             "PASETO_USE_KID" => self.use_kid = Some(parse_bool(name, &text()?)?),
@@ -577,6 +583,15 @@ impl PasetoConfig {
             ));
         }
         builder = builder.pair_lifetimes(access, refresh).max_login_age(login);
+        if let Some(grace) = self.refresh_reuse_grace.map(Duration::from_secs) {
+            if grace >= access {
+                return Err(Error::config(
+                    "PASETO_REFRESH_REUSE_GRACE",
+                    "must be shorter than PASETO_ACCESS_EXP",
+                ));
+            }
+            builder = builder.refresh_reuse_grace(grace);
+        }
         for key in self.signing_keys()? {
             builder = builder.key(key);
         }

@@ -406,16 +406,21 @@ pub enum RevokedBy {
     Subject,
     /// The key that verified it is.
     Key,
+    /// The store lost its revocations (a restart without persistence, a flush, a failover to
+    /// an empty replica) after the token was issued: nothing shows it was not revoked before, so
+    /// it is refused until it expires (see [`crate::store`], "A store that forgets").
+    StoreReset,
 }
 
 impl RevokedBy {
-    /// `"token_id"`, `"family"`, `"subject"` or `"key"`.
+    /// `"token_id"`, `"family"`, `"subject"`, `"key"` or `"store_reset"`.
     pub fn as_str(self) -> &'static str {
         match self {
             RevokedBy::TokenId => "token_id",
             RevokedBy::Family => "family",
             RevokedBy::Subject => "subject",
             RevokedBy::Key => "key",
+            RevokedBy::StoreReset => "store_reset",
         }
     }
 }

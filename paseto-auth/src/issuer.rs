@@ -28,6 +28,14 @@ pub const DEFAULT_ACCESS_LIFETIME: Duration = Duration::from_secs(15 * 60);
 /// Default lifetime of the refresh token of a pair (`PASETO_REFRESH_EXP`): 14 days.
 pub const DEFAULT_REFRESH_LIFETIME: Duration = Duration::from_secs(14 * 24 * 3600);
 
+/// Default time a used refresh token may be presented again for the same answer
+/// (`PASETO_REFRESH_REUSE_GRACE`): 10 seconds, enough for a client that honours `Retry-After: 1`
+/// and retries three times with doubling waits (1 + 2 + 4 s) after a 503 or a timeout. A retry
+/// within it gets the very pair the first use got, so a thief replaying inside the window holds
+/// the same refresh token as the user, and whichever of the two uses it second is caught as a
+/// reuse: the window delays reuse detection by one refresh, it does not lose it.
+pub const DEFAULT_REFRESH_REUSE_GRACE: Duration = Duration::from_secs(10);
+
 /// Default longest a login lasts through refreshes (`PASETO_LOGIN_MAX_AGE`): 30 days, after which
 /// the user gives credentials again.
 pub const DEFAULT_LOGIN_MAX_AGE: Duration = Duration::from_secs(30 * 24 * 3600);
@@ -142,6 +150,16 @@ impl IssuerBuilder {
         self
     }
 
+    /// How long after a refresh the same refresh token may be presented again and get the same
+    /// pair back, rather than count as a replay that ends its login (`PASETO_REFRESH_REUSE_GRACE`;
+    /// zero turns it off). It must be shorter than the access token's lifetime; by default it is
+    /// [`DEFAULT_REFRESH_REUSE_GRACE`], or half the access lifetime when that is shorter. See
+    /// [`crate::refresh`], "Retries".
+    pub fn refresh_reuse_grace(mut self, grace: Duration) -> Self {
+        self.pair_lifetimes.reuse_grace = Some(grace);
+        self
+    }
+
     /// Whether to write `iss` (Flask's `PASETO_USE_ISS`, default true).
     pub fn use_iss(mut self, on: bool) -> Self {
         self.use_iss = on;
@@ -185,6 +203,7 @@ impl IssuerBuilder {
             access,
             refresh,
             login,
+            reuse_grace,
         } = self.pair_lifetimes;
         if access.is_zero() || refresh <= access || login <= access {
             return Err(Error::Setup(
@@ -193,6 +212,18 @@ impl IssuerBuilder {
                     .into(),
             ));
         }
+        // The answer a retry gets holds an access token: kept as long as one lives, it would be
+        // stale. A grace set by hand must be shorter; the default yields to short access tokens.
+        let reuse_grace = match reuse_grace {
+            Some(grace) if grace >= access => {
+                return Err(Error::Setup(
+                    "the refresh reuse grace must be shorter than the access token's lifetime"
+                        .into(),
+                ));
+            }
+            Some(grace) => grace,
+            None => DEFAULT_REFRESH_REUSE_GRACE.min(access / 2),
+        };
         if self.use_iss && self.issuer.as_deref().is_some_and(str::is_empty) {
             return Err(Error::Setup("the issuer name must not be empty".into()));
         }
@@ -201,7 +232,10 @@ impl IssuerBuilder {
                 issuer: self.issuer,
                 keys: ArcSwap::from_pointee(self.keys),
                 lifetime: self.lifetime,
-                pair_lifetimes: self.pair_lifetimes,
+                pair_lifetimes: PairLifetimes {
+                    reuse_grace: Some(reuse_grace),
+                    ..self.pair_lifetimes
+                },
                 use_iss: self.use_iss,
                 use_iat: self.use_iat,
                 use_kid: self.use_kid,
@@ -212,12 +246,22 @@ impl IssuerBuilder {
     }
 }
 
-/// How long the two tokens of a pair live, and their login at most.
+/// How long the two tokens of a pair live, their login at most, and how long a used refresh
+/// token's answer is kept for retries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct PairLifetimes {
     pub(crate) access: Duration,
     pub(crate) refresh: Duration,
     pub(crate) login: Duration,
+    /// Set by hand, or `None` for the default (always set once built).
+    pub(crate) reuse_grace: Option<Duration>,
+}
+
+impl PairLifetimes {
+    /// How long a refresh's answer is kept for a retry.
+    pub(crate) fn reuse_grace(&self) -> Duration {
+        self.reuse_grace.unwrap_or(DEFAULT_REFRESH_REUSE_GRACE)
+    }
 }
 
 impl Default for PairLifetimes {
@@ -226,6 +270,7 @@ impl Default for PairLifetimes {
             access: DEFAULT_ACCESS_LIFETIME,
             refresh: DEFAULT_REFRESH_LIFETIME,
             login: DEFAULT_LOGIN_MAX_AGE,
+            reuse_grace: None,
         }
     }
 }

@@ -11,6 +11,7 @@
 //! | `paseto_auth_cookies_total` | counter | `cookie` (`session`, `login`, `remember`), `outcome` (`valid`, `invalid`, `revoked`) |
 //! | `paseto_auth_store_calls_total` | counter | `op` (`check`, `revoke`, `rotate`), `outcome` (`ok`, `error`, `timeout`) |
 //! | `paseto_auth_store_call_seconds` | histogram | `op` |
+//! | `paseto_auth_store_resets_total` | counter | none: a store found to have lost its revocations (once per instance and reset) |
 //! | `paseto_auth_keyset_fetches_total` | counter | `outcome` (`updated`, `unchanged`, `failed`) |
 //! | `paseto_auth_keyset_unknown_keys_total` | counter | `fetch` (`triggered`, `rate_limited`) |
 
@@ -85,6 +86,12 @@ pub(crate) fn store_call(op: &'static str, outcome: &'static str, elapsed: Durat
     ::metrics::counter!("paseto_auth_store_calls_total", "op" => op, "outcome" => outcome)
         .increment(1);
     ::metrics::histogram!("paseto_auth_store_call_seconds", "op" => op).record(elapsed);
+}
+
+/// A store found to have lost its revocations (its epoch marker was missing or changed).
+#[cfg(feature = "redis")]
+pub(crate) fn store_reset() {
+    ::metrics::counter!("paseto_auth_store_resets_total").increment(1);
 }
 
 /// A fetch of a key set, by outcome (`updated`, `unchanged`, `failed`).

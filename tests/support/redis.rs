@@ -47,13 +47,26 @@ pub(crate) fn shared_url() -> Option<String> {
 }
 
 /// A store on the shared test server, under a prefix of its own so that tests running at once
-/// do not see each other's revocations.
+/// do not see each other's revocations. Its epoch marker is set to 0 first, as for a store that
+/// has kept everything since long before the test's tokens (some are forged as issued in the
+/// past); a new store would refuse those as predating it (see `tests/store_faults.rs`).
 pub(crate) async fn shared_store() -> Option<RedisStore> {
     let url = shared_url()?;
-    let store = RedisStore::connect(&url)
+    let prefix = unique_prefix();
+    let client = redis::Client::open(url.as_str()).unwrap();
+    let mut connection = client.get_multiplexed_async_connection().await.unwrap();
+    let () = redis::cmd("SET")
+        .arg(format!("{prefix}epoch"))
+        .arg(0)
+        .query_async(&mut connection)
+        .await
+        .unwrap();
+    let store = RedisStore::builder()
+        .prefix(prefix)
+        .connect(&url)
         .await
         .unwrap_or_else(|err| panic!("the test Redis at {url} is not reachable: {err}"));
-    Some(store.prefix(unique_prefix()))
+    Some(store)
 }
 
 /// `paseto-auth-test:<process>:<nanoseconds>:<count>:`, unique across tests and runs.
@@ -90,17 +103,28 @@ pub(crate) async fn entries_under(url: &str, prefix: &str) -> Vec<(String, i64)>
     entries
 }
 
-/// A `redis-server` of the test's own, on a free local port, with persistence off. Dropping it
+/// A `redis-server` of the test's own, on a free local port, with persistence off (or, with
+/// [`OwnRedis::start_persistent`], an append-only file synced on every write). Dropping it
 /// stops it.
 pub(crate) struct OwnRedis {
     child: Option<Child>,
     port: u16,
     dir: PathBuf,
+    append_only: bool,
 }
 
 impl OwnRedis {
     /// Starts one, or `None` (with the skip message) where there is no `redis-server`.
     pub(crate) fn start() -> Option<OwnRedis> {
+        Self::start_with(false)
+    }
+
+    /// Starts one that keeps its data across restarts (AOF, `appendfsync always`).
+    pub(crate) fn start_persistent() -> Option<OwnRedis> {
+        Self::start_with(true)
+    }
+
+    fn start_with(append_only: bool) -> Option<OwnRedis> {
         let found = Command::new("redis-server")
             .arg("--version")
             .stdout(Stdio::null())
@@ -121,6 +145,7 @@ impl OwnRedis {
             child: None,
             port,
             dir,
+            append_only,
         };
         redis.resume();
         Some(redis)
@@ -139,12 +164,35 @@ impl OwnRedis {
         }
     }
 
-    /// Starts the server again on the same port, and waits until it answers.
+    /// Freezes the server (`SIGSTOP`): connections stay open, nothing is answered, as a server
+    /// stuck in a long fork or swapping.
+    pub(crate) fn freeze(&self) {
+        self.signal("-STOP");
+    }
+
+    /// Lets a frozen server go on (`SIGCONT`).
+    pub(crate) fn thaw(&self) {
+        self.signal("-CONT");
+    }
+
+    fn signal(&self, signal: &str) {
+        let child = self.child.as_ref().expect("the server runs");
+        let status = Command::new("kill")
+            .args([signal, &child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(status.success(), "kill {signal} failed");
+    }
+
+    /// Starts the server again on the same port (after [`stop`](Self::stop): empty, unless it
+    /// keeps an append-only file), and waits until it answers.
     pub(crate) fn resume(&mut self) {
         self.stop();
+        let append_only = if self.append_only { "yes" } else { "no" };
         let child = Command::new("redis-server")
             .args(["--port", &self.port.to_string()])
-            .args(["--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+            .args(["--bind", "127.0.0.1", "--save", ""])
+            .args(["--appendonly", append_only, "--appendfsync", "always"])
             .arg("--dir")
             .arg(&self.dir)
             .stdout(Stdio::null())

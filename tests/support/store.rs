@@ -3,7 +3,9 @@
 
 use std::sync::Arc;
 
-use paseto_auth::store::{MemoryStore, RevokedBy, StoreError, StoreFuture, TokenRef, TokenStore};
+use paseto_auth::store::{
+    MemoryStore, RevokedBy, Rotated, Rotation, StoreError, StoreFuture, TokenRef, TokenStore,
+};
 use time::OffsetDateTime;
 
 /// A memory store, and a store on the shared test Redis (under a prefix of its own) where there
@@ -38,7 +40,7 @@ impl TokenStore for Broken {
     fn check<'a>(&'a self, _: TokenRef<'a>) -> StoreFuture<'a, Option<RevokedBy>> {
         self.fail()
     }
-    fn rotate<'a>(&'a self, _: &'a str, _: u64, _: OffsetDateTime) -> StoreFuture<'a, bool> {
+    fn rotate<'a>(&'a self, _: Rotation<'a>) -> StoreFuture<'a, Rotated> {
         self.fail()
     }
 }

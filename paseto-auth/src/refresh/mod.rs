@@ -9,7 +9,28 @@
 //! [`RefreshTokens::refresh`] is the whole rule; as a tower service (feature `axum`) it is a
 //! token endpoint, `POST /token/refresh`, taking the refresh token from a JSON body, a form or an
 //! `HttpOnly` cookie ([`RefreshCookie`]).
+//!
+//! # Retries
+//!
+//! A refresh answered 503 or lost to a timeout may still have been recorded (the store applied
+//! the rotation after the request gave up), and a double click submits one refresh token twice
+//! at once. Taken as reuse, either would end a legitimate login. So a refresh token presented
+//! again within the *reuse grace* of its use (`PASETO_REFRESH_REUSE_GRACE`, default 10 seconds;
+//! [`IssuerBuilder::refresh_reuse_grace`](crate::IssuerBuilder::refresh_reuse_grace),
+//! [`RefreshTokens::reuse_grace`]) gets the very pair its first use got: the store keeps that
+//! answer for the grace, sealed under a key derived from the refresh token itself, so only a
+//! holder of that token can open it and the store holds nothing usable. Concurrent refreshes of
+//! one token, on any number of instances, all get that one pair.
+//!
+//! The trade-off, against RFC 9700 section 4.14.2 (reuse detection): within the grace a replay
+//! by a thief is answered too. But it is answered with the user's own pair, so thief and user
+//! then hold the same refresh token, and whichever of them uses it second is caught as a reuse:
+//! the grace delays detection by one refresh, it does not lose it. Auth0 calls this a "reuse
+//! interval" and Okta a "grace period for token rotation" (0 to 60 seconds; 30 by default);
+//! both answer a retry with a new pair rather than the same one. Outside the grace, and for any
+//! older generation, reuse detection is unchanged. Zero turns the grace off.
 
+mod answer;
 #[cfg(feature = "axum")]
 mod cookie;
 #[cfg(feature = "axum")]
@@ -32,7 +53,7 @@ use crate::key::{KeyRing, RingKey, SigningKey, VerificationKey};
 use crate::kind::TokenKind;
 use crate::pair::{PairClaims, TokenPair};
 use crate::requirements::Requirements;
-use crate::store::{Revocations, TokenRef};
+use crate::store::{Revocations, Rotated, Rotation, TokenRef};
 use crate::verifier::{Paseto, Verifier};
 use crate::version::Version;
 
@@ -78,9 +99,13 @@ const FAMILY_LEEWAY: time::Duration = time::Duration::minutes(5);
 /// let pair = issuer.issue_pair(&serde_json::json!({}), PairOptions::new().subject("42"))?;
 /// let renewed = refresh.refresh(&pair.refresh_token).await?;
 /// assert_ne!(renewed.access_token, pair.access_token);
-/// // The old refresh token is used: presenting it again ends the family (the renewed pair too).
+/// // A retry within the reuse grace (a lost answer) gets the same pair again.
+/// assert_eq!(refresh.refresh(&pair.refresh_token).await?, renewed);
+/// let third = refresh.refresh(&renewed.refresh_token).await?;
+/// // The first refresh token is two uses old: presenting it again ends the family.
 /// let replay = refresh.refresh(&pair.refresh_token).await.unwrap_err();
 /// assert_eq!(replay.kind(), paseto_auth::ErrorKind::RefreshTokenReused);
+/// assert!(refresh.refresh(&third.refresh_token).await.is_err());
 /// # Ok::<(), paseto_auth::Error>(())
 /// # }).unwrap();
 /// ```
@@ -89,6 +114,8 @@ pub struct RefreshTokens {
     issuer: Issuer,
     verifier: Verifier,
     revocations: Revocations,
+    /// Set by [`reuse_grace`](Self::reuse_grace); otherwise the issuer's.
+    grace: Option<std::time::Duration>,
     #[cfg(feature = "axum")]
     cookie: Option<std::sync::Arc<RefreshCookie>>,
 }
@@ -102,6 +129,7 @@ impl RefreshTokens {
             verifier: verifier_for(&issuer)?,
             issuer,
             revocations,
+            grace: None,
             #[cfg(feature = "axum")]
             cookie: None,
         })
@@ -123,9 +151,10 @@ impl RefreshTokens {
         &self.revocations
     }
 
-    /// A new pair for `refresh_token`, which is used up. Fails with
+    /// A new pair for `refresh_token`, which is used up: presented again within the reuse grace
+    /// it gets the same pair (see the module docs, "Retries"). Fails with
     /// [`Error::RefreshTokenReused`] (and revokes the token's family: every access and refresh
-    /// token issued from the same login) when the token was used before; with
+    /// token issued from the same login) when the token was used before, outside the grace; with
     /// [`Error::Revoked`] when its family, subject or key is revoked; with [`Error::Expired`]
     /// when it, or its login, is too old for the current lifetimes; with the verifier's errors
     /// when it is not a valid refresh token of this issuer (an access token is not); with
@@ -157,21 +186,59 @@ impl RefreshTokens {
         let kept_until = now.saturating_add(time::Duration::seconds(
             i64::try_from(pair.refresh_expires_in).unwrap_or(i64::MAX),
         ));
+        let grace = self.grace();
+        let answer = if grace.is_zero() {
+            Vec::new()
+        } else {
+            answer::seal_answer(refresh_token, state.family, state.generation, &pair)?
+        };
         let rotated = self
             .revocations
-            .rotate(state.family, state.generation, kept_until + FAMILY_LEEWAY)
+            .rotate(Rotation {
+                family: state.family,
+                generation: state.generation,
+                until: kept_until + FAMILY_LEEWAY,
+                answer: &answer,
+                grace,
+            })
             .await
             .map_err(Error::StoreUnavailable)?;
-        if !rotated {
-            tracing::warn!(
+        let retried = match rotated {
+            Rotated::Rotated => return Ok(pair),
+            Rotated::Retried(sealed) => {
+                answer::open_answer(refresh_token, state.family, state.generation, &sealed)
+            }
+            Rotated::Reused => None,
+        };
+        if let Some(pair) = retried {
+            tracing::info!(
                 family = state.family,
-                subject = token.registered.sub.as_deref(),
-                "a refresh token was used twice; its family is revoked"
+                "a refresh was retried within the reuse grace; it gets the pair of the first try"
             );
-            self.revoke_family(state.family, now).await?;
-            return Err(Error::RefreshTokenReused);
+            return Ok(pair);
         }
-        Ok(pair)
+        tracing::warn!(
+            family = state.family,
+            subject = token.registered.sub.as_deref(),
+            "a refresh token was used twice; its family is revoked"
+        );
+        self.revoke_family(state.family, now).await?;
+        Err(Error::RefreshTokenReused)
+    }
+
+    /// How long a refresh's answer is kept for a retry.
+    fn grace(&self) -> std::time::Duration {
+        self.grace
+            .unwrap_or_else(|| self.issuer.pair_lifetimes().reuse_grace())
+    }
+
+    /// Answers a refresh token presented again within `grace` of its use with the pair the use
+    /// got, instead of ending its login (the issuer's `refresh_reuse_grace` unless set here;
+    /// zero turns it off, so every second use is a replay). See the module docs, "Retries".
+    #[must_use]
+    pub fn reuse_grace(mut self, grace: std::time::Duration) -> Self {
+        self.grace = Some(grace);
+        self
     }
 
     /// Refuses a refresh token older than the current refresh lifetime (shortening it in the

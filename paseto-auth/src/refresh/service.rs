@@ -2,14 +2,19 @@
 //! refresh token in a JSON body (`{"refresh_token": "…"}`), a form (`grant_type=refresh_token&
 //! refresh_token=…`, RFC 6749 section 6) or the refresh cookie, with a new pair.
 //!
-//! Answers: 200 with the pair (`Cache-Control: no-store`); 401 `{"error":"invalid_grant"}` for
-//! a refresh token that is used, revoked, expired, forged or of the wrong kind (the reason is
-//! logged at `debug`, not sent); 400 `invalid_request` for a request without one (or with two
-//! refresh cookies: one was planted), or `unsupported_grant_type`; 403 `invalid_request` for a
-//! cookie refresh without `X-Requested-With` or from another origin (`Sec-Fetch-Site`); 405 for
-//! a method other than `POST`; 503 `temporarily_unavailable` when the store is down; 500 when a
-//! pair cannot be made. A refresh token that came in the cookie goes back in the cookie, never in
-//! the body, and a refused one is deleted.
+//! Answers, as RFC 6749 section 5.2 has a token endpoint answer: 200 with the pair
+//! (`Cache-Control: no-store`); 400 `{"error":"invalid_grant"}` for a refresh token that is used,
+//! revoked, expired, forged or of the wrong kind (the reason is logged, not sent); 400
+//! `invalid_request` for a request without one (or with two refresh cookies: one was planted),
+//! or `unsupported_grant_type`; 403 `invalid_request` for a cookie refresh without
+//! `X-Requested-With` or from another origin (`Sec-Fetch-Site`); 405 for a method other than
+//! `POST`; 503 `temporarily_unavailable` with `Retry-After: 1` when the store is down (a retry
+//! within the reuse grace gets the pair even if the first try was recorded: see
+//! [`crate::refresh`], "Retries"); 500 when a pair cannot be made. No answer carries
+//! `WWW-Authenticate`: the endpoint authenticates no client, so RFC 6750's challenge does not
+//! apply (it is the guards' 401s that carry one). Every answer has `Cache-Control: no-store`. A
+//! refresh token that came in the cookie goes back in the cookie, never in the body, and a
+//! refused one is deleted.
 //!
 //! Cookie refreshes need `X-Requested-With` because the browser sends the cookie by itself: a
 //! header a page cannot add across origins without a CORS preflight is what makes a forged
@@ -22,7 +27,7 @@ use std::task::{Context, Poll};
 
 use axum::body::Body;
 use axum::extract::Request;
-use axum::http::header::{ALLOW, CONTENT_TYPE, SET_COOKIE, WWW_AUTHENTICATE};
+use axum::http::header::{ALLOW, CONTENT_TYPE, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -153,12 +158,8 @@ impl RefreshTokens {
         }
         // Within the log budget: anyone can send garbage here.
         refusal!(Level::INFO, Refusal::RefreshToken, "refresh token refused", kind = %err.kind(), error = %err);
-        let mut response = error_response(StatusCode::UNAUTHORIZED, "invalid_grant");
+        let mut response = error_response(StatusCode::BAD_REQUEST, "invalid_grant");
         let headers = response.headers_mut();
-        headers.insert(
-            WWW_AUTHENTICATE,
-            HeaderValue::from_static(r#"Bearer error="invalid_token""#),
-        );
         if let (Carrier::Cookie, Some(cookie)) = (carrier, &self.cookie) {
             let max_age = self.issuer.pair_lifetimes().refresh;
             if let Some(removal) = cookie.attributes(max_age).removal() {
@@ -274,6 +275,6 @@ impl tower::Service<Request> for RefreshTokens {
 
     fn call(&mut self, request: Request) -> Self::Future {
         let this = self.clone();
-        Box::pin(async move { Ok(this.answer(request).await) })
+        Box::pin(async move { Ok(no_store(this.answer(request).await)) })
     }
 }

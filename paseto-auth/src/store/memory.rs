@@ -1,16 +1,18 @@
 //! The embedded store: revocations in this process's memory, for a service of one instance.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::fmt::Write as _;
 use std::sync::{PoisonError, RwLock};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use time::OffsetDateTime;
 
 use sha2::{Digest, Sha256};
 
-use super::{RevokedBy, StoreError, StoreFuture, TokenRef, TokenStore, subject_covers};
+use super::{
+    RevokedBy, Rotated, Rotation, StoreError, StoreFuture, TokenRef, TokenStore, subject_covers,
+};
 
 /// How many unexpired revocations a [`MemoryStore`] holds by default.
 pub const DEFAULT_MEMORY_CAPACITY: usize = 100_000;
@@ -58,8 +60,66 @@ struct Entries {
     keys: Revoked,
     /// Refresh families → their current generation.
     generations: Revoked,
+    /// Refresh families → the answer of their last rotation, kept for retries within the grace.
+    answers: Answers,
     /// When expired entries were last purged (unix seconds).
     purged_at: i64,
+}
+
+/// Refresh families → the answer of their last rotation, with the order they expire in: an
+/// answer lives seconds, and each rotation drops the expired ones from the front, so they never
+/// pile up waiting for the store to fill.
+#[derive(Debug, Default)]
+struct Answers {
+    by_family: HashMap<Box<str>, Answer>,
+    expiry: VecDeque<(Instant, Box<str>)>,
+}
+
+impl Answers {
+    fn len(&self) -> usize {
+        self.by_family.len()
+    }
+
+    /// Drops the answers expired at `now`.
+    fn drop_expired(&mut self, now: Instant) {
+        while let Some((until, _)) = self.expiry.front()
+            && *until <= now
+        {
+            if let Some((_, family)) = self.expiry.pop_front()
+                && self
+                    .by_family
+                    .get(&family)
+                    .is_some_and(|answer| answer.until <= now)
+            {
+                self.by_family.remove(&family);
+            }
+        }
+    }
+
+    /// The answer for a retry of the use of generation `used` of `family` at `now`.
+    fn for_retry(&self, family: &str, used: i64, now: Instant) -> Option<&Answer> {
+        self.by_family
+            .get(family)
+            .filter(|answer| answer.used == used && answer.until > now)
+    }
+
+    fn insert(&mut self, family: Box<str>, answer: Answer) {
+        self.expiry.push_back((answer.until, family.clone()));
+        self.by_family.insert(family, answer);
+    }
+
+    fn remove(&mut self, family: &str) {
+        self.by_family.remove(family);
+    }
+}
+
+/// The answer of a family's last rotation: for the retry of the use of generation `used`,
+/// until `until`.
+#[derive(Debug)]
+struct Answer {
+    used: i64,
+    sealed: Box<[u8]>,
+    until: Instant,
 }
 
 impl Entries {
@@ -69,6 +129,7 @@ impl Entries {
             + self.subjects.len()
             + self.keys.len()
             + self.generations.len()
+            + self.answers.len()
     }
 
     /// Drops expired entries, unless that was done less than [`PURGE_INTERVAL_SECS`] ago.
@@ -86,6 +147,7 @@ impl Entries {
         ] {
             map.retain(|_, (_, expires)| *expires > now);
         }
+        self.answers.drop_expired(Instant::now());
     }
 }
 
@@ -182,7 +244,7 @@ impl MemoryStore {
     /// Records `id` of `kind` → `(value, expires)`. A later revocation of the same thing only
     /// ever widens it.
     fn insert(&self, kind: Kind, id: &str, value: i64, expires: i64) -> Result<(), StoreError> {
-        self.upsert(kind, id, |live| {
+        self.upsert(kind, id, |live, _| {
             let widened = match live {
                 Some((old_value, old_expires)) => (old_value.max(value), old_expires.max(expires)),
                 None => (value, expires),
@@ -193,13 +255,14 @@ impl MemoryStore {
 
     /// Writes `id`'s entry of `kind` as `update` makes it from the live one (`None` when there
     /// is none, or it has expired; it returns `None` to write nothing), purging expired entries
-    /// when the store is full, and returns what `update` says. One write lock: no other call
-    /// sees or writes in between.
+    /// when the store is full, and returns what `update` says. `update` may also change the
+    /// refresh answers (a rotation's generation and answer move together). One write lock: no
+    /// other call sees or writes in between.
     fn upsert<T>(
         &self,
         kind: Kind,
         id: &str,
-        update: impl FnOnce(Option<(i64, i64)>) -> (Option<(i64, i64)>, T),
+        update: impl FnOnce(Option<(i64, i64)>, &mut Answers) -> (Option<(i64, i64)>, T),
     ) -> Result<T, StoreError> {
         let now = OffsetDateTime::now_utc().unix_timestamp();
         let id = kept(id);
@@ -213,12 +276,46 @@ impl MemoryStore {
                 return Err(StoreError::Full(entries.len()));
             }
         }
-        let (new, answer) = update(live);
+        let (new, answer) = update(live, &mut entries.answers);
         if let Some(new) = new {
             kind.map(&mut entries)
                 .insert(id.into_owned().into_boxed_str(), new);
         }
         Ok(answer)
+    }
+
+    /// [`TokenStore::rotate`].
+    fn rotate_now(&self, rotation: Rotation<'_>) -> Result<Rotated, StoreError> {
+        let until = rotation.until.unix_timestamp();
+        let used = i64::try_from(rotation.generation).unwrap_or(i64::MAX);
+        // The answers are kept under the name the generations are.
+        let family = kept(rotation.family).into_owned().into_boxed_str();
+        let now = Instant::now();
+        self.upsert(Kind::Generation, rotation.family, |live, answers| {
+            answers.drop_expired(now);
+            let (current, expires) = live.unwrap_or((0, until));
+            if current == used {
+                if rotation.grace.is_zero() {
+                    answers.remove(&family);
+                } else {
+                    let answer = Answer {
+                        used,
+                        sealed: rotation.answer.into(),
+                        until: now + rotation.grace,
+                    };
+                    answers.insert(family, answer);
+                }
+                let rotated = (used.saturating_add(1), expires.max(until));
+                return (Some(rotated), Rotated::Rotated);
+            }
+            let retried = answers
+                .for_retry(&family, used, now)
+                .filter(|_| current == used.saturating_add(1));
+            match retried {
+                Some(answer) => (None, Rotated::Retried(answer.sealed.to_vec())),
+                None => (None, Rotated::Reused),
+            }
+        })
     }
 }
 
@@ -258,26 +355,9 @@ impl TokenStore for MemoryStore {
         Box::pin(async move { result })
     }
 
-    fn rotate<'a>(
-        &'a self,
-        family: &'a str,
-        generation: u64,
-        until: OffsetDateTime,
-    ) -> StoreFuture<'a, bool> {
-        let until = until.unix_timestamp();
-        let generation = i64::try_from(generation).unwrap_or(i64::MAX);
-        let rotated = self.upsert(Kind::Generation, family, |live| {
-            let (current, expires) = live.unwrap_or((0, until));
-            if current == generation {
-                (
-                    Some((generation.saturating_add(1), expires.max(until))),
-                    true,
-                )
-            } else {
-                (None, false)
-            }
-        });
-        Box::pin(async move { rotated })
+    fn rotate<'a>(&'a self, rotation: Rotation<'a>) -> StoreFuture<'a, Rotated> {
+        let result = self.rotate_now(rotation);
+        Box::pin(async move { result })
     }
 
     fn check<'a>(&'a self, token: TokenRef<'a>) -> StoreFuture<'a, Option<RevokedBy>> {

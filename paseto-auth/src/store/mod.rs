@@ -46,7 +46,9 @@ use tracing::Level;
 pub use memory::{DEFAULT_MEMORY_CAPACITY, DEFAULT_SUBJECT_RETENTION, MemoryStore};
 #[cfg(feature = "redis")]
 #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
-pub use redis::{DEFAULT_REDIS_PREFIX, RedisStore};
+pub use redis::{
+    DEFAULT_REDIS_PREFIX, DEFAULT_RESET_WINDOW, Persistence, RedisStore, RedisStoreBuilder,
+};
 
 /// The future of a [`TokenStore`] call.
 pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'a>>;
@@ -82,18 +84,17 @@ pub trait TokenStore: Send + Sync + 'static {
     /// Whether `token` is revoked, and why.
     fn check<'a>(&'a self, token: TokenRef<'a>) -> StoreFuture<'a, Option<RevokedBy>>;
 
-    /// Uses the refresh token of generation `generation` of `family`: `true` when it is the
-    /// family's current generation (a family never seen is at generation 0), which then becomes
-    /// `generation + 1`, kept until `until` (or later, if already so); `false` otherwise, changing
-    /// nothing — the token was used before. Atomic: of any number of concurrent calls for one
-    /// family and generation, on any number of instances, exactly one gets `true`. One entry per
-    /// family, however often it is refreshed.
-    fn rotate<'a>(
-        &'a self,
-        family: &'a str,
-        generation: u64,
-        until: OffsetDateTime,
-    ) -> StoreFuture<'a, bool>;
+    /// Uses the refresh token of generation `rotation.generation` of `rotation.family`
+    /// ([`Rotation`]): when that is the family's current generation (a family never seen is at
+    /// generation 0), it becomes `generation + 1`, kept until `rotation.until` (or later, if
+    /// already so), the answer `rotation.answer` is kept for `rotation.grace`, and the result is
+    /// [`Rotated::Rotated`]. When the family is already one generation further and the answer of
+    /// that rotation is still kept, the call is a retry of it (a timed-out request, a double
+    /// click): [`Rotated::Retried`] with that answer, changing nothing. Otherwise the token was
+    /// used before: [`Rotated::Reused`], changing nothing. Atomic: of any number of concurrent
+    /// calls for one family and generation, on any number of instances, exactly one rotates. One
+    /// entry per family, however often it is refreshed.
+    fn rotate<'a>(&'a self, rotation: Rotation<'a>) -> StoreFuture<'a, Rotated>;
 }
 
 /// What a store checks of a verified token.
@@ -117,6 +118,34 @@ pub struct TokenRef<'a> {
     /// The PASERK id of the key that verified it (`None` for cookies, whose keys are rotated
     /// rather than revoked).
     pub key_id: Option<&'a str>,
+}
+
+/// One use of a refresh token, as [`TokenStore::rotate`] records it.
+#[derive(Debug, Clone, Copy)]
+pub struct Rotation<'a> {
+    /// The refresh family.
+    pub family: &'a str,
+    /// The generation of the refresh token presented.
+    pub generation: u64,
+    /// How long the family's generation must be kept (its last refresh token's expiry).
+    pub until: OffsetDateTime,
+    /// What the rotation answered, sealed so that only a holder of the refresh token presented
+    /// can open it (see [`crate::refresh`]): given back to a retry of the same use.
+    pub answer: &'a [u8],
+    /// How long the answer is kept for retries; zero keeps none (every second use is a reuse).
+    pub grace: Duration,
+}
+
+/// What [`TokenStore::rotate`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rotated {
+    /// The generation presented was the current one: the family moved on.
+    Rotated,
+    /// The generation presented was rotated within the grace window: the answer that rotation
+    /// recorded, for the retry to give again.
+    Retried(Vec<u8>),
+    /// The generation presented was used before, outside the grace window: a replay.
+    Reused,
 }
 
 /// Whether a subject revocation at `before` (unix seconds) covers a token issued at `issued_at`.
@@ -158,6 +187,35 @@ impl Revocations {
             timeout: DEFAULT_STORE_TIMEOUT,
             fail_open: false,
         }
+    }
+
+    /// [`Revocations::new`] with the policy the environment sets: `PASETO_STORE_FAIL_OPEN`
+    /// (`true`/`false`, `1`/`0`, `yes`/`no`; default false: fail closed) and
+    /// `PASETO_STORE_TIMEOUT_MS` (milliseconds, default 100). A value that does not parse is an
+    /// [`Error::Config`] naming its setting: a typo never silently changes the policy.
+    pub fn from_env(store: impl TokenStore) -> Result<Self, Error> {
+        Self::from_lookup(Arc::new(store), &crate::config::env_var)
+    }
+
+    /// [`from_env`](Self::from_env), the settings from `lookup` (name → value).
+    pub(crate) fn from_lookup(
+        store: Arc<dyn TokenStore>,
+        lookup: &dyn Fn(&str) -> Result<Option<String>, Error>,
+    ) -> Result<Self, Error> {
+        const FAIL_OPEN: &str = "PASETO_STORE_FAIL_OPEN";
+        const TIMEOUT: &str = "PASETO_STORE_TIMEOUT_MS";
+        let mut revocations = Self::shared(store);
+        if let Some(value) = lookup(FAIL_OPEN)? {
+            revocations.fail_open = crate::config::parse_bool(FAIL_OPEN, &value)?;
+        }
+        if let Some(value) = lookup(TIMEOUT)? {
+            let millis = crate::config::parse_whole(TIMEOUT, &value, "whole milliseconds")?;
+            if millis == 0 {
+                return Err(Error::config(TIMEOUT, "must be at least 1 millisecond"));
+            }
+            revocations.timeout = Duration::from_millis(millis);
+        }
+        Ok(revocations)
     }
 
     /// How long a store call may take before it counts as failed (default 100 ms): a request
@@ -244,17 +302,11 @@ impl Revocations {
         self.call("revoke", self.store.revoke_key(key_id)).await
     }
 
-    /// Uses generation `generation` of the refresh family `family` ([`TokenStore::rotate`]). A
-    /// failure is an error whatever the policy: a use that cannot be recorded cannot be allowed
-    /// (failing open would let a stolen refresh token be replayed unseen).
-    pub async fn rotate(
-        &self,
-        family: &str,
-        generation: u64,
-        until: OffsetDateTime,
-    ) -> Result<bool, StoreError> {
-        self.call("rotate", self.store.rotate(family, generation, until))
-            .await
+    /// Uses a refresh token ([`TokenStore::rotate`]). A failure is an error whatever the
+    /// policy: a use that cannot be recorded cannot be allowed (failing open would let a stolen
+    /// refresh token be replayed unseen).
+    pub async fn rotate(&self, rotation: Rotation<'_>) -> Result<Rotated, StoreError> {
+        self.call("rotate", self.store.rotate(rotation)).await
     }
 
     /// [`check`](Self::check), failing closed whatever the policy: for decisions that mint new
@@ -306,5 +358,53 @@ impl fmt::Debug for Revocations {
             .field("timeout", &self.timeout)
             .field("fail_open", &self.fail_open)
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn from(settings: &[(&str, &str)]) -> Result<Revocations, Error> {
+        let lookup = |name: &str| {
+            Ok(settings
+                .iter()
+                .find(|(setting, _)| *setting == name)
+                .map(|(_, value)| (*value).to_owned()))
+        };
+        Revocations::from_lookup(Arc::new(MemoryStore::new()), &lookup)
+    }
+
+    #[test]
+    fn the_failure_policy_reads_every_boolean_spelling_and_refuses_the_rest() {
+        for (value, open) in [
+            ("true", true),
+            ("TRUE", true),
+            ("1", true),
+            ("yes", true),
+            ("false", false),
+            ("0", false),
+            ("No", false),
+        ] {
+            let revocations = from(&[("PASETO_STORE_FAIL_OPEN", value)]).unwrap();
+            assert_eq!(revocations.fail_open, open, "{value}");
+        }
+        assert!(!from(&[]).unwrap().fail_open, "fails closed by default");
+        for typo in ["ture", "enabled", "", "2"] {
+            let err = from(&[("PASETO_STORE_FAIL_OPEN", typo)]).unwrap_err();
+            assert_eq!(err.kind(), crate::ErrorKind::Config, "{typo}");
+            assert!(err.to_string().contains("PASETO_STORE_FAIL_OPEN"), "{err}");
+        }
+    }
+
+    #[test]
+    fn the_timeout_is_whole_positive_milliseconds() {
+        let revocations = from(&[("PASETO_STORE_TIMEOUT_MS", "250")]).unwrap();
+        assert_eq!(revocations.timeout, Duration::from_millis(250));
+        assert_eq!(from(&[]).unwrap().timeout, DEFAULT_STORE_TIMEOUT);
+        for bad in ["0", "-1", "0.5", "100ms"] {
+            let err = from(&[("PASETO_STORE_TIMEOUT_MS", bad)]).unwrap_err();
+            assert!(err.to_string().contains("PASETO_STORE_TIMEOUT_MS"), "{err}");
+        }
     }
 }

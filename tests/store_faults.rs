@@ -1,0 +1,288 @@
+//! What a real Redis does to revocations when it restarts, loses its data, goes idle or is
+//! configured without persistence: a wipe never un-revokes (the epoch marker), a restart seen
+//! first by an idle instance is no 503, and a server without persistence is warned about or
+//! refused at start-up.
+
+mod support;
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use paseto_auth::extract::PasetoAuth;
+use paseto_auth::refresh::RefreshTokens;
+use paseto_auth::store::{RedisStore, Revocations, RevokedBy, TokenRef, TokenStore};
+use paseto_auth::{Error, ErrorKind, PairOptions, Paseto, TokenOptions, Version, paseto_required};
+use serde_json::{Value, json};
+
+use support::http::{bearer, body_string, send};
+use support::logs;
+use support::redis::OwnRedis;
+use support::{Setup, setup};
+
+#[paseto_required]
+async fn me(token: Paseto<Value>) -> String {
+    token.registered.sub.unwrap_or_default()
+}
+
+#[paseto_required]
+async fn logout(State(auth): State<PasetoAuth>, token: Paseto<Value>) -> StatusCode {
+    match auth.revoke(&token).await {
+        Ok(()) => StatusCode::NO_CONTENT,
+        Err(_) => StatusCode::SERVICE_UNAVAILABLE,
+    }
+}
+
+fn app(keys: &Setup, revocations: Revocations) -> Router {
+    let auth = PasetoAuth::new(keys.verifier.clone())
+        .revocations(revocations)
+        .detailed_errors(true);
+    Router::new()
+        .route("/me", get(me))
+        .route("/logout", post(logout))
+        .with_state(auth)
+}
+
+fn token(keys: &Setup, sub: &str) -> String {
+    keys.issuer
+        .issue_with(&json!({}), TokenOptions::new().subject(sub))
+        .unwrap()
+}
+
+/// The status and, for a refusal, its kind.
+async fn call(app: &Router, method: &str, token: &str) -> (StatusCode, String) {
+    let path = if method == "POST" { "/logout" } else { "/me" };
+    let response = send(app, bearer(method, path, token)).await;
+    let status = response.status();
+    let body = body_string(response).await;
+    let kind = serde_json::from_str::<Value>(&body)
+        .ok()
+        .and_then(|json| json["kind"].as_str().map(str::to_owned))
+        .unwrap_or(body);
+    (status, kind)
+}
+
+/// Waits for the next whole second, so that tokens issued before and after a store event can
+/// be told apart by their `iat` (whole seconds).
+async fn next_second() {
+    let now = time::OffsetDateTime::now_utc();
+    let into = Duration::from_nanos(u64::from(now.nanosecond()));
+    tokio::time::sleep(Duration::from_secs(1) - into + Duration::from_millis(20)).await;
+}
+
+#[tokio::test]
+async fn a_redis_restarted_without_persistence_revives_no_revoked_token() {
+    let Some(mut redis) = OwnRedis::start() else {
+        return;
+    };
+    let keys = setup(Version::V4);
+    let store = RedisStore::connect(&redis.url()).await.unwrap();
+    let app = app(&keys, Revocations::new(store.clone()));
+    let refresh = RefreshTokens::new(keys.issuer.clone(), Revocations::new(store.clone()))
+        .unwrap()
+        .reuse_grace(Duration::ZERO);
+    next_second().await;
+    // A logged-out token, a live one, a used refresh token, a logged-out login's refresh
+    // token, and a live login that has refreshed once.
+    let logged_out = token(&keys, "alice");
+    assert_eq!(
+        call(&app, "POST", &logged_out).await.0,
+        StatusCode::NO_CONTENT
+    );
+    let live = token(&keys, "bob");
+    let used = keys
+        .issuer
+        .issue_pair(&json!({}), PairOptions::new().subject("carol"))
+        .unwrap();
+    let current = refresh.refresh(&used.refresh_token).await.unwrap();
+    let ended = keys
+        .issuer
+        .issue_pair(&json!({}), PairOptions::new().subject("dave"))
+        .unwrap();
+    let ended_token = keys
+        .verifier
+        .verify_untyped(&ended.access_token, &Default::default());
+    refresh.end_family(&ended_token.unwrap()).await.unwrap();
+    assert_eq!(
+        call(&app, "GET", &live).await,
+        (StatusCode::OK, "bob".into())
+    );
+
+    let captured = logs::capture();
+    next_second().await;
+    redis.stop(); // SIGKILL: everything it held is gone
+    redis.resume();
+
+    // The first request after the restart finds the store empty. Every token issued before is
+    // refused from then on: the revoked one (not a single 200), and the live one too (its user
+    // logs in again): nothing shows it was not revoked.
+    for _ in 0..50 {
+        assert_eq!(
+            call(&app, "GET", &logged_out).await,
+            (StatusCode::UNAUTHORIZED, "revoked".into())
+        );
+    }
+    assert_eq!(
+        call(&app, "GET", &live).await,
+        (StatusCode::UNAUTHORIZED, "revoked".into())
+    );
+    for refresh_token in [&used.refresh_token, &ended.refresh_token] {
+        let err = refresh.refresh(refresh_token).await.unwrap_err();
+        assert!(
+            matches!(err, Error::Revoked(RevokedBy::StoreReset)),
+            "{err}"
+        );
+    }
+    // The live login is refused as the others are, not taken for a replay: nothing is revoked,
+    // nobody returns, and the user logs in again.
+    let err = refresh.refresh(&current.refresh_token).await.unwrap_err();
+    assert!(
+        matches!(err, Error::Revoked(RevokedBy::StoreReset)),
+        "{err}"
+    );
+    let again = token(&keys, "bob");
+    assert_eq!(
+        call(&app, "GET", &again).await,
+        (StatusCode::OK, "bob".into())
+    );
+    let pair = keys
+        .issuer
+        .issue_pair(&json!({}), PairOptions::new().subject("carol"))
+        .unwrap();
+    assert!(refresh.refresh(&pair.refresh_token).await.is_ok());
+
+    // One warning, however many requests found the reset.
+    let warnings = captured
+        .lines()
+        .into_iter()
+        .filter(|line| line.contains("WARN") && line.contains("lost its data"))
+        .count();
+    assert_eq!(warnings, 1, "{}", captured.text());
+}
+
+#[tokio::test]
+async fn a_flushed_store_refuses_older_tokens_on_every_instance() {
+    let Some(redis) = OwnRedis::start() else {
+        return;
+    };
+    let keys = setup(Version::V4);
+    let a = app(
+        &keys,
+        Revocations::new(RedisStore::connect(&redis.url()).await.unwrap()),
+    );
+    let b = app(
+        &keys,
+        Revocations::new(RedisStore::connect(&redis.url()).await.unwrap()),
+    );
+    next_second().await;
+    let revoked = token(&keys, "alice");
+    assert_eq!(call(&a, "POST", &revoked).await.0, StatusCode::NO_CONTENT);
+    assert_eq!(call(&b, "GET", &revoked).await.0, StatusCode::UNAUTHORIZED);
+    next_second().await;
+    let client = redis::Client::open(redis.url()).unwrap();
+    let mut connection = client.get_multiplexed_async_connection().await.unwrap();
+    let () = redis::cmd("FLUSHALL")
+        .query_async(&mut connection)
+        .await
+        .unwrap();
+    for instance in [&a, &b] {
+        assert_eq!(
+            call(instance, "GET", &revoked).await,
+            (StatusCode::UNAUTHORIZED, "revoked".into())
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_token_without_iat_is_refused_for_the_reset_window() {
+    let Some(redis) = OwnRedis::start() else {
+        return;
+    };
+    let store = RedisStore::builder()
+        .reset_window(Duration::from_secs(3600))
+        .connect(&redis.url())
+        .await
+        .unwrap();
+    let without_iat = TokenRef {
+        subject: Some("alice"),
+        ..TokenRef::default()
+    };
+    // The store is new: nothing can tell a token without `iat` from one issued before it.
+    assert_eq!(
+        store.check(without_iat).await.unwrap(),
+        Some(RevokedBy::StoreReset)
+    );
+    let closed_window = RedisStore::builder()
+        .prefix("no-window:")
+        .reset_window(Duration::ZERO)
+        .connect(&redis.url())
+        .await
+        .unwrap();
+    assert_eq!(closed_window.check(without_iat).await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn the_first_request_after_an_idle_restart_is_answered() {
+    // Persistence on: the restart keeps the data, so the token stays valid; the connection the
+    // instance holds is dead, and the first request finds it out.
+    let Some(mut redis) = OwnRedis::start_persistent() else {
+        return;
+    };
+    let keys = setup(Version::V4);
+    let store = RedisStore::connect(&redis.url()).await.unwrap();
+    let app = app(&keys, Revocations::new(store));
+    next_second().await;
+    let live = token(&keys, "bob");
+    let revoked = token(&keys, "alice");
+    assert_eq!(call(&app, "POST", &revoked).await.0, StatusCode::NO_CONTENT);
+    for _ in 0..3 {
+        redis.stop();
+        redis.resume();
+        // No 503: the dead connection is replaced and the check sent again, within the timeout.
+        assert_eq!(
+            call(&app, "GET", &live).await,
+            (StatusCode::OK, "bob".into())
+        );
+        assert_eq!(
+            call(&app, "GET", &revoked).await,
+            (StatusCode::UNAUTHORIZED, "revoked".into())
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_server_without_persistence_is_warned_about_or_refused() {
+    let Some(volatile) = OwnRedis::start() else {
+        return;
+    };
+    let captured = logs::capture();
+    RedisStore::connect(&volatile.url()).await.unwrap();
+    assert!(
+        captured
+            .lines()
+            .iter()
+            .any(|line| line.contains("WARN") && line.contains("in memory only")),
+        "{}",
+        captured.text()
+    );
+    let err = RedisStore::builder()
+        .require_persistence(true)
+        .connect(&volatile.url())
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Setup);
+    assert!(err.to_string().contains("appendonly"), "{err}");
+
+    let Some(durable) = OwnRedis::start_persistent() else {
+        return;
+    };
+    let store = RedisStore::builder()
+        .require_persistence(true)
+        .connect(&durable.url())
+        .await
+        .unwrap();
+    let persistence = store.persistence().await.unwrap();
+    assert!(persistence.append_only && persistence.keeps_data());
+}
