@@ -1,6 +1,7 @@
 //! A token API with refresh tokens, whose logouts hold across instances: `POST /login` issues
 //! a token pair (a fresh access token and a refresh token), `POST /token/refresh` renews it (once
-//! per refresh token: a replayed one ends the whole login), `GET /protected/me` needs an access
+//! per refresh token: a replayed one ends the whole login, though a retry within seconds gets the
+//! same pair again), `GET /protected/me` needs an access
 //! token, `GET /protected/fresh` a fresh one, `POST /logout` ends the login (its access and
 //! refresh tokens) and `POST /logout/everywhere` every token of its user — in the memory store,
 //! or in Redis, shared by every instance.
@@ -20,9 +21,12 @@
 //! Settings: `PASETO_AUTH_ADDR` (default `127.0.0.1:3000`); `PASETO_ISS`, `PASETO_PRIVATE_KEYS`,
 //! `PASETO_PUBLIC_KEYS` as in `issuer_and_verifier` (a key pair is generated when none is set;
 //! give two instances the same keys to let them verify each other's tokens);
-//! `PASETO_REDIS_URL` selects Redis (otherwise the memory store of this process);
-//! `PASETO_STORE_FAIL_OPEN=1` accepts tokens when the store is down (by default they are refused
-//! with 503).
+//! `PASETO_REDIS_URL` selects Redis (otherwise the memory store of this process), with
+//! `PASETO_REDIS_REQUIRE_PERSISTENCE` and `PASETO_REDIS_RESET_WINDOW`;
+//! `PASETO_STORE_FAIL_OPEN=true` accepts tokens when the store is down (by default they are
+//! refused with 503), `PASETO_STORE_TIMEOUT_MS` bounds each store call (100);
+//! `PASETO_REFRESH_REUSE_GRACE` is the seconds a retried refresh gets the same pair (10). Every
+//! setting is read by the library, which refuses a value it cannot parse at start-up, naming it.
 
 // The examples' shared last step; the integration tests that include this file do not call it.
 #[allow(dead_code)]
@@ -36,7 +40,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, post_service};
 use axum::{Json, Router};
-use paseto_auth::extract::PasetoAuth;
+use paseto_auth::extract::{AuthError, PasetoAuth};
 use paseto_auth::refresh::RefreshTokens;
 use paseto_auth::store::{MemoryStore, RedisStore, Revocations};
 use paseto_auth::{Issuer, PairOptions, Paseto, PasetoClaims, Verifier, paseto_required};
@@ -80,21 +84,21 @@ pub(crate) fn state(
 }
 
 /// The state from the environment: keys as in `issuer_and_verifier` (generated when none is
-/// set), the store from `PASETO_REDIS_URL` and the failure policy from `PASETO_STORE_FAIL_OPEN`.
+/// set), the store from `PASETO_REDIS_URL` and its policy from `PASETO_STORE_FAIL_OPEN` and
+/// `PASETO_STORE_TIMEOUT_MS`.
 async fn state_from_env() -> paseto_auth::Result<ApiState> {
     let (issuer, verifier) = issuer_and_verifier_from_env()?;
     let revocations = match RedisStore::from_env().await? {
         Some(redis) => {
             println!("revocations in Redis (PASETO_REDIS_URL)");
-            Revocations::new(redis)
+            Revocations::from_env(redis)?
         }
         None => {
             println!("revocations in this process's memory (set PASETO_REDIS_URL to share them)");
-            Revocations::new(MemoryStore::new())
+            Revocations::from_env(MemoryStore::new())?
         }
     };
-    let fail_open = std::env::var("PASETO_STORE_FAIL_OPEN").is_ok_and(|v| v == "1");
-    state(issuer, verifier, revocations.fail_open(fail_open))
+    state(issuer, verifier, revocations)
 }
 
 /// The application's routes.
@@ -158,26 +162,29 @@ async fn fresh(token: Paseto<ApiClaims>) -> String {
 }
 
 /// Ends this login on every instance that shares the store: its family (this access token, its
-/// refresh token and every pair refreshed from it).
+/// refresh token and every pair refreshed from it). A 503 (the store did not answer in time)
+/// means the logout may or may not have been recorded: the client retries it, which is safe, since
+/// a revocation recorded twice is recorded once.
 #[paseto_required(claims(fam))]
-async fn logout(State(state): State<ApiState>, token: Paseto) -> StatusCode {
+async fn logout(State(state): State<ApiState>, token: Paseto) -> Response {
     revoked(state.refresh.end_family(&token).await)
 }
 
 /// Revokes every token of this token's subject issued until now, on every instance.
 #[paseto_required(claims(sub))]
-async fn logout_everywhere(State(state): State<ApiState>, token: Paseto<ApiClaims>) -> StatusCode {
+async fn logout_everywhere(State(state): State<ApiState>, token: Paseto<ApiClaims>) -> Response {
     let subject = token.registered.sub.unwrap_or_default();
     revoked(state.tokens.auth.revoke_subject(&subject).await)
 }
 
-/// 204, or 503 when the store could not record it.
-fn revoked(result: paseto_auth::Result<()>) -> StatusCode {
+/// 204; or, when the store failed, the guard's own answer to a store failure (503, `Retry-After:
+/// 1`, `{"error":"temporarily_unavailable"}`), so a client handles both alike.
+fn revoked(result: paseto_auth::Result<()>) -> Response {
     match result {
-        Ok(()) => StatusCode::NO_CONTENT,
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(err) => {
-            tracing::error!("revocation not recorded: {err}");
-            StatusCode::SERVICE_UNAVAILABLE
+            tracing::error!("revocation may not be recorded: {err}");
+            AuthError::Token(err).into_response()
         }
     }
 }

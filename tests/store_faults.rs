@@ -8,18 +8,22 @@ mod support;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::State;
+use axum::body::Body;
+use axum::extract::{Request, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post};
+use axum::http::header::{CONTENT_TYPE, RETRY_AFTER};
+use axum::routing::{get, post, post_service};
 use paseto_auth::extract::PasetoAuth;
 use paseto_auth::refresh::RefreshTokens;
 use paseto_auth::store::{RedisStore, Revocations, RevokedBy, TokenRef, TokenStore};
-use paseto_auth::{Error, ErrorKind, PairOptions, Paseto, TokenOptions, Version, paseto_required};
+use paseto_auth::{
+    Error, ErrorKind, PairOptions, Paseto, TokenOptions, TokenPair, Version, paseto_required,
+};
 use serde_json::{Value, json};
 
 use support::http::{bearer, body_string, send};
 use support::logs;
-use support::redis::OwnRedis;
+use support::redis::{OwnRedis, pause_writes, writes_resumed};
 use support::{Setup, setup};
 
 #[paseto_required]
@@ -285,4 +289,93 @@ async fn a_server_without_persistence_is_warned_about_or_refused() {
         .unwrap();
     let persistence = store.persistence().await.unwrap();
     assert!(persistence.append_only && persistence.keeps_data());
+}
+
+fn refresh_request(refresh_token: &str) -> Request {
+    Request::post("/token/refresh")
+        .header(CONTENT_TYPE, "application/json")
+        .body(Body::from(
+            json!({ "refresh_token": refresh_token }).to_string(),
+        ))
+        .unwrap()
+}
+
+/// A refresh endpoint and a guarded `/me` on one store, as a token API has them.
+fn token_api(keys: &Setup, refresh: &RefreshTokens) -> Router {
+    Router::new()
+        .route("/me", get(me))
+        .route("/logout", post(logout))
+        .with_state(refresh.auth(keys.verifier.clone()))
+        .route("/token/refresh", post_service(refresh.clone()))
+}
+
+/// What the issue saw: a refresh answered 503 (the store paused past the timeout) lands after
+/// the answer, and the client's retry a moment later is taken as a replay that ends the login.
+async fn refresh_during_a_pause(
+    redis: &OwnRedis,
+    grace: Duration,
+) -> (Router, TokenPair, StatusCode, String) {
+    let keys = setup(Version::V4);
+    let store = RedisStore::connect(&redis.url()).await.unwrap();
+    let refresh = RefreshTokens::new(keys.issuer.clone(), Revocations::new(store))
+        .unwrap()
+        .reuse_grace(grace);
+    let app = token_api(&keys, &refresh);
+    let login = || {
+        keys.issuer
+            .issue_pair(&json!({}), PairOptions::new().subject("alice"))
+            .unwrap()
+    };
+    // A server in use has the rotation script loaded: a script sent for the first time during
+    // the pause would fail there (NOSCRIPT) rather than land late.
+    refresh.refresh(&login().refresh_token).await.unwrap();
+    let pair = login();
+    let mut pauser = pause_writes(&redis.url(), Duration::from_millis(1500)).await;
+    let response = send(&app, refresh_request(&pair.refresh_token)).await;
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(response.headers()[RETRY_AFTER], "1");
+    assert_eq!(
+        body_string(response).await,
+        r#"{"error":"temporarily_unavailable"}"#
+    );
+    writes_resumed(&mut pauser).await;
+    // The retry, as `Retry-After` says: the rotation the 503 gave up on has landed meanwhile.
+    let response = send(&app, refresh_request(&pair.refresh_token)).await;
+    let status = response.status();
+    let body = body_string(response).await;
+    (app, pair, status, body)
+}
+
+#[tokio::test]
+async fn a_refresh_answered_503_that_landed_is_retried_into_the_same_login() {
+    let Some(redis) = OwnRedis::start() else {
+        return;
+    };
+    let (app, _, status, body) = refresh_during_a_pause(&redis, Duration::from_secs(10)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let renewed: TokenPair = serde_json::from_str(&body).unwrap();
+    // The login goes on: the pair works, and refreshes.
+    assert_eq!(
+        call(&app, "GET", &renewed.access_token).await,
+        (StatusCode::OK, "alice".into())
+    );
+    let response = send(&app, refresh_request(&renewed.refresh_token)).await;
+    assert_eq!(response.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn without_the_grace_the_retry_of_a_landed_refresh_ends_the_login() {
+    let Some(redis) = OwnRedis::start() else {
+        return;
+    };
+    // The behaviour before the grace (and with it turned off): the retry is a replay.
+    let (app, pair, status, body) = refresh_during_a_pause(&redis, Duration::ZERO).await;
+    assert_eq!(
+        (status, body.as_str()),
+        (StatusCode::BAD_REQUEST, r#"{"error":"invalid_grant"}"#)
+    );
+    assert_eq!(
+        call(&app, "GET", &pair.access_token).await.0,
+        StatusCode::UNAUTHORIZED
+    );
 }

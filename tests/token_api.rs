@@ -118,18 +118,26 @@ async fn walk_through(a: &Router, b: &Router) {
             r#"{"error":"insufficient_user_authentication"}"#.to_owned()
         )
     );
-    // A replay of the used refresh token (a thief's copy, say) ends the whole login: the replay,
-    // the renewed pair and the first access token are refused, on both instances.
+    // The used refresh token again, at once (a retry of a lost answer, a double click): the
+    // same pair, on either instance.
+    let (status, retried) = refresh(a, &refresh_token).await;
+    assert_eq!((status, &retried), (StatusCode::OK, &renewed));
+    // The renewed pair refreshes on; after that, a replay of the first refresh token (a thief's
+    // copy, say) ends the whole login: the replay, every pair since and the first access token
+    // are refused, on both instances.
+    let (status, third) = refresh(b, renewed_refresh).await;
+    assert_eq!(status, StatusCode::OK, "{third}");
     let (status, body) = refresh(a, &refresh_token).await;
     assert_eq!(
         (status, body),
         (
-            StatusCode::UNAUTHORIZED,
+            StatusCode::BAD_REQUEST,
             serde_json::json!({"error": "invalid_grant"})
         )
     );
+    let third_access = third["access_token"].as_str().unwrap();
     for app in [a, b] {
-        for token in [renewed_access, access.as_str()] {
+        for token in [third_access, renewed_access, access.as_str()] {
             assert_eq!(
                 call(app, "GET", "/protected/me", token).await.0,
                 StatusCode::UNAUTHORIZED
@@ -137,8 +145,8 @@ async fn walk_through(a: &Router, b: &Router) {
         }
     }
     assert_eq!(
-        refresh(b, renewed_refresh).await.0,
-        StatusCode::UNAUTHORIZED
+        refresh(b, third["refresh_token"].as_str().unwrap()).await.0,
+        StatusCode::BAD_REQUEST
     );
 
     // Logging out ends the login's refresh token too.
@@ -147,7 +155,7 @@ async fn walk_through(a: &Router, b: &Router) {
         call(a, "POST", "/logout", &access).await.0,
         StatusCode::NO_CONTENT
     );
-    assert_eq!(refresh(b, &refresh_token).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(refresh(b, &refresh_token).await.0, StatusCode::BAD_REQUEST);
 
     // Two more logins; "log out everywhere" from one ends both, on both instances. Times are
     // whole seconds: wait for the next one, so the new logins are not counted as before it.
@@ -195,4 +203,43 @@ async fn the_walk_through_with_two_instances_on_one_redis() {
     };
     let (a, b) = instances(connect().await, connect().await);
     walk_through(&a, &b).await;
+}
+
+#[tokio::test]
+async fn a_logout_the_store_could_not_confirm_says_so_as_the_guard_does() {
+    let Some(redis) = support::redis::OwnRedis::start() else {
+        return;
+    };
+    let store = RedisStore::connect(&redis.url()).await.unwrap();
+    let (app, _) = instances(
+        Revocations::new(store.clone()),
+        Revocations::new(store.clone()),
+    );
+    let warm_up = token(&app).await; // loads the revocation script, as a server in use has it
+    assert_eq!(
+        call(&app, "POST", "/logout", &warm_up).await.0,
+        StatusCode::NO_CONTENT
+    );
+    let access = token(&app).await;
+    let duration = std::time::Duration::from_millis(1000);
+    let mut pauser = support::redis::pause_writes(&redis.url(), duration).await;
+    let response = send(&app, bearer("POST", "/logout", &access)).await;
+    // The guard's answer to a store failure: 503, `Retry-After: 1`, the same body.
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(response.headers()["retry-after"], "1");
+    assert_eq!(
+        body_string(response).await,
+        r#"{"error":"temporarily_unavailable"}"#
+    );
+    support::redis::writes_resumed(&mut pauser).await;
+    // It landed after the answer: the token is refused, and a retry of the logout too (the
+    // token it would revoke is revoked).
+    assert_eq!(
+        call(&app, "GET", "/protected/me", &access).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        call(&app, "POST", "/logout", &access).await.0,
+        StatusCode::UNAUTHORIZED
+    );
 }

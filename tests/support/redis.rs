@@ -103,6 +103,36 @@ pub(crate) async fn entries_under(url: &str, prefix: &str) -> Vec<(String, i64)>
     entries
 }
 
+/// Pauses the server's writes for `pause` (`CLIENT PAUSE … WRITE`: reads go on, writes and
+/// scripts wait until it ends), from a connection of the test's own.
+pub(crate) async fn pause_writes(url: &str, pause: Duration) -> redis::aio::MultiplexedConnection {
+    let client = redis::Client::open(url).unwrap();
+    // No response timeout: the write after the pause waits for the pause to end.
+    let config = redis::AsyncConnectionConfig::new().set_response_timeout(None);
+    let mut connection = client
+        .get_multiplexed_async_connection_with_config(&config)
+        .await
+        .unwrap();
+    let () = redis::cmd("CLIENT")
+        .arg("PAUSE")
+        .arg(pause.as_millis().to_string())
+        .arg("WRITE")
+        .query_async(&mut connection)
+        .await
+        .unwrap();
+    connection
+}
+
+/// Waits until a write goes through again (a pause holds it back until it ends).
+pub(crate) async fn writes_resumed(connection: &mut redis::aio::MultiplexedConnection) {
+    let () = redis::cmd("SET")
+        .arg("paseto-auth-test:after-pause")
+        .arg(1)
+        .query_async(connection)
+        .await
+        .unwrap();
+}
+
 /// A `redis-server` of the test's own, on a free local port, with persistence off (or, with
 /// [`OwnRedis::start_persistent`], an append-only file synced on every write). Dropping it
 /// stops it.

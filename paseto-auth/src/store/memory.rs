@@ -35,10 +35,13 @@ const PURGE_INTERVAL_SECS: i64 = 1;
 /// ([`StoreError::Full`]) rather than forget one. Checks take a read lock, so they do not wait
 /// on each other, and look ids up as they are, without hashing or copying them.
 ///
-/// Sizing: an entry costs about 150 bytes (an id of up to 64 bytes, its times, the map's own
-/// share), so the default capacity of 100 000 is some 15 MB at most. Only revocations take room
-/// (a logout, a revoked token, a refresh family's generation), and each leaves when its token expires:
-/// size it for the revocations of one token lifetime. Revoking is something a caller does once
+/// Sizing (measured by `benches/store_memory.rs`; the README's "Performance" gives the figures):
+/// a revocation or a refresh family's generation costs under a hundred bytes with ids as the
+/// issuer writes them, so the default capacity of 100 000 is some 10 MB; a refresh's answer,
+/// kept for the reuse grace only, costs about 1.4 KB while it lasts. Only revocations take room
+/// (a logout, a revoked token, a refresh family's generation and its last answer), and each
+/// leaves when its token (or the grace) expires: size it for the revocations of one token
+/// lifetime. Revoking is something a caller does once
 /// logged in, so a full store is also a sign that revocations are being flooded; rate-limit
 /// the logout and refresh routes.
 #[derive(Debug)]
