@@ -285,7 +285,7 @@ async fn concurrent_refreshes_of_one_token_give_exactly_one_pair() {
         let refresh = RefreshTokens::new(keys.issuer.clone(), Revocations::shared(store)).unwrap();
         let app = api(keys.verifier.clone(), &refresh);
         let pair = pair_for(&keys.issuer, "alice");
-        let results = race(&[refresh.clone()], &pair.refresh_token, 32).await;
+        let results = race(std::slice::from_ref(&refresh), &pair.refresh_token, 32).await;
         let renewed = results[0].as_ref().unwrap().clone();
         for result in &results {
             assert_eq!(result.as_ref().ok(), Some(&renewed), "{name}: {result:?}");
