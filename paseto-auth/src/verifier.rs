@@ -547,6 +547,14 @@ impl Verifier {
         route.check(&token.registered, &token.claims)
     }
 
+    /// Whether `other` is this verifier or a clone of it: one configuration, one key ring (swapped
+    /// for both at once), one cache. Both are held, so neither address can have been freed and
+    /// reused by another verifier.
+    #[cfg(feature = "axum")]
+    pub(crate) fn is_same(&self, other: &Verifier) -> bool {
+        Arc::ptr_eq(&self.config, &other.config)
+    }
+
     /// How the verifier's token cache has done; `None` when it has none.
     pub fn cache_stats(&self) -> Option<CacheStats> {
         self.config.cache.as_ref().map(VerifyCache::stats)
