@@ -24,7 +24,8 @@
 //! `PASETO_STORE_FAIL_OPEN=1` accepts tokens when the store is down (by default they are refused
 //! with 503).
 
-// The examples' shared last step; the integration tests that include this file do not call it.
+// The examples' shared first and last steps; the integration tests that include this file do not
+// call them.
 #[allow(dead_code)]
 #[path = "common/serve.rs"]
 mod serve;
@@ -185,6 +186,7 @@ fn revoked(result: paseto_auth::Result<()>) -> StatusCode {
 #[allow(dead_code)] // the integration tests include this file for `app` and do not call `main`
 #[tokio::main]
 async fn main() {
+    serve::init_logging();
     let app = state_from_env().await.map(app);
     serve::serve(
         app,
