@@ -80,7 +80,9 @@ pub(crate) fn authenticated(parts: &Parts) -> Option<Arc<crate::verifier::Paseto
 /// A token guard for every route of a router, with the same checks and answers as
 /// `#[paseto_required]`: add it with `Router::route_layer`, and the handlers behind it take
 /// `Paseto<C>` (or `Option<Paseto<C>>`, behind an [`optional`](Self::optional) layer) from its
-/// outcome, without verifying again.
+/// outcome, without verifying again — when their router's state holds the layer's `PasetoAuth`
+/// (a clone of it). Under a layer of another `PasetoAuth`, they verify with their own (see
+/// [`PasetoAuth`]).
 ///
 /// ```
 /// use axum::{Router, routing::get};
