@@ -18,7 +18,8 @@
 // tests/session.rs includes this file as a module and uses `app` only.
 #![cfg_attr(test, allow(dead_code))]
 
-// The examples' shared last step; the integration tests that include this file do not call it.
+// The examples' shared first and last steps; the integration tests that include this file do not
+// call them.
 #[allow(dead_code)]
 #[path = "common/serve.rs"]
 mod serve;
@@ -135,9 +136,7 @@ fn session_keys() -> Result<CookieKeys, paseto_auth::Error> {
 
 #[tokio::main]
 async fn main() {
-    tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::INFO)
-        .init();
+    serve::init_logging();
     let hint = format!("try /login as {EMAIL} / {PASSWORD}; log out with POST /logout");
     serve::serve(session_keys().map(app), &hint).await;
 }

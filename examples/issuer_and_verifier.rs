@@ -19,7 +19,8 @@
 //! Keys come from `PASETO_ISS`, `PASETO_PRIVATE_KEYS` and `PASETO_PUBLIC_KEYS` (flask-paseto-extended's
 //! names and JSON shapes); without them a fresh v4 key pair is generated and its public key printed.
 
-// The examples' shared last step; the integration tests that include this file do not call it.
+// The examples' shared first and last steps; the integration tests that include this file do not
+// call them.
 #[allow(dead_code)]
 #[path = "common/serve.rs"]
 mod serve;
@@ -163,6 +164,7 @@ async fn logout() -> Response {
 #[allow(dead_code)] // the integration tests include this file for `app` and do not call `main`
 #[tokio::main]
 async fn main() {
+    serve::init_logging();
     let app = state_from_env().map(app);
     serve::serve(
         app,

@@ -103,6 +103,7 @@ async fn in_process(
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    serve::init_logging();
     let app = app().await;
     let args: Vec<String> = std::env::args().skip(1).collect();
     if let [flag, route, n, mode, rest @ ..] = args.as_slice()

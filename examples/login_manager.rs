@@ -29,7 +29,8 @@
 // tests/login.rs includes this file as a module and uses `app` and `Users` only.
 #![cfg_attr(test, allow(dead_code))]
 
-// The examples' shared last step; the integration tests that include this file do not call it.
+// The examples' shared first and last steps; the integration tests that include this file do not
+// call them.
 #[allow(dead_code)]
 #[path = "common/serve.rs"]
 mod serve;
@@ -313,9 +314,7 @@ async fn app_from_env() -> Result<Router, paseto_auth::Error> {
 
 #[tokio::main]
 async fn main() {
-    tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::INFO)
-        .init();
+    serve::init_logging();
     serve::serve(
         app_from_env().await,
         "log in at /login as foo@example.com / mysecret; log out with POST /logout",

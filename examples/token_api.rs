@@ -28,7 +28,8 @@
 //! `PASETO_REFRESH_REUSE_GRACE` is the seconds a retried refresh gets the same pair (10). Every
 //! setting is read by the library, which refuses a value it cannot parse at start-up, naming it.
 
-// The examples' shared last step; the integration tests that include this file do not call it.
+// The examples' shared first and last steps; the integration tests that include this file do not
+// call them.
 #[allow(dead_code)]
 #[path = "common/serve.rs"]
 mod serve;
@@ -192,6 +193,7 @@ fn revoked(result: paseto_auth::Result<()>) -> Response {
 #[allow(dead_code)] // the integration tests include this file for `app` and do not call `main`
 #[tokio::main]
 async fn main() {
+    serve::init_logging();
     let app = state_from_env().await.map(app);
     serve::serve(
         app,

@@ -15,11 +15,13 @@ use axum::routing::get;
 use metrics_util::debugging::{DebugValue, DebuggingRecorder};
 use paseto_auth::cookie::CookieKeys;
 use paseto_auth::extract::PasetoAuth;
-use paseto_auth::key::SecretKey;
+use paseto_auth::key::{LocalKey, SecretKey, SigningKey};
 use paseto_auth::session::{Session, SessionLayer};
 use paseto_auth::store::{MemoryStore, Revocations};
+use paseto_auth::token::seal;
 use paseto_auth::{
-    ErrorKind, Issuer, Paseto, TokenOptions, Verifier, Version, paseto_required, paseto_session,
+    Error, ErrorKind, Issuer, Paseto, TokenOptions, Verifier, Version, paseto_required,
+    paseto_session,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -98,6 +100,137 @@ fn a_token_that_names_no_key_is_tried_against_one_key_at_most() {
         .unwrap();
     let err = verifier.verify::<Value>(&custom).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::KeyIdRequired);
+}
+
+/// Two issuers with one key each, writing no `kid` (flask-paseto-extended's default): a kid-less
+/// `public` token is tried only against the keys bound to the issuer its payload claims (or to
+/// none), at most `max_key_trials` of them; what claims no trusted issuer is refused before any
+/// cryptography.
+#[test]
+fn a_kidless_public_token_is_tried_only_against_the_keys_of_the_issuer_it_claims() {
+    const A: &str = "https://a.example";
+    const B: &str = "https://b.example";
+    let key = || SecretKey::generate(Version::V4).unwrap();
+    let (a, b, unbound, stranger) = (key(), key(), key(), key());
+    let kidless = |key: &SecretKey, iss: &str| {
+        Issuer::builder()
+            .issuer(iss)
+            .key(key.clone())
+            .use_kid(false)
+            .build()
+            .unwrap()
+            .issue(&json!({}))
+            .unwrap()
+    };
+    let two_issuers = Verifier::builder()
+        .cache_size(0)
+        .public_key(a.public_key().clone(), A)
+        .public_key(b.public_key().clone(), B)
+        .build()
+        .unwrap();
+    let refused =
+        |verifier: &Verifier, token: &str| verifier.verify::<Value>(token).unwrap_err().kind();
+
+    for (secret, iss) in [(&a, A), (&b, B)] {
+        let verified = two_issuers.verify::<Value>(&kidless(secret, iss)).unwrap();
+        assert_eq!(verified.registered.iss.as_deref(), Some(iss));
+    }
+    // A forgery claiming A is checked against A's key alone; one of B's key claiming A too.
+    assert_eq!(
+        refused(&two_issuers, &kidless(&stranger, A)),
+        ErrorKind::InvalidSignature
+    );
+    assert_eq!(
+        refused(&two_issuers, &kidless(&b, A)),
+        ErrorKind::InvalidSignature
+    );
+    // No trusted issuer claimed: no key to try, no signature checked.
+    assert_eq!(
+        refused(&two_issuers, &kidless(&a, "https://c.example")),
+        ErrorKind::NoKey
+    );
+    let raw =
+        |payload: &[u8]| seal(&SigningKey::from(stranger.clone()), payload, b"", b"").unwrap();
+    for payload in [
+        &br#"{"exp":"2100-01-01T00:00:00Z"}"#[..],
+        br#"{"iss":"https://a.example","iss":"https://b.example"}"#,
+        br#"{"iss":["https://a.example"]}"#,
+        br#"["https://a.example"]"#,
+        b"\xff\xfe not json",
+        &[b'['; 4000],
+        "{\"a\":".repeat(1000).as_bytes(),
+    ] {
+        assert_eq!(
+            refused(&two_issuers, &raw(payload)),
+            ErrorKind::NoKey,
+            "{payload:?}"
+        );
+    }
+
+    // A key bound to no issuer may speak for any: it stays a candidate, and counts.
+    let with_unbound = Verifier::builder()
+        .cache_size(0)
+        .public_key(a.public_key().clone(), A)
+        .public_key(b.public_key().clone(), B)
+        .unbound_public_key(unbound.public_key().clone());
+    let one_trial = with_unbound.build().unwrap();
+    assert_eq!(
+        refused(&one_trial, &kidless(&a, A)),
+        ErrorKind::KeyIdRequired
+    );
+    assert!(
+        one_trial
+            .verify::<Value>(&kidless(&unbound, "https://c.example"))
+            .is_ok()
+    );
+    let with_unbound = Verifier::builder()
+        .cache_size(0)
+        .public_key(a.public_key().clone(), A)
+        .public_key(b.public_key().clone(), B)
+        .unbound_public_key(unbound.public_key().clone())
+        .max_key_trials(2)
+        .build()
+        .unwrap();
+    assert!(with_unbound.verify::<Value>(&kidless(&a, A)).is_ok());
+    assert!(with_unbound.verify::<Value>(&kidless(&unbound, A)).is_ok());
+
+    // Several keys of one issuer (a rotation): still at most `max_key_trials` of them.
+    let (a2, a3) = (key(), key());
+    let rotating = Verifier::builder()
+        .cache_size(0)
+        .public_key(a.public_key().clone(), A)
+        .public_key(a2.public_key().clone(), A)
+        .public_key(a3.public_key().clone(), A)
+        .public_key(b.public_key().clone(), B)
+        .max_key_trials(2)
+        .build()
+        .unwrap();
+    let err = rotating.verify::<Value>(&kidless(&a, A)).unwrap_err();
+    assert!(matches!(err, Error::KeyIdRequired(3)), "{err}");
+    assert!(rotating.verify::<Value>(&kidless(&b, B)).is_ok());
+}
+
+/// A `local` token's payload is encrypted: nothing is read before decryption, so the kid rule is
+/// unchanged for it, whatever the keys' issuers.
+#[test]
+fn a_kidless_local_token_is_still_refused_with_more_keys_than_trials() {
+    let key = || LocalKey::generate(Version::V4).unwrap();
+    let (a, b) = (key(), key());
+    let verifier = Verifier::builder()
+        .local_key(a.clone(), Some("https://a.example".into()))
+        .local_key(b, Some("https://b.example".into()))
+        .build()
+        .unwrap();
+    let token = Issuer::builder()
+        .issuer("https://a.example")
+        .key(a)
+        .use_kid(false)
+        .build()
+        .unwrap()
+        .issue(&json!({}))
+        .unwrap();
+    let err = verifier.verify::<Value>(&token).unwrap_err();
+    assert!(matches!(err, Error::KeyIdRequired(2)), "{err}");
 }
 
 // ---- metrics ----

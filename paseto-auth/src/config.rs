@@ -15,7 +15,7 @@
 //! | `PASETO_AUDIENCE` | audience every verified token must name | none |
 //! | `PASETO_ALLOWED_VERSIONS` | versions a verifier accepts, e.g. `v4,v3,v2` | `v4,v3` |
 //! | `PASETO_ALLOW_NO_EXP` | accept tokens without `exp` | false |
-//! | `PASETO_MAX_KEY_TRIALS` | keys a token without a footer `kid` is tried against (more keys of its version and purpose: refused) | 1 |
+//! | `PASETO_MAX_KEY_TRIALS` | keys a token without a footer `kid` is tried against (more keys of its version and purpose: a `public` token is tried against those bound to the issuer it claims or to none, and refused when they are still more; see [`VerifierBuilder::max_key_trials`]) | 1 |
 //! | `PASETO_VERIFY_CACHE_SIZE` | verified access tokens a verifier keeps (0: none; see [`crate::verify_cache`]) | 10000 |
 //! | `PASETO_KEY_PASSWORD` | the password that unlocks password-protected keys (`kN.local-pw.…`, `kN.secret-pw.…`) in the key lists | none |
 //! | `PASETO_WRAPPING_KEY` | the local key (`kN.local.…` PASERK) that unwraps wrapped keys (`kN.local-wrap.pie.…`, `kN.secret-wrap.pie.…`) in the key lists | none |

@@ -44,11 +44,14 @@ pub enum Error {
     /// not-after (keys of a published key set, see [`crate::keyset`]).
     #[error("key \"{0}\" is not in force now (outside its not-before/not-after)")]
     KeyOutsideValidity(String),
-    /// No key of the token's version and purpose is configured.
+    /// No key of the token's version and purpose is configured; or, for a `public` token that
+    /// names no key (see [`VerifierBuilder::max_key_trials`](crate::VerifierBuilder::max_key_trials)),
+    /// none bound to the issuer it claims, nor to no issuer.
     #[error("no {0} key is configured")]
     NoKey(Header),
     /// The token's footer names no key (no PASERK `kid`), and the verifier holds more keys of its
-    /// version and purpose than it tries without one (see
+    /// version and purpose (for a `public` token: bound to the issuer it claims, or to none) than
+    /// it tries without one (see
     /// [`VerifierBuilder::max_key_trials`](crate::VerifierBuilder::max_key_trials)).
     #[error("the token names no key (footer kid) and {0} keys could verify it: a kid is required")]
     KeyIdRequired(usize),

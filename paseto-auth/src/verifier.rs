@@ -98,7 +98,8 @@ fn claims_type(err: serde_json::Error) -> Error {
     Error::ClaimsType(Cause::new(err))
 }
 
-/// How many keys a token without a PASERK `kid` is tried against by default.
+/// How many keys a token without a PASERK `kid` is tried against by default (see
+/// [`VerifierBuilder::max_key_trials`]).
 pub const DEFAULT_MAX_KEY_TRIALS: usize = 1;
 
 /// Refuses a token of another version or purpose than `route` asks for.
@@ -338,10 +339,15 @@ impl VerifierBuilder {
     }
 
     /// How many keys a token whose footer names none (no PASERK `kid`) may be tried against
-    /// (default 1: with more keys of its version and purpose, such a token is refused with
-    /// [`Error::KeyIdRequired`] before any cryptography; `PASETO_MAX_KEY_TRIALS`). Each trial is
-    /// a signature check, so a forged kid-less token would otherwise cost one per key. Tokens of
-    /// this crate's issuer carry a `kid` unless `use_kid` is off.
+    /// (default 1; `PASETO_MAX_KEY_TRIALS`). Each trial is a signature check, so a forged kid-less
+    /// token would otherwise cost one per key. With more keys of its version and purpose than
+    /// that, a `public` token is tried only against the keys bound to the issuer its (untrusted)
+    /// payload claims, and those bound to none: refused with [`Error::NoKey`] when there are
+    /// none, with [`Error::KeyIdRequired`] when there are still too many, before any
+    /// cryptography either way. So tokens of several issuers with one key each verify without a
+    /// `kid` (flask-paseto-extended writes none by default). A `local` token is refused with
+    /// `KeyIdRequired` (its payload is encrypted). Tokens of this crate's issuer carry a `kid`
+    /// unless `use_kid` is off.
     pub fn max_key_trials(mut self, trials: usize) -> Self {
         self.max_key_trials = Some(trials);
         self
@@ -514,7 +520,7 @@ impl Verifier {
         kind.check_purpose(&claims)?;
         let registered = RegisteredClaims::from_payload(&claims)?;
         if let Some(bound) = &entry.issuer
-            && registered.iss.as_ref() != Some(bound)
+            && !entry.speaks_for(registered.iss.as_deref())
         {
             return Err(Error::IssuerMismatch {
                 expected: bound.clone(),
@@ -545,6 +551,14 @@ impl Verifier {
             .requirements
             .check(&token.registered, &token.claims)?;
         route.check(&token.registered, &token.claims)
+    }
+
+    /// Whether `other` is this verifier or a clone of it: one configuration, one key ring (swapped
+    /// for both at once), one cache. Both are held, so neither address can have been freed and
+    /// reused by another verifier.
+    #[cfg(feature = "axum")]
+    pub(crate) fn is_same(&self, other: &Verifier) -> bool {
+        Arc::ptr_eq(&self.config, &other.config)
     }
 
     /// How the verifier's token cache has done; `None` when it has none.
@@ -586,7 +600,21 @@ impl Verifier {
             });
         }
         // A PASERK kid selects one key; without one, the work of a refusal must not grow with the
-        // ring.
+        // ring. Too many keys: a `public` token's payload, readable before verification, names the
+        // issuer it claims, and only keys bound to that issuer (or to none) could accept it —
+        // every other refuses it after its signature check (`IssuerMismatch`). Only those are
+        // tried, within the same bound: two issuers with one key each, writing no kid (as
+        // flask-paseto-extended does by default), cost one trial per token. `local` tokens read
+        // nothing before decryption.
+        if candidates.len() > self.config.max_key_trials
+            && token.header().purpose == Purpose::Public
+        {
+            let claimed = token.untrusted_issuer();
+            candidates.retain(|entry| entry.speaks_for(claimed.as_deref()));
+            if candidates.is_empty() {
+                return Err(Error::NoKey(token.header()));
+            }
+        }
         if candidates.len() > self.config.max_key_trials {
             return Err(Error::KeyIdRequired(candidates.len()));
         }

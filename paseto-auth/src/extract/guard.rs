@@ -1,7 +1,8 @@
 //! What a route's token guard decides, in one place for both of its forms: the extractor
 //! `#[paseto_required]` inserts before a handler's arguments, and [`PasetoLayer`] for a whole
 //! router (`route_layer`). Either puts its outcome in the request extensions, where the route's
-//! `Paseto<C>` extractors take it without verifying again.
+//! `Paseto<C>` extractors take it without verifying again — those whose `PasetoAuth` decides as
+//! the guard's did (see [`PasetoAuth`]); the others verify again with their own.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -63,22 +64,25 @@ async fn decide(auth: &PasetoAuth, parts: &mut Parts, route: &Route) -> Result<b
         return Err(auth.reject(parts, AuthError::Missing));
     }
     let authenticated = token.is_some();
-    parts.extensions.insert(Authenticated(token));
+    parts.extensions.insert(Authenticated::new(token, auth));
     Ok(authenticated)
 }
 
-/// The token the route's guard verified, if it let the request through with one.
+/// The token the route's guard verified, if it let the request through with one (read right
+/// after [`guard`], whose outcome it is).
 pub(crate) fn authenticated(parts: &Parts) -> Option<Arc<crate::verifier::Paseto>> {
     parts
         .extensions
         .get::<Authenticated>()
-        .and_then(|Authenticated(token)| token.clone())
+        .and_then(|outcome| outcome.token.clone())
 }
 
 /// A token guard for every route of a router, with the same checks and answers as
 /// `#[paseto_required]`: add it with `Router::route_layer`, and the handlers behind it take
 /// `Paseto<C>` (or `Option<Paseto<C>>`, behind an [`optional`](Self::optional) layer) from its
-/// outcome, without verifying again.
+/// outcome, without verifying again — when their router's state holds the layer's `PasetoAuth`
+/// (a clone of it). Under a layer of another `PasetoAuth`, they verify with their own (see
+/// [`PasetoAuth`]).
 ///
 /// ```
 /// use axum::{Router, routing::get};

@@ -23,7 +23,7 @@ mod rejection;
 mod source;
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use axum::extract::FromRef;
 use axum::http::request::Parts;
@@ -61,16 +61,42 @@ fn token_ref(token: &Paseto) -> TokenRef<'_> {
 
 type ErrorHandler = Arc<dyn Fn(&Parts, AuthError) -> Response + Send + Sync>;
 
+/// The CSRF settings of every `PasetoAuth` not given others: one value, so that `PasetoAuth`s
+/// made alike from one verifier (as `FromRef<Verifier>` makes one per request) check alike.
+static DEFAULT_CSRF: LazyLock<Arc<CsrfSettings>> = LazyLock::new(|| Arc::new(CsrfSettings::new()));
+
+/// What decides whether a [`PasetoAuth`] accepts a token: its verifier, revocations and CSRF
+/// settings (not where it reads the token, nor how it answers). A guard's outcome holds the
+/// guard's, so that an extractor takes the outcome only when its own `PasetoAuth` decides
+/// alike. Each part is compared by identity, and held, so that no address can have been freed
+/// and reused by another.
+#[derive(Clone)]
+pub(crate) struct Checks {
+    verifier: Verifier,
+    revocations: Option<Arc<Revocations>>,
+    csrf: Arc<CsrfSettings>,
+}
+
 /// What the extractors need from the router state: the verifier, where tokens are, and how
 /// failures are answered. Put it in your state (or derive `FromRef` for it); a `Verifier` alone
 /// works as state too.
+///
+/// A route's guard (`#[paseto_required]`, [`PasetoLayer`]) verifies the token once, and the
+/// route's `Paseto<C>` extractors take its outcome, when the guard's `PasetoAuth` and the
+/// extractor's (the router state's) decide alike: the same [`Verifier`] (or a clone), the same
+/// [`revocations`](Self::revocations) and the same [`csrf`](Self::csrf) settings — a clone of one
+/// `PasetoAuth`, or `PasetoAuth`s made with [`new`](Self::new) from one verifier without those
+/// two. Otherwise (a layer of another router's `PasetoAuth` wrapping this one's routes, say) the
+/// extractor ignores the outcome and verifies the request's token again with its own, from its
+/// own token source, as on a route without a guard: a router never trusts a token another
+/// router's keys accepted.
 #[derive(Clone)]
 pub struct PasetoAuth {
     verifier: Verifier,
     source: TokenSource,
     on_error: Option<ErrorHandler>,
     detailed_errors: bool,
-    revocations: Option<Revocations>,
+    revocations: Option<Arc<Revocations>>,
     csrf: Arc<CsrfSettings>,
 }
 
@@ -83,7 +109,7 @@ impl PasetoAuth {
             on_error: None,
             detailed_errors: false,
             revocations: None,
-            csrf: Arc::new(CsrfSettings::new()),
+            csrf: DEFAULT_CSRF.clone(),
         }
     }
 
@@ -166,13 +192,36 @@ impl PasetoAuth {
     /// open, with 503. Without revocations a token is valid until its `exp`.
     #[must_use]
     pub fn revocations(mut self, revocations: Revocations) -> Self {
-        self.revocations = Some(revocations);
+        self.revocations = Some(Arc::new(revocations));
         self
     }
 
     /// The revocations checked, if any.
     pub fn revocation_store(&self) -> Option<&Revocations> {
-        self.revocations.as_ref()
+        self.revocations.as_deref()
+    }
+
+    /// What decides whether this `PasetoAuth` accepts a token (what a guard's outcome records).
+    pub(crate) fn checks(&self) -> Checks {
+        Checks {
+            verifier: self.verifier.clone(),
+            revocations: self.revocations.clone(),
+            csrf: self.csrf.clone(),
+        }
+    }
+
+    /// Whether this `PasetoAuth` decides as `checks` do: the same verifier (or a clone), the
+    /// same revocations (or none for both), the same CSRF settings. Then their outcomes are its
+    /// own.
+    pub(crate) fn decides_as(&self, checks: &Checks) -> bool {
+        let revocations = match (&self.revocations, &checks.revocations) {
+            (None, None) => true,
+            (Some(mine), Some(theirs)) => Arc::ptr_eq(mine, theirs),
+            _ => false,
+        };
+        self.verifier.is_same(&checks.verifier)
+            && revocations
+            && Arc::ptr_eq(&self.csrf, &checks.csrf)
     }
 
     /// Finds the request's token — with `source`, or the application's
@@ -253,7 +302,7 @@ impl PasetoAuth {
     }
 
     fn store(&self) -> Result<&Revocations> {
-        self.revocations.as_ref().ok_or_else(|| {
+        self.revocations.as_deref().ok_or_else(|| {
             Error::Setup("no revocation store: add one with PasetoAuth::revocations".into())
         })
     }

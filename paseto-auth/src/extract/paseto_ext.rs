@@ -6,22 +6,39 @@ use axum::extract::{FromRef, FromRequestParts, OptionalFromRequestParts};
 use axum::http::request::Parts;
 use axum::response::Response;
 
-use super::{AuthError, PasetoAuth};
+use super::{AuthError, Checks, PasetoAuth};
 use crate::claims::PasetoClaims;
 use crate::requirements::Requirements;
 use crate::verifier::Paseto;
 
-/// What the route's guard (`#[paseto_required]`) decided for this request: the token it verified
-/// against the route's source and requirements, or `None` when an `optional` route found no token.
+/// What the route's guard (`#[paseto_required]`, `PasetoLayer`) decided for this request: the
+/// token it verified against the route's source and requirements, or `None` when an `optional`
+/// route found no token; and what decided it.
 ///
-/// When it is in the request extensions, the extractors take their token from it and from nothing
-/// else: they never read another source, nor verify with weaker requirements than the route's.
+/// An extractor whose `PasetoAuth` decides alike takes its token from it and from nothing else:
+/// it never reads another source, nor verifies with weaker requirements than the route's. Any
+/// other extractor ignores it (it may be another router's guard, trusting other keys).
 #[derive(Clone)]
-pub(crate) struct Authenticated(pub(crate) Option<Arc<Paseto>>);
+pub(crate) struct Authenticated {
+    /// The token, if any.
+    pub(crate) token: Option<Arc<Paseto>>,
+    /// The guard's verifier, revocations and CSRF settings.
+    by: Checks,
+}
 
-/// The request's token typed as `C`: the guard's outcome when the route has a guard, otherwise
-/// the application's token source verified with the verifier's own requirements.
-/// `Ok(None)`: no token.
+impl Authenticated {
+    /// `auth`'s outcome.
+    pub(crate) fn new(token: Option<Arc<Paseto>>, auth: &PasetoAuth) -> Self {
+        Authenticated {
+            token,
+            by: auth.checks(),
+        }
+    }
+}
+
+/// The request's token typed as `C`: the guard's outcome when the route has a guard with a
+/// `PasetoAuth` deciding as the state's does, otherwise the application's token source verified
+/// with the state's `PasetoAuth` and the verifier's own requirements. `Ok(None)`: no token.
 // The error is the rejection response itself, as axum extractors return it.
 #[allow(clippy::result_large_err)]
 async fn extract<S, C>(parts: &Parts, state: &S) -> Result<Option<Paseto<C>>, Response>
@@ -31,8 +48,10 @@ where
 {
     let auth = PasetoAuth::from_ref(state);
     let typed = match parts.extensions.get::<Authenticated>() {
-        Some(Authenticated(outcome)) => outcome.as_deref().map(Paseto::to_typed::<C>),
-        None => auth
+        Some(outcome) if auth.decides_as(&outcome.by) => {
+            outcome.token.as_deref().map(Paseto::to_typed::<C>)
+        }
+        _ => auth
             .authenticate_or_reject(parts, None, &Requirements::new())
             .await?
             .as_deref()

@@ -141,6 +141,14 @@ impl<K> RingEntry<K> {
         }
     }
 
+    /// Whether the key may accept a token that claims `iss`: it is bound to that issuer, or to
+    /// none.
+    pub(crate) fn speaks_for(&self, iss: Option<&str>) -> bool {
+        self.issuer
+            .as_deref()
+            .is_none_or(|bound| iss == Some(bound))
+    }
+
     /// Whether the key is in force at `now` (within its not-before and not-after, both
     /// inclusive).
     pub fn in_force_at(&self, now: OffsetDateTime) -> bool {

@@ -227,6 +227,24 @@ impl UntrustedToken {
         self.body.get(..self.body.len().saturating_sub(signature))
     }
 
+    /// The `iss` a `public` token claims, read without verifying it: to choose the keys that
+    /// could check the token, never to trust. `None` for a `local` token, and for a payload that
+    /// is not a JSON object with one string `iss` (no key bound to an issuer would accept it).
+    /// Only `iss` is kept; the rest is skipped (the token is size-limited, and serde_json bounds
+    /// the nesting).
+    pub(crate) fn untrusted_issuer(&self) -> Option<String> {
+        #[derive(serde::Deserialize)]
+        struct Claimed {
+            iss: Option<String>,
+        }
+        let payload = self.untrusted_public_payload()?;
+        // serde_json reads a struct from an array too; claims are an object.
+        if !payload.trim_ascii_start().starts_with(b"{") {
+            return None;
+        }
+        serde_json::from_slice::<Claimed>(payload).ok()?.iss
+    }
+
     /// The raw footer bytes (empty when the token has none). Untrusted until verified.
     pub fn untrusted_footer(&self) -> &[u8] {
         &self.footer

@@ -1,0 +1,75 @@
+//! Every example server logs (issue #21): its `main` first installs the shared subscriber, whose
+//! level comes from `RUST_LOG` (default `info`), so that store timeouts, revocations not recorded
+//! and the counts of refused tokens reach the operator.
+
+#[path = "../examples/common/serve.rs"]
+#[allow(dead_code)]
+mod serve;
+
+use std::fs;
+use std::path::Path;
+
+use tracing::Level;
+
+#[test]
+fn every_example_main_installs_the_shared_logging_first() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let mut servers = Vec::new();
+    for entry in fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let text = fs::read_to_string(&path).unwrap();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let main = text
+            .find("\nasync fn main(")
+            .or_else(|| text.find("\nfn main("))
+            .unwrap_or_else(|| panic!("{name}: no main"));
+        let body = &text[main..];
+        let first = body[body.find('{').unwrap() + 1..].trim_start();
+        assert!(
+            first.starts_with("serve::init_logging();"),
+            "{name}: main must start with serve::init_logging();"
+        );
+        servers.push(name);
+    }
+    servers.sort();
+    assert_eq!(
+        servers,
+        [
+            "cookie_session.rs",
+            "issuer_and_verifier.rs",
+            "load_server.rs",
+            "login_manager.rs",
+            "token_api.rs",
+        ]
+    );
+}
+
+#[test]
+fn rust_log_sets_the_level_and_info_is_the_default() {
+    let enabled = |rust_log: Option<&str>, target: &str, level: Level| {
+        serve::log_filter(rust_log).would_enable(target, &level)
+    };
+    for unset in [None, Some(""), Some("  "), Some("paseto_auth=[bad")] {
+        assert!(
+            enabled(unset, "paseto_auth::store", Level::INFO),
+            "{unset:?}"
+        );
+        assert!(
+            enabled(unset, "paseto_auth::store", Level::WARN),
+            "{unset:?}"
+        );
+        assert!(
+            !enabled(unset, "paseto_auth::store", Level::DEBUG),
+            "{unset:?}"
+        );
+    }
+    assert!(enabled(Some("debug"), "paseto_auth::extract", Level::DEBUG));
+    assert!(!enabled(Some("warn"), "paseto_auth::store", Level::INFO));
+    let per_target = Some("paseto_auth=debug,info");
+    assert!(enabled(per_target, "paseto_auth::extract", Level::DEBUG));
+    assert!(enabled(per_target, "tower", Level::INFO));
+    assert!(!enabled(per_target, "tower", Level::DEBUG));
+}
