@@ -88,6 +88,18 @@ fn me_with_bearer(token: &str) -> Request<Body> {
         .unwrap()
 }
 
+/// The logout form posted by a browser holding `token` in its cookie.
+fn logout_with_token(token: &str) -> Request<Body> {
+    Request::post("/logout")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(
+            header::COOKIE,
+            format!("{TOKEN_COOKIE}={token}; csrf={CSRF}"),
+        )
+        .body(Body::from(format!("csrf_token={CSRF}")))
+        .unwrap()
+}
+
 /// Logs in and returns the token from the `paseto` cookie.
 async fn login(app: &Router) -> String {
     let response = send(app, login_request("mysecret")).await;
@@ -322,15 +334,7 @@ async fn logout_revokes_the_token_so_its_copies_are_refused() {
         StatusCode::OK
     );
 
-    let logout = Request::post("/logout")
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(
-            header::COOKIE,
-            format!("{TOKEN_COOKIE}={token}; csrf={CSRF}"),
-        )
-        .body(Body::from(format!("csrf_token={CSRF}")))
-        .unwrap();
-    let response = send(&f.app, logout).await;
+    let response = send(&f.app, logout_with_token(&token)).await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(body(response).await, "Logged out");
 
@@ -380,4 +384,26 @@ async fn a_post_with_the_token_cookie_needs_its_csrf_value() {
         send(&f.app, post(Some(&csrf_value))).await.status(),
         StatusCode::OK
     );
+}
+
+/// A logout whose revocation the store cannot record says so (503), and still logs this browser
+/// out (the cookies are deleted), as the login manager's logout does.
+#[tokio::test]
+async fn a_logout_the_store_cannot_record_is_503_and_still_deletes_the_cookies() {
+    let (_, issuer, verifier) = v4_issuer_and_verifier();
+    // Fails open, so that the login's token passes the guard while the store is down.
+    let broken = Revocations::new(support::store::Broken { hangs: false }).fail_open(true);
+    let app = example::app(example::state(issuer, verifier, broken));
+    let token = login(&app).await;
+    let response = send(&app, logout_with_token(&token)).await;
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let removed: Vec<&str> = response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|c| c.to_str().unwrap())
+        .filter(|c| c.contains("Max-Age=0"))
+        .collect();
+    assert_eq!(removed.len(), 2, "{removed:?}");
+    assert!(removed[0].starts_with("paseto=;") && removed[1].starts_with("csrf_access_token=;"));
 }

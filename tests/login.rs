@@ -298,21 +298,7 @@ async fn the_example_s_pages_carry_the_csrf_value_in_their_forms() {
 async fn login_and_logout_rotate_the_form_csrf_value() {
     let (users, keys) = (Users::demo(), keys());
     let app = example_app(&users, &keys);
-    // A form post with `cookie` in the browser's `csrf` cookie and `field` in the form.
-    let post = |path: &str, form: &str, cookies: &[&str], cookie: &str, field: &str| {
-        let csrf = format!("csrf={cookie}");
-        let cookies: Vec<&str> = cookies.iter().copied().chain([csrf.as_str()]).collect();
-        let body = match form {
-            "" => format!("csrf_token={field}"),
-            form => format!("{form}&csrf_token={field}"),
-        };
-        let mut request = http::post_with(path, &cookies, body);
-        request.headers_mut().insert(
-            CONTENT_TYPE,
-            HeaderValue::from_static("application/x-www-form-urlencoded"),
-        );
-        request
-    };
+    let post = http::form_with_csrf;
     let fixed = "fixed-by-an-attacker-0123456789abcdefghijkl";
     let form = "email=foo%40example.com&password=mysecret";
     let login = send(&app, post("/login", form, &[], fixed, fixed)).await;

@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use support::http::{
-    SetCookie, body_string, get_with, post_with, send, set_cookies, the_set_cookie,
+    SetCookie, body_string, form_with_csrf, get_with, post_with, send, set_cookies, the_set_cookie,
 };
 use support::rfc3339;
 
@@ -247,23 +247,6 @@ async fn protected_status(app: &Router, cookie: &str) -> (StatusCode, String) {
 
 // ---- the example's flow ----
 
-/// A form post to the example, with the CSRF value `cookie` in the browser's `csrf` cookie and
-/// `field` in the form.
-fn post_with_csrf(path: &str, form: &str, cookies: &[&str], cookie: &str, field: &str) -> Request {
-    let csrf = format!("csrf={cookie}");
-    let cookies: Vec<&str> = cookies.iter().copied().chain([csrf.as_str()]).collect();
-    let body = match form {
-        "" => format!("csrf_token={field}"),
-        form => format!("{form}&csrf_token={field}"),
-    };
-    let mut request = post_with(path, &cookies, body);
-    request.headers_mut().insert(
-        CONTENT_TYPE,
-        axum::http::HeaderValue::from_static("application/x-www-form-urlencoded"),
-    );
-    request
-}
-
 /// The value `response` sets for cookie `name` (not a removal).
 fn set_value(response: &Response, name: &str) -> Option<String> {
     set_cookies(response)
@@ -281,7 +264,7 @@ async fn login_and_logout_rotate_the_form_csrf_value() {
     let fixed = "fixed-by-an-attacker-0123456789abcdefghijkl";
     let login = send(
         &app,
-        post_with_csrf(
+        form_with_csrf(
             "/login",
             "email=foo%40example.com&password=mysecret",
             &[],
@@ -305,7 +288,7 @@ async fn login_and_logout_rotate_the_form_csrf_value() {
     );
     let stale = send(
         &app,
-        post_with_csrf("/logout", "", &[&session], &rotated, fixed),
+        form_with_csrf("/logout", "", &[&session], &rotated, fixed),
     )
     .await;
     assert_eq!(
@@ -315,7 +298,7 @@ async fn login_and_logout_rotate_the_form_csrf_value() {
 
     let logout = send(
         &app,
-        post_with_csrf("/logout", "", &[&session], &rotated, &rotated),
+        form_with_csrf("/logout", "", &[&session], &rotated, &rotated),
     )
     .await;
     assert_eq!(logout.status(), StatusCode::OK);
@@ -324,7 +307,7 @@ async fn login_and_logout_rotate_the_form_csrf_value() {
     // A failed login changes nothing.
     let bad = send(
         &app,
-        post_with_csrf(
+        form_with_csrf(
             "/login",
             "email=foo%40example.com&password=nope",
             &[],
@@ -346,7 +329,7 @@ async fn logout_deletes_the_cookie_but_a_copy_of_a_cookie_session_still_works() 
     let csrf = "x".repeat(43);
     let logout = send(
         &app,
-        post_with_csrf("/logout", "", &[&copied], &csrf, &csrf),
+        form_with_csrf("/logout", "", &[&copied], &csrf, &csrf),
     )
     .await;
     assert_eq!(logout.status(), StatusCode::OK);

@@ -21,7 +21,7 @@ use tracing::Level;
 
 use super::{CsrfSettings, CsrfValue, is_cross_site, value};
 use crate::config::{env_var, parse_bool};
-use crate::cookie::{CookieAttributes, SameSite, request_cookies};
+use crate::cookie::{CookieAttributes, SameSite, has_host_prefix, request_cookies};
 use crate::error::{Error, Result};
 use crate::logs::{Refusal, refusal};
 
@@ -99,10 +99,7 @@ impl FormCsrf {
     /// then set a cookie of its name (OWASP's cookie tossing), so the setting to turn on is named.
     fn warn_if_plantable(&self) {
         let name = self.cookie_name();
-        let host_only = name
-            .get(..HOST_PREFIX.len())
-            .is_some_and(|prefix| prefix.eq_ignore_ascii_case(HOST_PREFIX));
-        if host_only {
+        if has_host_prefix(name) {
             return;
         }
         if self.secure {
@@ -121,9 +118,6 @@ impl FormCsrf {
         }
     }
 }
-
-/// The cookie name prefix browsers accept only from the host itself, over HTTPS, at `Path=/`.
-const HOST_PREFIX: &str = "__Host-";
 
 impl Default for CsrfLayer {
     fn default() -> Self {
