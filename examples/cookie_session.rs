@@ -7,9 +7,15 @@
 //! CSRF=$(awk '$6 == "csrf" { print $7 }' jar)
 //! curl -i -b jar -c jar -d "email=foo@example.com&password=mysecret&csrf_token=$CSRF" http://127.0.0.1:3000/login
 //! curl -i -b jar http://127.0.0.1:3000/protected     # 200 Logged in as: foo@example.com
+//! cp jar copied                                      # a copy of the session cookie
+//! CSRF=$(awk '$6 == "csrf" { print $7 }' jar)        # the login rotated the CSRF value
 //! curl -i -b jar -c jar -d "csrf_token=$CSRF" http://127.0.0.1:3000/logout  # deletes the cookie
 //! curl -i -b jar http://127.0.0.1:3000/protected     # 401
+//! curl -i -b copied http://127.0.0.1:3000/protected  # 200: a cookie session cannot be revoked
 //! ```
+//!
+//! A cookie session, like Flask's, is not revocable: see `logout`. The `login_manager` example's
+//! logins are (its logout revokes copies of the cookies too).
 //!
 //! `PASETO_AUTH_ADDR` sets the address (default `127.0.0.1:3000`); `PASETO_SESSION_KEY` the
 //! session key as a PASERK `k4.local.…` (the `local` field of `paseto-auth keygen v4.local`).
@@ -64,7 +70,9 @@ pub(crate) fn app(keys: CookieKeys) -> Router {
         .route("/protected", get(protected))
         .route("/logout", post(logout))
         .layer(SessionLayer::new(keys))
-        .layer(CsrfLayer::new())
+        // Not `secure`, for plain http, so its cookie is `csrf` (a start-up warning says so);
+        // keep the default (on, the `__Host-csrf` cookie) when serving over https.
+        .layer(CsrfLayer::new().secure(false))
 }
 
 async fn login_form(csrf: CsrfToken) -> Html<String> {
@@ -86,7 +94,8 @@ async fn login(mut session: Session<Auth>, Form(form): Form<Login>) -> Response 
         return (StatusCode::UNAUTHORIZED, "Bad login").into_response();
     }
     session.user = Some(form.email);
-    // A new token (fresh iat/exp) after login, against session fixation.
+    // A new token (fresh iat/exp) after login, against session fixation; it also rotates the
+    // forms' CSRF value.
     session.renew();
     // Seal now, to answer a session that cannot be stored (too large) ourselves.
     if let Err(err) = session.save() {
@@ -114,6 +123,14 @@ async fn protected(session: Session<Auth>, csrf: CsrfToken) -> Response {
     .into_response()
 }
 
+/// Logs out this browser: deletes its session cookie (and rotates the form CSRF value).
+///
+/// It does not revoke the session: a cookie session, like Flask's, is the data itself, sealed
+/// in the cookie, and the server keeps no list of sessions to strike one from. A copy of the
+/// cookie taken before the logout keeps working until the `exp` sealed in it (one day for this
+/// browser-session cookie; shorten it with `max_age`); only rotating `PASETO_SESSION_KEY` ends
+/// every session at once. Logins that a logout must end everywhere, copies included, belong to
+/// the login manager with a revocation store (the `login_manager` example).
 async fn logout(mut session: Session<Auth>) -> &'static str {
     session.clear();
     "Logged out"

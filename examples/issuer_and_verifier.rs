@@ -11,13 +11,18 @@
 //! # The token cookie comes with `csrf_access_token`: unsafe requests send it in X-CSRF-Token.
 //! curl -i -b jar -X POST -H "X-CSRF-Token: $(awk '$6 == "csrf_access_token" { print $7 }' jar)" http://127.0.0.1:3000/protected/me
 //! curl -i -b jar -X POST http://127.0.0.1:3000/protected/me  # 403 csrf_token_invalid
-//! curl -i -b jar -c jar -d "csrf_token=$CSRF" http://127.0.0.1:3000/logout
+//! cp jar copied                                               # a copy of the token cookie
+//! CSRF=$(awk '$6 == "csrf" { print $7 }' jar)                 # the login rotated the form's value
+//! curl -i -b jar -c jar -d "csrf_token=$CSRF" http://127.0.0.1:3000/logout  # revokes the token
+//! curl -i -b copied http://127.0.0.1:3000/protected/me       # 401: the copy is revoked too
 //! # The issuer's public keys, for verifiers elsewhere (a key-set document: see the README).
 //! curl -i http://127.0.0.1:3000/.well-known/paserk.json
 //! ```
 //!
 //! Keys come from `PASETO_ISS`, `PASETO_PRIVATE_KEYS` and `PASETO_PUBLIC_KEYS` (flask-paseto-extended's
 //! names and JSON shapes); without them a fresh v4 key pair is generated and its public key printed.
+//! Logouts (revoked tokens) are kept in Redis with `PASETO_REDIS_URL`, shared by every instance;
+//! otherwise in this process's memory.
 
 // The examples' shared first and last steps; the integration tests that include this file do not
 // call them.
@@ -32,9 +37,11 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Json, Router};
+use axum_extra::extract::CookieJar;
 use paseto_auth::csrf::{CsrfLayer, CsrfToken, TokenCookie};
 use paseto_auth::extract::{PasetoAuth, TokenSource};
 use paseto_auth::keyset::{DEFAULT_PATH, KeySetDocument, KeySetPublisher};
+use paseto_auth::store::{MemoryStore, RedisStore, Revocations};
 use paseto_auth::{Issuer, Paseto, PasetoClaims, TokenOptions, Verifier, paseto_required};
 use serde::{Deserialize, Serialize};
 pub(crate) use tokens::AppState;
@@ -58,19 +65,27 @@ pub(crate) struct UserClaims {
 }
 
 /// The state of this example: its issuer, and a verifier that reads tokens from the `paseto`
-/// cookie first, then from `Authorization: Bearer`.
-pub(crate) fn state(issuer: Issuer, verifier: Verifier) -> AppState {
+/// cookie first, then from `Authorization: Bearer`, and refuses those `revocations` holds (a
+/// logout's).
+pub(crate) fn state(issuer: Issuer, verifier: Verifier, revocations: Revocations) -> AppState {
     let source = TokenSource::any_of([TokenSource::cookie(TOKEN_COOKIE), TokenSource::Header]);
     AppState {
         issuer,
-        auth: PasetoAuth::new(verifier).token_source(source),
+        auth: PasetoAuth::new(verifier)
+            .token_source(source)
+            .revocations(revocations),
     }
 }
 
-/// The state from the environment (see [`issuer_and_verifier_from_env`]).
-fn state_from_env() -> paseto_auth::Result<AppState> {
+/// The state from the environment: keys as [`issuer_and_verifier_from_env`] reads them,
+/// revocations in Redis with `PASETO_REDIS_URL`, else in this process's memory.
+async fn state_from_env() -> paseto_auth::Result<AppState> {
     let (issuer, verifier) = issuer_and_verifier_from_env()?;
-    Ok(state(issuer, verifier))
+    let revocations = match RedisStore::from_env().await? {
+        Some(redis) => Revocations::new(redis),
+        None => Revocations::new(MemoryStore::new()),
+    };
+    Ok(state(issuer, verifier, revocations))
 }
 
 /// The application's routes: the forms behind `CsrfLayer` (their own CSRF value), the API
@@ -81,7 +96,9 @@ pub(crate) fn app(state: AppState) -> Router {
     let forms = Router::new()
         .route("/login", get(login_form).post(login))
         .route("/logout", post(logout))
-        .layer(CsrfLayer::new());
+        // Not `secure`, for plain http, so its cookie is `csrf` (a start-up warning says so);
+        // keep the default (on, the `__Host-csrf` cookie) when serving over https.
+        .layer(CsrfLayer::new().secure(false));
     let keyset = match KeySetDocument::from_issuer(&state.issuer) {
         Ok(document) => KeySetPublisher::new(document).router(DEFAULT_PATH),
         Err(err) => {
@@ -121,11 +138,17 @@ pub(crate) struct Credentials {
     password: String,
 }
 
-async fn login(State(state): State<AppState>, Form(form): Form<Credentials>) -> Response {
+async fn login(
+    State(state): State<AppState>,
+    csrf: CsrfToken,
+    Form(form): Form<Credentials>,
+) -> Response {
     // A demo user; a real application checks a password hash.
     if form.email != "foo@example.com" || form.password != "mysecret" {
         return (StatusCode::UNAUTHORIZED, "Invalid email or password").into_response();
     }
+    // The forms' CSRF value from before the login (one an attacker fixed, say) ends here.
+    csrf.rotate();
     let claims = UserClaims {
         user: User { email: form.email },
     };
@@ -149,14 +172,45 @@ async fn protected_me(token: Paseto<UserClaims>) -> Json<User> {
     Json(token.claims.user)
 }
 
-/// Deletes the token and CSRF cookies (a POST, with the form's CSRF value: a link cannot log
-/// anyone out).
-async fn logout() -> Response {
-    match token_cookie().and_then(|cookie| cookie.removal()) {
-        Ok(removal) => (removal, "Logged out").into_response(),
+/// Logs out: revokes the cookie's token (its `jti`, until its `exp`, on every instance that
+/// shares the store), so a copy of the cookie, or the same token as a bearer, stops working too;
+/// deletes the token and CSRF cookies; rotates the forms' CSRF value. A POST with the form's CSRF
+/// value (`CsrfLayer`): a link cannot log anyone out. The token is read here rather than by
+/// `#[paseto_required]`, whose CSRF check of a cookie token wants the token's value in a header,
+/// which a form cannot send.
+async fn logout(State(state): State<AppState>, jar: CookieJar, csrf: CsrfToken) -> Response {
+    csrf.rotate();
+    let removal = match token_cookie().and_then(|cookie| cookie.removal()) {
+        Ok(removal) => removal,
         Err(err) => {
             tracing::error!("could not write the cookie removal: {err}");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    // A token that does not verify (expired, forged, gone) logs nobody in: nothing to revoke.
+    let token = jar.get(TOKEN_COOKIE).and_then(|cookie| {
+        state
+            .auth
+            .verifier()
+            .verify::<UserClaims>(cookie.value())
+            .ok()
+    });
+    let revoked = match token {
+        Some(token) => state.auth.revoke(&token).await,
+        None => Ok(()),
+    };
+    match revoked {
+        Ok(()) => (removal, "Logged out").into_response(),
+        Err(err) => {
+            // This browser is logged out all the same (as the login manager's logout does);
+            // copies of the token stay valid until its `exp`, which the 503 says.
+            tracing::error!("logout not recorded: {err}");
+            let status = if err.kind().is_unavailable() {
+                StatusCode::SERVICE_UNAVAILABLE
+            } else {
+                StatusCode::INTERNAL_SERVER_ERROR
+            };
+            (status, removal, "Logout not recorded").into_response()
         }
     }
 }
@@ -165,7 +219,7 @@ async fn logout() -> Response {
 #[tokio::main]
 async fn main() {
     serve::init_logging();
-    let app = state_from_env().map(app);
+    let app = state_from_env().await.map(app);
     serve::serve(
         app,
         "GET /login, GET /protected/me, POST /logout, GET /.well-known/paserk.json",

@@ -12,6 +12,7 @@
 //! grep -v login_session jar > remembered
 //! curl -i -b remembered http://127.0.0.1:3000/protected        # 200
 //! curl -i -b remembered http://127.0.0.1:3000/protected/fresh  # 401 fresh login required
+//! CSRF=$(awk '$6 == "csrf" { print $7 }' jar)  # the login rotated the CSRF value
 //! curl -i -b jar -c jar -d "csrf_token=$CSRF" http://127.0.0.1:3000/logout  # deletes both cookies, revokes their tokens
 //! curl -i -b jar -d "csrf_token=wrong" http://127.0.0.1:3000/logout  # 403 csrf_token_invalid
 //! curl -i http://127.0.0.1:3000/protected                # 401 (a browser is sent to /login?next=…)
@@ -165,8 +166,10 @@ pub(crate) fn app(
         .route("/logout/everywhere", post(logout_everywhere))
         .with_state(users)
         .layer(LoginManagerLayer::new(manager)?)
-        // Outermost: a forged post is refused before anything else runs.
-        .layer(CsrfLayer::new()))
+        // Outermost: a forged post is refused before anything else runs. Not `secure`, for plain
+        // http, so its cookie is `csrf` (a start-up warning says so); keep the default (on, the
+        // `__Host-csrf` cookie no subdomain can plant) when serving over https.
+        .layer(CsrfLayer::new().secure(false)))
 }
 
 /// `next` from the query string of `GET /login`.

@@ -1,20 +1,33 @@
 //! CSRF protection over HTTP: a token in a cookie must come with its `csrf` value in the header
 //! on unsafe methods (double submit, as Flask-JWT-Extended), a bearer token needs nothing, and
-//! `CsrfLayer` guards form posts with a value of its own cookie. Each attack is shown failing.
+//! `CsrfLayer` guards form posts with a value of its own cookie. Each attack is shown failing,
+//! the (a sibling subdomain planting the form's CSRF cookie) against the login_manager
+//! example on a real local server.
 
+#[path = "../examples/login_manager.rs"]
+mod login_example;
 mod support;
 
 use axum::Router;
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::Request;
-use axum::http::header::{CONTENT_TYPE, COOKIE, WWW_AUTHENTICATE};
+use axum::http::header::{CONTENT_TYPE, COOKIE, SET_COOKIE, WWW_AUTHENTICATE};
 use axum::http::{Method, StatusCode};
 use axum::response::Html;
 use axum::routing::get;
+use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
 use paseto_auth::csrf::{CsrfLayer, CsrfSettings, CsrfToken, TokenCookie};
 use paseto_auth::extract::{PasetoAuth, TokenSource};
-use paseto_auth::{Issuer, Paseto, TokenOptions, paseto_required};
+use paseto_auth::login::{CookieSettings, LoginKeys};
+use paseto_auth::store::{MemoryStore, Revocations};
+use paseto_auth::{Issuer, Paseto, TokenOptions, Version, paseto_required};
 use serde_json::{Value, json};
+use tokio::net::TcpListener;
+
+use login_example::Users;
 
 use support::http::{SetCookie, body_string, send, set_cookies};
 use support::v4_issuer_and_verifier;
@@ -195,6 +208,12 @@ async fn attack_a_cross_site_post_is_refused_even_with_the_value() {
         vec![("sec-fetch-site", "cross-site")],
         vec![("host", "app.example"), ("origin", "https://evil.example")],
         vec![("host", "app.example"), ("origin", "null")],
+        // A sibling subdomain is the same site, not the same origin.
+        vec![
+            ("sec-fetch-site", "same-site"),
+            ("host", "app.example.com"),
+            ("origin", "https://evil.example.com"),
+        ],
     ] {
         let headers: Vec<(&str, &str)> = sent.iter().copied().chain(marks).collect();
         assert_eq!(
@@ -209,6 +228,19 @@ async fn attack_a_cross_site_post_is_refused_even_with_the_value() {
         .collect();
     assert_eq!(
         app.request(Method::POST, &same_origin).await.0,
+        StatusCode::OK
+    );
+    let same_site_from_itself: Vec<(&str, &str)> = sent
+        .iter()
+        .copied()
+        .chain([
+            ("sec-fetch-site", "same-site"),
+            ("host", "app.example"),
+            ("origin", "http://app.example"),
+        ])
+        .collect();
+    assert_eq!(
+        app.request(Method::POST, &same_site_from_itself).await.0,
         StatusCode::OK
     );
 }
@@ -302,8 +334,11 @@ async fn post_form(app: &Router, headers: &[(&str, &str)], body: String) -> (Sta
 async fn a_form_carries_the_value_of_the_csrf_cookie_and_posts_with_it() {
     let app = form_app(CsrfLayer::new());
     let (cookie, value) = fetch_form(&app).await;
-    assert_eq!(cookie.name, "csrf");
-    assert_eq!(cookie.attributes, ["HttpOnly", "SameSite=Lax", "Path=/"]);
+    assert_eq!(cookie.name, "__Host-csrf");
+    assert_eq!(
+        cookie.attributes,
+        ["HttpOnly", "SameSite=Lax", "Secure", "Path=/"]
+    );
     assert_eq!(cookie.value, value);
 
     let body = format!("note=hello&csrf_token={value}");
@@ -329,7 +364,7 @@ async fn a_form_carries_the_value_of_the_csrf_cookie_and_posts_with_it() {
 
 #[tokio::test]
 async fn attack_forged_form_posts_are_refused() {
-    let app = form_app(CsrfLayer::new());
+    let app = form_app(CsrfLayer::new().secure(false));
     let (cookie, value) = fetch_form(&app).await;
     let (_, other) = fetch_form(&app).await;
     let refused = (StatusCode::FORBIDDEN, CSRF_INVALID.to_owned());
@@ -356,20 +391,111 @@ async fn attack_forged_form_posts_are_refused() {
         post_form(&app, &[(COOKIE.as_str(), "csrf=x")], "csrf_token=x".into()).await,
         refused
     );
-    // Cross-site, with everything right.
+    // Cross-site, or from a sibling subdomain, with everything right.
+    for marks in [
+        vec![("sec-fetch-site", "cross-site")],
+        vec![
+            ("sec-fetch-site", "same-site"),
+            ("host", "app.example.com"),
+            ("origin", "https://evil.example.com"),
+        ],
+    ] {
+        let cookie = cookie.pair();
+        let headers: Vec<(&str, &str)> = [("cookie", cookie.as_str())]
+            .into_iter()
+            .chain(marks)
+            .collect();
+        assert_eq!(
+            post_form(&app, &headers, format!("csrf_token={value}")).await,
+            (StatusCode::FORBIDDEN, CROSS_SITE.to_owned())
+        );
+    }
+}
+
+/// A browser sends two cookies of one name when another site planted one (with its own `Domain`
+/// or a longer `Path`): which is ours cannot be told, so an unsafe request with two is refused,
+/// whichever value it sends; a page asked for then gets a value of neither.
+#[tokio::test]
+async fn attack_two_csrf_cookies_are_refused_never_picked() {
+    let app = form_app(CsrfLayer::new().secure(false));
+    let (cookie, value) = fetch_form(&app).await;
+    let planted = "A".repeat(43);
+    let refused = (StatusCode::FORBIDDEN, CSRF_INVALID.to_owned());
+    for (cookies, sent) in [
+        (format!("csrf={planted}; {}", cookie.pair()), &planted),
+        (format!("csrf={planted}; {}", cookie.pair()), &value),
+        (format!("{}; csrf={planted}", cookie.pair()), &value),
+        (format!("{}; {}", cookie.pair(), cookie.pair()), &value),
+    ] {
+        assert_eq!(
+            post_form(&app, &[("cookie", &cookies)], format!("csrf_token={sent}")).await,
+            refused,
+            "{cookies}"
+        );
+    }
+    let two = format!("csrf={planted}; {}", cookie.pair());
+    let page = send(&app, support::http::get_with("/form", &[&two])).await;
+    let fresh = support::http::the_set_cookie(&page);
+    assert_eq!(fresh.name, "csrf");
+    assert!(fresh.value != planted && fresh.value != value);
+}
+
+/// `CsrfToken::rotate` replaces the value: the response sets the new one (even from a handler
+/// that renders no form), the token gives it to forms rendered after, and the old value no
+/// longer passes once the browser holds the new cookie.
+#[tokio::test]
+async fn a_rotated_value_is_sent_in_a_new_cookie_and_the_old_one_stops_passing() {
+    async fn rotate(csrf: CsrfToken) -> String {
+        let before = csrf.value().to_owned();
+        csrf.rotate();
+        let after = csrf.value().to_owned();
+        csrf.rotate(); // once per request is enough: nothing changes
+        assert_eq!(csrf.value(), after);
+        assert!(csrf.form_field().contains(&after));
+        assert_ne!(before, after);
+        after
+    }
+    let app = form_app(CsrfLayer::new().secure(false)).merge(
+        Router::new()
+            .route("/login", axum::routing::post(rotate))
+            .layer(CsrfLayer::new().secure(false)),
+    );
+    let (cookie, old) = fetch_form(&app).await;
+    let request = Request::post("/login")
+        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(COOKIE, cookie.pair())
+        .body(Body::from(format!("csrf_token={old}")))
+        .unwrap();
+    let response = send(&app, request).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let rotated = support::http::the_set_cookie(&response);
+    assert_eq!(rotated.name, "csrf");
+    assert_eq!(rotated.attributes, ["HttpOnly", "SameSite=Lax", "Path=/"]);
+    assert_eq!(body_string(response).await, rotated.value);
+    assert_ne!(rotated.value, old);
     assert_eq!(
         post_form(
             &app,
-            &[("cookie", &cookie.pair()), ("sec-fetch-site", "cross-site")],
-            format!("csrf_token={value}")
+            &[("cookie", &rotated.pair())],
+            format!("csrf_token={old}")
         )
         .await,
-        (StatusCode::FORBIDDEN, CROSS_SITE.to_owned())
+        (StatusCode::FORBIDDEN, CSRF_INVALID.to_owned())
+    );
+    assert_eq!(
+        post_form(
+            &app,
+            &[("cookie", &rotated.pair())],
+            format!("csrf_token={}", rotated.value)
+        )
+        .await
+        .0,
+        StatusCode::OK
     );
 }
 
 #[tokio::test]
-async fn an_oversized_form_is_413_and_a_secure_layer_uses_a_host_cookie() {
+async fn an_oversized_form_is_413() {
     let app = form_app(CsrfLayer::new().max_form_size(64));
     let (cookie, value) = fetch_form(&app).await;
     let body = format!("note={}&csrf_token={value}", "x".repeat(100));
@@ -377,13 +503,32 @@ async fn an_oversized_form_is_413_and_a_secure_layer_uses_a_host_cookie() {
         post_form(&app, &[("cookie", &cookie.pair())], body).await.0,
         StatusCode::PAYLOAD_TOO_LARGE
     );
-    let secure = form_app(CsrfLayer::new().secure(true));
-    let (cookie, _) = fetch_form(&secure).await;
-    assert_eq!(cookie.name, "__Host-csrf");
-    assert_eq!(
-        cookie.attributes,
-        ["HttpOnly", "SameSite=Lax", "Secure", "Path=/"]
-    );
+}
+
+/// Over plain http (`secure(false)`) the cookie is `csrf`, which a sibling subdomain can plant:
+/// the layer says so at start-up (when it wraps the routes), naming the setting to turn on.
+#[tokio::test]
+async fn a_plain_http_layer_uses_csrf_and_warns_at_start_up() {
+    let logs = support::logs::capture();
+    let _secure = form_app(CsrfLayer::new());
+    assert!(logs.text().is_empty(), "{}", logs.text());
+    let app = form_app(CsrfLayer::new().secure(false));
+    let warnings: Vec<String> = logs
+        .lines()
+        .into_iter()
+        .filter(|line| line.contains("WARN"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "one warning for the layer: {warnings:?}");
+    for named in [
+        "CsrfLayer::secure(true)",
+        "PASETO_CSRF_FORM_COOKIE_SECURE=true",
+        "cookie=\"csrf\"",
+    ] {
+        assert!(warnings[0].contains(named), "{named}: {}", warnings[0]);
+    }
+    let (cookie, _) = fetch_form(&app).await;
+    assert_eq!(cookie.name, "csrf");
+    assert_eq!(cookie.attributes, ["HttpOnly", "SameSite=Lax", "Path=/"]);
 }
 
 #[tokio::test]
@@ -391,4 +536,217 @@ async fn csrf_token_without_the_layer_is_a_500() {
     let app = Router::new().route("/form", get(form_page));
     let response = send(&app, Request::get("/form").body(Body::empty()).unwrap()).await;
     assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+}
+
+// ---- a sibling subdomain's attack on the login_manager example, over a real connection ----
+
+/// What a browser sends and keeps for one site: its cookies for the app's host (as `Set-Cookie`
+/// left them), over a real HTTP connection to the example served on a local port.
+struct Browser {
+    server: String,
+    client: Client<HttpConnector, Full<Bytes>>,
+    cookies: Vec<(String, String)>,
+}
+
+/// What the app answered.
+struct Answer {
+    status: StatusCode,
+    cookies: Vec<SetCookie>,
+    body: String,
+}
+
+impl Browser {
+    fn new(server: &str) -> Browser {
+        Browser {
+            server: server.to_owned(),
+            client: Client::builder(TokioExecutor::new()).build_http(),
+            cookies: Vec::new(),
+        }
+    }
+
+    /// The `Cookie` header the browser sends the app: `planted` first (a cookie of a narrower
+    /// path comes first), then its own.
+    fn cookie_header(&self, planted: &[&str]) -> String {
+        planted
+            .iter()
+            .map(|pair| (*pair).to_owned())
+            .chain(
+                self.cookies
+                    .iter()
+                    .map(|(name, value)| format!("{name}={value}")),
+            )
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    fn cookie(&self, name: &str) -> Option<&str> {
+        self.cookies
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Sends `method path` to `app.example.com` with these headers (a form body when given),
+    /// and keeps the cookies the answer sets.
+    async fn send(
+        &mut self,
+        method: Method,
+        path: &str,
+        headers: &[(&str, &str)],
+        planted: &[&str],
+        form: Option<&str>,
+    ) -> Answer {
+        let mut request = Request::builder()
+            .method(method)
+            .uri(format!("{}{path}", self.server))
+            .header("host", "app.example.com");
+        let cookie = self.cookie_header(planted);
+        if !cookie.is_empty() {
+            request = request.header(COOKIE, cookie);
+        }
+        if form.is_some() {
+            request = request.header(CONTENT_TYPE, "application/x-www-form-urlencoded");
+        }
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let body = Full::new(Bytes::from(form.unwrap_or_default().to_owned()));
+        let response = self
+            .client
+            .request(request.body(body).unwrap())
+            .await
+            .unwrap();
+        let status = response.status();
+        let cookies: Vec<SetCookie> = response
+            .headers()
+            .get_all(SET_COOKIE)
+            .iter()
+            .map(|value| SetCookie::parse(value.to_str().unwrap()))
+            .collect();
+        for set in &cookies {
+            self.cookies.retain(|(name, _)| *name != set.name);
+            if !set.value.is_empty() {
+                self.cookies.push((set.name.clone(), set.value.clone()));
+            }
+        }
+        let body = response.into_body().collect().await.unwrap().to_bytes();
+        Answer {
+            status,
+            cookies,
+            body: String::from_utf8(body.to_vec()).unwrap(),
+        }
+    }
+
+    /// A page of the app, opened by the user.
+    async fn open(&mut self, path: &str) -> Answer {
+        let headers = [("sec-fetch-site", "none"), ("sec-fetch-mode", "navigate")];
+        self.send(Method::GET, path, &headers, &[], None).await
+    }
+
+    /// A form of the app's own page, posted with the page's CSRF value.
+    async fn post_own_form(&mut self, path: &str, form: &str) -> Answer {
+        let csrf = self.cookie("csrf").expect("a CSRF cookie").to_owned();
+        let headers = [
+            ("sec-fetch-site", "same-origin"),
+            ("origin", "https://app.example.com"),
+        ];
+        let form = format!("{form}&csrf_token={csrf}");
+        self.send(Method::POST, path, &headers, &[], Some(&form))
+            .await
+    }
+}
+
+/// Serves the login_manager example on a free local port; returns `http://127.0.0.1:PORT`.
+async fn serve_login_example() -> String {
+    let app = login_example::app(
+        Users::demo(),
+        LoginKeys::generate(Version::V4).unwrap(),
+        CookieSettings::remember(),
+        Revocations::new(MemoryStore::new()),
+    )
+    .unwrap();
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    format!("http://{addr}")
+}
+
+/// The attack: a page on `evil.example.com` (a sibling of `app.example.com`, so the same
+/// site) plants `csrf=AAAA…` for `Domain=example.com; Path=/protected` and posts a new password
+/// with the same value. The victim's browser sends both `csrf` cookies (the planted one first,
+/// its path being longer), `Sec-Fetch-Site: same-site` and the sibling's `Origin`. The example
+/// is served over plain http, so its cookie is the plantable `csrf` (over HTTPS it is
+/// `__Host-csrf`, which no sibling can set): the checks must stop the attack without that.
+#[tokio::test]
+async fn attack_a_sibling_subdomain_s_planted_csrf_cookie_changes_no_password() {
+    let server = serve_login_example().await;
+    let mut victim = Browser::new(&server);
+    assert_eq!(victim.open("/login").await.status, StatusCode::OK);
+    let login = victim
+        .post_own_form("/login", "email=foo%40example.com&password=mysecret")
+        .await;
+    assert_eq!(login.status, StatusCode::SEE_OTHER, "{}", login.body);
+    let page = victim.open("/protected/fresh").await.body;
+    assert!(page.contains("Fresh login as: foo@example.com"), "{page}");
+
+    let planted_value = "A".repeat(43);
+    let planted = format!("csrf={planted_value}");
+    let form = format!("password=pwned&csrf_token={planted_value}");
+    let from_the_sibling = [
+        ("sec-fetch-site", "same-site"),
+        ("sec-fetch-mode", "navigate"),
+        ("origin", "https://evil.example.com"),
+    ];
+    let answer = victim
+        .send(
+            Method::POST,
+            "/protected/fresh",
+            &from_the_sibling,
+            &[&planted],
+            Some(&form),
+        )
+        .await;
+    assert_eq!(
+        (answer.status, answer.body.as_str()),
+        (StatusCode::FORBIDDEN, CROSS_SITE)
+    );
+    assert!(answer.cookies.is_empty(), "{:?}", answer.cookies);
+    // A browser without Fetch Metadata or Origin: the two `csrf` cookies are refused, neither is
+    // picked.
+    let answer = victim
+        .send(
+            Method::POST,
+            "/protected/fresh",
+            &[],
+            &[&planted],
+            Some(&form),
+        )
+        .await;
+    assert_eq!(
+        (answer.status, answer.body.as_str()),
+        (StatusCode::FORBIDDEN, CSRF_INVALID)
+    );
+
+    // The password is unchanged: the attacker's does not log in, the victim's does.
+    let mut attacker = Browser::new(&server);
+    attacker.open("/login").await;
+    let answer = attacker
+        .post_own_form("/login", "email=foo%40example.com&password=pwned")
+        .await;
+    assert_eq!(
+        (answer.status, answer.body.as_str()),
+        (StatusCode::UNAUTHORIZED, "Bad login")
+    );
+    assert_eq!(attacker.cookie("login_session"), None);
+    assert_eq!(
+        victim.open("/protected").await.status,
+        StatusCode::OK,
+        "the victim is still logged in"
+    );
+    let mut again = Browser::new(&server);
+    again.open("/login").await;
+    let answer = again
+        .post_own_form("/login", "email=foo%40example.com&password=mysecret")
+        .await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER);
 }

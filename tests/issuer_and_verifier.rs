@@ -1,6 +1,6 @@
 //! The issuer_and_verifier example, route by route through `oneshot`, including the attacks:
 //! an expired token, a token from another key, a token whose `iss` differs from its key's issuer,
-//! a tampered token and garbage.
+//! a tampered token and garbage; and a logout that revokes the token, copies included.
 
 #[path = "../examples/issuer_and_verifier.rs"]
 #[allow(dead_code)]
@@ -12,6 +12,7 @@ use axum::http::{Request, Response, StatusCode, header};
 use example::{AppState, TOKEN_COOKIE, User};
 use http_body_util::BodyExt;
 use paseto_auth::key::{SecretKey, SigningKey};
+use paseto_auth::store::{MemoryStore, Revocations};
 use paseto_auth::token::seal;
 use paseto_auth::{Issuer, Version};
 use serde_json::{Value, json};
@@ -30,7 +31,8 @@ struct Fixture {
 
 fn fixture() -> Fixture {
     let (key, issuer, verifier) = v4_issuer_and_verifier();
-    let state = example::state(issuer, verifier);
+    let revocations = Revocations::new(MemoryStore::new());
+    let state = example::state(issuer, verifier, revocations);
     let detailed = AppState {
         auth: state.auth.clone().detailed_errors(true),
         ..state.clone()
@@ -83,6 +85,18 @@ fn me_with_bearer(token: &str) -> Request<Body> {
     Request::get("/protected/me")
         .header(header::AUTHORIZATION, format!("Bearer {token}"))
         .body(Body::empty())
+        .unwrap()
+}
+
+/// The logout form posted by a browser holding `token` in its cookie.
+fn logout_with_token(token: &str) -> Request<Body> {
+    Request::post("/logout")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(
+            header::COOKIE,
+            format!("{TOKEN_COOKIE}={token}; csrf={CSRF}"),
+        )
+        .body(Body::from(format!("csrf_token={CSRF}")))
         .unwrap()
 }
 
@@ -283,18 +297,61 @@ async fn logout_is_a_post_with_the_csrf_value_and_clears_both_cookies() {
     assert_eq!(forged.status(), StatusCode::FORBIDDEN);
     let response = send(&f.app, logout(CSRF)).await;
     assert_eq!(response.status(), StatusCode::OK);
-    let removed: Vec<&str> = response
+    let set: Vec<&str> = response
         .headers()
         .get_all(header::SET_COOKIE)
         .iter()
         .map(|c| c.to_str().unwrap())
         .collect();
-    assert_eq!(removed.len(), 2, "{removed:?}");
+    assert_eq!(set.len(), 3, "{set:?}");
+    let (removed, rotated) = set.split_at(2);
     assert!(removed[0].starts_with("paseto=;"), "{removed:?}");
     assert!(removed[1].starts_with("csrf_access_token=;"), "{removed:?}");
     assert!(
         removed.iter().all(|c| c.contains("Max-Age=0")),
         "{removed:?}"
+    );
+    // The forms' CSRF value is rotated.
+    assert!(rotated[0].starts_with("csrf="), "{rotated:?}");
+    assert!(
+        !rotated[0].starts_with(&format!("csrf={CSRF}")),
+        "{rotated:?}"
+    );
+}
+
+/// Logging out revokes the token: the cookie's copy, and the same token sent as a bearer, are
+/// refused afterwards (401 `invalid_token`, kind `revoked`), not only deleted from the browser.
+#[tokio::test]
+async fn logout_revokes_the_token_so_its_copies_are_refused() {
+    let f = fixture();
+    let token = login(&f.app).await;
+    assert_eq!(
+        send(&f.app, me_with_cookie(&token)).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        send(&f.app, me_with_bearer(&token)).await.status(),
+        StatusCode::OK
+    );
+
+    let response = send(&f.app, logout_with_token(&token)).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(body(response).await, "Logged out");
+
+    for request in [me_with_cookie(&token), me_with_bearer(&token)] {
+        let response = send(&f.detailed, request).await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+        let refusal: Value = serde_json::from_str(&body(response).await).unwrap();
+        assert_eq!(
+            (refusal["error"].as_str(), refusal["kind"].as_str()),
+            (Some("invalid_token"), Some("revoked"))
+        );
+    }
+    // Another login is a new token, not revoked.
+    let again = login(&f.app).await;
+    assert_eq!(
+        send(&f.app, me_with_cookie(&again)).await.status(),
+        StatusCode::OK
     );
 }
 
@@ -327,4 +384,26 @@ async fn a_post_with_the_token_cookie_needs_its_csrf_value() {
         send(&f.app, post(Some(&csrf_value))).await.status(),
         StatusCode::OK
     );
+}
+
+/// A logout whose revocation the store cannot record says so (503), and still logs this browser
+/// out (the cookies are deleted), as the login manager's logout does.
+#[tokio::test]
+async fn a_logout_the_store_cannot_record_is_503_and_still_deletes_the_cookies() {
+    let (_, issuer, verifier) = v4_issuer_and_verifier();
+    // Fails open, so that the login's token passes the guard while the store is down.
+    let broken = Revocations::new(support::store::Broken { hangs: false }).fail_open(true);
+    let app = example::app(example::state(issuer, verifier, broken));
+    let token = login(&app).await;
+    let response = send(&app, logout_with_token(&token)).await;
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let removed: Vec<&str> = response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|c| c.to_str().unwrap())
+        .filter(|c| c.contains("Max-Age=0"))
+        .collect();
+    assert_eq!(removed.len(), 2, "{removed:?}");
+    assert!(removed[0].starts_with("paseto=;") && removed[1].starts_with("csrf_access_token=;"));
 }

@@ -291,6 +291,53 @@ async fn the_example_s_pages_carry_the_csrf_value_in_their_forms() {
     }
 }
 
+/// Logging in and out rotate the form CSRF value, as OWASP recommends: a value the browser held
+/// before the login (one an attacker fixed, say) no longer passes once the browser has the new
+/// one, and the pages after the login carry the new value.
+#[tokio::test]
+async fn login_and_logout_rotate_the_form_csrf_value() {
+    let (users, keys) = (Users::demo(), keys());
+    let app = example_app(&users, &keys);
+    let post = http::form_with_csrf;
+    let fixed = "fixed-by-an-attacker-0123456789abcdefghijkl";
+    let form = "email=foo%40example.com&password=mysecret";
+    let login = send(&app, post("/login", form, &[], fixed, fixed)).await;
+    assert_eq!(login.status, StatusCode::SEE_OTHER, "{}", login.body);
+    let session = format!("login_session={}", login.set("login_session").unwrap());
+    let rotated = login
+        .set("csrf")
+        .expect("the login sets a new CSRF value")
+        .to_owned();
+    assert_ne!(rotated, fixed);
+    assert_eq!(rotated.len(), 43);
+
+    let csrf = format!("csrf={rotated}");
+    let page = http::send(&app, http::get_with("/protected", &[&session, &csrf])).await;
+    let page = http::body_string(page).await;
+    assert!(
+        page.contains(&format!(r#"name="csrf_token" value="{rotated}""#)),
+        "{page}"
+    );
+    let stale = send(&app, post("/logout", "", &[&session], &rotated, fixed)).await;
+    assert_eq!(
+        (stale.status, stale.body.as_str()),
+        (StatusCode::FORBIDDEN, r#"{"error":"csrf_token_invalid"}"#)
+    );
+
+    let logout = send(&app, post("/logout", "", &[&session], &rotated, &rotated)).await;
+    assert_eq!(logout.status, StatusCode::OK);
+    assert!(logout.removes("login_session"));
+    let after_logout = logout
+        .set("csrf")
+        .expect("the logout sets a new CSRF value");
+    assert_ne!(after_logout, rotated);
+    // A refused login changes nothing.
+    let form = "email=foo%40example.com&password=nope";
+    let bad = send(&app, post("/login", form, &[], fixed, fixed)).await;
+    assert_eq!(bad.status, StatusCode::UNAUTHORIZED);
+    assert!(bad.cookies.is_empty());
+}
+
 #[tokio::test]
 async fn the_login_cookies_have_flask_login_attributes() {
     let (users, keys) = (Users::demo(), keys());

@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use support::http::{
-    SetCookie, body_string, get_with, post_with, send, set_cookies, the_set_cookie,
+    SetCookie, body_string, form_with_csrf, get_with, post_with, send, set_cookies, the_set_cookie,
 };
 use support::rfc3339;
 
@@ -224,13 +224,15 @@ fn forge(key: &LocalKey, purpose: &str, cookie: &str, exp: time::Duration, dat: 
 }
 
 async fn logged_in_cookie(keys: &CookieKeys) -> String {
-    let response = send(
-        &example::app(keys.clone()),
-        login_request("foo@example.com", "mysecret"),
-    )
-    .await;
+    logged_in_cookie_of(&example::app(keys.clone())).await
+}
+
+/// Logs in to `app` (the example); returns the session cookie as `session=…`.
+async fn logged_in_cookie_of(app: &Router) -> String {
+    let response = send(app, login_request("foo@example.com", "mysecret")).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    the_set_cookie(&response).pair()
+    let value = set_value(&response, "session").expect("a session cookie");
+    format!("session={value}")
 }
 
 async fn protected_status(app: &Router, cookie: &str) -> (StatusCode, String) {
@@ -245,6 +247,103 @@ async fn protected_status(app: &Router, cookie: &str) -> (StatusCode, String) {
 
 // ---- the example's flow ----
 
+/// The value `response` sets for cookie `name` (not a removal).
+fn set_value(response: &Response, name: &str) -> Option<String> {
+    set_cookies(response)
+        .into_iter()
+        .find(|c| c.name == name && !c.value.is_empty())
+        .map(|c| c.value)
+}
+
+/// Logging in (`Session::renew`) and out (`Session::clear`) rotate the form CSRF value, as OWASP
+/// recommends: a value the browser held before the login (one an attacker fixed, say) no longer
+/// passes once the browser has the new one, and the page after the login carries the new value.
+#[tokio::test]
+async fn login_and_logout_rotate_the_form_csrf_value() {
+    let app = example::app(new_keys());
+    let fixed = "fixed-by-an-attacker-0123456789abcdefghijkl";
+    let login = send(
+        &app,
+        form_with_csrf(
+            "/login",
+            "email=foo%40example.com&password=mysecret",
+            &[],
+            fixed,
+            fixed,
+        ),
+    )
+    .await;
+    assert_eq!(login.status(), StatusCode::SEE_OTHER);
+    let session = format!("session={}", set_value(&login, "session").unwrap());
+    let rotated = set_value(&login, "csrf").expect("the login sets a new CSRF value");
+    assert_ne!(rotated, fixed);
+    assert_eq!(rotated.len(), 43);
+
+    let csrf = format!("csrf={rotated}");
+    let page = send(&app, get_with("/protected", &[&session, &csrf])).await;
+    let page = body_string(page).await;
+    assert!(
+        page.contains(&format!(r#"name="csrf_token" value="{rotated}""#)),
+        "{page}"
+    );
+    let stale = send(
+        &app,
+        form_with_csrf("/logout", "", &[&session], &rotated, fixed),
+    )
+    .await;
+    assert_eq!(
+        (stale.status(), body_string(stale).await.as_str()),
+        (StatusCode::FORBIDDEN, r#"{"error":"csrf_token_invalid"}"#)
+    );
+
+    let logout = send(
+        &app,
+        form_with_csrf("/logout", "", &[&session], &rotated, &rotated),
+    )
+    .await;
+    assert_eq!(logout.status(), StatusCode::OK);
+    let after_logout = set_value(&logout, "csrf").expect("the logout sets a new CSRF value");
+    assert_ne!(after_logout, rotated);
+    // A failed login changes nothing.
+    let bad = send(
+        &app,
+        form_with_csrf(
+            "/login",
+            "email=foo%40example.com&password=nope",
+            &[],
+            fixed,
+            fixed,
+        ),
+    )
+    .await;
+    assert_eq!(bad.status(), StatusCode::UNAUTHORIZED);
+    assert!(set_cookies(&bad).is_empty());
+}
+
+/// What the example's logout says at the route: a cookie session cannot be revoked. Logging out
+/// deletes this browser's cookie; a copy taken before still answers until its `exp`.
+#[tokio::test]
+async fn logout_deletes_the_cookie_but_a_copy_of_a_cookie_session_still_works() {
+    let app = example::app(new_keys());
+    let copied = logged_in_cookie_of(&app).await;
+    let csrf = "x".repeat(43);
+    let logout = send(
+        &app,
+        form_with_csrf("/logout", "", &[&copied], &csrf, &csrf),
+    )
+    .await;
+    assert_eq!(logout.status(), StatusCode::OK);
+    let removal = set_cookies(&logout)
+        .into_iter()
+        .find(|c| c.name == "session")
+        .unwrap();
+    assert!(removal.value.is_empty() && removal.attributes.contains(&"Max-Age=0".to_owned()));
+    assert_eq!(
+        protected_status(&app, &copied).await,
+        (StatusCode::OK, "Logged in as: foo@example.com".to_owned())
+    );
+}
+
 #[tokio::test]
 async fn login_then_protected_then_logout() {
     let keys = new_keys();
@@ -258,8 +357,13 @@ async fn login_then_protected_then_logout() {
     let login = send(&app, login_request("foo@example.com", "mysecret")).await;
     assert_eq!(login.status(), StatusCode::SEE_OTHER);
     assert_eq!(login.headers()[LOCATION], "/protected");
-    let set_cookie = the_set_cookie(&login);
-    assert_eq!(set_cookie.name, "session");
+    // The session cookie, and the CSRF value rotated by the login.
+    let cookies = set_cookies(&login);
+    assert_eq!(
+        cookies.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(),
+        ["session", "csrf"]
+    );
+    let set_cookie = cookies[0].clone();
     assert!(set_cookie.value.starts_with("v4.local."), "{set_cookie}");
     assert_eq!(
         set_cookie.attributes,
@@ -297,10 +401,17 @@ async fn login_then_protected_then_logout() {
     );
     let logout = send(&app, logout).await;
     assert_eq!(logout.status(), StatusCode::OK);
+    let cookies = set_cookies(&logout);
     assert_eq!(
-        the_set_cookie(&logout).to_string(),
+        cookies.len(),
+        2,
+        "the removal, and the CSRF value rotated: {cookies:?}"
+    );
+    assert_eq!(
+        cookies[0].to_string(),
         "session=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT"
     );
+    assert_eq!(cookies[1].name, "csrf");
 
     let after = send(&app, get_with("/protected", &[])).await;
     assert_eq!(after.status(), StatusCode::UNAUTHORIZED);

@@ -6,7 +6,7 @@ use std::fmt;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::Request;
-use axum::http::header::{AUTHORIZATION, COOKIE, SET_COOKIE};
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, COOKIE, SET_COOKIE};
 use axum::http::{HeaderValue, Method};
 use axum::response::Response;
 use http_body_util::BodyExt;
@@ -42,6 +42,30 @@ pub(crate) fn post_with(uri: &str, cookies: &[&str], body: impl Into<Body>) -> R
     let mut request = get_with(uri, cookies);
     *request.method_mut() = Method::POST;
     *request.body_mut() = body.into();
+    request
+}
+
+/// `POST uri` of the form `form` (may be empty) and its `csrf_token` field `field`, from a browser
+/// holding `cookies` and the form CSRF value `cookie` in its `csrf` cookie: what the examples'
+/// pages post.
+pub(crate) fn form_with_csrf(
+    uri: &str,
+    form: &str,
+    cookies: &[&str],
+    cookie: &str,
+    field: &str,
+) -> Request {
+    let csrf = format!("csrf={cookie}");
+    let cookies: Vec<&str> = cookies.iter().copied().chain([csrf.as_str()]).collect();
+    let body = match form {
+        "" => format!("csrf_token={field}"),
+        form => format!("{form}&csrf_token={field}"),
+    };
+    let mut request = post_with(uri, &cookies, body);
+    request.headers_mut().insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("application/x-www-form-urlencoded"),
+    );
     request
 }
 

@@ -134,13 +134,12 @@ impl CookieAttributes<'_> {
         if matches!(self.same_site, SameSite::None) && !self.secure {
             return Err(CookieProblem::SameSiteNoneWithoutSecure);
         }
-        let name = self.name.as_bytes();
-        if starts_with_ignoring_case(name, b"__Host-")
+        if has_host_prefix(self.name)
             && (!self.secure || !is_root_path(self.path) || self.domain.is_some())
         {
             return Err(CookieProblem::HostPrefix);
         }
-        if starts_with_ignoring_case(name, b"__Secure-") && !self.secure {
+        if starts_with_ignoring_case(self.name.as_bytes(), b"__Secure-") && !self.secure {
             return Err(CookieProblem::SecurePrefix);
         }
         Ok(())
@@ -165,6 +164,12 @@ const fn starts_with_ignoring_case(bytes: &[u8], prefix: &[u8]) -> bool {
         i += 1;
     }
     true
+}
+
+/// Whether `name` has the `__Host-` prefix (in any letter case, as browsers match it): such a
+/// cookie can be set only by the host itself, over HTTPS, for `Path=/` — never by a subdomain.
+pub(crate) const fn has_host_prefix(name: &str) -> bool {
+    starts_with_ignoring_case(name.as_bytes(), b"__Host-")
 }
 
 const fn is_root_path(path: &str) -> bool {

@@ -33,6 +33,6 @@ pub use keys::CookieKeys;
 pub use layer::CookieService;
 pub use token::MAX_COOKIE_SIZE;
 
-pub(crate) use attributes::{CookieAttributes, CookieProblem, is_cookie_name};
+pub(crate) use attributes::{CookieAttributes, CookieProblem, has_host_prefix, is_cookie_name};
 pub(crate) use header::request_cookies;
 pub(crate) use layer::{CookieChanges, CookieLayer, Outcome};

@@ -2,10 +2,11 @@
 //! [`CsrfToken`] handlers put in them.
 
 use std::convert::Infallible;
+use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::task::{Context, Poll};
 
 use axum::Json;
@@ -13,13 +14,14 @@ use axum::body::Body;
 use axum::extract::{FromRequestParts, Request};
 use axum::http::header::{CONTENT_TYPE, SET_COOKIE};
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::{Extensions, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use tower::{Layer, Service};
 use tracing::Level;
 
 use super::{CsrfSettings, CsrfValue, is_cross_site, value};
-use crate::cookie::{CookieAttributes, SameSite, request_cookies};
+use crate::config::{env_var, parse_bool};
+use crate::cookie::{CookieAttributes, SameSite, has_host_prefix, request_cookies};
 use crate::error::{Error, Result};
 use crate::logs::{Refusal, refusal};
 
@@ -28,13 +30,21 @@ const DEFAULT_MAX_FORM_SIZE: usize = 64 * 1024;
 
 /// CSRF protection for form posts (synchronizer token in a cookie of its own): a response whose
 /// handler took the [`CsrfToken`] (to put it in a form) leaves a random value in a cookie, if the
-/// browser had none; a
-/// request with an unsafe method must send it back in the form field (`csrf_token`) or the
-/// header (`X-CSRF-Token`), or be refused with 403. Unsafe requests that the browser marks as
-/// cross-site are refused before that.
+/// browser had none; a request with an unsafe method must send it back in the form field
+/// (`csrf_token`) or the header (`X-CSRF-Token`), or be refused with 403. Unsafe requests that
+/// are not shown to come from the site's own pages (see [`crate::csrf`]) are refused before
+/// that, and so are unsafe requests with two cookies of the CSRF cookie's name (one was planted:
+/// neither is picked).
 ///
-/// Add it outside the routes that post forms (`Router::layer`); the value's cookie is `csrf`, or
-/// `__Host-csrf` with [`secure`](Self::secure) (which a subdomain cannot overwrite).
+/// Add it outside the routes that post forms (`Router::layer`). The value's cookie is
+/// `__Host-csrf` (`Secure`, `Path=/`, no `Domain`), which no other site or subdomain can set; an
+/// application served over plain http turns that off with [`secure(false)`](Self::secure) (or
+/// `PASETO_CSRF_FORM_COOKIE_SECURE=false`, [`from_env`](Self::from_env)) and gets the cookie
+/// `csrf`, with a warning at start-up.
+///
+/// Logging in and out rotate the value: [`Session::renew`](crate::session::Session::renew) and
+/// [`clear`](crate::session::Session::clear), and the login manager's
+/// [`LoginSession`](crate::login::LoginSession), call [`CsrfToken::rotate`].
 ///
 /// ```
 /// use axum::{Router, response::Html, routing::get};
@@ -51,6 +61,8 @@ const DEFAULT_MAX_FORM_SIZE: usize = 64 * 1024;
 #[derive(Clone, Debug)]
 pub struct CsrfLayer {
     config: Arc<FormCsrf>,
+    /// Whether the start-up warning about a cookie other sites can plant was logged.
+    warned: Arc<AtomicBool>,
 }
 
 #[derive(Debug, Clone)]
@@ -82,6 +94,29 @@ impl FormCsrf {
             same_site: self.same_site,
         }
     }
+
+    /// Logs, at start-up, that the cookie has no `__Host-` prefix: any subdomain of the site can
+    /// then set a cookie of its name (OWASP's cookie tossing), so the setting to turn on is named.
+    fn warn_if_plantable(&self) {
+        let name = self.cookie_name();
+        if has_host_prefix(name) {
+            return;
+        }
+        if self.secure {
+            tracing::warn!(
+                cookie = name,
+                "the CSRF cookie has no __Host- prefix, so a sibling subdomain can plant one: \
+                 name it __Host-… (or keep CsrfLayer's default name)"
+            );
+        } else {
+            tracing::warn!(
+                cookie = name,
+                "the CSRF cookie is not Secure and has no __Host- prefix, so a sibling \
+                 subdomain can plant one: serve over HTTPS with CsrfLayer::secure(true) \
+                 (PASETO_CSRF_FORM_COOKIE_SECURE=true), the default, for the __Host-csrf cookie"
+            );
+        }
+    }
 }
 
 impl Default for CsrfLayer {
@@ -91,18 +126,35 @@ impl Default for CsrfLayer {
 }
 
 impl CsrfLayer {
-    /// Default settings ([`CsrfSettings::new`]), cookie `csrf` (HttpOnly, `SameSite=Lax`, not
-    /// `Secure`).
+    /// Default settings ([`CsrfSettings::new`]), cookie `__Host-csrf` (`Secure`, HttpOnly,
+    /// `SameSite=Lax`, `Path=/`).
     pub fn new() -> Self {
         CsrfLayer {
             config: Arc::new(FormCsrf {
                 settings: CsrfSettings::new(),
                 cookie_name: None,
-                secure: false,
+                secure: true,
                 same_site: SameSite::Lax,
                 max_form_size: DEFAULT_MAX_FORM_SIZE,
             }),
+            warned: Arc::new(AtomicBool::new(false)),
         }
+    }
+
+    /// The layer of the environment's settings: [`CsrfSettings::from_env`], and
+    /// `PASETO_CSRF_FORM_COOKIE_SECURE` (`true`/`false`, default `true`; see
+    /// [`secure`](Self::secure)). A bad value is an error naming its setting.
+    pub fn from_env() -> Result<Self> {
+        Self::from_lookup(&env_var)
+    }
+
+    /// [`CsrfLayer::from_env`] with the settings from `lookup` (name → value).
+    pub(crate) fn from_lookup(lookup: &dyn Fn(&str) -> Result<Option<String>>) -> Result<Self> {
+        let mut layer = Self::new().settings(CsrfSettings::from_lookup(lookup)?);
+        if let Some(value) = lookup("PASETO_CSRF_FORM_COOKIE_SECURE")? {
+            layer = layer.secure(parse_bool("PASETO_CSRF_FORM_COOKIE_SECURE", &value)?);
+        }
+        Ok(layer)
     }
 
     fn with(self, change: impl FnOnce(&mut FormCsrf)) -> Self {
@@ -110,6 +162,7 @@ impl CsrfLayer {
         change(&mut config);
         CsrfLayer {
             config: Arc::new(config),
+            warned: Arc::new(AtomicBool::new(false)),
         }
     }
 
@@ -119,13 +172,18 @@ impl CsrfLayer {
         self.with(|c| c.settings = settings)
     }
 
-    /// Sends the cookie over HTTPS only, named `__Host-csrf` unless named otherwise.
+    /// Whether the application is served over HTTPS (the default): the cookie is then `Secure`
+    /// and named `__Host-csrf` (unless named otherwise), a name browsers let no other site or
+    /// subdomain set. `false`, for plain http only (development), names it `csrf`: a sibling
+    /// subdomain can then plant a cookie of that name (cookie tossing), which the layer answers
+    /// by refusing unsafe requests that carry two, and the layer logs a warning at start-up.
     #[must_use]
     pub fn secure(self, secure: bool) -> Self {
         self.with(|c| c.secure = secure)
     }
 
-    /// Names the cookie; the name is checked (with its `__Host-`/`__Secure-` rules).
+    /// Names the cookie; the name is checked (with its `__Host-`/`__Secure-` rules). A name
+    /// without the `__Host-` prefix gets the start-up warning.
     pub fn cookie_name(self, name: impl Into<String>) -> Result<Self> {
         let layer = self.with(|c| c.cookie_name = Some(name.into()));
         layer.check()?;
@@ -150,7 +208,12 @@ impl CsrfLayer {
 impl<S> Layer<S> for CsrfLayer {
     type Service = CsrfService<S>;
 
+    /// Wraps `inner`; the first time, at start-up, warns when the cookie is one another site
+    /// can plant.
     fn layer(&self, inner: S) -> Self::Service {
+        if !self.warned.swap(true, Ordering::Relaxed) {
+            self.config.warn_if_plantable();
+        }
         CsrfService {
             inner,
             config: self.config.clone(),
@@ -183,15 +246,12 @@ where
         let mut inner = std::mem::replace(&mut self.inner, clone);
         let config = self.config.clone();
         Box::pin(async move {
-            let (request, set_cookie) = match admit(&config, request).await {
+            let (request, admitted) = match admit(&config, request).await {
                 Ok(admitted) => admitted,
                 Err(refused) => return Ok(refused),
             };
             let mut response = inner.call(request).await?;
-            // Only a response that handed the value out (a form) needs the cookie holding it.
-            if let Some((set_cookie, handed_out)) = set_cookie
-                && handed_out.load(Ordering::Relaxed)
-            {
+            if let Some(set_cookie) = admitted.set_cookie(&config) {
                 response.headers_mut().append(SET_COOKIE, set_cookie);
             }
             Ok(response)
@@ -199,53 +259,104 @@ where
     }
 }
 
-/// A new value's `Set-Cookie`, and whether a handler took the value (to send it only then).
-type NewCookie = (HeaderValue, Arc<AtomicBool>);
+/// A request let through: its token, and whether the value is new (the request had no usable
+/// cookie).
+struct Admitted {
+    token: CsrfToken,
+    new: bool,
+}
 
-/// Checks `request`; on success, it goes on with its [`CsrfToken`], and with the `Set-Cookie`
-/// of a new value when it had none.
+impl Admitted {
+    /// The `Set-Cookie` the response needs: the new value of a rotation (or the cookie's removal,
+    /// if no new value could be made), or a value new to this browser that a handler handed out
+    /// (only a response with a form needs the cookie holding its value).
+    fn set_cookie(&self, config: &FormCsrf) -> Option<HeaderValue> {
+        let state = &self.token.0;
+        let attributes = config.attributes();
+        if state.rotation_failed.load(Ordering::Relaxed) {
+            attributes.removal()
+        } else if let Some(rotated) = state.rotated.get() {
+            attributes.set_cookie(rotated.as_str())
+        } else if self.new && state.handed_out.load(Ordering::Relaxed) {
+            attributes.set_cookie(state.value.as_str())
+        } else {
+            None
+        }
+    }
+}
+
+/// Checks `request`; on success, it goes on with its [`CsrfToken`]: the cookie's value, or a
+/// new one when it had none (or two).
 async fn admit(
     config: &Arc<FormCsrf>,
     request: Request,
-) -> std::result::Result<(Request, Option<NewCookie>), Response> {
+) -> std::result::Result<(Request, Admitted), Response> {
     let (mut parts, body) = request.into_parts();
-    let cookie = request_cookies(&parts.headers, config.cookie_name()).find_map(CsrfValue::parse);
+    let cookie = request_cookie(&parts, config.cookie_name());
     let body = if config.settings.protects(&parts.method) {
-        verify(config, &parts, cookie.as_ref(), body).await?
+        verify(config, &parts, &cookie, body).await?
     } else {
         body
     };
-    let handed_out = Arc::new(AtomicBool::new(false));
-    let (value, new_cookie) = match cookie {
-        Some(value) => (value, None),
-        None => {
+    let (value, new) = match cookie {
+        RequestCookie::One(Some(value)) => (value, false),
+        _ => {
             let value = CsrfValue::generate().map_err(|err| {
                 tracing::error!(error = %err, "no CSRF value could be made");
                 StatusCode::INTERNAL_SERVER_ERROR.into_response()
             })?;
-            let set_cookie = config.attributes().set_cookie(value.as_str());
-            (value, set_cookie.map(|header| (header, handed_out.clone())))
+            (value, true)
         }
     };
-    parts.extensions.insert(CsrfToken {
+    let token = CsrfToken(Arc::new(TokenState {
         value,
         field: Arc::from(config.settings.field()),
-        handed_out,
-    });
-    Ok((Request::from_parts(parts, body), new_cookie))
+        handed_out: AtomicBool::new(false),
+        rotated: OnceLock::new(),
+        rotation_failed: AtomicBool::new(false),
+    }));
+    parts.extensions.insert(token.clone());
+    Ok((Request::from_parts(parts, body), Admitted { token, new }))
 }
 
-/// The checks of an unsafe request: not cross-site, and the value sent back (header, else form
-/// field) is the cookie's. Gives the body back (read, for a form) or the refusal.
+/// The request's cookies of the CSRF cookie's name.
+enum RequestCookie {
+    /// None or one; its value if it has the shape of one.
+    One(Option<CsrfValue>),
+    /// Two or more: a browser sends two when another site planted one (with another `Domain`
+    /// or a longer `Path`), and which is ours cannot be told.
+    Several,
+}
+
+fn request_cookie(parts: &Parts, name: &str) -> RequestCookie {
+    let mut values = request_cookies(&parts.headers, name);
+    let first = values.next();
+    if values.next().is_some() {
+        return RequestCookie::Several;
+    }
+    RequestCookie::One(first.and_then(CsrfValue::parse))
+}
+
+/// The checks of an unsafe request: not cross-site, one CSRF cookie, and the value sent back
+/// (header, else form field) is the cookie's. Gives the body back (read, for a form) or the
+/// refusal.
 async fn verify(
     config: &FormCsrf,
     parts: &Parts,
-    cookie: Option<&CsrfValue>,
+    cookie: &RequestCookie,
     body: Body,
 ) -> std::result::Result<Body, Response> {
     if is_cross_site(parts, &config.settings) {
         return Err(refuse(Error::CrossSiteRequest));
     }
+    let cookie = match cookie {
+        RequestCookie::Several => {
+            return Err(refuse(Error::CsrfTokenInvalid(
+                "two CSRF cookies were sent (one planted by another site?)",
+            )));
+        }
+        RequestCookie::One(cookie) => cookie.as_ref(),
+    };
     let (sent, body) = match parts.headers.get(config.settings.header()) {
         Some(header) => (Some(header.as_bytes().to_vec()), body),
         None if is_form(parts) => {
@@ -296,32 +407,91 @@ pub(crate) fn refuse(err: Error) -> Response {
 
 /// The request's CSRF value, from [`CsrfLayer`]: put it in every form that posts
 /// ([`form_field`](Self::form_field)), or give it to a script that sends it in the header.
-#[derive(Clone, Debug)]
-pub struct CsrfToken {
+///
+/// Clones share the request's value: after [`rotate`](Self::rotate), every clone gives the new
+/// one.
+#[derive(Clone)]
+pub struct CsrfToken(Arc<TokenState>);
+
+/// One request's CSRF value, shared by the layer and the handler's [`CsrfToken`]s.
+struct TokenState {
+    /// The cookie's value, or a new one when the request had no usable cookie.
     value: CsrfValue,
     field: Arc<str>,
-    /// Set when a handler takes the token: the response then sets a new value's cookie.
-    handed_out: Arc<AtomicBool>,
+    /// Set when a handler takes the token: a new value's cookie is then sent.
+    handed_out: AtomicBool,
+    /// The value that replaces `value` (login, logout), sent in a new cookie.
+    rotated: OnceLock<CsrfValue>,
+    /// A rotation found no randomness: the cookie is deleted rather than kept.
+    rotation_failed: AtomicBool,
 }
 
 impl CsrfToken {
-    /// The value.
+    /// The request's token, for the session and login extractors (a handler that has not asked
+    /// for it gets no cookie for a new value, unless the value is rotated).
+    pub(crate) fn of(extensions: &Extensions) -> Option<CsrfToken> {
+        extensions.get::<CsrfToken>().cloned()
+    }
+
+    /// The value (the new one after [`rotate`](Self::rotate)).
     pub fn value(&self) -> &str {
-        self.value.as_str()
+        let state = &self.0;
+        state.rotated.get().unwrap_or(&state.value).as_str()
     }
 
     /// The form field's name (`csrf_token`).
     pub fn field_name(&self) -> &str {
-        &self.field
+        &self.0.field
     }
 
     /// `<input type="hidden" name="csrf_token" value="…">`, escaped for HTML.
     pub fn form_field(&self) -> String {
         format!(
             r#"<input type="hidden" name="{}" value="{}">"#,
-            html_escape(&self.field),
-            html_escape(self.value.as_str())
+            html_escape(&self.0.field),
+            html_escape(self.value())
         )
+    }
+
+    /// Replaces the value with a new random one, sent in a new cookie with the response; the
+    /// old value no longer passes once the browser has it. Call it when who is logged in
+    /// changes, as OWASP recommends, so that a value fixed before a login (planted by an
+    /// attacker, say) is not the logged-in user's: [`Session::renew`] and [`Session::clear`], and
+    /// the login manager's login and logouts, call it for you. Forms already rendered in other
+    /// tabs carry the old value, and are refused until reloaded.
+    ///
+    /// Once per request is enough (the value is new); a second call changes nothing. Render
+    /// forms after rotating, since they show [`value`](Self::value) as it is when they are
+    /// rendered. If no randomness is available, the cookie is deleted instead (and an error
+    /// logged): the next page with a form sets a new one.
+    ///
+    /// [`Session::renew`]: crate::session::Session::renew
+    /// [`Session::clear`]: crate::session::Session::clear
+    pub fn rotate(&self) {
+        let state = &self.0;
+        if state.rotated.get().is_some() {
+            return;
+        }
+        match CsrfValue::generate() {
+            Ok(value) => {
+                // Another clone rotating at the same moment made a value as new as this one.
+                let _ = state.rotated.set(value);
+            }
+            Err(err) => {
+                tracing::error!(error = %err, "no new CSRF value; the CSRF cookie is deleted");
+                state.rotation_failed.store(true, Ordering::Relaxed);
+            }
+        }
+    }
+}
+
+/// The value is left out, as [`CsrfValue`]'s `Debug` leaves it out.
+impl fmt::Debug for CsrfToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CsrfToken")
+            .field("field", &self.0.field)
+            .field("rotated", &self.0.rotated.get().is_some())
+            .finish_non_exhaustive()
     }
 }
 
@@ -339,9 +509,9 @@ impl<S: Send + Sync> FromRequestParts<S> for CsrfToken {
         parts: &mut Parts,
         _state: &S,
     ) -> std::result::Result<Self, Response> {
-        let token = parts.extensions.get::<CsrfToken>().cloned();
+        let token = CsrfToken::of(&parts.extensions);
         if let Some(token) = &token {
-            token.handed_out.store(true, Ordering::Relaxed);
+            token.0.handed_out.store(true, Ordering::Relaxed);
         }
         token.ok_or_else(|| {
             tracing::error!(
@@ -349,5 +519,44 @@ impl<S: Send + Sync> FromRequestParts<S> for CsrfToken {
             );
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn from(pairs: &[(&str, &str)]) -> Result<CsrfLayer> {
+        CsrfLayer::from_lookup(&|name| {
+            Ok(pairs
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| (*v).to_owned()))
+        })
+    }
+
+    #[test]
+    fn the_cookie_is_a_host_cookie_unless_the_environment_says_plain_http() {
+        let layer = from(&[]).unwrap();
+        assert_eq!(layer.config.cookie_name(), "__Host-csrf");
+        assert!(layer.config.secure);
+        let layer = from(&[
+            ("PASETO_CSRF_FORM_COOKIE_SECURE", "false"),
+            ("PASETO_CSRF_FIELD_NAME", "_csrf"),
+        ])
+        .unwrap();
+        assert_eq!(layer.config.cookie_name(), "csrf");
+        assert!(!layer.config.secure);
+        assert_eq!(layer.config.settings.field(), "_csrf");
+        for (name, value) in [
+            ("PASETO_CSRF_FORM_COOKIE_SECURE", "maybe"),
+            ("PASETO_CSRF_TRUSTED_ORIGINS", "admin.example"),
+        ] {
+            let err = from(&[(name, value)]).unwrap_err();
+            assert!(
+                matches!(&err, Error::Config { setting, .. } if setting == name),
+                "{name}: {err}"
+            );
+        }
     }
 }

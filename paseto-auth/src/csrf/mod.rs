@@ -12,24 +12,31 @@
 //!   no browser sends that header on its own.
 //! - **Forms of session and login apps**: [`CsrfLayer`] keeps a random value in its own cookie and
 //!   gives it to handlers as [`CsrfToken`], to put in a hidden form field; an unsafe request must
-//!   send it back in the field (`csrf_token`) or the header. Logging in rotates nothing here: the
-//!   value is not a credential, and a value planted in the browser by a subdomain (cookie tossing)
-//!   is what the `__Host-` cookie name, the default over HTTPS, prevents.
+//!   send it back in the field (`csrf_token`) or the header. The cookie is `__Host-csrf` by
+//!   default, which no other site or subdomain can set (cookie tossing); over plain http
+//!   (`CsrfLayer::secure(false)`) it is `csrf`, with a warning at start-up. An unsafe request with
+//!   two cookies of that name is refused, never answered by picking one. Logging in and out
+//!   rotate the value ([`CsrfToken::rotate`], called by `Session::renew`/`clear` and the login
+//!   manager's `LoginSession`), so a value fixed before the login is not the session's.
 //!
 //! Each route uses one of the two: `CsrfLayer` around the routes that take forms, the token
 //! check (always on) for the routes a cookie token authenticates; a route under both would need
 //! two different values in one header.
 //!
-//! In both, before any value is compared, an unsafe request that the browser marks as
-//! cross-site (`Sec-Fetch-Site: cross-site`), or whose `Origin` is not the request's own host, is
-//! refused (defence in depth, for browsers that send these headers). Every failure is HTTP 403:
+//! In both, before any value is compared, an unsafe request that is not shown to come from the
+//! site's own pages is refused, in one place (the `origin` module), after OWASP's CSRF cheat
+//! sheet: `Sec-Fetch-Site: same-origin` or `none` passes; `same-site` passes only with an
+//! `Origin` that is the request's own or a trusted one (a sibling subdomain is the same site);
+//! `cross-site` only with a trusted `Origin`; without Fetch Metadata, an `Origin` other than
+//! the request's host or a trusted one is refused. Every failure is HTTP 403:
 //! `{"error": "csrf_token_invalid"}` or `{"error": "cross_site_request"}`.
 //!
 //! Settings, with Flask-JWT-Extended's names where it has them ([`CsrfSettings::from_env`]):
 //! `PASETO_CSRF_METHODS` (`JWT_CSRF_METHODS`), `PASETO_CSRF_HEADER_NAME`
 //! (`JWT_ACCESS_CSRF_HEADER_NAME`), `PASETO_CSRF_COOKIE_NAME` (`JWT_ACCESS_CSRF_COOKIE_NAME`),
 //! `PASETO_CSRF_FIELD_NAME` (`JWT_ACCESS_CSRF_FIELD_NAME`), `PASETO_COOKIE_CSRF_PROTECT`
-//! (`JWT_COOKIE_CSRF_PROTECT`), and `PASETO_CSRF_TRUSTED_ORIGINS`.
+//! (`JWT_COOKIE_CSRF_PROTECT`), and `PASETO_CSRF_TRUSTED_ORIGINS`; [`CsrfLayer::from_env`] also
+//! reads `PASETO_CSRF_FORM_COOKIE_SECURE`.
 
 mod layer;
 mod origin;

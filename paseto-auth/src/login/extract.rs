@@ -14,6 +14,7 @@ use axum::http::request::Parts;
 use super::context::{Gate, LoginContext, LoginError, Resolved};
 use super::refusal::{LoginRejection, Refusal};
 use super::user::AuthUser;
+use crate::csrf::CsrfToken;
 
 /// The logged-in user: an axum extractor that derefs to `U`.
 ///
@@ -169,6 +170,8 @@ pub struct LoginSession<U> {
     context: LoginContext<U>,
     /// The request's `Cookie` headers, for logging out the tokens they hold.
     cookies: HeaderMap,
+    /// The request's form CSRF value (under a `CsrfLayer`), rotated by logins and logouts.
+    csrf: Option<CsrfToken>,
 }
 
 impl<U: AuthUser> LoginSession<U> {
@@ -177,13 +180,18 @@ impl<U: AuthUser> LoginSession<U> {
     /// fixation of the login). With `remember`, it also sets a remember-me cookie that restores
     /// the login after the login session ends; without, it deletes any remember-me cookie.
     ///
-    /// The application's own [`Session<T>`](crate::session::Session) cookies are not touched:
-    /// renew or clear those that must not carry over from before the login (a CSRF token, say).
+    /// Under a [`CsrfLayer`](crate::csrf::CsrfLayer) the form CSRF value is rotated
+    /// ([`CsrfToken::rotate`]): no value from before the login (one an attacker fixed, say) is
+    /// the logged-in user's. The application's own [`Session<T>`](crate::session::Session)
+    /// cookies are not touched: renew or clear those that must not carry over from before the
+    /// login.
     ///
     /// Fails when a cookie cannot be sealed (an id so long that the cookie would be over 4096
     /// bytes).
     pub fn login(&self, user: &U, remember: bool) -> Result<(), LoginError> {
-        self.context.login(user, remember)
+        self.context.login(user, remember)?;
+        self.rotate_csrf();
+        Ok(())
     }
 
     /// Logs out: the response deletes the login session and remember-me cookies in this
@@ -193,17 +201,27 @@ impl<U: AuthUser> LoginSession<U> {
     ///
     /// Without a store the server keeps no list of logins: a copy made earlier works until its
     /// `exp` (change the user's [`AuthUser::auth_hash`] to end it). Fails only when the store
-    /// does (the cookies are deleted all the same).
+    /// does (the cookies are deleted all the same). The form CSRF value is rotated, as at
+    /// [`login`](Self::login).
     pub async fn logout(&self) -> Result<(), LoginError> {
+        self.rotate_csrf();
         self.context.logout(&self.cookies).await
     }
 
     /// Logs the user out everywhere: revokes every login session, remember-me cookie and API
     /// token of theirs issued until now, on every instance (their subject is their id as
     /// text, the `sub` of API tokens too), and deletes this browser's cookies. Needs a
-    /// revocation store.
+    /// revocation store. The form CSRF value is rotated, as at [`login`](Self::login).
     pub async fn logout_everywhere(&self) -> Result<(), LoginError> {
+        self.rotate_csrf();
         self.context.logout_everywhere(&self.cookies).await
+    }
+
+    /// Rotates the request's CSRF value, if a `CsrfLayer` gave it one.
+    fn rotate_csrf(&self) {
+        if let Some(csrf) = &self.csrf {
+            csrf.rotate();
+        }
     }
 }
 
@@ -212,6 +230,7 @@ impl<U> Clone for LoginSession<U> {
         LoginSession {
             context: self.context.clone(),
             cookies: self.cookies.clone(),
+            csrf: self.csrf.clone(),
         }
     }
 }
@@ -235,6 +254,7 @@ impl<S: Send + Sync, U: AuthUser> FromRequestParts<S> for LoginSession<U> {
         Ok(LoginSession {
             context: context::<U>(parts)?.clone(),
             cookies,
+            csrf: CsrfToken::of(&parts.extensions),
         })
     }
 }

@@ -51,7 +51,13 @@
 //!
 //! Sessions live in the cookie only, so a session cannot be revoked before its `exp` (logging out
 //! deletes the browser's cookie, not copies of it): keep `max_age` short for sensitive sessions,
-//! and rotate the key to end every session at once.
+//! and rotate the key to end every session at once. Logins that must end on logout, copies
+//! included, are the [login manager](crate::login)'s (with a revocation store).
+//!
+//! # CSRF
+//!
+//! Under a [`CsrfLayer`](crate::csrf::CsrfLayer), [`Session::renew`] (login) and
+//! [`Session::clear`] (logout) rotate the form CSRF value, as OWASP recommends.
 
 mod error;
 mod layer;
@@ -77,6 +83,7 @@ pub use untyped::{JsonMap, UntypedSession};
 
 use crate::cookie::Outcome;
 use crate::cookie::token::{open_request_cookie, seal_cookie_at};
+use crate::csrf::CsrfToken;
 use crate::logs::{Refusal, refusal};
 use crate::metrics::{CookieKind, CookieOutcome};
 use layer::{SessionContext, Slot};
@@ -121,8 +128,9 @@ pub trait SessionData: Default + Serialize + DeserializeOwned + Send + Sync + 's
 /// - Mutable access ([`DerefMut`]) marks the session changed: the cookie is sealed again, with a
 ///   fresh `iat`/`exp`, when the handler is done. A session that was only read sends no
 ///   `Set-Cookie` (unless its spec is `rolling`).
-/// - [`clear`](Session::clear) resets the data and deletes the cookie;
+/// - [`clear`](Session::clear) resets the data and deletes the cookie (logout);
 ///   [`renew`](Session::renew) re-issues it unchanged (after login, against session fixation);
+///   both rotate the request's [`CsrfToken`] (under a [`CsrfLayer`](crate::csrf::CsrfLayer));
 ///   [`save`](Session::save) seals it now, so the handler sees errors such as a session too large
 ///   for a cookie (otherwise the layer answers 500 for them).
 ///
@@ -141,6 +149,8 @@ pub struct Session<T: SessionData> {
     /// Whether anything but reading happened (a change, `clear`, `renew` or `save`): only then
     /// does a later `Session<T>` of the request need this one's data rather than the cookie's.
     touched: bool,
+    /// The request's CSRF value (under a `CsrfLayer`), rotated by `clear` and `renew`.
+    csrf: Option<CsrfToken>,
 }
 
 impl<T: SessionData> Session<T> {
@@ -149,6 +159,7 @@ impl<T: SessionData> Session<T> {
         context: SessionContext,
         from_cookie: bool,
         expires_at: Option<OffsetDateTime>,
+        csrf: Option<CsrfToken>,
     ) -> Self {
         Session {
             data,
@@ -159,12 +170,17 @@ impl<T: SessionData> Session<T> {
             cleared: false,
             renew: false,
             touched: false,
+            csrf,
         }
     }
 
     /// Resets the data to `T::default()` and deletes the cookie (logout). Changing the session
     /// afterwards starts a new one, sent as a new cookie.
+    ///
+    /// Under a [`CsrfLayer`](crate::csrf::CsrfLayer) it also rotates the form CSRF value
+    /// ([`CsrfToken::rotate`]): the value of the logged-out session does not carry over.
     pub fn clear(&mut self) {
+        self.rotate_csrf();
         self.touched = true;
         self.data = T::default();
         self.cleared = true;
@@ -176,9 +192,21 @@ impl<T: SessionData> Session<T> {
 
     /// Re-issues the cookie even if the data did not change: a new token with a fresh `iat` and
     /// `exp`. Call it after login, so no cookie from before the login stays current.
+    ///
+    /// Under a [`CsrfLayer`](crate::csrf::CsrfLayer) it also rotates the form CSRF value
+    /// ([`CsrfToken::rotate`]), so that no value from before the login (one an attacker fixed,
+    /// say) is the logged-in session's.
     pub fn renew(&mut self) {
+        self.rotate_csrf();
         self.touched = true;
         self.renew = true;
+    }
+
+    /// Rotates the request's CSRF value, if a `CsrfLayer` gave it one.
+    fn rotate_csrf(&self) {
+        if let Some(csrf) = &self.csrf {
+            csrf.rotate();
+        }
     }
 
     /// Seals the session now and schedules its cookie (or, after [`clear`](Session::clear), the
@@ -286,6 +314,7 @@ impl<T: SessionData> Session<T> {
                     context.clone(),
                     slot.from_cookie,
                     slot.expires_at,
+                    CsrfToken::of(&parts.extensions),
                 ));
             }
         }
@@ -314,7 +343,13 @@ impl<T: SessionData> Session<T> {
                 (T::default(), false, None)
             }
         };
-        Ok(Session::new(data, context.clone(), from_cookie, expires_at))
+        Ok(Session::new(
+            data,
+            context.clone(),
+            from_cookie,
+            expires_at,
+            CsrfToken::of(&parts.extensions),
+        ))
     }
 }
 
