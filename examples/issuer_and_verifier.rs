@@ -39,7 +39,7 @@ use axum::routing::{get, post};
 use axum::{Form, Json, Router};
 use axum_extra::extract::CookieJar;
 use paseto_auth::csrf::{CsrfLayer, CsrfToken, TokenCookie};
-use paseto_auth::extract::{PasetoAuth, TokenSource};
+use paseto_auth::extract::{AuthError, PasetoAuth, TokenSource};
 use paseto_auth::keyset::{DEFAULT_PATH, KeySetDocument, KeySetPublisher};
 use paseto_auth::store::{MemoryStore, RedisStore, Revocations};
 use paseto_auth::{Issuer, Paseto, PasetoClaims, TokenOptions, Verifier, paseto_required};
@@ -179,7 +179,6 @@ async fn protected_me(token: Paseto<UserClaims>) -> Json<User> {
 /// `#[paseto_required]`, whose CSRF check of a cookie token wants the token's value in a header,
 /// which a form cannot send.
 async fn logout(State(state): State<AppState>, jar: CookieJar, csrf: CsrfToken) -> Response {
-    csrf.rotate();
     let removal = match token_cookie().and_then(|cookie| cookie.removal()) {
         Ok(removal) => removal,
         Err(err) => {
@@ -200,17 +199,16 @@ async fn logout(State(state): State<AppState>, jar: CookieJar, csrf: CsrfToken) 
         None => Ok(()),
     };
     match revoked {
-        Ok(()) => (removal, "Logged out").into_response(),
+        Ok(()) => {
+            csrf.rotate();
+            (removal, "Logged out").into_response()
+        }
+        // Nothing changes in the browser (as the login manager's logout): it is not shown
+        // logged out while copies of its token still work. The guard's 503 (`Retry-After: 1`)
+        // says the logout may not have happened; sending it again is safe.
         Err(err) => {
-            // This browser is logged out all the same (as the login manager's logout does);
-            // copies of the token stay valid until its `exp`, which the 503 says.
-            tracing::error!("logout not recorded: {err}");
-            let status = if err.kind().is_unavailable() {
-                StatusCode::SERVICE_UNAVAILABLE
-            } else {
-                StatusCode::INTERNAL_SERVER_ERROR
-            };
-            (status, removal, "Logout not recorded").into_response()
+            tracing::error!("logout may not be recorded: {err}");
+            AuthError::Token(err).into_response()
         }
     }
 }

@@ -440,10 +440,12 @@ impl<U: AuthUser> LoginContext<U> {
 
     /// Deletes both login cookies and, with a revocation store, revokes the families of the
     /// logins the request's cookies belong to, so every copy of them (re-sealed ones and stolen
-    /// ones included) stops working on every instance too.
+    /// ones included) stops working on every instance too. When the store fails the cookies are
+    /// kept (no half-done logout): the error's 503 tells the client the logout may not have
+    /// happened, and it may send it again.
     pub(crate) async fn logout(&self, headers: &HeaderMap) -> Result<(), LoginError> {
-        self.forget_both();
         let Some(revocations) = &self.shared.revocations else {
+            self.forget_both();
             return Ok(());
         };
         let now = OffsetDateTime::now_utc();
@@ -470,6 +472,9 @@ impl<U: AuthUser> LoginContext<U> {
                 .await
                 .map_err(|err| LoginError::Revocation(Error::StoreUnavailable(err)))?;
         }
+        // Only now: a logout the store did not confirm keeps the cookies, so the browser is not
+        // shown logged out while copies of its cookies still work, and can send it again.
+        self.forget_both();
         Ok(())
     }
 
@@ -505,13 +510,13 @@ impl<U: AuthUser> LoginContext<U> {
                 return Err(LoginError::Revocation(Error::StoreUnavailable(err)));
             }
         };
-        self.forget_both();
         if let Some(user) = user {
             revocations
                 .revoke_subject(&user.id().to_string(), OffsetDateTime::now_utc())
                 .await
                 .map_err(|err| LoginError::Revocation(Error::StoreUnavailable(err)))?;
         }
+        self.forget_both();
         Ok(())
     }
 

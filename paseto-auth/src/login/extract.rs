@@ -201,20 +201,25 @@ impl<U: AuthUser> LoginSession<U> {
     ///
     /// Without a store the server keeps no list of logins: a copy made earlier works until its
     /// `exp` (change the user's [`AuthUser::auth_hash`] to end it). Fails only when the store
-    /// does (the cookies are deleted all the same). The form CSRF value is rotated, as at
+    /// does: then nothing changes in the browser (its cookies and CSRF value are kept), and the
+    /// error answers 503 with `Retry-After: 1` — the revocation may still land after the answer,
+    /// and sending the logout again is safe. On success the form CSRF value is rotated, as at
     /// [`login`](Self::login).
     pub async fn logout(&self) -> Result<(), LoginError> {
+        self.context.logout(&self.cookies).await?;
         self.rotate_csrf();
-        self.context.logout(&self.cookies).await
+        Ok(())
     }
 
     /// Logs the user out everywhere: revokes every login session, remember-me cookie and API
     /// token of theirs issued until now, on every instance (their subject is their id as
     /// text, the `sub` of API tokens too), and deletes this browser's cookies. Needs a
-    /// revocation store. The form CSRF value is rotated, as at [`login`](Self::login).
+    /// revocation store. A failure changes nothing in the browser, as for
+    /// [`logout`](Self::logout); on success the form CSRF value is rotated.
     pub async fn logout_everywhere(&self) -> Result<(), LoginError> {
+        self.context.logout_everywhere(&self.cookies).await?;
         self.rotate_csrf();
-        self.context.logout_everywhere(&self.cookies).await
+        Ok(())
     }
 
     /// Rotates the request's CSRF value, if a `CsrfLayer` gave it one.
