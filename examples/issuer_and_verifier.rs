@@ -29,6 +29,8 @@
 #[allow(dead_code)]
 #[path = "common/serve.rs"]
 mod serve;
+#[path = "common/store.rs"]
+mod store;
 #[path = "common/tokens.rs"]
 mod tokens;
 
@@ -41,7 +43,7 @@ use axum_extra::extract::CookieJar;
 use paseto_auth::csrf::{CsrfLayer, CsrfToken, TokenCookie};
 use paseto_auth::extract::{AuthError, PasetoAuth, TokenSource};
 use paseto_auth::keyset::{DEFAULT_PATH, KeySetDocument, KeySetPublisher};
-use paseto_auth::store::{MemoryStore, RedisStore, Revocations};
+use paseto_auth::store::Revocations;
 use paseto_auth::{Issuer, Paseto, PasetoClaims, TokenOptions, Verifier, paseto_required};
 use serde::{Deserialize, Serialize};
 pub(crate) use tokens::AppState;
@@ -81,11 +83,11 @@ pub(crate) fn state(issuer: Issuer, verifier: Verifier, revocations: Revocations
 /// revocations in Redis with `PASETO_REDIS_URL`, else in this process's memory.
 async fn state_from_env() -> paseto_auth::Result<AppState> {
     let (issuer, verifier) = issuer_and_verifier_from_env()?;
-    let revocations = match RedisStore::from_env().await? {
-        Some(redis) => Revocations::new(redis),
-        None => Revocations::new(MemoryStore::new()),
-    };
-    Ok(state(issuer, verifier, revocations))
+    Ok(state(
+        issuer,
+        verifier,
+        store::revocations_from_env().await?,
+    ))
 }
 
 /// The application's routes: the forms behind `CsrfLayer` (their own CSRF value), the API

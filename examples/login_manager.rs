@@ -35,6 +35,8 @@
 #[allow(dead_code)]
 #[path = "common/serve.rs"]
 mod serve;
+#[path = "common/store.rs"]
+mod store;
 
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -51,7 +53,7 @@ use paseto_auth::login::{
     AuthUser, CookieSettings, CurrentUser, LoginError, LoginKeys, LoginManager, LoginManagerLayer,
     LoginSession, UserLoader, safe_next,
 };
-use paseto_auth::store::{MemoryStore, RedisStore, Revocations};
+use paseto_auth::store::Revocations;
 use paseto_auth::{Version, login_required};
 use serde::Deserialize;
 
@@ -303,10 +305,7 @@ async fn app_from_env() -> Result<Router, paseto_auth::Error> {
     {
         remember_cookie = remember_cookie.secure(false);
     }
-    let revocations = match RedisStore::from_env().await? {
-        Some(redis) => Revocations::new(redis),
-        None => Revocations::new(MemoryStore::new()),
-    };
+    let revocations = store::revocations_from_env().await?;
     app(
         Users::demo(),
         keys_from_env()?,

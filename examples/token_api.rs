@@ -33,6 +33,8 @@
 #[allow(dead_code)]
 #[path = "common/serve.rs"]
 mod serve;
+#[path = "common/store.rs"]
+mod store;
 #[path = "common/tokens.rs"]
 mod tokens;
 
@@ -43,7 +45,7 @@ use axum::routing::{get, post, post_service};
 use axum::{Json, Router};
 use paseto_auth::extract::{AuthError, PasetoAuth};
 use paseto_auth::refresh::RefreshTokens;
-use paseto_auth::store::{MemoryStore, RedisStore, Revocations};
+use paseto_auth::store::Revocations;
 use paseto_auth::{Issuer, PairOptions, Paseto, PasetoClaims, Verifier, paseto_required};
 use serde::{Deserialize, Serialize};
 use tokens::{AppState, issuer_and_verifier_from_env};
@@ -89,16 +91,7 @@ pub(crate) fn state(
 /// `PASETO_STORE_TIMEOUT_MS`.
 async fn state_from_env() -> paseto_auth::Result<ApiState> {
     let (issuer, verifier) = issuer_and_verifier_from_env()?;
-    let revocations = match RedisStore::from_env().await? {
-        Some(redis) => {
-            println!("revocations in Redis (PASETO_REDIS_URL)");
-            Revocations::from_env(redis)?
-        }
-        None => {
-            println!("revocations in this process's memory (set PASETO_REDIS_URL to share them)");
-            Revocations::from_env(MemoryStore::new())?
-        }
-    };
+    let revocations = store::revocations_from_env().await?;
     state(issuer, verifier, revocations)
 }
 

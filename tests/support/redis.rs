@@ -14,10 +14,7 @@ use std::time::{Duration, Instant};
 
 use paseto_auth::store::RedisStore;
 
-/// Whether the tests run under CI, where nothing may be skipped.
-fn under_ci() -> bool {
-    std::env::var("CI").is_ok_and(|value| value == "true")
-}
+use super::under_ci;
 
 /// Fails (under CI) or says what is skipped and how to run it (elsewhere), for want of Redis.
 fn missing(what: &str) {
