@@ -42,7 +42,7 @@ impl Driver {
             let how = "install Debian's chromium and chromium-driver (apt-get install chromium \
                        chromium-driver), or set PASETO_TEST_WEBDRIVER to a running chromedriver";
             assert!(
-                !super::under_ci(),
+                !super::redis::under_ci(),
                 "the browser tests must run under CI: {how}"
             );
             eprintln!("skipping {test}: no chromedriver at {binary}; {how}");

@@ -16,9 +16,3 @@ pub(crate) mod redis;
 pub(crate) mod store;
 
 pub(crate) use keys::{ISS, Setup, rfc3339, setup, v4_issuer_and_verifier};
-
-/// Whether the tests run under CI, where a test that needs a service fails without it rather
-/// than skip: any `CI` but empty, `false` or `0` (CI systems set `true` or `1`).
-pub(crate) fn under_ci() -> bool {
-    std::env::var("CI").is_ok_and(|value| !matches!(value.as_str(), "" | "false" | "0"))
-}
