@@ -1307,11 +1307,7 @@ async fn a_logout_revocation_lasts_as_long_as_any_cookie_of_the_login_can() {
         return;
     };
     let prefix = support::redis::unique_prefix();
-    let store = paseto_auth::store::RedisStore::builder()
-        .prefix(prefix.clone())
-        .connect(&url)
-        .await
-        .unwrap();
+    let store = support::redis::with_history(&url, &prefix).await;
     let (users, keys) = (Users::demo(), keys());
     let remember = CookieSettings::remember(); // 365 days
     let app = example::app(

@@ -19,8 +19,8 @@ use paseto_auth::extract::PasetoAuth;
 use paseto_auth::key::{LocalKey, SecretKey};
 use paseto_auth::refresh::{RefreshCookie, RefreshTokens};
 use paseto_auth::store::{
-    MemoryStore, RedisStore, Revocations, RevokedBy, Rotated, Rotation, StoreError, StoreFuture,
-    TokenRef, TokenStore,
+    MemoryStore, Revocations, RevokedBy, Rotated, Rotation, StoreError, StoreFuture, TokenRef,
+    TokenStore,
 };
 use paseto_auth::{
     Error, ErrorKind, Issuer, PairOptions, Paseto, TokenPair, Verifier, Version, paseto_required,
@@ -237,7 +237,8 @@ async fn a_replayed_refresh_token_ends_its_family_and_the_tokens_issued_from_it(
         // No grace: the second use, however soon, is a replay.
         let refresh = RefreshTokens::new(keys.issuer.clone(), revocations.clone())
             .unwrap()
-            .reuse_grace(Duration::ZERO);
+            .reuse_grace(Duration::ZERO)
+            .unwrap();
         let app = api(keys.verifier.clone(), &refresh);
         let first = pair_for(&keys.issuer, "alice");
         let other_login = pair_for(&keys.issuer, "alice");
@@ -304,12 +305,48 @@ async fn concurrent_refreshes_of_one_token_give_exactly_one_pair() {
 }
 
 #[tokio::test]
+async fn a_copy_refreshed_in_step_with_the_user_is_caught_at_the_second_generation() {
+    // A thief holding a copy of the refresh token, refreshing within the grace of the user at
+    // every generation: the first time it gets the user's own pair (a retry, as far as anyone
+    // can tell); the second time it is a reuse, and the login ends.
+    for (name, store) in stores().await {
+        let keys = setup(Version::V4);
+        let refresh = RefreshTokens::new(keys.issuer.clone(), Revocations::shared(store)).unwrap();
+        let pair = pair_for(&keys.issuer, "alice");
+        let user = refresh.refresh(&pair.refresh_token).await.unwrap();
+        let thief = refresh.refresh(&pair.refresh_token).await.unwrap();
+        assert_eq!(thief, user, "{name}");
+        let user = refresh.refresh(&user.refresh_token).await.unwrap();
+        let err = refresh.refresh(&thief.refresh_token).await.unwrap_err();
+        assert!(matches!(err, Error::RefreshTokenReused), "{name}: {err}");
+        let err = refresh.refresh(&user.refresh_token).await.unwrap_err();
+        assert!(
+            matches!(err, Error::Revoked(RevokedBy::Family)),
+            "{name}: {err}"
+        );
+    }
+}
+
+#[test]
+fn a_reuse_grace_as_long_as_an_access_token_is_refused() {
+    let keys = setup(Version::V4);
+    let refresh = RefreshTokens::new(keys.issuer, Revocations::new(MemoryStore::new())).unwrap();
+    let err = refresh
+        .clone()
+        .reuse_grace(Duration::from_secs(15 * 60))
+        .err();
+    assert_eq!(err.map(|err| err.kind()), Some(ErrorKind::Setup));
+    assert!(refresh.reuse_grace(Duration::from_secs(60)).is_ok());
+}
+
+#[tokio::test]
 async fn without_grace_concurrent_refreshes_give_one_pair_and_end_the_login() {
     for (name, store) in stores().await {
         let keys = setup(Version::V4);
         let refresh = RefreshTokens::new(keys.issuer.clone(), Revocations::shared(store))
             .unwrap()
-            .reuse_grace(Duration::ZERO);
+            .reuse_grace(Duration::ZERO)
+            .unwrap();
         let pair = pair_for(&keys.issuer, "alice");
         let results = race(&[refresh], &pair.refresh_token, 32).await;
         let successes = results.iter().filter(|result| result.is_ok()).count();
@@ -336,11 +373,7 @@ async fn two_instances_on_one_redis_refresh_one_token_exactly_once() {
     let mut instances = Vec::new();
     for _ in 0..2 {
         // Each instance its own connection, one server.
-        let store = RedisStore::builder()
-            .prefix(prefix.clone())
-            .connect(&url)
-            .await
-            .unwrap();
+        let store = support::redis::with_history(&url, &prefix).await;
         instances.push(RefreshTokens::new(keys.issuer.clone(), Revocations::new(store)).unwrap());
     }
     for _ in 0..5 {
@@ -627,6 +660,7 @@ async fn a_browser_keeps_its_refresh_token_in_an_http_only_cookie() {
         let refresh = RefreshTokens::new(keys.issuer.clone(), Revocations::shared(store.clone()))
             .unwrap()
             .reuse_grace(Duration::ZERO)
+            .unwrap()
             .cookie(RefreshCookie::new())
             .unwrap();
         let app = api(keys.verifier.clone(), &refresh);
@@ -889,11 +923,7 @@ async fn a_family_takes_one_store_entry_however_often_it_refreshes() {
         return;
     };
     let prefix = support::redis::unique_prefix();
-    let redis = RedisStore::builder()
-        .prefix(prefix.clone())
-        .connect(&url)
-        .await
-        .unwrap();
+    let redis = support::redis::with_history(&url, &prefix).await;
     let refresh = RefreshTokens::new(keys.issuer.clone(), Revocations::new(redis)).unwrap();
     let mut pair = pair_for(&keys.issuer, "alice");
     for _ in 0..50 {

@@ -14,7 +14,7 @@ use axum::http::header::RETRY_AFTER;
 use axum::routing::{get, post};
 use paseto_auth::extract::PasetoAuth;
 use paseto_auth::key::{SecretKey, SigningKey};
-use paseto_auth::store::{MemoryStore, RedisStore, Revocations, RevokedBy, StoreError, TokenRef};
+use paseto_auth::store::{MemoryStore, Revocations, RevokedBy, StoreError, TokenRef};
 use paseto_auth::token::seal;
 use paseto_auth::{Issuer, Paseto, TokenOptions, Verifier, paseto_required};
 use serde_json::{Value, json};
@@ -338,11 +338,7 @@ async fn redis_entries_expire_with_their_tokens() {
         return;
     };
     let prefix = support::redis::unique_prefix();
-    let store = RedisStore::builder()
-        .prefix(prefix.clone())
-        .connect(&url)
-        .await
-        .unwrap();
+    let store = support::redis::with_history(&url, &prefix).await;
     let revocations = Revocations::new(store);
     let exp = OffsetDateTime::now_utc() + time::Duration::seconds(90);
     revocations.revoke_token("short-lived", exp).await.unwrap();
@@ -371,9 +367,9 @@ async fn two_instances_sharing_redis_see_each_others_logouts() {
     let prefix = support::redis::unique_prefix();
     let api = Api::new();
     // Two instances of one service: their own connections, one server.
-    let connect = || RedisStore::builder().prefix(prefix.clone()).connect(&url);
-    let a = api.app(Revocations::new(connect().await.unwrap()));
-    let b = api.app(Revocations::new(connect().await.unwrap()));
+    let connect = || support::redis::with_history(&url, &prefix);
+    let a = api.app(Revocations::new(connect().await));
+    let b = api.app(Revocations::new(connect().await));
     let token = api.token("alice");
     assert_eq!(call(&b, "GET", "/me", &token).await, ok("alice"));
     let (status, _) = call(&a, "POST", "/logout", &token).await;
@@ -387,7 +383,7 @@ async fn a_dead_redis_fails_closed_or_open_within_the_timeout_and_recovers() {
         return;
     };
     let api = Api::new();
-    let store = RedisStore::connect(&redis.url()).await.unwrap();
+    let store = support::redis::with_history(&redis.url(), "paseto-auth:").await;
     let timeout = Duration::from_millis(150);
     let closed = api.app(Revocations::new(store.clone()).timeout(timeout));
     let open = api.app(

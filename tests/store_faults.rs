@@ -86,7 +86,8 @@ async fn a_redis_restarted_without_persistence_revives_no_revoked_token() {
     let app = app(&keys, Revocations::new(store.clone()));
     let refresh = RefreshTokens::new(keys.issuer.clone(), Revocations::new(store.clone()))
         .unwrap()
-        .reuse_grace(Duration::ZERO);
+        .reuse_grace(Duration::ZERO)
+        .unwrap();
     next_second().await;
     // A logged-out token, a live one, a used refresh token, a logged-out login's refresh
     // token, and a live login that has refreshed once.
@@ -146,6 +147,7 @@ async fn a_redis_restarted_without_persistence_revives_no_revoked_token() {
         matches!(err, Error::Revoked(RevokedBy::StoreReset)),
         "{err}"
     );
+    next_second().await; // a login after the second of the reset
     let again = token(&keys, "bob");
     assert_eq!(
         call(&app, "GET", &again).await,
@@ -257,27 +259,39 @@ async fn the_first_request_after_an_idle_restart_is_answered() {
 }
 
 #[tokio::test]
-async fn a_server_without_persistence_is_warned_about_or_refused() {
-    let Some(volatile) = OwnRedis::start() else {
+async fn a_server_without_an_append_only_file_is_warned_about_or_refused() {
+    let (Some(volatile), Some(snapshots)) = (OwnRedis::start(), OwnRedis::start_with_snapshots())
+    else {
         return;
     };
-    let captured = logs::capture();
-    RedisStore::connect(&volatile.url()).await.unwrap();
-    assert!(
-        captured
-            .lines()
-            .iter()
-            .any(|line| line.contains("WARN") && line.contains("in memory only")),
-        "{}",
-        captured.text()
-    );
-    let err = RedisStore::builder()
-        .require_persistence(true)
-        .connect(&volatile.url())
-        .await
-        .unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Setup);
-    assert!(err.to_string().contains("appendonly"), "{err}");
+    // Without persistence a restart is a wipe (which the marker catches); with snapshots only it
+    // is a rollback to the last one (which it cannot): both are warned about, and refused when
+    // persistence is required.
+    for (server, consequence) in [(&volatile, "is a wipe"), (&snapshots, "brings back")] {
+        let captured = logs::capture();
+        RedisStore::connect(&server.url()).await.unwrap();
+        assert!(
+            captured.lines().iter().any(|line| line.contains("WARN")
+                && line.contains("appendonly no")
+                && line.contains(consequence)),
+            "{}",
+            captured.text()
+        );
+        let err = RedisStore::builder()
+            .require_persistence(true)
+            .connect(&server.url())
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Setup);
+        assert!(err.to_string().contains("appendonly yes"), "{err}");
+        let persistence = RedisStore::connect(&server.url())
+            .await
+            .unwrap()
+            .persistence()
+            .await
+            .unwrap();
+        assert!(!persistence.is_durable());
+    }
 
     let Some(durable) = OwnRedis::start_persistent() else {
         return;
@@ -288,7 +302,7 @@ async fn a_server_without_persistence_is_warned_about_or_refused() {
         .await
         .unwrap();
     let persistence = store.persistence().await.unwrap();
-    assert!(persistence.append_only && persistence.keeps_data());
+    assert!(persistence.append_only && persistence.is_durable());
 }
 
 fn refresh_request(refresh_token: &str) -> Request {
@@ -319,7 +333,9 @@ async fn refresh_during_a_pause(
     let store = RedisStore::connect(&redis.url()).await.unwrap();
     let refresh = RefreshTokens::new(keys.issuer.clone(), Revocations::new(store))
         .unwrap()
-        .reuse_grace(grace);
+        .reuse_grace(grace)
+        .unwrap();
+    next_second().await; // tokens of a later second than the new store's marker
     let app = token_api(&keys, &refresh);
     let login = || {
         keys.issuer

@@ -13,7 +13,7 @@ use axum::body::Body;
 use axum::extract::Request;
 use axum::http::StatusCode;
 use axum::http::header::CONTENT_TYPE;
-use paseto_auth::store::{MemoryStore, RedisStore, Revocations};
+use paseto_auth::store::{MemoryStore, Revocations};
 use serde_json::Value;
 
 use support::http::{bearer, body_string, send};
@@ -192,15 +192,7 @@ async fn the_walk_through_with_two_instances_on_one_redis() {
         return;
     };
     let prefix = support::redis::unique_prefix();
-    let connect = || async {
-        Revocations::new(
-            RedisStore::builder()
-                .prefix(prefix.clone())
-                .connect(&url)
-                .await
-                .unwrap(),
-        )
-    };
+    let connect = || async { Revocations::new(support::redis::with_history(&url, &prefix).await) };
     let (a, b) = instances(connect().await, connect().await);
     walk_through(&a, &b).await;
 }
@@ -210,7 +202,7 @@ async fn a_logout_the_store_could_not_confirm_says_so_as_the_guard_does() {
     let Some(redis) = support::redis::OwnRedis::start() else {
         return;
     };
-    let store = RedisStore::connect(&redis.url()).await.unwrap();
+    let store = support::redis::with_history(&redis.url(), "paseto-auth:").await;
     let (app, _) = instances(
         Revocations::new(store.clone()),
         Revocations::new(store.clone()),

@@ -49,13 +49,18 @@ pub(crate) fn shared_url() -> Option<String> {
 }
 
 /// A store on the shared test server, under a prefix of its own so that tests running at once
-/// do not see each other's revocations. Its epoch marker is set to 0 first, as for a store that
-/// has kept everything since long before the test's tokens (some are forged as issued in the
-/// past); a new store would refuse those as predating it (see `tests/store_faults.rs`).
+/// do not see each other's revocations, with a history ([`with_history`]).
 pub(crate) async fn shared_store() -> Option<RedisStore> {
     let url = shared_url()?;
-    let prefix = unique_prefix();
-    let client = redis::Client::open(url.as_str()).unwrap();
+    Some(with_history(&url, &unique_prefix()).await)
+}
+
+/// A store at `url` under `prefix` that has kept everything since long before the test's
+/// tokens: its epoch marker is set to 0 before it connects. A store new to the test would refuse
+/// every token issued before it, or in its first second (tests/store_faults.rs shows why), and
+/// some tests forge tokens issued in the past.
+pub(crate) async fn with_history(url: &str, prefix: &str) -> RedisStore {
+    let client = redis::Client::open(url).unwrap();
     let mut connection = client.get_multiplexed_async_connection().await.unwrap();
     let () = redis::cmd("SET")
         .arg(format!("{prefix}epoch"))
@@ -63,12 +68,11 @@ pub(crate) async fn shared_store() -> Option<RedisStore> {
         .query_async(&mut connection)
         .await
         .unwrap();
-    let store = RedisStore::builder()
+    RedisStore::builder()
         .prefix(prefix)
-        .connect(&url)
+        .connect(url)
         .await
-        .unwrap_or_else(|err| panic!("the test Redis at {url} is not reachable: {err}"));
-    Some(store)
+        .unwrap_or_else(|err| panic!("the test Redis at {url} is not reachable: {err}"))
 }
 
 /// `paseto-auth-test:<process>:<nanoseconds>:<count>:`, unique across tests and runs.
@@ -142,21 +146,27 @@ pub(crate) struct OwnRedis {
     child: Option<Child>,
     port: u16,
     dir: PathBuf,
-    append_only: bool,
+    /// `--appendonly` and `--save` as the server is started with.
+    persistence: [&'static str; 2],
 }
 
 impl OwnRedis {
     /// Starts one, or `None` (with the skip message) where there is no `redis-server`.
     pub(crate) fn start() -> Option<OwnRedis> {
-        Self::start_with(false)
+        Self::start_with(["no", ""])
     }
 
     /// Starts one that keeps its data across restarts (AOF, `appendfsync always`).
     pub(crate) fn start_persistent() -> Option<OwnRedis> {
-        Self::start_with(true)
+        Self::start_with(["yes", ""])
     }
 
-    fn start_with(append_only: bool) -> Option<OwnRedis> {
+    /// Starts one that takes snapshots only (`save 3600 1`, no AOF).
+    pub(crate) fn start_with_snapshots() -> Option<OwnRedis> {
+        Self::start_with(["no", "3600 1"])
+    }
+
+    fn start_with(persistence: [&'static str; 2]) -> Option<OwnRedis> {
         let found = Command::new("redis-server")
             .arg("--version")
             .stdout(Stdio::null())
@@ -177,7 +187,7 @@ impl OwnRedis {
             child: None,
             port,
             dir,
-            append_only,
+            persistence,
         };
         redis.resume();
         Some(redis)
@@ -220,10 +230,10 @@ impl OwnRedis {
     /// keeps an append-only file), and waits until it answers.
     pub(crate) fn resume(&mut self) {
         self.stop();
-        let append_only = if self.append_only { "yes" } else { "no" };
+        let [append_only, save] = self.persistence;
         let child = Command::new("redis-server")
             .args(["--port", &self.port.to_string()])
-            .args(["--bind", "127.0.0.1", "--save", ""])
+            .args(["--bind", "127.0.0.1", "--save", save])
             .args(["--appendonly", append_only, "--appendfsync", "always"])
             .arg("--dir")
             .arg(&self.dir)

@@ -27,8 +27,11 @@
 //! then hold the same refresh token, and whichever of them uses it second is caught as a reuse:
 //! the grace delays detection by one refresh, it does not lose it. Auth0 calls this a "reuse
 //! interval" and Okta a "grace period for token rotation" (0 to 60 seconds; 30 by default);
-//! both answer a retry with a new pair rather than the same one. Outside the grace, and for any
-//! older generation, reuse detection is unchanged. Zero turns the grace off.
+//! both answer a retry with a new pair rather than the same one. A thief whose copy refreshes in
+//! step with the user's (each within the grace of the other, at every generation) is caught too:
+//! a retry is answered for one generation at a time, and a retry of the next generation as well
+//! is a reuse. Outside the grace, and for any older generation, reuse detection is unchanged.
+//! Zero turns the grace off.
 
 mod answer;
 #[cfg(feature = "axum")]
@@ -235,10 +238,16 @@ impl RefreshTokens {
     /// Answers a refresh token presented again within `grace` of its use with the pair the use
     /// got, instead of ending its login (the issuer's `refresh_reuse_grace` unless set here;
     /// zero turns it off, so every second use is a replay). See the module docs, "Retries".
-    #[must_use]
-    pub fn reuse_grace(mut self, grace: std::time::Duration) -> Self {
+    /// Fails, as the issuer's setting does, when `grace` is not shorter than the access token's
+    /// lifetime (the answer holds an access token).
+    pub fn reuse_grace(mut self, grace: std::time::Duration) -> Result<Self> {
+        if grace >= self.issuer.pair_lifetimes().access {
+            return Err(Error::Setup(
+                "the refresh reuse grace must be shorter than the access token's lifetime".into(),
+            ));
+        }
         self.grace = Some(grace);
-        self
+        Ok(self)
     }
 
     /// Refuses a refresh token older than the current refresh lifetime (shortening it in the

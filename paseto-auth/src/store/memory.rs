@@ -72,15 +72,19 @@ struct Entries {
 /// Refresh families → the answer of their last rotation, with the order they expire in: an
 /// answer lives seconds, and each rotation drops the expired ones from the front, so they never
 /// pile up waiting for the store to fill.
+///
+/// Beside them, each family's last generation whose use was retried (kept as long as the
+/// family's generation): a retry of the next generation too is taken for a reuse.
 #[derive(Debug, Default)]
 struct Answers {
     by_family: HashMap<Box<str>, Answer>,
     expiry: VecDeque<(Instant, Box<str>)>,
+    retried: Revoked,
 }
 
 impl Answers {
     fn len(&self) -> usize {
-        self.by_family.len()
+        self.by_family.len() + self.retried.len()
     }
 
     /// Drops the answers expired at `now`.
@@ -151,6 +155,9 @@ impl Entries {
             map.retain(|_, (_, expires)| *expires > now);
         }
         self.answers.drop_expired(Instant::now());
+        self.answers
+            .retried
+            .retain(|_, (_, expires)| *expires > now);
     }
 }
 
@@ -304,20 +311,30 @@ impl MemoryStore {
                     let answer = Answer {
                         used,
                         sealed: rotation.answer.into(),
-                        until: now + rotation.grace,
+                        until: now.checked_add(rotation.grace).unwrap_or(now),
                     };
                     answers.insert(family, answer);
                 }
                 let rotated = (used.saturating_add(1), expires.max(until));
                 return (Some(rotated), Rotated::Rotated);
             }
-            let retried = answers
+            let Some(answer) = answers
                 .for_retry(&family, used, now)
-                .filter(|_| current == used.saturating_add(1));
-            match retried {
-                Some(answer) => (None, Rotated::Retried(answer.sealed.to_vec())),
-                None => (None, Rotated::Reused),
+                .filter(|_| current == used.saturating_add(1))
+            else {
+                return (None, Rotated::Reused);
+            };
+            let sealed = answer.sealed.to_vec();
+            // The use before was retried too: two copies in step (see `Rotation`).
+            let previous = answers
+                .retried
+                .get(&family)
+                .map(|(generation, _)| *generation);
+            if previous == Some(used.saturating_sub(1)) {
+                return (None, Rotated::Reused);
             }
+            answers.retried.insert(family, (used, expires));
+            (None, Rotated::Retried(sealed))
         })
     }
 }

@@ -91,7 +91,10 @@ pub trait TokenStore: Send + Sync + 'static {
     /// [`Rotated::Rotated`]. When the family is already one generation further and the answer of
     /// that rotation is still kept, the call is a retry of it (a timed-out request, a double
     /// click): [`Rotated::Retried`] with that answer, changing nothing. Otherwise the token was
-    /// used before: [`Rotated::Reused`], changing nothing. Atomic: of any number of concurrent
+    /// used before: [`Rotated::Reused`], changing nothing. A retry of a generation whose previous
+    /// generation was retried too is a reuse as well: a thief whose copy refreshes in step with
+    /// the user's (each within the grace of the other) is caught at the second generation, not
+    /// answered for ever. Atomic: of any number of concurrent
     /// calls for one family and generation, on any number of instances, exactly one rotates. One
     /// entry per family, however often it is refreshed.
     fn rotate<'a>(&'a self, rotation: Rotation<'a>) -> StoreFuture<'a, Rotated>;

@@ -60,10 +60,11 @@ static WIDEN: LazyLock<redis::Script> = LazyLock::new(|| {
 });
 
 /// The rotation of [`RedisStore::rotate`]: `KEYS[1]` the family's generation, `KEYS[2]` its last
-/// answer; `ARGV[1]` the generation presented, `ARGV[2]` the generation's expiry in unix seconds,
-/// `ARGV[3]` the answer, `ARGV[4]` how long to keep it, in milliseconds. Answers `1` when it
-/// rotated, the kept answer for a retry of the last rotation, `0` for a reuse. One script: no
-/// other client reads or writes between the compare and the set.
+/// answer, `KEYS[3]` its last generation whose use was retried; `ARGV[1]` the generation
+/// presented, `ARGV[2]` the generation's expiry in unix seconds, `ARGV[3]` the answer, `ARGV[4]`
+/// how long to keep it, in milliseconds. Answers `1` when it rotated, the kept answer for a retry
+/// of the last rotation (unless the use before was retried too: two copies in step), `0` for a
+/// reuse. One script: no other client reads or writes between the compare and the set.
 static ROTATE: LazyLock<redis::Script> = LazyLock::new(|| {
     redis::Script::new(
         r"
@@ -89,6 +90,15 @@ static ROTATE: LazyLock<redis::Script> = LazyLock::new(|| {
           if kept then
             local colon = string.find(kept, ':', 1, true)
             if colon and string.sub(kept, 1, colon - 1) == ARGV[1] then
+              if tonumber(redis.call('GET', KEYS[3]) or '-2') == used - 1 then
+                return 0
+              end
+              local ttl = redis.call('TTL', KEYS[1])
+              if ttl > 0 then
+                redis.call('SET', KEYS[3], used, 'EX', ttl)
+              else
+                redis.call('SET', KEYS[3], used)
+              end
               return string.sub(kept, colon + 1)
             end
           end
@@ -195,9 +205,9 @@ impl RedisStoreBuilder {
         self
     }
 
-    /// Refuses to connect to a server that keeps its data in memory only (neither AOF nor
-    /// snapshots: a restart loses every revocation), rather than warn
-    /// (`PASETO_REDIS_REQUIRE_PERSISTENCE`). A server that does not let `CONFIG` be read is not
+    /// Refuses to connect to a server without an append-only file (AOF), rather than warn
+    /// (`PASETO_REDIS_REQUIRE_PERSISTENCE`): without it a restart loses every revocation since
+    /// the last snapshot, if any. A server that does not let `CONFIG` be read is not
     /// second-guessed: it is accepted with a warning.
     pub fn require_persistence(mut self, required: bool) -> Self {
         self.require_persistence = required;
@@ -293,14 +303,19 @@ impl RedisStore {
     }
 
     /// Sends `command` on the connection; once more when the connection was found dead (the
-    /// manager reconnects meanwhile), which every command here can bear: checks read, and
-    /// every write is idempotent or, for a rotation, answers a retry with what it did.
+    /// manager reconnects meanwhile) and `resendable`: the first may have been applied before
+    /// the connection died, which checks (reads), revocations (widening writes) and rotations
+    /// kept for a retry (answered with what they did) can bear — a rotation without a grace
+    /// cannot (the resend would look like a reuse).
     async fn send<T: redis::FromRedisValue>(
         &self,
+        resendable: bool,
         command: impl Fn(ConnectionManager) -> redis::RedisFuture<'static, T>,
     ) -> std::result::Result<T, StoreError> {
         match command(self.connection.clone()).await {
-            Err(err) if err.is_unrecoverable_error() || err.is_connection_dropped() => {
+            Err(err)
+                if resendable && (err.is_unrecoverable_error() || err.is_connection_dropped()) =>
+            {
                 command(self.connection.clone()).await.map_err(unavailable)
             }
             result => result.map_err(unavailable),
@@ -314,7 +329,7 @@ impl RedisStore {
     fn widen<'a>(&'a self, key: String, value: i64, expires: Option<i64>) -> StoreFuture<'a, ()> {
         let expires = expires.map_or(0, |at| at.clamp(1, MAX_EXPIRY));
         Box::pin(async move {
-            self.send(|mut connection| {
+            self.send(true, |mut connection| {
                 let key = key.clone();
                 Box::pin(async move {
                     WIDEN
@@ -335,7 +350,7 @@ impl RedisStore {
     async fn read_epoch(&self) -> std::result::Result<i64, StoreError> {
         let key = self.epoch_key();
         let (written, epoch): (i64, i64) = self
-            .send(|mut connection| {
+            .send(true, |mut connection| {
                 let key = key.clone();
                 Box::pin(async move { EPOCH.key(key).invoke_async(&mut connection).await })
             })
@@ -344,11 +359,12 @@ impl RedisStore {
         Ok(epoch)
     }
 
-    /// Remembers `epoch`; a marker this call wrote, or one that changed under a running
-    /// instance, is a reset: one warning and one count per instance and reset.
+    /// Remembers `epoch`; a marker this call wrote, or a later one than this instance saw, is a
+    /// reset: one warning and one count per instance and reset. (Epochs only move forward: an
+    /// answer read before a reset, arriving after a newer one, is not a second reset.)
     fn note_epoch(&self, epoch: i64, written: bool) {
-        let seen = self.epoch.swap(epoch, Ordering::AcqRel);
-        if seen == epoch {
+        let seen = self.epoch.fetch_max(epoch, Ordering::AcqRel);
+        if seen >= epoch {
             return;
         }
         if written || seen != EPOCH_UNKNOWN {
@@ -366,11 +382,13 @@ impl RedisStore {
         }
     }
 
-    /// Whether `token` was issued before the store's epoch `epoch` (unix seconds), as far as
-    /// can be told at `now`: a token without an issue time is, for the reset window.
+    /// Whether `token` may have been issued before the store's epoch `epoch` (unix seconds), as
+    /// far as can be told at `now`: one issued in the epoch's own second may (times are whole
+    /// seconds, and the loss came before its discovery), and one without an issue time may, for
+    /// the reset window.
     fn predates(&self, epoch: i64, token: &TokenRef<'_>, now: OffsetDateTime) -> bool {
         match token.issued_at {
-            Some(iat) => iat.unix_timestamp() < epoch,
+            Some(iat) => iat.unix_timestamp() <= epoch,
             None => {
                 let window = i64::try_from(self.reset_window.as_secs()).unwrap_or(i64::MAX);
                 now.unix_timestamp() < epoch.saturating_add(window)
@@ -394,9 +412,12 @@ pub struct Persistence {
 }
 
 impl Persistence {
-    /// Whether a restart keeps revocations at all.
-    pub fn keeps_data(&self) -> bool {
-        self.append_only || self.snapshots
+    /// Whether a crash keeps every revocation written (up to `appendfsync`'s last second): the
+    /// append-only file. Snapshots alone lose what came after the last one, and the epoch marker
+    /// (which survives in the snapshot) cannot tell: a restore from a snapshot brings back the
+    /// tokens revoked since.
+    pub fn is_durable(&self) -> bool {
+        self.append_only
     }
 }
 
@@ -419,8 +440,8 @@ async fn config_get(connection: &mut ConnectionManager, name: &str) -> Option<St
     answer.ok()?.into_iter().nth(1)
 }
 
-const NO_PERSISTENCE: &str = "Redis keeps its data in memory only (appendonly no, save \"\"): a \
-                              restart loses every revocation";
+const NO_PERSISTENCE: &str = "Redis does not log its writes (appendonly no): a restart loses every \
+                              revocation since the last snapshot, if any";
 
 /// Warns when the server may evict keys (an evicted revocation is a token that works again) or
 /// keeps nothing on disk, and says whether it keeps data on disk (`None`: it does not let
@@ -438,14 +459,21 @@ async fn check_server_config(connection: &mut ConnectionManager) -> Option<bool>
         tracing::info!("Redis does not let CONFIG be read: its persistence is not checked");
         return None;
     };
-    if !persistence.keeps_data() {
+    if !persistence.is_durable() {
+        // Without snapshots a restart is a wipe, which the epoch marker catches; with them it is a
+        // rollback to the last one, which it cannot.
+        let consequence = if persistence.snapshots {
+            "a restart from a snapshot brings back the tokens revoked after it, unseen"
+        } else {
+            "a restart is a wipe: tokens issued before it are then refused, and their users log \
+             in again"
+        };
         tracing::warn!(
-            "{NO_PERSISTENCE} (tokens issued before it are then refused, and their users log in \
-             again); turn on AOF, or set PASETO_REDIS_REQUIRE_PERSISTENCE=true to refuse such a \
-             server"
+            "{NO_PERSISTENCE} ({consequence}); turn on AOF (appendonly yes), or set \
+             PASETO_REDIS_REQUIRE_PERSISTENCE=true to refuse such a server"
         );
     }
-    Some(persistence.keeps_data())
+    Some(persistence.is_durable())
 }
 
 /// Refuses a server older than [`MIN_REDIS_VERSION`]; one that hides its version is let be.
@@ -535,16 +563,18 @@ impl TokenStore for RedisStore {
     fn rotate<'a>(&'a self, rotation: Rotation<'a>) -> StoreFuture<'a, Rotated> {
         let generation_key = self.key("gen", rotation.family);
         let answer_key = self.key("ans", rotation.family);
+        let retried_key = self.key("rty", rotation.family);
         let until = rotation.until.unix_timestamp().clamp(1, MAX_EXPIRY);
         let grace = u64::try_from(rotation.grace.as_millis()).unwrap_or(u64::MAX);
         let answer = rotation.answer.to_vec();
         Box::pin(async move {
             let outcome: redis::Value = self
-                .send(|mut connection| {
+                .send(!rotation.grace.is_zero(), |mut connection| {
                     let mut invocation = ROTATE.prepare_invoke();
                     invocation
                         .key(&generation_key)
                         .key(&answer_key)
+                        .key(&retried_key)
                         .arg(rotation.generation)
                         .arg(until)
                         .arg(&answer)
@@ -571,7 +601,7 @@ impl TokenStore for RedisStore {
         Box::pin(async move {
             let present: Vec<&String> = keys.iter().flatten().collect();
             let values: Vec<Option<i64>> = self
-                .send(|mut connection| {
+                .send(true, |mut connection| {
                     let command = redis::cmd("MGET").arg(&present).clone();
                     Box::pin(async move { command.query_async(&mut connection).await })
                 })
