@@ -303,7 +303,7 @@ fn revoked_by(
     prefix: &str,
     token: paseto_auth::store::TokenRef<'_>,
 ) -> Option<paseto_auth::store::RevokedBy> {
-    use paseto_auth::store::{RedisStore, TokenStore};
+    use paseto_auth::store::TokenStore;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
