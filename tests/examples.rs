@@ -1,6 +1,9 @@
-//! Every example server logs (issue #21): its `main` first installs the shared subscriber, whose
-//! level comes from `RUST_LOG` (default `info`), so that store timeouts, revocations not recorded
-//! and the counts of refused tokens reach the operator.
+//! What every example does as an operator expects (issue #21): its `main` first installs the
+//! shared subscriber, whose level comes from `RUST_LOG` (default `info`), so that store timeouts,
+//! revocations not recorded and the counts of refused tokens reach the operator; and it reads
+//! the library's settings through the library, which parses each the same way and refuses a
+//! value it cannot read, naming it (an example that compared `PASETO_STORE_FAIL_OPEN` with `"1"`
+//! ignored `true`).
 
 #[path = "../examples/common/serve.rs"]
 #[allow(dead_code)]
@@ -72,4 +75,41 @@ fn rust_log_sets_the_level_and_info_is_the_default() {
     assert!(enabled(per_target, "paseto_auth::extract", Level::DEBUG));
     assert!(enabled(per_target, "tower", Level::INFO));
     assert!(!enabled(per_target, "tower", Level::DEBUG));
+}
+
+#[test]
+fn examples_read_the_library_s_settings_through_the_library() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let mut files = Vec::new();
+    for dir in [dir.clone(), dir.join("common")] {
+        for entry in fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "rs") {
+                files.push(path);
+            }
+        }
+    }
+    assert!(files.len() > 5, "{files:?}");
+    for path in files {
+        let text = fs::read_to_string(&path).unwrap();
+        for read in ["env::var(\"", "env::var_os(\""] {
+            for (at, _) in text.match_indices(read) {
+                let name: String = text[at + read.len()..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_uppercase() || *c == '_')
+                    .collect();
+                // The examples' own: where to listen, what to log, and the load server's knobs.
+                let own = ["PASETO_AUTH_ADDR", "RUST_LOG"].contains(&name.as_str())
+                    || name.starts_with("LOAD_SERVER_");
+                // Whether the remember-me cookie's Secure is set at all (its value is the
+                // library's to read, in CookieSettings::remember_from_env).
+                let presence = read.contains("var_os") && name == "REMEMBER_COOKIE_SECURE";
+                assert!(
+                    own || presence,
+                    "{}: reads {name} itself; read it through the library",
+                    path.display()
+                );
+            }
+        }
+    }
 }
