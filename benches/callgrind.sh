@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Instructions per request, counted by callgrind (repeatable whatever else the machine is doing):
 # each of our paths beside its hand-written pasetors reference, through the same router in
-# examples/load_server.rs, in process. The count of a dry run (start-up, key generation, the
+# benches/load_server.rs, in process. The count of a dry run (start-up, key generation, the
 # tokens made for the unique mode, no request) is subtracted. Bearer tokens are the same on every
 # request ("same": the verifier's cache) or different ("unique": a signature check each time).
 #

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# End-to-end load test: wrk against examples/load_server.rs, each of our paths beside its
+# End-to-end load test: wrk against benches/load_server.rs, each of our paths beside its
 # hand-written pasetors reference, in alternating rounds in the same run (so drift in machine load
 # hits both alike). Prints requests/s per round, the means, and ours as a percentage of the reference.
 # Bearer tokens come two ways: the same token on every request ("repeated", what a client with a

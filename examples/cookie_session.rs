@@ -24,11 +24,7 @@
 // tests/session.rs includes this file as a module and uses `app` only.
 #![cfg_attr(test, allow(dead_code))]
 
-// The examples' shared first and last steps; the integration tests that include this file do not
-// call them.
-#[allow(dead_code)]
-#[path = "common/serve.rs"]
-mod serve;
+use paseto_auth_examples::serve;
 
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};

@@ -24,15 +24,7 @@
 //! Logouts (revoked tokens) are kept in Redis with `PASETO_REDIS_URL`, shared by every instance;
 //! otherwise in this process's memory.
 
-// The examples' shared first and last steps; the integration tests that include this file do not
-// call them.
-#[allow(dead_code)]
-#[path = "common/serve.rs"]
-mod serve;
-#[path = "common/store.rs"]
-mod store;
-#[path = "common/tokens.rs"]
-mod tokens;
+use paseto_auth_examples::{serve, store, tokens};
 
 use axum::extract::State;
 use axum::http::StatusCode;

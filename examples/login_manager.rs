@@ -30,13 +30,7 @@
 // tests/login.rs includes this file as a module and uses `app` and `Users` only.
 #![cfg_attr(test, allow(dead_code))]
 
-// The examples' shared first and last steps; the integration tests that include this file do not
-// call them.
-#[allow(dead_code)]
-#[path = "common/serve.rs"]
-mod serve;
-#[path = "common/store.rs"]
-mod store;
+use paseto_auth_examples::{serve, store};
 
 use std::collections::HashMap;
 use std::convert::Infallible;

@@ -28,15 +28,7 @@
 //! `PASETO_REFRESH_REUSE_GRACE` is the seconds a retried refresh gets the same pair (10). Every
 //! setting is read by the library, which refuses a value it cannot parse at start-up, naming it.
 
-// The examples' shared first and last steps; the integration tests that include this file do not
-// call them.
-#[allow(dead_code)]
-#[path = "common/serve.rs"]
-mod serve;
-#[path = "common/store.rs"]
-mod store;
-#[path = "common/tokens.rs"]
-mod tokens;
+use paseto_auth_examples::{serve, store, tokens};
 
 use axum::extract::{FromRef, State};
 use axum::http::StatusCode;
@@ -44,7 +36,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, post_service};
 use axum::{Json, Router};
 use paseto_auth::extract::{AuthError, PasetoAuth};
-use paseto_auth::refresh::RefreshTokens;
+use paseto_auth::refresh::{RefreshEndpoint, RefreshTokens, pair_response};
 use paseto_auth::store::Revocations;
 use paseto_auth::{Issuer, PairOptions, Paseto, PasetoClaims, Verifier, paseto_required};
 use serde::{Deserialize, Serialize};
@@ -61,7 +53,7 @@ pub(crate) struct ApiClaims {
 #[derive(Clone)]
 pub(crate) struct ApiState {
     tokens: AppState,
-    refresh: RefreshTokens,
+    refresh: RefreshEndpoint,
 }
 
 impl FromRef<ApiState> for PasetoAuth {
@@ -78,7 +70,7 @@ pub(crate) fn state(
     revocations: Revocations,
 ) -> paseto_auth::Result<ApiState> {
     Ok(ApiState {
-        refresh: RefreshTokens::new(issuer.clone(), revocations.clone())?,
+        refresh: RefreshEndpoint::new(RefreshTokens::new(issuer.clone(), revocations.clone())?),
         tokens: AppState {
             issuer,
             auth: PasetoAuth::new(verifier).revocations(revocations),
@@ -127,7 +119,7 @@ async fn login(State(state): State<ApiState>, Json(form): Json<Credentials>) -> 
         .issuer
         .issue_pair(&ApiClaims { email: form.email }, options)
     {
-        Ok(pair) => pair.into_response(),
+        Ok(pair) => pair_response(pair),
         Err(err) => {
             tracing::error!("could not issue a token: {err}");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()

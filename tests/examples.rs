@@ -5,9 +5,7 @@
 //! value it cannot read, naming it (an example that compared `PASETO_STORE_FAIL_OPEN` with `"1"`
 //! ignored `true`).
 
-#[path = "../examples/common/serve.rs"]
-#[allow(dead_code)]
-mod serve;
+use paseto_auth_examples::serve;
 
 use std::fs;
 use std::path::Path;

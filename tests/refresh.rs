@@ -15,9 +15,8 @@ use axum::http::StatusCode;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, COOKIE, PRAGMA, SET_COOKIE};
 use axum::response::Response;
 use axum::routing::{get, post, post_service};
-use paseto_auth::extract::PasetoAuth;
 use paseto_auth::key::{LocalKey, SecretKey};
-use paseto_auth::refresh::{RefreshCookie, RefreshTokens};
+use paseto_auth::refresh::{RefreshCookie, RefreshEndpoint, RefreshTokens};
 use paseto_auth::store::{
     MemoryStore, Revocations, RevokedBy, Rotated, Rotation, StoreError, StoreFuture, TokenRef,
     TokenStore,
@@ -43,13 +42,13 @@ async fn sensitive() -> &'static str {
 }
 
 /// An API guarded by `verifier` and the store, with its token endpoint.
-fn api(verifier: Verifier, refresh: &RefreshTokens) -> Router {
-    let auth = PasetoAuth::new(verifier).revocations(refresh.revocations().clone());
+fn api<R: Clone + Into<RefreshEndpoint>>(verifier: Verifier, refresh: &R) -> Router {
+    let endpoint: RefreshEndpoint = refresh.clone().into();
     Router::new()
         .route("/me", get(me))
         .route("/sensitive", post(sensitive))
-        .with_state(auth)
-        .route("/token/refresh", post_service(refresh.clone()))
+        .with_state(endpoint.auth(verifier))
+        .route("/token/refresh", post_service(endpoint))
 }
 
 fn pair_for(issuer: &Issuer, subject: &str) -> TokenPair {
@@ -657,10 +656,11 @@ async fn a_browser_keeps_its_refresh_token_in_an_http_only_cookie() {
     for (_store_name, store) in stores().await {
         let keys = setup(Version::V4);
         // No grace, so that the replay below is one at once.
-        let refresh = RefreshTokens::new(keys.issuer.clone(), Revocations::shared(store.clone()))
+        let tokens = RefreshTokens::new(keys.issuer.clone(), Revocations::shared(store.clone()))
             .unwrap()
             .reuse_grace(Duration::ZERO)
-            .unwrap()
+            .unwrap();
+        let refresh = RefreshEndpoint::new(tokens)
             .cookie(RefreshCookie::new())
             .unwrap();
         let app = api(keys.verifier.clone(), &refresh);
@@ -769,7 +769,10 @@ fn a_refresh_cookie_browsers_would_refuse_is_a_setup_error() {
             .secure(false)
             .same_site(paseto_auth::cookie::SameSite::None),
     ] {
-        let err = refresh.clone().cookie(cookie).err().unwrap();
+        let err = RefreshEndpoint::new(refresh.clone())
+            .cookie(cookie)
+            .err()
+            .unwrap();
         assert_eq!(err.kind(), ErrorKind::Setup);
     }
 }

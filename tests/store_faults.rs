@@ -14,7 +14,7 @@ use axum::http::StatusCode;
 use axum::http::header::{CONTENT_TYPE, RETRY_AFTER};
 use axum::routing::{get, post, post_service};
 use paseto_auth::extract::PasetoAuth;
-use paseto_auth::refresh::RefreshTokens;
+use paseto_auth::refresh::{RefreshEndpoint, RefreshTokens};
 use paseto_auth::store::{RedisStore, Revocations, RevokedBy, TokenRef, TokenStore};
 use paseto_auth::{
     Error, ErrorKind, PairOptions, Paseto, TokenOptions, TokenPair, Version, paseto_required,
@@ -319,8 +319,11 @@ fn token_api(keys: &Setup, refresh: &RefreshTokens) -> Router {
     Router::new()
         .route("/me", get(me))
         .route("/logout", post(logout))
-        .with_state(refresh.auth(keys.verifier.clone()))
-        .route("/token/refresh", post_service(refresh.clone()))
+        .with_state(RefreshEndpoint::new(refresh.clone()).auth(keys.verifier.clone()))
+        .route(
+            "/token/refresh",
+            post_service(RefreshEndpoint::new(refresh.clone())),
+        )
 }
 
 /// What the issue saw: a refresh answered 503 (the store paused past the timeout) lands after

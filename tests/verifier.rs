@@ -22,7 +22,7 @@ fn raw_token(setup: &Setup, payload: &str) -> String {
     .unwrap()
 }
 
-fn kind(result: Result<paseto_auth::Paseto<Value>, Error>) -> ErrorKind {
+fn kind(result: Result<paseto_auth::VerifiedToken<Value>, Error>) -> ErrorKind {
     result.expect_err("token was accepted").kind()
 }
 

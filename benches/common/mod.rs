@@ -1,4 +1,4 @@
-//! What the benches and `examples/load_server.rs` share: each measured path beside its
+//! What the benches and `benches/load_server.rs` share: each measured path beside its
 //! hand-written pasetors reference. Each includer uses only part of it.
 #![allow(dead_code)]
 

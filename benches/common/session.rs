@@ -1,6 +1,6 @@
 //! The session path and its reference: a session cookie made by the layer, our handler reading
 //! `Session<T>` through `SessionLayer`, and a hand-written handler that decrypts the same cookie
-//! with pasetors. Shared by `benches/session.rs` and `examples/load_server.rs`.
+//! with pasetors. Shared by `benches/session.rs` and `benches/load_server.rs`.
 
 use axum::Router;
 use axum::body::Body;

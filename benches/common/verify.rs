@@ -1,6 +1,6 @@
 //! The verification path and its reference: a token (or many distinct ones), our
 //! `#[paseto_required]` handler, a hand-written handler that calls pasetors directly, and an
-//! unguarded handler (the ceiling). Shared by `benches/verify.rs` and `examples/load_server.rs`.
+//! unguarded handler (the ceiling). Shared by `benches/verify.rs` and `benches/load_server.rs`.
 
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header::AUTHORIZATION};

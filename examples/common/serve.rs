@@ -12,7 +12,7 @@ use tracing_subscriber::util::SubscriberInitExt;
 /// Logs to standard output at the level `RUST_LOG` sets (default `info`), so that what the
 /// library tells an operator — a store that timed out, a revocation not recorded, the counts of
 /// refused tokens and cookies — is seen. Called first by every example's `main`.
-pub(crate) fn init_logging() {
+pub fn init_logging() {
     tracing_subscriber::registry()
         .with(tracing_subscriber::fmt::layer())
         .with(log_filter(std::env::var("RUST_LOG").ok().as_deref()))
@@ -23,7 +23,7 @@ pub(crate) fn init_logging() {
 /// span and field filters (which would need a regex engine): `debug`, or
 /// `paseto_auth=debug,tower=warn,info`. Unset or empty: `info`; a bad value is reported and
 /// `info` used.
-pub(crate) fn log_filter(rust_log: Option<&str>) -> Targets {
+pub fn log_filter(rust_log: Option<&str>) -> Targets {
     let default = || Targets::new().with_default(Level::INFO);
     match rust_log.map(str::trim) {
         Some(directives) if !directives.is_empty() => {
@@ -40,7 +40,7 @@ pub(crate) fn log_filter(rust_log: Option<&str>) -> Targets {
 ///
 /// A configuration error (`app` is `Err`) or an address it cannot listen on ends the process
 /// with status 2 and a message naming the problem, rather than a `Debug` dump.
-pub(crate) async fn serve<E: Display>(app: Result<Router, E>, hint: &str) {
+pub async fn serve<E: Display>(app: Result<Router, E>, hint: &str) {
     let app = match app {
         Ok(app) => app,
         Err(err) => {

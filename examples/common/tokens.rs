@@ -13,11 +13,11 @@ const DEFAULT_ISSUER: &str = "https://issuer.example";
 
 /// What the handlers need: an issuer for `/login` and the verifier state for the guards.
 #[derive(Clone)]
-pub(crate) struct AppState {
+pub struct AppState {
     /// Issues tokens.
-    pub(crate) issuer: Issuer,
+    pub issuer: Issuer,
     /// Verifies them.
-    pub(crate) auth: PasetoAuth,
+    pub auth: PasetoAuth,
 }
 
 impl FromRef<AppState> for PasetoAuth {
@@ -29,7 +29,7 @@ impl FromRef<AppState> for PasetoAuth {
 /// The issuer and verifier of `PASETO_ISS`, `PASETO_PRIVATE_KEYS` and `PASETO_PUBLIC_KEYS` (the
 /// verifier trusts the public halves of the private keys for `PASETO_ISS`, and each public key for
 /// its `iss`), or a generated v4 key pair when no private key is set.
-pub(crate) fn issuer_and_verifier_from_env() -> paseto_auth::Result<(Issuer, Verifier)> {
+pub fn issuer_and_verifier_from_env() -> paseto_auth::Result<(Issuer, Verifier)> {
     let config = PasetoConfig::from_env()?;
     if config.has_private_keys() {
         return Ok((config.issuer()?, config.verifier()?));

@@ -242,12 +242,12 @@ fn pem_keys_given_as_values_are_accepted() {
     // `--key "$(cat key.pem)"`: the value starts with `-----BEGIN`, which must not read as an
     // option. Ed25519 keys make v4 tokens, or v2 ones with `--version v2`; P-384 keys v3 ones.
     let ed25519 = (
-        include_str!("../../paseto-auth/tests/keys/ed25519.pem"),
-        include_str!("../../paseto-auth/tests/keys/ed25519.pub.pem"),
+        include_str!("../../paseto-auth-core/tests/keys/ed25519.pem"),
+        include_str!("../../paseto-auth-core/tests/keys/ed25519.pub.pem"),
     );
     let p384 = (
-        include_str!("../../paseto-auth/tests/keys/p384.pem"),
-        include_str!("../../paseto-auth/tests/keys/p384.pub.pem"),
+        include_str!("../../paseto-auth-core/tests/keys/p384.pem"),
+        include_str!("../../paseto-auth-core/tests/keys/p384.pub.pem"),
     );
     for (version, (secret, public)) in [("v4", ed25519), ("v2", ed25519), ("v3", p384)] {
         let token = ok(&[

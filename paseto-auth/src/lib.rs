@@ -2,11 +2,12 @@
 //!
 //! # Where things are
 //!
-//! The core, without features: [`key`] (typed keys, PASERK, PEM, key rings), [`token`] (the
-//! codecs), [`claims`], [`requirements`], [`issuer`], [`verifier`], [`config`]
-//! (flask-paseto-extended's settings), [`store`] (revocations shared across instances), [`keyset`] (published and
-//! fetched key sets, rotation), [`refresh`]
-//! and [`pair`] (token pairs), [`error`] and [`version`]. With the `axum` feature (default):
+//! The core (the `paseto-auth-core` crate, re-exported): [`key`] (typed keys, PASERK, PEM, key
+//! rings), [`token`] (the codecs), [`claims`], [`requirements`], [`issuer`], [`verifier`],
+//! [`config`] (flask-paseto-extended's settings), [`store`] (revocations shared across
+//! instances; Redis with the `redis` feature), [`keyset`] (published and fetched key sets,
+//! rotation), [`refresh`] and [`pair`] (token pairs), [`error`] and [`version`]. With the `axum`
+//! feature (default):
 //! [`extract`] (`PasetoAuth`, `Paseto<C>`, `#[paseto_required]`, `PasetoLayer`), [`cookie`] (tokens
 //! in cookies: what sessions and logins are built on), [`session`], [`login`], [`csrf`] and
 //! [`guard_layer`]. The crate root re-exports what every application names and the four macros;
@@ -19,42 +20,23 @@
     warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
-/// Prints a line that `cargo test` shows even for passing tests (the official-vector counts).
-#[cfg(test)]
-macro_rules! test_report {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stderr(), $($arg)*);
-    }};
-}
-#[cfg(test)]
-pub(crate) use test_report;
+// The core, re-exported: `paseto_auth::key`, `paseto_auth::Issuer` and the rest name the same
+// items as `paseto_auth_core`'s, so an application needs one dependency.
+#[doc(inline)]
+pub use paseto_auth_core::{
+    Cause, Error, ErrorKind, Header, Issuer, IssuerBuilder, PairOptions, PasetoClaims, Purpose,
+    RegisteredClaims, Requirements, Result, Timestamp, TokenOptions, TokenPair, VerifiedToken,
+    Verifier, VerifierBuilder, Version, claims, config, error, issuer, key, logs, metrics, pair,
+    requirements, token, verifier, verify_cache, version,
+};
 
-pub mod claims;
-pub mod config;
-pub mod error;
-pub mod issuer;
-pub mod key;
 pub mod keyset;
-mod kind;
-pub mod logs;
-pub mod metrics;
-pub mod pair;
 pub mod refresh;
-pub mod requirements;
 pub mod store;
-pub mod token;
-pub mod verifier;
-pub mod verify_cache;
-pub mod version;
 
-pub use claims::{PasetoClaims, RegisteredClaims, Timestamp};
-pub use error::{Cause, Error, ErrorKind, Result};
-pub use issuer::{Issuer, IssuerBuilder, TokenOptions};
-pub use pair::{PairOptions, TokenPair};
-pub use requirements::Requirements;
-pub use verifier::{Paseto, Verifier, VerifierBuilder};
-pub use version::{Header, Purpose, Version};
+#[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
+pub use extract::Paseto;
 
 #[cfg(feature = "axum")]
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]

@@ -70,7 +70,7 @@ async fn decide(auth: &PasetoAuth, parts: &mut Parts, route: &Route) -> Result<b
 
 /// The token the route's guard verified, if it let the request through with one (read right
 /// after [`guard`], whose outcome it is).
-pub(crate) fn authenticated(parts: &Parts) -> Option<Arc<crate::verifier::Paseto>> {
+pub(crate) fn authenticated(parts: &Parts) -> Option<Arc<crate::verifier::VerifiedToken>> {
     parts
         .extensions
         .get::<Authenticated>()

@@ -30,11 +30,13 @@ use axum::http::request::Parts;
 use axum::response::Response;
 
 pub use guard::{PasetoLayer, TokenCheck};
+pub use paseto_ext::Paseto;
 pub use rejection::AuthError;
 pub use source::{LoadToken, TokenSource};
 
 use time::OffsetDateTime;
 
+use crate::claims::RegisteredClaims;
 use crate::claims::{FAMILY_CLAIM, issued_for_revocation};
 use crate::csrf::CsrfSettings;
 use crate::error::{Error, Result};
@@ -42,11 +44,11 @@ use crate::key::{KeyRing, VerificationKey};
 use crate::logs::{Refusal, refusal};
 use crate::requirements::Requirements;
 use crate::store::{Revocations, TokenRef};
-use crate::verifier::{Paseto, Verifier};
+use crate::verifier::{VerifiedToken, Verifier};
 use tracing::Level;
 
 /// What the revocation store checks of a verified token.
-fn token_ref(token: &Paseto) -> TokenRef<'_> {
+fn token_ref(token: &VerifiedToken) -> TokenRef<'_> {
     TokenRef {
         token_id: token.registered.jti.as_deref(),
         family: match token.claims.get(FAMILY_CLAIM) {
@@ -232,7 +234,7 @@ impl PasetoAuth {
         parts: &Parts,
         source: Option<&TokenSource>,
         route: &Requirements,
-    ) -> Result<Option<Paseto>> {
+    ) -> Result<Option<VerifiedToken>> {
         let shared = self.authenticate_shared(parts, source, route).await?;
         Ok(shared.map(|shared| Arc::try_unwrap(shared).unwrap_or_else(|shared| (*shared).clone())))
     }
@@ -244,7 +246,7 @@ impl PasetoAuth {
         parts: &Parts,
         source: Option<&TokenSource>,
         route: &Requirements,
-    ) -> Result<Option<Arc<Paseto>>> {
+    ) -> Result<Option<Arc<VerifiedToken>>> {
         let Some(found) = source.unwrap_or(&self.source).find(parts) else {
             return Ok(None);
         };
@@ -269,7 +271,7 @@ impl PasetoAuth {
         parts: &Parts,
         source: Option<&TokenSource>,
         route: &Requirements,
-    ) -> std::result::Result<Option<Arc<Paseto>>, Response> {
+    ) -> std::result::Result<Option<Arc<VerifiedToken>>, Response> {
         self.authenticate_shared(parts, source, route)
             .await
             .map_err(|err| self.reject(parts, AuthError::Token(err)))
@@ -278,9 +280,10 @@ impl PasetoAuth {
     /// Revokes `token` (its `jti`, until its `exp`) in the revocation store, on every instance
     /// that shares it: what an API's logout does. Fails without a store
     /// ([`PasetoAuth::revocations`]), or for a token without `jti` or `exp`.
-    pub async fn revoke<C>(&self, token: &Paseto<C>) -> Result<()> {
+    pub async fn revoke(&self, token: &impl AsRef<RegisteredClaims>) -> Result<()> {
         let revocations = self.store()?;
-        let (Some(jti), Some(exp)) = (&token.registered.jti, token.registered.exp) else {
+        let registered = token.as_ref();
+        let (Some(jti), Some(exp)) = (&registered.jti, registered.exp) else {
             return Err(Error::Setup(
                 "a token without jti and exp cannot be revoked on its own; revoke its subject"
                     .into(),

@@ -1,15 +1,103 @@
-//! `Paseto<C>` and `Option<Paseto<C>>` as axum extractors.
+//! [`Paseto<C>`]: the request's verified token, and `Paseto<C>` / `Option<Paseto<C>>` as axum
+//! extractors.
 
 use std::sync::Arc;
 
 use axum::extract::{FromRef, FromRequestParts, OptionalFromRequestParts};
 use axum::http::request::Parts;
 use axum::response::Response;
+use serde_json::{Map, Value};
 
 use super::{AuthError, Checks, PasetoAuth};
-use crate::claims::PasetoClaims;
+use crate::claims::{PasetoClaims, RegisteredClaims};
+use crate::key::KeyId;
 use crate::requirements::Requirements;
-use crate::verifier::Paseto;
+use crate::token::Footer;
+use crate::verifier::VerifiedToken;
+use crate::version::{Header, Purpose, Version};
+
+/// The request's verified token: typed custom claims plus everything else the token said — the
+/// fields of the core's [`VerifiedToken`], taken from the request.
+///
+/// As an axum extractor it is the route guard's outcome (`#[paseto_required]`, [`PasetoLayer`]),
+/// or, on a route without one, the request's token verified with the [`PasetoAuth`] of the
+/// router state; `Option<Paseto<C>>` is `None` without a token (a bad one is still refused).
+///
+/// [`PasetoLayer`]: super::PasetoLayer
+#[derive(Debug, Clone)]
+pub struct Paseto<C = Map<String, Value>> {
+    /// The custom claims, deserialized from the payload.
+    pub claims: C,
+    /// The registered claims.
+    pub registered: RegisteredClaims,
+    /// Version and purpose.
+    pub header: Header,
+    /// The (authenticated) footer.
+    pub footer: Footer,
+    /// The id of the key that verified the token.
+    pub key_id: KeyId,
+}
+
+impl<C> Paseto<C> {
+    /// The token's version.
+    pub fn version(&self) -> Version {
+        self.header.version
+    }
+
+    /// The token's purpose.
+    pub fn purpose(&self) -> Purpose {
+        self.header.purpose
+    }
+}
+
+impl<C> AsRef<RegisteredClaims> for Paseto<C> {
+    fn as_ref(&self) -> &RegisteredClaims {
+        &self.registered
+    }
+}
+
+impl<C> From<VerifiedToken<C>> for Paseto<C> {
+    fn from(token: VerifiedToken<C>) -> Self {
+        let VerifiedToken {
+            claims,
+            registered,
+            header,
+            footer,
+            key_id,
+        } = token;
+        Paseto {
+            claims,
+            registered,
+            header,
+            footer,
+            key_id,
+        }
+    }
+}
+
+impl<C> From<Paseto<C>> for VerifiedToken<C> {
+    fn from(token: Paseto<C>) -> Self {
+        let Paseto {
+            claims,
+            registered,
+            header,
+            footer,
+            key_id,
+        } = token;
+        VerifiedToken {
+            claims,
+            registered,
+            header,
+            footer,
+            key_id,
+        }
+    }
+}
+
+/// `token` typed as `C`.
+fn typed<C: PasetoClaims>(token: &VerifiedToken) -> crate::Result<Paseto<C>> {
+    token.to_typed::<C>().map(Paseto::from)
+}
 
 /// What the route's guard (`#[paseto_required]`, `PasetoLayer`) decided for this request: the
 /// token it verified against the route's source and requirements, or `None` when an `optional`
@@ -21,14 +109,14 @@ use crate::verifier::Paseto;
 #[derive(Clone)]
 pub(crate) struct Authenticated {
     /// The token, if any.
-    pub(crate) token: Option<Arc<Paseto>>,
+    pub(crate) token: Option<Arc<VerifiedToken>>,
     /// The guard's verifier, revocations and CSRF settings.
     by: Checks,
 }
 
 impl Authenticated {
     /// `auth`'s outcome.
-    pub(crate) fn new(token: Option<Arc<Paseto>>, auth: &PasetoAuth) -> Self {
+    pub(crate) fn new(token: Option<Arc<VerifiedToken>>, auth: &PasetoAuth) -> Self {
         Authenticated {
             token,
             by: auth.checks(),
@@ -48,14 +136,12 @@ where
 {
     let auth = PasetoAuth::from_ref(state);
     let typed = match parts.extensions.get::<Authenticated>() {
-        Some(outcome) if auth.decides_as(&outcome.by) => {
-            outcome.token.as_deref().map(Paseto::to_typed::<C>)
-        }
+        Some(outcome) if auth.decides_as(&outcome.by) => outcome.token.as_deref().map(typed::<C>),
         _ => auth
             .authenticate_or_reject(parts, None, &Requirements::new())
             .await?
             .as_deref()
-            .map(Paseto::to_typed::<C>),
+            .map(typed::<C>),
     };
     typed
         .transpose()

@@ -11,8 +11,8 @@ use sha2::{Digest, Sha256};
 use tokio::sync::{Notify, watch};
 use tokio::task::AbortHandle;
 
-use super::document::{DocumentLimits, KeySetDocument};
-use super::settings::KeySetSettings;
+use super::KeySetSettings;
+use super::{DocumentLimits, KeySetDocument};
 use crate::error::{Error, KeySetError, Result, untrusted};
 use crate::key::{KeyRing, VerificationKey};
 use crate::verifier::{Verifier, VerifierBuilder};
@@ -278,7 +278,7 @@ impl KeySetSource {
             url: url.into(),
             issuers: vec![issuer.into()],
             settings: KeySetSettings::default(),
-            max_keys: super::document::DEFAULT_MAX_KEYS,
+            max_keys: super::DEFAULT_MAX_KEYS,
             clock: Arc::new(SystemClock(Instant::now())),
         }
     }

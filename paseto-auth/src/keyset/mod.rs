@@ -1,22 +1,11 @@
 //! Key sets: an issuer publishes its public keys as a JSON document, verifiers fetch it and
-//! follow its rotations without a restart.
+//! follow its rotations without a restart. The document, the rotation schedule and the settings
+//! are the core's ([`paseto_auth_core::keyset`], re-exported here); this module adds HTTP:
 //!
-//! - [`KeySetDocument`] (format version 1, specified in the README for other languages): for
-//!   each key its public PASERK, `pid`, issuer, status ([`KeyStatus`]: `next`, `active`,
-//!   `retired`) and not-before / not-after. [`KeySetDocument::parse`] reads one from outside
-//!   within [`DocumentLimits`] and refuses anything else with a typed [`KeySetError`].
-//! - The rotation schedule: [`KeySetDocument::activate`] (a `next` key becomes active, the
-//!   active one retired with a grace period), [`retire`](KeySetDocument::retire),
-//!   [`prune`](KeySetDocument::prune); [`signing_ring`](KeySetDocument::signing_ring) for the
-//!   issuer ([`Issuer::replace_keys`](crate::Issuer::replace_keys)) and
-//!   [`verification_ring`](KeySetDocument::verification_ring) for verifiers
-//!   ([`Verifier::replace_keys`](crate::Verifier::replace_keys),
-//!   `PasetoAuth::reload`).
-//! - `KeySetPublisher` (feature `axum`): serves the document at [`DEFAULT_PATH`] with
-//!   `Cache-Control` and an `ETag`, replaceable at run time.
+//! - `KeySetPublisher` (feature `axum`): serves the document at [`DEFAULT_PATH`] with `Cache-Control` and an
+//!   `ETag`, replaceable at run time.
 //! - `KeySetSource` (feature `keyset-fetch`): a verifier key source reading the document over
 //!   HTTPS, refreshed on an interval and, rate-limited, when a token names an unknown `pid`.
-//! - [`KeySetSettings`]: the `PASETO_KEYSET_*` settings.
 //!
 //! **What a status means to a verifier.** Every listed key verifies while it is in force
 //! (between its not-before and not-after, both optional): `next` keys verify, so a token signed
@@ -24,36 +13,18 @@
 //! `retired` keys verify until their not-after, so tokens signed before the switch live out
 //! their lifetime. Only `active` keys sign. A key leaves a verifier when it leaves the document,
 //! or at its not-after, whichever comes first (even for tokens in the verified-token cache).
-//!
-//! [`KeySetError`]: crate::error::KeySetError
 
-use std::time::Duration;
-
-mod document;
 #[cfg(feature = "keyset-fetch")]
 mod fetch;
 #[cfg(feature = "axum")]
 mod publish;
-mod schedule;
-mod settings;
 
-pub use document::{
-    DEFAULT_MAX_BYTES, DEFAULT_MAX_KEYS, DocumentLimits, FORMAT_VERSION, KeySetDocument, KeyStatus,
-    PublishedKey,
-};
+#[doc(inline)]
+pub use paseto_auth_core::keyset::*;
+
 #[cfg(feature = "keyset-fetch")]
 #[cfg_attr(docsrs, doc(cfg(feature = "keyset-fetch")))]
 pub use fetch::{Clock, FetchReport, KeySetSource, KeySetSourceBuilder};
 #[cfg(feature = "axum")]
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub use publish::KeySetPublisher;
-pub use settings::{
-    DEFAULT_MAX_STALENESS, DEFAULT_MIN_FETCH_GAP, DEFAULT_REFRESH, DEFAULT_TIMEOUT, KeySetSettings,
-};
-
-/// Where a key set is published by default (`PASETO_KEYSET_PATH`).
-pub const DEFAULT_PATH: &str = "/.well-known/paserk.json";
-
-/// How long clients may cache the published document by default (`Cache-Control: max-age`,
-/// `PASETO_KEYSET_MAX_AGE`): five minutes.
-pub const DEFAULT_MAX_AGE: Duration = Duration::from_secs(300);

@@ -12,7 +12,7 @@ use axum::routing::get;
 use sha2::{Digest, Sha256};
 
 use super::DEFAULT_MAX_AGE;
-use super::document::KeySetDocument;
+use super::KeySetDocument;
 use crate::key::b64_encode;
 
 /// The document as it is served: rendered once per change.

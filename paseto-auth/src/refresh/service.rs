@@ -1,6 +1,7 @@
-//! [`RefreshTokens`] as a token endpoint: a tower service answering `POST` requests that carry a
-//! refresh token in a JSON body (`{"refresh_token": "…"}`), a form (`grant_type=refresh_token&
-//! refresh_token=…`, RFC 6749 section 6) or the refresh cookie, with a new pair.
+//! [`RefreshEndpoint`]: [`RefreshTokens`] as a token endpoint, a tower service answering `POST`
+//! requests that carry a refresh token in a JSON body (`{"refresh_token": "…"}`), a form
+//! (`grant_type=refresh_token&refresh_token=…`, RFC 6749 section 6) or the refresh cookie, with a
+//! new pair.
 //!
 //! Answers, as RFC 6749 section 5.2 has a token endpoint answer: 200 with the pair
 //! (`Cache-Control: no-store`); 400 `{"error":"invalid_grant"}` for a refresh token that is used,
@@ -23,11 +24,12 @@
 use std::convert::Infallible;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use axum::body::Body;
 use axum::extract::Request;
-use axum::http::header::{ALLOW, CONTENT_TYPE, SET_COOKIE};
+use axum::http::header::{ALLOW, CACHE_CONTROL, CONTENT_TYPE, PRAGMA, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -36,9 +38,11 @@ use super::RefreshTokens;
 use super::cookie::RefreshCookie;
 use crate::cookie::{MAX_COOKIE_SIZE, request_cookies};
 use crate::error::{Error, Result};
+use crate::extract::PasetoAuth;
 use crate::logs::{Refusal, refusal};
-use crate::pair::{TokenPair, no_store};
+use crate::pair::TokenPair;
 use crate::reply::{error_response, internal_error, unavailable};
+use crate::{Paseto, Verifier};
 use tracing::Level;
 
 /// The largest request body read: a refresh token is well under 1 KiB.
@@ -92,14 +96,78 @@ struct JsonBody {
     grant_type: Option<String>,
 }
 
-impl RefreshTokens {
+/// The answer of a token endpoint with `pair`: the pair as JSON, never cached (RFC 6749,
+/// section 5.1). What a login route answers when refresh tokens are not kept in a cookie.
+pub fn pair_response(pair: TokenPair) -> Response {
+    no_store(axum::Json(pair).into_response())
+}
+
+/// Marks a response that holds tokens, or answers about them, as never to be stored.
+fn no_store(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(PRAGMA, HeaderValue::from_static("no-cache"));
+    response
+}
+
+/// The token endpoint: [`RefreshTokens`] answering `POST` requests. Mount it with
+/// `post_service`.
+///
+/// ```
+/// use paseto_auth::refresh::{RefreshEndpoint, RefreshTokens};
+/// # fn app(refresh: RefreshTokens) -> axum::Router {
+/// axum::Router::new().route("/token/refresh", axum::routing::post_service(RefreshEndpoint::new(refresh)))
+/// # }
+/// ```
+#[derive(Clone, Debug)]
+pub struct RefreshEndpoint {
+    tokens: RefreshTokens,
+    cookie: Option<Arc<RefreshCookie>>,
+}
+
+impl From<RefreshTokens> for RefreshEndpoint {
+    fn from(tokens: RefreshTokens) -> Self {
+        RefreshEndpoint::new(tokens)
+    }
+}
+
+impl RefreshEndpoint {
+    /// The endpoint of `tokens`, taking refresh tokens from the request's body.
+    pub fn new(tokens: RefreshTokens) -> Self {
+        RefreshEndpoint {
+            tokens,
+            cookie: None,
+        }
+    }
+
+    /// The rule it applies.
+    pub fn tokens(&self) -> &RefreshTokens {
+        &self.tokens
+    }
+
+    /// A guard state for the access tokens of these pairs: `verifier`, checking the same
+    /// revocations (so the family a replay revokes is refused at once).
+    pub fn auth(&self, verifier: Verifier) -> PasetoAuth {
+        PasetoAuth::new(verifier).revocations(self.tokens.revocations().clone())
+    }
+
+    /// Ends the family of `token` (an access or refresh token of a pair: a logout); see
+    /// [`RefreshTokens::end_family`].
+    pub async fn end_family(&self, token: &Paseto) -> Result<()> {
+        self.tokens.end_family(&token.clone().into()).await
+    }
+
     /// Takes refresh tokens from the cookie `cookie` as well, and answers a refresh that came in
     /// it by setting the new refresh token there (the body then holds the access token only).
     /// Fails when browsers would refuse the cookie.
     pub fn cookie(mut self, cookie: RefreshCookie) -> Result<Self> {
-        cookie.check(self.issuer.pair_lifetimes().refresh)?;
-        self.cookie = Some(std::sync::Arc::new(cookie));
+        cookie.check(self.refresh_lifetime())?;
+        self.cookie = Some(Arc::new(cookie));
         Ok(self)
+    }
+
+    fn refresh_lifetime(&self) -> std::time::Duration {
+        self.tokens.issuer().pair_lifetimes().refresh
     }
 
     /// The answer that hands `pair` to a browser: its refresh token in the refresh cookie, the
@@ -108,12 +176,12 @@ impl RefreshTokens {
     pub fn respond_with_cookie(&self, pair: TokenPair) -> Response {
         match &self.cookie {
             Some(cookie) => self.in_cookie(cookie, pair),
-            None => pair.into_response(),
+            None => pair_response(pair),
         }
     }
 
     fn in_cookie(&self, cookie: &RefreshCookie, pair: TokenPair) -> Response {
-        let max_age = self.issuer.pair_lifetimes().refresh;
+        let max_age = self.refresh_lifetime();
         let fits = cookie.name.len() + 1 + pair.refresh_token.len() <= MAX_COOKIE_SIZE;
         let Some(set) = fits
             .then(|| cookie.attributes(max_age).set_cookie(&pair.refresh_token))
@@ -140,9 +208,9 @@ impl RefreshTokens {
             Ok(presented) => presented,
             Err(bad) => return bad.response(),
         };
-        match (self.refresh(&token).await, carrier, &self.cookie) {
+        match (self.tokens.refresh(&token).await, carrier, &self.cookie) {
             (Ok(pair), Carrier::Cookie, Some(cookie)) => self.in_cookie(cookie, pair),
-            (Ok(pair), _, _) => pair.into_response(),
+            (Ok(pair), _, _) => pair_response(pair),
             (Err(err), carrier, _) => self.refused(&err, carrier),
         }
     }
@@ -161,7 +229,7 @@ impl RefreshTokens {
         let mut response = error_response(StatusCode::BAD_REQUEST, "invalid_grant");
         let headers = response.headers_mut();
         if let (Carrier::Cookie, Some(cookie)) = (carrier, &self.cookie) {
-            let max_age = self.issuer.pair_lifetimes().refresh;
+            let max_age = self.refresh_lifetime();
             if let Some(removal) = cookie.attributes(max_age).removal() {
                 headers.append(SET_COOKIE, removal);
             }
@@ -256,15 +324,8 @@ async fn from_body(
     }
 }
 
-/// The token endpoint: mount it with `post_service`.
-///
-/// ```
-/// # use paseto_auth::refresh::RefreshTokens;
-/// # fn app(refresh: RefreshTokens) -> axum::Router {
-/// axum::Router::new().route("/token/refresh", axum::routing::post_service(refresh))
-/// # }
-/// ```
-impl tower::Service<Request> for RefreshTokens {
+/// The token endpoint as a tower service (`post_service`).
+impl tower::Service<Request> for RefreshEndpoint {
     type Response = Response;
     type Error = Infallible;
     type Future = Pin<Box<dyn Future<Output = std::result::Result<Response, Infallible>> + Send>>;

@@ -279,7 +279,7 @@ impl Error {
     }
 
     /// Builds a [`Error::Config`] naming `setting`.
-    pub(crate) fn config(setting: impl Into<String>, message: impl std::fmt::Display) -> Self {
+    pub fn config(setting: impl Into<String>, message: impl std::fmt::Display) -> Self {
         Error::Config {
             setting: setting.into(),
             message: message.to_string(),
@@ -380,13 +380,15 @@ const MAX_UNTRUSTED_CHARS: usize = 80;
 /// error may carry it: control characters, quotes and backslashes escaped (`{:?}` style, so a
 /// `\n` cannot start a forged log line) and cut to [`MAX_UNTRUSTED_CHARS`] characters, with `…`
 /// where it was cut. Every error built from outside text goes through here or [`truncated`].
-pub(crate) fn untrusted(text: impl std::fmt::Display) -> String {
+#[doc(hidden)]
+pub fn untrusted(text: impl std::fmt::Display) -> String {
     escape(&truncated(&text.to_string()))
 }
 
 /// Outside text cut to [`MAX_UNTRUSTED_CHARS`] characters (for fields shown with `{:?}`, which
 /// escapes them).
-pub(crate) fn truncated(text: &str) -> String {
+#[doc(hidden)]
+pub fn truncated(text: &str) -> String {
     match text.char_indices().nth(MAX_UNTRUSTED_CHARS) {
         None => text.to_owned(),
         Some((cut, _)) => format!("{}…", &text[..cut]),
@@ -555,7 +557,7 @@ impl std::error::Error for Message {}
 
 impl Cause {
     /// Keeps `error`, shown escaped and truncated.
-    pub(crate) fn new(error: impl std::error::Error + Send + Sync + 'static) -> Self {
+    pub fn new(error: impl std::error::Error + Send + Sync + 'static) -> Self {
         Cause {
             shown: untrusted(&error),
             error: Arc::new(error),
@@ -563,7 +565,7 @@ impl Cause {
     }
 
     /// A cause that is this crate's own message (trusted text, shown as it is).
-    pub(crate) fn msg(message: impl Into<String>) -> Self {
+    pub fn msg(message: impl Into<String>) -> Self {
         let message = message.into();
         Cause {
             shown: message.clone(),

@@ -43,7 +43,8 @@ pub(crate) fn refuse_repeated_byte(bytes: &[u8], what: &str) -> crate::Result<()
 }
 
 /// Encodes bytes as unpadded base64url, the encoding of PASETO and PASERK.
-pub(crate) fn b64_encode(bytes: &[u8]) -> String {
+#[doc(hidden)]
+pub fn b64_encode(bytes: &[u8]) -> String {
     use base64ct::{Base64UrlUnpadded, Encoding};
     Base64UrlUnpadded::encode_string(bytes)
 }

@@ -21,7 +21,7 @@ const REFRESH_ASSERTION: &[u8] = b"paseto-auth:refresh\0";
 
 /// Which kind of token is issued or verified.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub(crate) enum TokenKind {
+pub enum TokenKind {
     /// A token a guard accepts: no `pur`, the application's implicit assertion.
     #[default]
     Access,
@@ -32,7 +32,8 @@ pub(crate) enum TokenKind {
 impl TokenKind {
     /// The implicit assertion a token of this kind and `version` is sealed with, given the
     /// application's (v1 and v2 have none: there the `pur` claim alone tells the kinds apart).
-    pub(crate) fn implicit_assertion(self, version: Version, application: &[u8]) -> Cow<'_, [u8]> {
+    #[doc(hidden)]
+    pub fn implicit_assertion(self, version: Version, application: &[u8]) -> Cow<'_, [u8]> {
         match (self, version) {
             (TokenKind::Refresh, version) if version.has_implicit_assertion() => {
                 Cow::Owned([REFRESH_ASSERTION, application].concat())
@@ -42,7 +43,8 @@ impl TokenKind {
     }
 
     /// The `pur` the issuer writes.
-    pub(crate) fn purpose(self) -> Option<&'static str> {
+    #[doc(hidden)]
+    pub fn purpose(self) -> Option<&'static str> {
         match self {
             TokenKind::Access => None,
             TokenKind::Refresh => Some(REFRESH_PURPOSE),
@@ -52,7 +54,8 @@ impl TokenKind {
     /// Refuses a verified payload whose `pur` is not this kind's: any `pur` in an access token (a
     /// refresh token, or a cookie sealed with a key that is also an API key), anything but
     /// `"refresh"` in a refresh token.
-    pub(crate) fn check_purpose(self, claims: &Map<String, Value>) -> Result<()> {
+    #[doc(hidden)]
+    pub fn check_purpose(self, claims: &Map<String, Value>) -> Result<()> {
         let found = claims.get(PURPOSE_CLAIM);
         let reason = match (self, found) {
             (TokenKind::Access, None) => return Ok(()),

@@ -22,7 +22,8 @@ pub(crate) const PURPOSE_CLAIM: &str = "pur";
 
 /// The claim naming a token's family (the tokens of one login, or one chain of refresh tokens),
 /// which the revocation store can revoke at once.
-pub(crate) const FAMILY_CLAIM: &str = "fam";
+#[doc(hidden)]
+pub const FAMILY_CLAIM: &str = "fam";
 
 /// The claim that marks an access token issued from credentials rather than from a refresh:
 /// `true`, or the RFC 3339 time until which the token counts as fresh.
@@ -44,7 +45,8 @@ pub(crate) const AUTH_TIME_CLAIM: &str = "auth_time";
 /// When a verified token counts as issued for subject revocations: its `iat`, or the earlier
 /// `auth_time` of a refreshed token (whose login came first). A token cannot have been
 /// authenticated after it was issued, so a later `auth_time` changes nothing.
-pub(crate) fn issued_for_revocation(
+#[doc(hidden)]
+pub fn issued_for_revocation(
     registered: &RegisteredClaims,
     payload: &Map<String, Value>,
 ) -> Option<OffsetDateTime> {
@@ -161,7 +163,8 @@ pub trait PasetoClaims: DeserializeOwned + Send + 'static {
 
 /// Whether `C` has the claim `name`, or its claims are not known (what `#[paseto_required]`'s
 /// compile-time check of `claims(..)` evaluates).
-pub(crate) const fn has_claim<C: PasetoClaims>(name: &str) -> bool {
+#[doc(hidden)]
+pub const fn has_claim<C: PasetoClaims>(name: &str) -> bool {
     if !C::CLAIMS_KNOWN {
         return true;
     }
@@ -191,7 +194,8 @@ impl PasetoClaims for () {
 }
 
 /// A fresh token id (`jti`, a login session id): 128 random bits, base64url.
-pub(crate) fn random_id() -> Result<String> {
+#[doc(hidden)]
+pub fn random_id() -> Result<String> {
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes)
         .map_err(|_| Error::Crypto(Cause::msg("random id generation failed")))?;

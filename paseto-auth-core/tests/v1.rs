@@ -1,15 +1,15 @@
 //! v1 for migration (feature `v1`): an issuer signs v1.public and encrypts v1.local with a v1
 //! key, a verifier accepts v1 only when it is listed explicitly, keys come from PASERK and PEM.
-//! Run with `cargo test -p paseto-auth --features v1` (CI does).
+//! Run with `cargo test -p paseto-auth-core --features v1` (CI does).
 #![cfg(feature = "v1")]
 
-use paseto_auth::key::{Key, LocalKey, PublicKey, SecretKey};
-use paseto_auth::{Error, Issuer, Purpose, Requirements, Verifier, Version};
+use paseto_auth_core::key::{Key, LocalKey, PublicKey, SecretKey};
+use paseto_auth_core::{Error, Issuer, Purpose, Requirements, Verifier, Version};
 use serde_json::{Value, json};
 
 const ISS: &str = "https://legacy.example";
 
-fn issuer(key: impl Into<paseto_auth::key::SigningKey>) -> Issuer {
+fn issuer(key: impl Into<paseto_auth_core::key::SigningKey>) -> Issuer {
     Issuer::builder().issuer(ISS).key(key).build().unwrap()
 }
 
@@ -195,7 +195,7 @@ fn v1_keys_round_trip_through_paserk_and_pem_without_showing_secrets() {
 
 #[test]
 fn protected_k1_keys_are_refused_with_a_reason() {
-    use paseto_auth::key::protected::{PwCost, PwLimits, unwrap_with_password};
+    use paseto_auth_core::key::protected::{PwCost, PwLimits, unwrap_with_password};
     let key = LocalKey::generate(Version::V1).unwrap();
     let err = key
         .to_password_paserk(b"password", &PwCost::default())

@@ -107,7 +107,8 @@ fn now_ms() -> u64 {
 
 /// What the budget allows for one refusal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Budget {
+#[doc(hidden)]
+pub enum Budget {
     /// Log it at `warn`; `suppressed` refusals of its kind were left out in the interval before.
     Log { suppressed: u64 },
     /// Count it, and log it at `debug` only.
@@ -115,7 +116,8 @@ pub(crate) enum Budget {
 }
 
 /// Spends the budget of `kind` for one refusal.
-pub(crate) fn spend(kind: Refusal) -> Budget {
+#[doc(hidden)]
+pub fn spend(kind: Refusal) -> Budget {
     let window = &WINDOWS[kind.index()];
     let now = now_ms();
     let start = window.start_ms.load(Ordering::Relaxed);
@@ -139,7 +141,8 @@ pub(crate) fn spend(kind: Refusal) -> Budget {
 }
 
 /// The interval of the budget now.
-pub(crate) fn interval() -> Duration {
+#[doc(hidden)]
+pub fn interval() -> Duration {
     Duration::from_millis(INTERVAL_MS.load(Ordering::Relaxed))
 }
 
@@ -147,6 +150,9 @@ pub(crate) fn interval() -> Duration {
 /// failures) with its fields and message while the budget lasts, at `debug` once it is spent.
 /// The message comes before the fields:
 /// `refusal!(Level::WARN, Refusal::Token, "token refused", kind = %err.kind(), error = %err)`.
+/// (Exported for the other paseto-auth crates, not public API.)
+#[doc(hidden)]
+#[macro_export]
 macro_rules! refusal {
     ($level:expr, $kind:expr, $message:literal, $($fields:tt)*) => {{
         let kind: $crate::logs::Refusal = $kind;
@@ -167,7 +173,8 @@ macro_rules! refusal {
         }
     }};
 }
-pub(crate) use refusal;
+#[doc(hidden)]
+pub use crate::refusal;
 
 #[cfg(test)]
 mod tests {

@@ -1,6 +1,7 @@
 //! Revocation state, the one place it lives: which tokens, subjects and keys are revoked. A
 //! [`TokenStore`] holds it — [`MemoryStore`] in the process (the default for one instance), or
-//! `RedisStore` (feature `redis`) shared by every instance of a service — and [`Revocations`]
+//! `RedisStore` (the `paseto-auth-redis` crate) shared by every instance of a service — and
+//! [`Revocations`]
 //! asks it, with a timeout and a failure policy, for the guards and the login manager.
 //!
 //! What can be revoked:
@@ -26,8 +27,6 @@
 //! or a long string is just another hash.
 
 mod memory;
-#[cfg(feature = "redis")]
-mod redis;
 
 use std::fmt;
 use std::future::Future;
@@ -44,19 +43,15 @@ use crate::logs::{Refusal, refusal};
 use tracing::Level;
 
 pub use memory::{DEFAULT_MEMORY_CAPACITY, DEFAULT_SUBJECT_RETENTION, MemoryStore};
-#[cfg(feature = "redis")]
-#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
-pub use redis::{
-    DEFAULT_REDIS_PREFIX, DEFAULT_RESET_WINDOW, Persistence, RedisStore, RedisStoreBuilder,
-};
 
 /// The future of a [`TokenStore`] call.
 pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'a>>;
 
 /// A store of revocations, shared by every instance that uses the same one.
 ///
-/// Implement it to keep revocations elsewhere (a database, say); [`MemoryStore`] and
-/// `RedisStore` are the crate's. Every method is one round trip at most.
+/// Implement it to keep revocations elsewhere (a database, say): [`MemoryStore`] is this
+/// crate's, `RedisStore` is in `paseto-auth-redis`, and `tests/store_conformance.rs` holds every
+/// store to the same rules. Every method is one round trip at most.
 pub trait TokenStore: Send + Sync + 'static {
     /// Revokes the token whose `jti` is `token_id`, until `expires_at` (its `exp`, after which it
     /// is refused anyway). A later call with an earlier time does not shorten it.
@@ -152,7 +147,8 @@ pub enum Rotated {
 }
 
 /// Whether a subject revocation at `before` (unix seconds) covers a token issued at `issued_at`.
-pub(crate) fn subject_covers(before: i64, issued_at: Option<OffsetDateTime>) -> bool {
+#[doc(hidden)]
+pub fn subject_covers(before: i64, issued_at: Option<OffsetDateTime>) -> bool {
     issued_at.is_none_or(|iat| iat.unix_timestamp() <= before)
 }
 

@@ -377,7 +377,8 @@ pub const SETTINGS: [&str; 21] = [
 ];
 
 /// Reads one environment variable; absent or empty means unset.
-pub(crate) fn env_var(name: &str) -> Result<Option<String>> {
+#[doc(hidden)]
+pub fn env_var(name: &str) -> Result<Option<String>> {
     match std::env::var(name) {
         Ok(value) if value.trim().is_empty() => Ok(None),
         Ok(value) => Ok(Some(value)),
@@ -387,12 +388,14 @@ pub(crate) fn env_var(name: &str) -> Result<Option<String>> {
 }
 
 /// Whole seconds, as setting `name` holds them.
-pub(crate) fn parse_seconds(name: &str, value: &str) -> Result<u64> {
+#[doc(hidden)]
+pub fn parse_seconds(name: &str, value: &str) -> Result<u64> {
     parse_whole(name, value, "whole seconds")
 }
 
 /// A count or a number of `what`, as setting `name` holds it.
-pub(crate) fn parse_whole(name: &str, value: &str, what: &str) -> Result<u64> {
+#[doc(hidden)]
+pub fn parse_whole(name: &str, value: &str, what: &str) -> Result<u64> {
     value.trim().parse().map_err(|_| {
         Error::config(
             name,
@@ -402,7 +405,8 @@ pub(crate) fn parse_whole(name: &str, value: &str, what: &str) -> Result<u64> {
 }
 
 /// A boolean (`true`/`false`, `1`/`0`, `yes`/`no`, `on`/`off`), as setting `name` holds it.
-pub(crate) fn parse_bool(name: &str, value: &str) -> Result<bool> {
+#[doc(hidden)]
+pub fn parse_bool(name: &str, value: &str) -> Result<bool> {
     match value.trim().to_ascii_lowercase().as_str() {
         "1" | "true" | "yes" | "on" => Ok(true),
         "0" | "false" | "no" | "off" => Ok(false),

@@ -20,7 +20,8 @@ use std::time::Duration;
 use crate::error::ErrorKind;
 
 /// A verification's outcome (cache hits included).
-pub(crate) fn verification(outcome: Result<(), ErrorKind>) {
+#[doc(hidden)]
+pub fn verification(outcome: Result<(), ErrorKind>) {
     let (outcome, error) = match outcome {
         Ok(()) => ("ok", "none"),
         Err(kind) => ("refused", kind.as_str()),
@@ -30,14 +31,15 @@ pub(crate) fn verification(outcome: Result<(), ErrorKind>) {
 }
 
 /// A lookup in the verified-token cache.
-pub(crate) fn cache(hit: bool) {
+#[doc(hidden)]
+pub fn cache(hit: bool) {
     let result = if hit { "hit" } else { "miss" };
     ::metrics::counter!("paseto_auth_verify_cache_total", "result" => result).increment(1);
 }
 
 /// A request a guard or extractor refused, by the status it answered.
-#[cfg(feature = "axum")]
-pub(crate) fn guard_refusal(status: u16) {
+#[doc(hidden)]
+pub fn guard_refusal(status: u16) {
     let status = match status {
         403 => "403",
         503 => "503",
@@ -47,26 +49,26 @@ pub(crate) fn guard_refusal(status: u16) {
 }
 
 /// Which cookie an outcome is about.
-#[cfg(feature = "axum")]
 #[derive(Debug, Clone, Copy)]
-pub(crate) enum CookieKind {
+#[doc(hidden)]
+pub enum CookieKind {
     Session,
     Login,
     Remember,
 }
 
 /// What a request's cookie turned out to be.
-#[cfg(feature = "axum")]
 #[derive(Debug, Clone, Copy)]
-pub(crate) enum CookieOutcome {
+#[doc(hidden)]
+pub enum CookieOutcome {
     Valid,
     Invalid,
     Revoked,
 }
 
 /// A cookie read.
-#[cfg(feature = "axum")]
-pub(crate) fn cookie(kind: CookieKind, outcome: CookieOutcome) {
+#[doc(hidden)]
+pub fn cookie(kind: CookieKind, outcome: CookieOutcome) {
     let cookie = match kind {
         CookieKind::Session => "session",
         CookieKind::Login => "login",
@@ -82,27 +84,28 @@ pub(crate) fn cookie(kind: CookieKind, outcome: CookieOutcome) {
 }
 
 /// A call to the revocation store: its operation, outcome and time.
-pub(crate) fn store_call(op: &'static str, outcome: &'static str, elapsed: Duration) {
+#[doc(hidden)]
+pub fn store_call(op: &'static str, outcome: &'static str, elapsed: Duration) {
     ::metrics::counter!("paseto_auth_store_calls_total", "op" => op, "outcome" => outcome)
         .increment(1);
     ::metrics::histogram!("paseto_auth_store_call_seconds", "op" => op).record(elapsed);
 }
 
 /// A store found to have lost its revocations (its epoch marker was missing or changed).
-#[cfg(feature = "redis")]
-pub(crate) fn store_reset() {
+#[doc(hidden)]
+pub fn store_reset() {
     ::metrics::counter!("paseto_auth_store_resets_total").increment(1);
 }
 
 /// A fetch of a key set, by outcome (`updated`, `unchanged`, `failed`).
-#[cfg(feature = "keyset-fetch")]
-pub(crate) fn keyset_fetch(outcome: &'static str) {
+#[doc(hidden)]
+pub fn keyset_fetch(outcome: &'static str) {
     ::metrics::counter!("paseto_auth_keyset_fetches_total", "outcome" => outcome).increment(1);
 }
 
 /// A token naming a key the fetched key set lacks: whether it caused a fetch.
-#[cfg(feature = "keyset-fetch")]
-pub(crate) fn keyset_unknown_key(triggered: bool) {
+#[doc(hidden)]
+pub fn keyset_unknown_key(triggered: bool) {
     let fetch = if triggered {
         "triggered"
     } else {

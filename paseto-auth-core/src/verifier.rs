@@ -19,12 +19,10 @@ use crate::token::{DEFAULT_MAX_TOKEN_LEN, Footer, FooterLimits, Payload, Untrust
 use crate::verify_cache::{CacheStats, DEFAULT_CACHE_MAX_AGE, DEFAULT_CACHE_SIZE, VerifyCache};
 use crate::version::{Header, Purpose, Version};
 
-/// A verified token: typed custom claims plus everything else the token said.
-///
-/// As an axum extractor (feature `axum`) it verifies the request's token with the
-/// [`Verifier`] from the router state.
+/// A verified token: typed custom claims plus everything else the token said. (In an axum
+/// handler, `paseto_auth::Paseto<C>` holds the same, taken from the request.)
 #[derive(Debug, Clone)]
-pub struct Paseto<C = Map<String, Value>> {
+pub struct VerifiedToken<C = Map<String, Value>> {
     /// The custom claims, deserialized from the payload.
     pub claims: C,
     /// The registered claims.
@@ -37,7 +35,13 @@ pub struct Paseto<C = Map<String, Value>> {
     pub key_id: KeyId,
 }
 
-impl<C> Paseto<C> {
+impl<C> AsRef<RegisteredClaims> for VerifiedToken<C> {
+    fn as_ref(&self) -> &RegisteredClaims {
+        &self.registered
+    }
+}
+
+impl<C> VerifiedToken<C> {
     /// The token's version.
     pub fn version(&self) -> Version {
         self.header.version
@@ -49,8 +53,8 @@ impl<C> Paseto<C> {
     }
 
     /// Replaces the claims, keeping the rest.
-    pub fn map_claims<D>(self, f: impl FnOnce(C) -> D) -> Paseto<D> {
-        Paseto {
+    pub fn map_claims<D>(self, f: impl FnOnce(C) -> D) -> VerifiedToken<D> {
+        VerifiedToken {
             claims: f(self.claims),
             registered: self.registered,
             header: self.header,
@@ -60,17 +64,17 @@ impl<C> Paseto<C> {
     }
 }
 
-impl Paseto<Map<String, Value>> {
+impl VerifiedToken<Map<String, Value>> {
     /// Deserializes the untyped claims into `C`.
     ///
     /// Each claim `C` requires ([`PasetoClaims::CLAIMS`]: a field that is not an `Option` and
     /// has no default) must be present with a value other than `null`, whatever the field's
     /// type would accept; otherwise this fails with [`Error::ClaimsType`] naming the claim.
-    pub fn into_typed<C: PasetoClaims>(self) -> Result<Paseto<C>> {
+    pub fn into_typed<C: PasetoClaims>(self) -> Result<VerifiedToken<C>> {
         check_required_claims(C::CLAIMS, &self.claims)?;
         // Consumes the map: its strings move into `C`, nothing is copied.
         let claims = C::deserialize(self.claims).map_err(claims_type)?;
-        Ok(Paseto {
+        Ok(VerifiedToken {
             claims,
             registered: self.registered,
             header: self.header,
@@ -81,10 +85,10 @@ impl Paseto<Map<String, Value>> {
 
     /// [`into_typed`](Self::into_typed) from a shared token (one a guard verified for the
     /// request): the claims are deserialized from the map in place, the rest is copied.
-    pub fn to_typed<C: PasetoClaims>(&self) -> Result<Paseto<C>> {
+    pub fn to_typed<C: PasetoClaims>(&self) -> Result<VerifiedToken<C>> {
         check_required_claims(C::CLAIMS, &self.claims)?;
         let claims = C::deserialize(&self.claims).map_err(claims_type)?;
-        Ok(Paseto {
+        Ok(VerifiedToken {
             claims,
             registered: self.registered.clone(),
             header: self.header,
@@ -161,7 +165,7 @@ struct Config {
     implicit: Vec<u8>,
     max_token_len: usize,
     footer_limits: FooterLimits,
-    cache: Option<VerifyCache<Paseto>>,
+    cache: Option<VerifyCache<VerifiedToken>>,
     max_key_trials: usize,
 }
 
@@ -354,22 +358,22 @@ impl VerifierBuilder {
     }
 
     /// The keys added so far.
-    #[cfg(feature = "keyset-fetch")]
-    pub(crate) fn ring(&self) -> KeyRing<VerificationKey> {
+    #[doc(hidden)]
+    pub fn ring(&self) -> KeyRing<VerificationKey> {
         self.keys.clone()
     }
 
     /// The versions the verifier will accept.
-    #[cfg(feature = "keyset-fetch")]
-    pub(crate) fn allowed_versions(&self) -> Vec<Version> {
+    #[doc(hidden)]
+    pub fn allowed_versions(&self) -> Vec<Version> {
         self.versions
             .clone()
             .unwrap_or_else(|| vec![Version::V4, Version::V3])
     }
 
     /// The builder with `ring` in place of its keys.
-    #[cfg(feature = "keyset-fetch")]
-    pub(crate) fn keys_replaced(mut self, ring: KeyRing<VerificationKey>) -> Self {
+    #[doc(hidden)]
+    pub fn keys_replaced(mut self, ring: KeyRing<VerificationKey>) -> Self {
         self.keys = ring;
         self
     }
@@ -418,7 +422,7 @@ impl Verifier {
     }
 
     /// Verifies `token` and deserializes its claims into `C`.
-    pub fn verify<C: PasetoClaims>(&self, token: &str) -> Result<Paseto<C>> {
+    pub fn verify<C: PasetoClaims>(&self, token: &str) -> Result<VerifiedToken<C>> {
         self.verify_with(token, &Requirements::new())
     }
 
@@ -428,20 +432,20 @@ impl Verifier {
         &self,
         token: &str,
         route: &Requirements,
-    ) -> Result<Paseto<C>> {
+    ) -> Result<VerifiedToken<C>> {
         self.verify_untyped(token, route)?.into_typed()
     }
 
     /// Verifies `token` and returns its claims as a JSON map.
-    pub fn verify_untyped(&self, token: &str, route: &Requirements) -> Result<Paseto> {
+    pub fn verify_untyped(&self, token: &str, route: &Requirements) -> Result<VerifiedToken> {
         self.verify_kind(token, route, TokenKind::Access)
             .map(|shared| Arc::try_unwrap(shared).unwrap_or_else(|shared| (*shared).clone()))
     }
 
     /// [`verify_untyped`](Self::verify_untyped), the verified token shared with the cache rather
     /// than copied out of it: what the guards use.
-    #[cfg(feature = "axum")]
-    pub(crate) fn verify_shared(&self, token: &str, route: &Requirements) -> Result<Arc<Paseto>> {
+    #[doc(hidden)]
+    pub fn verify_shared(&self, token: &str, route: &Requirements) -> Result<Arc<VerifiedToken>> {
         self.verify_kind(token, route, TokenKind::Access)
     }
 
@@ -453,7 +457,7 @@ impl Verifier {
         token: &str,
         route: &Requirements,
         kind: TokenKind,
-    ) -> Result<Arc<Paseto>> {
+    ) -> Result<Arc<VerifiedToken>> {
         let verified = self.verify_counted(token, route, kind);
         crate::metrics::verification(verified.as_ref().map(|_| ()).map_err(Error::kind));
         verified
@@ -464,7 +468,7 @@ impl Verifier {
         token: &str,
         route: &Requirements,
         kind: TokenKind,
-    ) -> Result<Arc<Paseto>> {
+    ) -> Result<Arc<VerifiedToken>> {
         let config = &self.config;
         if token.len() > config.max_token_len {
             return Err(Error::TokenTooLarge {
@@ -503,7 +507,7 @@ impl Verifier {
         route: &Requirements,
         kind: TokenKind,
         now: OffsetDateTime,
-    ) -> Result<(Paseto, Option<OffsetDateTime>)> {
+    ) -> Result<(VerifiedToken, Option<OffsetDateTime>)> {
         let config = &self.config;
         let untrusted = UntrustedToken::parse(token, config.max_token_len)?;
         let header = untrusted.header();
@@ -527,7 +531,7 @@ impl Verifier {
                 found: registered.iss.as_deref().map(truncated),
             });
         }
-        let token = Paseto {
+        let token = VerifiedToken {
             claims,
             registered,
             header,
@@ -539,7 +543,12 @@ impl Verifier {
 
     /// Admits an authentic token now, for `route`: its version and purpose, its times (with the
     /// route's leeway), and the verifier's and the route's requirements.
-    fn admit(&self, token: &Paseto, route: &Requirements, now: OffsetDateTime) -> Result<()> {
+    fn admit(
+        &self,
+        token: &VerifiedToken,
+        route: &Requirements,
+        now: OffsetDateTime,
+    ) -> Result<()> {
         let config = &self.config;
         check_route_header(route, token.header)?;
         let time = TimeRules {
@@ -556,8 +565,8 @@ impl Verifier {
     /// Whether `other` is this verifier or a clone of it: one configuration, one key ring (swapped
     /// for both at once), one cache. Both are held, so neither address can have been freed and
     /// reused by another verifier.
-    #[cfg(feature = "axum")]
-    pub(crate) fn is_same(&self, other: &Verifier) -> bool {
+    #[doc(hidden)]
+    pub fn is_same(&self, other: &Verifier) -> bool {
         Arc::ptr_eq(&self.config, &other.config)
     }
 
@@ -657,8 +666,8 @@ impl Verifier {
 
     /// [`replace_keys`](Self::replace_keys), an empty ring allowed (a fetched key set that went
     /// stale: every token is refused until keys come back).
-    #[cfg_attr(not(feature = "keyset-fetch"), allow(dead_code))]
-    pub(crate) fn swap_keys(&self, ring: KeyRing<VerificationKey>) -> Result<()> {
+    #[doc(hidden)]
+    pub fn swap_keys(&self, ring: KeyRing<VerificationKey>) -> Result<()> {
         check_ring_versions(&ring, &self.config.versions)?;
         let _swapping = self
             .config
@@ -683,8 +692,8 @@ impl Verifier {
 
     /// Sets what the verifier tells when a token names a key id it does not hold (once; a
     /// second hook is refused and `false` returned).
-    #[cfg(feature = "keyset-fetch")]
-    pub(crate) fn on_unknown_key(&self, hook: UnknownKeyHook) -> bool {
+    #[doc(hidden)]
+    pub fn on_unknown_key(&self, hook: UnknownKeyHook) -> bool {
         self.config.unknown_key.set(hook).is_ok()
     }
 }

@@ -1,4 +1,6 @@
-//! Revocations in Redis, shared by every instance of a service (feature `redis`).
+//! Revocations in Redis, shared by every instance of a service: the [`RedisStore`] of
+//! paseto-auth (re-exported as `paseto_auth::store::RedisStore` with its `redis` feature). Its own
+//! crate, so that a major version of redis-rs is a major version of this crate only.
 //!
 //! The client is redis-rs, Redis's own Rust client: its `ConnectionManager` multiplexes every
 //! request of the process over one connection and reconnects on its own after a failure, which
@@ -24,12 +26,12 @@ use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
-use super::memory::DEFAULT_SUBJECT_RETENTION;
-use super::{
-    RevokedBy, Rotated, Rotation, StoreError, StoreFuture, TokenRef, TokenStore, subject_covers,
+use paseto_auth_core::config::{env_var, parse_bool, parse_seconds};
+use paseto_auth_core::error::{Cause, Error, Result, untrusted};
+use paseto_auth_core::store::{
+    DEFAULT_SUBJECT_RETENTION, RevokedBy, Rotated, Rotation, StoreError, StoreFuture, TokenRef,
+    TokenStore, subject_covers,
 };
-use crate::config::{env_var, parse_bool, parse_seconds};
-use crate::error::{Cause, Error, Result, untrusted};
 
 /// The widening write of [`RedisStore::widen`]: `ARGV[1]` the value, `ARGV[2]` the expiry in
 /// unix seconds (`0`: none). An entry without expiry keeps none; `TTL` and `TIME` rather than
@@ -368,7 +370,7 @@ impl RedisStore {
             return;
         }
         if written || seen != EPOCH_UNKNOWN {
-            crate::metrics::store_reset();
+            paseto_auth_core::metrics::store_reset();
             let at = OffsetDateTime::from_unix_timestamp(epoch)
                 .map(|at| at.to_string())
                 .unwrap_or_default();

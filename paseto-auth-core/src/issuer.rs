@@ -249,17 +249,20 @@ impl IssuerBuilder {
 /// How long the two tokens of a pair live, their login at most, and how long a used refresh
 /// token's answer is kept for retries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct PairLifetimes {
-    pub(crate) access: Duration,
-    pub(crate) refresh: Duration,
-    pub(crate) login: Duration,
+pub struct PairLifetimes {
+    /// The access token's lifetime.
+    pub access: Duration,
+    /// The refresh token's lifetime.
+    pub refresh: Duration,
+    /// The longest a login lasts through refreshes.
+    pub login: Duration,
     /// Set by hand, or `None` for the default (always set once built).
     pub(crate) reuse_grace: Option<Duration>,
 }
 
 impl PairLifetimes {
     /// How long a refresh's answer is kept for a retry.
-    pub(crate) fn reuse_grace(&self) -> Duration {
+    pub fn reuse_grace(&self) -> Duration {
         self.reuse_grace.unwrap_or(DEFAULT_REFRESH_REUSE_GRACE)
     }
 }
@@ -602,7 +605,7 @@ impl Issuer {
     }
 
     /// The lifetimes of a pair's tokens.
-    pub(crate) fn pair_lifetimes(&self) -> PairLifetimes {
+    pub fn pair_lifetimes(&self) -> PairLifetimes {
         self.config.pair_lifetimes
     }
 
@@ -618,7 +621,8 @@ impl Issuer {
     }
 
     /// The implicit assertion of its tokens.
-    pub(crate) fn implicit(&self) -> &[u8] {
+    #[doc(hidden)]
+    pub fn implicit(&self) -> &[u8] {
         &self.config.implicit
     }
 }

@@ -22,10 +22,9 @@
 //! (`benches/callgrind.sh`): with the same token each time, or `n` distinct ones (made before the
 //! first request); `--dry` makes everything and sends nothing (the baseline to subtract).
 
-#[path = "../benches/common/mod.rs"]
+#[path = "common/mod.rs"]
 mod common;
-#[path = "common/serve.rs"]
-mod serve;
+use paseto_auth_examples::serve;
 
 use axum::Router;
 use axum::body::Body;

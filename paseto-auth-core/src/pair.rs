@@ -235,22 +235,3 @@ impl Issuer {
         }
     }
 }
-
-/// The answer of a token endpoint: the pair as JSON, never cached.
-#[cfg(feature = "axum")]
-impl axum::response::IntoResponse for TokenPair {
-    fn into_response(self) -> axum::response::Response {
-        no_store(axum::Json(self).into_response())
-    }
-}
-
-/// Marks a response that holds tokens as never to be stored (RFC 6749, section 5.1).
-#[cfg(feature = "axum")]
-pub(crate) fn no_store(mut response: axum::response::Response) -> axum::response::Response {
-    use axum::http::HeaderValue;
-    use axum::http::header::{CACHE_CONTROL, PRAGMA};
-    let headers = response.headers_mut();
-    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    headers.insert(PRAGMA, HeaderValue::from_static("no-cache"));
-    response
-}

@@ -1,0 +1,67 @@
+//! PASETO without HTTP: the core of [`paseto-auth`](https://docs.rs/paseto-auth).
+//!
+//! Typed keys and PASERK ([`key`]), the v1–v4 codecs ([`token`]), [`claims`] and
+//! [`requirements`], an [`Issuer`] and a [`Verifier`] with its cache, revocations shared across
+//! instances ([`store`]) and the refresh-token rule ([`refresh`]), key-set documents and their
+//! rotation ([`keyset`]), and flask-paseto-extended's settings ([`config`]). No web framework, no
+//! HTTP client: a service that only verifies tokens, a CLI or another framework's integration
+//! depends on this crate alone; an axum application adds `paseto-auth`, which re-exports it.
+//!
+//! ```
+//! use paseto_auth_core::{Issuer, Requirements, TokenOptions, Verifier, Version, key::SecretKey};
+//!
+//! let key = SecretKey::generate(Version::V4)?;
+//! let issuer = Issuer::builder().issuer("https://issuer.example").key(key.clone()).build()?;
+//! let verifier = Verifier::builder()
+//!     .public_key(key.public_key().clone(), "https://issuer.example")
+//!     .build()?;
+//! let token = issuer.issue_with(&serde_json::json!({"role": "admin"}), TokenOptions::new())?;
+//! let verified = verifier.verify_untyped(&token, &Requirements::new())?;
+//! assert_eq!(verified.claims["role"], "admin");
+//! # Ok::<(), paseto_auth_core::Error>(())
+//! ```
+
+#![cfg_attr(docsrs, feature(doc_cfg))]
+// Library code must not panic on any input; tests may unwrap.
+#![cfg_attr(
+    not(test),
+    warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
+
+/// Prints a line that `cargo test` shows even for passing tests (the official-vector counts).
+#[cfg(test)]
+macro_rules! test_report {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+#[cfg(test)]
+pub(crate) use test_report;
+
+pub mod claims;
+pub mod config;
+pub mod error;
+pub mod issuer;
+pub mod key;
+pub mod keyset;
+#[doc(hidden)]
+pub mod kind;
+pub mod logs;
+pub mod metrics;
+pub mod pair;
+pub mod refresh;
+pub mod requirements;
+pub mod store;
+pub mod token;
+pub mod verifier;
+pub mod verify_cache;
+pub mod version;
+
+pub use claims::{PasetoClaims, RegisteredClaims, Timestamp};
+pub use error::{Cause, Error, ErrorKind, Result};
+pub use issuer::{Issuer, IssuerBuilder, TokenOptions};
+pub use pair::{PairOptions, TokenPair};
+pub use requirements::Requirements;
+pub use verifier::{VerifiedToken, Verifier, VerifierBuilder};
+pub use version::{Header, Purpose, Version};
