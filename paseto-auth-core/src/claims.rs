@@ -128,8 +128,8 @@ const fn str_eq(a: &str, b: &str) -> bool {
 /// it by hand:
 ///
 /// ```
-/// use paseto_auth::PasetoClaims;
-/// use paseto_auth::claims::ClaimField;
+/// use paseto_auth_core::PasetoClaims;
+/// use paseto_auth_core::claims::ClaimField;
 ///
 /// #[derive(serde::Deserialize)]
 /// struct Scoped {

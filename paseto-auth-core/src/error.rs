@@ -600,5 +600,5 @@ impl ErrorKind {
     }
 }
 
-/// Short for `Result<T, paseto_auth::Error>`.
+/// Short for `Result<T, paseto_auth_core::Error>`.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

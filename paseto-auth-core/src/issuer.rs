@@ -60,7 +60,7 @@ struct Config {
 ///
 /// ```
 /// use std::time::Duration;
-/// use paseto_auth::{Issuer, TokenOptions, key::SecretKey, Version};
+/// use paseto_auth_core::{Issuer, TokenOptions, key::SecretKey, Version};
 /// let issuer = Issuer::builder()
 ///     .issuer("https://issuer.example")
 ///     .key(SecretKey::generate(Version::V4)?)
@@ -70,7 +70,7 @@ struct Config {
 ///     TokenOptions::new().subject("foo").lifetime(Duration::from_secs(600)),
 /// )?;
 /// assert!(token.starts_with("v4.public."));
-/// # Ok::<(), paseto_auth::Error>(())
+/// # Ok::<(), paseto_auth_core::Error>(())
 /// ```
 #[derive(Debug, Clone)]
 pub struct Issuer {

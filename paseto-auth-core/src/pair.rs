@@ -128,7 +128,7 @@ impl Issuer {
     /// [`IssuerBuilder::pair_lifetimes`](crate::IssuerBuilder::pair_lifetimes).
     ///
     /// ```
-    /// use paseto_auth::{Issuer, PairOptions, key::SecretKey, Version};
+    /// use paseto_auth_core::{Issuer, PairOptions, key::SecretKey, Version};
     /// let issuer = Issuer::builder()
     ///     .issuer("https://issuer.example")
     ///     .key(SecretKey::generate(Version::V4)?)
@@ -136,7 +136,7 @@ impl Issuer {
     /// let pair = issuer.issue_pair(&serde_json::json!({"role": "admin"}), PairOptions::new().subject("42"))?;
     /// assert_eq!((pair.token_type.as_str(), pair.expires_in), ("Bearer", 900));
     /// assert_eq!(pair.refresh_expires_in, 14 * 24 * 3600);
-    /// # Ok::<(), paseto_auth::Error>(())
+    /// # Ok::<(), paseto_auth_core::Error>(())
     /// ```
     pub fn issue_pair<C: Serialize + ?Sized>(
         &self,

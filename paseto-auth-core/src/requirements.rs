@@ -18,7 +18,7 @@ use crate::version::{Purpose, Version};
 /// Requirements on a token beyond authenticity and time validity.
 ///
 /// ```
-/// use paseto_auth::Requirements;
+/// use paseto_auth_core::Requirements;
 /// let admin_api = Requirements::new().issuer("https://issuer.example").audience("api").claim("roles");
 /// assert_eq!(admin_api.claims(), ["roles"]);
 /// ```

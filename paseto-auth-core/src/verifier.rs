@@ -20,7 +20,7 @@ use crate::verify_cache::{CacheStats, DEFAULT_CACHE_MAX_AGE, DEFAULT_CACHE_SIZE,
 use crate::version::{Header, Purpose, Version};
 
 /// A verified token: typed custom claims plus everything else the token said. (In an axum
-/// handler, `paseto_auth::Paseto<C>` holds the same, taken from the request.)
+/// handler, `paseto_auth_core::Paseto<C>` holds the same, taken from the request.)
 #[derive(Debug, Clone)]
 pub struct VerifiedToken<C = Map<String, Value>> {
     /// The custom claims, deserialized from the payload.
@@ -204,7 +204,7 @@ fn check_ring_versions(ring: &KeyRing<VerificationKey>, versions: &[Version]) ->
 /// Verifies tokens. Cheap to clone (shared behind an `Arc`), so it can live in router state.
 ///
 /// ```
-/// use paseto_auth::{Issuer, Verifier, key::SecretKey, Version};
+/// use paseto_auth_core::{Issuer, Verifier, key::SecretKey, Version};
 /// let key = SecretKey::generate(Version::V4)?;
 /// let issuer = Issuer::builder().issuer("https://issuer.example").key(key.clone()).build()?;
 /// let verifier = Verifier::builder()
@@ -214,7 +214,7 @@ fn check_ring_versions(ring: &KeyRing<VerificationKey>, versions: &[Version]) ->
 /// let verified = verifier.verify::<serde_json::Value>(&token)?;
 /// assert_eq!(verified.claims["user"], "alice");
 /// assert_eq!(verified.registered.iss.as_deref(), Some("https://issuer.example"));
-/// # Ok::<(), paseto_auth::Error>(())
+/// # Ok::<(), paseto_auth_core::Error>(())
 /// ```
 #[derive(Debug, Clone)]
 pub struct Verifier {

@@ -39,11 +39,11 @@ enum PublicInner {
 /// It carries its [`PublicKey`]. `Debug` never shows the secret, which pasetors zeroizes on drop.
 ///
 /// ```
-/// use paseto_auth::{key::SecretKey, Version};
+/// use paseto_auth_core::{key::SecretKey, Version};
 /// let secret = SecretKey::generate(Version::V4)?;
 /// assert!(secret.public_key().id().as_str().starts_with("k4.pid."));
 /// assert!(secret.to_paserk().starts_with("k4.secret."));
-/// # Ok::<(), paseto_auth::Error>(())
+/// # Ok::<(), paseto_auth_core::Error>(())
 /// ```
 #[derive(Clone)]
 pub struct SecretKey {

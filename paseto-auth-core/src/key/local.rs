@@ -33,12 +33,12 @@ enum Inner {
 /// `Debug` never shows the key and the bytes are zeroized on drop.
 ///
 /// ```
-/// use paseto_auth::{key::LocalKey, Version};
+/// use paseto_auth_core::{key::LocalKey, Version};
 /// let key = LocalKey::generate(Version::V4)?;
 /// let again = LocalKey::from_paserk(&key.to_paserk())?;
 /// assert_eq!(key.id(), again.id());
 /// assert!(key.id().as_str().starts_with("k4.lid."));
-/// # Ok::<(), paseto_auth::Error>(())
+/// # Ok::<(), paseto_auth_core::Error>(())
 /// ```
 #[derive(Clone)]
 pub struct LocalKey {

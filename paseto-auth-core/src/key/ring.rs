@@ -161,15 +161,15 @@ impl<K> RingEntry<K> {
 /// key the footer `kid` names, or else every key of the token's version and purpose.
 ///
 /// ```
-/// use paseto_auth::key::{KeyRing, SecretKey, VerificationKey};
-/// use paseto_auth::Version;
+/// use paseto_auth_core::key::{KeyRing, SecretKey, VerificationKey};
+/// use paseto_auth_core::Version;
 /// let old = SecretKey::generate(Version::V4)?;
 /// let new = SecretKey::generate(Version::V4)?;
 /// let ring: KeyRing<VerificationKey> = KeyRing::new()
 ///     .with_bound_key(old.public_key().clone(), "https://issuer.example")
 ///     .with_bound_key(new.public_key().clone(), "https://issuer.example");
 /// assert_eq!(ring.len(), 2);
-/// # Ok::<(), paseto_auth::Error>(())
+/// # Ok::<(), paseto_auth_core::Error>(())
 /// ```
 #[derive(Debug, Clone)]
 pub struct KeyRing<K> {

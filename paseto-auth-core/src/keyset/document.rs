@@ -111,15 +111,15 @@ impl Default for DocumentLimits {
 /// [`Error::KeySet`].
 ///
 /// ```
-/// use paseto_auth::keyset::{KeySetDocument, KeyStatus, PublishedKey};
-/// use paseto_auth::{key::SecretKey, Version};
+/// use paseto_auth_core::keyset::{KeySetDocument, KeyStatus, PublishedKey};
+/// use paseto_auth_core::{key::SecretKey, Version};
 /// let key = SecretKey::generate(Version::V4)?;
 /// let mut document = KeySetDocument::new();
 /// document.add(PublishedKey::new(key.public_key().clone(), "https://issuer.example", KeyStatus::Active))?;
 /// let text = document.to_json();
 /// let read = KeySetDocument::parse(text.as_bytes(), &Default::default())?;
 /// assert_eq!(read, document);
-/// # Ok::<(), paseto_auth::Error>(())
+/// # Ok::<(), paseto_auth_core::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct KeySetDocument {

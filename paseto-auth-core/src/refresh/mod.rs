@@ -82,9 +82,9 @@ const FAMILY_LEEWAY: time::Duration = time::Duration::minutes(5);
 /// Renews token pairs from refresh tokens, once each, with reuse detection.
 ///
 /// ```
-/// use paseto_auth::refresh::RefreshTokens;
-/// use paseto_auth::store::{MemoryStore, Revocations};
-/// use paseto_auth::{Issuer, PairOptions, key::SecretKey, Version};
+/// use paseto_auth_core::refresh::RefreshTokens;
+/// use paseto_auth_core::store::{MemoryStore, Revocations};
+/// use paseto_auth_core::{Issuer, PairOptions, key::SecretKey, Version};
 /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
 /// let issuer = Issuer::builder()
 ///     .issuer("https://issuer.example")
@@ -99,9 +99,9 @@ const FAMILY_LEEWAY: time::Duration = time::Duration::minutes(5);
 /// let third = refresh.refresh(&renewed.refresh_token).await?;
 /// // The first refresh token is two uses old: presenting it again ends the family.
 /// let replay = refresh.refresh(&pair.refresh_token).await.unwrap_err();
-/// assert_eq!(replay.kind(), paseto_auth::ErrorKind::RefreshTokenReused);
+/// assert_eq!(replay.kind(), paseto_auth_core::ErrorKind::RefreshTokenReused);
 /// assert!(refresh.refresh(&third.refresh_token).await.is_err());
-/// # Ok::<(), paseto_auth::Error>(())
+/// # Ok::<(), paseto_auth_core::Error>(())
 /// # }).unwrap();
 /// ```
 #[derive(Clone, Debug)]

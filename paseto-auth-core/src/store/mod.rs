@@ -98,7 +98,7 @@ pub trait TokenStore: Send + Sync + 'static {
 /// What a store checks of a verified token.
 ///
 /// ```
-/// use paseto_auth::store::TokenRef;
+/// use paseto_auth_core::store::TokenRef;
 ///
 /// let token = TokenRef { token_id: Some("3f9a…"), subject: Some("alice"), ..TokenRef::default() };
 /// # let _ = token;
@@ -156,7 +156,7 @@ pub fn subject_covers(before: i64, issued_at: Option<OffsetDateTime>) -> bool {
 ///
 /// ```
 /// use std::time::{Duration, Instant};
-/// use paseto_auth::store::{MemoryStore, Revocations};
+/// use paseto_auth_core::store::{MemoryStore, Revocations};
 ///
 /// let revocations = Revocations::new(MemoryStore::new())
 ///     .timeout(Duration::from_millis(50))

@@ -21,8 +21,8 @@
 //! through the same checks as any other (a key of one repeated byte is refused).
 //!
 //! ```
-//! use paseto_auth::key::{LocalKey, protected::{PwCost, PwLimits}};
-//! use paseto_auth::Version;
+//! use paseto_auth_core::key::{LocalKey, protected::{PwCost, PwLimits}};
+//! use paseto_auth_core::Version;
 //!
 //! let key = LocalKey::generate(Version::V4)?;
 //! let wrapping = LocalKey::generate(Version::V4)?;
@@ -35,7 +35,7 @@
 //! let locked = key.to_password_paserk(b"correct horse battery staple", &cost)?;
 //! let again = LocalKey::from_password_paserk(&locked, b"correct horse battery staple", &PwLimits::default())?;
 //! assert_eq!(again.id(), key.id());
-//! # Ok::<(), paseto_auth::Error>(())
+//! # Ok::<(), paseto_auth_core::Error>(())
 //! ```
 
 mod primitives;
@@ -103,7 +103,7 @@ impl Protection {
     /// implements (`k2`, `k3`, `k4`); `None` for anything else (a plain key, PEM, garbage).
     ///
     /// ```
-    /// use paseto_auth::key::protected::Protection;
+    /// use paseto_auth_core::key::protected::Protection;
     /// assert_eq!(Protection::of("k4.local-pw.AAAA"), Some(Protection::Password));
     /// assert_eq!(Protection::of("k4.local.AAAA"), None);
     /// ```
