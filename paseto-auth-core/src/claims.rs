@@ -30,7 +30,7 @@ pub const FAMILY_CLAIM: &str = "fam";
 pub(crate) const FRESH_CLAIM: &str = "fresh";
 
 /// The claim a token meant for a cookie carries its CSRF value in (Flask-JWT-Extended's name);
-/// see [`crate::csrf`].
+/// see `paseto_auth::csrf`.
 pub const CSRF_CLAIM: &str = "csrf";
 
 /// The claim of a refresh token that counts the refreshes of its family: 0 for the pair issued at

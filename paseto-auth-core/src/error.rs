@@ -119,7 +119,7 @@ pub enum Error {
     #[error("the route's check refused the token")]
     CheckFailed,
     /// An unsafe request with credentials in a cookie did not send back the right CSRF value
-    /// (see [`crate::csrf`]; HTTP 403).
+    /// (see `paseto_auth::csrf`; HTTP 403).
     #[error("CSRF check failed: {0}")]
     CsrfTokenInvalid(&'static str),
     /// An unsafe request with credentials in a cookie came from another site, as the browser

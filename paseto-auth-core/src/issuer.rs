@@ -392,8 +392,8 @@ impl TokenOptions {
     }
 
     /// Writes `"csrf": value`: the token is meant for a cookie, and requests with an unsafe method
-    /// must send `value` back in the CSRF header (see [`crate::csrf`];
-    /// [`TokenCookie::issue`](crate::csrf::TokenCookie::issue) does this for you).
+    /// must send `value` back in the CSRF header (see `paseto_auth::csrf`;
+    /// `paseto_auth::csrf::TokenCookie::issue` does this for you).
     pub fn csrf(mut self, value: impl Into<String>) -> Self {
         self.csrf = Some(value.into());
         self

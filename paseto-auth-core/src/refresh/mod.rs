@@ -115,7 +115,7 @@ pub struct RefreshTokens {
 
 impl RefreshTokens {
     /// Refreshes the pairs `issuer` issues, recording generations and revocations in
-    /// `revocations`. Guard the access tokens with the same revocations ([`auth`](Self::auth)),
+    /// `revocations`. Guard the access tokens with the same revocations (`paseto_auth`'s `RefreshEndpoint::auth`),
     /// so that a family a replay revokes is refused by the guards too.
     pub fn new(issuer: Issuer, revocations: Revocations) -> Result<Self> {
         Ok(RefreshTokens {
