@@ -1,4 +1,5 @@
-//! Settings with flask-paseto-extended's names, read from the environment or a JSON file.
+//! Settings with flask-paseto-extended's names, read from the environment, a JSON file, or any
+//! [`Settings`] source ([`PasetoConfig::from_settings`]).
 //!
 //! | setting | meaning | default |
 //! |---|---|---|
@@ -32,7 +33,6 @@ use std::time::Duration;
 
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
-use zeroize::Zeroizing;
 
 use crate::error::{Error, Result, untrusted};
 use crate::issuer::{
@@ -41,6 +41,7 @@ use crate::issuer::{
 use crate::key::protected::{self, Protection, PwLimits};
 use crate::key::{Key, LocalKey};
 use crate::requirements::Requirements;
+use crate::settings::{Namespace, SecretText, Settings, json_kind, shown_name};
 use crate::verifier::{Verifier, VerifierBuilder};
 use crate::version::Version;
 
@@ -73,47 +74,6 @@ impl fmt::Debug for KeyEntry {
             .field("iss", &self.iss)
             .finish()
     }
-}
-
-/// What a JSON value is, for messages that must not show the value.
-fn json_kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
-    }
-}
-
-/// A name from the configuration for an error message, unless it could be key material
-/// (a PASERK, PEM, or a long token-like string put where a name belongs).
-fn shown_name(name: &str) -> String {
-    let plain = name.len() <= 40
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
-    if plain {
-        format!("\"{}\"", untrusted(name))
-    } else {
-        "(its name is not shown: it may be key material)".into()
-    }
-}
-
-/// Parses JSON text of setting `setting`. A syntax error names its position, never the text
-/// (which may hold keys).
-fn parse_json(setting: &str, text: &str) -> Result<Value> {
-    serde_json::from_str(text).map_err(|e| {
-        let what = match e.classify() {
-            serde_json::error::Category::Eof => "it ends too early",
-            _ => "it is not valid JSON",
-        };
-        Error::config(
-            setting,
-            format!("{what} (line {}, column {})", e.line(), e.column()),
-        )
-    })
 }
 
 impl KeyEntry {
@@ -214,29 +174,6 @@ fn key_entries(setting: &str, value: &Value) -> Result<Vec<KeyEntry>> {
         .collect()
 }
 
-/// A setting that is a secret (`PASETO_KEY_PASSWORD`, `PASETO_WRAPPING_KEY`): zeroized on drop,
-/// and `Debug` never shows it.
-#[derive(Clone, Default, PartialEq, Eq)]
-pub struct SecretText(Zeroizing<String>);
-
-impl SecretText {
-    /// Keeps `text`.
-    pub fn new(text: impl Into<String>) -> Self {
-        SecretText(Zeroizing::new(text.into()))
-    }
-
-    /// The text.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for SecretText {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("SecretText(REDACTED)")
-    }
-}
-
 /// What unlocks the protected keys of the key lists: `PASETO_KEY_PASSWORD` and
 /// `PASETO_WRAPPING_KEY`.
 struct Unlock<'a> {
@@ -323,8 +260,9 @@ impl Unlock<'_> {
 }
 
 /// All settings, by flask-paseto-extended's names (see the module docs). Read them with
-/// [`from_env`](Self::from_env), [`from_file`](Self::from_file) or
-/// [`from_json`](Self::from_json); it also deserializes from a JSON object of the same shape.
+/// [`from_env`](Self::from_env), [`from_file`](Self::from_file),
+/// [`from_json`](Self::from_json), or [`from_settings`](Self::from_settings) from a source
+/// shared with other components; it also deserializes from a JSON object of the same shape.
 #[derive(Debug, Clone, Default)]
 #[allow(missing_docs)] // each field is documented by the module's table under its setting name
 pub struct PasetoConfig {
@@ -376,159 +314,104 @@ pub const SETTINGS: [&str; 21] = [
     "PASETO_WRAPPING_KEY",
 ];
 
-/// Reads one environment variable; absent or empty means unset.
-#[doc(hidden)]
-pub fn env_var(name: &str) -> Result<Option<String>> {
-    match std::env::var(name) {
-        Ok(value) if value.trim().is_empty() => Ok(None),
-        Ok(value) => Ok(Some(value)),
-        Err(std::env::VarError::NotPresent) => Ok(None),
-        Err(std::env::VarError::NotUnicode(_)) => Err(Error::config(name, "is not valid UTF-8")),
-    }
-}
-
-/// Whole seconds, as setting `name` holds them.
-#[doc(hidden)]
-pub fn parse_seconds(name: &str, value: &str) -> Result<u64> {
-    parse_whole(name, value, "whole seconds")
-}
-
-/// A count or a number of `what`, as setting `name` holds it.
-#[doc(hidden)]
-pub fn parse_whole(name: &str, value: &str, what: &str) -> Result<u64> {
-    value.trim().parse().map_err(|_| {
-        Error::config(
-            name,
-            format!("expected {what}, got \"{}\"", untrusted(value)),
-        )
-    })
-}
-
-/// A boolean (`true`/`false`, `1`/`0`, `yes`/`no`, `on`/`off`), as setting `name` holds it.
-#[doc(hidden)]
-pub fn parse_bool(name: &str, value: &str) -> Result<bool> {
-    match value.trim().to_ascii_lowercase().as_str() {
-        "1" | "true" | "yes" | "on" => Ok(true),
-        "0" | "false" | "no" | "off" => Ok(false),
-        _ => Err(Error::config(
-            name,
-            format!("expected true or false, got \"{}\"", untrusted(value)),
-        )),
-    }
-}
-
-/// A setting's value as text: a JSON string, or (for numbers and booleans in a file) the JSON
-/// number or boolean written out.
-fn scalar_text(name: &str, value: &Value) -> Result<String> {
-    match value {
-        Value::String(text) => Ok(text.clone()),
-        Value::Number(n) => Ok(n.to_string()),
-        Value::Bool(b) => Ok(b.to_string()),
-        other => Err(Error::config(
-            name,
-            format!(
-                "expected a string, number or boolean, not {}",
-                json_kind(other)
-            ),
-        )),
-    }
-}
-
 impl PasetoConfig {
+    /// The names `PasetoConfig` owns in a file of settings (see [`crate::settings`]): every
+    /// `PASETO_*` name but those of the key sets (`PASETO_KEYSET_*`), the store
+    /// (`PASETO_STORE_*`, `PASETO_REDIS_*`), CSRF (`PASETO_CSRF_*`,
+    /// `PASETO_COOKIE_CSRF_PROTECT`) and the cookie keys (`PASETO_SESSION_KEY`).
+    pub const NAMESPACE: Namespace = Namespace {
+        prefixes: &["PASETO_"],
+        except: &[
+            "PASETO_KEYSET_",
+            "PASETO_STORE_",
+            "PASETO_REDIS_",
+            "PASETO_CSRF_",
+            "PASETO_COOKIE_CSRF_",
+            "PASETO_SESSION_KEY",
+        ],
+        names: &SETTINGS,
+    };
+
+    /// Every name, when a file holds `PasetoConfig`'s settings alone
+    /// ([`from_file`](Self::from_file), [`from_json`](Self::from_json),
+    /// [`from_value`](Self::from_value)).
+    const ALONE: Namespace = Namespace {
+        prefixes: &[""],
+        except: &[],
+        names: &SETTINGS,
+    };
+
     /// Reads every setting from environment variables of the same name. Key lists are JSON.
     pub fn from_env() -> Result<Self> {
-        let mut config = PasetoConfig::default();
-        for name in SETTINGS {
-            if let Some(text) = env_var(name)? {
-                config.set_text(name, &text)?;
-            }
-        }
-        Ok(config)
+        Self::from_settings(&Settings::env())
+    }
+
+    /// Reads its settings from `settings`, which may hold other components' too; a name of its
+    /// [`NAMESPACE`](Self::NAMESPACE) that it does not read is an error, to catch typos.
+    pub fn from_settings(settings: &Settings) -> Result<Self> {
+        settings.check_names(&Self::NAMESPACE)?;
+        Self::read(settings)
     }
 
     /// Reads settings from a JSON file: `{"PASETO_ISS": "...", "PASETO_PRIVATE_KEYS": [...]}`.
-    /// Errors name the setting (or the file, for one that is not JSON), never a key.
+    /// Errors name the setting (or the file, for one that is not JSON), never a key; a name that
+    /// is not one of these settings is an error (to hold other settings too, read the file with
+    /// [`Settings::from_file`] and use [`from_settings`](Self::from_settings)).
     pub fn from_file(path: impl AsRef<Path>) -> Result<Self> {
-        let path = path.as_ref();
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| Error::config(path.display().to_string(), e))?;
-        Self::from_json(&text).map_err(|e| match e {
-            Error::Config { setting, message } if setting == "config" => {
-                Error::config(path.display().to_string(), message)
-            }
-            other => other,
-        })
+        Self::alone(&Settings::from_file(path)?)
     }
 
     /// Parses settings from JSON text: an object whose keys are setting names (unknown names
     /// are errors, to catch typos).
     pub fn from_json(text: &str) -> Result<Self> {
-        Self::from_value(&parse_json("config", text)?)
+        Self::alone(&Settings::from_json(text)?)
     }
 
-    /// Reads settings from a JSON object whose keys are setting names.
+    /// Reads settings from a JSON object whose keys are setting names (unknown names are
+    /// errors, to catch typos).
     pub fn from_value(value: &Value) -> Result<Self> {
-        let Value::Object(settings) = value else {
-            return Err(Error::config(
-                "config",
-                format!("expected an object of settings, found {}", json_kind(value)),
-            ));
+        Self::alone(&Settings::from_value(value)?)
+    }
+
+    /// Reads a source that holds these settings and no other.
+    fn alone(settings: &Settings) -> Result<Self> {
+        settings.check_names(&Self::ALONE)?;
+        Self::read(settings)
+    }
+
+    fn read(settings: &Settings) -> Result<Self> {
+        let keys = |name: &str| -> Result<Vec<KeyEntry>> {
+            match settings.json(name)? {
+                Some(list) => key_entries(name, &list),
+                None => Ok(Vec::new()),
+            }
         };
-        let mut config = PasetoConfig::default();
-        for (name, value) in settings {
-            config.set(name, value)?;
-        }
-        Ok(config)
-    }
-
-    /// Sets one setting from an environment variable's text (key lists are JSON text).
-    fn set_text(&mut self, name: &str, text: &str) -> Result<()> {
-        if name.ends_with("_KEYS") {
-            self.set(name, &parse_json(name, text)?)
-        } else {
-            self.set(name, &Value::String(text.to_owned()))
-        }
-    }
-
-    /// Sets one setting from a JSON value.
-    fn set(&mut self, name: &str, value: &Value) -> Result<()> {
-        let text = || scalar_text(name, value);
-        match name {
-            "PASETO_ISS" => self.iss = Some(text()?),
-            "PASETO_PRIVATE_KEYS" => self.private_keys = key_entries(name, value)?,
-            "PASETO_PUBLIC_KEYS" => self.public_keys = key_entries(name, value)?,
-            "PASETO_LOCAL_KEYS" => self.local_keys = key_entries(name, value)?,
-            "PASETO_EXP" => self.exp = Some(parse_seconds(name, &text()?)?),
-            "PASETO_ACCESS_EXP" => self.access_exp = Some(parse_seconds(name, &text()?)?),
-            "PASETO_REFRESH_EXP" => self.refresh_exp = Some(parse_seconds(name, &text()?)?),
-            "PASETO_LOGIN_MAX_AGE" => self.login_max_age = Some(parse_seconds(name, &text()?)?),
-            "PASETO_REFRESH_REUSE_GRACE" => {
-                self.refresh_reuse_grace = Some(parse_seconds(name, &text()?)?);
-            }
-            "PASETO_USE_ISS" => self.use_iss = Some(parse_bool(name, &text()?)?),
-            "PASETO_USE_IAT" => self.use_iat = Some(parse_bool(name, &text()?)?),
-            "PASETO_USE_KID" => self.use_kid = Some(parse_bool(name, &text()?)?),
-            "PASETO_USE_JTI" => self.use_jti = Some(parse_bool(name, &text()?)?),
-            "PASETO_SKEW" => self.skew = Some(parse_seconds(name, &text()?)?),
-            "PASETO_AUDIENCE" => self.audience = Some(text()?),
-            "PASETO_ALLOWED_VERSIONS" => self.allowed_versions = Some(text()?),
-            "PASETO_ALLOW_NO_EXP" => self.allow_no_exp = Some(parse_bool(name, &text()?)?),
-            "PASETO_MAX_KEY_TRIALS" => {
-                self.max_key_trials = Some(parse_whole(name, &text()?, "a number of keys")?);
-            }
-            "PASETO_VERIFY_CACHE_SIZE" => {
-                self.verify_cache_size = Some(parse_whole(name, &text()?, "a number of tokens")?);
-            }
-            "PASETO_KEY_PASSWORD" => self.key_password = Some(SecretText::new(text()?)),
-            "PASETO_WRAPPING_KEY" => self.wrapping_key = Some(SecretText::new(text()?)),
-            other => {
-                return Err(Error::config(
-                    "config",
-                    format!("unknown setting {}", shown_name(other)),
-                ));
-            }
-        }
-        Ok(())
+        let seconds = |name: &str| -> Result<Option<u64>> {
+            Ok(settings.seconds(name)?.map(|duration| duration.as_secs()))
+        };
+        Ok(PasetoConfig {
+            iss: settings.text("PASETO_ISS")?,
+            private_keys: keys("PASETO_PRIVATE_KEYS")?,
+            public_keys: keys("PASETO_PUBLIC_KEYS")?,
+            local_keys: keys("PASETO_LOCAL_KEYS")?,
+            exp: seconds("PASETO_EXP")?,
+            access_exp: seconds("PASETO_ACCESS_EXP")?,
+            refresh_exp: seconds("PASETO_REFRESH_EXP")?,
+            login_max_age: seconds("PASETO_LOGIN_MAX_AGE")?,
+            refresh_reuse_grace: seconds("PASETO_REFRESH_REUSE_GRACE")?,
+            use_iss: settings.bool("PASETO_USE_ISS")?,
+            use_iat: settings.bool("PASETO_USE_IAT")?,
+            use_kid: settings.bool("PASETO_USE_KID")?,
+            use_jti: settings.bool("PASETO_USE_JTI")?,
+            skew: seconds("PASETO_SKEW")?,
+            audience: settings.text("PASETO_AUDIENCE")?,
+            allowed_versions: settings.text("PASETO_ALLOWED_VERSIONS")?,
+            allow_no_exp: settings.bool("PASETO_ALLOW_NO_EXP")?,
+            verify_cache_size: settings.whole("PASETO_VERIFY_CACHE_SIZE", "a number of tokens")?,
+            max_key_trials: settings.whole("PASETO_MAX_KEY_TRIALS", "a number of keys")?,
+            key_password: settings.secret("PASETO_KEY_PASSWORD")?,
+            wrapping_key: settings.secret("PASETO_WRAPPING_KEY")?,
+        })
     }
 
     /// What unlocks protected keys: `PASETO_KEY_PASSWORD` and `PASETO_WRAPPING_KEY`.
@@ -961,9 +844,10 @@ mod tests {
                     let cut = &json[..json.len() - 12];
                     let results = [
                         PasetoConfig::from_json(&json),
-                        PasetoConfig::default()
-                            .set_text(setting, &list.to_string())
-                            .map(|()| PasetoConfig::default()),
+                        PasetoConfig::from_settings(&Settings::from_pairs([(
+                            setting,
+                            list.to_string(),
+                        )])),
                         PasetoConfig::from_json(cut),
                     ];
                     for result in results {
@@ -1085,6 +969,29 @@ mod tests {
     }
 
     #[test]
+    fn a_shared_file_refuses_typos_of_its_names_only() {
+        let shared = Settings::from_json(
+            r#"{"PASETO_ISS": "https://issuer.example", "PASETO_KEYSET_REFRESH": 60,
+                "PASETO_CSRF_METHODS": "POST", "REMEMBER_COOKIE_NAME": "r", "APP_PORT": 8080}"#,
+        )
+        .unwrap();
+        let config = PasetoConfig::from_settings(&shared).unwrap();
+        assert_eq!(config.iss.as_deref(), Some("https://issuer.example"));
+        let typo = Settings::from_json(r#"{"PASETO_IS": "x", "PASETO_KEYSET_URL": "y"}"#).unwrap();
+        assert_eq!(
+            PasetoConfig::from_settings(&typo).unwrap_err().to_string(),
+            "invalid setting config: unknown setting \"PASETO_IS\""
+        );
+        // Alone, a file holds these settings only: any other name is refused.
+        assert_eq!(
+            PasetoConfig::from_json(r#"{"PASETO_KEYSET_URL": "y"}"#)
+                .unwrap_err()
+                .to_string(),
+            "invalid setting config: unknown setting \"PASETO_KEYSET_URL\""
+        );
+    }
+
+    #[test]
     fn typos_and_debug_output() {
         assert!(PasetoConfig::from_json(r#"{"PASETO_IS": "x"}"#).is_err());
         let entry = KeyEntry {
@@ -1165,14 +1072,14 @@ mod tests {
             2
         );
         // Through the environment's path (text values) as well.
-        let mut from_env = PasetoConfig::default();
-        from_env
-            .set_text(
+        let from_env = PasetoConfig::from_settings(&Settings::from_pairs([
+            (
                 "PASETO_LOCAL_KEYS",
-                &serde_json::json!([{"paserk": locked_local}]).to_string(),
-            )
-            .unwrap();
-        from_env.set_text("PASETO_KEY_PASSWORD", PASSWORD).unwrap();
+                serde_json::json!([{"paserk": locked_local}]).to_string(),
+            ),
+            ("PASETO_KEY_PASSWORD", PASSWORD.to_owned()),
+        ]))
+        .unwrap();
         assert!(from_env.verifier().is_ok());
         // Secrets never show in Debug.
         let debug = format!("{cfg:?} {from_env:?}");

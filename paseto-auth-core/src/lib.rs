@@ -52,6 +52,7 @@ pub mod metrics;
 pub mod pair;
 pub mod refresh;
 pub mod requirements;
+pub mod settings;
 pub mod store;
 pub mod token;
 pub mod verifier;

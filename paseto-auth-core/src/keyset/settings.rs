@@ -2,8 +2,8 @@
 
 use std::time::Duration;
 
-use crate::config::{env_var, parse_bool, parse_seconds};
 use crate::error::{Error, Result};
+use crate::settings::{Namespace, Settings};
 
 use super::document::DEFAULT_MAX_BYTES;
 use super::{DEFAULT_MAX_AGE, DEFAULT_PATH};
@@ -79,51 +79,63 @@ impl Default for KeySetSettings {
 }
 
 impl KeySetSettings {
+    /// The names the key-set settings own in a file of settings: `PASETO_KEYSET_*` (see
+    /// [`crate::settings`]).
+    pub const NAMESPACE: Namespace = Namespace {
+        prefixes: &["PASETO_KEYSET_"],
+        except: &[],
+        names: &[
+            "PASETO_KEYSET_URL",
+            "PASETO_KEYSET_ISS",
+            "PASETO_KEYSET_REFRESH",
+            "PASETO_KEYSET_MIN_FETCH_GAP",
+            "PASETO_KEYSET_MAX_STALENESS",
+            "PASETO_KEYSET_TIMEOUT",
+            "PASETO_KEYSET_MAX_BYTES",
+            "PASETO_KEYSET_ALLOW_HTTP",
+            "PASETO_KEYSET_PATH",
+            "PASETO_KEYSET_MAX_AGE",
+        ],
+    };
+
     /// The settings from the environment, over the defaults. A bad value is an error naming its
     /// setting.
     pub fn from_env() -> Result<Self> {
-        Self::from_lookup(&env_var)
+        Self::from_settings(&Settings::env())
     }
 
-    /// [`KeySetSettings::from_env`] with the settings from `lookup` (name → value; `Ok(None)`
-    /// when unset).
-    pub fn from_lookup(lookup: &dyn Fn(&str) -> Result<Option<String>>) -> Result<Self> {
+    /// The settings from `settings`, over the defaults, as [`from_env`](Self::from_env) reads
+    /// them; an unknown `PASETO_KEYSET_*` name is an error.
+    pub fn from_settings(source: &Settings) -> Result<Self> {
+        source.check_names(&Self::NAMESPACE)?;
         let mut settings = KeySetSettings::default();
-        let seconds = |name: &str| -> Result<Option<Duration>> {
-            lookup(name)?
-                .map(|value| parse_seconds(name, &value).map(Duration::from_secs))
-                .transpose()
-        };
-        settings.url = lookup("PASETO_KEYSET_URL")?.map(|url| url.trim().to_owned());
-        if let Some(list) = lookup("PASETO_KEYSET_ISS")? {
-            settings.issuers = list
-                .split(',')
-                .map(str::trim)
-                .filter(|iss| !iss.is_empty())
-                .map(str::to_owned)
-                .collect();
+        settings.url = source
+            .text("PASETO_KEYSET_URL")?
+            .map(|url| url.trim().to_owned());
+        if let Some(issuers) = source.list("PASETO_KEYSET_ISS")? {
+            settings.issuers = issuers;
         }
-        if let Some(refresh) = seconds("PASETO_KEYSET_REFRESH")? {
+        if let Some(refresh) = source.seconds("PASETO_KEYSET_REFRESH")? {
             settings.refresh = refresh;
         }
-        if let Some(gap) = seconds("PASETO_KEYSET_MIN_FETCH_GAP")? {
+        if let Some(gap) = source.seconds("PASETO_KEYSET_MIN_FETCH_GAP")? {
             settings.min_fetch_gap = gap;
         }
-        if let Some(staleness) = seconds("PASETO_KEYSET_MAX_STALENESS")? {
+        if let Some(staleness) = source.seconds("PASETO_KEYSET_MAX_STALENESS")? {
             settings.max_staleness = staleness;
         }
-        if let Some(timeout) = seconds("PASETO_KEYSET_TIMEOUT")? {
+        if let Some(timeout) = source.seconds("PASETO_KEYSET_TIMEOUT")? {
             settings.timeout = timeout;
         }
-        if let Some(bytes) = lookup("PASETO_KEYSET_MAX_BYTES")? {
+        if let Some(bytes) = source.text("PASETO_KEYSET_MAX_BYTES")? {
             settings.max_bytes = bytes.trim().parse().map_err(|_| {
                 Error::config("PASETO_KEYSET_MAX_BYTES", "expected a number of bytes")
             })?;
         }
-        if let Some(allow) = lookup("PASETO_KEYSET_ALLOW_HTTP")? {
-            settings.allow_http = parse_bool("PASETO_KEYSET_ALLOW_HTTP", &allow)?;
+        if let Some(allow) = source.bool("PASETO_KEYSET_ALLOW_HTTP")? {
+            settings.allow_http = allow;
         }
-        if let Some(path) = lookup("PASETO_KEYSET_PATH")? {
+        if let Some(path) = source.text("PASETO_KEYSET_PATH")? {
             if !path.starts_with('/') {
                 return Err(Error::config(
                     "PASETO_KEYSET_PATH",
@@ -132,7 +144,7 @@ impl KeySetSettings {
             }
             settings.path = path;
         }
-        if let Some(max_age) = seconds("PASETO_KEYSET_MAX_AGE")? {
+        if let Some(max_age) = source.seconds("PASETO_KEYSET_MAX_AGE")? {
             settings.max_age = max_age;
         }
         settings.check()?;
@@ -174,20 +186,13 @@ impl KeySetSettings {
 mod tests {
     use super::*;
 
-    fn lookup(
-        pairs: &'static [(&'static str, &'static str)],
-    ) -> impl Fn(&str) -> Result<Option<String>> {
-        move |name| {
-            Ok(pairs
-                .iter()
-                .find(|(key, _)| *key == name)
-                .map(|(_, value)| (*value).to_owned()))
-        }
+    fn lookup(pairs: &[(&str, &str)]) -> Settings {
+        Settings::from_pairs(pairs.iter().copied())
     }
 
     #[test]
     fn settings_are_read_and_a_bad_one_is_named() {
-        let settings = KeySetSettings::from_lookup(&lookup(&[
+        let settings = KeySetSettings::from_settings(&lookup(&[
             (
                 "PASETO_KEYSET_URL",
                 "https://issuer.example/.well-known/paserk.json",
@@ -210,12 +215,12 @@ mod tests {
         assert!(!settings.allow_http);
 
         let err =
-            KeySetSettings::from_lookup(&lookup(&[("PASETO_KEYSET_REFRESH", "soon")])).unwrap_err();
+            KeySetSettings::from_settings(&lookup(&[("PASETO_KEYSET_REFRESH", "soon")])).unwrap_err();
         assert_eq!(
             err.to_string(),
             "invalid setting PASETO_KEYSET_REFRESH: expected whole seconds, got \"soon\""
         );
-        let err = KeySetSettings::from_lookup(&lookup(&[
+        let err = KeySetSettings::from_settings(&lookup(&[
             ("PASETO_KEYSET_REFRESH", "600"),
             ("PASETO_KEYSET_MAX_STALENESS", "60"),
         ]))
@@ -223,7 +228,7 @@ mod tests {
         assert!(
             matches!(err, Error::Config { setting, .. } if setting == "PASETO_KEYSET_MAX_STALENESS")
         );
-        let err = KeySetSettings::from_lookup(&lookup(&[("PASETO_KEYSET_ALLOW_HTTP", "maybe")]))
+        let err = KeySetSettings::from_settings(&lookup(&[("PASETO_KEYSET_ALLOW_HTTP", "maybe")]))
             .unwrap_err();
         assert!(
             matches!(err, Error::Config { setting, .. } if setting == "PASETO_KEYSET_ALLOW_HTTP")

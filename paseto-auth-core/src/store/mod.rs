@@ -40,6 +40,7 @@ use time::OffsetDateTime;
 use crate::error::Error;
 pub use crate::error::{RevokedBy, StoreError};
 use crate::logs::{Refusal, refusal};
+use crate::settings::{Namespace, Settings};
 use tracing::Level;
 
 pub use memory::{DEFAULT_MEMORY_CAPACITY, DEFAULT_SUBJECT_RETENTION, MemoryStore};
@@ -188,31 +189,36 @@ impl Revocations {
         }
     }
 
+    /// The names the revocation policy owns in a file of settings: `PASETO_STORE_*` (see
+    /// [`crate::settings`]).
+    pub const NAMESPACE: Namespace = Namespace {
+        prefixes: &["PASETO_STORE_"],
+        except: &[],
+        names: &["PASETO_STORE_FAIL_OPEN", "PASETO_STORE_TIMEOUT_MS"],
+    };
+
     /// [`Revocations::new`] with the policy the environment sets: `PASETO_STORE_FAIL_OPEN`
     /// (`true`/`false`, `1`/`0`, `yes`/`no`; default false: fail closed) and
     /// `PASETO_STORE_TIMEOUT_MS` (milliseconds, default 100). A value that does not parse is an
     /// [`Error::Config`] naming its setting: a typo never silently changes the policy.
     pub fn from_env(store: impl TokenStore) -> Result<Self, Error> {
-        Self::from_lookup(Arc::new(store), &crate::config::env_var)
+        Self::from_settings(store, &Settings::env())
     }
 
-    /// [`from_env`](Self::from_env), the settings from `lookup` (name → value).
-    pub(crate) fn from_lookup(
-        store: Arc<dyn TokenStore>,
-        lookup: &dyn Fn(&str) -> Result<Option<String>, Error>,
-    ) -> Result<Self, Error> {
-        const FAIL_OPEN: &str = "PASETO_STORE_FAIL_OPEN";
+    /// [`from_env`](Self::from_env) with the policy `settings` sets; an unknown
+    /// `PASETO_STORE_*` name is an error.
+    pub fn from_settings(store: impl TokenStore, settings: &Settings) -> Result<Self, Error> {
         const TIMEOUT: &str = "PASETO_STORE_TIMEOUT_MS";
-        let mut revocations = Self::shared(store);
-        if let Some(value) = lookup(FAIL_OPEN)? {
-            revocations.fail_open = crate::config::parse_bool(FAIL_OPEN, &value)?;
+        settings.check_names(&Self::NAMESPACE)?;
+        let mut revocations = Self::new(store);
+        if let Some(open) = settings.bool("PASETO_STORE_FAIL_OPEN")? {
+            revocations.fail_open = open;
         }
-        if let Some(value) = lookup(TIMEOUT)? {
-            let millis = crate::config::parse_whole(TIMEOUT, &value, "whole milliseconds")?;
-            if millis == 0 {
+        if let Some(timeout) = settings.millis(TIMEOUT)? {
+            if timeout.is_zero() {
                 return Err(Error::config(TIMEOUT, "must be at least 1 millisecond"));
             }
-            revocations.timeout = Duration::from_millis(millis);
+            revocations.timeout = timeout;
         }
         Ok(revocations)
     }
@@ -365,13 +371,10 @@ mod tests {
     use super::*;
 
     fn from(settings: &[(&str, &str)]) -> Result<Revocations, Error> {
-        let lookup = |name: &str| {
-            Ok(settings
-                .iter()
-                .find(|(setting, _)| *setting == name)
-                .map(|(_, value)| (*value).to_owned()))
-        };
-        Revocations::from_lookup(Arc::new(MemoryStore::new()), &lookup)
+        Revocations::from_settings(
+            MemoryStore::new(),
+            &Settings::from_pairs(settings.iter().copied()),
+        )
     }
 
     #[test]
