@@ -62,7 +62,8 @@ fn sources(dir: &Path) -> Vec<(PathBuf, String)> {
     files
 }
 
-/// The string literals of `code` that are a whole setting name: `"PASETO_…"`, `"REMEMBER_COOKIE_…"`.
+/// The string literals of `code` that are a whole setting name: `"PASETO_…"`, `"REMEMBER_COOKIE_…"`
+/// (not a namespace's prefix, such as `"PASETO_KEYSET_"`, which ends with `_`).
 fn setting_names(code: &str) -> Vec<String> {
     code.split('"')
         .skip(1)
@@ -70,6 +71,7 @@ fn setting_names(code: &str) -> Vec<String> {
         .filter(|literal| {
             (literal.starts_with("PASETO_") || literal.starts_with("REMEMBER_COOKIE_"))
                 && literal.len() > "PASETO_".len()
+                && !literal.ends_with('_')
                 && literal
                     .bytes()
                     .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
@@ -81,6 +83,20 @@ fn setting_names(code: &str) -> Vec<String> {
 #[test]
 fn the_reference_names_every_setting_the_code_reads() {
     let reference = read("paseto-auth/docs/reference.md");
+    let names = every_setting_name();
+    assert!(names.len() > 30, "the scan found the settings: {names:?}");
+    let missing: Vec<&String> = names
+        .iter()
+        .filter(|name| !reference.contains(&format!("`{name}`")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "settings missing from docs/reference.md: {missing:?}"
+    );
+}
+
+/// Every setting name the code reads, from its string literals.
+fn every_setting_name() -> Vec<String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut names: Vec<String> = [
         "paseto-auth-core/src",
@@ -94,15 +110,55 @@ fn the_reference_names_every_setting_the_code_reads() {
     .collect();
     names.sort();
     names.dedup();
+    names
+}
+
+#[test]
+fn every_setting_belongs_to_the_namespace_of_the_component_reading_it() {
+    use paseto_auth::settings::Namespace;
+    let namespaces: [(&str, Namespace); 6] = [
+        ("PasetoConfig", paseto_auth::config::PasetoConfig::NAMESPACE),
+        (
+            "KeySetSettings",
+            paseto_auth::keyset::KeySetSettings::NAMESPACE,
+        ),
+        ("Revocations", paseto_auth::store::Revocations::NAMESPACE),
+        ("RedisStore", paseto_auth::store::RedisStore::NAMESPACE),
+        ("CsrfSettings", paseto_auth::csrf::CsrfSettings::NAMESPACE),
+        (
+            "CookieSettings",
+            paseto_auth::login::CookieSettings::NAMESPACE,
+        ),
+    ];
+    // The examples' own, read from the environment only.
+    let own = ["PASETO_AUTH_ADDR"];
+    let names = every_setting_name();
     assert!(names.len() > 30, "the scan found the settings: {names:?}");
-    let missing: Vec<&String> = names
-        .iter()
-        .filter(|name| !reference.contains(&format!("`{name}`")))
-        .collect();
-    assert!(
-        missing.is_empty(),
-        "settings missing from docs/reference.md: {missing:?}"
-    );
+    for name in names.iter().filter(|name| !own.contains(&name.as_str())) {
+        let owners: Vec<&str> = namespaces
+            .iter()
+            .filter(|(_, namespace)| namespace.owns(name))
+            .map(|(owner, _)| *owner)
+            .collect();
+        assert_eq!(owners.len(), 1, "{name} is owned by {owners:?}");
+        let (_, namespace) = namespaces
+            .iter()
+            .find(|(owner, _)| *owner == owners[0])
+            .unwrap();
+        assert!(
+            namespace.names.contains(&name.as_str()),
+            "{name} is not among the names {} reads",
+            owners[0]
+        );
+    }
+    for (owner, namespace) in &namespaces {
+        for name in namespace.names {
+            assert!(
+                names.contains(&(*name).to_owned()),
+                "{owner} lists {name}, which no code reads"
+            );
+        }
+    }
 }
 
 #[test]

@@ -3,9 +3,10 @@
 //! Typed keys and PASERK ([`key`]), the v1–v4 codecs ([`token`]), [`claims`] and
 //! [`requirements`], an [`Issuer`] and a [`Verifier`] with its cache, revocations shared across
 //! instances ([`store`]) and the refresh-token rule ([`refresh`]), key-set documents and their
-//! rotation ([`keyset`]), and flask-paseto-extended's settings ([`config`]). No web framework, no
-//! HTTP client: a service that only verifies tokens, a CLI or another framework's integration
-//! depends on this crate alone; an axum application adds `paseto-auth`, which re-exports it.
+//! rotation ([`keyset`]), one reader for every setting ([`settings`]) and flask-paseto-extended's
+//! settings ([`config`]). No web framework, no HTTP client: a service that only verifies tokens, a
+//! CLI or another framework's integration depends on this crate alone; an axum application adds
+//! `paseto-auth`, which re-exports it.
 //!
 //! ```
 //! use paseto_auth_core::{Issuer, Requirements, TokenOptions, Verifier, Version, key::SecretKey};

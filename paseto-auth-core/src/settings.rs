@@ -119,8 +119,8 @@ impl Settings {
     /// position of a syntax error, never the text, which may hold keys).
     pub fn from_file(path: impl AsRef<Path>) -> Result<Self> {
         let origin = path.as_ref().display().to_string();
-        let text = std::fs::read_to_string(path.as_ref())
-            .map_err(|e| Error::config(origin.clone(), e))?;
+        let text =
+            std::fs::read_to_string(path.as_ref()).map_err(|e| Error::config(origin.clone(), e))?;
         Self::json_object(origin.clone(), &parse_json(&origin, &text)?)
     }
 
@@ -201,7 +201,10 @@ impl Settings {
         self.text(name)?
             .map(|text| {
                 text.trim().parse().map_err(|_| {
-                    Error::config(name, format!("expected {what}, got \"{}\"", untrusted(&text)))
+                    Error::config(
+                        name,
+                        format!("expected {what}, got \"{}\"", untrusted(&text)),
+                    )
                 })
             })
             .transpose()
@@ -280,7 +283,8 @@ impl Settings {
             Source::Texts(texts) => (JSON_ORIGIN, texts.keys().collect()),
             Source::Json { origin, values } => (origin, values.keys().collect()),
         };
-        let unknown = |name: &&String| namespace.owns(name) && !namespace.names.contains(&name.as_str());
+        let unknown =
+            |name: &&String| namespace.owns(name) && !namespace.names.contains(&name.as_str());
         match names.into_iter().find(unknown) {
             Some(unknown) => Err(Error::config(
                 origin,
@@ -441,8 +445,14 @@ mod tests {
         }));
         for settings in [texts, object] {
             assert_eq!(settings.bool("B").unwrap(), Some(true));
-            assert_eq!(settings.seconds("S").unwrap(), Some(Duration::from_secs(60)));
-            assert_eq!(settings.millis("M").unwrap(), Some(Duration::from_millis(250)));
+            assert_eq!(
+                settings.seconds("S").unwrap(),
+                Some(Duration::from_secs(60))
+            );
+            assert_eq!(
+                settings.millis("M").unwrap(),
+                Some(Duration::from_millis(250))
+            );
             assert_eq!(settings.list("L").unwrap().unwrap(), ["a", "b", "c"]);
             assert_eq!(
                 settings.words("W").unwrap().unwrap(),
@@ -462,7 +472,10 @@ mod tests {
         let settings = Settings::from_pairs([("B", "")]);
         assert_eq!(settings.text("B").unwrap().as_deref(), Some(""));
         let (setting, text) = message(settings.bool("B").unwrap_err());
-        assert_eq!((setting.as_str(), text.as_str()), ("B", "expected true or false, got \"\""));
+        assert_eq!(
+            (setting.as_str(), text.as_str()),
+            ("B", "expected true or false, got \"\"")
+        );
     }
 
     #[test]
@@ -489,7 +502,10 @@ mod tests {
         );
         assert_eq!(
             message(settings.text("X").unwrap_err()),
-            ("X".into(), "expected a string, number or boolean, not null".into())
+            (
+                "X".into(),
+                "expected a string, number or boolean, not null".into()
+            )
         );
         assert_eq!(
             message(settings.list("L").unwrap_err()),
@@ -509,11 +525,17 @@ mod tests {
     fn a_document_that_is_not_an_object_names_its_origin() {
         assert_eq!(
             message(Settings::from_json("[1]").unwrap_err()),
-            ("config".into(), "expected an object of settings, found a list".into())
+            (
+                "config".into(),
+                "expected an object of settings, found a list".into()
+            )
         );
         assert_eq!(
             message(Settings::from_json("{\"A\": ").unwrap_err()),
-            ("config".into(), "it ends too early (line 1, column 6)".into())
+            (
+                "config".into(),
+                "it ends too early (line 1, column 6)".into()
+            )
         );
         let (origin, _) = message(Settings::from_file("/nonexistent/settings.json").unwrap_err());
         assert_eq!(origin, "/nonexistent/settings.json");
@@ -536,7 +558,8 @@ mod tests {
             message(typo.check_names(&OWN).unwrap_err()),
             ("config".into(), "unknown setting \"APP_TOW\"".into())
         );
-        let key = json(serde_json::json!({"APP_k4.secret.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA": 1}));
+        let key =
+            json(serde_json::json!({"APP_k4.secret.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA": 1}));
         let (_, text) = message(key.check_names(&OWN).unwrap_err());
         assert!(!text.contains("AAAAAAAAAA"), "{text}");
         assert!(Settings::env().check_names(&OWN).is_ok());

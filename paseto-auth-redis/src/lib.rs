@@ -26,8 +26,8 @@ use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
-use paseto_auth_core::config::{env_var, parse_bool, parse_seconds};
 use paseto_auth_core::error::{Cause, Error, Result, untrusted};
+use paseto_auth_core::settings::{Namespace, Settings};
 use paseto_auth_core::store::{
     DEFAULT_SUBJECT_RETENTION, RevokedBy, Rotated, Rotation, StoreError, StoreFuture, TokenRef,
     TokenStore, subject_covers,
@@ -267,24 +267,42 @@ impl RedisStore {
         Self::builder().connect(url).await
     }
 
+    /// The names the Redis store owns in a file of settings: `PASETO_REDIS_*` (see
+    /// [`paseto_auth_core::settings`]).
+    pub const NAMESPACE: Namespace = Namespace {
+        prefixes: &["PASETO_REDIS_"],
+        except: &[],
+        names: &[
+            "PASETO_REDIS_URL",
+            "PASETO_REDIS_REQUIRE_PERSISTENCE",
+            "PASETO_REDIS_RESET_WINDOW",
+        ],
+    };
+
     /// Connects as the environment says: the server in `PASETO_REDIS_URL` (`Ok(None)` when it is
     /// unset), `PASETO_REDIS_REQUIRE_PERSISTENCE` (`true`/`false`, default false) and
     /// `PASETO_REDIS_RESET_WINDOW` (seconds). A bad value, an unreachable server or one that
     /// fails the checks of [`RedisStoreBuilder::connect`] is an [`Error::Config`] naming the
     /// setting.
     pub async fn from_env() -> Result<Option<Self>> {
+        Self::from_settings(&Settings::env()).await
+    }
+
+    /// [`RedisStore::from_env`] with the settings from `settings` (an unknown name of the
+    /// [`NAMESPACE`](Self::NAMESPACE) is an error).
+    pub async fn from_settings(settings: &Settings) -> Result<Option<Self>> {
         const URL: &str = "PASETO_REDIS_URL";
         const PERSISTENCE: &str = "PASETO_REDIS_REQUIRE_PERSISTENCE";
-        const WINDOW: &str = "PASETO_REDIS_RESET_WINDOW";
-        let Some(url) = env_var(URL)? else {
+        settings.check_names(&Self::NAMESPACE)?;
+        let Some(url) = settings.text(URL)? else {
             return Ok(None);
         };
         let mut builder = Self::builder();
-        if let Some(required) = env_var(PERSISTENCE)? {
-            builder = builder.require_persistence(parse_bool(PERSISTENCE, &required)?);
+        if let Some(required) = settings.bool(PERSISTENCE)? {
+            builder = builder.require_persistence(required);
         }
-        if let Some(window) = env_var(WINDOW)? {
-            builder = builder.reset_window(Duration::from_secs(parse_seconds(WINDOW, &window)?));
+        if let Some(window) = settings.seconds("PASETO_REDIS_RESET_WINDOW")? {
+            builder = builder.reset_window(window);
         }
         builder.persistence_setting = Some(PERSISTENCE);
         match builder.connect(&url).await {
@@ -643,5 +661,39 @@ impl fmt::Debug for RedisStore {
             .field("subject_retention", &self.subject_retention)
             .field("reset_window", &self.reset_window)
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn setting_of(err: Error) -> String {
+        match err {
+            Error::Config { setting, .. } => setting,
+            other => panic!("expected a config error, got {other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn settings_are_read_before_connecting_and_a_bad_one_is_named() {
+        let unset = Settings::from_pairs([("PASETO_REDIS_RESET_WINDOW", "60")]);
+        assert!(RedisStore::from_settings(&unset).await.unwrap().is_none());
+        // Port 1: nothing listens, but each mistake is found before connecting.
+        for (name, value) in [
+            ("PASETO_REDIS_REQUIRE_PERSISTENCE", "maybe"),
+            ("PASETO_REDIS_RESET_WINDOW", "an hour"),
+        ] {
+            let settings =
+                Settings::from_pairs([("PASETO_REDIS_URL", "redis://127.0.0.1:1"), (name, value)]);
+            let err = RedisStore::from_settings(&settings).await.unwrap_err();
+            assert_eq!(setting_of(err), name);
+        }
+        let typo = Settings::from_pairs([("PASETO_REDIS_UR", "redis://127.0.0.1:1")]);
+        let err = RedisStore::from_settings(&typo).await.unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid setting config: unknown setting \"PASETO_REDIS_UR\""
+        );
     }
 }

@@ -4,10 +4,10 @@
 //!
 //! The core (the `paseto-auth-core` crate, re-exported): [`key`] (typed keys, PASERK, PEM, key
 //! rings), [`token`] (the codecs), [`claims`], [`requirements`], [`issuer`], [`verifier`],
-//! [`config`] (flask-paseto-extended's settings), [`store`] (revocations shared across
-//! instances; Redis with the `redis` feature), [`keyset`] (published and fetched key sets,
-//! rotation), [`refresh`] and [`pair`] (token pairs), [`error`] and [`version`]. With the `axum`
-//! feature (default):
+//! [`settings`] (one reader for every setting), [`config`] (flask-paseto-extended's settings),
+//! [`store`] (revocations shared across instances; Redis with the `redis` feature), [`keyset`]
+//! (published and fetched key sets, rotation), [`refresh`] and [`pair`] (token pairs), [`error`]
+//! and [`version`]. With the `axum` feature (default):
 //! [`extract`] (`PasetoAuth`, `Paseto<C>`, `#[paseto_required]`, `PasetoLayer`), [`cookie`] (tokens
 //! in cookies: what sessions and logins are built on), [`session`], [`login`], [`csrf`] and
 //! [`guard_layer`]. The crate root re-exports what every application names and the four macros;
@@ -27,7 +27,7 @@ pub use paseto_auth_core::{
     Cause, Error, ErrorKind, Header, Issuer, IssuerBuilder, PairOptions, PasetoClaims, Purpose,
     RegisteredClaims, Requirements, Result, Timestamp, TokenOptions, TokenPair, VerifiedToken,
     Verifier, VerifierBuilder, Version, claims, config, error, issuer, key, logs, metrics, pair,
-    requirements, token, verifier, verify_cache, version,
+    requirements, settings, token, verifier, verify_cache, version,
 };
 
 pub mod keyset;

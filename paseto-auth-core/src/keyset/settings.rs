@@ -214,8 +214,8 @@ mod tests {
         assert_eq!(settings.min_fetch_gap, Duration::from_secs(5));
         assert!(!settings.allow_http);
 
-        let err =
-            KeySetSettings::from_settings(&lookup(&[("PASETO_KEYSET_REFRESH", "soon")])).unwrap_err();
+        let err = KeySetSettings::from_settings(&lookup(&[("PASETO_KEYSET_REFRESH", "soon")]))
+            .unwrap_err();
         assert_eq!(
             err.to_string(),
             "invalid setting PASETO_KEYSET_REFRESH: expected whole seconds, got \"soon\""

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use crate::error::{Error, Result};
 use crate::key::{KeyRing, LocalKey, SigningKey, VerificationKey};
+use crate::settings::Settings;
 use crate::version::Version;
 
 /// The label [`CookieKeys::from_secret`] derives keys with (that of session cookies).
@@ -107,16 +108,18 @@ impl CookieKeys {
     /// empty; a key that does not parse is an [`Error::Config`] naming the variable, so a bad
     /// key stops the application at start-up.
     pub fn from_env(name: &str) -> Result<Option<Self>> {
-        let Some(text) = crate::config::env_var(name)? else {
+        Self::from_settings(&Settings::env(), name)
+    }
+
+    /// [`CookieKeys::from_env`] with the setting `name` from `settings` (in JSON, also a list of
+    /// PASERKs).
+    pub fn from_settings(settings: &Settings, name: &str) -> Result<Option<Self>> {
+        let Some(paserks) = settings.list(name)? else {
             return Ok(None);
         };
-        Self::from_paserks(
-            text.split(',')
-                .map(str::trim)
-                .filter(|paserk| !paserk.is_empty()),
-        )
-        .map(Some)
-        .map_err(|err| Error::config(name, format!("expected k4/k3/k2 local PASERKs: {err}")))
+        Self::from_paserks(paserks)
+            .map(Some)
+            .map_err(|err| Error::config(name, format!("expected k4/k3/k2 local PASERKs: {err}")))
     }
 
     /// A `v4.local` key derived from an application secret of at least 32 bytes, with

@@ -20,10 +20,10 @@ use tower::{Layer, Service};
 use tracing::Level;
 
 use super::{CsrfSettings, CsrfValue, is_cross_site, value};
-use crate::config::{env_var, parse_bool};
 use crate::cookie::{CookieAttributes, SameSite, has_host_prefix, request_cookies};
 use crate::error::{Error, Result};
 use crate::logs::{Refusal, refusal};
+use crate::settings::Settings;
 
 /// The largest form body read for its CSRF field (64 KiB); a bigger one must send the header.
 const DEFAULT_MAX_FORM_SIZE: usize = 64 * 1024;
@@ -145,14 +145,15 @@ impl CsrfLayer {
     /// `PASETO_CSRF_FORM_COOKIE_SECURE` (`true`/`false`, default `true`; see
     /// [`secure`](Self::secure)). A bad value is an error naming its setting.
     pub fn from_env() -> Result<Self> {
-        Self::from_lookup(&env_var)
+        Self::from_settings(&Settings::env())
     }
 
-    /// [`CsrfLayer::from_env`] with the settings from `lookup` (name → value).
-    pub(crate) fn from_lookup(lookup: &dyn Fn(&str) -> Result<Option<String>>) -> Result<Self> {
-        let mut layer = Self::new().settings(CsrfSettings::from_lookup(lookup)?);
-        if let Some(value) = lookup("PASETO_CSRF_FORM_COOKIE_SECURE")? {
-            layer = layer.secure(parse_bool("PASETO_CSRF_FORM_COOKIE_SECURE", &value)?);
+    /// [`CsrfLayer::from_env`] with the settings from `settings` (an unknown name of
+    /// [`CsrfSettings::NAMESPACE`] is an error).
+    pub fn from_settings(settings: &Settings) -> Result<Self> {
+        let mut layer = Self::new().settings(CsrfSettings::from_settings(settings)?);
+        if let Some(secure) = settings.bool("PASETO_CSRF_FORM_COOKIE_SECURE")? {
+            layer = layer.secure(secure);
         }
         Ok(layer)
     }
@@ -527,12 +528,7 @@ mod tests {
     use super::*;
 
     fn from(pairs: &[(&str, &str)]) -> Result<CsrfLayer> {
-        CsrfLayer::from_lookup(&|name| {
-            Ok(pairs
-                .iter()
-                .find(|(k, _)| *k == name)
-                .map(|(_, v)| (*v).to_owned()))
-        })
+        CsrfLayer::from_settings(&Settings::from_pairs(pairs.iter().copied()))
     }
 
     #[test]

@@ -2,8 +2,8 @@
 
 use axum::http::{HeaderName, Method};
 
-use crate::config::{env_var, parse_bool};
 use crate::error::{Error, Result};
+use crate::settings::{Namespace, Settings};
 
 /// CSRF settings: which methods are checked, where the value is sent back, and which origins
 /// may post across sites. [`CsrfSettings::new`] has Flask-JWT-Extended's defaults.
@@ -45,23 +45,43 @@ impl CsrfSettings {
         }
     }
 
+    /// The names CSRF protection owns in a file of settings: `PASETO_CSRF_*` and
+    /// `PASETO_COOKIE_CSRF_PROTECT` (see [`crate::settings`]), [`CsrfLayer`](super::CsrfLayer)'s
+    /// `PASETO_CSRF_FORM_COOKIE_SECURE` among them.
+    pub const NAMESPACE: Namespace = Namespace {
+        prefixes: &["PASETO_CSRF_", "PASETO_COOKIE_CSRF_"],
+        except: &[],
+        names: &[
+            "PASETO_COOKIE_CSRF_PROTECT",
+            "PASETO_CSRF_METHODS",
+            "PASETO_CSRF_HEADER_NAME",
+            "PASETO_CSRF_COOKIE_NAME",
+            "PASETO_CSRF_FIELD_NAME",
+            "PASETO_CSRF_TRUSTED_ORIGINS",
+            "PASETO_CSRF_FORM_COOKIE_SECURE",
+        ],
+    };
+
     /// The settings from the environment, over the defaults: `PASETO_COOKIE_CSRF_PROTECT`
     /// (`true`/`false`), `PASETO_CSRF_METHODS` (e.g. `POST,PUT,PATCH,DELETE`),
     /// `PASETO_CSRF_HEADER_NAME`, `PASETO_CSRF_COOKIE_NAME`, `PASETO_CSRF_FIELD_NAME` and
     /// `PASETO_CSRF_TRUSTED_ORIGINS` (comma-separated origins). A bad value is an error naming
     /// its setting.
     pub fn from_env() -> Result<Self> {
-        Self::from_lookup(&env_var)
+        Self::from_settings(&Settings::env())
     }
 
-    /// [`CsrfSettings::from_env`] with the settings from `lookup` (name → value).
-    pub(crate) fn from_lookup(lookup: &dyn Fn(&str) -> Result<Option<String>>) -> Result<Self> {
+    /// [`CsrfSettings::from_env`] with the settings from `source`; an unknown name of the
+    /// [`NAMESPACE`](Self::NAMESPACE) is an error.
+    pub fn from_settings(source: &Settings) -> Result<Self> {
+        source.check_names(&Self::NAMESPACE)?;
         let mut settings = Self::new();
-        if let Some(value) = lookup("PASETO_COOKIE_CSRF_PROTECT")? {
-            settings.protect = parse_bool("PASETO_COOKIE_CSRF_PROTECT", &value)?;
+        if let Some(protect) = source.bool("PASETO_COOKIE_CSRF_PROTECT")? {
+            settings.protect = protect;
         }
-        if let Some(value) = lookup("PASETO_CSRF_METHODS")? {
-            settings.methods = list(&value)
+        if let Some(methods) = source.words("PASETO_CSRF_METHODS")? {
+            settings.methods = methods
+                .iter()
                 .map(|m| {
                     Method::from_bytes(m.to_ascii_uppercase().as_bytes()).map_err(|_| {
                         Error::config("PASETO_CSRF_METHODS", format!("{m:?} is not a method"))
@@ -69,26 +89,26 @@ impl CsrfSettings {
                 })
                 .collect::<Result<_>>()?;
         }
-        if let Some(value) = lookup("PASETO_CSRF_HEADER_NAME")? {
+        if let Some(value) = source.text("PASETO_CSRF_HEADER_NAME")? {
             settings = settings
                 .header_name(&value)
                 .map_err(|_| Error::config("PASETO_CSRF_HEADER_NAME", "not a valid header name"))?;
         }
-        if let Some(value) = lookup("PASETO_CSRF_COOKIE_NAME")? {
+        if let Some(value) = source.text("PASETO_CSRF_COOKIE_NAME")? {
             settings = settings
                 .cookie_name(value)
                 .map_err(|err| Error::config("PASETO_CSRF_COOKIE_NAME", err))?;
         }
-        if let Some(value) = lookup("PASETO_CSRF_FIELD_NAME")? {
+        if let Some(value) = source.text("PASETO_CSRF_FIELD_NAME")? {
             if value.is_empty() {
                 return Err(Error::config("PASETO_CSRF_FIELD_NAME", "must not be empty"));
             }
             settings.field_name = value;
         }
-        if let Some(value) = lookup("PASETO_CSRF_TRUSTED_ORIGINS")? {
-            for origin in list(&value) {
+        if let Some(origins) = source.words("PASETO_CSRF_TRUSTED_ORIGINS")? {
+            for origin in origins {
                 settings = settings
-                    .trusted_origin(origin)
+                    .trusted_origin(&origin)
                     .map_err(|err| Error::config("PASETO_CSRF_TRUSTED_ORIGINS", err))?;
             }
         }
@@ -176,29 +196,12 @@ impl CsrfSettings {
     }
 }
 
-/// The items of a comma- or space-separated list.
-fn list(value: &str) -> impl Iterator<Item = &str> {
-    value
-        .split([',', ' '])
-        .map(str::trim)
-        .filter(|item| !item.is_empty())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn from(pairs: &[(&str, &str)]) -> Result<CsrfSettings> {
-        let pairs: Vec<(String, String)> = pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect();
-        CsrfSettings::from_lookup(&|name| {
-            Ok(pairs
-                .iter()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| v.clone()))
-        })
+        CsrfSettings::from_settings(&Settings::from_pairs(pairs.iter().copied()))
     }
 
     #[test]

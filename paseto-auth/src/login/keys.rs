@@ -4,6 +4,7 @@ use std::fmt;
 
 use crate::cookie::CookieKeys;
 use crate::error::{Error, Result};
+use crate::settings::Settings;
 use crate::version::Version;
 
 /// The label [`LoginKeys::from_secret`] derives the login session key with.
@@ -68,8 +69,15 @@ impl LoginKeys {
     /// rotate; see [`CookieKeys::from_env`]). `Ok(None)` when neither is set; an
     /// [`Error::Config`] naming the variable when a key does not parse or only one is set.
     pub fn from_env() -> Result<Option<Self>> {
-        let session = CookieKeys::from_env(SESSION_KEY_ENV)?;
-        let remember = CookieKeys::from_env(REMEMBER_KEY_ENV)?;
+        Self::from_settings(&Settings::env())
+    }
+
+    /// [`LoginKeys::from_env`] with the keys in `settings` (an unknown name of
+    /// [`CookieSettings::NAMESPACE`](super::CookieSettings::NAMESPACE) is an error).
+    pub fn from_settings(settings: &Settings) -> Result<Option<Self>> {
+        settings.check_names(&super::CookieSettings::NAMESPACE)?;
+        let session = CookieKeys::from_settings(settings, SESSION_KEY_ENV)?;
+        let remember = CookieKeys::from_settings(settings, REMEMBER_KEY_ENV)?;
         match (session, remember) {
             (Some(session), Some(remember)) => Ok(Some(LoginKeys { session, remember })),
             (None, None) => Ok(None),

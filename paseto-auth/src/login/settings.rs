@@ -3,9 +3,9 @@
 
 use std::time::Duration;
 
-use crate::config::{env_var, parse_bool, parse_seconds};
 use crate::cookie::{CookieAttributes, CookieProblem, DEFAULT_BROWSER_SESSION_LIFETIME, SameSite};
 use crate::error::{Error, Result};
+use crate::settings::{Namespace, Settings};
 
 /// Flask-Login's default remember-me duration: 365 days.
 pub const DEFAULT_REMEMBER_DURATION: Duration = Duration::from_secs(365 * 24 * 60 * 60);
@@ -95,28 +95,51 @@ impl CookieSettings {
     /// A value that does not parse, or settings that make a cookie browsers refuse, are an
     /// [`Error::Config`] naming the setting.
     pub fn remember_from_env() -> Result<Self> {
-        Self::remember_from(&env_var)
+        Self::remember_from_settings(&Settings::env())
     }
 
-    /// [`CookieSettings::remember_from_env`] with the settings from `lookup` (name → value).
-    pub(crate) fn remember_from(lookup: &dyn Fn(&str) -> Result<Option<String>>) -> Result<Self> {
-        let text = |name: &str| lookup(name);
-        let seconds = |name: &str| lookup(name)?.map(|v| parse_seconds(name, &v)).transpose();
-        let boolean = |name: &str| lookup(name)?.map(|v| parse_bool(name, &v)).transpose();
+    /// The names the login manager owns in a file of settings: Flask-Login's
+    /// `REMEMBER_COOKIE_*` (see [`crate::settings`]), and [`LoginKeys`](super::LoginKeys)'s
+    /// `PASETO_SESSION_KEY` and `REMEMBER_COOKIE_PASETO_KEY`.
+    pub const NAMESPACE: Namespace = Namespace {
+        prefixes: &["REMEMBER_COOKIE_"],
+        except: &[],
+        names: &[
+            "PASETO_SESSION_KEY",
+            "REMEMBER_COOKIE_NAME",
+            "REMEMBER_COOKIE_DURATION",
+            "REMEMBER_COOKIE_DOMAIN",
+            "REMEMBER_COOKIE_PATH",
+            "REMEMBER_COOKIE_SECURE",
+            "REMEMBER_COOKIE_HTTPONLY",
+            "REMEMBER_COOKIE_SAMESITE",
+            "REMEMBER_COOKIE_REFRESH_EACH_REQUEST",
+            "REMEMBER_COOKIE_PASETO_KEY",
+        ],
+    };
+
+    /// [`CookieSettings::remember_from_env`] with the settings from `source` (an unknown name of
+    /// the [`NAMESPACE`](Self::NAMESPACE) is an error).
+    pub fn remember_from_settings(source: &Settings) -> Result<Self> {
+        source.check_names(&Self::NAMESPACE)?;
         let mut settings = Self::remember();
-        if let Some(name) = text("REMEMBER_COOKIE_NAME")? {
+        if let Some(name) = source.text("REMEMBER_COOKIE_NAME")? {
             settings.name = name;
         }
-        if let Some(seconds) = seconds("REMEMBER_COOKIE_DURATION")? {
-            settings.max_age = Some(Duration::from_secs(seconds));
+        if let Some(max_age) = source.seconds("REMEMBER_COOKIE_DURATION")? {
+            settings.max_age = Some(max_age);
         }
-        settings.domain = text("REMEMBER_COOKIE_DOMAIN")?.or(settings.domain);
-        if let Some(path) = text("REMEMBER_COOKIE_PATH")? {
+        settings.domain = source.text("REMEMBER_COOKIE_DOMAIN")?.or(settings.domain);
+        if let Some(path) = source.text("REMEMBER_COOKIE_PATH")? {
             settings.path = path;
         }
-        settings.secure = boolean("REMEMBER_COOKIE_SECURE")?.unwrap_or(settings.secure);
-        settings.http_only = boolean("REMEMBER_COOKIE_HTTPONLY")?.unwrap_or(settings.http_only);
-        if let Some(same_site) = text("REMEMBER_COOKIE_SAMESITE")? {
+        settings.secure = source
+            .bool("REMEMBER_COOKIE_SECURE")?
+            .unwrap_or(settings.secure);
+        settings.http_only = source
+            .bool("REMEMBER_COOKIE_HTTPONLY")?
+            .unwrap_or(settings.http_only);
+        if let Some(same_site) = source.text("REMEMBER_COOKIE_SAMESITE")? {
             settings.same_site = parse_same_site(&same_site).ok_or_else(|| {
                 Error::config(
                     "REMEMBER_COOKIE_SAMESITE",
@@ -124,7 +147,8 @@ impl CookieSettings {
                 )
             })?;
         }
-        settings.refresh_each_request = boolean("REMEMBER_COOKIE_REFRESH_EACH_REQUEST")?
+        settings.refresh_each_request = source
+            .bool("REMEMBER_COOKIE_REFRESH_EACH_REQUEST")?
             .unwrap_or(settings.refresh_each_request);
         settings
             .attributes()

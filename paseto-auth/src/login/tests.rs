@@ -359,15 +359,8 @@ fn bad_settings_fail_naming_the_setting() {
 
 #[test]
 fn remember_cookie_settings_read_flask_login_names() {
-    let env = |pairs: &'static [(&'static str, &'static str)]| {
-        move |name: &str| -> crate::Result<Option<String>> {
-            Ok(pairs
-                .iter()
-                .find(|(key, _)| *key == name)
-                .map(|(_, value)| (*value).to_string()))
-        }
-    };
-    let settings = CookieSettings::remember_from(&env(&[
+    let env = |pairs: &[(&str, &str)]| crate::settings::Settings::from_pairs(pairs.iter().copied());
+    let settings = CookieSettings::remember_from_settings(&env(&[
         ("REMEMBER_COOKIE_NAME", "remember_me"),
         ("REMEMBER_COOKIE_DURATION", "86400"),
         ("REMEMBER_COOKIE_DOMAIN", "example.com"),
@@ -388,13 +381,16 @@ fn remember_cookie_settings_read_flask_login_names() {
             .same_site(crate::cookie::SameSite::Strict)
             .refresh_each_request(true)
     );
-    let host = CookieSettings::remember_from(&env(&[("REMEMBER_COOKIE_NAME", "__Host-remember")]));
+    let host = CookieSettings::remember_from_settings(&env(&[(
+        "REMEMBER_COOKIE_NAME",
+        "__Host-remember",
+    )]));
     assert_eq!(
         host.unwrap().name,
         "__Host-remember",
         "Secure, Path=/, no Domain: accepted"
     );
-    let defaults = CookieSettings::remember_from(&env(&[])).unwrap();
+    let defaults = CookieSettings::remember_from_settings(&env(&[])).unwrap();
     assert_eq!(defaults, CookieSettings::remember());
     assert_eq!(defaults.max_age, Some(Duration::from_secs(365 * 24 * 3600)));
 
@@ -454,7 +450,7 @@ fn remember_cookie_settings_read_flask_login_names() {
             "REMEMBER_COOKIE_NAME",
         ),
     ] {
-        match CookieSettings::remember_from(&env(pairs)).unwrap_err() {
+        match CookieSettings::remember_from_settings(&env(pairs)).unwrap_err() {
             crate::Error::Config { setting: named, .. } => assert_eq!(named, setting, "{pairs:?}"),
             other => panic!("not a config error: {other}"),
         }
