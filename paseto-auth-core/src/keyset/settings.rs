@@ -108,10 +108,12 @@ impl KeySetSettings {
     /// them; an unknown `PASETO_KEYSET_*` name is an error.
     pub fn from_settings(source: &Settings) -> Result<Self> {
         source.check_names(&Self::NAMESPACE)?;
-        let mut settings = KeySetSettings::default();
-        settings.url = source
-            .text("PASETO_KEYSET_URL")?
-            .map(|url| url.trim().to_owned());
+        let mut settings = KeySetSettings {
+            url: source
+                .text("PASETO_KEYSET_URL")?
+                .map(|url| url.trim().to_owned()),
+            ..KeySetSettings::default()
+        };
         if let Some(issuers) = source.list("PASETO_KEYSET_ISS")? {
             settings.issuers = issuers;
         }
