@@ -240,6 +240,23 @@ mod tests {
     }
 
     #[test]
+    fn a_file_may_hold_lists_and_its_typos_are_refused() {
+        let file = Settings::from_json(
+            r#"{"PASETO_CSRF_TRUSTED_ORIGINS": ["https://a.example", "https://b.example"],
+                "PASETO_COOKIE_CSRF_PROTECT": true, "PASETO_ISS": "elsewhere's"}"#,
+        )
+        .unwrap();
+        let settings = CsrfSettings::from_settings(&file).unwrap();
+        assert!(settings.trusts_origin("https://b.example"));
+        assert!(settings.protects(&Method::POST));
+        let typo = Settings::from_pairs([("PASETO_CSRF_METHOD", "POST")]);
+        assert_eq!(
+            CsrfSettings::from_settings(&typo).unwrap_err().to_string(),
+            "invalid setting config: unknown setting \"PASETO_CSRF_METHOD\""
+        );
+    }
+
+    #[test]
     fn bad_settings_name_the_setting() {
         for (name, value) in [
             ("PASETO_COOKIE_CSRF_PROTECT", "maybe"),
