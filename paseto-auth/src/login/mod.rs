@@ -96,7 +96,7 @@
 //! list of sessions, and [`LoginSession::logout`] deletes this browser's cookies only): keep the
 //! remember-me duration as short as users accept, and change a user's auth hash (or rotate the
 //! keys) to end their logins everywhere. Where sibling subdomains are not trusted, name the
-//! cookies with the `__Host-` prefix (see [`CookieSettings`]).
+//! cookies with the `__Host-` prefix (see [`CookieOptions`](crate::cookie::CookieOptions)).
 
 mod context;
 mod extract;
@@ -117,7 +117,9 @@ pub use guard::{LoginCheck, LoginRequiredLayer};
 pub use keys::LoginKeys;
 pub use manager::{LoginManager, LoginManagerLayer, LoginManagerService};
 pub use refusal::{LoginRejection, RedirectPolicy, Refusal, safe_next};
-pub use settings::{CookieSettings, DEFAULT_REMEMBER_DURATION};
+pub use settings::{
+    CookieSettings, DEFAULT_REMEMBER_DURATION, LOGIN_SESSION_COOKIE, REMEMBER_COOKIE,
+};
 pub use user::{AuthUser, LoaderFailure, UserLoader};
 
 pub(crate) use guard::check_login;
