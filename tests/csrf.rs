@@ -60,7 +60,9 @@ fn token_app(settings: CsrfSettings) -> TokenApp {
                 .delete(orders),
         )
         .with_state(auth);
-    let cookie = TokenCookie::new(CookieOptions::new("paseto").secure(false)).unwrap().csrf_settings(settings);
+    let cookie = TokenCookie::new(CookieOptions::new("paseto").secure(false))
+        .unwrap()
+        .csrf_settings(settings);
     TokenApp {
         app,
         issuer,

@@ -15,8 +15,8 @@ use axum::http::StatusCode;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, COOKIE, PRAGMA, SET_COOKIE};
 use axum::response::Response;
 use axum::routing::{get, post, post_service};
-use paseto_auth::key::{LocalKey, SecretKey};
 use paseto_auth::csrf::CsrfSettings;
+use paseto_auth::key::{LocalKey, SecretKey};
 use paseto_auth::refresh::{REFRESH_COOKIE, RefreshEndpoint, RefreshTokens};
 use paseto_auth::store::{
     MemoryStore, Revocations, RevokedBy, Rotated, Rotation, StoreError, StoreFuture, TokenRef,

@@ -88,7 +88,8 @@ impl TestAuth {
             auth: PasetoAuth::new(verifier)
                 .token_source(source)
                 .detailed_errors(true),
-            cookie: TokenCookie::new(CookieOptions::new(TEST_TOKEN_COOKIE).secure(false)).expect("a valid cookie name"),
+            cookie: TokenCookie::new(CookieOptions::new(TEST_TOKEN_COOKIE).secure(false))
+                .expect("a valid cookie name"),
         }
     }
 

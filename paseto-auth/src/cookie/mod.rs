@@ -33,6 +33,6 @@ pub use layer::CookieService;
 pub use options::{CookieOptions, DEFAULT_BROWSER_SESSION_LIFETIME, SameSite};
 pub use token::MAX_COOKIE_SIZE;
 
-pub(crate) use options::{CookieProblem, has_host_prefix, is_cookie_name};
 pub(crate) use header::request_cookies;
 pub(crate) use layer::{CookieChanges, CookieLayer, Outcome};
+pub(crate) use options::{CookieProblem, has_host_prefix, is_cookie_name};

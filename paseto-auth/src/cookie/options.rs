@@ -281,6 +281,7 @@ impl CookieOptions {
 }
 
 /// The text of a name, path or domain, in a `const fn` (where `Deref` cannot be called).
+#[expect(clippy::ptr_arg, reason = "the `&str` it asks for is what a const fn cannot take")]
 const fn text<'a>(text: &'a Cow<'static, str>) -> &'a str {
     match text {
         Cow::Borrowed(text) => text,

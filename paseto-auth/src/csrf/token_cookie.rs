@@ -105,9 +105,9 @@ impl TokenCookie {
             )));
         }
         for cookie in [&self.cookie, &self.csrf_cookie()] {
-            cookie.check().map_err(|problem| {
-                Error::Setup(format!("cookie {:?}: {problem}", cookie.name))
-            })?;
+            cookie
+                .check()
+                .map_err(|problem| Error::Setup(format!("cookie {:?}: {problem}", cookie.name)))?;
         }
         Ok(())
     }
@@ -167,5 +167,26 @@ impl IntoResponseParts for RemovedCookies {
             res.headers_mut().append(SET_COOKIE, value);
         }
         Ok(res)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_token_cookie_must_be_http_only_and_both_cookies_acceptable() {
+        assert!(TokenCookie::new(CookieOptions::new("paseto")).is_ok());
+        let err = TokenCookie::new(CookieOptions::new("paseto").http_only(false)).unwrap_err();
+        assert!(err.to_string().contains("HttpOnly"), "{err}");
+        assert!(TokenCookie::new(CookieOptions::new("bad name")).is_err());
+        // The CSRF value's cookie has the token cookie's attributes: a __Host- name needs them.
+        let settings = CsrfSettings::new().cookie_name("__Host-csrf").unwrap();
+        let cookie = TokenCookie::new(CookieOptions::new("paseto").path("/app"))
+            .unwrap()
+            .csrf_settings(settings);
+        assert!(cookie.check().is_err());
+        assert_eq!(cookie.csrf_cookie().name, "__Host-csrf");
+        assert!(!cookie.csrf_cookie().http_only);
     }
 }

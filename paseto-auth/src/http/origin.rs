@@ -91,7 +91,8 @@ mod tests {
     #[test]
     fn fetch_metadata_decides_when_present() {
         let settings = CsrfSettings::new();
-        let cross = |h: &[(&str, &str)]| is_cross_site(&parts(h), settings.trusted_origins(), Policy::Csrf);
+        let cross =
+            |h: &[(&str, &str)]| is_cross_site(&parts(h), settings.trusted_origins(), Policy::Csrf);
         assert!(cross(&[("sec-fetch-site", "cross-site")]));
         assert!(!cross(&[("sec-fetch-site", "same-origin")]));
         assert!(!cross(&[("sec-fetch-site", "none")]));
@@ -111,7 +112,8 @@ mod tests {
         let settings = CsrfSettings::new()
             .trusted_origin("https://admin.example.com")
             .unwrap();
-        let cross = |h: &[(&str, &str)]| is_cross_site(&parts(h), settings.trusted_origins(), Policy::Csrf);
+        let cross =
+            |h: &[(&str, &str)]| is_cross_site(&parts(h), settings.trusted_origins(), Policy::Csrf);
         let same_site = ("sec-fetch-site", "same-site");
         let host = ("host", "app.example.com");
         assert!(cross(&[
@@ -148,7 +150,8 @@ mod tests {
     #[test]
     fn without_fetch_metadata_the_origin_must_be_the_host() {
         let settings = CsrfSettings::new();
-        let cross = |h: &[(&str, &str)]| is_cross_site(&parts(h), settings.trusted_origins(), Policy::Csrf);
+        let cross =
+            |h: &[(&str, &str)]| is_cross_site(&parts(h), settings.trusted_origins(), Policy::Csrf);
         assert!(!cross(&[]));
         assert!(!cross(&[
             ("host", "app.example:8443"),
@@ -171,7 +174,8 @@ mod tests {
         let settings = CsrfSettings::new()
             .trusted_origin("https://admin.example")
             .unwrap();
-        let cross = |h: &[(&str, &str)]| is_cross_site(&parts(h), settings.trusted_origins(), Policy::Csrf);
+        let cross =
+            |h: &[(&str, &str)]| is_cross_site(&parts(h), settings.trusted_origins(), Policy::Csrf);
         assert!(!cross(&[
             ("sec-fetch-site", "cross-site"),
             ("origin", "https://admin.example")

@@ -483,8 +483,8 @@ impl<U: AuthUser> LoginContext<U> {
     /// and lives a cookie lifetime from then, whatever the request's own copy says.
     fn family_end(&self, now: OffsetDateTime) -> OffsetDateTime {
         let shared = &self.shared;
-        let lifetime =
-            (shared.session_cookie.options.token_lifetime()).max(shared.remember_cookie.options.token_lifetime());
+        let lifetime = (shared.session_cookie.options.token_lifetime())
+            .max(shared.remember_cookie.options.token_lifetime());
         let lifetime = time::Duration::try_from(lifetime).unwrap_or(time::Duration::MAX);
         now.saturating_add(lifetime).saturating_add(IAT_LEEWAY)
     }

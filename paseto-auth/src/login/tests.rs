@@ -15,8 +15,8 @@ use super::remember::{open_remember, seal_remember};
 use super::settings::{CookieSettings, LOGIN_SESSION_COOKIE, REMEMBER_COOKIE};
 use super::state::{AuthDigest, LOGIN_PURPOSE, LoginState, REMEMBER_PURPOSE};
 use super::user::{AuthUser, UserLoader};
-use crate::cookie::{CookieKeys, CookieOptions};
 use crate::cookie::token::{open_bound, open_cookie_at, seal_bound, seal_cookie_at};
+use crate::cookie::{CookieKeys, CookieOptions};
 use crate::error::ErrorKind;
 use crate::version::Version;
 

@@ -32,7 +32,10 @@ pub const REFRESH_COOKIE: CookieOptions = CookieOptions {
 
 /// The refresh cookie of `options`: `HttpOnly`, and, unless set, living `lifetime` (the refresh
 /// token's). An error when it is not `HttpOnly` or browsers would refuse it.
-pub(super) fn refresh_cookie(mut options: CookieOptions, lifetime: Duration) -> Result<CookieOptions> {
+pub(super) fn refresh_cookie(
+    mut options: CookieOptions,
+    lifetime: Duration,
+) -> Result<CookieOptions> {
     if !options.http_only {
         return Err(Error::Setup(
             "refresh cookie: must be HttpOnly: scripts must never read a refresh token".into(),

@@ -307,15 +307,15 @@ async fn from_body(
             serde_json::from_slice(&bytes).map_err(|_| BadRequest::InvalidRequest)?;
         (Some(body.refresh_token), body.grant_type)
     } else if media_type::is(headers, FORM) {
-            let (mut token, mut grant_type) = (None, None);
-            for (name, value) in form_urlencoded::parse(&bytes) {
-                match name.as_ref() {
-                    "refresh_token" => token = Some(value.into_owned()),
-                    "grant_type" => grant_type = Some(value.into_owned()),
-                    _ => {}
-                }
+        let (mut token, mut grant_type) = (None, None);
+        for (name, value) in form_urlencoded::parse(&bytes) {
+            match name.as_ref() {
+                "refresh_token" => token = Some(value.into_owned()),
+                "grant_type" => grant_type = Some(value.into_owned()),
+                _ => {}
             }
-            (token, grant_type)
+        }
+        (token, grant_type)
     } else {
         return Err(BadRequest::InvalidRequest);
     };
