@@ -281,7 +281,10 @@ impl CookieOptions {
 }
 
 /// The text of a name, path or domain, in a `const fn` (where `Deref` cannot be called).
-#[expect(clippy::ptr_arg, reason = "the `&str` it asks for is what a const fn cannot take")]
+#[expect(
+    clippy::ptr_arg,
+    reason = "this is the &Cow-to-&str step, which Deref cannot do in a const fn"
+)]
 const fn text<'a>(text: &'a Cow<'static, str>) -> &'a str {
     match text {
         Cow::Borrowed(text) => text,

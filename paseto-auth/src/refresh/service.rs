@@ -9,10 +9,9 @@
 //! `invalid_request` for a request without one (or with two refresh cookies: one was planted),
 //! or `unsupported_grant_type`; 403 `invalid_request` for a cookie refresh without
 //! `X-Requested-With` or not shown to come from this origin (`Sec-Fetch-Site`, `Origin`); 405
-//! for a method other than
-//! `POST`; 503 `temporarily_unavailable` with `Retry-After: 1` when the store is down (a retry
-//! within the reuse grace gets the pair even if the first try was recorded: see
-//! [`crate::refresh`], "Retries"); 500 when a pair cannot be made. No answer carries
+//! for a method other than `POST`; 503 `temporarily_unavailable` with `Retry-After: 1` when the
+//! store is down (a retry within the reuse grace gets the pair even if the first try was
+//! recorded: see [`crate::refresh`], "Retries"); 500 when a pair cannot be made. No answer carries
 //! `WWW-Authenticate`: the endpoint authenticates no client, so RFC 6750's challenge does not
 //! apply (it is the guards' 401s that carry one). Every answer has `Cache-Control: no-store`. A
 //! refresh token that came in the cookie goes back in the cookie, never in the body, and a
