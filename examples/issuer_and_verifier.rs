@@ -32,6 +32,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Json, Router};
 use axum_extra::extract::CookieJar;
+use paseto_auth::cookie::CookieOptions;
 use paseto_auth::csrf::{CsrfLayer, CsrfToken, TokenCookie};
 use paseto_auth::extract::{AuthError, PasetoAuth, TokenSource};
 use paseto_auth::keyset::{DEFAULT_PATH, KeySetDocument, KeySetPublisher};
@@ -110,7 +111,7 @@ pub(crate) fn app(state: AppState) -> Router {
 /// The token cookie: HttpOnly, with its CSRF value in the readable `csrf_access_token`.
 /// Not `Secure`, so that it works over plain http (curl, http://127.0.0.1); set it over https.
 fn token_cookie() -> paseto_auth::Result<TokenCookie> {
-    TokenCookie::new(TOKEN_COOKIE)
+    TokenCookie::new(CookieOptions::new(TOKEN_COOKIE).secure(false))
 }
 
 async fn login_form(csrf: CsrfToken) -> Html<String> {

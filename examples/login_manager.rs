@@ -44,8 +44,8 @@ use axum::{Form, Router};
 use paseto_auth::cookie::SameSite;
 use paseto_auth::csrf::{CsrfLayer, CsrfToken};
 use paseto_auth::login::{
-    AuthUser, CookieSettings, CurrentUser, LoginError, LoginKeys, LoginManager, LoginManagerLayer,
-    LoginSession, UserLoader, safe_next,
+    AuthUser, CookieSettings, CurrentUser, LOGIN_SESSION_COOKIE, LoginError, LoginKeys,
+    LoginManager, LoginManagerLayer, LoginSession, UserLoader, safe_next,
 };
 use paseto_auth::store::Revocations;
 use paseto_auth::{Version, login_required};
@@ -150,7 +150,7 @@ pub(crate) fn app(
 ) -> Result<Router, paseto_auth::Error> {
     let manager = LoginManager::new(users.clone(), keys)
         .login_url("/login")
-        .session_cookie(CookieSettings::login_session().secure(false))
+        .session_cookie(LOGIN_SESSION_COOKIE.secure(false))
         .remember_cookie(remember_cookie)
         .revocations(revocations);
     Ok(Router::new()
@@ -295,9 +295,9 @@ async fn app_from_env() -> Result<Router, paseto_auth::Error> {
     let mut remember_cookie = CookieSettings::remember_from_env()?;
     // For plain http, unless REMEMBER_COOKIE_SECURE says otherwise (SameSite=None needs Secure).
     if std::env::var_os("REMEMBER_COOKIE_SECURE").is_none()
-        && remember_cookie.same_site != SameSite::None
+        && remember_cookie.options.same_site != SameSite::None
     {
-        remember_cookie = remember_cookie.secure(false);
+        remember_cookie.options.secure = false;
     }
     let revocations = store::revocations_from_env().await?;
     app(

@@ -20,7 +20,7 @@ use cookie::{Cookie, SameSite};
 use fantoccini::{Client, Locator};
 use paseto_auth::Version;
 use paseto_auth::cookie::CookieKeys;
-use paseto_auth::login::{CookieSettings, LoginKeys};
+use paseto_auth::login::{CookieSettings, LoginKeys, REMEMBER_COOKIE};
 use paseto_auth::store::{MemoryStore, Revocations};
 
 use support::browser::{Driver, serve};
@@ -162,7 +162,7 @@ async fn the_login_manager_in_a_browser() {
     let app = login_example::app(
         login_example::Users::demo(),
         LoginKeys::generate(Version::V4).unwrap(),
-        CookieSettings::remember().secure(false),
+        CookieSettings::new(REMEMBER_COOKIE.secure(false)),
         Revocations::new(MemoryStore::new()),
     )
     .unwrap();

@@ -19,9 +19,10 @@ use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
+use paseto_auth::cookie::CookieOptions;
 use paseto_auth::csrf::{CsrfLayer, CsrfSettings, CsrfToken, TokenCookie};
 use paseto_auth::extract::{PasetoAuth, TokenSource};
-use paseto_auth::login::{CookieSettings, LoginKeys};
+use paseto_auth::login::{CookieSettings, LoginKeys, REMEMBER_COOKIE};
 use paseto_auth::store::{MemoryStore, Revocations};
 use paseto_auth::{Issuer, Paseto, TokenOptions, Version, paseto_required};
 use serde_json::{Value, json};
@@ -59,7 +60,9 @@ fn token_app(settings: CsrfSettings) -> TokenApp {
                 .delete(orders),
         )
         .with_state(auth);
-    let cookie = TokenCookie::new("paseto").unwrap().csrf_settings(settings);
+    let cookie = TokenCookie::new(CookieOptions::new("paseto").secure(false))
+        .unwrap()
+        .csrf_settings(settings);
     TokenApp {
         app,
         issuer,
@@ -697,7 +700,7 @@ async fn serve_login_example() -> String {
     let app = login_example::app(
         Users::demo(),
         LoginKeys::generate(Version::V4).unwrap(),
-        CookieSettings::remember(),
+        CookieSettings::new(REMEMBER_COOKIE),
         Revocations::new(MemoryStore::new()),
     )
     .unwrap();

@@ -17,11 +17,12 @@ use axum::http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, COOKIE, LOCATION, 
 use axum::http::{HeaderValue, Request, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use paseto_auth::cookie::CookieKeys;
+use paseto_auth::cookie::{CookieKeys, CookieOptions};
 use paseto_auth::key::{SigningKey, VerificationKey};
 use paseto_auth::login::{
-    AuthUser, CookieSettings, CurrentUser, LoginError, LoginKeys, LoginManager, LoginManagerLayer,
-    LoginRequiredLayer, LoginSession, Refusal, UserLoader,
+    AuthUser, CookieSettings, CurrentUser, LOGIN_SESSION_COOKIE, LoginError, LoginKeys,
+    LoginManager, LoginManagerLayer, LoginRequiredLayer, LoginSession, REMEMBER_COOKIE, Refusal,
+    UserLoader,
 };
 use paseto_auth::store::{MemoryStore, Revocations, TokenStore};
 use paseto_auth::token::UntrustedToken;
@@ -161,7 +162,7 @@ fn keys() -> LoginKeys {
 }
 
 fn example_app(users: &Users, keys: &LoginKeys) -> Router {
-    example_app_with(users, keys, CookieSettings::remember())
+    example_app_with(users, keys, CookieSettings::new(REMEMBER_COOKIE))
 }
 
 /// The example with these remember-me cookie settings.
@@ -682,7 +683,7 @@ async fn refresh_each_request_reissues_the_remember_cookie() {
     let app = example_app_with(
         &users,
         &keys,
-        CookieSettings::remember().refresh_each_request(true),
+        CookieSettings::new(REMEMBER_COOKIE).refresh_each_request(true),
     );
     let (session, remember) = log_in(&app, true).await;
     let remember = remember.unwrap();
@@ -957,12 +958,12 @@ fn bad_settings_fail_at_start_up_naming_the_setting() {
     assert_eq!(layer(manager().login_url("login")), "login_url");
     assert_eq!(
         layer(manager().remember_cookie(
-            CookieSettings::new("login_session").max_age(std::time::Duration::from_secs(60))
+            CookieOptions::new("login_session").max_age(std::time::Duration::from_secs(60))
         )),
         "remember_cookie"
     );
     assert_eq!(
-        layer(manager().session_cookie(CookieSettings::new("bad name"))),
+        layer(manager().session_cookie(CookieOptions::new("bad name"))),
         "session_cookie"
     );
 }
@@ -1014,7 +1015,7 @@ async fn a_shorter_remember_duration_also_shortens_the_tokens_already_issued() {
     );
     // ...refused once the setting is 30 days.
     let thirty_days =
-        CookieSettings::remember().max_age(std::time::Duration::from_secs(30 * 86400));
+        CookieSettings::new(REMEMBER_COOKIE.max_age(std::time::Duration::from_secs(30 * 86400)));
     let shorter = example_app_with(&users, &keys, thirty_days);
     assert_anonymous(&shorter, &[("remember_token", &old)], &["remember_token"]).await;
 }
@@ -1025,7 +1026,7 @@ async fn a_refresh_does_not_revive_a_remember_token_of_an_old_password() {
     let app = example_app_with(
         &users,
         &keys,
-        CookieSettings::remember().refresh_each_request(true),
+        CookieSettings::new(REMEMBER_COOKIE).refresh_each_request(true),
     );
     let (_, old_remember) = log_in(&app, true).await;
     let (session, _) = log_in(&app, false).await;
@@ -1098,7 +1099,7 @@ async fn the_first_valid_cookie_of_a_name_counts_and_a_non_ascii_cookie_hides_no
 async fn a_refreshed_login_session_slides_its_expiry() {
     let (members, keys) = (Members::default(), keys());
     let manager = LoginManager::new(members.clone(), keys.clone())
-        .session_cookie(CookieSettings::login_session().refresh_each_request(true));
+        .session_cookie(CookieSettings::new(LOGIN_SESSION_COOKIE).refresh_each_request(true));
     let app = members_router().layer(LoginManagerLayer::new(manager).unwrap());
     let alice = member_session(&app, "alice").await;
     let reply = send(&app, get_with("/maybe", &[("login_session", &alice)])).await;
@@ -1186,7 +1187,7 @@ fn two_instances(users: &Users, keys: &LoginKeys, store: Arc<dyn TokenStore>) ->
         example::app(
             users.clone(),
             keys.clone(),
-            CookieSettings::remember(),
+            CookieSettings::new(REMEMBER_COOKIE),
             revocations,
         )
         .unwrap()
@@ -1222,7 +1223,7 @@ async fn logout_ends_copies_of_both_cookies_on_every_instance() {
 
 /// The example, its remember-me cookie re-sealed at each request, revocations in `store`.
 fn refreshing_remember_app(store: Arc<dyn TokenStore>) -> Router {
-    let remember = CookieSettings::remember().refresh_each_request(true);
+    let remember = CookieSettings::new(REMEMBER_COOKIE).refresh_each_request(true);
     example::app(Users::demo(), keys(), remember, Revocations::shared(store)).unwrap()
 }
 
@@ -1309,7 +1310,7 @@ async fn a_logout_revocation_lasts_as_long_as_any_cookie_of_the_login_can() {
     let prefix = support::redis::unique_prefix();
     let store = support::redis::with_history(&url, &prefix).await;
     let (users, keys) = (Users::demo(), keys());
-    let remember = CookieSettings::remember(); // 365 days
+    let remember = CookieSettings::new(REMEMBER_COOKIE); // 365 days
     let app = example::app(
         users.clone(),
         keys.clone(),
@@ -1345,7 +1346,7 @@ async fn logout_everywhere_with_a_failing_store_is_503_not_a_silent_success() {
     let (session, _) = log_in(&example_app(&users, &keys), false).await;
     let store = support::store::Broken { hangs: false };
     let broken = Revocations::new(store).fail_open(true);
-    let app = example::app(users, keys, CookieSettings::remember(), broken).unwrap();
+    let app = example::app(users, keys, CookieSettings::new(REMEMBER_COOKIE), broken).unwrap();
     // Failing open lets the user in, but the revocation itself cannot be recorded: that is
     // 503, never a 200 that leaves the other devices logged in.
     let cookies = [("login_session", session.as_str())];
@@ -1524,7 +1525,7 @@ async fn the_fresh_login_required_layer_refuses_a_restored_login() {
     let app = example::app(
         users.clone(),
         keys.clone(),
-        CookieSettings::remember(),
+        CookieSettings::new(REMEMBER_COOKIE),
         revocations,
     )
     .unwrap();

@@ -15,8 +15,9 @@ use axum::http::StatusCode;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, COOKIE, PRAGMA, SET_COOKIE};
 use axum::response::Response;
 use axum::routing::{get, post, post_service};
+use paseto_auth::csrf::CsrfSettings;
 use paseto_auth::key::{LocalKey, SecretKey};
-use paseto_auth::refresh::{RefreshCookie, RefreshEndpoint, RefreshTokens};
+use paseto_auth::refresh::{REFRESH_COOKIE, RefreshEndpoint, RefreshTokens};
 use paseto_auth::store::{
     MemoryStore, Revocations, RevokedBy, Rotated, Rotation, StoreError, StoreFuture, TokenRef,
     TokenStore,
@@ -660,9 +661,7 @@ async fn a_browser_keeps_its_refresh_token_in_an_http_only_cookie() {
             .unwrap()
             .reuse_grace(Duration::ZERO)
             .unwrap();
-        let refresh = RefreshEndpoint::new(tokens)
-            .cookie(RefreshCookie::new())
-            .unwrap();
+        let refresh = RefreshEndpoint::new(tokens).cookie(REFRESH_COOKIE).unwrap();
         let app = api(keys.verifier.clone(), &refresh);
         // The login answer: the access token in the body, the refresh token in the cookie.
         let login = refresh.respond_with_cookie(pair_for(&keys.issuer, "alice"));
@@ -761,10 +760,10 @@ fn a_refresh_cookie_browsers_would_refuse_is_a_setup_error() {
     let refresh =
         RefreshTokens::new(keys.issuer.clone(), Revocations::new(MemoryStore::new())).unwrap();
     for cookie in [
-        RefreshCookie::new().name("bad name"),
-        RefreshCookie::new().path("token"),
-        RefreshCookie::new().secure(false), // a __Secure- cookie without Secure
-        RefreshCookie::new()
+        REFRESH_COOKIE.name("bad name"),
+        REFRESH_COOKIE.path("token"),
+        REFRESH_COOKIE.secure(false), // a __Secure- cookie without Secure
+        REFRESH_COOKIE
             .name("refresh")
             .secure(false)
             .same_site(paseto_auth::cookie::SameSite::None),
@@ -775,6 +774,89 @@ fn a_refresh_cookie_browsers_would_refuse_is_a_setup_error() {
             .unwrap();
         assert_eq!(err.kind(), ErrorKind::Setup);
     }
+}
+
+#[test]
+fn a_refresh_cookie_scripts_could_read_is_a_setup_error() {
+    let keys = setup(Version::V4);
+    let refresh =
+        RefreshTokens::new(keys.issuer.clone(), Revocations::new(MemoryStore::new())).unwrap();
+    let err = RefreshEndpoint::new(refresh)
+        .cookie(REFRESH_COOKIE.http_only(false))
+        .err()
+        .unwrap();
+    assert_eq!(err.kind(), ErrorKind::Setup);
+    assert!(err.to_string().contains("HttpOnly"), "{err}");
+}
+
+/// The refresh cookie's origin check is the CSRF policy's strict form: with Fetch Metadata only
+/// `same-origin` passes, and without it an `Origin` must be the request's own; an origin the CSRF
+/// settings trust passes both, once the endpoint is given those settings.
+#[tokio::test]
+async fn cookie_refreshes_follow_the_origin_policy_and_its_trusted_origins() {
+    let keys = setup(Version::V4);
+    let tokens =
+        RefreshTokens::new(keys.issuer.clone(), Revocations::new(MemoryStore::new())).unwrap();
+    let settings = CsrfSettings::new()
+        .trusted_origin("https://admin.example")
+        .unwrap();
+    let strict = RefreshEndpoint::new(tokens.clone())
+        .cookie(REFRESH_COOKIE)
+        .unwrap();
+    let trusting = strict.clone().csrf(&settings);
+    let refresh = |headers: &[(&str, &str)], token: &str| {
+        let mut request = Request::post("/token/refresh")
+            .header(COOKIE, format!("__Secure-refresh_token={token}"))
+            .header("x-requested-with", "fetch")
+            .header("host", "app.example");
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        request.body(Body::empty()).unwrap()
+    };
+    let from_admin = [
+        ("sec-fetch-site", "cross-site"),
+        ("origin", "https://admin.example"),
+    ];
+    let refused = [
+        &[("sec-fetch-site", "none")][..],
+        &[("sec-fetch-site", "same-site")],
+        &[
+            ("sec-fetch-site", "same-site"),
+            ("origin", "https://app.example"),
+        ],
+        &[
+            ("sec-fetch-site", "cross-site"),
+            ("origin", "https://evil.example"),
+        ],
+        &[("origin", "https://evil.example")],
+        &[("origin", "null")],
+    ];
+    for endpoint in [&strict, &trusting] {
+        let app = api(keys.verifier.clone(), endpoint);
+        for headers in refused {
+            let token = pair_for(&keys.issuer, "alice").refresh_token;
+            let response = send(&app, refresh(headers, &token)).await;
+            assert_eq!(response.status(), StatusCode::FORBIDDEN, "{headers:?}");
+            assert!(response.headers().get(SET_COOKIE).is_none(), "{headers:?}");
+        }
+        for headers in [
+            &[("sec-fetch-site", "same-origin")][..],
+            &[("origin", "https://app.example")],
+            &[],
+        ] {
+            let token = pair_for(&keys.issuer, "alice").refresh_token;
+            let response = send(&app, refresh(headers, &token)).await;
+            assert_eq!(response.status(), StatusCode::OK, "{headers:?}");
+        }
+    }
+    let token = pair_for(&keys.issuer, "alice").refresh_token;
+    let app = api(keys.verifier.clone(), &strict);
+    let response = send(&app, refresh(&from_admin, &token)).await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN, "not trusted yet");
+    let app = api(keys.verifier.clone(), &trusting);
+    let response = send(&app, refresh(&from_admin, &token)).await;
+    assert_eq!(response.status(), StatusCode::OK, "a trusted origin");
 }
 
 #[test]

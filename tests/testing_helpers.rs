@@ -11,7 +11,9 @@ use axum::http::header::{ACCEPT, COOKIE};
 use axum::http::{Method, Request, StatusCode};
 use axum::routing::get;
 use http_body_util::BodyExt;
-use paseto_auth::login::{CookieSettings, LoginKeys, LoginManager, LoginManagerLayer, UserLoader};
+use paseto_auth::login::{
+    CookieSettings, LoginKeys, LoginManager, LoginManagerLayer, REMEMBER_COOKIE, UserLoader,
+};
 use paseto_auth::store::{MemoryStore, Revocations};
 use paseto_auth::testing::TestAuth;
 use paseto_auth::{Paseto, Version, paseto_required};
@@ -96,7 +98,7 @@ async fn a_login_cookie_logs_a_user_in() {
     let app = example::app(
         users,
         keys,
-        CookieSettings::remember(),
+        CookieSettings::new(REMEMBER_COOKIE),
         Revocations::new(MemoryStore::new()),
     )
     .unwrap();

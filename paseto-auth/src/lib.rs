@@ -51,6 +51,8 @@ pub mod extract;
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub mod guard_layer;
 #[cfg(feature = "axum")]
+mod http;
+#[cfg(feature = "axum")]
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub mod login;
 #[cfg(feature = "axum")]

@@ -35,6 +35,7 @@ use axum::http::header::{AUTHORIZATION, COOKIE};
 use axum::http::{Method, Request};
 use serde::Serialize;
 
+use crate::cookie::CookieOptions;
 use crate::csrf::TokenCookie;
 use crate::extract::{PasetoAuth, TokenSource};
 use crate::issuer::{Issuer, TokenOptions};
@@ -87,7 +88,8 @@ impl TestAuth {
             auth: PasetoAuth::new(verifier)
                 .token_source(source)
                 .detailed_errors(true),
-            cookie: TokenCookie::new(TEST_TOKEN_COOKIE).expect("a valid cookie name"),
+            cookie: TokenCookie::new(CookieOptions::new(TEST_TOKEN_COOKIE).secure(false))
+                .expect("a valid cookie name"),
         }
     }
 

@@ -12,7 +12,7 @@ use axum::http::{Extensions, HeaderMap, HeaderValue, Request};
 use axum::response::{IntoResponse, Response};
 use tower::Service;
 
-use super::attributes::CookieAttributes;
+use super::options::CookieOptions;
 use crate::reply::internal_error;
 
 /// What one cookie becomes when the response goes out.
@@ -37,12 +37,12 @@ pub(crate) struct CookieChanges {
 }
 
 impl CookieChanges {
-    /// Records what `outcome` makes of the cookie with `attributes`.
-    pub(crate) fn record(&mut self, attributes: &CookieAttributes<'_>, outcome: Outcome) {
+    /// Records what `outcome` makes of the cookie with `options`.
+    pub(crate) fn record(&mut self, options: &CookieOptions, outcome: Outcome) {
         let header = match outcome {
             Outcome::Keep => return,
-            Outcome::Set(value) => attributes.set_cookie(&value),
-            Outcome::Remove => attributes.removal(),
+            Outcome::Set(value) => options.set_cookie(&value),
+            Outcome::Remove => options.removal(),
             Outcome::Failed(why) => {
                 self.failure.get_or_insert(why);
                 return;
@@ -53,7 +53,7 @@ impl CookieChanges {
             None => {
                 let why = format!(
                     "cookie {:?} is not a valid Set-Cookie header value",
-                    attributes.name
+                    options.name
                 );
                 self.failure.get_or_insert(why);
             }

@@ -4,9 +4,9 @@
 //! - [`CookieKeys`]: the keys that seal and open cookie tokens, one primary and any old ones;
 //! - sealing data into a `local` token bound to a purpose and a cookie name, and opening one with
 //!   every check (size before any crypto, header, tag, binding, times; see the `token` module);
-//! - a cookie's name and attributes, their checks ([`SameSite`], the `__Host-`/`__Secure-`
-//!   prefixes, the 400-day cap) and the `Set-Cookie` values written from them (with the `cookie`
-//!   crate);
+//! - [`CookieOptions`], the one type every cookie's name and attributes are set with, their
+//!   checks ([`SameSite`], the `__Host-`/`__Secure-` prefixes, the 400-day cap) and the
+//!   `Set-Cookie` values written from them (with the `cookie` crate);
 //! - reading the request's `Cookie` header (hand-written: it runs on every request);
 //! - [`CookieService`], the one write-back service under both layers.
 //!
@@ -20,19 +20,19 @@
 //! another session type's cookie, and — since a verifier refuses any token carrying `pur` — never
 //! as an API token.
 
-mod attributes;
 mod header;
 mod keys;
 mod layer;
+mod options;
 #[cfg(test)]
 mod tests;
 pub(crate) mod token;
 
-pub use attributes::{DEFAULT_BROWSER_SESSION_LIFETIME, SameSite};
 pub use keys::CookieKeys;
 pub use layer::CookieService;
+pub use options::{CookieOptions, DEFAULT_BROWSER_SESSION_LIFETIME, SameSite};
 pub use token::MAX_COOKIE_SIZE;
 
-pub(crate) use attributes::{CookieAttributes, CookieProblem, has_host_prefix, is_cookie_name};
 pub(crate) use header::request_cookies;
 pub(crate) use layer::{CookieChanges, CookieLayer, Outcome};
+pub(crate) use options::{CookieProblem, has_host_prefix, is_cookie_name};

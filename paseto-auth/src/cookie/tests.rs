@@ -1,4 +1,5 @@
-//! Unit tests of the cookie token codec, the Cookie header reader and the key set.
+//! Unit tests of the cookie token codec, the Cookie header reader, the key set and the cookie
+//! options.
 
 use std::time::Duration;
 
@@ -230,4 +231,78 @@ fn session_keys_constructors() {
     let debug = format!("{keys:?}");
     assert!(debug.contains(other.id().as_str()));
     assert!(!debug.contains(other.to_paserk().rsplit('.').next().unwrap()));
+}
+
+#[test]
+fn cookie_options_have_the_safe_defaults_and_write_every_attribute() {
+    let options = CookieOptions::new("session");
+    assert_eq!(
+        options.set_cookie("v").unwrap(),
+        "session=v; HttpOnly; SameSite=Lax; Secure; Path=/"
+    );
+    assert_eq!(options.token_lifetime(), DEFAULT_BROWSER_SESSION_LIFETIME);
+    let options = CookieOptions::new(String::from("cart"))
+        .max_age(Duration::from_secs(60))
+        .path(String::from("/shop"))
+        .domain("example.com")
+        .secure(false)
+        .http_only(false)
+        .same_site(SameSite::Strict);
+    assert_eq!(
+        options.set_cookie("v").unwrap(),
+        "cart=v; SameSite=Strict; Path=/shop; Domain=example.com; Max-Age=60"
+    );
+    assert_eq!(
+        options.removal().unwrap(),
+        "cart=; SameSite=Strict; Path=/shop; Domain=example.com; Max-Age=0; \
+         Expires=Thu, 01 Jan 1970 00:00:00 GMT"
+    );
+    assert_eq!(options.token_lifetime(), Duration::from_secs(60));
+    assert_eq!(options.browser_session().max_age, None);
+}
+
+/// The same rules whether the strings are borrowed (a session's const spec) or owned (read
+/// from the environment).
+#[test]
+fn cookie_options_are_checked_with_the_browsers_rules() {
+    assert!(CookieOptions::new("s").check().is_ok());
+    let problem = |options: CookieOptions| options.problem().unwrap_err();
+    for bad in ["", "a b", "a;b", "a=b", "sé"] {
+        assert_eq!(
+            problem(CookieOptions::new(bad.to_owned())),
+            CookieProblem::Name
+        );
+    }
+    let s = || CookieOptions::new("s");
+    assert_eq!(problem(s().path("shop")), CookieProblem::Path);
+    assert_eq!(problem(s().path("/a;b".to_owned())), CookieProblem::Path);
+    assert_eq!(problem(s().domain("a b")), CookieProblem::Domain);
+    assert_eq!(problem(s().max_age(Duration::ZERO)), CookieProblem::MaxAge);
+    let days = |n: u64| Duration::from_secs(n * 24 * 3600);
+    assert!(s().max_age(days(400)).check().is_ok());
+    assert_eq!(
+        problem(s().max_age(days(401))),
+        CookieProblem::MaxAgeTooLong
+    );
+    assert_eq!(
+        problem(s().same_site(SameSite::None).secure(false)),
+        CookieProblem::SameSiteNoneWithoutSecure
+    );
+    let host = || CookieOptions::new("__host-s".to_owned());
+    assert!(host().check().is_ok());
+    assert_eq!(problem(host().secure(false)), CookieProblem::HostPrefix);
+    assert_eq!(problem(host().path("/app")), CookieProblem::HostPrefix);
+    assert_eq!(
+        problem(host().domain("example.com")),
+        CookieProblem::HostPrefix
+    );
+    assert_eq!(
+        problem(CookieOptions::new("__SECURE-s").secure(false)),
+        CookieProblem::SecurePrefix
+    );
+    assert_eq!(
+        s().path("x").check(),
+        Err(CookieProblem::Path.message()),
+        "check says what problem() finds"
+    );
 }

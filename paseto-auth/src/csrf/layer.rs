@@ -12,16 +12,18 @@ use std::task::{Context, Poll};
 use axum::Json;
 use axum::body::Body;
 use axum::extract::{FromRequestParts, Request};
-use axum::http::header::{CONTENT_TYPE, SET_COOKIE};
+use axum::http::header::SET_COOKIE;
 use axum::http::request::Parts;
 use axum::http::{Extensions, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use tower::{Layer, Service};
 use tracing::Level;
 
-use super::{CsrfSettings, CsrfValue, is_cross_site, value};
-use crate::cookie::{CookieAttributes, SameSite, has_host_prefix, request_cookies};
+use super::{CsrfSettings, CsrfValue, value};
+use crate::cookie::{CookieOptions, has_host_prefix, request_cookies};
 use crate::error::{Error, Result};
+use crate::http::media_type::{self, FORM};
+use crate::http::origin::{Policy, is_cross_site};
 use crate::logs::{Refusal, refusal};
 use crate::settings::Settings;
 
@@ -68,31 +70,24 @@ pub struct CsrfLayer {
 #[derive(Debug, Clone)]
 struct FormCsrf {
     settings: CsrfSettings,
-    cookie_name: Option<String>,
-    secure: bool,
-    same_site: SameSite,
+    /// The value's cookie: `HttpOnly`, `SameSite=Lax`, `Path=/`, no `Domain`, ending with the
+    /// browser session; `Secure` and its name as set.
+    cookie: CookieOptions,
+    /// Whether the cookie was named ([`CsrfLayer::cookie_name`]); if not, its name follows
+    /// `secure`.
+    named: bool,
     max_form_size: usize,
+}
+
+/// The cookie's name when not named otherwise: one no other site or subdomain can set, which
+/// needs `Secure`.
+const fn default_cookie_name(secure: bool) -> &'static str {
+    if secure { "__Host-csrf" } else { "csrf" }
 }
 
 impl FormCsrf {
     fn cookie_name(&self) -> &str {
-        match (&self.cookie_name, self.secure) {
-            (Some(name), _) => name,
-            (None, true) => "__Host-csrf",
-            (None, false) => "csrf",
-        }
-    }
-
-    fn attributes(&self) -> CookieAttributes<'_> {
-        CookieAttributes {
-            name: self.cookie_name(),
-            max_age: None,
-            path: "/",
-            domain: None,
-            secure: self.secure,
-            http_only: true,
-            same_site: self.same_site,
-        }
+        &self.cookie.name
     }
 
     /// Logs, at start-up, that the cookie has no `__Host-` prefix: any subdomain of the site can
@@ -102,7 +97,7 @@ impl FormCsrf {
         if has_host_prefix(name) {
             return;
         }
-        if self.secure {
+        if self.cookie.secure {
             tracing::warn!(
                 cookie = name,
                 "the CSRF cookie has no __Host- prefix, so a sibling subdomain can plant one: \
@@ -132,9 +127,8 @@ impl CsrfLayer {
         CsrfLayer {
             config: Arc::new(FormCsrf {
                 settings: CsrfSettings::new(),
-                cookie_name: None,
-                secure: true,
-                same_site: SameSite::Lax,
+                cookie: CookieOptions::new(default_cookie_name(true)),
+                named: false,
                 max_form_size: DEFAULT_MAX_FORM_SIZE,
             }),
             warned: Arc::new(AtomicBool::new(false)),
@@ -180,13 +174,22 @@ impl CsrfLayer {
     /// by refusing unsafe requests that carry two, and the layer logs a warning at start-up.
     #[must_use]
     pub fn secure(self, secure: bool) -> Self {
-        self.with(|c| c.secure = secure)
+        self.with(|c| {
+            c.cookie.secure = secure;
+            if !c.named {
+                c.cookie.name = default_cookie_name(secure).into();
+            }
+        })
     }
 
     /// Names the cookie; the name is checked (with its `__Host-`/`__Secure-` rules). A name
     /// without the `__Host-` prefix gets the start-up warning.
     pub fn cookie_name(self, name: impl Into<String>) -> Result<Self> {
-        let layer = self.with(|c| c.cookie_name = Some(name.into()));
+        let name = name.into();
+        let layer = self.with(|c| {
+            c.cookie.name = name.into();
+            c.named = true;
+        });
         layer.check()?;
         Ok(layer)
     }
@@ -200,9 +203,9 @@ impl CsrfLayer {
 
     fn check(&self) -> Result<()> {
         self.config
-            .attributes()
+            .cookie
             .check()
-            .map_err(|problem| Error::Setup(format!("CSRF cookie: {}", problem.message())))
+            .map_err(|problem| Error::Setup(format!("CSRF cookie: {problem}")))
     }
 }
 
@@ -273,13 +276,13 @@ impl Admitted {
     /// (only a response with a form needs the cookie holding its value).
     fn set_cookie(&self, config: &FormCsrf) -> Option<HeaderValue> {
         let state = &self.token.0;
-        let attributes = config.attributes();
+        let cookie = &config.cookie;
         if state.rotation_failed.load(Ordering::Relaxed) {
-            attributes.removal()
+            cookie.removal()
         } else if let Some(rotated) = state.rotated.get() {
-            attributes.set_cookie(rotated.as_str())
+            cookie.set_cookie(rotated.as_str())
         } else if self.new && state.handed_out.load(Ordering::Relaxed) {
-            attributes.set_cookie(state.value.as_str())
+            cookie.set_cookie(state.value.as_str())
         } else {
             None
         }
@@ -347,7 +350,7 @@ async fn verify(
     cookie: &RequestCookie,
     body: Body,
 ) -> std::result::Result<Body, Response> {
-    if is_cross_site(parts, &config.settings) {
+    if is_cross_site(parts, config.settings.trusted_origins(), Policy::Csrf) {
         return Err(refuse(Error::CrossSiteRequest));
     }
     let cookie = match cookie {
@@ -360,7 +363,7 @@ async fn verify(
     };
     let (sent, body) = match parts.headers.get(config.settings.header()) {
         Some(header) => (Some(header.as_bytes().to_vec()), body),
-        None if is_form(parts) => {
+        None if media_type::is(&parts.headers, FORM) => {
             let bytes = axum::body::to_bytes(body, config.max_form_size)
                 .await
                 .map_err(|_| StatusCode::PAYLOAD_TOO_LARGE.into_response())?;
@@ -385,18 +388,6 @@ async fn verify(
         )));
     }
     Ok(body)
-}
-
-fn is_form(parts: &Parts) -> bool {
-    parts
-        .headers
-        .get(CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.split(';').next())
-        .is_some_and(|mime| {
-            mime.trim()
-                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
-        })
 }
 
 /// 403 with `{"error": KIND}`, logged within the refusal budget.
@@ -535,14 +526,14 @@ mod tests {
     fn the_cookie_is_a_host_cookie_unless_the_environment_says_plain_http() {
         let layer = from(&[]).unwrap();
         assert_eq!(layer.config.cookie_name(), "__Host-csrf");
-        assert!(layer.config.secure);
+        assert!(layer.config.cookie.secure);
         let layer = from(&[
             ("PASETO_CSRF_FORM_COOKIE_SECURE", "false"),
             ("PASETO_CSRF_FIELD_NAME", "_csrf"),
         ])
         .unwrap();
         assert_eq!(layer.config.cookie_name(), "csrf");
-        assert!(!layer.config.secure);
+        assert!(!layer.config.cookie.secure);
         assert_eq!(layer.config.settings.field(), "_csrf");
         for (name, value) in [
             ("PASETO_CSRF_FORM_COOKIE_SECURE", "maybe"),

@@ -24,11 +24,12 @@
 //! two different values in one header.
 //!
 //! In both, before any value is compared, an unsafe request that is not shown to come from the
-//! site's own pages is refused, in one place (the `origin` module), after OWASP's CSRF cheat
-//! sheet: `Sec-Fetch-Site: same-origin` or `none` passes; `same-site` passes only with an
-//! `Origin` that is the request's own or a trusted one (a sibling subdomain is the same site);
-//! `cross-site` only with a trusted `Origin`; without Fetch Metadata, an `Origin` other than
-//! the request's host or a trusted one is refused. Every failure is HTTP 403:
+//! site's own pages is refused by the crate's one origin policy (which the refresh endpoint's
+//! cookie check applies too, more strictly), after OWASP's CSRF cheat sheet:
+//! `Sec-Fetch-Site: same-origin` or `none` passes; `same-site` passes only with an `Origin` that
+//! is the request's own or a trusted one (a sibling subdomain is the same site); `cross-site`
+//! only with a trusted `Origin`; without Fetch Metadata, an `Origin` other than the request's
+//! host or a trusted one is refused. Every failure is HTTP 403:
 //! `{"error": "csrf_token_invalid"}` or `{"error": "cross_site_request"}`.
 //!
 //! Settings, with Flask-JWT-Extended's names where it has them ([`CsrfSettings::from_env`]):
@@ -39,7 +40,6 @@
 //! reads `PASETO_CSRF_FORM_COOKIE_SECURE`.
 
 mod layer;
-mod origin;
 mod settings;
 mod token_cookie;
 mod value;
@@ -49,11 +49,10 @@ pub use settings::CsrfSettings;
 pub use token_cookie::{IssuedCookie, RemovedCookies, TokenCookie};
 pub use value::CsrfValue;
 
-pub(crate) use origin::is_cross_site;
-
 use axum::http::request::Parts;
 
 use crate::error::{Error, Result};
+use crate::http::origin::{Policy, is_cross_site};
 
 pub use crate::claims::CSRF_CLAIM;
 
@@ -67,7 +66,7 @@ pub(crate) fn check_token_request(
     if !settings.protects(&parts.method) {
         return Ok(());
     }
-    if is_cross_site(parts, settings) {
+    if is_cross_site(parts, settings.trusted_origins(), Policy::Csrf) {
         return Err(Error::CrossSiteRequest);
     }
     let Some(serde_json::Value::String(expected)) = claims.get(CSRF_CLAIM) else {

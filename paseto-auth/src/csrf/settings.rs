@@ -155,7 +155,9 @@ impl CsrfSettings {
     }
 
     /// An origin (`https://admin.example`) allowed to send unsafe requests across sites; it
-    /// must still send the CSRF value. Anything but `scheme://host[:port]` is an error.
+    /// must still send the CSRF value. Anything but `scheme://host[:port]` is an error. A
+    /// [`RefreshEndpoint`](crate::refresh::RefreshEndpoint) given these settings lets it refresh
+    /// from the cookie too.
     pub fn trusted_origin(mut self, origin: &str) -> Result<Self> {
         let shaped = origin.split_once("://").is_some_and(|(scheme, host)| {
             !scheme.is_empty() && !host.is_empty() && !host.contains('/')
@@ -189,10 +191,10 @@ impl CsrfSettings {
         &self.field_name
     }
 
-    pub(crate) fn trusts_origin(&self, origin: &str) -> bool {
-        self.trusted_origins
-            .iter()
-            .any(|trusted| trusted.eq_ignore_ascii_case(origin))
+    /// The origins allowed to send unsafe requests across sites (lowercase), for the origin
+    /// policy.
+    pub(crate) fn trusted_origins(&self) -> &[String] {
+        &self.trusted_origins
     }
 }
 
@@ -234,7 +236,11 @@ mod tests {
         assert!(!settings.protects(&Method::PUT));
         assert_eq!(settings.header().as_str(), "x-xsrf-token");
         assert_eq!((settings.cookie(), settings.field()), ("xsrf", "_csrf"));
-        assert!(settings.trusts_origin("https://b.example:8443"));
+        assert!(
+            settings
+                .trusted_origins()
+                .contains(&"https://b.example:8443".to_owned())
+        );
         let off = from(&[("PASETO_COOKIE_CSRF_PROTECT", "false")]).unwrap();
         assert!(!off.protects(&Method::POST));
     }
@@ -247,7 +253,11 @@ mod tests {
         )
         .unwrap();
         let settings = CsrfSettings::from_settings(&file).unwrap();
-        assert!(settings.trusts_origin("https://b.example"));
+        assert!(
+            settings
+                .trusted_origins()
+                .contains(&"https://b.example".to_owned())
+        );
         assert!(settings.protects(&Method::POST));
         let typo = Settings::from_pairs([("PASETO_CSRF_METHOD", "POST")]);
         assert_eq!(

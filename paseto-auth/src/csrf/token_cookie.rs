@@ -1,6 +1,6 @@
 //! Issuing a token into a cookie with its CSRF value beside it, and taking both away.
 
-use std::time::Duration;
+use std::borrow::Cow;
 
 use axum::http::HeaderValue;
 use axum::http::header::SET_COOKIE;
@@ -8,7 +8,7 @@ use axum::response::{IntoResponseParts, ResponseParts};
 use serde::Serialize;
 
 use super::{CsrfSettings, CsrfValue};
-use crate::cookie::{CookieAttributes, SameSite};
+use crate::cookie::CookieOptions;
 use crate::error::{Error, Result};
 use crate::issuer::{Issuer, TokenOptions};
 
@@ -16,13 +16,18 @@ use crate::issuer::{Issuer, TokenOptions};
 /// what a browser app's login answers with, for a verifier reading
 /// [`TokenSource::cookie`](crate::extract::TokenSource::cookie).
 ///
+/// Both cookies have the token cookie's [`CookieOptions`] (the CSRF value's is named by the
+/// [`CsrfSettings`] and is not `HttpOnly`: the page's script reads it); set `max_age` to the
+/// token's lifetime to keep them past the browser session.
+///
 /// ```
 /// use axum::response::{IntoResponse, Redirect};
+/// use paseto_auth::cookie::CookieOptions;
 /// use paseto_auth::csrf::TokenCookie;
 /// use paseto_auth::{Issuer, TokenOptions};
 ///
 /// async fn login(issuer: &Issuer) -> paseto_auth::Result<impl IntoResponse> {
-///     let cookie = TokenCookie::new("paseto")?.secure(true);
+///     let cookie = TokenCookie::new(CookieOptions::new("paseto"))?;
 ///     let issued = cookie.issue(issuer, &serde_json::json!({"user": "alice"}), TokenOptions::new())?;
 ///     // `issued.csrf()` is also what a page's script sends back in `X-CSRF-Token`.
 ///     Ok((issued, Redirect::to("/")))
@@ -30,50 +35,21 @@ use crate::issuer::{Issuer, TokenOptions};
 /// ```
 #[derive(Debug, Clone)]
 pub struct TokenCookie {
-    name: String,
+    cookie: CookieOptions,
     csrf: CsrfSettings,
-    path: String,
-    secure: bool,
-    same_site: SameSite,
-    max_age: Option<Duration>,
 }
 
 impl TokenCookie {
-    /// A cookie `name`: `Path=/`, `SameSite=Lax`, not `Secure` (set [`secure`](Self::secure)
-    /// in production), ending with the browser session; its CSRF value in `csrf_access_token`.
-    pub fn new(name: impl Into<String>) -> Result<Self> {
+    /// The token in the cookie `cookie` (which must be `HttpOnly`: a script that could read
+    /// the token could send it anywhere), its CSRF value in `csrf_access_token`. An error when
+    /// browsers would refuse either cookie.
+    pub fn new(cookie: CookieOptions) -> Result<Self> {
         let cookie = TokenCookie {
-            name: name.into(),
+            cookie,
             csrf: CsrfSettings::new(),
-            path: "/".to_owned(),
-            secure: false,
-            same_site: SameSite::Lax,
-            max_age: None,
         };
         cookie.check()?;
         Ok(cookie)
-    }
-
-    /// Sends both cookies over HTTPS only.
-    #[must_use]
-    pub fn secure(mut self, secure: bool) -> Self {
-        self.secure = secure;
-        self
-    }
-
-    /// The cookies' `SameSite`.
-    #[must_use]
-    pub fn same_site(mut self, same_site: SameSite) -> Self {
-        self.same_site = same_site;
-        self
-    }
-
-    /// Keeps the cookies `max_age` (best: the token's lifetime) rather than for the browser
-    /// session.
-    #[must_use]
-    pub fn max_age(mut self, max_age: Duration) -> Self {
-        self.max_age = Some(max_age);
-        self
     }
 
     /// The CSRF settings (their cookie name is the readable cookie's).
@@ -94,11 +70,8 @@ impl TokenCookie {
         let csrf = CsrfValue::generate()?;
         let token = issuer.issue_with(claims, options.csrf(csrf.as_str()))?;
         let set_cookies = [
-            header(self.attributes(&self.name, true).set_cookie(&token))?,
-            header(
-                self.attributes(self.csrf.cookie(), false)
-                    .set_cookie(csrf.as_str()),
-            )?,
+            header(self.cookie.set_cookie(&token))?,
+            header(self.csrf_cookie().set_cookie(csrf.as_str()))?,
         ];
         Ok(IssuedCookie {
             token,
@@ -110,28 +83,31 @@ impl TokenCookie {
     /// Deletes both cookies (logout).
     pub fn removal(&self) -> Result<RemovedCookies> {
         Ok(RemovedCookies([
-            header(self.attributes(&self.name, true).removal())?,
-            header(self.attributes(self.csrf.cookie(), false).removal())?,
+            header(self.cookie.removal())?,
+            header(self.csrf_cookie().removal())?,
         ]))
     }
 
-    fn attributes<'a>(&'a self, name: &'a str, http_only: bool) -> CookieAttributes<'a> {
-        CookieAttributes {
-            name,
-            max_age: self.max_age,
-            path: &self.path,
-            domain: None,
-            secure: self.secure,
-            http_only,
-            same_site: self.same_site,
+    /// The readable cookie of the CSRF value: the token cookie's options, its own name.
+    fn csrf_cookie(&self) -> CookieOptions {
+        CookieOptions {
+            name: Cow::Owned(self.csrf.cookie().to_owned()),
+            http_only: false,
+            ..self.cookie.clone()
         }
     }
 
     fn check(&self) -> Result<()> {
-        for name in [self.name.as_str(), self.csrf.cookie()] {
-            self.attributes(name, true).check().map_err(|problem| {
-                Error::Setup(format!("cookie {name:?}: {}", problem.message()))
-            })?;
+        if !self.cookie.http_only {
+            return Err(Error::Setup(format!(
+                "cookie {:?}: a token cookie must be HttpOnly: scripts must not read the token",
+                self.cookie.name
+            )));
+        }
+        for cookie in [&self.cookie, &self.csrf_cookie()] {
+            cookie
+                .check()
+                .map_err(|problem| Error::Setup(format!("cookie {:?}: {problem}", cookie.name)))?;
         }
         Ok(())
     }
@@ -191,5 +167,26 @@ impl IntoResponseParts for RemovedCookies {
             res.headers_mut().append(SET_COOKIE, value);
         }
         Ok(res)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_token_cookie_must_be_http_only_and_both_cookies_acceptable() {
+        assert!(TokenCookie::new(CookieOptions::new("paseto")).is_ok());
+        let err = TokenCookie::new(CookieOptions::new("paseto").http_only(false)).unwrap_err();
+        assert!(err.to_string().contains("HttpOnly"), "{err}");
+        assert!(TokenCookie::new(CookieOptions::new("bad name")).is_err());
+        // The CSRF value's cookie has the token cookie's attributes: a __Host- name needs them.
+        let settings = CsrfSettings::new().cookie_name("__Host-csrf").unwrap();
+        let cookie = TokenCookie::new(CookieOptions::new("paseto").path("/app"))
+            .unwrap()
+            .csrf_settings(settings);
+        assert!(cookie.check().is_err());
+        assert_eq!(cookie.csrf_cookie().name, "__Host-csrf");
+        assert!(!cookie.csrf_cookie().http_only);
     }
 }

@@ -192,7 +192,7 @@ impl<U: AuthUser> LoginContext<U> {
         headers: &HeaderMap,
         now: OffsetDateTime,
     ) -> Result<Resolved<U>, Unresolved> {
-        let name = self.shared.session_cookie.name.as_str();
+        let name = self.shared.session_cookie.options.name.as_ref();
         match first_valid_cookie(headers, name, |value| self.open_session(value, now)) {
             Ok(Some(opened)) => {
                 let session = TokenRef {
@@ -274,7 +274,7 @@ impl<U: AuthUser> LoginContext<U> {
         now: OffsetDateTime,
     ) -> Result<Resolved<U>, Unresolved> {
         let shared = &self.shared;
-        let name = shared.remember_cookie.name.as_str();
+        let name = shared.remember_cookie.options.name.as_ref();
         let token = match first_valid_cookie(headers, name, |value| self.open_remember(value, now))
         {
             Ok(Some(token)) => token,
@@ -327,7 +327,7 @@ impl<U: AuthUser> LoginContext<U> {
         value: &str,
         now: OffsetDateTime,
     ) -> crate::Result<OpenedCookie<LoginState>> {
-        let cookie = &self.shared.session_cookie;
+        let cookie = &self.shared.session_cookie.options;
         open_cookie_at(
             &self.shared.keys.session,
             LOGIN_PURPOSE,
@@ -341,7 +341,7 @@ impl<U: AuthUser> LoginContext<U> {
     /// Opens a remember-me cookie value: the token's own checks, and an age within the cookie's
     /// current lifetime.
     fn open_remember(&self, value: &str, now: OffsetDateTime) -> crate::Result<RememberToken> {
-        let cookie = &self.shared.remember_cookie;
+        let cookie = &self.shared.remember_cookie.options;
         open_remember(
             &self.shared.keys.remember,
             &cookie.name,
@@ -383,7 +383,7 @@ impl<U: AuthUser> LoginContext<U> {
         login: &LoginState,
         now: OffsetDateTime,
     ) -> Result<(), Unresolved> {
-        let name = self.shared.remember_cookie.name.as_str();
+        let name = self.shared.remember_cookie.options.name.as_ref();
         let token = match first_valid_cookie(headers, name, |value| self.open_remember(value, now))
         {
             Ok(Some(token)) => token,
@@ -421,9 +421,9 @@ impl<U: AuthUser> LoginContext<U> {
             Outcome::Set(
                 seal_remember(
                     &shared.keys.remember,
-                    &shared.remember_cookie.name,
+                    &shared.remember_cookie.options.name,
                     &state,
-                    shared.remember_cookie.token_lifetime(),
+                    shared.remember_cookie.options.token_lifetime(),
                     now,
                 )
                 .map_err(LoginError::Seal)?,
@@ -450,10 +450,10 @@ impl<U: AuthUser> LoginContext<U> {
         };
         let now = OffsetDateTime::now_utc();
         let shared = &self.shared;
-        let session = first_valid_cookie(headers, &shared.session_cookie.name, |value| {
+        let session = first_valid_cookie(headers, &shared.session_cookie.options.name, |value| {
             self.open_session(value, now)
         });
-        let remember = first_valid_cookie(headers, &shared.remember_cookie.name, |value| {
+        let remember = first_valid_cookie(headers, &shared.remember_cookie.options.name, |value| {
             self.open_remember(value, now)
         });
         let session = session.ok().flatten();
@@ -483,8 +483,8 @@ impl<U: AuthUser> LoginContext<U> {
     /// and lives a cookie lifetime from then, whatever the request's own copy says.
     fn family_end(&self, now: OffsetDateTime) -> OffsetDateTime {
         let shared = &self.shared;
-        let lifetime =
-            (shared.session_cookie.token_lifetime()).max(shared.remember_cookie.token_lifetime());
+        let lifetime = (shared.session_cookie.options.token_lifetime())
+            .max(shared.remember_cookie.options.token_lifetime());
         let lifetime = time::Duration::try_from(lifetime).unwrap_or(time::Duration::MAX);
         now.saturating_add(lifetime).saturating_add(IAT_LEEWAY)
     }
@@ -541,7 +541,7 @@ impl<U: AuthUser> LoginContext<U> {
 
     /// Schedules a new remember-me cookie for the login `login` (logging a failure to seal it).
     fn set_remember(&self, login: &LoginState, now: OffsetDateTime) {
-        let cookie = &self.shared.remember_cookie;
+        let cookie = &self.shared.remember_cookie.options;
         match seal_remember(
             &self.shared.keys.remember,
             &cookie.name,
@@ -564,8 +564,8 @@ impl<U: AuthUser> LoginContext<U> {
     /// Records what the login cookies become when the response goes out.
     pub(crate) fn finish(&self, changes: &mut CookieChanges) {
         let cookies = std::mem::take(&mut *self.cookies());
-        changes.record(&self.shared.session_cookie.attributes(), cookies.session);
-        changes.record(&self.shared.remember_cookie.attributes(), cookies.remember);
+        changes.record(&self.shared.session_cookie.options, cookies.session);
+        changes.record(&self.shared.remember_cookie.options, cookies.remember);
     }
 }
 
@@ -575,7 +575,7 @@ fn seal_session<U>(
     state: &LoginState,
     now: OffsetDateTime,
 ) -> crate::Result<String> {
-    let cookie = &shared.session_cookie;
+    let cookie = &shared.session_cookie.options;
     seal_cookie_at(
         &shared.keys.session,
         LOGIN_PURPOSE,
@@ -593,7 +593,7 @@ pub(crate) fn login_cookie<U: AuthUser>(shared: &Shared<U>, user: &U) -> crate::
     let digest = user.auth_hash().map(AuthDigest::of);
     let state = new_state(user.id().to_string(), true, digest, None)?;
     let value = seal_session(shared, &state, OffsetDateTime::now_utc())?;
-    Ok(format!("{}={value}", shared.session_cookie.name))
+    Ok(format!("{}={value}", shared.session_cookie.options.name))
 }
 
 /// A login session for user id `uid`, with a new random session id, in `family` (a new one when

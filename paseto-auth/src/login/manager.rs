@@ -12,7 +12,7 @@ use tower::Layer;
 use super::context::{Gate, LoginContext, Shared};
 use super::keys::LoginKeys;
 use super::refusal::{RedirectPolicy, Refusal, Refusals};
-use super::settings::CookieSettings;
+use super::settings::{CookieSettings, LOGIN_SESSION_COOKIE, REMEMBER_COOKIE};
 use super::user::{AuthUser, UserLoader};
 use crate::cookie::{CookieChanges, CookieLayer, CookieService};
 use crate::error::{Error, Result};
@@ -32,14 +32,14 @@ pub struct LoginManager<L> {
 
 impl<L: UserLoader> LoginManager<L> {
     /// A manager loading users with `loader` and sealing its cookies with `keys`, with the
-    /// default cookie settings ([`CookieSettings::login_session`], [`CookieSettings::remember`]),
+    /// default cookies ([`LOGIN_SESSION_COOKIE`], [`REMEMBER_COOKIE`]),
     /// no login URL (refused requests get 401) and [`RedirectPolicy::Browsers`].
     pub fn new(loader: L, keys: LoginKeys) -> Self {
         LoginManager {
             loader,
             keys,
-            session_cookie: CookieSettings::login_session(),
-            remember_cookie: CookieSettings::remember(),
+            session_cookie: CookieSettings::new(LOGIN_SESSION_COOKIE),
+            remember_cookie: CookieSettings::new(REMEMBER_COOKIE),
             refusals: Refusals::default(),
             revocations: None,
         }
@@ -80,17 +80,21 @@ impl<L: UserLoader> LoginManager<L> {
         self
     }
 
-    /// The login session cookie's settings.
+    /// The login session cookie's settings: [`CookieSettings`], or [`CookieOptions`] for a
+    /// cookie not refreshed on each request.
+    ///
+    /// [`CookieOptions`]: crate::cookie::CookieOptions
     #[must_use]
-    pub fn session_cookie(mut self, settings: CookieSettings) -> Self {
-        self.session_cookie = settings;
+    pub fn session_cookie(mut self, settings: impl Into<CookieSettings>) -> Self {
+        self.session_cookie = settings.into();
         self
     }
 
-    /// The remember-me cookie's settings (see [`CookieSettings::remember_from_env`]).
+    /// The remember-me cookie's settings, as [`session_cookie`](Self::session_cookie)'s (see
+    /// also [`CookieSettings::remember_from_env`]).
     #[must_use]
-    pub fn remember_cookie(mut self, settings: CookieSettings) -> Self {
-        self.remember_cookie = settings;
+    pub fn remember_cookie(mut self, settings: impl Into<CookieSettings>) -> Self {
+        self.remember_cookie = settings.into();
         self
     }
 
@@ -112,19 +116,20 @@ impl<L: UserLoader> LoginManager<L> {
             ("remember_cookie", &self.remember_cookie),
         ] {
             cookie
+                .options
                 .check()
                 .map_err(|problem| Error::config(setting, problem))?;
         }
-        if self.session_cookie.name == self.remember_cookie.name {
+        if self.session_cookie.options.name == self.remember_cookie.options.name {
             return Err(Error::config(
                 "remember_cookie",
                 format!(
                     "the remember-me cookie and the login session cookie are both named {:?}",
-                    self.remember_cookie.name
+                    self.remember_cookie.options.name
                 ),
             ));
         }
-        if self.remember_cookie.max_age.is_none() {
+        if self.remember_cookie.options.max_age.is_none() {
             return Err(Error::config(
                 "remember_cookie",
                 "a remember-me cookie needs a max_age: a browser-session cookie forgets the user when the browser closes, which is what not remembering them does",

@@ -98,7 +98,7 @@
 //! their logins everywhere. With one ([`LoginManager::revocations`]), a logout revokes the
 //! login's family — every copy of its cookies — on every instance that shares the store, and
 //! [`LoginSession::logout_everywhere`] every login of the user. Where sibling subdomains are not trusted, name the
-//! cookies with the `__Host-` prefix (see [`CookieSettings`]).
+//! cookies with the `__Host-` prefix (see [`CookieOptions`](crate::cookie::CookieOptions)).
 
 mod context;
 mod extract;
@@ -119,7 +119,9 @@ pub use guard::{LoginCheck, LoginRequiredLayer};
 pub use keys::LoginKeys;
 pub use manager::{LoginManager, LoginManagerLayer, LoginManagerService};
 pub use refusal::{LoginRejection, RedirectPolicy, Refusal, safe_next};
-pub use settings::{CookieSettings, DEFAULT_REMEMBER_DURATION};
+pub use settings::{
+    CookieSettings, DEFAULT_REMEMBER_DURATION, LOGIN_SESSION_COOKIE, REMEMBER_COOKIE,
+};
 pub use user::{AuthUser, LoaderFailure, UserLoader};
 
 pub(crate) use guard::check_login;

@@ -12,11 +12,11 @@ use super::keys::LoginKeys;
 use super::manager::LoginManager;
 use super::refusal::{RedirectPolicy, Refusal, Refusals, safe_next};
 use super::remember::{open_remember, seal_remember};
-use super::settings::CookieSettings;
+use super::settings::{CookieSettings, LOGIN_SESSION_COOKIE, REMEMBER_COOKIE};
 use super::state::{AuthDigest, LOGIN_PURPOSE, LoginState, REMEMBER_PURPOSE};
 use super::user::{AuthUser, UserLoader};
-use crate::cookie::CookieKeys;
 use crate::cookie::token::{open_bound, open_cookie_at, seal_bound, seal_cookie_at};
+use crate::cookie::{CookieKeys, CookieOptions};
 use crate::error::ErrorKind;
 use crate::version::Version;
 
@@ -331,13 +331,13 @@ fn bad_settings_fail_naming_the_setting() {
         crate::Error::Config { setting, .. } => setting,
         other => panic!("not a config error: {other}"),
     };
-    let bad = manager().remember_cookie(CookieSettings::remember().name("bad name"));
+    let bad = manager().remember_cookie(REMEMBER_COOKIE.name("bad name"));
     assert_eq!(setting_of(bad), "remember_cookie");
-    let bad = manager().session_cookie(CookieSettings::new("remember_token"));
+    let bad = manager().session_cookie(CookieOptions::new("remember_token"));
     assert_eq!(setting_of(bad), "remember_cookie");
-    let bad = manager().remember_cookie(CookieSettings::remember().browser_session());
+    let bad = manager().remember_cookie(REMEMBER_COOKIE.browser_session());
     assert_eq!(setting_of(bad), "remember_cookie");
-    let bad = manager().session_cookie(CookieSettings::login_session().path("nope"));
+    let bad = manager().session_cookie(LOGIN_SESSION_COOKIE.path("nope"));
     assert_eq!(setting_of(bad), "session_cookie");
     for url in [
         "login",
@@ -373,26 +373,31 @@ fn remember_cookie_settings_read_flask_login_names() {
     .unwrap();
     assert_eq!(
         settings,
-        CookieSettings::new("remember_me")
-            .max_age(DAY)
-            .domain("example.com")
-            .path("/app")
-            .secure(false)
-            .same_site(crate::cookie::SameSite::Strict)
-            .refresh_each_request(true)
+        CookieSettings::new(
+            CookieOptions::new("remember_me")
+                .max_age(DAY)
+                .domain("example.com")
+                .path("/app")
+                .secure(false)
+                .same_site(crate::cookie::SameSite::Strict)
+        )
+        .refresh_each_request(true)
     );
     let host = CookieSettings::remember_from_settings(&env(&[(
         "REMEMBER_COOKIE_NAME",
         "__Host-remember",
     )]));
     assert_eq!(
-        host.unwrap().name,
+        host.unwrap().options.name,
         "__Host-remember",
         "Secure, Path=/, no Domain: accepted"
     );
     let defaults = CookieSettings::remember_from_settings(&env(&[])).unwrap();
-    assert_eq!(defaults, CookieSettings::remember());
-    assert_eq!(defaults.max_age, Some(Duration::from_secs(365 * 24 * 3600)));
+    assert_eq!(defaults, CookieSettings::new(REMEMBER_COOKIE));
+    assert_eq!(
+        defaults.options.max_age,
+        Some(Duration::from_secs(365 * 24 * 3600))
+    );
 
     for (pairs, setting) in [
         (

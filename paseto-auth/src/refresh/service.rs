@@ -8,10 +8,10 @@
 //! revoked, expired, forged or of the wrong kind (the reason is logged, not sent); 400
 //! `invalid_request` for a request without one (or with two refresh cookies: one was planted),
 //! or `unsupported_grant_type`; 403 `invalid_request` for a cookie refresh without
-//! `X-Requested-With` or from another origin (`Sec-Fetch-Site`); 405 for a method other than
-//! `POST`; 503 `temporarily_unavailable` with `Retry-After: 1` when the store is down (a retry
-//! within the reuse grace gets the pair even if the first try was recorded: see
-//! [`crate::refresh`], "Retries"); 500 when a pair cannot be made. No answer carries
+//! `X-Requested-With` or not shown to come from this origin (`Sec-Fetch-Site`, `Origin`); 405
+//! for a method other than `POST`; 503 `temporarily_unavailable` with `Retry-After: 1` when the
+//! store is down (a retry within the reuse grace gets the pair even if the first try was
+//! recorded: see [`crate::refresh`], "Retries"); 500 when a pair cannot be made. No answer carries
 //! `WWW-Authenticate`: the endpoint authenticates no client, so RFC 6750's challenge does not
 //! apply (it is the guards' 401s that carry one). Every answer has `Cache-Control: no-store`. A
 //! refresh token that came in the cookie goes back in the cookie, never in the body, and a
@@ -19,7 +19,11 @@
 //!
 //! Cookie refreshes need `X-Requested-With` because the browser sends the cookie by itself: a
 //! header a page cannot add across origins without a CORS preflight is what makes a forged
-//! request (two of which would look like a replay and end the login) impossible.
+//! request (two of which would look like a replay and end the login) impossible. They must also
+//! pass the crate's origin policy in its strict form: a browser that sends Fetch Metadata must
+//! say `same-origin`, and an `Origin`, when sent without it, must be the request's own; an origin
+//! trusted by the CSRF settings given with [`RefreshEndpoint::csrf`]
+//! (`PASETO_CSRF_TRUSTED_ORIGINS`) passes both.
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -29,16 +33,19 @@ use std::task::{Context, Poll};
 
 use axum::body::Body;
 use axum::extract::Request;
-use axum::http::header::{ALLOW, CACHE_CONTROL, CONTENT_TYPE, PRAGMA, SET_COOKIE};
+use axum::http::header::{ALLOW, CACHE_CONTROL, PRAGMA, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::RefreshTokens;
-use super::cookie::RefreshCookie;
-use crate::cookie::{MAX_COOKIE_SIZE, request_cookies};
+use super::cookie::refresh_cookie;
+use crate::cookie::{CookieOptions, MAX_COOKIE_SIZE, request_cookies};
+use crate::csrf::CsrfSettings;
 use crate::error::{Error, Result};
 use crate::extract::PasetoAuth;
+use crate::http::media_type::{self, FORM, JSON};
+use crate::http::origin::{Policy, is_cross_site};
 use crate::logs::{Refusal, refusal};
 use crate::pair::TokenPair;
 use crate::reply::{error_response, internal_error, unavailable};
@@ -122,7 +129,9 @@ fn no_store(mut response: Response) -> Response {
 #[derive(Clone, Debug)]
 pub struct RefreshEndpoint {
     tokens: RefreshTokens,
-    cookie: Option<Arc<RefreshCookie>>,
+    cookie: Option<Arc<CookieOptions>>,
+    /// Origins a cookie refresh may come from besides this one (the CSRF settings').
+    trusted_origins: Arc<[String]>,
 }
 
 impl From<RefreshTokens> for RefreshEndpoint {
@@ -137,6 +146,7 @@ impl RefreshEndpoint {
         RefreshEndpoint {
             tokens,
             cookie: None,
+            trusted_origins: Arc::from([]),
         }
     }
 
@@ -157,17 +167,27 @@ impl RefreshEndpoint {
         self.tokens.end_family(&token.clone().into()).await
     }
 
-    /// Takes refresh tokens from the cookie `cookie` as well, and answers a refresh that came in
-    /// it by setting the new refresh token there (the body then holds the access token only).
-    /// Fails when browsers would refuse the cookie.
-    pub fn cookie(mut self, cookie: RefreshCookie) -> Result<Self> {
-        cookie.check(self.refresh_lifetime())?;
-        self.cookie = Some(Arc::new(cookie));
+    /// Takes refresh tokens from the cookie `cookie` as well ([`REFRESH_COOKIE`] or options
+    /// changed from it), and answers a refresh that came in it by setting the new refresh token
+    /// there (the body then holds the access token only). Its `Max-Age`, unless set, is the
+    /// refresh token's lifetime. Fails when the cookie is not `HttpOnly` or browsers would refuse
+    /// it.
+    ///
+    /// [`REFRESH_COOKIE`]: super::REFRESH_COOKIE
+    pub fn cookie(mut self, cookie: CookieOptions) -> Result<Self> {
+        let lifetime = self.tokens.issuer().pair_lifetimes().refresh;
+        self.cookie = Some(Arc::new(refresh_cookie(cookie, lifetime)?));
         Ok(self)
     }
 
-    fn refresh_lifetime(&self) -> std::time::Duration {
-        self.tokens.issuer().pair_lifetimes().refresh
+    /// Lets cookie refreshes come from the trusted origins of `settings` too
+    /// ([`CsrfSettings::trusted_origin`], `PASETO_CSRF_TRUSTED_ORIGINS`): the origins the CSRF
+    /// checks trust. Only those are read: the cookie's checks are the endpoint's own and always
+    /// on.
+    #[must_use]
+    pub fn csrf(mut self, settings: &CsrfSettings) -> Self {
+        self.trusted_origins = Arc::from(settings.trusted_origins());
+        self
     }
 
     /// The answer that hands `pair` to a browser: its refresh token in the refresh cookie, the
@@ -180,11 +200,10 @@ impl RefreshEndpoint {
         }
     }
 
-    fn in_cookie(&self, cookie: &RefreshCookie, pair: TokenPair) -> Response {
-        let max_age = self.refresh_lifetime();
+    fn in_cookie(&self, cookie: &CookieOptions, pair: TokenPair) -> Response {
         let fits = cookie.name.len() + 1 + pair.refresh_token.len() <= MAX_COOKIE_SIZE;
         let Some(set) = fits
-            .then(|| cookie.attributes(max_age).set_cookie(&pair.refresh_token))
+            .then(|| cookie.set_cookie(&pair.refresh_token))
             .flatten()
         else {
             return internal_error(
@@ -228,11 +247,10 @@ impl RefreshEndpoint {
         refusal!(Level::INFO, Refusal::RefreshToken, "refresh token refused", kind = %err.kind(), error = %err);
         let mut response = error_response(StatusCode::BAD_REQUEST, "invalid_grant");
         let headers = response.headers_mut();
-        if let (Carrier::Cookie, Some(cookie)) = (carrier, &self.cookie) {
-            let max_age = self.refresh_lifetime();
-            if let Some(removal) = cookie.attributes(max_age).removal() {
-                headers.append(SET_COOKIE, removal);
-            }
+        if let (Carrier::Cookie, Some(cookie)) = (carrier, &self.cookie)
+            && let Some(removal) = cookie.removal()
+        {
+            headers.append(SET_COOKIE, removal);
         }
         no_store(response)
     }
@@ -258,20 +276,12 @@ impl RefreshEndpoint {
         if token.is_empty() {
             return Err(BadRequest::InvalidRequest);
         }
-        if !same_origin(&parts.headers) {
+        let from_a_page = parts.headers.contains_key("x-requested-with");
+        if !from_a_page || is_cross_site(&parts, &self.trusted_origins, Policy::SameOrigin) {
             return Err(BadRequest::CrossOrigin);
         }
         Ok((token.to_owned(), Carrier::Cookie))
     }
-}
-
-/// Whether a cookie refresh comes from a page of this origin: it carries `X-Requested-With`
-/// (which no page of another origin can add without a CORS preflight), and `Sec-Fetch-Site`,
-/// when the browser sends it, says `same-origin`.
-fn same_origin(headers: &HeaderMap) -> bool {
-    let fetch_site = headers.get("sec-fetch-site");
-    headers.contains_key("x-requested-with")
-        && fetch_site.is_none_or(|site| site.as_bytes() == b"same-origin")
 }
 
 /// Whether a refresh failed on the server's side (a pair the issuer cannot make, no randomness)
@@ -291,29 +301,22 @@ async fn from_body(
     if bytes.is_empty() {
         return Ok(None);
     }
-    let content_type = headers
-        .get(CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.split(';').next())
-        .map(|value| value.trim().to_ascii_lowercase());
-    let (token, grant_type) = match content_type.as_deref() {
-        Some("application/json") => {
-            let body: JsonBody =
-                serde_json::from_slice(&bytes).map_err(|_| BadRequest::InvalidRequest)?;
-            (Some(body.refresh_token), body.grant_type)
-        }
-        Some("application/x-www-form-urlencoded") => {
-            let (mut token, mut grant_type) = (None, None);
-            for (name, value) in form_urlencoded::parse(&bytes) {
-                match name.as_ref() {
-                    "refresh_token" => token = Some(value.into_owned()),
-                    "grant_type" => grant_type = Some(value.into_owned()),
-                    _ => {}
-                }
+    let (token, grant_type) = if media_type::is(headers, JSON) {
+        let body: JsonBody =
+            serde_json::from_slice(&bytes).map_err(|_| BadRequest::InvalidRequest)?;
+        (Some(body.refresh_token), body.grant_type)
+    } else if media_type::is(headers, FORM) {
+        let (mut token, mut grant_type) = (None, None);
+        for (name, value) in form_urlencoded::parse(&bytes) {
+            match name.as_ref() {
+                "refresh_token" => token = Some(value.into_owned()),
+                "grant_type" => grant_type = Some(value.into_owned()),
+                _ => {}
             }
-            (token, grant_type)
         }
-        _ => return Err(BadRequest::InvalidRequest),
+        (token, grant_type)
+    } else {
+        return Err(BadRequest::InvalidRequest);
     };
     if grant_type.is_some_and(|grant| grant != "refresh_token") {
         return Err(BadRequest::UnsupportedGrantType);

@@ -121,7 +121,7 @@ impl CookieLayer for SessionLayer {
     /// Each session that changed, was cleared or renewed (or is rolling) sends its cookie.
     fn finish(context: SessionContext, changes: &mut CookieChanges) {
         for slot in std::mem::take(&mut *context.slots()) {
-            changes.record(&slot.spec.attributes(), slot.outcome);
+            changes.record(&slot.spec.options(), slot.outcome);
         }
     }
 }

@@ -1,15 +1,21 @@
 //! A session type's cookie: its name, lifetime and attributes, written as a `const`.
+//!
+//! The const form of [`CookieOptions`]: a `const fn` cannot drop the owned strings
+//! `CookieOptions` may hold, so a spec keeps `&'static str`s and becomes `CookieOptions` (borrowing
+//! them, nothing copied) wherever the cookie is checked or written: the rules live there.
 
+use std::borrow::Cow;
 use std::time::Duration;
 
-use crate::cookie::{CookieAttributes, DEFAULT_BROWSER_SESSION_LIFETIME, SameSite};
+use crate::cookie::{CookieOptions, SameSite};
 
-/// How a session type is stored: the cookie's name, lifetime and attributes.
+/// How a session type is stored: the cookie's name, lifetime and attributes, and whether it rolls.
 ///
 /// Built with `const fn`s, so it can be the `SPEC` constant of
-/// [`SessionData`](super::SessionData). The defaults are the safe ones: `HttpOnly`,
-/// `SameSite=Lax`, `Secure`, `Path=/`, no `Domain`, a browser-session cookie (no `Max-Age`), not
-/// rolling. The fields are public to read; build a value with [`SessionSpec::new`] and the
+/// [`SessionData`](super::SessionData): the const form of [`CookieOptions`] (see
+/// [`options`](Self::options)), with the same defaults, the safe ones: `HttpOnly`,
+/// `SameSite=Lax`, `Secure`, `Path=/`, no `Domain`, a browser-session cookie (no `Max-Age`); and
+/// not rolling. The fields are public to read; build a value with [`SessionSpec::new`] and the
 /// setters.
 ///
 /// ```
@@ -32,7 +38,7 @@ pub struct SessionSpec {
     /// The cookie's name (an RFC 6265 token, e.g. `"session"`).
     pub cookie: &'static str,
     /// `Max-Age` of the cookie and lifetime of the token in it. `None` makes a browser-session
-    /// cookie whose token lives [`DEFAULT_BROWSER_SESSION_LIFETIME`].
+    /// cookie whose token lives [`DEFAULT_BROWSER_SESSION_LIFETIME`](crate::cookie::DEFAULT_BROWSER_SESSION_LIFETIME).
     pub max_age: Option<Duration>,
     /// Re-issue the cookie, with a fresh expiry, on every request that reads a valid session.
     pub rolling: bool,
@@ -113,34 +119,42 @@ impl SessionSpec {
     }
 
     /// The lifetime of the token in the cookie: `max_age`, or
-    /// [`DEFAULT_BROWSER_SESSION_LIFETIME`] for a browser-session cookie.
+    /// [`DEFAULT_BROWSER_SESSION_LIFETIME`](crate::cookie::DEFAULT_BROWSER_SESSION_LIFETIME) for a browser-session cookie (see
+    /// [`CookieOptions::token_lifetime`]).
     pub const fn token_lifetime(&self) -> Duration {
-        match self.max_age {
-            Some(max_age) => max_age,
-            None => DEFAULT_BROWSER_SESSION_LIFETIME,
-        }
+        let options = self.options();
+        let lifetime = options.token_lifetime();
+        // Borrowed strings only: nothing to free, and a `const fn` cannot run the destructor.
+        std::mem::forget(options);
+        lifetime
     }
 
-    /// Checks that the spec makes a cookie browsers accept: the name is an RFC 6265 token, the
-    /// path starts with `/`, the domain is a host name, `max_age` is at least a second, and
-    /// `SameSite=None` comes with `Secure`. Returns what is wrong.
+    /// Checks that the spec makes a cookie browsers accept ([`CookieOptions::check`]: the name
+    /// is an RFC 6265 token, the path starts with `/`, the domain is a host name, `max_age` is at
+    /// least a second, `SameSite=None` comes with `Secure`, the prefixes' rules hold). Returns
+    /// what is wrong.
     ///
     /// The [`Session`](super::Session) extractor refuses a spec that fails this check (HTTP 500),
     /// so a mistake shows at the first request rather than as a cookie the browser ignores.
     pub const fn check(&self) -> Result<(), &'static str> {
-        match self.attributes().check() {
-            Ok(()) => Ok(()),
-            Err(problem) => Err(problem.message()),
-        }
+        let options = self.options();
+        let checked = options.check();
+        // As in `token_lifetime`.
+        std::mem::forget(options);
+        checked
     }
 
-    /// The cookie's name and attributes, as `Set-Cookie` writes them.
-    pub(crate) const fn attributes(&self) -> CookieAttributes<'static> {
-        CookieAttributes {
-            name: self.cookie,
+    /// The session's cookie as [`CookieOptions`], borrowing the spec's strings: what the cookie
+    /// is checked and written with.
+    pub const fn options(&self) -> CookieOptions {
+        CookieOptions {
+            name: Cow::Borrowed(self.cookie),
             max_age: self.max_age,
-            path: self.path,
-            domain: self.domain,
+            path: Cow::Borrowed(self.path),
+            domain: match self.domain {
+                Some(domain) => Some(Cow::Borrowed(domain)),
+                None => None,
+            },
             secure: self.secure,
             http_only: self.http_only,
             same_site: self.same_site,

@@ -9,7 +9,7 @@ use crate::cookie::{DEFAULT_BROWSER_SESSION_LIFETIME, SameSite};
 fn set_cookie_has_the_spec_attributes() {
     let spec = SessionSpec::new("session");
     assert_eq!(
-        spec.attributes().set_cookie("v").unwrap(),
+        spec.options().set_cookie("v").unwrap(),
         "session=v; HttpOnly; SameSite=Lax; Secure; Path=/"
     );
     let spec = SessionSpec::new("cart")
@@ -20,11 +20,11 @@ fn set_cookie_has_the_spec_attributes() {
         .http_only(false)
         .same_site(SameSite::Strict);
     assert_eq!(
-        spec.attributes().set_cookie("v").unwrap(),
+        spec.options().set_cookie("v").unwrap(),
         "cart=v; SameSite=Strict; Path=/shop; Domain=example.com; Max-Age=60"
     );
     assert_eq!(
-        spec.attributes().removal().unwrap(),
+        spec.options().removal().unwrap(),
         "cart=; SameSite=Strict; Path=/shop; Domain=example.com; Max-Age=0; \
          Expires=Thu, 01 Jan 1970 00:00:00 GMT"
     );

@@ -1,11 +1,13 @@
-//! A cookie's name and attributes: the checks that keep browsers from refusing or ignoring it
-//! (RFC 6265 names, paths and domains, the 400-day cap, `SameSite=None` with `Secure`, the
-//! `__Host-`/`__Secure-` prefix rules), and the `Set-Cookie` header values written from them.
+//! [`CookieOptions`]: a cookie's name and attributes, for every cookie the crate writes; the checks
+//! that keep browsers from refusing or ignoring it (RFC 6265 names, paths and domains, the 400-day
+//! cap, `SameSite=None` with `Secure`, the `__Host-`/`__Secure-` prefix rules); and the
+//! `Set-Cookie` header values written from it.
 //!
 //! The checks are `const fn`s, so a session type's cookie is checked at compile time.
 //! `Set-Cookie` values are built with the `cookie` crate, the ecosystem's standard: they are
 //! written only when a cookie changes, so the crate's allocations cost nothing on the read path.
 
+use std::borrow::Cow;
 use std::time::Duration;
 
 use axum::http::HeaderValue;
@@ -50,17 +52,151 @@ impl From<SameSite> for ::cookie::SameSite {
     }
 }
 
-/// A cookie's name and attributes, borrowed from a session's spec or from the login manager's
-/// cookie settings: what `Set-Cookie` is written from and what [`CookieAttributes::check`] checks.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct CookieAttributes<'a> {
-    pub(crate) name: &'a str,
-    pub(crate) max_age: Option<Duration>,
-    pub(crate) path: &'a str,
-    pub(crate) domain: Option<&'a str>,
-    pub(crate) secure: bool,
-    pub(crate) http_only: bool,
-    pub(crate) same_site: SameSite,
+/// A cookie's name and attributes: what every cookie the crate writes is configured with (the
+/// login manager's cookies, the refresh cookie, a [`TokenCookie`](crate::csrf::TokenCookie)'s,
+/// [`CsrfLayer`](crate::csrf::CsrfLayer)'s, and a session's through
+/// [`SessionSpec::options`](crate::session::SessionSpec::options)), and what
+/// [`check`](Self::check) holds to the rules browsers keep.
+///
+/// The defaults are the safe ones: `HttpOnly`, `SameSite=Lax`, `Secure`, `Path=/`, no `Domain`,
+/// a browser-session cookie (no `Max-Age`). Turn `secure` off only to develop over plain http.
+/// Over https, a `__Host-` name (such as `__Host-login_session`) keeps sibling subdomains from
+/// planting a cookie of the same name; [`check`](Self::check) enforces the prefix's rules
+/// (`Secure`, `Path=/`, no `Domain`). Each feature adds what is its own (a session's rolling
+/// expiry, the remember-me cookie's refresh on each request, the CSRF value's readable cookie)
+/// and refuses, at start-up, options it cannot use (a token cookie must be `HttpOnly`).
+///
+/// ```
+/// use std::time::Duration;
+/// use paseto_auth::cookie::{CookieOptions, SameSite};
+///
+/// let cookie = CookieOptions::new("remember_me")
+///     .max_age(Duration::from_secs(30 * 24 * 60 * 60))
+///     .same_site(SameSite::Strict)
+///     .path("/app");
+/// assert_eq!(cookie.name, "remember_me");
+/// assert!(cookie.secure && cookie.http_only);
+/// assert!(cookie.check().is_ok());
+/// assert!(cookie.clone().path("app").check().is_err());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct CookieOptions {
+    /// The cookie's name (an RFC 6265 token).
+    pub name: Cow<'static, str>,
+    /// `Max-Age` of the cookie and lifetime of the token in it. `None` makes a browser-session
+    /// cookie whose token lives [`DEFAULT_BROWSER_SESSION_LIFETIME`].
+    pub max_age: Option<Duration>,
+    /// The `Path` attribute (default `/`).
+    pub path: Cow<'static, str>,
+    /// The `Domain` attribute (default: none, so the cookie is host-only).
+    pub domain: Option<Cow<'static, str>>,
+    /// The `Secure` attribute (default on; turn off only for plain-http local development).
+    pub secure: bool,
+    /// The `HttpOnly` attribute (default on: scripts cannot read the cookie).
+    pub http_only: bool,
+    /// The `SameSite` attribute (default [`SameSite::Lax`]).
+    pub same_site: SameSite,
+}
+
+impl CookieOptions {
+    /// A cookie named `name` with the default attributes, a browser-session cookie.
+    pub fn new(name: impl Into<Cow<'static, str>>) -> Self {
+        CookieOptions {
+            name: name.into(),
+            ..Self::named("")
+        }
+    }
+
+    /// [`CookieOptions::new`] for a name known at compile time, in a `const`.
+    pub(crate) const fn named(name: &'static str) -> Self {
+        CookieOptions {
+            name: Cow::Borrowed(name),
+            max_age: None,
+            path: Cow::Borrowed("/"),
+            domain: None,
+            secure: true,
+            http_only: true,
+            same_site: SameSite::Lax,
+        }
+    }
+
+    /// Sets the name.
+    #[must_use]
+    pub fn name(mut self, name: impl Into<Cow<'static, str>>) -> Self {
+        self.name = name.into();
+        self
+    }
+
+    /// Sets `Max-Age` and the token's lifetime.
+    #[must_use]
+    pub const fn max_age(mut self, max_age: Duration) -> Self {
+        self.max_age = Some(max_age);
+        self
+    }
+
+    /// Makes a browser-session cookie (no `Max-Age`; the token lives
+    /// [`DEFAULT_BROWSER_SESSION_LIFETIME`]).
+    #[must_use]
+    pub const fn browser_session(mut self) -> Self {
+        self.max_age = None;
+        self
+    }
+
+    /// Sets the `Path` attribute.
+    #[must_use]
+    pub fn path(mut self, path: impl Into<Cow<'static, str>>) -> Self {
+        self.path = path.into();
+        self
+    }
+
+    /// Sets the `Domain` attribute.
+    #[must_use]
+    pub fn domain(mut self, domain: impl Into<Cow<'static, str>>) -> Self {
+        self.domain = Some(domain.into());
+        self
+    }
+
+    /// Sets the `Secure` attribute.
+    #[must_use]
+    pub const fn secure(mut self, secure: bool) -> Self {
+        self.secure = secure;
+        self
+    }
+
+    /// Sets the `HttpOnly` attribute.
+    #[must_use]
+    pub const fn http_only(mut self, http_only: bool) -> Self {
+        self.http_only = http_only;
+        self
+    }
+
+    /// Sets the `SameSite` attribute.
+    #[must_use]
+    pub const fn same_site(mut self, same_site: SameSite) -> Self {
+        self.same_site = same_site;
+        self
+    }
+
+    /// The lifetime of the token in the cookie: `max_age`, or
+    /// [`DEFAULT_BROWSER_SESSION_LIFETIME`] for a browser-session cookie.
+    pub const fn token_lifetime(&self) -> Duration {
+        match self.max_age {
+            Some(max_age) => max_age,
+            None => DEFAULT_BROWSER_SESSION_LIFETIME,
+        }
+    }
+
+    /// Checks that browsers accept the cookie: the name is an RFC 6265 token, the path starts
+    /// with `/`, the domain is a host name, `max_age` is at least a second and at most 400 days,
+    /// `SameSite=None` comes with `Secure`, and the `__Host-`/`__Secure-` prefixes' rules hold.
+    /// Returns what is wrong.
+    pub const fn check(&self) -> Result<(), &'static str> {
+        match self.problem() {
+            Ok(()) => Ok(()),
+            Err(problem) => Err(problem.message()),
+        }
+    }
 }
 
 /// What makes a cookie one browsers refuse or ignore.
@@ -107,19 +243,19 @@ impl CookieProblem {
     }
 }
 
-impl CookieAttributes<'_> {
-    /// Checks that browsers accept the cookie: the name is an RFC 6265 token, the path starts
-    /// with `/`, the domain is a host name, `max_age` is at least a second, and `SameSite=None`
-    /// comes with `Secure`.
-    pub(crate) const fn check(&self) -> Result<(), CookieProblem> {
-        if !is_cookie_name(self.name) {
+impl CookieOptions {
+    /// What [`check`](Self::check) finds wrong, for a caller that names the setting at fault.
+    pub(crate) const fn problem(&self) -> Result<(), CookieProblem> {
+        let name = text(&self.name);
+        let path = text(&self.path);
+        if !is_cookie_name(name) {
             return Err(CookieProblem::Name);
         }
-        if !is_cookie_path(self.path) {
+        if !is_cookie_path(path) {
             return Err(CookieProblem::Path);
         }
-        if let Some(domain) = self.domain
-            && !is_cookie_domain(domain)
+        if let Some(domain) = &self.domain
+            && !is_cookie_domain(text(domain))
         {
             return Err(CookieProblem::Domain);
         }
@@ -134,15 +270,25 @@ impl CookieAttributes<'_> {
         if matches!(self.same_site, SameSite::None) && !self.secure {
             return Err(CookieProblem::SameSiteNoneWithoutSecure);
         }
-        if has_host_prefix(self.name)
-            && (!self.secure || !is_root_path(self.path) || self.domain.is_some())
-        {
+        if has_host_prefix(name) && (!self.secure || !is_root_path(path) || self.domain.is_some()) {
             return Err(CookieProblem::HostPrefix);
         }
-        if starts_with_ignoring_case(self.name.as_bytes(), b"__Secure-") && !self.secure {
+        if starts_with_ignoring_case(name.as_bytes(), b"__Secure-") && !self.secure {
             return Err(CookieProblem::SecurePrefix);
         }
         Ok(())
+    }
+}
+
+/// The text of a name, path or domain, in a `const fn` (where `Deref` cannot be called).
+#[expect(
+    clippy::ptr_arg,
+    reason = "this is the &Cow-to-&str step, which Deref cannot do in a const fn"
+)]
+const fn text<'a>(text: &'a Cow<'static, str>) -> &'a str {
+    match text {
+        Cow::Borrowed(text) => text,
+        Cow::Owned(text) => text.as_str(),
     }
 }
 
@@ -226,7 +372,7 @@ const fn is_cookie_domain(domain: &str) -> bool {
     true
 }
 
-impl CookieAttributes<'_> {
+impl CookieOptions {
     /// The `Set-Cookie` value that sets the cookie to `value`, with `Max-Age` when the cookie has
     /// one. `None` when the text is not a valid header value (only a spec the checks did not see,
     /// since values are base64url tokens).
@@ -248,17 +394,14 @@ impl CookieAttributes<'_> {
         HeaderValue::try_from(cookie.to_string()).ok()
     }
 
-    fn cookie<'c>(&self, value: &'c str) -> ::cookie::Cookie<'c>
-    where
-        Self: 'c,
-    {
-        let mut cookie = ::cookie::Cookie::new(self.name, value);
+    fn cookie<'c>(&'c self, value: &'c str) -> ::cookie::Cookie<'c> {
+        let mut cookie = ::cookie::Cookie::new(&*self.name, value);
         cookie.set_http_only(self.http_only);
         cookie.set_same_site(::cookie::SameSite::from(self.same_site));
         cookie.set_secure(self.secure);
-        cookie.set_path(self.path);
-        if let Some(domain) = self.domain {
-            cookie.set_domain(domain);
+        cookie.set_path(&*self.path);
+        if let Some(domain) = &self.domain {
+            cookie.set_domain(&**domain);
         }
         cookie
     }
