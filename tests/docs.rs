@@ -108,7 +108,7 @@ fn the_reference_names_every_setting_the_code_reads() {
 #[test]
 fn the_reference_explains_every_error_kind() {
     let reference = read("paseto-auth/docs/reference.md");
-    let error_rs = read("paseto-auth-core/src/error.rs");
+    let error_rs = read("paseto-auth-core/src/error/kind.rs");
     // The stable names, from `ErrorKind::as_str`: `K::Expired => "expired",`.
     let kinds: Vec<&str> = error_rs
         .lines()

@@ -54,6 +54,7 @@ pub mod refresh;
 pub mod requirements;
 pub mod store;
 pub mod token;
+mod untrusted;
 pub mod verifier;
 pub mod verify_cache;
 pub mod version;

@@ -22,7 +22,7 @@ use tracing::Level;
 use super::{CsrfSettings, CsrfValue, is_cross_site, value};
 use crate::config::{env_var, parse_bool};
 use crate::cookie::{CookieAttributes, SameSite, has_host_prefix, request_cookies};
-use crate::error::{Error, Result};
+use crate::error::{CsrfError, Error, Result};
 use crate::logs::{Refusal, refusal};
 
 /// The largest form body read for its CSRF field (64 KiB); a bigger one must send the header.
@@ -347,13 +347,13 @@ async fn verify(
     body: Body,
 ) -> std::result::Result<Body, Response> {
     if is_cross_site(parts, &config.settings) {
-        return Err(refuse(Error::CrossSiteRequest));
+        return Err(refuse(Error::Csrf(CsrfError::CrossSiteRequest)));
     }
     let cookie = match cookie {
         RequestCookie::Several => {
-            return Err(refuse(Error::CsrfTokenInvalid(
+            return Err(refuse(Error::Csrf(CsrfError::CsrfTokenInvalid(
                 "two CSRF cookies were sent (one planted by another site?)",
-            )));
+            ))));
         }
         RequestCookie::One(cookie) => cookie.as_ref(),
     };
@@ -371,17 +371,19 @@ async fn verify(
         None => (None, body),
     };
     let Some(cookie) = cookie else {
-        return Err(refuse(Error::CsrfTokenInvalid(
+        return Err(refuse(Error::Csrf(CsrfError::CsrfTokenInvalid(
             "the CSRF cookie is missing",
-        )));
+        ))));
     };
     let Some(sent) = sent else {
-        return Err(refuse(Error::CsrfTokenInvalid("no CSRF value was sent")));
+        return Err(refuse(Error::Csrf(CsrfError::CsrfTokenInvalid(
+            "no CSRF value was sent",
+        ))));
     };
     if !value::same(&sent, cookie.as_str().as_bytes()) {
-        return Err(refuse(Error::CsrfTokenInvalid(
+        return Err(refuse(Error::Csrf(CsrfError::CsrfTokenInvalid(
             "the CSRF value sent does not match the cookie",
-        )));
+        ))));
     }
     Ok(body)
 }

@@ -53,7 +53,7 @@ pub(crate) use origin::is_cross_site;
 
 use axum::http::request::Parts;
 
-use crate::error::{Error, Result};
+use crate::error::{CsrfError, Error, Result};
 
 pub use crate::claims::CSRF_CLAIM;
 
@@ -68,22 +68,25 @@ pub(crate) fn check_token_request(
         return Ok(());
     }
     if is_cross_site(parts, settings) {
-        return Err(Error::CrossSiteRequest);
+        return Err(Error::Csrf(CsrfError::CrossSiteRequest));
     }
     let Some(serde_json::Value::String(expected)) = claims.get(CSRF_CLAIM) else {
-        return Err(Error::CsrfTokenInvalid(
+        return Err(Error::Csrf(CsrfError::CsrfTokenInvalid(
             "the token in the cookie carries no csrf value",
-        ));
+        )));
     };
-    let sent = parts
-        .headers
-        .get(settings.header())
-        .ok_or(Error::CsrfTokenInvalid("the CSRF header is missing"))?;
+    let sent =
+        parts
+            .headers
+            .get(settings.header())
+            .ok_or(Error::Csrf(CsrfError::CsrfTokenInvalid(
+                "the CSRF header is missing",
+            )))?;
     if value::same(sent.as_bytes(), expected.as_bytes()) {
         Ok(())
     } else {
-        Err(Error::CsrfTokenInvalid(
+        Err(Error::Csrf(CsrfError::CsrfTokenInvalid(
             "the CSRF header does not match the token",
-        ))
+        )))
     }
 }
