@@ -4,7 +4,6 @@
 
 mod support;
 
-use paseto_auth::error::TokenError;
 use std::time::Duration;
 
 use axum::Router;
@@ -15,6 +14,7 @@ use axum::http::header::COOKIE;
 use axum::routing::get;
 use metrics_util::debugging::{DebugValue, DebuggingRecorder};
 use paseto_auth::cookie::CookieKeys;
+use paseto_auth::error::TokenError;
 use paseto_auth::extract::PasetoAuth;
 use paseto_auth::key::{LocalKey, SecretKey, SigningKey};
 use paseto_auth::session::{Session, SessionLayer};

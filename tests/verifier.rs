@@ -2,9 +2,9 @@
 
 mod support;
 
-use paseto_auth::error::{ClaimError, TokenError};
 use std::time::Duration;
 
+use paseto_auth::error::{ClaimError, TokenError};
 use paseto_auth::key::{LocalKey, SigningKey};
 use paseto_auth::token::{FooterLimits, seal};
 use paseto_auth::{Error, ErrorKind, Issuer, Requirements, TokenOptions, Verifier, Version};
@@ -159,9 +159,11 @@ fn a_key_bound_to_an_issuer_refuses_any_other_issuer() {
         &json!({"iss": "https://evil.example", "exp": hour}).to_string(),
     );
     let err = s.verifier.verify::<Value>(&other).unwrap_err();
-    assert!(
-        matches!(err, Error::Claims(ClaimError::IssuerMismatch { ref found, .. }) if found.as_deref() == Some("https://evil.example"))
-    );
+    assert!(matches!(
+        err,
+        Error::Claims(ClaimError::IssuerMismatch { ref found, .. })
+            if found.as_deref() == Some("https://evil.example")
+    ));
     let none = raw_token(&s, &json!({"exp": hour}).to_string());
     assert!(matches!(
         s.verifier.verify::<Value>(&none),

@@ -1,11 +1,11 @@
 //! `paseto-auth keyset`: print or update a key-set document (what an issuer publishes at
 //! `/.well-known/paserk.json`) from key files.
 
-use paseto_auth::error::KeyError;
 use std::time::Duration;
 
 use clap::{Args, Subcommand};
 use paseto_auth::Error;
+use paseto_auth::error::KeyError;
 use paseto_auth::issuer::DEFAULT_LIFETIME;
 use paseto_auth::key::{Key, KeyId, PublicKey};
 use paseto_auth::keyset::{DocumentLimits, KeySetDocument, KeyStatus, PublishedKey};

@@ -5,12 +5,12 @@ mod keyset;
 mod protect;
 mod revoke;
 
-use paseto_auth::error::{KeyError, TokenError};
 use std::io::Read;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand};
+use paseto_auth::error::{KeyError, TokenError};
 use paseto_auth::issuer::{DEFAULT_ACCESS_LIFETIME, DEFAULT_REFRESH_LIFETIME};
 use paseto_auth::key::{Key, LocalKey, SecretKey, SigningKey};
 use paseto_auth::token::{DEFAULT_MAX_TOKEN_LEN, Footer, FooterLimits, UntrustedToken};

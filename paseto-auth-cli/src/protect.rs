@@ -1,10 +1,10 @@
 //! `paseto-auth wrap | unwrap | seal | unseal`: protected PASERK (keys wrapped with a key or a
 //! password, local keys sealed to a public key). Each prints the resulting PASERK.
 
-use paseto_auth::error::KeyError;
 use std::io::Read;
 
 use paseto_auth::Error;
+use paseto_auth::error::KeyError;
 use paseto_auth::key::protected::{self, PwCost, PwLimits};
 use paseto_auth::key::{Key, LocalKey, PublicKey, SecretKey};
 use paseto_auth::version::Version;

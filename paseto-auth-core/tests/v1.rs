@@ -202,7 +202,10 @@ fn protected_k1_keys_are_refused_with_a_reason() {
         .to_password_paserk(b"password", &PwCost::default())
         .unwrap_err();
     assert!(
-        matches!(err, Error::Key(KeyError::InvalidKey(ref m)) if m.starts_with("protected k1 keys")),
+        matches!(
+            err,
+            Error::Key(KeyError::InvalidKey(ref m)) if m.starts_with("protected k1 keys")
+        ),
         "{err}"
     );
     let wrapping = LocalKey::generate(Version::V1).unwrap();

@@ -17,7 +17,7 @@
 pub struct ErrorKind(Name);
 
 // The kinds, one per error variant. Private, so that adding one is not a breaking change and the
-// public API is the constants (an enum of every kind would be as long as the old flat `Error`).
+// public API is the constants (an enum of every kind would have over forty variants).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Name {
     TokenTooLarge,
@@ -68,17 +68,21 @@ impl ErrorKind {
     pub const TOKEN_TOO_LARGE: ErrorKind = ErrorKind(Name::TokenTooLarge);
     /// `malformed`: [`TokenError::Malformed`](super::TokenError::Malformed).
     pub const MALFORMED: ErrorKind = ErrorKind(Name::Malformed);
-    /// `unsupported_version`: [`TokenError::UnsupportedVersion`](super::TokenError::UnsupportedVersion).
+    /// `unsupported_version`:
+    /// [`TokenError::UnsupportedVersion`](super::TokenError::UnsupportedVersion).
     pub const UNSUPPORTED_VERSION: ErrorKind = ErrorKind(Name::UnsupportedVersion);
-    /// `version_not_allowed`: [`TokenError::VersionNotAllowed`](super::TokenError::VersionNotAllowed).
+    /// `version_not_allowed`:
+    /// [`TokenError::VersionNotAllowed`](super::TokenError::VersionNotAllowed).
     pub const VERSION_NOT_ALLOWED: ErrorKind = ErrorKind(Name::VersionNotAllowed);
-    /// `purpose_not_allowed`: [`TokenError::PurposeNotAllowed`](super::TokenError::PurposeNotAllowed).
+    /// `purpose_not_allowed`:
+    /// [`TokenError::PurposeNotAllowed`](super::TokenError::PurposeNotAllowed).
     pub const PURPOSE_NOT_ALLOWED: ErrorKind = ErrorKind(Name::PurposeNotAllowed);
     /// `invalid_footer`: [`TokenError::InvalidFooter`](super::TokenError::InvalidFooter).
     pub const INVALID_FOOTER: ErrorKind = ErrorKind(Name::InvalidFooter);
     /// `unknown_key_id`: [`TokenError::UnknownKeyId`](super::TokenError::UnknownKeyId).
     pub const UNKNOWN_KEY_ID: ErrorKind = ErrorKind(Name::UnknownKeyId);
-    /// `key_outside_validity`: [`TokenError::KeyOutsideValidity`](super::TokenError::KeyOutsideValidity).
+    /// `key_outside_validity`:
+    /// [`TokenError::KeyOutsideValidity`](super::TokenError::KeyOutsideValidity).
     pub const KEY_OUTSIDE_VALIDITY: ErrorKind = ErrorKind(Name::KeyOutsideValidity);
     /// `no_key`: [`TokenError::NoKey`](super::TokenError::NoKey).
     pub const NO_KEY: ErrorKind = ErrorKind(Name::NoKey);
@@ -96,19 +100,24 @@ impl ErrorKind {
     pub const NOT_YET_VALID: ErrorKind = ErrorKind(Name::NotYetValid);
     /// `issued_in_future`: [`ClaimError::IssuedInFuture`](super::ClaimError::IssuedInFuture).
     pub const ISSUED_IN_FUTURE: ErrorKind = ErrorKind(Name::IssuedInFuture);
-    /// `missing_expiration`: [`ClaimError::MissingExpiration`](super::ClaimError::MissingExpiration).
+    /// `missing_expiration`:
+    /// [`ClaimError::MissingExpiration`](super::ClaimError::MissingExpiration).
     pub const MISSING_EXPIRATION: ErrorKind = ErrorKind(Name::MissingExpiration);
     /// `invalid_claim`: [`ClaimError::InvalidClaim`](super::ClaimError::InvalidClaim).
     pub const INVALID_CLAIM: ErrorKind = ErrorKind(Name::InvalidClaim);
     /// `issuer_mismatch`: [`ClaimError::IssuerMismatch`](super::ClaimError::IssuerMismatch).
     pub const ISSUER_MISMATCH: ErrorKind = ErrorKind(Name::IssuerMismatch);
-    /// `issuer_not_accepted`: [`ClaimError::IssuerNotAccepted`](super::ClaimError::IssuerNotAccepted).
+    /// `issuer_not_accepted`:
+    /// [`ClaimError::IssuerNotAccepted`](super::ClaimError::IssuerNotAccepted).
     pub const ISSUER_NOT_ACCEPTED: ErrorKind = ErrorKind(Name::IssuerNotAccepted);
-    /// `audience_not_accepted`: [`ClaimError::AudienceNotAccepted`](super::ClaimError::AudienceNotAccepted).
+    /// `audience_not_accepted`:
+    /// [`ClaimError::AudienceNotAccepted`](super::ClaimError::AudienceNotAccepted).
     pub const AUDIENCE_NOT_ACCEPTED: ErrorKind = ErrorKind(Name::AudienceNotAccepted);
-    /// `subject_not_accepted`: [`ClaimError::SubjectNotAccepted`](super::ClaimError::SubjectNotAccepted).
+    /// `subject_not_accepted`:
+    /// [`ClaimError::SubjectNotAccepted`](super::ClaimError::SubjectNotAccepted).
     pub const SUBJECT_NOT_ACCEPTED: ErrorKind = ErrorKind(Name::SubjectNotAccepted);
-    /// `token_id_not_accepted`: [`ClaimError::TokenIdNotAccepted`](super::ClaimError::TokenIdNotAccepted).
+    /// `token_id_not_accepted`:
+    /// [`ClaimError::TokenIdNotAccepted`](super::ClaimError::TokenIdNotAccepted).
     pub const TOKEN_ID_NOT_ACCEPTED: ErrorKind = ErrorKind(Name::TokenIdNotAccepted);
     /// `missing_claim`: [`ClaimError::MissingClaim`](super::ClaimError::MissingClaim).
     pub const MISSING_CLAIM: ErrorKind = ErrorKind(Name::MissingClaim);

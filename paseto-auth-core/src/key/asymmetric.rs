@@ -427,9 +427,10 @@ mod tests {
         );
         for version in [Version::V2, Version::V4] {
             let err = SecretKey::from_bytes(version, &bytes).unwrap_err();
-            assert!(
-                matches!(err, Error::Key(KeyError::InvalidKey(m)) if m.contains("one repeated byte"))
-            );
+            assert!(matches!(
+                err,
+                Error::Key(KeyError::InvalidKey(m)) if m.contains("one repeated byte")
+            ));
             let paserk = format!(
                 "{}.secret.{}",
                 version.paserk_prefix(),

@@ -257,9 +257,10 @@ mod tests {
             for byte in [0x00, 0x61, 0xff] {
                 let bytes = [byte; 32];
                 let err = LocalKey::from_bytes(version, &bytes).unwrap_err();
-                assert!(
-                    matches!(err, Error::Key(KeyError::InvalidKey(ref m)) if m.contains("one repeated byte"))
-                );
+                assert!(matches!(
+                    err,
+                    Error::Key(KeyError::InvalidKey(ref m)) if m.contains("one repeated byte")
+                ));
                 let paserk = format!(
                     "{}.local.{}",
                     version.paserk_prefix(),
@@ -267,14 +268,18 @@ mod tests {
                 );
                 let err = LocalKey::from_paserk(&paserk).unwrap_err();
                 assert!(
-                    matches!(err, Error::Key(KeyError::InvalidKey(ref m)) if m.contains("one repeated byte")),
+                    matches!(
+                        err,
+                        Error::Key(KeyError::InvalidKey(ref m)) if m.contains("one repeated byte")
+                    ),
                     "{paserk}: {err}"
                 );
                 let err =
                     LocalKey::derive_from_secret(version, &[byte; 64], "session").unwrap_err();
-                assert!(
-                    matches!(err, Error::Key(KeyError::InvalidKey(ref m)) if m.contains("one repeated byte"))
-                );
+                assert!(matches!(
+                    err,
+                    Error::Key(KeyError::InvalidKey(ref m)) if m.contains("one repeated byte")
+                ));
             }
         }
         // The official vectors' all-zero keys, as users would paste them.

@@ -326,9 +326,10 @@ mod tests {
         let err = ring
             .candidates(Header::new(Version::V3, Purpose::Public), None)
             .unwrap_err();
-        assert!(
-            matches!(err, Error::Token(TokenError::NoKey(h)) if h == Header::new(Version::V3, Purpose::Public))
-        );
+        assert!(matches!(
+            err,
+            Error::Token(TokenError::NoKey(h)) if h == Header::new(Version::V3, Purpose::Public)
+        ));
         let err = ring
             .candidates(Header::new(Version::V4, Purpose::Local), Some("custom-kid"))
             .unwrap_err();

@@ -95,7 +95,11 @@ fn official_paserk_vectors_pass() {
                 if ZERO_KEY_VECTORS.contains(&name) {
                     // Deliberate deviation: see ZERO_KEY_VECTORS.
                     assert!(
-                        matches!(result, Err(crate::Error::Key(crate::error::KeyError::InvalidKey(ref m))) if m.contains("one repeated byte")),
+                        matches!(
+                            result,
+                            Err(crate::Error::Key(crate::error::KeyError::InvalidKey(ref m)))
+                                if m.contains("one repeated byte")
+                        ),
                         "{name}"
                     );
                     refused += 1;
@@ -182,7 +186,11 @@ fn official_k1_paserk_vectors_pass() {
             if ["k1.local-1", "k1.lid-1"].contains(&name) {
                 // The all-zero local key: refused by policy, as for k2/k3/k4 (ZERO_KEY_VECTORS).
                 assert!(
-                    matches!(result, Err(crate::Error::Key(crate::error::KeyError::InvalidKey(ref m))) if m.contains("one repeated byte")),
+                    matches!(
+                        result,
+                        Err(crate::Error::Key(crate::error::KeyError::InvalidKey(ref m)))
+                            if m.contains("one repeated byte")
+                    ),
                     "{name}: {result:?}"
                 );
                 refused += 1;

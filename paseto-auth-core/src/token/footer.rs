@@ -184,20 +184,24 @@ mod tests {
             max_keys: 3,
         };
         let long = vec![b'x'; 65];
-        assert!(
-            matches!(Footer::parse(&long, &limits), Err(Error::Token(TokenError::InvalidFooter(m))) if m.contains("bytes"))
-        );
+        assert!(matches!(
+            Footer::parse(&long, &limits),
+            Err(Error::Token(TokenError::InvalidFooter(m))) if m.contains("bytes")
+        ));
         let deep = br#"{"a":{"b":{"c":1}}}"#;
-        assert!(
-            matches!(Footer::parse(deep, &limits), Err(Error::Token(TokenError::InvalidFooter(m))) if m.contains("deep"))
-        );
+        assert!(matches!(
+            Footer::parse(deep, &limits),
+            Err(Error::Token(TokenError::InvalidFooter(m))) if m.contains("deep")
+        ));
         let many = br#"{"a":1,"b":2,"c":3,"d":4}"#;
-        assert!(
-            matches!(Footer::parse(many, &limits), Err(Error::Token(TokenError::InvalidFooter(m))) if m.contains("keys"))
-        );
+        assert!(matches!(
+            Footer::parse(many, &limits),
+            Err(Error::Token(TokenError::InvalidFooter(m))) if m.contains("keys")
+        ));
         let broken = br#"{"a":"#;
-        assert!(
-            matches!(Footer::parse(broken, &limits), Err(Error::Token(TokenError::InvalidFooter(m))) if m.contains("JSON"))
-        );
+        assert!(matches!(
+            Footer::parse(broken, &limits),
+            Err(Error::Token(TokenError::InvalidFooter(m))) if m.contains("JSON")
+        ));
     }
 }

@@ -161,7 +161,10 @@ fn size_limits_apply_when_sealing_and_opening() {
     let big = "x".repeat(MAX_COOKIE_SIZE);
     let err = seal_cookie(&keys, "session", "s", &big, HOUR).unwrap_err();
     assert!(
-        matches!(err, Error::Token(TokenError::TokenTooLarge { limit, .. }) if limit == MAX_COOKIE_SIZE),
+        matches!(
+            err,
+            Error::Token(TokenError::TokenTooLarge { limit, .. }) if limit == MAX_COOKIE_SIZE
+        ),
         "{err}"
     );
     let huge = format!("v4.local.{}", "A".repeat(MAX_COOKIE_SIZE));

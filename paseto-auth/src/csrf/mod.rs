@@ -75,13 +75,10 @@ pub(crate) fn check_token_request(
             "the token in the cookie carries no csrf value",
         )));
     };
-    let sent =
-        parts
-            .headers
-            .get(settings.header())
-            .ok_or(Error::Csrf(CsrfError::CsrfTokenInvalid(
-                "the CSRF header is missing",
-            )))?;
+    let sent = parts
+        .headers
+        .get(settings.header())
+        .ok_or(CsrfError::CsrfTokenInvalid("the CSRF header is missing"))?;
     if value::same(sent.as_bytes(), expected.as_bytes()) {
         Ok(())
     } else {
