@@ -27,3 +27,20 @@ pub fn truncated(text: &str) -> String {
 fn escape(text: &str) -> String {
     text.chars().flat_map(char::escape_debug).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outside_text_is_escaped_and_cut() {
+        assert_eq!(untrusted("a\"b\\c\nd"), "a\\\"b\\\\c\\nd");
+        let long = "x".repeat(MAX_UNTRUSTED_CHARS + 5);
+        let cut = truncated(&long);
+        assert_eq!(cut.chars().count(), MAX_UNTRUSTED_CHARS + 1);
+        assert!(cut.ends_with('…'));
+        // Cut by characters, never inside one.
+        assert_eq!(truncated(&"é".repeat(81)), format!("{}…", "é".repeat(80)));
+        assert_eq!(truncated("short"), "short");
+    }
+}

@@ -248,3 +248,97 @@ impl std::fmt::Debug for ErrorKind {
         std::fmt::Debug::fmt(&self.0, f)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ALL: [ErrorKind; 41] = [
+        ErrorKind::TOKEN_TOO_LARGE,
+        ErrorKind::MALFORMED,
+        ErrorKind::UNSUPPORTED_VERSION,
+        ErrorKind::VERSION_NOT_ALLOWED,
+        ErrorKind::PURPOSE_NOT_ALLOWED,
+        ErrorKind::INVALID_FOOTER,
+        ErrorKind::UNKNOWN_KEY_ID,
+        ErrorKind::KEY_OUTSIDE_VALIDITY,
+        ErrorKind::NO_KEY,
+        ErrorKind::KEY_ID_REQUIRED,
+        ErrorKind::INVALID_SIGNATURE,
+        ErrorKind::INVALID_PAYLOAD,
+        ErrorKind::DUPLICATE_CLAIM,
+        ErrorKind::EXPIRED,
+        ErrorKind::NOT_YET_VALID,
+        ErrorKind::ISSUED_IN_FUTURE,
+        ErrorKind::MISSING_EXPIRATION,
+        ErrorKind::INVALID_CLAIM,
+        ErrorKind::ISSUER_MISMATCH,
+        ErrorKind::ISSUER_NOT_ACCEPTED,
+        ErrorKind::AUDIENCE_NOT_ACCEPTED,
+        ErrorKind::SUBJECT_NOT_ACCEPTED,
+        ErrorKind::TOKEN_ID_NOT_ACCEPTED,
+        ErrorKind::MISSING_CLAIM,
+        ErrorKind::SCOPE_NOT_GRANTED,
+        ErrorKind::CLAIM_NOT_ACCEPTED,
+        ErrorKind::CHECK_FAILED,
+        ErrorKind::NOT_FRESH,
+        ErrorKind::CLAIMS_TYPE,
+        ErrorKind::INVALID_KEY,
+        ErrorKind::UNWRAP_FAILED,
+        ErrorKind::PASSWORD_COST,
+        ErrorKind::CSRF_TOKEN_INVALID,
+        ErrorKind::CROSS_SITE_REQUEST,
+        ErrorKind::REVOKED,
+        ErrorKind::REFRESH_TOKEN_REUSED,
+        ErrorKind::STORE_UNAVAILABLE,
+        ErrorKind::KEY_SET,
+        ErrorKind::CONFIG,
+        ErrorKind::CRYPTO,
+        ErrorKind::SETUP,
+    ];
+
+    #[test]
+    fn every_kind_has_its_own_stable_snake_case_name() {
+        let mut names: Vec<&str> = ALL.iter().map(|kind| kind.as_str()).collect();
+        for (kind, name) in ALL.iter().zip(&names) {
+            assert_eq!(kind.to_string(), *name);
+            assert!(
+                name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'),
+                "{name}"
+            );
+            // `Debug` is the kind's Rust name: `Expired` for `expired`.
+            let debug = format!("{kind:?}");
+            assert_eq!(debug.to_lowercase(), name.replace('_', ""), "{debug}");
+        }
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), ALL.len(), "two kinds share a name");
+    }
+
+    #[test]
+    fn the_constants_are_patterns() {
+        let answer = |kind| match kind {
+            ErrorKind::EXPIRED | ErrorKind::NOT_YET_VALID => "time",
+            ErrorKind::STORE_UNAVAILABLE => "later",
+            _ => "other",
+        };
+        assert_eq!(answer(ErrorKind::EXPIRED), "time");
+        assert_eq!(answer(ErrorKind::STORE_UNAVAILABLE), "later");
+        assert_eq!(answer(ErrorKind::MALFORMED), "other");
+    }
+
+    #[test]
+    fn the_http_classes_do_not_overlap() {
+        for kind in ALL {
+            let classes = [
+                kind.is_csrf(),
+                kind.is_insufficient_scope(),
+                kind.is_unavailable(),
+            ];
+            assert!(classes.iter().filter(|c| **c).count() <= 1, "{kind}");
+        }
+        assert_eq!(ALL.iter().filter(|k| k.is_csrf()).count(), 2);
+        assert_eq!(ALL.iter().filter(|k| k.is_insufficient_scope()).count(), 8);
+        assert_eq!(ALL.iter().filter(|k| k.is_unavailable()).count(), 1);
+    }
+}

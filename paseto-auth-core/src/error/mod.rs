@@ -141,3 +141,126 @@ impl From<ParseError> for Error {
 
 /// Short for `Result<T, paseto_auth_core::Error>`.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use std::error::Error as _;
+    use std::time::Duration;
+
+    use super::*;
+    use crate::version::{Header, Purpose, Version};
+
+    #[test]
+    fn each_domain_gives_its_kind_through_error() {
+        let cases: [(Error, ErrorKind); 11] = [
+            (
+                TokenError::InvalidSignature.into(),
+                ErrorKind::INVALID_SIGNATURE,
+            ),
+            (ClaimError::Expired.into(), ErrorKind::EXPIRED),
+            (
+                KeyError::UnwrapFailed("a wrong key").into(),
+                ErrorKind::UNWRAP_FAILED,
+            ),
+            (
+                CsrfError::CrossSiteRequest.into(),
+                ErrorKind::CROSS_SITE_REQUEST,
+            ),
+            (Error::Revoked(RevokedBy::Family), ErrorKind::REVOKED),
+            (Error::RefreshTokenReused, ErrorKind::REFRESH_TOKEN_REUSED),
+            (
+                Error::StoreUnavailable(StoreError::Full(3)),
+                ErrorKind::STORE_UNAVAILABLE,
+            ),
+            (Error::KeySet(KeySetError::Status(500)), ErrorKind::KEY_SET),
+            (
+                Error::config("PASETO_EXP", "not a number"),
+                ErrorKind::CONFIG,
+            ),
+            (Error::Setup("no key".into()), ErrorKind::SETUP),
+            (
+                Error::Crypto(Cause::msg("no randomness")),
+                ErrorKind::CRYPTO,
+            ),
+        ];
+        for (err, kind) in cases {
+            assert_eq!(err.kind(), kind, "{err}");
+        }
+    }
+
+    #[test]
+    fn messages_name_the_failure_not_its_domain() {
+        let header = Header::new(Version::V4, Purpose::Public);
+        let cases: [(Error, &str); 12] = [
+            (
+                TokenError::TokenTooLarge {
+                    len: 9000,
+                    limit: 8192,
+                }
+                .into(),
+                "token is 9000 bytes, over the 8192-byte limit",
+            ),
+            (
+                TokenError::NoKey(header).into(),
+                "no v4.public key is configured",
+            ),
+            (
+                TokenError::VersionNotAllowed(Version::V2).into(),
+                "v2 tokens are not allowed here",
+            ),
+            (ClaimError::Expired.into(), "token has expired"),
+            (
+                ClaimError::IssuerMismatch {
+                    expected: "https://a.example".into(),
+                    found: None,
+                }
+                .into(),
+                "token claims issuer None, but its key belongs to \"https://a.example\"",
+            ),
+            (
+                ClaimError::MissingClaim("roles".into()).into(),
+                "missing required claim \"roles\"",
+            ),
+            (
+                KeyError::InvalidKey("bad base64".into()).into(),
+                "invalid key: bad base64",
+            ),
+            (
+                CsrfError::CsrfTokenInvalid("no CSRF value was sent").into(),
+                "CSRF check failed: no CSRF value was sent",
+            ),
+            (
+                Error::Revoked(RevokedBy::TokenId),
+                "token is revoked (by token_id)",
+            ),
+            (
+                Error::StoreUnavailable(StoreError::Timeout(Duration::from_millis(5))),
+                "the token store did not answer within 5ms",
+            ),
+            (
+                Error::KeySet(KeySetError::Status(404)),
+                "key set: the server answered HTTP 404",
+            ),
+            (
+                Error::config("PASETO_EXP", "not a number"),
+                "invalid setting PASETO_EXP: not a number",
+            ),
+        ];
+        for (err, message) in cases {
+            assert_eq!(err.to_string(), message);
+        }
+    }
+
+    #[test]
+    fn a_domain_adds_no_link_to_the_chain_of_sources() {
+        // The domain wrapper is transparent: the source of a claims-type error is its cause, as
+        // it was when the variant was `Error`'s own.
+        let err = Error::from(ClaimError::ClaimsType(Cause::msg("missing field `user`")));
+        let source = err.source().map(ToString::to_string);
+        assert_eq!(source.as_deref(), Some("missing field `user`"));
+        assert!(Error::from(TokenError::InvalidSignature).source().is_none());
+        // Store and key-set errors are sources of their own, as before.
+        let store = Error::StoreUnavailable(StoreError::Full(1));
+        assert!(store.source().is_some_and(|s| s.is::<StoreError>()));
+    }
+}
