@@ -246,6 +246,42 @@ async fn attack_a_cross_site_post_is_refused_even_with_the_value() {
 }
 
 #[tokio::test]
+async fn attack_a_trusted_origin_is_matched_whole_never_by_its_prefix() {
+    // `https://admin.example` is trusted; `https://admin.example.evil.com` starts with it and is
+    // someone else's.
+    let settings = CsrfSettings::new()
+        .trusted_origin("https://admin.example")
+        .unwrap();
+    let app = token_app(settings);
+    let (token, csrf) = app.log_in("alice");
+    let cookie = token.pair();
+    let from = |origin: &'static str| {
+        vec![
+            ("cookie", cookie.clone()),
+            ("x-csrf-token", csrf.value.clone()),
+            ("sec-fetch-site", "cross-site".to_owned()),
+            ("host", "app.example".to_owned()),
+            ("origin", origin.to_owned()),
+        ]
+    };
+    for (origin, expected) in [
+        ("https://admin.example", StatusCode::OK),
+        ("https://ADMIN.example", StatusCode::OK),
+        ("https://admin.example.evil.com", StatusCode::FORBIDDEN),
+        ("https://admin.example:8443", StatusCode::FORBIDDEN),
+        ("https://admin.exampl", StatusCode::FORBIDDEN),
+    ] {
+        let headers = from(origin);
+        let headers: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (*n, v.as_str())).collect();
+        assert_eq!(
+            app.request(Method::POST, &headers).await.0,
+            expected,
+            "{origin}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn settings_choose_the_methods_and_the_header() {
     let settings = CsrfSettings::new()
         .methods([Method::DELETE])

@@ -150,3 +150,36 @@ fn the_feature_table_lists_every_feature() {
         );
     }
 }
+
+/// The option table of `#[paseto_required]`'s documentation has a row for every option its parser
+/// takes (the list its "unknown option" error names), and no other.
+#[test]
+fn the_paseto_required_table_documents_every_option() {
+    let parser = read("paseto-auth-macros/src/required/attr.rs");
+    let list = parser
+        .split("const OPTIONS: &str = \"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the parser's OPTIONS list");
+    let mut options: Vec<&str> = list.split(", ").collect();
+    options.sort_unstable();
+    let docs = read("paseto-auth-macros/src/lib.rs");
+    let table = docs
+        .split("pub fn paseto_required")
+        .next()
+        .and_then(|before| before.rsplit("/// | option | meaning |").next())
+        .expect("the option table");
+    let mut rows: Vec<&str> = table
+        .lines()
+        .filter_map(|line| line.strip_prefix("/// | `"))
+        .map(|cell| {
+            let end = cell
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(cell.len());
+            &cell[..end]
+        })
+        .collect();
+    rows.sort_unstable();
+    rows.dedup();
+    assert_eq!(rows, options, "the table's options against the parser's");
+}

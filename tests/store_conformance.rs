@@ -200,3 +200,37 @@ async fn revocations_only_widen_and_stay_apart() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_subject_revocation_covers_tokens_without_an_issue_time() {
+    // Nothing shows a token without `iat` was issued after the revocation: it is covered.
+    for (name, store) in stores().await {
+        let now = OffsetDateTime::now_utc();
+        store.revoke_subject("alice", now).await.unwrap();
+        let of = |subject, issued_at| TokenRef {
+            subject: Some(subject),
+            issued_at,
+            ..TokenRef::default()
+        };
+        assert_eq!(
+            store.check(of("alice", None)).await.unwrap(),
+            Some(RevokedBy::Subject),
+            "{name}"
+        );
+        assert_eq!(
+            store
+                .check(of("alice", Some(now - time::Duration::minutes(1))))
+                .await
+                .unwrap(),
+            Some(RevokedBy::Subject),
+            "{name}"
+        );
+        let later = now + time::Duration::seconds(2);
+        assert_eq!(
+            store.check(of("alice", Some(later))).await.unwrap(),
+            None,
+            "{name}"
+        );
+        assert_eq!(store.check(of("bob", None)).await.unwrap(), None, "{name}");
+    }
+}

@@ -541,3 +541,61 @@ fn a_cookie_token_is_never_an_api_token() {
         assert_eq!(err.kind(), ErrorKind::INVALID_PAYLOAD);
     }
 }
+
+/// A ring whose one key is out of force at `now`: before its not-before, or after its
+/// not-after.
+fn verifier_with_window(
+    setup: &Setup,
+    not_before: Option<time::OffsetDateTime>,
+    not_after: Option<time::OffsetDateTime>,
+) -> Verifier {
+    let mut entry = paseto_auth::key::RingEntry::new(
+        paseto_auth::key::VerificationKey::from(setup.secret.public_key().clone()),
+        Some(ISS.to_owned()),
+    );
+    entry.not_before = not_before;
+    entry.not_after = not_after;
+    let mut ring = paseto_auth::key::KeyRing::new();
+    ring.push_entry(entry);
+    Verifier::builder().keys(ring).build().unwrap()
+}
+
+#[test]
+fn a_key_outside_its_validity_window_verifies_nothing() {
+    let keys = setup(Version::V4);
+    let token = keys.issuer.issue(&json!({})).unwrap();
+    let now = time::OffsetDateTime::now_utc();
+    let hour = time::Duration::hours(1);
+    let in_force = verifier_with_window(&keys, Some(now - hour), Some(now + hour));
+    assert!(in_force.verify::<Value>(&token).is_ok());
+    for (not_before, not_after) in [(Some(now + hour), None), (None, Some(now - hour))] {
+        let verifier = verifier_with_window(&keys, not_before, not_after);
+        assert_eq!(
+            kind(verifier.verify(&token)),
+            ErrorKind::KEY_OUTSIDE_VALIDITY,
+            "{not_before:?}..{not_after:?}"
+        );
+    }
+}
+
+#[test]
+fn a_cached_token_is_refused_once_its_key_is_past_its_not_after() {
+    // The cache keeps a token for minutes; its key may leave force before then, and a hit must
+    // see it.
+    let keys = setup(Version::V4);
+    let token = keys.issuer.issue(&json!({})).unwrap();
+    let not_after = time::OffsetDateTime::now_utc() + time::Duration::milliseconds(1500);
+    let verifier = verifier_with_window(&keys, None, Some(not_after));
+    for _ in 0..3 {
+        assert!(verifier.verify::<Value>(&token).is_ok());
+    }
+    assert!(
+        verifier.cache_stats().unwrap().hits > 0,
+        "the token is cached"
+    );
+    std::thread::sleep(Duration::from_millis(1600));
+    assert_eq!(
+        kind(verifier.verify(&token)),
+        ErrorKind::KEY_OUTSIDE_VALIDITY
+    );
+}

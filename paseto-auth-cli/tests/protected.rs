@@ -21,10 +21,13 @@ fn field(keys: &Value, name: &str) -> String {
     keys[name].as_str().unwrap().to_owned()
 }
 
-/// A file in a fresh temporary directory holding `contents`.
+/// A file in a fresh temporary directory of its own holding `contents`: tests run in parallel,
+/// and two that wrote the same path would read each other's contents.
 fn temp_file(name: &str, contents: &str) -> PathBuf {
+    static COUNT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let count = COUNT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let dir = std::env::temp_dir().join(format!(
-        "paseto-auth-cli-protected-{}-{name}",
+        "paseto-auth-cli-protected-{}-{count}-{name}",
         std::process::id()
     ));
     std::fs::create_dir_all(&dir).unwrap();

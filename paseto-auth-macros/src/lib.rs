@@ -92,6 +92,10 @@ pub fn derive_paseto_claims(input: TokenStream) -> TokenStream {
 /// | `leeway = "30s"` | clock leeway for `exp`/`nbf`/`iat`: `<number><unit>` pairs, units `s`, `m`, `h`, `d` |
 /// | `from = header`, `cookie("name")`, `query("name")` | where the token is (default: the `PasetoAuth`'s source) |
 /// | `optional` | requests without a token get through (take `Option<Paseto<C>>`); a bad token is still refused |
+/// | `fresh` | only a token issued from credentials just given (a pair's access token before any refresh); others get 401 `insufficient_user_authentication` |
+/// | `scope = "read:orders write:orders"` | each of these OAuth scopes must be among the words of the token's `scope` claim |
+/// | `claim(role = "admin", level = 3)` | each claim must have this value (an array claim holding it passes too) |
+/// | `check = path` | a check of the typed claims: `fn(&C) -> bool`, or `async fn(&C, &T) -> Result<(), E>` with `T: FromRef<state>` (needs `state = ..`); a refusal is 403 `check_failed` |
 /// | `state = AppState` | checks at the handler that the router state provides `PasetoAuth` (`FromRef`), with a readable error |
 ///
 /// Compile errors, at the offending tokens: an unknown or repeated option; a value that is not a

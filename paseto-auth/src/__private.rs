@@ -52,9 +52,39 @@ pub const fn has_claim<C: PasetoClaims>(name: &str) -> bool {
 // `register_route!(operation_id, RouteType)`, which is nothing without the `openapi` feature (the
 // macro cannot see the runtime's features, so the choice is made here).
 #[cfg(feature = "openapi")]
-pub use crate::openapi::RegisteredRoute;
-#[cfg(feature = "openapi")]
 pub use inventory;
+
+/// A `#[paseto_required]` handler, as its generated code registers it (read by the
+/// `paseto-auth-openapi` crate).
+#[cfg(feature = "openapi")]
+pub struct RegisteredRoute {
+    operation_id: &'static str,
+    route: fn() -> &'static Route,
+}
+
+#[cfg(feature = "openapi")]
+impl RegisteredRoute {
+    /// The handler whose operation id is `operation_id`, guarded as `route` says.
+    pub const fn new(operation_id: &'static str, route: fn() -> &'static Route) -> Self {
+        RegisteredRoute {
+            operation_id,
+            route,
+        }
+    }
+
+    /// The handler's operation id (its name).
+    pub fn operation_id(&self) -> &'static str {
+        self.operation_id
+    }
+
+    /// How it is guarded.
+    pub fn route(&self) -> &'static Route {
+        (self.route)()
+    }
+}
+
+#[cfg(feature = "openapi")]
+inventory::collect!(RegisteredRoute);
 
 /// Registers a `#[paseto_required]` route for the OpenAPI documentation.
 #[cfg(feature = "openapi")]

@@ -37,9 +37,9 @@ impl<C> GuardLayer<C> {
         self.check
     }
 
-    /// What the layer checks (read by the OpenAPI documentation).
-    #[cfg(feature = "openapi")]
-    pub(crate) fn check(&self) -> &C {
+    /// What the layer checks (read by the OpenAPI documentation). Not public API.
+    #[doc(hidden)]
+    pub fn check(&self) -> &C {
         &self.check
     }
 }

@@ -53,9 +53,6 @@ pub mod guard_layer;
 #[cfg(feature = "axum")]
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub mod login;
-#[cfg(feature = "openapi")]
-#[cfg_attr(docsrs, doc(cfg(feature = "openapi")))]
-pub mod openapi;
 #[cfg(feature = "axum")]
 mod reply;
 #[cfg(feature = "axum")]

@@ -111,9 +111,9 @@ pub struct TokenCheck {
 }
 
 impl TokenCheck {
-    /// The route's settings (read by the OpenAPI documentation).
-    #[cfg(feature = "openapi")]
-    pub(crate) fn route(&self) -> &Arc<Route> {
+    /// The route's settings (read by the OpenAPI documentation). Not public API.
+    #[doc(hidden)]
+    pub fn route(&self) -> &Arc<Route> {
         &self.route
     }
 }

@@ -92,10 +92,12 @@
 //! cookies are), so shortening the remember-me duration shortens the tokens already issued. With `refresh_each_request`, a
 //! remember-me token is re-issued only if it would log the user in (same user, same auth hash).
 //!
-//! Tokens live in cookies only, so a copied cookie works until its `exp` (the server keeps no
-//! list of sessions, and [`LoginSession::logout`] deletes this browser's cookies only): keep the
-//! remember-me duration as short as users accept, and change a user's auth hash (or rotate the
-//! keys) to end their logins everywhere. Where sibling subdomains are not trusted, name the
+//! Tokens live in cookies. Without a revocation store a copied cookie works until its `exp`
+//! ([`LoginSession::logout`] then deletes this browser's cookies only): keep the remember-me
+//! duration as short as users accept, and change a user's auth hash (or rotate the keys) to end
+//! their logins everywhere. With one ([`LoginManager::revocations`]), a logout revokes the
+//! login's family — every copy of its cookies — on every instance that shares the store, and
+//! [`LoginSession::logout_everywhere`] every login of the user. Where sibling subdomains are not trusted, name the
 //! cookies with the `__Host-` prefix (see [`CookieSettings`]).
 
 mod context;

@@ -1,5 +1,7 @@
-//! OpenAPI documentation of guarded routes, for [utoipa](https://docs.rs/utoipa) (feature
-//! `openapi`).
+//! OpenAPI documentation of paseto-auth's guarded routes, for [utoipa](https://docs.rs/utoipa).
+//!
+//! A crate of its own (it turns on paseto-auth's `openapi` feature, the registry of guarded
+//! routes), so that a utoipa major version is a major version of this crate only.
 //!
 //! [`PasetoSecurity`] is a [`utoipa::Modify`]: applied to a document, it adds the security
 //! scheme `paseto` (HTTP bearer, `bearerFormat: PASETO`), and to each guarded operation the
@@ -13,7 +15,7 @@
 //! its path is behind a [`PasetoLayer`] given to [`PasetoSecurity::layer`].
 //!
 //! ```
-//! use paseto_auth::openapi::PasetoSecurity;
+//! use paseto_auth_openapi::PasetoSecurity;
 //! use paseto_auth::{Paseto, paseto_required};
 //! use utoipa::OpenApi;
 //!
@@ -41,7 +43,7 @@
 //! ```
 //!
 //! What is documented are the default answers: an error handler set with
-//! [`PasetoAuth::on_error`](crate::extract::PasetoAuth::on_error) answers what it chooses.
+//! [`PasetoAuth::on_error`](paseto_auth::extract::PasetoAuth::on_error) answers what it chooses.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -57,8 +59,8 @@ use utoipa::openapi::{
     Components, ContentBuilder, Header, OpenApi, Ref, RefOr, Response, ResponseBuilder,
 };
 
-use crate::extract::guard::Route;
-use crate::extract::{PasetoLayer, TokenSource};
+use paseto_auth::__private::{RegisteredRoute, Route, inventory};
+use paseto_auth::extract::{PasetoLayer, TokenSource};
 
 /// The name of the bearer security scheme [`PasetoSecurity`] adds.
 pub const SCHEME: &str = "paseto";
@@ -72,25 +74,6 @@ pub const UNAVAILABLE: &str = "PasetoUnavailable";
 /// The name of the error body's schema in `components.schemas`: `{"error": CODE}`.
 pub const ERROR_SCHEMA: &str = "PasetoError";
 
-/// A `#[paseto_required]` handler, as its generated code registers it. Not public API.
-#[doc(hidden)]
-pub struct RegisteredRoute {
-    operation_id: &'static str,
-    route: fn() -> &'static Route,
-}
-
-impl RegisteredRoute {
-    /// The handler whose operation id is `operation_id`, guarded as `route` says.
-    pub const fn new(operation_id: &'static str, route: fn() -> &'static Route) -> Self {
-        RegisteredRoute {
-            operation_id,
-            route,
-        }
-    }
-}
-
-inventory::collect!(RegisteredRoute);
-
 /// Documents guarded routes in a utoipa OpenAPI document; see the [module](self).
 ///
 /// For `#[paseto_required]` handlers, name a constant in `#[openapi(modifiers(..))]`
@@ -101,7 +84,7 @@ inventory::collect!(RegisteredRoute);
 /// ```
 /// use axum::{Router, routing::get};
 /// use paseto_auth::extract::{PasetoAuth, PasetoLayer};
-/// use paseto_auth::openapi::PasetoSecurity;
+/// use paseto_auth_openapi::PasetoSecurity;
 /// use paseto_auth::Requirements;
 /// use utoipa::{Modify, OpenApi};
 ///
@@ -157,7 +140,7 @@ impl PasetoSecurity {
     }
 
     /// Where the application's `PasetoAuth` reads tokens
-    /// ([`PasetoAuth::token_source`](crate::extract::PasetoAuth::token_source)), for the routes
+    /// ([`PasetoAuth::token_source`](paseto_auth::extract::PasetoAuth::token_source)), for the routes
     /// that do not name their own source: a cookie or query source is documented as an API-key
     /// scheme (`paseto_cookie_NAME`, `paseto_query_NAME`), a header or custom one as `paseto`.
     #[must_use]
@@ -265,9 +248,9 @@ impl Modify for PasetoSecurity {
         let mut registered: BTreeMap<&str, Vec<&Route>> = BTreeMap::new();
         for entry in inventory::iter::<RegisteredRoute> {
             registered
-                .entry(entry.operation_id)
+                .entry(entry.operation_id())
                 .or_default()
-                .push((entry.route)());
+                .push(entry.route());
         }
         let mut schemes = Schemes::default();
         let mut guarded = false;
@@ -371,6 +354,9 @@ impl Schemes {
                 }
                 return;
             }
+            // `TokenSource` is non-exhaustive: a source added later documents as the bearer
+            // scheme until it is described here.
+            _ => SCHEME.to_owned(),
         };
         if !names.contains(&name) {
             names.push(name);
