@@ -164,7 +164,7 @@ fn every_setting_belongs_to_the_namespace_of_the_component_reading_it() {
 #[test]
 fn the_reference_explains_every_error_kind() {
     let reference = read("paseto-auth/docs/reference.md");
-    let error_rs = read("paseto-auth-core/src/error.rs");
+    let error_rs = read("paseto-auth-core/src/error/kind.rs");
     // The stable names, from `ErrorKind::as_str`: `K::Expired => "expired",`.
     let kinds: Vec<&str> = error_rs
         .lines()

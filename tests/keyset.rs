@@ -14,9 +14,9 @@ use axum::http::header::{CACHE_CONTROL, CONNECTION, ETAG, IF_NONE_MATCH};
 use axum::http::{HeaderMap, HeaderValue, Request, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::get;
-use paseto_auth::error::KeySetError;
 use paseto_auth::extract::PasetoAuth;
 use paseto_auth::key::{KeyRing, SecretKey, VerificationKey};
+use paseto_auth::keyset::KeySetError;
 use paseto_auth::keyset::{
     Clock, DEFAULT_PATH, DocumentLimits, KeySetDocument, KeySetPublisher, KeySetSource,
     KeySetSourceBuilder, KeyStatus, PublishedKey,
@@ -223,7 +223,7 @@ async fn an_issuer_rotates_next_active_retired_and_the_verifier_follows_without_
     server.publisher.replace(doc.clone());
     source.refresh_now().await.unwrap();
     assert_eq!(server.counts(), (3, 1));
-    assert_eq!(kind(&verifier, &before), Some(ErrorKind::UnknownKeyId));
+    assert_eq!(kind(&verifier, &before), Some(ErrorKind::UNKNOWN_KEY_ID));
     assert_eq!(kind(&verifier, &after), None);
     assert_eq!(verifier.keys().len(), 1);
 
@@ -235,7 +235,7 @@ async fn an_issuer_rotates_next_active_retired_and_the_verifier_follows_without_
     let third_issuer = Issuer::builder().issuer(ISS).key(third).build().unwrap();
     let surprise = token(&third_issuer);
     clock.advance(GAP);
-    assert_eq!(kind(&verifier, &surprise), Some(ErrorKind::UnknownKeyId));
+    assert_eq!(kind(&verifier, &surprise), Some(ErrorKind::UNKNOWN_KEY_ID));
     assert_eq!(source.report().triggered, 1);
     fetched(&source, 5).await;
     assert_eq!(server.counts(), (4, 1));
@@ -259,7 +259,7 @@ async fn a_flood_of_unknown_key_ids_causes_one_fetch_per_gap() {
     let flood = |verifier: &Verifier| {
         for _ in 0..40 {
             for token in &strangers {
-                assert_eq!(kind(verifier, token), Some(ErrorKind::UnknownKeyId));
+                assert_eq!(kind(verifier, token), Some(ErrorKind::UNKNOWN_KEY_ID));
             }
         }
     };
@@ -320,7 +320,7 @@ async fn a_server_down_keeps_the_last_good_set_until_the_maximum_staleness() {
     source.refresh_now().await.unwrap_err();
     let report = source.report();
     assert_eq!((report.failed, report.stale), (2, true));
-    assert_eq!(kind(&verifier, &token), Some(ErrorKind::NoKey));
+    assert_eq!(kind(&verifier, &token), Some(ErrorKind::NO_KEY));
     assert!(verifier.keys().is_empty());
     source.stop();
 }
@@ -371,7 +371,10 @@ async fn a_document_claiming_an_issuer_not_trusted_for_its_url_is_refused() {
     );
     let good_token = token(&Issuer::builder().issuer(ISS).key(good).build().unwrap());
     assert_eq!(kind(&verifier, &good_token), None);
-    assert_eq!(kind(&verifier, &evil_token), Some(ErrorKind::UnknownKeyId));
+    assert_eq!(
+        kind(&verifier, &evil_token),
+        Some(ErrorKind::UNKNOWN_KEY_ID)
+    );
     assert_eq!(verifier.keys().len(), 1);
     source.stop();
 }
@@ -673,7 +676,7 @@ async fn paseto_auth_reload_swaps_the_ring_for_every_clone() {
     assert_eq!(clone.verifier().key_generation(), 1);
     assert_eq!(
         kind(clone.verifier(), &old_token),
-        Some(ErrorKind::UnknownKeyId)
+        Some(ErrorKind::UNKNOWN_KEY_ID)
     );
     assert_eq!(kind(clone.verifier(), &new_token), None);
     // An empty ring is refused and the current one kept.
@@ -726,5 +729,5 @@ async fn refresh_tokens_follow_a_rotation_when_given_the_key_sets_ring() {
     refresh.refresh(&after.refresh_token).await.unwrap();
     // Not told of the rotation, the new key's refresh tokens are unknown to it.
     let err = stale.refresh(&renewed.refresh_token).await.unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::UnknownKeyId);
+    assert_eq!(err.kind(), ErrorKind::UNKNOWN_KEY_ID);
 }

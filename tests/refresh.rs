@@ -110,7 +110,7 @@ async fn a_refresh_token_is_never_an_access_token_nor_the_reverse_in_any_version
             let pair = pair_for(&issuer, "alice");
             // The refresh token at the verifier, the access token at the refresh.
             let err = verifier.verify::<Value>(&pair.refresh_token).unwrap_err();
-            let expected = ErrorKind::InvalidSignature; // the implicit assertion differs
+            let expected = ErrorKind::INVALID_SIGNATURE; // the implicit assertion differs
             assert_eq!(
                 err.kind(),
                 expected,
@@ -159,11 +159,11 @@ fn pairs_are_never_v2() {
         let err = issuer
             .issue_pair(&json!({}), PairOptions::new())
             .unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::Setup, "{purpose}");
+        assert_eq!(err.kind(), ErrorKind::SETUP, "{purpose}");
         let err = RefreshTokens::new(issuer, Revocations::new(MemoryStore::new()))
             .err()
             .unwrap();
-        assert_eq!(err.kind(), ErrorKind::Setup, "{purpose}");
+        assert_eq!(err.kind(), ErrorKind::SETUP, "{purpose}");
     }
 }
 
@@ -218,12 +218,12 @@ async fn pair_claims_cannot_set_the_family_or_freshness() {
             .issuer
             .issue_pair(&json!({ claim: true }), PairOptions::new())
             .unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::InvalidPayload, "{claim}");
+        assert_eq!(err.kind(), ErrorKind::INVALID_PAYLOAD, "{claim}");
     }
     // Nor can an ordinary token's claims: `fresh` in user data must not pass a fresh route.
     for claim in ["fam", "fresh", "pur"] {
         let err = keys.issuer.issue(&json!({ claim: true })).unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::InvalidPayload, "{claim}");
+        assert_eq!(err.kind(), ErrorKind::INVALID_PAYLOAD, "{claim}");
     }
 }
 
@@ -335,7 +335,7 @@ fn a_reuse_grace_as_long_as_an_access_token_is_refused() {
         .clone()
         .reuse_grace(Duration::from_secs(15 * 60))
         .err();
-    assert_eq!(err.map(|err| err.kind()), Some(ErrorKind::Setup));
+    assert_eq!(err.map(|err| err.kind()), Some(ErrorKind::SETUP));
     assert!(refresh.reuse_grace(Duration::from_secs(60)).is_ok());
 }
 
@@ -460,7 +460,7 @@ async fn a_store_that_fails_refuses_refreshes_with_503_even_failing_open() {
     let refresh = RefreshTokens::new(keys.issuer.clone(), broken).unwrap();
     let pair = pair_for(&keys.issuer, "alice");
     let err = refresh.refresh(&pair.refresh_token).await.unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::StoreUnavailable);
+    assert_eq!(err.kind(), ErrorKind::STORE_UNAVAILABLE);
     let app = api(keys.verifier, &refresh);
     let response = send(&app, json_refresh(&pair.refresh_token)).await;
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
@@ -559,7 +559,7 @@ async fn a_fresh_window_ends_and_both_kinds_expire() {
         );
         tokio::time::sleep(Duration::from_millis(1000)).await;
         let err = refresh.refresh(&spare.refresh_token).await.unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::Expired);
+        assert_eq!(err.kind(), ErrorKind::EXPIRED);
     }
 }
 
@@ -573,7 +573,7 @@ fn pair_lifetimes_are_checked_when_the_issuer_is_built() {
             .pair_lifetimes(Duration::from_secs(access), Duration::from_secs(refresh))
             .build()
             .unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::Setup, "{access} {refresh}");
+        assert_eq!(err.kind(), ErrorKind::SETUP, "{access} {refresh}");
     }
 }
 
@@ -772,7 +772,7 @@ fn a_refresh_cookie_browsers_would_refuse_is_a_setup_error() {
             .cookie(cookie)
             .err()
             .unwrap();
-        assert_eq!(err.kind(), ErrorKind::Setup);
+        assert_eq!(err.kind(), ErrorKind::SETUP);
     }
 }
 
@@ -785,7 +785,7 @@ fn a_refresh_cookie_scripts_could_read_is_a_setup_error() {
         .cookie(REFRESH_COOKIE.http_only(false))
         .err()
         .unwrap();
-    assert_eq!(err.kind(), ErrorKind::Setup);
+    assert_eq!(err.kind(), ErrorKind::SETUP);
     assert!(err.to_string().contains("HttpOnly"), "{err}");
 }
 
@@ -906,7 +906,7 @@ async fn a_refresh_never_fails_open_on_its_revocation_check() {
     let refresh = RefreshTokens::new(keys.issuer.clone(), revocations).unwrap();
     let pair = pair_for(&keys.issuer, "alice");
     let err = refresh.refresh(&pair.refresh_token).await.unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::StoreUnavailable);
+    assert_eq!(err.kind(), ErrorKind::STORE_UNAVAILABLE);
 }
 
 #[tokio::test]
@@ -967,7 +967,7 @@ async fn a_login_ends_at_its_maximum_age_however_often_it_refreshes() {
         assert!(second.refresh_expires_in <= 3, "{second:?}");
         tokio::time::sleep(Duration::from_millis(3100)).await;
         let err = refresh.refresh(&second.refresh_token).await.unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::Expired);
+        assert_eq!(err.kind(), ErrorKind::EXPIRED);
     }
 }
 
@@ -988,7 +988,7 @@ async fn a_shorter_refresh_lifetime_shortens_the_refresh_tokens_already_out() {
         let shortened = RefreshTokens::new(issuer(2), Revocations::shared(store.clone())).unwrap();
         tokio::time::sleep(Duration::from_millis(2100)).await;
         let err = shortened.refresh(&pair.refresh_token).await.unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::Expired);
+        assert_eq!(err.kind(), ErrorKind::EXPIRED);
     }
 }
 

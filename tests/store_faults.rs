@@ -282,7 +282,7 @@ async fn a_server_without_an_append_only_file_is_warned_about_or_refused() {
             .connect(&server.url())
             .await
             .unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::Setup);
+        assert_eq!(err.kind(), ErrorKind::SETUP);
         assert!(err.to_string().contains("appendonly yes"), "{err}");
         let persistence = RedisStore::connect(&server.url())
             .await

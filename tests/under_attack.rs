@@ -14,6 +14,7 @@ use axum::http::header::COOKIE;
 use axum::routing::get;
 use metrics_util::debugging::{DebugValue, DebuggingRecorder};
 use paseto_auth::cookie::CookieKeys;
+use paseto_auth::error::TokenError;
 use paseto_auth::extract::PasetoAuth;
 use paseto_auth::key::{LocalKey, SecretKey, SigningKey};
 use paseto_auth::session::{Session, SessionLayer};
@@ -65,7 +66,7 @@ fn a_token_that_names_no_key_is_tried_against_one_key_at_most() {
             // Refused before any signature check, whatever the signature.
             assert_eq!(
                 result.unwrap_err().kind(),
-                ErrorKind::KeyIdRequired,
+                ErrorKind::KEY_ID_REQUIRED,
                 "{n} keys"
             );
         }
@@ -89,7 +90,7 @@ fn a_token_that_names_no_key_is_tried_against_one_key_at_most() {
     let err = verifier
         .verify::<Value>(&issuer.issue(&json!({})).unwrap())
         .unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::KeyIdRequired);
+    assert_eq!(err.kind(), ErrorKind::KEY_ID_REQUIRED);
     // A footer kid that is not a PASERK id names no key either.
     let (issuer, verifier) = ring_of(3, None, false);
     let custom = issuer
@@ -99,7 +100,7 @@ fn a_token_that_names_no_key_is_tried_against_one_key_at_most() {
         )
         .unwrap();
     let err = verifier.verify::<Value>(&custom).unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::KeyIdRequired);
+    assert_eq!(err.kind(), ErrorKind::KEY_ID_REQUIRED);
 }
 
 /// Two issuers with one key each, writing no `kid` (flask-paseto-extended's default): a kid-less
@@ -138,16 +139,16 @@ fn a_kidless_public_token_is_tried_only_against_the_keys_of_the_issuer_it_claims
     // A forgery claiming A is checked against A's key alone; one of B's key claiming A too.
     assert_eq!(
         refused(&two_issuers, &kidless(&stranger, A)),
-        ErrorKind::InvalidSignature
+        ErrorKind::INVALID_SIGNATURE
     );
     assert_eq!(
         refused(&two_issuers, &kidless(&b, A)),
-        ErrorKind::InvalidSignature
+        ErrorKind::INVALID_SIGNATURE
     );
     // No trusted issuer claimed: no key to try, no signature checked.
     assert_eq!(
         refused(&two_issuers, &kidless(&a, "https://c.example")),
-        ErrorKind::NoKey
+        ErrorKind::NO_KEY
     );
     let raw =
         |payload: &[u8]| seal(&SigningKey::from(stranger.clone()), payload, b"", b"").unwrap();
@@ -162,7 +163,7 @@ fn a_kidless_public_token_is_tried_only_against_the_keys_of_the_issuer_it_claims
     ] {
         assert_eq!(
             refused(&two_issuers, &raw(payload)),
-            ErrorKind::NoKey,
+            ErrorKind::NO_KEY,
             "{payload:?}"
         );
     }
@@ -176,7 +177,7 @@ fn a_kidless_public_token_is_tried_only_against_the_keys_of_the_issuer_it_claims
     let one_trial = with_unbound.build().unwrap();
     assert_eq!(
         refused(&one_trial, &kidless(&a, A)),
-        ErrorKind::KeyIdRequired
+        ErrorKind::KEY_ID_REQUIRED
     );
     assert!(
         one_trial
@@ -206,7 +207,10 @@ fn a_kidless_public_token_is_tried_only_against_the_keys_of_the_issuer_it_claims
         .build()
         .unwrap();
     let err = rotating.verify::<Value>(&kidless(&a, A)).unwrap_err();
-    assert!(matches!(err, Error::KeyIdRequired(3)), "{err}");
+    assert!(
+        matches!(err, Error::Token(TokenError::KeyIdRequired(3))),
+        "{err}"
+    );
     assert!(rotating.verify::<Value>(&kidless(&b, B)).is_ok());
 }
 
@@ -230,7 +234,10 @@ fn a_kidless_local_token_is_still_refused_with_more_keys_than_trials() {
         .issue(&json!({}))
         .unwrap();
     let err = verifier.verify::<Value>(&token).unwrap_err();
-    assert!(matches!(err, Error::KeyIdRequired(2)), "{err}");
+    assert!(
+        matches!(err, Error::Token(TokenError::KeyIdRequired(2))),
+        "{err}"
+    );
 }
 
 // ---- metrics ----

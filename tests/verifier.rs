@@ -4,6 +4,7 @@ mod support;
 
 use std::time::Duration;
 
+use paseto_auth::error::{ClaimError, TokenError};
 use paseto_auth::key::{LocalKey, SigningKey};
 use paseto_auth::token::{FooterLimits, seal};
 use paseto_auth::{Error, ErrorKind, Issuer, Requirements, TokenOptions, Verifier, Version};
@@ -35,7 +36,10 @@ fn versions_outside_the_allow_list_are_refused_before_crypto() {
         .build()
         .unwrap();
     let err = default.verify::<Value>(&token).unwrap_err();
-    assert!(matches!(err, Error::VersionNotAllowed(Version::V2)));
+    assert!(matches!(
+        err,
+        Error::Token(TokenError::VersionNotAllowed(Version::V2))
+    ));
     // A v2 key must be allowed explicitly.
     let err = Verifier::builder()
         .public_key(v2.secret.public_key().clone(), ISS)
@@ -58,10 +62,10 @@ fn a_token_is_checked_only_with_keys_of_its_version_and_purpose() {
         .unwrap()
         .issue(&json!({}))
         .unwrap();
-    assert_eq!(kind(v4.verifier.verify(&local_token)), ErrorKind::NoKey);
+    assert_eq!(kind(v4.verifier.verify(&local_token)), ErrorKind::NO_KEY);
     let v3 = setup(Version::V3);
     let v3_token = v3.issuer.issue(&json!({})).unwrap();
-    assert_eq!(kind(v4.verifier.verify(&v3_token)), ErrorKind::NoKey);
+    assert_eq!(kind(v4.verifier.verify(&v3_token)), ErrorKind::NO_KEY);
 }
 
 #[test]
@@ -69,7 +73,10 @@ fn an_unknown_paserk_kid_fails_closed() {
     let ours = setup(Version::V4);
     let theirs = setup(Version::V4);
     let token = theirs.issuer.issue(&json!({})).unwrap(); // footer kid = their pid
-    assert_eq!(kind(ours.verifier.verify(&token)), ErrorKind::UnknownKeyId);
+    assert_eq!(
+        kind(ours.verifier.verify(&token)),
+        ErrorKind::UNKNOWN_KEY_ID
+    );
     // Without a kid the key is tried, and the signature fails.
     let no_kid = Issuer::builder()
         .issuer(ISS)
@@ -79,7 +86,7 @@ fn an_unknown_paserk_kid_fails_closed() {
         .unwrap();
     assert_eq!(
         kind(ours.verifier.verify(&no_kid.issue(&json!({})).unwrap())),
-        ErrorKind::InvalidSignature
+        ErrorKind::INVALID_SIGNATURE
     );
 }
 
@@ -92,7 +99,7 @@ fn exp_is_required_unless_allowed_to_be_absent() {
         .unwrap();
     assert_eq!(
         kind(s.verifier.verify(&token)),
-        ErrorKind::MissingExpiration
+        ErrorKind::MISSING_EXPIRATION
     );
     let lenient = Verifier::builder()
         .public_key(s.secret.public_key().clone(), ISS)
@@ -114,29 +121,32 @@ fn time_claims_are_checked_with_the_leeway() {
         &s,
         &json!({"iss": ISS, "exp": rfc3339(time::Duration::seconds(-60))}).to_string(),
     );
-    assert_eq!(kind(s.verifier.verify(&expired)), ErrorKind::Expired);
+    assert_eq!(kind(s.verifier.verify(&expired)), ErrorKind::EXPIRED);
     assert!(with_leeway.verify::<Value>(&expired).is_ok());
     let long_expired = raw_token(
         &s,
         &json!({"iss": ISS, "exp": rfc3339(time::Duration::seconds(-600))}).to_string(),
     );
-    assert_eq!(kind(with_leeway.verify(&long_expired)), ErrorKind::Expired);
+    assert_eq!(kind(with_leeway.verify(&long_expired)), ErrorKind::EXPIRED);
     let hour = rfc3339(time::Duration::hours(1));
     let early = raw_token(
         &s,
         &json!({"iss": ISS, "exp": hour, "nbf": rfc3339(time::Duration::seconds(60))}).to_string(),
     );
-    assert_eq!(kind(s.verifier.verify(&early)), ErrorKind::NotYetValid);
+    assert_eq!(kind(s.verifier.verify(&early)), ErrorKind::NOT_YET_VALID);
     assert!(with_leeway.verify::<Value>(&early).is_ok());
     let future = raw_token(
         &s,
         &json!({"iss": ISS, "exp": hour, "iat": rfc3339(time::Duration::seconds(600))}).to_string(),
     );
-    assert_eq!(kind(with_leeway.verify(&future)), ErrorKind::IssuedInFuture);
+    assert_eq!(
+        kind(with_leeway.verify(&future)),
+        ErrorKind::ISSUED_IN_FUTURE
+    );
     let not_rfc3339 = raw_token(&s, &json!({"iss": ISS, "exp": 1_900_000_000}).to_string());
     assert_eq!(
         kind(s.verifier.verify(&not_rfc3339)),
-        ErrorKind::InvalidClaim
+        ErrorKind::INVALID_CLAIM
     );
 }
 
@@ -149,13 +159,18 @@ fn a_key_bound_to_an_issuer_refuses_any_other_issuer() {
         &json!({"iss": "https://evil.example", "exp": hour}).to_string(),
     );
     let err = s.verifier.verify::<Value>(&other).unwrap_err();
-    assert!(
-        matches!(err, Error::IssuerMismatch { ref found, .. } if found.as_deref() == Some("https://evil.example"))
-    );
+    assert!(matches!(
+        err,
+        Error::Claims(ClaimError::IssuerMismatch { ref found, .. })
+            if found.as_deref() == Some("https://evil.example")
+    ));
     let none = raw_token(&s, &json!({"exp": hour}).to_string());
     assert!(matches!(
         s.verifier.verify::<Value>(&none),
-        Err(Error::IssuerMismatch { found: None, .. })
+        Err(Error::Claims(ClaimError::IssuerMismatch {
+            found: None,
+            ..
+        }))
     ));
 }
 
@@ -182,20 +197,20 @@ fn audience_subject_jti_and_custom_claims_can_be_required() {
     let cases = [
         (
             Requirements::new().audience("admin"),
-            ErrorKind::AudienceNotAccepted,
+            ErrorKind::AUDIENCE_NOT_ACCEPTED,
         ),
         (
             Requirements::new().subject("bob"),
-            ErrorKind::SubjectNotAccepted,
+            ErrorKind::SUBJECT_NOT_ACCEPTED,
         ),
         (
             Requirements::new().token_id("t-2"),
-            ErrorKind::TokenIdNotAccepted,
+            ErrorKind::TOKEN_ID_NOT_ACCEPTED,
         ),
-        (Requirements::new().claim("email"), ErrorKind::MissingClaim),
+        (Requirements::new().claim("email"), ErrorKind::MISSING_CLAIM),
         (
             Requirements::new().issuer("https://other.example"),
-            ErrorKind::IssuerNotAccepted,
+            ErrorKind::ISSUER_NOT_ACCEPTED,
         ),
     ];
     for (requirements, expected) in cases {
@@ -225,13 +240,13 @@ fn the_payload_must_be_an_object_with_unique_keys() {
         &format!(r#"{{"iss":"{ISS}","exp":"{hour}","sub":"a","sub":"admin"}}"#),
     );
     let err = s.verifier.verify::<Value>(&dup).unwrap_err();
-    assert!(matches!(err, Error::DuplicateClaim(ref name) if name == "sub"));
+    assert!(matches!(err, Error::Token(TokenError::DuplicateClaim(ref name)) if name == "sub"));
     let array = raw_token(&s, "[1,2,3]");
-    assert_eq!(kind(s.verifier.verify(&array)), ErrorKind::InvalidPayload);
+    assert_eq!(kind(s.verifier.verify(&array)), ErrorKind::INVALID_PAYLOAD);
     let not_json = raw_token(&s, "hello");
     assert_eq!(
         kind(s.verifier.verify(&not_json)),
-        ErrorKind::InvalidPayload
+        ErrorKind::INVALID_PAYLOAD
     );
 }
 
@@ -245,7 +260,7 @@ fn claims_that_do_not_fit_the_type_are_a_typed_error() {
     let s = setup(Version::V4);
     let token = s.issuer.issue(&json!({"user": 42})).unwrap();
     let err = s.verifier.verify::<NeedsUser>(&token).unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::ClaimsType);
+    assert_eq!(err.kind(), ErrorKind::CLAIMS_TYPE);
 }
 
 #[test]
@@ -254,7 +269,7 @@ fn size_and_footer_limits_apply_before_parsing() {
     let big = s.issuer.issue(&json!({"blob": "x".repeat(9000)})).unwrap();
     assert!(matches!(
         s.verifier.verify::<Value>(&big),
-        Err(Error::TokenTooLarge { limit: 8192, .. })
+        Err(Error::Token(TokenError::TokenTooLarge { limit: 8192, .. }))
     ));
     let deep = s
         .issuer
@@ -263,7 +278,7 @@ fn size_and_footer_limits_apply_before_parsing() {
             TokenOptions::new().footer_field("x", json!({"a": {"b": 1}})),
         )
         .unwrap();
-    assert_eq!(kind(s.verifier.verify(&deep)), ErrorKind::InvalidFooter);
+    assert_eq!(kind(s.verifier.verify(&deep)), ErrorKind::INVALID_FOOTER);
     let strict = Verifier::builder()
         .public_key(s.secret.public_key().clone(), ISS)
         .footer_limits(FooterLimits {
@@ -274,7 +289,7 @@ fn size_and_footer_limits_apply_before_parsing() {
         .unwrap();
     assert_eq!(
         kind(strict.verify(&s.issuer.issue(&json!({})).unwrap())),
-        ErrorKind::InvalidFooter
+        ErrorKind::INVALID_FOOTER
     );
 }
 
@@ -288,7 +303,10 @@ fn implicit_assertions_must_match() {
             TokenOptions::new().implicit_assertion("tenant-1"),
         )
         .unwrap();
-    assert_eq!(kind(s.verifier.verify(&bound)), ErrorKind::InvalidSignature);
+    assert_eq!(
+        kind(s.verifier.verify(&bound)),
+        ErrorKind::INVALID_SIGNATURE
+    );
     let tenant = Verifier::builder()
         .public_key(s.secret.public_key().clone(), ISS)
         .implicit_assertion("tenant-1")
@@ -385,7 +403,7 @@ fn a_required_claim_is_not_met_by_null() {
     let nickname = Requirements::new().claim("nickname");
     assert_eq!(
         kind(s.verifier.verify_with(&token, &nickname)),
-        ErrorKind::MissingClaim
+        ErrorKind::MISSING_CLAIM
     );
     assert!(
         s.verifier
@@ -406,7 +424,7 @@ fn a_required_field_is_not_met_by_null_even_when_its_type_takes_null() {
     let s = setup(Version::V4);
     let null = s.issuer.issue(&json!({"nickname": null})).unwrap();
     let err = s.verifier.verify::<Profile>(&null).unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::ClaimsType);
+    assert_eq!(err.kind(), ErrorKind::CLAIMS_TYPE);
     assert_eq!(
         err.to_string(),
         "claims do not match the expected type: the claim \"nickname\" is required and is absent or null"
@@ -430,7 +448,7 @@ fn a_version_or_purpose_the_route_does_not_take_is_invalid_not_forbidden() {
         .verifier
         .verify_with::<Value>(&forged, &public_only)
         .unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::PurposeNotAllowed);
+    assert_eq!(err.kind(), ErrorKind::PURPOSE_NOT_ALLOWED);
     assert!(!err.kind().is_insufficient_scope());
     let v3_only = Requirements::new().version(Version::V3);
     let token = s.issuer.issue(&json!({})).unwrap();
@@ -460,7 +478,7 @@ fn attacker_text_in_errors_is_escaped_and_bounded() {
         .verifier
         .verify_with::<Value>(&token, &Requirements::new())
         .unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::UnknownKeyId, "{err}");
+    assert_eq!(err.kind(), ErrorKind::UNKNOWN_KEY_ID, "{err}");
     let shown = err.to_string();
     assert!(
         !shown.contains(['\n', '\r', '\u{1b}']) && shown.contains("\\n"),
@@ -488,7 +506,7 @@ fn a_footer_repeating_a_key_is_refused() {
     .unwrap();
     let err = s.verifier.verify::<Value>(&token).unwrap_err();
     assert!(
-        matches!(err, Error::InvalidFooter(ref m) if m.contains("repeated")),
+        matches!(err, Error::Token(TokenError::InvalidFooter(ref m)) if m.contains("repeated")),
         "{err}"
     );
 }
@@ -516,11 +534,11 @@ fn a_cookie_token_is_never_an_api_token() {
         )
         .unwrap();
         let err = verifier.verify::<Value>(&token).unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::InvalidClaim, "{version}: {err}");
+        assert_eq!(err.kind(), ErrorKind::INVALID_CLAIM, "{version}: {err}");
         // And the issuer does not make API tokens that look like cookies.
         let issuer = Issuer::builder().issuer(ISS).key(key).build().unwrap();
         let err = issuer.issue(&json!({"pur": "session"})).unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::InvalidPayload);
+        assert_eq!(err.kind(), ErrorKind::INVALID_PAYLOAD);
     }
 }
 
@@ -554,7 +572,7 @@ fn a_key_outside_its_validity_window_verifies_nothing() {
         let verifier = verifier_with_window(&keys, not_before, not_after);
         assert_eq!(
             kind(verifier.verify(&token)),
-            ErrorKind::KeyOutsideValidity,
+            ErrorKind::KEY_OUTSIDE_VALIDITY,
             "{not_before:?}..{not_after:?}"
         );
     }
@@ -576,5 +594,8 @@ fn a_cached_token_is_refused_once_its_key_is_past_its_not_after() {
         "the token is cached"
     );
     std::thread::sleep(Duration::from_millis(1600));
-    assert_eq!(kind(verifier.verify(&token)), ErrorKind::KeyOutsideValidity);
+    assert_eq!(
+        kind(verifier.verify(&token)),
+        ErrorKind::KEY_OUTSIDE_VALIDITY
+    );
 }

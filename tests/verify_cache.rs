@@ -75,13 +75,13 @@ fn every_hit_checks_the_routes_requirements_and_version() {
     }
     let admin = Requirements::new().audience("admin");
     let err = verifier.verify_with::<Value>(&token, &admin).unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::AudienceNotAccepted);
+    assert_eq!(err.kind(), ErrorKind::AUDIENCE_NOT_ACCEPTED);
     let v3_only = Requirements::new().version(Version::V3);
     let err = verifier.verify_with::<Value>(&token, &v3_only).unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::VersionNotAllowed);
+    assert_eq!(err.kind(), ErrorKind::VERSION_NOT_ALLOWED);
     let roles = Requirements::new().claim("roles");
     let err = verifier.verify_with::<Value>(&token, &roles).unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::MissingClaim);
+    assert_eq!(err.kind(), ErrorKind::MISSING_CLAIM);
     // All from the cache: one entry, never verified again.
     let (hits, misses, entries) = stats(&verifier);
     assert_eq!((misses, entries), (2, 1));
@@ -100,7 +100,7 @@ fn a_cached_token_expires_with_its_exp() {
     // `exp` is whole seconds: a little over two seconds is past it.
     std::thread::sleep(Duration::from_millis(2100));
     let err = verifier.verify::<Value>(&token).unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Expired);
+    assert_eq!(err.kind(), ErrorKind::EXPIRED);
     assert_eq!(stats(&verifier).0, 2, "the refusal came from a hit");
 }
 

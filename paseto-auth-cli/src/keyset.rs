@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use clap::{Args, Subcommand};
 use paseto_auth::Error;
+use paseto_auth::error::KeyError;
 use paseto_auth::issuer::DEFAULT_LIFETIME;
 use paseto_auth::key::{Key, KeyId, PublicKey};
 use paseto_auth::keyset::{DocumentLimits, KeySetDocument, KeyStatus, PublishedKey};
@@ -106,9 +107,9 @@ fn public_key(text: &str) -> Result<PublicKey, Error> {
     match load_key(text, None)? {
         Key::Public(key) => Ok(key),
         Key::Secret(key) => Ok(key.public_key().clone()),
-        Key::Local(_) => Err(Error::InvalidKey(
+        Key::Local(_) => Err(Error::Key(KeyError::InvalidKey(
             "a local key is never published: give a public or secret key".into(),
-        )),
+        ))),
     }
 }
 
@@ -116,9 +117,9 @@ fn public_key(text: &str) -> Result<PublicKey, Error> {
 fn pid(text: &str) -> Result<KeyId, Error> {
     match KeyId::parse(text.trim()) {
         Ok(id) if id.as_str().split('.').nth(1) == Some("pid") => Ok(id),
-        _ => Err(Error::InvalidKey(
+        _ => Err(Error::Key(KeyError::InvalidKey(
             "--pid expects a public key id (kN.pid.…)".into(),
-        )),
+        ))),
     }
 }
 

@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand};
+use paseto_auth::error::{KeyError, TokenError};
 use paseto_auth::issuer::{DEFAULT_ACCESS_LIFETIME, DEFAULT_REFRESH_LIFETIME};
 use paseto_auth::key::{Key, LocalKey, SecretKey, SigningKey};
 use paseto_auth::token::{DEFAULT_MAX_TOKEN_LEN, Footer, FooterLimits, UntrustedToken};
@@ -180,9 +181,8 @@ fn run(command: Command) -> Result<String, Error> {
 /// Reads KEY text: inline, or from a file when it starts with `@`.
 fn load_key(text: &str, version: Option<Version>) -> Result<Key, Error> {
     let text = match text.strip_prefix('@') {
-        Some(path) => {
-            std::fs::read_to_string(path).map_err(|e| Error::InvalidKey(format!("{path}: {e}")))?
-        }
+        Some(path) => std::fs::read_to_string(path)
+            .map_err(|e| Error::Key(KeyError::InvalidKey(format!("{path}: {e}"))))?,
         None => text.to_owned(),
     };
     Key::parse(&text, version)
@@ -196,7 +196,11 @@ fn read_token(arg: &str) -> Result<String, Error> {
     std::io::stdin()
         .take(DEFAULT_MAX_TOKEN_LEN as u64 + 2)
         .read_to_string(&mut text)
-        .map_err(|e| Error::Malformed(format!("reading standard input: {e}")))?;
+        .map_err(|e| {
+            Error::Token(TokenError::Malformed(format!(
+                "reading standard input: {e}"
+            )))
+        })?;
     Ok(text.trim().to_owned())
 }
 
@@ -245,13 +249,13 @@ fn issue(mut args: IssueArgs) -> Result<String, Error> {
         Key::Local(k) => k.into(),
         Key::Secret(k) => k.into(),
         Key::Public(_) => {
-            return Err(Error::InvalidKey(
+            return Err(Error::Key(KeyError::InvalidKey(
                 "a public key cannot issue tokens; give the secret key".into(),
-            ));
+            )));
         }
     };
     let claims: Value = serde_json::from_str(&args.claims)
-        .map_err(|e| Error::InvalidPayload(format!("--claims: {e}")))?;
+        .map_err(|e| Error::Token(TokenError::InvalidPayload(format!("--claims: {e}"))))?;
     let mut builder = Issuer::builder()
         .key(key)
         .use_iat(args.iat)
@@ -314,7 +318,8 @@ fn issue_pair(builder: IssuerBuilder, claims: &Value, args: IssueArgs) -> Result
         options = options.audience(aud);
     }
     let pair = builder.build()?.issue_pair(claims, options)?;
-    serde_json::to_string(&pair).map_err(|e| Error::InvalidPayload(e.to_string()))
+    serde_json::to_string(&pair)
+        .map_err(|e| Error::Token(TokenError::InvalidPayload(e.to_string())))
 }
 
 fn verify(args: VerifyArgs) -> Result<String, Error> {

@@ -4,6 +4,7 @@
 use std::io::Read;
 
 use paseto_auth::Error;
+use paseto_auth::error::KeyError;
 use paseto_auth::key::protected::{self, PwCost, PwLimits};
 use paseto_auth::key::{Key, LocalKey, PublicKey, SecretKey};
 use paseto_auth::version::Version;
@@ -106,11 +107,11 @@ fn read_limited(mut reader: impl Read, what: &str) -> Result<Zeroizing<String>, 
         .by_ref()
         .take(MAX_INPUT_LEN + 1)
         .read_to_string(&mut text)
-        .map_err(|e| Error::InvalidKey(format!("{what}: {e}")))?;
+        .map_err(|e| Error::Key(KeyError::InvalidKey(format!("{what}: {e}"))))?;
     if text.len() as u64 > MAX_INPUT_LEN {
-        return Err(Error::InvalidKey(format!(
+        return Err(Error::Key(KeyError::InvalidKey(format!(
             "{what}: longer than {MAX_INPUT_LEN} bytes"
-        )));
+        ))));
     }
     Ok(text)
 }
@@ -120,8 +121,8 @@ fn read_paserk(arg: &str) -> Result<Zeroizing<String>, Error> {
     let text = match (arg, arg.strip_prefix('@')) {
         ("-", _) => read_limited(std::io::stdin(), "standard input")?,
         (_, Some(path)) => {
-            let file =
-                std::fs::File::open(path).map_err(|e| Error::InvalidKey(format!("{path}: {e}")))?;
+            let file = std::fs::File::open(path)
+                .map_err(|e| Error::Key(KeyError::InvalidKey(format!("{path}: {e}"))))?;
             read_limited(file, path)?
         }
         _ => Zeroizing::new(arg.to_owned()),
@@ -131,7 +132,8 @@ fn read_paserk(arg: &str) -> Result<Zeroizing<String>, Error> {
 
 /// The password in `path`, without one trailing newline (`\n` or `\r\n`); never empty.
 fn read_password(path: &str) -> Result<Zeroizing<String>, Error> {
-    let file = std::fs::File::open(path).map_err(|e| Error::InvalidKey(format!("{path}: {e}")))?;
+    let file = std::fs::File::open(path)
+        .map_err(|e| Error::Key(KeyError::InvalidKey(format!("{path}: {e}"))))?;
     let mut text = read_limited(file, path)?;
     if text.ends_with('\n') {
         text.pop();
@@ -140,7 +142,9 @@ fn read_password(path: &str) -> Result<Zeroizing<String>, Error> {
         }
     }
     if text.is_empty() {
-        return Err(Error::InvalidKey(format!("{path}: the password is empty")));
+        return Err(Error::Key(KeyError::InvalidKey(format!(
+            "{path}: the password is empty"
+        ))));
     }
     Ok(text)
 }
@@ -149,10 +153,10 @@ fn read_password(path: &str) -> Result<Zeroizing<String>, Error> {
 fn wrapping_key(text: &str) -> Result<LocalKey, Error> {
     match crate::load_key(text, None)? {
         Key::Local(key) => Ok(key),
-        other => Err(Error::InvalidKey(format!(
+        other => Err(Error::Key(KeyError::InvalidKey(format!(
             "the wrapping key must be a local key (kN.local.…), not a {} key",
             other.describe()
-        ))),
+        )))),
     }
 }
 
@@ -172,9 +176,9 @@ pub(crate) fn unwrap(args: UnwrapArgs) -> Result<String, Error> {
             protected::unwrap_with_password(&paserk, password.as_bytes(), &limits)?
         }
         (None, None) => {
-            return Err(Error::InvalidKey(
+            return Err(Error::Key(KeyError::InvalidKey(
                 "give --wrapping-key or --password-file".into(),
-            ));
+            )));
         }
     };
     Ok(match key {
@@ -190,11 +194,11 @@ fn cost(args: &WrapArgs, version: Version) -> Result<PwCost, Error> {
     match version {
         Version::V3 => {
             if args.memory_kib.is_some() || args.parallelism.is_some() {
-                return Err(Error::PasswordCost(
+                return Err(Error::Key(KeyError::PasswordCost(
                     "--memory-kib and --parallelism are Argon2id's (k2/k4); a k3 key is wrapped \
                      with PBKDF2-SHA384, whose cost is --iterations"
                         .into(),
-                ));
+                )));
             }
             cost.pbkdf2_iterations = args.iterations.unwrap_or(cost.pbkdf2_iterations);
         }
@@ -217,9 +221,9 @@ pub(crate) fn wrap(args: WrapArgs) -> Result<String, Error> {
             let password = read_password(path)?;
             protected::wrap_with_password(&key, password.as_bytes(), &cost)
         }
-        (None, None) => Err(Error::InvalidKey(
+        (None, None) => Err(Error::Key(KeyError::InvalidKey(
             "give --wrapping-key or --password-file".into(),
-        )),
+        ))),
     }
 }
 
@@ -229,17 +233,17 @@ pub(crate) fn seal(args: SealArgs) -> Result<String, Error> {
         Key::Public(key) => key,
         Key::Secret(key) => key.public_key().clone(),
         Key::Local(_) => {
-            return Err(Error::InvalidKey(
+            return Err(Error::Key(KeyError::InvalidKey(
                 "--key must be the recipient's public (or secret) key, not a local key".into(),
-            ));
+            )));
         }
     };
     match crate::load_key(&args.local_key, None)? {
         Key::Local(key) => key.to_sealed_paserk(&recipient),
-        other => Err(Error::InvalidKey(format!(
+        other => Err(Error::Key(KeyError::InvalidKey(format!(
             "only local keys are sealed, not a {} key",
             other.describe()
-        ))),
+        )))),
     }
 }
 
@@ -248,10 +252,10 @@ pub(crate) fn unseal(args: UnsealArgs) -> Result<String, Error> {
     let secret: SecretKey = match crate::load_key(&args.key, args.version)? {
         Key::Secret(key) => key,
         other => {
-            return Err(Error::InvalidKey(format!(
+            return Err(Error::Key(KeyError::InvalidKey(format!(
                 "--key must be the secret key the PASERK was sealed to, not a {} key",
                 other.describe()
-            )));
+            ))));
         }
     };
     let paserk = read_paserk(&args.paserk)?;

@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use crate::error::{Cause, Error, Result, untrusted};
+use crate::error::{Cause, ClaimError, Error, Result, TokenError, untrusted};
 
 /// The claim that binds paseto-auth's own tokens to their purpose: cookie tokens (sessions,
 /// logins, remember-me) and refresh tokens. It is reserved: the issuer refuses claims that hold
@@ -278,10 +278,10 @@ pub struct RegisteredClaims {
 }
 
 fn invalid_claim(claim: &str, reason: &str) -> Error {
-    Error::InvalidClaim {
+    Error::Claims(ClaimError::InvalidClaim {
         claim: claim.to_owned(),
         reason: reason.to_owned(),
-    }
+    })
 }
 
 fn string_claim(payload: &Map<String, Value>, claim: &str) -> Result<Option<String>> {
@@ -363,15 +363,15 @@ impl TimeRules {
         let later = now.checked_add(leeway).unwrap_or(now);
         let earlier = now.checked_sub(leeway).unwrap_or(now);
         match claims.exp {
-            Some(exp) if exp <= earlier => return Err(Error::Expired),
-            None if !self.allow_no_exp => return Err(Error::MissingExpiration),
+            Some(exp) if exp <= earlier => return Err(Error::Claims(ClaimError::Expired)),
+            None if !self.allow_no_exp => return Err(Error::Claims(ClaimError::MissingExpiration)),
             _ => {}
         }
         if claims.nbf.is_some_and(|nbf| nbf > later) {
-            return Err(Error::NotYetValid);
+            return Err(Error::Claims(ClaimError::NotYetValid));
         }
         if claims.iat.is_some_and(|iat| iat > later) {
-            return Err(Error::IssuedInFuture);
+            return Err(Error::Claims(ClaimError::IssuedInFuture));
         }
         Ok(())
     }
@@ -380,8 +380,8 @@ impl TimeRules {
 /// Parses a payload: it must be a JSON object with unique keys at every level.
 pub(crate) fn parse_payload(payload: &[u8]) -> Result<Map<String, Value>> {
     parse_object(payload).map_err(|err| match err {
-        ObjectError::Duplicate(name) => Error::DuplicateClaim(name),
-        ObjectError::Invalid(message) => Error::InvalidPayload(message),
+        ObjectError::Duplicate(name) => Error::Token(TokenError::DuplicateClaim(name)),
+        ObjectError::Invalid(message) => Error::Token(TokenError::InvalidPayload(message)),
     })
 }
 
@@ -497,24 +497,24 @@ mod tests {
     #[test]
     fn duplicate_keys_are_refused_at_any_depth() {
         let err = parse_payload(br#"{"sub":"alice","sub":"admin"}"#).unwrap_err();
-        assert!(matches!(err, Error::DuplicateClaim(name) if name == "sub"));
+        assert!(matches!(err, Error::Token(TokenError::DuplicateClaim(name)) if name == "sub"));
         let err = parse_payload(br#"{"user":{"id":1,"id":2}}"#).unwrap_err();
-        assert!(matches!(err, Error::DuplicateClaim(name) if name == "id"));
+        assert!(matches!(err, Error::Token(TokenError::DuplicateClaim(name)) if name == "id"));
     }
 
     #[test]
     fn the_payload_must_be_one_object() {
         assert!(matches!(
             parse_payload(b"[1,2]"),
-            Err(Error::InvalidPayload(_))
+            Err(Error::Token(TokenError::InvalidPayload(_)))
         ));
         assert!(matches!(
             parse_payload(b"{} {}"),
-            Err(Error::InvalidPayload(_))
+            Err(Error::Token(TokenError::InvalidPayload(_)))
         ));
         assert!(matches!(
             parse_payload(b"\xff"),
-            Err(Error::InvalidPayload(_))
+            Err(Error::Token(TokenError::InvalidPayload(_)))
         ));
         assert_eq!(parse_payload(br#"{"a":[1,{"b":null}]}"#).unwrap().len(), 1);
     }
@@ -523,7 +523,9 @@ mod tests {
     fn registered_claims_have_types() {
         let map = parse_payload(br#"{"exp":"tomorrow"}"#).unwrap();
         let err = RegisteredClaims::from_payload(&map).unwrap_err();
-        assert!(matches!(err, Error::InvalidClaim { claim, .. } if claim == "exp"));
+        assert!(
+            matches!(err, Error::Claims(ClaimError::InvalidClaim { claim, .. }) if claim == "exp")
+        );
         let map =
             parse_payload(br#"{"aud":["a","b"],"iss":"x","exp":"2030-01-01T00:00:00+00:00"}"#)
                 .unwrap();
@@ -556,7 +558,7 @@ mod tests {
         let just_expired = claims(Some(now - time::Duration::seconds(30)), None, None);
         assert!(matches!(
             strict.check(&just_expired, now),
-            Err(Error::Expired)
+            Err(Error::Claims(ClaimError::Expired))
         ));
         assert!(lenient.check(&just_expired, now).is_ok());
         let early = claims(
@@ -566,7 +568,7 @@ mod tests {
         );
         assert!(matches!(
             lenient.check(&early, now),
-            Err(Error::NotYetValid)
+            Err(Error::Claims(ClaimError::NotYetValid))
         ));
         let future_iat = claims(
             Some(now + time::Duration::hours(1)),
@@ -575,11 +577,11 @@ mod tests {
         );
         assert!(matches!(
             lenient.check(&future_iat, now),
-            Err(Error::IssuedInFuture)
+            Err(Error::Claims(ClaimError::IssuedInFuture))
         ));
         assert!(matches!(
             strict.check(&claims(None, None, None), now),
-            Err(Error::MissingExpiration)
+            Err(Error::Claims(ClaimError::MissingExpiration))
         ));
         let open = TimeRules {
             allow_no_exp: true,

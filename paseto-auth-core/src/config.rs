@@ -34,7 +34,7 @@ use std::time::Duration;
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
-use crate::error::{Error, Result, untrusted};
+use crate::error::{Error, KeyError, Result, untrusted};
 use crate::issuer::{
     DEFAULT_ACCESS_LIFETIME, DEFAULT_LOGIN_MAX_AGE, DEFAULT_REFRESH_LIFETIME, Issuer, IssuerBuilder,
 };
@@ -210,7 +210,7 @@ impl Unlock<'_> {
                     &PwLimits::default(),
                 )
                 .map_err(|e| match e {
-                    Error::UnwrapFailed(_) => Error::config(
+                    Error::Key(KeyError::UnwrapFailed(_)) => Error::config(
                         PASSWORD,
                         format!(
                             "does not unlock {entry} (a wrong password, or the key was altered)"
@@ -240,7 +240,7 @@ impl Unlock<'_> {
                     ));
                 }
                 protected::unwrap_with_key(text, &wrapping_key).map_err(|e| match e {
-                    Error::UnwrapFailed(_) => Error::config(
+                    Error::Key(KeyError::UnwrapFailed(_)) => Error::config(
                         WRAPPING_KEY,
                         format!(
                             "does not unwrap {entry} (another wrapping key, or the key was altered)"
@@ -640,7 +640,7 @@ impl PasetoConfig {
             Some(list) => list
                 .split(',')
                 .map(|v| v.trim().parse::<Version>())
-                .collect::<Result<Vec<_>>>()
+                .collect::<Result<Vec<_>, _>>()
                 .map_err(|e| Error::config("PASETO_ALLOWED_VERSIONS", e)),
         }
     }
@@ -921,7 +921,7 @@ mod tests {
             .issue(&serde_json::json!({"a": 1}))
             .unwrap();
         let err = verifier.verify::<serde_json::Value>(&impostor).unwrap_err();
-        assert_eq!(err.kind(), crate::ErrorKind::IssuerMismatch);
+        assert_eq!(err.kind(), crate::ErrorKind::ISSUER_MISMATCH);
         // Without PASETO_ISS there is no issuer to bind them to: the error says what to set.
         let nameless = config(serde_json::json!({
             "PASETO_PRIVATE_KEYS": [{"paserk": secret.to_paserk().as_str()}],

@@ -14,7 +14,7 @@ use crate::claims::{
     AUTH_TIME_CLAIM, CSRF_CLAIM, FAMILY_CLAIM, FRESH_CLAIM, GENERATION_CLAIM, PURPOSE_CLAIM,
     Timestamp, format_time, random_id,
 };
-use crate::error::{Error, Result, untrusted};
+use crate::error::{ClaimError, Error, Result, TokenError, untrusted};
 use crate::key::{KeyId, KeyRing, RingKey, SigningKey};
 use crate::kind::TokenKind;
 use crate::token::{Footer, seal};
@@ -429,9 +429,11 @@ pub(crate) fn offset(
     time::Duration::try_from(lifetime)
         .ok()
         .and_then(|d| now.checked_add(d))
-        .ok_or_else(|| Error::InvalidClaim {
-            claim: claim.into(),
-            reason: "lifetime out of range".into(),
+        .ok_or_else(|| {
+            Error::Claims(ClaimError::InvalidClaim {
+                claim: claim.into(),
+                reason: "lifetime out of range".into(),
+            })
         })
 }
 
@@ -458,7 +460,7 @@ impl Issuer {
             Some(id) => keys
                 .iter()
                 .find(|entry| entry.key.kid() == id)
-                .ok_or_else(|| Error::UnknownKeyId(id.to_string()))?,
+                .ok_or_else(|| Error::Token(TokenError::UnknownKeyId(id.to_string())))?,
             None => keys
                 .primary()
                 .ok_or_else(|| Error::Setup("an issuer needs at least one key".into()))?,
@@ -471,9 +473,9 @@ impl Issuer {
         let implicit = implicit.as_ref();
         if let Some(raw) = &options.raw_footer {
             if config.use_kid || !options.footer.is_empty() {
-                return Err(Error::InvalidFooter(
+                return Err(Error::Token(TokenError::InvalidFooter(
                     "a raw footer cannot carry a kid or other fields".into(),
-                ));
+                )));
             }
             return seal(&key.key, payload.as_bytes(), raw, implicit);
         }
@@ -490,25 +492,25 @@ impl Issuer {
         let mut map = match serde_json::to_value(claims) {
             Ok(Value::Object(map)) => map,
             Ok(_) => {
-                return Err(Error::InvalidPayload(
+                return Err(Error::Token(TokenError::InvalidPayload(
                     "claims must serialize to a JSON object".into(),
-                ));
+                )));
             }
-            Err(e) => return Err(Error::InvalidPayload(untrusted(e))),
+            Err(e) => return Err(Error::Token(TokenError::InvalidPayload(untrusted(e)))),
         };
         if map.contains_key(PURPOSE_CLAIM) {
-            return Err(Error::InvalidPayload(format!(
+            return Err(Error::Token(TokenError::InvalidPayload(format!(
                 "the claim \"{PURPOSE_CLAIM}\" is reserved for paseto-auth's cookie and refresh \
                  tokens; verifiers refuse access tokens that carry it"
-            )));
+            ))));
         }
         // Set through the options only: a `fresh` among an application's claims (user data,
         // say) must not make a token pass `#[paseto_required(fresh)]`, nor a `fam` join a family.
         for claim in [FAMILY_CLAIM, FRESH_CLAIM, CSRF_CLAIM] {
             if map.contains_key(claim) {
-                return Err(Error::InvalidPayload(format!(
+                return Err(Error::Token(TokenError::InvalidPayload(format!(
                     "the claim \"{claim}\" is reserved: set it with TokenOptions, not in the claims"
-                )));
+                ))));
             }
         }
         let now = OffsetDateTime::now_utc();

@@ -9,7 +9,7 @@ use std::borrow::Cow;
 use serde_json::{Map, Value};
 
 use crate::claims::PURPOSE_CLAIM;
-use crate::error::{Error, Result};
+use crate::error::{ClaimError, Error, Result};
 use crate::version::Version;
 
 /// The `pur` of refresh tokens.
@@ -68,10 +68,10 @@ impl TokenKind {
             (TokenKind::Access, Some(_)) => "a paseto-auth cookie token is not an access token",
             (TokenKind::Refresh, _) => "not a refresh token",
         };
-        Err(Error::InvalidClaim {
+        Err(Error::Claims(ClaimError::InvalidClaim {
             claim: PURPOSE_CLAIM.into(),
             reason: reason.into(),
-        })
+        }))
     }
 }
 
@@ -106,7 +106,7 @@ mod tests {
             let err = kind.check_purpose(payload).unwrap_err();
             assert_eq!(
                 err.kind(),
-                crate::ErrorKind::InvalidClaim,
+                crate::ErrorKind::INVALID_CLAIM,
                 "{kind:?} {payload:?}"
             );
         }

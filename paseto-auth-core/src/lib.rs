@@ -56,6 +56,7 @@ pub mod requirements;
 pub mod settings;
 pub mod store;
 pub mod token;
+mod untrusted;
 pub mod verifier;
 pub mod verify_cache;
 pub mod version;

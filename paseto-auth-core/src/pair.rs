@@ -15,7 +15,7 @@ use time::OffsetDateTime;
 use crate::claims::{
     AUTH_TIME_CLAIM, FAMILY_CLAIM, FRESH_CLAIM, GENERATION_CLAIM, PURPOSE_CLAIM, random_id,
 };
-use crate::error::{Error, Result, untrusted};
+use crate::error::{ClaimError, Error, Result, TokenError, untrusted};
 use crate::issuer::{Freshness, Issuer, TokenOptions};
 use crate::key::RingKey;
 use crate::kind::TokenKind;
@@ -146,11 +146,11 @@ impl Issuer {
         let claims = match serde_json::to_value(claims) {
             Ok(Value::Object(map)) => map,
             Ok(_) => {
-                return Err(Error::InvalidPayload(
+                return Err(Error::Token(TokenError::InvalidPayload(
                     "claims must serialize to a JSON object".into(),
-                ));
+                )));
             }
-            Err(e) => return Err(Error::InvalidPayload(untrusted(e))),
+            Err(e) => return Err(Error::Token(TokenError::InvalidPayload(untrusted(e)))),
         };
         // The pair sets them: claims of the caller's could make a refreshed token fresh, or
         // outlive its login.
@@ -158,9 +158,9 @@ impl Issuer {
             .into_iter()
             .find(|claim| claims.contains_key(*claim))
         {
-            return Err(Error::InvalidPayload(format!(
+            return Err(Error::Token(TokenError::InvalidPayload(format!(
                 "the claim \"{claim}\" is set by the pair; leave it out of the claims"
-            )));
+            ))));
         }
         let pair = PairClaims {
             claims,
@@ -186,7 +186,7 @@ impl Issuer {
         let login_end = crate::issuer::offset(pair.auth_time, lifetimes.login, "exp")?;
         let remaining = Duration::try_from(login_end - now).unwrap_or(Duration::ZERO);
         if remaining < Duration::from_secs(1) {
-            return Err(Error::Expired);
+            return Err(Error::Claims(ClaimError::Expired));
         }
         let (access_lifetime, refresh_lifetime) = (
             lifetimes.access.min(remaining),

@@ -12,7 +12,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use crate::claims::{FRESH_CLAIM, RegisteredClaims};
-use crate::error::{Error, Result, truncated};
+use crate::error::{ClaimError, Error, Result, truncated};
 use crate::version::{Purpose, Version};
 
 /// Requirements on a token beyond authenticity and time validity.
@@ -192,9 +192,9 @@ impl Requirements {
                 .as_ref()
                 .is_some_and(|iss| self.issuers.iter().any(|want| want == iss));
             if !accepted {
-                return Err(Error::IssuerNotAccepted(
+                return Err(Error::Claims(ClaimError::IssuerNotAccepted(
                     registered.iss.as_deref().map(truncated),
-                ));
+                )));
             }
         }
         if !self.audiences.is_empty()
@@ -203,13 +203,13 @@ impl Requirements {
                 .iter()
                 .any(|aud| self.audiences.contains(aud))
         {
-            return Err(Error::AudienceNotAccepted);
+            return Err(Error::Claims(ClaimError::AudienceNotAccepted));
         }
         if self.subject.is_some() && registered.sub != self.subject {
-            return Err(Error::SubjectNotAccepted);
+            return Err(Error::Claims(ClaimError::SubjectNotAccepted));
         }
         if self.token_id.is_some() && registered.jti != self.token_id {
-            return Err(Error::TokenIdNotAccepted);
+            return Err(Error::Claims(ClaimError::TokenIdNotAccepted));
         }
         // A claim is present only with a value: `"nickname": null` (what serde writes for a
         // `None`) does not meet `claims(nickname)`.
@@ -218,20 +218,20 @@ impl Requirements {
             .iter()
             .find(|c| payload.get(c.as_str()).is_none_or(Value::is_null))
         {
-            return Err(Error::MissingClaim(missing.clone()));
+            return Err(Error::Claims(ClaimError::MissingClaim(missing.clone())));
         }
         if let Some(scope) = self.scopes.iter().find(|s| !granted(payload, s)) {
-            return Err(Error::ScopeNotGranted(scope.clone()));
+            return Err(Error::Claims(ClaimError::ScopeNotGranted(scope.clone())));
         }
         if let Some((name, _)) = self
             .claim_values
             .iter()
             .find(|(name, want)| !has_value(payload.get(name.as_str()), want))
         {
-            return Err(Error::ClaimNotAccepted(name.clone()));
+            return Err(Error::Claims(ClaimError::ClaimNotAccepted(name.clone())));
         }
         if self.fresh && !is_fresh(payload.get(FRESH_CLAIM), OffsetDateTime::now_utc()) {
-            return Err(Error::NotFresh);
+            return Err(Error::Claims(ClaimError::NotFresh));
         }
         Ok(())
     }
@@ -327,28 +327,28 @@ mod tests {
         let cases = [
             (
                 Requirements::new().issuer("https://b.example"),
-                ErrorKind::IssuerNotAccepted,
+                ErrorKind::ISSUER_NOT_ACCEPTED,
             ),
             (
                 Requirements::new().audience("admin"),
-                ErrorKind::AudienceNotAccepted,
+                ErrorKind::AUDIENCE_NOT_ACCEPTED,
             ),
             (
                 Requirements::new().subject("bob"),
-                ErrorKind::SubjectNotAccepted,
+                ErrorKind::SUBJECT_NOT_ACCEPTED,
             ),
             (
                 Requirements::new().token_id("2"),
-                ErrorKind::TokenIdNotAccepted,
+                ErrorKind::TOKEN_ID_NOT_ACCEPTED,
             ),
-            (Requirements::new().claim("email"), ErrorKind::MissingClaim),
+            (Requirements::new().claim("email"), ErrorKind::MISSING_CLAIM),
             (
                 Requirements::new().scope("read:orders admin"),
-                ErrorKind::ScopeNotGranted,
+                ErrorKind::SCOPE_NOT_GRANTED,
             ),
             (
                 Requirements::new().claim_value("role", "root"),
-                ErrorKind::ClaimNotAccepted,
+                ErrorKind::CLAIM_NOT_ACCEPTED,
             ),
         ];
         for (requirements, kind) in cases {
@@ -388,7 +388,7 @@ mod tests {
         let map = crate::claims::parse_payload(br#"{"scope":["read:orders"]}"#).unwrap();
         let reg = RegisteredClaims::from_payload(&map).unwrap();
         let err = Requirements::new().scope("read:orders").check(&reg, &map);
-        assert_eq!(err.unwrap_err().kind(), ErrorKind::ScopeNotGranted);
+        assert_eq!(err.unwrap_err().kind(), ErrorKind::SCOPE_NOT_GRANTED);
     }
 
     #[test]
@@ -409,7 +409,7 @@ mod tests {
         }
         let (reg, map) = payload();
         let err = Requirements::new().fresh().check(&reg, &map).unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::NotFresh);
+        assert_eq!(err.kind(), ErrorKind::NOT_FRESH);
         assert!(!err.kind().is_insufficient_scope());
     }
 

@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 use time::OffsetDateTime;
 
 use crate::claims::{ClaimField, PasetoClaims, RegisteredClaims, TimeRules, parse_payload};
-use crate::error::{Cause, Error, Result, truncated};
+use crate::error::{Cause, ClaimError, Error, Result, TokenError, truncated};
 use crate::key::{KeyId, KeyRing, LocalKey, PublicKey, RingEntry, RingKey, VerificationKey};
 use crate::kind::TokenKind;
 use crate::requirements::Requirements;
@@ -69,7 +69,7 @@ impl VerifiedToken<Map<String, Value>> {
     ///
     /// Each claim `C` requires ([`PasetoClaims::CLAIMS`]: a field that is not an `Option` and
     /// has no default) must be present with a value other than `null`, whatever the field's
-    /// type would accept; otherwise this fails with [`Error::ClaimsType`] naming the claim.
+    /// type would accept; otherwise this fails with [`ClaimError::ClaimsType`] naming the claim.
     pub fn into_typed<C: PasetoClaims>(self) -> Result<VerifiedToken<C>> {
         check_required_claims(C::CLAIMS, &self.claims)?;
         // Consumes the map: its strings move into `C`, nothing is copied.
@@ -99,7 +99,7 @@ impl VerifiedToken<Map<String, Value>> {
 }
 
 fn claims_type(err: serde_json::Error) -> Error {
-    Error::ClaimsType(Cause::new(err))
+    Error::Claims(ClaimError::ClaimsType(Cause::new(err)))
 }
 
 /// How many keys a token without a PASERK `kid` is tried against by default (see
@@ -112,13 +112,13 @@ fn check_route_header(route: &Requirements, header: Header) -> Result<()> {
         .required_version()
         .is_some_and(|v| v != header.version)
     {
-        return Err(Error::VersionNotAllowed(header.version));
+        return Err(Error::Token(TokenError::VersionNotAllowed(header.version)));
     }
     if route
         .required_purpose()
         .is_some_and(|p| p != header.purpose)
     {
-        return Err(Error::PurposeNotAllowed(header.purpose));
+        return Err(Error::Token(TokenError::PurposeNotAllowed(header.purpose)));
     }
     Ok(())
 }
@@ -129,10 +129,10 @@ fn check_required_claims(fields: &[ClaimField], claims: &Map<String, Value>) -> 
         .iter()
         .find(|field| field.required && claims.get(field.name).is_none_or(Value::is_null))
     {
-        Some(field) => Err(Error::ClaimsType(Cause::msg(format!(
+        Some(field) => Err(Error::Claims(ClaimError::ClaimsType(Cause::msg(format!(
             "the claim \"{}\" is required and is absent or null",
             field.name
-        )))),
+        ))))),
         None => Ok(()),
     }
 }
@@ -346,8 +346,8 @@ impl VerifierBuilder {
     /// (default 1; `PASETO_MAX_KEY_TRIALS`). Each trial is a signature check, so a forged kid-less
     /// token would otherwise cost one per key. With more keys of its version and purpose than
     /// that, a `public` token is tried only against the keys bound to the issuer its (untrusted)
-    /// payload claims, and those bound to none: refused with [`Error::NoKey`] when there are
-    /// none, with [`Error::KeyIdRequired`] when there are still too many, before any
+    /// payload claims, and those bound to none: refused with [`TokenError::NoKey`] when there are
+    /// none, with [`TokenError::KeyIdRequired`] when there are still too many, before any
     /// cryptography either way. So tokens of several issuers with one key each verify without a
     /// `kid` (flask-paseto-extended writes none by default). A `local` token is refused with
     /// `KeyIdRequired` (its payload is encrypted). Tokens of this crate's issuer carry a `kid`
@@ -471,10 +471,10 @@ impl Verifier {
     ) -> Result<Arc<VerifiedToken>> {
         let config = &self.config;
         if token.len() > config.max_token_len {
-            return Err(Error::TokenTooLarge {
+            return Err(Error::Token(TokenError::TokenTooLarge {
                 len: token.len(),
                 limit: config.max_token_len,
-            });
+            }));
         }
         // One ring for the whole verification, whatever a swap does meanwhile.
         let keys = config.keys.load();
@@ -512,7 +512,7 @@ impl Verifier {
         let untrusted = UntrustedToken::parse(token, config.max_token_len)?;
         let header = untrusted.header();
         if !config.versions.contains(&header.version) {
-            return Err(Error::VersionNotAllowed(header.version));
+            return Err(Error::Token(TokenError::VersionNotAllowed(header.version)));
         }
         check_route_header(route, header)?;
         let footer = Footer::parse(untrusted.untrusted_footer(), &config.footer_limits)?;
@@ -526,10 +526,10 @@ impl Verifier {
         if let Some(bound) = &entry.issuer
             && !entry.speaks_for(registered.iss.as_deref())
         {
-            return Err(Error::IssuerMismatch {
+            return Err(Error::Claims(ClaimError::IssuerMismatch {
                 expected: bound.clone(),
                 found: registered.iss.as_deref().map(truncated),
-            });
+            }));
         }
         let token = VerifiedToken {
             claims,
@@ -588,8 +588,11 @@ impl Verifier {
         let mut candidates = match ring.candidates(token.header(), kid) {
             Ok(candidates) => candidates,
             Err(err) => {
-                if let (Error::UnknownKeyId(_) | Error::NoKey(_), Some(kid), Some(hook)) =
-                    (&err, kid, self.config.unknown_key.get())
+                if let (
+                    Error::Token(TokenError::UnknownKeyId(_)) | Error::Token(TokenError::NoKey(_)),
+                    Some(kid),
+                    Some(hook),
+                ) = (&err, kid, self.config.unknown_key.get())
                     && KeyId::is_paserk_id(kid)
                 {
                     hook(kid);
@@ -603,9 +606,9 @@ impl Verifier {
             // Every key that could check it is out of force (a PASERK kid names one key).
             return Err(match (named, kid) {
                 (1, Some(kid)) if KeyId::is_paserk_id(kid) => {
-                    Error::KeyOutsideValidity(crate::error::untrusted(kid))
+                    Error::Token(TokenError::KeyOutsideValidity(crate::error::untrusted(kid)))
                 }
-                _ => Error::NoKey(token.header()),
+                _ => Error::Token(TokenError::NoKey(token.header())),
             });
         }
         // A PASERK kid selects one key; without one, the work of a refusal must not grow with the
@@ -621,14 +624,14 @@ impl Verifier {
             let claimed = token.untrusted_issuer();
             candidates.retain(|entry| entry.speaks_for(claimed.as_deref()));
             if candidates.is_empty() {
-                return Err(Error::NoKey(token.header()));
+                return Err(Error::Token(TokenError::NoKey(token.header())));
             }
         }
         if candidates.len() > self.config.max_key_trials {
-            return Err(Error::KeyIdRequired(candidates.len()));
+            return Err(Error::Token(TokenError::KeyIdRequired(candidates.len())));
         }
         let implicit = kind.implicit_assertion(token.header().version, &self.config.implicit);
-        let mut last = Error::InvalidSignature;
+        let mut last = Error::Token(TokenError::InvalidSignature);
         for entry in candidates {
             match token.open(&entry.key, &implicit) {
                 Ok(payload) => return Ok((entry, payload)),

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::error::{Error, truncated, untrusted};
+use crate::untrusted::{truncated, untrusted};
 
 /// A PASETO protocol version this crate implements.
 ///
@@ -89,7 +89,7 @@ impl fmt::Display for Version {
 }
 
 impl FromStr for Version {
-    type Err = Error;
+    type Err = ParseError;
 
     /// Accepts `v2`, `v3`, `v4` (and the bare digits `2`, `3`, `4` used by Flask configs); with
     /// the `v1` feature also `v1` (`1`).
@@ -100,7 +100,7 @@ impl FromStr for Version {
             "v2" | "2" => Ok(Version::V2),
             "v3" | "3" => Ok(Version::V3),
             "v4" | "4" => Ok(Version::V4),
-            other => Err(Error::UnsupportedVersion(truncated(other))),
+            other => Err(ParseError::UnsupportedVersion(truncated(other))),
         }
     }
 }
@@ -131,13 +131,13 @@ impl fmt::Display for Purpose {
 }
 
 impl FromStr for Purpose {
-    type Err = Error;
+    type Err = ParseError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s {
             "local" => Ok(Purpose::Local),
             "public" => Ok(Purpose::Public),
-            other => Err(Error::Malformed(format!(
+            other => Err(ParseError::Malformed(format!(
                 "unknown purpose \"{}\"",
                 untrusted(other)
             ))),
@@ -184,16 +184,29 @@ impl fmt::Display for Header {
 }
 
 impl FromStr for Header {
-    type Err = Error;
+    type Err = ParseError;
 
     /// Parses `"v4.public"` (also accepts a trailing dot).
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let s = s.strip_suffix('.').unwrap_or(s);
         let (version, purpose) = s
             .split_once('.')
-            .ok_or_else(|| Error::Malformed("expected VERSION.PURPOSE".into()))?;
+            .ok_or_else(|| ParseError::Malformed("expected VERSION.PURPOSE".into()))?;
         Ok(Header::new(version.parse()?, purpose.parse()?))
     }
+}
+
+/// Why a [`Version`], [`Purpose`] or [`Header`] did not parse. The text is escaped and cut; as
+/// an [`Error`](crate::Error) it is the token error of the same name.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ParseError {
+    /// Not a version this crate implements (`v5`, or `v1` without its feature).
+    #[error("unsupported PASETO version {0:?}")]
+    UnsupportedVersion(String),
+    /// Not `local` or `public`, or not `VERSION.PURPOSE`.
+    #[error("malformed token: {0}")]
+    Malformed(String),
 }
 
 #[cfg(test)]
@@ -228,13 +241,41 @@ mod tests {
     #[test]
     fn unknown_versions_are_typed_errors() {
         #[cfg(not(feature = "v1"))]
-        assert!(matches!("v1".parse::<Version>(), Err(Error::UnsupportedVersion(v)) if v == "v1"));
+        assert!(
+            matches!("v1".parse::<Version>(), Err(ParseError::UnsupportedVersion(v)) if v == "v1")
+        );
         #[cfg(not(feature = "v1"))]
         assert_eq!(Version::from_paserk_prefix("k1"), None);
-        assert!(matches!("v5".parse::<Version>(), Err(Error::UnsupportedVersion(v)) if v == "v5"));
+        assert!(
+            matches!("v5".parse::<Version>(), Err(ParseError::UnsupportedVersion(v)) if v == "v5")
+        );
         assert!(matches!(
             "v4.secret".parse::<Header>(),
-            Err(Error::Malformed(_))
+            Err(ParseError::Malformed(_))
         ));
+    }
+
+    #[test]
+    fn parse_errors_are_the_token_errors_of_the_same_name() {
+        use crate::error::{Error, ErrorKind, TokenError};
+        let version = Error::from("v5".parse::<Version>().unwrap_err());
+        assert_eq!(version.kind(), ErrorKind::UNSUPPORTED_VERSION);
+        assert_eq!(version.to_string(), "unsupported PASETO version \"v5\"");
+        let purpose = Error::from("v4.secret".parse::<Header>().unwrap_err());
+        assert!(matches!(purpose, Error::Token(TokenError::Malformed(_))));
+        assert_eq!(
+            purpose.to_string(),
+            "malformed token: unknown purpose \"secret\""
+        );
+        let header = Error::from("v4".parse::<Header>().unwrap_err());
+        assert_eq!(
+            header.to_string(),
+            "malformed token: expected VERSION.PURPOSE"
+        );
+        // Shown alone, a parse error reads as it does inside an `Error`.
+        assert_eq!(
+            "v5".parse::<Version>().unwrap_err().to_string(),
+            version.to_string()
+        );
     }
 }

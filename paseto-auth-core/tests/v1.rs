@@ -3,6 +3,7 @@
 //! Run with `cargo test -p paseto-auth-core --features v1` (CI does).
 #![cfg(feature = "v1")]
 
+use paseto_auth_core::error::{KeyError, TokenError};
 use paseto_auth_core::key::{Key, LocalKey, PublicKey, SecretKey};
 use paseto_auth_core::{Error, Issuer, Purpose, Requirements, Verifier, Version};
 use serde_json::{Value, json};
@@ -42,7 +43,7 @@ fn a_verifier_accepts_v1_only_when_it_is_listed() {
         .unwrap();
     assert!(matches!(
         default.verify::<Value>(&token),
-        Err(Error::VersionNotAllowed(Version::V1))
+        Err(Error::Token(TokenError::VersionNotAllowed(Version::V1)))
     ));
     // So does one allowing every version of Version::ALL: v1 is never among them.
     let all = Verifier::builder()
@@ -52,7 +53,7 @@ fn a_verifier_accepts_v1_only_when_it_is_listed() {
         .unwrap();
     assert!(matches!(
         all.verify::<Value>(&token),
-        Err(Error::VersionNotAllowed(Version::V1))
+        Err(Error::Token(TokenError::VersionNotAllowed(Version::V1)))
     ));
 
     // Listed explicitly, beside v4: the v1 token verifies, the v4 one too.
@@ -75,13 +76,13 @@ fn a_verifier_accepts_v1_only_when_it_is_listed() {
     let v4_only = Requirements::new().version(Version::V4);
     assert!(matches!(
         migrating.verify_with::<Value>(&token, &v4_only),
-        Err(Error::VersionNotAllowed(Version::V1))
+        Err(Error::Token(TokenError::VersionNotAllowed(Version::V1)))
     ));
     let v1_only = Requirements::new().version(Version::V1);
     assert!(migrating.verify_with::<Value>(&token, &v1_only).is_ok());
     assert!(matches!(
         migrating.verify_with::<Value>(&v4_token, &v1_only),
-        Err(Error::VersionNotAllowed(Version::V4))
+        Err(Error::Token(TokenError::VersionNotAllowed(Version::V4)))
     ));
 }
 
@@ -107,7 +108,7 @@ fn v1_local_tokens_are_issued_and_verified() {
         .unwrap();
     assert!(matches!(
         other.verify::<Value>(&token),
-        Err(Error::UnknownKeyId(_))
+        Err(Error::Token(TokenError::UnknownKeyId(_)))
     ));
     // v1 binds no implicit assertion: an issuer with one refuses to make a v1 token.
     let err = Issuer::builder()
@@ -201,13 +202,20 @@ fn protected_k1_keys_are_refused_with_a_reason() {
         .to_password_paserk(b"password", &PwCost::default())
         .unwrap_err();
     assert!(
-        matches!(err, Error::InvalidKey(ref m) if m.starts_with("protected k1 keys")),
+        matches!(
+            err,
+            Error::Key(KeyError::InvalidKey(ref m)) if m.starts_with("protected k1 keys")
+        ),
         "{err}"
     );
     let wrapping = LocalKey::generate(Version::V1).unwrap();
     let err = key.to_wrapped_paserk(&wrapping).unwrap_err();
-    assert!(matches!(err, Error::InvalidKey(ref m) if m.starts_with("protected k1 keys")));
+    assert!(
+        matches!(err, Error::Key(KeyError::InvalidKey(ref m)) if m.starts_with("protected k1 keys"))
+    );
     let err =
         unwrap_with_password("k1.local-pw.AAAA", b"password", &PwLimits::default()).unwrap_err();
-    assert!(matches!(err, Error::InvalidKey(ref m) if m.starts_with("protected k1 keys")));
+    assert!(
+        matches!(err, Error::Key(KeyError::InvalidKey(ref m)) if m.starts_with("protected k1 keys"))
+    );
 }

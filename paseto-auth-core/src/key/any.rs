@@ -1,7 +1,7 @@
 //! A key of any purpose, parsed from text: what config files and the CLI hand us.
 
 use super::{LocalKey, PublicKey, SecretKey};
-use crate::error::{Error, Result};
+use crate::error::{Error, KeyError, Result};
 use crate::version::{Purpose, Version};
 
 /// A key whose purpose is known only once it is parsed (from PASERK or PEM text).
@@ -42,14 +42,13 @@ impl Key {
                         ),
                         None => "expected a PASERK (kN.local/secret/public.…) or a PEM key".into(),
                     };
-                    return Err(Error::InvalidKey(message));
+                    return Err(Error::Key(KeyError::InvalidKey(message)));
                 }
             }
         };
         match pem_version {
-            Some(version) if version != key.version() => Err(Error::InvalidKey(format!(
-                "the key is for {}, not {version}",
-                key.version()
+            Some(version) if version != key.version() => Err(Error::Key(KeyError::InvalidKey(
+                format!("the key is for {}, not {version}", key.version()),
             ))),
             _ => Ok(key),
         }

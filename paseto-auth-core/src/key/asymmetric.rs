@@ -12,7 +12,7 @@ use zeroize::Zeroizing;
 
 use super::ed25519::Ed25519Key;
 use super::id::{KeyId, format_paserk};
-use crate::error::{Cause, Error, Result};
+use crate::error::{Cause, Error, KeyError, Result};
 use crate::version::Version;
 
 #[derive(Clone)]
@@ -73,7 +73,7 @@ fn refuse_weak_seed(version: Version, bytes: &[u8]) -> Result<()> {
 }
 
 fn invalid(what: &str) -> impl Fn(pasetors::errors::Error) -> Error + '_ {
-    move |_| Error::InvalidKey(format!("not a valid {what}"))
+    move |_| Error::Key(KeyError::InvalidKey(format!("not a valid {what}")))
 }
 
 impl SecretKey {
@@ -135,9 +135,9 @@ impl SecretKey {
             Some("k3") => SecretInner::V3(paserk.try_into().map_err(invalid("k3.secret PASERK"))?),
             Some("k4") => SecretInner::V4(paserk.try_into().map_err(invalid("k4.secret PASERK"))?),
             _ => {
-                return Err(Error::InvalidKey(
+                return Err(Error::Key(KeyError::InvalidKey(
                     "expected a k2/k3/k4 .secret PASERK".into(),
-                ));
+                )));
             }
         };
         Self::from_inner(inner)
@@ -283,9 +283,9 @@ impl PublicKey {
             Some("k3") => PublicInner::V3(paserk.try_into().map_err(invalid("k3.public PASERK"))?),
             Some("k4") => PublicInner::V4(paserk.try_into().map_err(invalid("k4.public PASERK"))?),
             _ => {
-                return Err(Error::InvalidKey(
+                return Err(Error::Key(KeyError::InvalidKey(
                     "expected a k2/k3/k4 .public PASERK".into(),
-                ));
+                )));
             }
         };
         Ok(Self::from_inner(inner))
@@ -427,7 +427,10 @@ mod tests {
         );
         for version in [Version::V2, Version::V4] {
             let err = SecretKey::from_bytes(version, &bytes).unwrap_err();
-            assert!(matches!(err, Error::InvalidKey(m) if m.contains("one repeated byte")));
+            assert!(matches!(
+                err,
+                Error::Key(KeyError::InvalidKey(m)) if m.contains("one repeated byte")
+            ));
             let paserk = format!(
                 "{}.secret.{}",
                 version.paserk_prefix(),
@@ -435,7 +438,7 @@ mod tests {
             );
             assert!(matches!(
                 SecretKey::from_paserk(&paserk),
-                Err(Error::InvalidKey(_))
+                Err(Error::Key(KeyError::InvalidKey(_)))
             ));
         }
     }
@@ -444,6 +447,6 @@ mod tests {
     fn a_public_paserk_is_not_a_secret_key() {
         let sk = SecretKey::generate(Version::V4).unwrap();
         let err = SecretKey::from_paserk(&sk.public_key().to_paserk()).unwrap_err();
-        assert!(matches!(err, Error::InvalidKey(_)));
+        assert!(matches!(err, Error::Key(KeyError::InvalidKey(_))));
     }
 }

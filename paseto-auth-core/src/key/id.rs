@@ -15,8 +15,8 @@ impl KeyId {
     }
 
     /// Reads a PASERK id from text (`kN.lid|pid|sid.` and its base64url digest); anything else
-    /// is [`Error::InvalidKey`](crate::Error::InvalidKey). The id is not checked against a key:
-    /// it is a name to look keys up by.
+    /// is [`KeyError::InvalidKey`](crate::error::KeyError::InvalidKey). The id is not checked
+    /// against a key: it is a name to look keys up by.
     pub fn parse(text: &str) -> crate::Result<Self> {
         let digest = text.splitn(3, '.').nth(2).unwrap_or_default();
         if !Self::is_paserk_id(text)
@@ -26,9 +26,9 @@ impl KeyId {
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
         {
-            return Err(crate::Error::InvalidKey(
+            return Err(crate::Error::Key(crate::error::KeyError::InvalidKey(
                 "expected a PASERK id (kN.lid.…, kN.pid.… or kN.sid.…)".into(),
-            ));
+            )));
         }
         Ok(KeyId(text.to_owned()))
     }

@@ -5,7 +5,7 @@
 //!   the `SubjectPublicKeyInfo` DER (what a `PUBLIC KEY` PEM holds), as the official vectors have
 //!   them. The ids are `k1.sid.` / `k1.pid.` + base64url of the first 33 bytes of
 //!   SHA-384(id header ‖ PASERK), as for k3.
-//! - Any other modulus size or exponent is refused with [`Error::InvalidKey`]: v1 is RSA-2048,
+//! - Any other modulus size or exponent is refused with [`KeyError::InvalidKey`]: v1 is RSA-2048,
 //!   e = 65537, and nothing else (the PASETO v1 specification).
 //!
 //! # Timing advisory
@@ -24,7 +24,7 @@ use rsa::traits::PublicKeyParts;
 use zeroize::Zeroizing;
 
 use super::{b64_decode, b64_encode};
-use crate::error::{Cause, Error, Result};
+use crate::error::{Cause, Error, KeyError, Result};
 
 /// The modulus size of every v1 key, in bits.
 pub(crate) const MODULUS_BITS: u32 = 2048;
@@ -56,14 +56,14 @@ pub(crate) struct RsaPublic {
 fn check_shape(key: &impl PublicKeyParts) -> Result<()> {
     let bits = key.n().bit_width();
     if bits != MODULUS_BITS {
-        return Err(Error::InvalidKey(format!(
+        return Err(Error::Key(KeyError::InvalidKey(format!(
             "a v1 key is RSA-{MODULUS_BITS}, not RSA-{bits}"
-        )));
+        ))));
     }
     if *key.e_bytes() != EXPONENT {
-        return Err(Error::InvalidKey(
+        return Err(Error::Key(KeyError::InvalidKey(
             "a v1 key has the public exponent 65537".into(),
-        ));
+        )));
     }
     Ok(())
 }
@@ -77,8 +77,11 @@ impl RsaSecret {
     fn new(key: rsa::PrivateKey) -> Result<Self> {
         check_shape(&key)?;
         // Encoding must work for `to_paserk` and the ids to be total: check it once, here.
-        key.to_pkcs1_der()
-            .map_err(|_| Error::InvalidKey("the RSA key cannot be encoded as PKCS#1".into()))?;
+        key.to_pkcs1_der().map_err(|_| {
+            Error::Key(KeyError::InvalidKey(
+                "the RSA key cannot be encoded as PKCS#1".into(),
+            ))
+        })?;
         Ok(RsaSecret { key })
     }
 
@@ -93,7 +96,7 @@ impl RsaSecret {
     /// Parses the PKCS#1 DER a `k1.secret` PASERK holds.
     pub(crate) fn from_pkcs1_der(der: &[u8]) -> Result<Self> {
         let key = rsa::PrivateKey::from_pkcs1_der(der)
-            .map_err(|_| Error::InvalidKey("not a valid k1.secret PASERK".into()))?;
+            .map_err(|_| Error::Key(KeyError::InvalidKey("not a valid k1.secret PASERK".into())))?;
         Self::new(key)
     }
 
@@ -103,7 +106,9 @@ impl RsaSecret {
             .strip_prefix(SECRET_HEADER)
             .and_then(b64_decode)
             .map(Zeroizing::new)
-            .ok_or_else(|| Error::InvalidKey("not a valid k1.secret PASERK".into()))?;
+            .ok_or_else(|| {
+                Error::Key(KeyError::InvalidKey("not a valid k1.secret PASERK".into()))
+            })?;
         Self::from_pkcs1_der(&der)
     }
 
@@ -149,7 +154,11 @@ impl RsaPublic {
         check_shape(&key)?;
         let spki = key
             .to_public_key_der()
-            .map_err(|_| Error::InvalidKey("the RSA key cannot be encoded as SPKI".into()))?
+            .map_err(|_| {
+                Error::Key(KeyError::InvalidKey(
+                    "the RSA key cannot be encoded as SPKI".into(),
+                ))
+            })?
             .into_vec();
         Ok(RsaPublic { key, spki })
     }
@@ -159,14 +168,16 @@ impl RsaPublic {
         let der = paserk
             .strip_prefix(PUBLIC_HEADER)
             .and_then(b64_decode)
-            .ok_or_else(|| Error::InvalidKey("not a valid k1.public PASERK".into()))?;
+            .ok_or_else(|| {
+                Error::Key(KeyError::InvalidKey("not a valid k1.public PASERK".into()))
+            })?;
         Self::from_spki_der(&der)
     }
 
     /// Parses the SubjectPublicKeyInfo DER of an RSA key (what `k1.public` holds).
     pub(crate) fn from_spki_der(der: &[u8]) -> Result<Self> {
         let key = rsa::PublicKey::from_public_key_der(der)
-            .map_err(|_| Error::InvalidKey("not a valid k1.public PASERK".into()))?;
+            .map_err(|_| Error::Key(KeyError::InvalidKey("not a valid k1.public PASERK".into())))?;
         Self::new(key)
     }
 

@@ -4,7 +4,7 @@
 use base64ct::{Base64UrlUnpadded, Encoding};
 use zeroize::Zeroizing;
 
-use crate::error::Error;
+use crate::error::{Error, KeyError};
 
 /// The PASERK header of a serialized v3 local key.
 const LOCAL_HEADER: &str = "k3.local.";
@@ -47,7 +47,7 @@ pub(crate) fn to_paserk_of(headers: Headers, key: &[u8; 32]) -> String {
 
 /// Parses a `k3.local.` PASERK into the 32-byte key.
 ///
-/// A wrong prefix, bad base64url or a length other than 32 bytes is [`Error::InvalidKey`];
+/// A wrong prefix, bad base64url or a length other than 32 bytes is [`KeyError::InvalidKey`];
 /// the message never contains the key material.
 pub(crate) fn from_paserk(s: &str) -> Result<Zeroizing<[u8; 32]>, Error> {
     from_paserk_of(K3, s)
@@ -57,23 +57,23 @@ pub(crate) fn from_paserk(s: &str) -> Result<Zeroizing<[u8; 32]>, Error> {
 pub(crate) fn from_paserk_of(headers: Headers, s: &str) -> Result<Zeroizing<[u8; 32]>, Error> {
     let name = headers.local.trim_end_matches('.');
     let encoded = s.strip_prefix(headers.local).ok_or_else(|| {
-        Error::InvalidKey(format!(
+        Error::Key(KeyError::InvalidKey(format!(
             "a {name} key must be a PASERK starting with {:?}",
             headers.local
-        ))
+        )))
     })?;
     let mut key = Zeroizing::new([0u8; 32]);
     let decoded_len = Base64UrlUnpadded::decode(encoded, key.as_mut_slice())
         .map_err(|_| {
-            Error::InvalidKey(format!(
+            Error::Key(KeyError::InvalidKey(format!(
                 "{name} PASERK is not unpadded base64url of a 32-byte key"
-            ))
+            )))
         })?
         .len();
     if decoded_len != key.len() {
-        return Err(Error::InvalidKey(format!(
+        return Err(Error::Key(KeyError::InvalidKey(format!(
             "{name} PASERK holds {decoded_len} bytes, expected 32"
-        )));
+        ))));
     }
     Ok(key)
 }
@@ -124,7 +124,10 @@ mod tests {
                 }
                 if let Some(paserk) = paserk {
                     let err = from_paserk(paserk).unwrap_err();
-                    assert!(matches!(err, Error::InvalidKey(_)), "{name}: {err:?}");
+                    assert!(
+                        matches!(err, Error::Key(KeyError::InvalidKey(_))),
+                        "{name}: {err:?}"
+                    );
                     // The message must not echo the secret part of the PASERK.
                     let secret = paserk.split('.').nth(2).unwrap();
                     assert!(!err.to_string().contains(secret), "{name}: {err}");
@@ -182,7 +185,7 @@ mod tests {
             lid(&key),
         ] {
             assert!(
-                matches!(from_paserk(&bad), Err(Error::InvalidKey(_))),
+                matches!(from_paserk(&bad), Err(Error::Key(KeyError::InvalidKey(_)))),
                 "{bad} accepted"
             );
         }

@@ -12,7 +12,7 @@ use zeroize::Zeroizing;
 
 use super::id::{KeyId, format_paserk};
 use super::k3_local;
-use crate::error::{Cause, Error, Result};
+use crate::error::{Cause, Error, KeyError, Result};
 use crate::version::Version;
 
 /// Minimum length of a secret given to [`LocalKey::derive_from_secret`].
@@ -98,7 +98,11 @@ impl LocalKey {
     /// refused: it is no secret.
     pub fn from_paserk(paserk: &str) -> Result<Self> {
         let paserk = paserk.trim();
-        let invalid = |_| Error::InvalidKey("not a valid k2/k4 local PASERK".into());
+        let invalid = |_| {
+            Error::Key(KeyError::InvalidKey(
+                "not a valid k2/k4 local PASERK".into(),
+            ))
+        };
         let inner = match paserk.split('.').next() {
             Some("k2") => Inner::V2(SymmetricKey::<V2>::try_from(paserk).map_err(invalid)?),
             Some("k3") => Inner::V3(k3_local::from_paserk(paserk)?),
@@ -106,9 +110,9 @@ impl LocalKey {
             Some("k1") => Inner::V1(k3_local::from_paserk_of(k3_local::K1, paserk)?),
             Some("k4") => Inner::V4(SymmetricKey::<V4>::try_from(paserk).map_err(invalid)?),
             _ => {
-                return Err(Error::InvalidKey(
+                return Err(Error::Key(KeyError::InvalidKey(
                     "expected a k2/k3/k4 .local PASERK".into(),
-                ));
+                )));
             }
         };
         Self::checked(inner)
@@ -116,7 +120,7 @@ impl LocalKey {
 
     /// Raw key bytes; only for the official test vectors and internal derivation.
     pub(crate) fn from_bytes(version: Version, bytes: &[u8]) -> Result<Self> {
-        let wrong_len = || Error::InvalidKey("a local key is 32 bytes".into());
+        let wrong_len = || Error::Key(KeyError::InvalidKey("a local key is 32 bytes".into()));
         let raw = || -> Result<Zeroizing<[u8; 32]>> {
             let array: [u8; 32] = bytes.try_into().map_err(|_| wrong_len())?;
             Ok(Zeroizing::new(array))
@@ -140,10 +144,10 @@ impl LocalKey {
     /// works) and not one byte repeated.
     pub fn derive_from_secret(version: Version, secret: &[u8], purpose: &str) -> Result<Self> {
         if secret.len() < MIN_SECRET_LEN {
-            return Err(Error::InvalidKey(format!(
+            return Err(Error::Key(KeyError::InvalidKey(format!(
                 "a secret to derive a key from must be at least {MIN_SECRET_LEN} bytes, got {}",
                 secret.len()
-            )));
+            ))));
         }
         super::refuse_repeated_byte(secret, "a secret")?;
         let hkdf = Hkdf::<Sha256>::new(Some(b"paseto-auth/v1 derive-from-secret"), secret);
@@ -238,7 +242,7 @@ mod tests {
     #[test]
     fn short_secrets_are_refused_and_purposes_separate_keys() {
         let err = LocalKey::derive_from_secret(Version::V4, &[7; 31], "session").unwrap_err();
-        assert!(matches!(err, Error::InvalidKey(_)));
+        assert!(matches!(err, Error::Key(KeyError::InvalidKey(_))));
         let long = b"a secret of more than thirty-two bytes, any length above works";
         let session = LocalKey::derive_from_secret(Version::V4, long, "session").unwrap();
         let remember = LocalKey::derive_from_secret(Version::V4, long, "remember").unwrap();
@@ -253,7 +257,10 @@ mod tests {
             for byte in [0x00, 0x61, 0xff] {
                 let bytes = [byte; 32];
                 let err = LocalKey::from_bytes(version, &bytes).unwrap_err();
-                assert!(matches!(err, Error::InvalidKey(ref m) if m.contains("one repeated byte")));
+                assert!(matches!(
+                    err,
+                    Error::Key(KeyError::InvalidKey(ref m)) if m.contains("one repeated byte")
+                ));
                 let paserk = format!(
                     "{}.local.{}",
                     version.paserk_prefix(),
@@ -261,12 +268,18 @@ mod tests {
                 );
                 let err = LocalKey::from_paserk(&paserk).unwrap_err();
                 assert!(
-                    matches!(err, Error::InvalidKey(ref m) if m.contains("one repeated byte")),
+                    matches!(
+                        err,
+                        Error::Key(KeyError::InvalidKey(ref m)) if m.contains("one repeated byte")
+                    ),
                     "{paserk}: {err}"
                 );
                 let err =
                     LocalKey::derive_from_secret(version, &[byte; 64], "session").unwrap_err();
-                assert!(matches!(err, Error::InvalidKey(ref m) if m.contains("one repeated byte")));
+                assert!(matches!(
+                    err,
+                    Error::Key(KeyError::InvalidKey(ref m)) if m.contains("one repeated byte")
+                ));
             }
         }
         // The official vectors' all-zero keys, as users would paste them.

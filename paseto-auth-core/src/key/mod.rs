@@ -35,9 +35,11 @@ pub use ring::{KeyRing, RingEntry, SigningKey, VerificationKey};
 /// token sealed with it protects nothing. `what` names the material in the error.
 pub(crate) fn refuse_repeated_byte(bytes: &[u8], what: &str) -> crate::Result<()> {
     match bytes.split_first() {
-        Some((first, rest)) if rest.iter().all(|b| b == first) => Err(crate::Error::InvalidKey(
-            format!("{what} made of one repeated byte is not a secret"),
-        )),
+        Some((first, rest)) if rest.iter().all(|b| b == first) => {
+            Err(crate::Error::Key(crate::error::KeyError::InvalidKey(
+                format!("{what} made of one repeated byte is not a secret"),
+            )))
+        }
         _ => Ok(()),
     }
 }

@@ -8,7 +8,7 @@ use p384::pkcs8::{DecodePrivateKey, DecodePublicKey};
 use zeroize::Zeroizing;
 
 use super::{PublicKey, SecretKey};
-use crate::error::{Error, Result};
+use crate::error::{Error, KeyError, Result};
 use crate::version::Version;
 
 /// Which version an Ed25519 PEM key is for (v4 unless v2 was asked for).
@@ -16,13 +16,13 @@ fn ed25519_version(requested: Option<Version>) -> Result<Version> {
     match requested {
         None | Some(Version::V4) => Ok(Version::V4),
         Some(Version::V2) => Ok(Version::V2),
-        Some(Version::V3) => Err(Error::InvalidKey(
+        Some(Version::V3) => Err(Error::Key(KeyError::InvalidKey(
             "an Ed25519 key cannot be used for v3 (v3 uses P-384)".into(),
-        )),
+        ))),
         #[cfg(feature = "v1")]
-        Some(Version::V1) => Err(Error::InvalidKey(
+        Some(Version::V1) => Err(Error::Key(KeyError::InvalidKey(
             "an Ed25519 key cannot be used for v1 (v1 uses RSA)".into(),
-        )),
+        ))),
     }
 }
 
@@ -30,9 +30,9 @@ fn ed25519_version(requested: Option<Version>) -> Result<Version> {
 fn p384_version(requested: Option<Version>) -> Result<Version> {
     match requested {
         None | Some(Version::V3) => Ok(Version::V3),
-        Some(other) => Err(Error::InvalidKey(format!(
+        Some(other) => Err(Error::Key(KeyError::InvalidKey(format!(
             "a P-384 key can only be used for v3, not {other}"
-        ))),
+        )))),
     }
 }
 
@@ -41,9 +41,9 @@ fn p384_version(requested: Option<Version>) -> Result<Version> {
 fn rsa_version(requested: Option<Version>) -> Result<()> {
     match requested {
         None | Some(Version::V1) => Ok(()),
-        Some(other) => Err(Error::InvalidKey(format!(
+        Some(other) => Err(Error::Key(KeyError::InvalidKey(format!(
             "an RSA key can only be used for v1, not {other}"
-        ))),
+        )))),
     }
 }
 
@@ -66,10 +66,10 @@ pub(super) fn secret_from_pem(pem: &str, version: Option<Version>) -> Result<Sec
             let bytes = Zeroizing::new(key.to_bytes());
             SecretKey::from_bytes(p384_version(version)?, bytes.as_slice())
         }
-        None => Err(Error::InvalidKey(
+        None => Err(Error::Key(KeyError::InvalidKey(
             "not a PEM Ed25519 or P-384 private key (PKCS#8 `PRIVATE KEY` or SEC1 `EC PRIVATE KEY`)"
                 .into(),
-        )),
+        ))),
     }
 }
 
@@ -88,9 +88,9 @@ pub(super) fn public_from_pem(pem: &str, version: Option<Version>) -> Result<Pub
             let compressed = key.to_sec1_point(true);
             PublicKey::from_bytes(p384_version(version)?, compressed.as_bytes())
         }
-        Err(_) => Err(Error::InvalidKey(
+        Err(_) => Err(Error::Key(KeyError::InvalidKey(
             "not a PEM Ed25519 or P-384 public key (SPKI `PUBLIC KEY`)".into(),
-        )),
+        ))),
     }
 }
 
@@ -115,12 +115,12 @@ mod tests {
     #[test]
     fn curve_and_version_must_agree() {
         let err = SecretKey::from_pem(FLASK_SECRET, Some(Version::V3)).unwrap_err();
-        assert!(matches!(err, Error::InvalidKey(_)));
+        assert!(matches!(err, Error::Key(KeyError::InvalidKey(_))));
         let err = PublicKey::from_pem(
             "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----",
             None,
         )
         .unwrap_err();
-        assert!(matches!(err, Error::InvalidKey(_)));
+        assert!(matches!(err, Error::Key(KeyError::InvalidKey(_))));
     }
 }

@@ -1,7 +1,7 @@
 //! Key rings: many keys, each optionally bound to an issuer, one of them primary.
 
 use super::{KeyId, LocalKey, PublicKey, SecretKey};
-use crate::error::{Error, Result, untrusted};
+use crate::error::{Error, Result, TokenError, untrusted};
 use crate::version::{Header, Purpose};
 use time::OffsetDateTime;
 
@@ -122,7 +122,7 @@ pub struct RingEntry<K> {
     /// `iss` written into tokens made with it (for signing keys).
     pub issuer: Option<String>,
     /// Before this time the key checks no token (a verifier refuses with
-    /// [`Error::KeyOutsideValidity`]); `None`: no lower bound. Set for keys from a published
+    /// [`TokenError::KeyOutsideValidity`]); `None`: no lower bound. Set for keys from a published
     /// key set ([`crate::keyset`]).
     pub not_before: Option<OffsetDateTime>,
     /// After this time the key checks no token, even one found in the verified-token cache;
@@ -224,7 +224,7 @@ impl<K: RingKey> KeyRing<K> {
             .entries
             .iter()
             .position(|entry| entry.key.kid() == id)
-            .ok_or_else(|| Error::UnknownKeyId(id.to_string()))?;
+            .ok_or_else(|| Error::Token(TokenError::UnknownKeyId(id.to_string())))?;
         self.primary = index;
         Ok(())
     }
@@ -252,8 +252,8 @@ impl<K: RingKey> KeyRing<K> {
     /// The keys that may check a token with `header` whose footer names `kid`.
     ///
     /// A PASERK id selects exactly one key, and an id the ring does not hold (or one of another
-    /// version or purpose) fails closed with [`Error::UnknownKeyId`]. Any other `kid` (or none)
-    /// leaves every key of the token's version and purpose as a candidate.
+    /// version or purpose) fails closed with [`TokenError::UnknownKeyId`]. Any other `kid` (or
+    /// none) leaves every key of the token's version and purpose as a candidate.
     pub fn candidates(&self, header: Header, kid: Option<&str>) -> Result<Vec<&RingEntry<K>>> {
         let of_header = || {
             self.entries
@@ -261,7 +261,7 @@ impl<K: RingKey> KeyRing<K> {
                 .filter(move |e| e.key.header() == header)
         };
         if of_header().next().is_none() {
-            return Err(Error::NoKey(header));
+            return Err(Error::Token(TokenError::NoKey(header)));
         }
         let found: Vec<_> = match kid.filter(|kid| KeyId::is_paserk_id(kid)) {
             Some(kid) => of_header()
@@ -270,7 +270,9 @@ impl<K: RingKey> KeyRing<K> {
             None => of_header().collect(),
         };
         if found.is_empty() {
-            return Err(Error::UnknownKeyId(untrusted(kid.unwrap_or_default())));
+            return Err(Error::Token(TokenError::UnknownKeyId(untrusted(
+                kid.unwrap_or_default(),
+            ))));
         }
         Ok(found)
     }
@@ -309,7 +311,7 @@ mod tests {
         let err = ring
             .candidates(header, Some(stranger.public_key().id().as_str()))
             .unwrap_err();
-        assert!(matches!(err, Error::UnknownKeyId(_)));
+        assert!(matches!(err, Error::Token(TokenError::UnknownKeyId(_))));
     }
 
     #[test]
@@ -324,10 +326,13 @@ mod tests {
         let err = ring
             .candidates(Header::new(Version::V3, Purpose::Public), None)
             .unwrap_err();
-        assert!(matches!(err, Error::NoKey(h) if h == Header::new(Version::V3, Purpose::Public)));
+        assert!(matches!(
+            err,
+            Error::Token(TokenError::NoKey(h)) if h == Header::new(Version::V3, Purpose::Public)
+        ));
         let err = ring
             .candidates(Header::new(Version::V4, Purpose::Local), Some("custom-kid"))
             .unwrap_err();
-        assert!(matches!(err, Error::NoKey(_)));
+        assert!(matches!(err, Error::Token(TokenError::NoKey(_))));
     }
 }

@@ -46,7 +46,9 @@ fn produce(kind: &str, version: Version, test: &Value) -> Result<String> {
                 // A PASERK of another version must not be accepted as this version's key.
                 let key = LocalKey::from_paserk(p)?;
                 if key.version() != version {
-                    return Err(crate::Error::InvalidKey(format!("not a {version} key")));
+                    return Err(crate::Error::Key(crate::error::KeyError::InvalidKey(
+                        format!("not a {version} key"),
+                    )));
                 }
                 key.to_paserk().to_string()
             }
@@ -93,7 +95,11 @@ fn official_paserk_vectors_pass() {
                 if ZERO_KEY_VECTORS.contains(&name) {
                     // Deliberate deviation: see ZERO_KEY_VECTORS.
                     assert!(
-                        matches!(result, Err(crate::Error::InvalidKey(ref m)) if m.contains("one repeated byte")),
+                        matches!(
+                            result,
+                            Err(crate::Error::Key(crate::error::KeyError::InvalidKey(ref m)))
+                                if m.contains("one repeated byte")
+                        ),
                         "{name}"
                     );
                     refused += 1;
@@ -129,7 +135,9 @@ fn produce_k1(kind: &str, test: &Value) -> Result<String> {
         if version == Version::V1 {
             Ok(())
         } else {
-            Err(crate::Error::InvalidKey(format!("not a v1 key: {version}")))
+            Err(crate::Error::Key(crate::error::KeyError::InvalidKey(
+                format!("not a v1 key: {version}"),
+            )))
         }
     };
     match (kind, test["paserk"].as_str()) {
@@ -178,7 +186,11 @@ fn official_k1_paserk_vectors_pass() {
             if ["k1.local-1", "k1.lid-1"].contains(&name) {
                 // The all-zero local key: refused by policy, as for k2/k3/k4 (ZERO_KEY_VECTORS).
                 assert!(
-                    matches!(result, Err(crate::Error::InvalidKey(ref m)) if m.contains("one repeated byte")),
+                    matches!(
+                        result,
+                        Err(crate::Error::Key(crate::error::KeyError::InvalidKey(ref m)))
+                            if m.contains("one repeated byte")
+                    ),
                     "{name}: {result:?}"
                 );
                 refused += 1;
@@ -186,7 +198,10 @@ fn official_k1_paserk_vectors_pass() {
                 failing += 1;
                 let err = result.expect_err(name);
                 assert!(
-                    matches!(err, crate::Error::InvalidKey(_)),
+                    matches!(
+                        err,
+                        crate::Error::Key(crate::error::KeyError::InvalidKey(_))
+                    ),
                     "{name}: {err:?}"
                 );
             } else {

@@ -6,8 +6,9 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use crate::claims::format_time;
-use crate::error::{Error, KeySetError, Result, untrusted};
+use crate::error::{Error, Result, untrusted};
 use crate::key::{KeyId, PublicKey};
+use crate::keyset::KeySetError;
 
 /// The format version this crate writes and reads (the document's `"version"`).
 pub const FORMAT_VERSION: u64 = 1;

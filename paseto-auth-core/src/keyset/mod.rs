@@ -23,12 +23,11 @@
 //! `retired` keys verify until their not-after, so tokens signed before the switch live out
 //! their lifetime. Only `active` keys sign. A key leaves a verifier when it leaves the document,
 //! or at its not-after, whichever comes first (even for tokens in the verified-token cache).
-//!
-//! [`KeySetError`]: crate::error::KeySetError
 
 use std::time::Duration;
 
 mod document;
+pub(crate) mod error;
 mod schedule;
 mod settings;
 
@@ -36,6 +35,7 @@ pub use document::{
     DEFAULT_MAX_BYTES, DEFAULT_MAX_KEYS, DocumentLimits, FORMAT_VERSION, KeySetDocument, KeyStatus,
     PublishedKey,
 };
+pub use error::KeySetError;
 pub use settings::{
     DEFAULT_MAX_STALENESS, DEFAULT_MIN_FETCH_GAP, DEFAULT_REFRESH, DEFAULT_TIMEOUT, KeySetSettings,
 };

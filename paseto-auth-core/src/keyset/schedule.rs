@@ -6,9 +6,10 @@ use std::time::Duration;
 use time::OffsetDateTime;
 
 use super::document::{KeySetDocument, KeyStatus, PublishedKey};
-use crate::error::{Error, KeySetError, Result, untrusted};
+use crate::error::{Error, Result, untrusted};
 use crate::issuer::Issuer;
 use crate::key::{KeyId, KeyRing, RingEntry, SecretKey, SigningKey, VerificationKey};
+use crate::keyset::KeySetError;
 use crate::version::Version;
 
 fn change(message: String) -> Error {

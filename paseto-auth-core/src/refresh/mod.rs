@@ -46,7 +46,7 @@ use crate::claims::{
     AUTH_TIME_CLAIM, FAMILY_CLAIM, FRESH_CLAIM, GENERATION_CLAIM, PURPOSE_CLAIM,
     issued_for_revocation,
 };
-use crate::error::{Error, Result};
+use crate::error::{ClaimError, Error, Result};
 use crate::issuer::{Issuer, offset};
 use crate::key::{KeyRing, RingKey, SigningKey, VerificationKey};
 use crate::kind::TokenKind;
@@ -99,7 +99,7 @@ const FAMILY_LEEWAY: time::Duration = time::Duration::minutes(5);
 /// let third = refresh.refresh(&renewed.refresh_token).await?;
 /// // The first refresh token is two uses old: presenting it again ends the family.
 /// let replay = refresh.refresh(&pair.refresh_token).await.unwrap_err();
-/// assert_eq!(replay.kind(), paseto_auth_core::ErrorKind::RefreshTokenReused);
+/// assert_eq!(replay.kind(), paseto_auth_core::ErrorKind::REFRESH_TOKEN_REUSED);
 /// assert!(refresh.refresh(&third.refresh_token).await.is_err());
 /// # Ok::<(), paseto_auth_core::Error>(())
 /// # }).unwrap();
@@ -146,7 +146,7 @@ impl RefreshTokens {
     /// it gets the same pair (see the module docs, "Retries"). Fails with
     /// [`Error::RefreshTokenReused`] (and revokes the token's family: every access and refresh
     /// token issued from the same login) when the token was used before, outside the grace; with
-    /// [`Error::Revoked`] when its family, subject or key is revoked; with [`Error::Expired`]
+    /// [`Error::Revoked`] when its family, subject or key is revoked; with [`ClaimError::Expired`]
     /// when it, or its login, is too old for the current lifetimes; with the verifier's errors
     /// when it is not a valid refresh token of this issuer (an access token is not); with
     /// [`Error::StoreUnavailable`] when the store fails (whatever its failure policy: an
@@ -251,7 +251,7 @@ impl RefreshTokens {
         if offset(issued, lifetimes.refresh, "iat")? <= now
             || offset(state.auth_time, lifetimes.login, AUTH_TIME_CLAIM)? <= now
         {
-            return Err(Error::Expired);
+            return Err(Error::Claims(ClaimError::Expired));
         }
         Ok(())
     }
@@ -263,7 +263,7 @@ impl RefreshTokens {
             Some(Value::String(family)) => {
                 self.revoke_family(family, OffsetDateTime::now_utc()).await
             }
-            _ => Err(Error::MissingClaim(FAMILY_CLAIM.into())),
+            _ => Err(Error::Claims(ClaimError::MissingClaim(FAMILY_CLAIM.into()))),
         }
     }
 
@@ -298,20 +298,24 @@ impl<'a> RefreshState<'a> {
     fn of(token: &'a VerifiedToken) -> Result<Self> {
         let claims = &token.claims;
         let Some(Value::String(family)) = claims.get(FAMILY_CLAIM) else {
-            return Err(Error::MissingClaim(FAMILY_CLAIM.into()));
+            return Err(Error::Claims(ClaimError::MissingClaim(FAMILY_CLAIM.into())));
         };
         let generation = claims
             .get(GENERATION_CLAIM)
             .and_then(Value::as_u64)
-            .ok_or_else(|| Error::MissingClaim(GENERATION_CLAIM.into()))?;
+            .ok_or_else(|| Error::Claims(ClaimError::MissingClaim(GENERATION_CLAIM.into())))?;
         let auth_time = match claims.get(AUTH_TIME_CLAIM) {
-            Some(Value::String(text)) => {
-                OffsetDateTime::parse(text, &Rfc3339).map_err(|_| Error::InvalidClaim {
+            Some(Value::String(text)) => OffsetDateTime::parse(text, &Rfc3339).map_err(|_| {
+                Error::Claims(ClaimError::InvalidClaim {
                     claim: AUTH_TIME_CLAIM.into(),
                     reason: "must be an RFC 3339 time".into(),
-                })?
+                })
+            })?,
+            _ => {
+                return Err(Error::Claims(ClaimError::MissingClaim(
+                    AUTH_TIME_CLAIM.into(),
+                )));
             }
-            _ => return Err(Error::MissingClaim(AUTH_TIME_CLAIM.into())),
         };
         Ok(RefreshState {
             family,

@@ -26,6 +26,7 @@
 //! every entry by a hash (SHA-256, base64url: 43 letters, digits, `-` and `_`), so `*`, `\r\n`
 //! or a long string is just another hash.
 
+pub(crate) mod error;
 mod memory;
 
 use std::fmt;
@@ -38,9 +39,9 @@ use std::time::{Duration, Instant};
 use time::OffsetDateTime;
 
 use crate::error::Error;
-pub use crate::error::{RevokedBy, StoreError};
 use crate::logs::{Refusal, refusal};
 use crate::settings::{Namespace, Settings};
+pub use error::{RevokedBy, StoreError};
 use tracing::Level;
 
 pub use memory::{DEFAULT_MEMORY_CAPACITY, DEFAULT_SUBJECT_RETENTION, MemoryStore};
@@ -394,7 +395,7 @@ mod tests {
         assert!(!from(&[]).unwrap().fail_open, "fails closed by default");
         for typo in ["ture", "enabled", "", "2"] {
             let err = from(&[("PASETO_STORE_FAIL_OPEN", typo)]).unwrap_err();
-            assert_eq!(err.kind(), crate::ErrorKind::Config, "{typo}");
+            assert_eq!(err.kind(), crate::ErrorKind::CONFIG, "{typo}");
             assert!(err.to_string().contains("PASETO_STORE_FAIL_OPEN"), "{err}");
         }
     }

@@ -3,7 +3,7 @@
 //! payload, footer and (v4) implicit assertion; the signature is the body's last 64 bytes.
 
 use super::pae::pae;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, TokenError};
 use crate::key::Ed25519Key;
 
 /// Length of an Ed25519 signature.
@@ -22,10 +22,11 @@ pub(crate) fn open(
     let split = signed
         .len()
         .checked_sub(SIGNATURE_LEN)
-        .ok_or(Error::InvalidSignature)?;
+        .ok_or(Error::Token(TokenError::InvalidSignature))?;
     let (payload, signature) = signed.split_at(split);
-    let signature: &[u8; SIGNATURE_LEN] =
-        signature.try_into().map_err(|_| Error::InvalidSignature)?;
+    let signature: &[u8; SIGNATURE_LEN] = signature
+        .try_into()
+        .map_err(|_| Error::Token(TokenError::InvalidSignature))?;
     let mut pieces: [&[u8]; 4] = [header.as_bytes(), payload, footer, &[]];
     let count = match implicit {
         Some(implicit) => {
@@ -35,7 +36,7 @@ pub(crate) fn open(
         None => 3,
     };
     if !key.verifies(&pae(&pieces[..count]), signature) {
-        return Err(Error::InvalidSignature);
+        return Err(Error::Token(TokenError::InvalidSignature));
     }
     Ok(payload.to_vec())
 }

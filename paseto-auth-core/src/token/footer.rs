@@ -4,7 +4,7 @@
 use serde_json::{Map, Value};
 
 use crate::claims::{ObjectError, parse_object};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, TokenError};
 
 /// Limits applied to a footer before it is parsed as JSON (PASETO "footer JSON safety").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,34 +39,34 @@ impl Footer {
     ///
     /// A footer that does not start with `{` is kept as opaque bytes. One that does must be a
     /// JSON object within the limits, with no key repeated (which `kid` would a parser pick?),
-    /// or this fails with [`Error::InvalidFooter`].
+    /// or this fails with [`TokenError::InvalidFooter`].
     pub fn parse(raw: &[u8], limits: &FooterLimits) -> Result<Self> {
         if raw.len() > limits.max_len {
-            return Err(Error::InvalidFooter(format!(
+            return Err(Error::Token(TokenError::InvalidFooter(format!(
                 "{} bytes, over the {}-byte limit",
                 raw.len(),
                 limits.max_len
-            )));
+            ))));
         }
         let json = if raw.first() == Some(&b'{') {
             let shape = scan_json_shape(raw);
             if shape.max_depth > limits.max_depth {
-                return Err(Error::InvalidFooter(format!(
+                return Err(Error::Token(TokenError::InvalidFooter(format!(
                     "nested {} deep, over the limit of {}",
                     shape.max_depth, limits.max_depth
-                )));
+                ))));
             }
             if shape.keys > limits.max_keys {
-                return Err(Error::InvalidFooter(format!(
+                return Err(Error::Token(TokenError::InvalidFooter(format!(
                     "{} keys, over the limit of {}",
                     shape.keys, limits.max_keys
-                )));
+                ))));
             }
             let map = parse_object(raw).map_err(|err| {
-                Error::InvalidFooter(match err {
+                Error::Token(TokenError::InvalidFooter(match err {
                     ObjectError::Duplicate(key) => format!("the key \"{key}\" is repeated"),
                     ObjectError::Invalid(message) => format!("not a JSON object: {message}"),
-                })
+                }))
             })?;
             Some(map)
         } else {
@@ -184,20 +184,24 @@ mod tests {
             max_keys: 3,
         };
         let long = vec![b'x'; 65];
-        assert!(
-            matches!(Footer::parse(&long, &limits), Err(Error::InvalidFooter(m)) if m.contains("bytes"))
-        );
+        assert!(matches!(
+            Footer::parse(&long, &limits),
+            Err(Error::Token(TokenError::InvalidFooter(m))) if m.contains("bytes")
+        ));
         let deep = br#"{"a":{"b":{"c":1}}}"#;
-        assert!(
-            matches!(Footer::parse(deep, &limits), Err(Error::InvalidFooter(m)) if m.contains("deep"))
-        );
+        assert!(matches!(
+            Footer::parse(deep, &limits),
+            Err(Error::Token(TokenError::InvalidFooter(m))) if m.contains("deep")
+        ));
         let many = br#"{"a":1,"b":2,"c":3,"d":4}"#;
-        assert!(
-            matches!(Footer::parse(many, &limits), Err(Error::InvalidFooter(m)) if m.contains("keys"))
-        );
+        assert!(matches!(
+            Footer::parse(many, &limits),
+            Err(Error::Token(TokenError::InvalidFooter(m))) if m.contains("keys")
+        ));
         let broken = br#"{"a":"#;
-        assert!(
-            matches!(Footer::parse(broken, &limits), Err(Error::InvalidFooter(m)) if m.contains("JSON"))
-        );
+        assert!(matches!(
+            Footer::parse(broken, &limits),
+            Err(Error::Token(TokenError::InvalidFooter(m))) if m.contains("JSON")
+        ));
     }
 }

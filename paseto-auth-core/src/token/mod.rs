@@ -34,7 +34,7 @@ use pasetors::version4::{self, V4};
 use pasetors::{Local, Public};
 use zeroize::Zeroizing;
 
-use crate::error::{Cause, Error, Result, truncated, untrusted};
+use crate::error::{Cause, Error, Result, TokenError, truncated, untrusted};
 use crate::key::{
     Ed25519Key, LocalKey, SecretKey, SigningKey, VerificationKey, b64_decode, b64_encode,
 };
@@ -70,8 +70,11 @@ impl Payload {
     /// `pasetors` has checked the others.
     pub fn text(&self) -> Result<&str> {
         match &self.0 {
-            PayloadBytes::Owned(bytes) => std::str::from_utf8(bytes)
-                .map_err(|_| Error::InvalidPayload("the payload is not UTF-8".into())),
+            PayloadBytes::Owned(bytes) => std::str::from_utf8(bytes).map_err(|_| {
+                Error::Token(TokenError::InvalidPayload(
+                    "the payload is not UTF-8".into(),
+                ))
+            }),
             PayloadBytes::Trusted(token) => Ok(token.payload()),
         }
     }
@@ -148,18 +151,20 @@ fn split_header(token: &str) -> Result<(Header, &str)> {
         .iter()
         .any(|(prefix, ..)| prefix.split('.').next() == Some(version));
     if known {
-        return Err(Error::Malformed(format!(
+        return Err(Error::Token(TokenError::Malformed(format!(
             "unknown purpose \"{}\": expected local or public",
             untrusted(purpose.unwrap_or_default())
-        )));
+        ))));
     }
     let digits = version.strip_prefix('v').unwrap_or_default();
     if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) && purpose.is_some() {
-        return Err(Error::UnsupportedVersion(truncated(version)));
+        return Err(Error::Token(TokenError::UnsupportedVersion(truncated(
+            version,
+        ))));
     }
-    Err(Error::Malformed(
+    Err(Error::Token(TokenError::Malformed(
         "expected v4, v3 or v2, then .local. or .public., then the payload".into(),
-    ))
+    )))
 }
 
 /// Splits the body after the header into its base64url payload and footer segments. A footer
@@ -171,34 +176,41 @@ fn split_body(body: &str) -> Result<(&str, Option<&str>)> {
         None => (body, None),
     };
     match footer {
-        Some("") => Err(Error::Malformed("empty footer segment".into())),
-        Some(footer) if footer.contains('.') => Err(Error::Malformed("too many segments".into())),
-        _ if payload.is_empty() => Err(Error::Malformed("empty payload segment".into())),
+        Some("") => Err(Error::Token(TokenError::Malformed(
+            "empty footer segment".into(),
+        ))),
+        Some(footer) if footer.contains('.') => Err(Error::Token(TokenError::Malformed(
+            "too many segments".into(),
+        ))),
+        _ if payload.is_empty() => Err(Error::Token(TokenError::Malformed(
+            "empty payload segment".into(),
+        ))),
         _ => Ok((payload, footer)),
     }
 }
 
 fn pasetors_format(_: pasetors::errors::Error) -> Error {
-    Error::Malformed("invalid token encoding".into())
+    Error::Token(TokenError::Malformed("invalid token encoding".into()))
 }
 
 impl UntrustedToken {
     /// Parses `token`, refusing it before any decoding when it is longer than `max_len`.
     pub fn parse(token: &str, max_len: usize) -> Result<Self> {
         if token.len() > max_len {
-            return Err(Error::TokenTooLarge {
+            return Err(Error::Token(TokenError::TokenTooLarge {
                 len: token.len(),
                 limit: max_len,
-            });
+            }));
         }
         let (header, rest) = split_header(token)?;
         let (payload, footer) = split_body(rest)?;
         let body = b64_decode(payload)
             .filter(|body| body.len() >= min_body_len(header))
-            .ok_or_else(|| Error::Malformed("invalid token encoding".into()))?;
+            .ok_or_else(|| Error::Token(TokenError::Malformed("invalid token encoding".into())))?;
         let footer = match footer {
-            Some(text) => b64_decode(text)
-                .ok_or_else(|| Error::Malformed("invalid footer encoding".into()))?,
+            Some(text) => b64_decode(text).ok_or_else(|| {
+                Error::Token(TokenError::Malformed("invalid footer encoding".into()))
+            })?,
             None => Vec::new(),
         };
         Ok(UntrustedToken {
@@ -253,7 +265,7 @@ impl UntrustedToken {
     /// Verifies (public) or decrypts (local) the token with `key` and returns its payload.
     ///
     /// The key must be of the token's own version and purpose; otherwise this fails with
-    /// [`Error::NoKey`] before any cryptography. `implicit` is the implicit assertion (v3/v4;
+    /// [`TokenError::NoKey`] before any cryptography. `implicit` is the implicit assertion (v3/v4;
     /// v1 and v2 have none, so a non-empty one is refused there rather than silently ignored).
     pub fn open(&self, key: &VerificationKey, implicit: &[u8]) -> Result<Payload> {
         // Ed25519 tokens go to the faster verifier when the key is one it holds, of the token's
@@ -291,8 +303,8 @@ impl UntrustedToken {
         implicit: &[u8],
     ) -> Result<Payload> {
         check_implicit(self.header.version, implicit)?;
-        let mismatch = || Error::NoKey(self.header);
-        let bad = |_| Error::InvalidSignature;
+        let mismatch = || Error::Token(TokenError::NoKey(self.header));
+        let bad = |_| Error::Token(TokenError::InvalidSignature);
         let i = Some(implicit);
         // pasetors seals its purpose/version traits, so each arm names its concrete type.
         macro_rules! parsed {
@@ -360,7 +372,9 @@ pub fn seal(key: &SigningKey, payload: &[u8], footer: &[u8], implicit: &[u8]) ->
 /// A payload the Ed25519 path verified, checked to be UTF-8 (as pasetors checks its own).
 fn utf8_payload(payload: Vec<u8>) -> Result<Payload> {
     if std::str::from_utf8(&payload).is_err() {
-        return Err(Error::InvalidPayload("the payload is not UTF-8".into()));
+        return Err(Error::Token(TokenError::InvalidPayload(
+            "the payload is not UTF-8".into(),
+        )));
     }
     Ok(Payload(PayloadBytes::Owned(Zeroizing::new(payload))))
 }
@@ -368,9 +382,9 @@ fn utf8_payload(payload: Vec<u8>) -> Result<Payload> {
 /// Refuses a non-empty implicit assertion with a version that cannot bind one (v1, v2).
 fn check_implicit(version: Version, implicit: &[u8]) -> Result<()> {
     if !version.has_implicit_assertion() && !implicit.is_empty() {
-        return Err(Error::Malformed(format!(
+        return Err(Error::Token(TokenError::Malformed(format!(
             "{version} tokens carry no implicit assertion"
-        )));
+        ))));
     }
     Ok(())
 }
@@ -389,7 +403,9 @@ fn seal_local(key: &LocalKey, payload: &[u8], footer: &[u8], implicit: &[u8]) ->
     match key.version() {
         #[cfg(feature = "v1")]
         Version::V1 => {
-            let k = key.v1().ok_or(Error::NoKey(local(Version::V1)))?;
+            let k = key
+                .v1()
+                .ok_or(Error::Token(TokenError::NoKey(local(Version::V1))))?;
             if payload.is_empty() {
                 return Err(Error::Crypto(Cause::msg("empty payload")));
             }
@@ -397,20 +413,24 @@ fn seal_local(key: &LocalKey, payload: &[u8], footer: &[u8], implicit: &[u8]) ->
             Ok(assemble(local(Version::V1), &body, footer))
         }
         Version::V2 => version2::LocalToken::encrypt(
-            key.v2().ok_or(Error::NoKey(local(Version::V2)))?,
+            key.v2()
+                .ok_or(Error::Token(TokenError::NoKey(local(Version::V2))))?,
             payload,
             f,
         )
         .map_err(crypto),
         Version::V4 => version4::LocalToken::encrypt(
-            key.v4().ok_or(Error::NoKey(local(Version::V4)))?,
+            key.v4()
+                .ok_or(Error::Token(TokenError::NoKey(local(Version::V4))))?,
             payload,
             f,
             i,
         )
         .map_err(crypto),
         Version::V3 => {
-            let k = key.v3().ok_or(Error::NoKey(local(Version::V3)))?;
+            let k = key
+                .v3()
+                .ok_or(Error::Token(TokenError::NoKey(local(Version::V3))))?;
             if payload.is_empty() {
                 return Err(Error::Crypto(Cause::msg("empty payload")));
             }
@@ -431,7 +451,12 @@ fn local(version: Version) -> Header {
 fn sign(key: &SecretKey, payload: &[u8], footer: &[u8], implicit: &[u8]) -> Result<String> {
     check_implicit(key.version(), implicit)?;
     let (f, i) = (opt(footer), opt(implicit));
-    let missing = || Error::NoKey(Header::new(key.version(), Purpose::Public));
+    let missing = || {
+        Error::Token(TokenError::NoKey(Header::new(
+            key.version(),
+            Purpose::Public,
+        )))
+    };
     match key.version() {
         #[cfg(feature = "v1")]
         Version::V1 => {

@@ -1,5 +1,6 @@
 //! The official PASETO vectors (v2, v3, v4, expect-fail ones included) and codec properties.
 
+use crate::error::TokenError;
 use serde_json::Value;
 
 use super::*;
@@ -34,7 +35,7 @@ fn decode(version: Version, test: &Value) -> Result<(Vec<u8>, Vec<u8>)> {
     let key = verification_key(version, test)?;
     let token = UntrustedToken::parse(text(test, "token"), DEFAULT_MAX_TOKEN_LEN)?;
     if token.header().version != version {
-        return Err(Error::NoKey(token.header()));
+        return Err(Error::Token(TokenError::NoKey(token.header())));
     }
     let implicit = if version == Version::V2 {
         ""
@@ -135,7 +136,7 @@ fn a_key_never_opens_another_version_or_purpose() {
             }
             let err = parsed.open(other, b"").unwrap_err();
             assert!(
-                matches!(err, Error::NoKey(h) if h == signing.header()),
+                matches!(err, Error::Token(TokenError::NoKey(h)) if h == signing.header()),
                 "{err:?}"
             );
         }
@@ -154,7 +155,10 @@ fn another_key_of_the_same_kind_is_refused() {
             .unwrap()
             .open(&stranger, b"")
             .unwrap_err();
-        assert!(matches!(err, Error::InvalidSignature), "{err:?}");
+        assert!(
+            matches!(err, Error::Token(TokenError::InvalidSignature)),
+            "{err:?}"
+        );
     }
 }
 
@@ -163,7 +167,7 @@ fn oversized_and_garbage_tokens_are_refused_before_crypto() {
     let big = format!("v4.public.{}", "A".repeat(DEFAULT_MAX_TOKEN_LEN));
     assert!(matches!(
         UntrustedToken::parse(&big, DEFAULT_MAX_TOKEN_LEN),
-        Err(Error::TokenTooLarge { .. })
+        Err(Error::Token(TokenError::TokenTooLarge { .. }))
     ));
     for garbage in [
         "",
@@ -181,7 +185,10 @@ fn oversized_and_garbage_tokens_are_refused_before_crypto() {
         assert!(
             matches!(
                 err,
-                Some(Error::Malformed(_) | Error::UnsupportedVersion(_))
+                Some(
+                    Error::Token(TokenError::Malformed(_))
+                        | Error::Token(TokenError::UnsupportedVersion(_))
+                )
             ),
             "{garbage:?}: {err:?}"
         );
@@ -193,7 +200,7 @@ fn v2_refuses_implicit_assertions_it_cannot_bind() {
     let key = LocalKey::generate(Version::V2).unwrap();
     assert!(matches!(
         seal(&key.into(), b"{}", b"", b"bound"),
-        Err(Error::Malformed(_))
+        Err(Error::Token(TokenError::Malformed(_)))
     ));
 }
 
@@ -226,7 +233,11 @@ fn only_the_canonical_header_is_read() {
                 .and_then(|t| t.open(&key, b""))
                 .unwrap_err();
             assert!(
-                matches!(err, Error::Malformed(_) | Error::UnsupportedVersion(_)),
+                matches!(
+                    err,
+                    Error::Token(TokenError::Malformed(_))
+                        | Error::Token(TokenError::UnsupportedVersion(_))
+                ),
                 "{spelling}: {err:?}"
             );
         }
@@ -243,7 +254,7 @@ fn an_empty_footer_segment_is_not_another_spelling() {
             .and_then(|t| t.open(&verifying, b""))
             .unwrap_err();
         assert!(
-            matches!(err, Error::Malformed(ref m) if m.contains("empty footer")),
+            matches!(err, Error::Token(TokenError::Malformed(ref m)) if m.contains("empty footer")),
             "{trailing}: {err:?}"
         );
     }
@@ -251,7 +262,10 @@ fn an_empty_footer_segment_is_not_another_spelling() {
         for spelling in [format!("{token}."), format!("{token}.AAAA")] {
             let result = UntrustedToken::parse(&spelling, DEFAULT_MAX_TOKEN_LEN)
                 .and_then(|t| t.open(&key, b""));
-            assert!(matches!(result, Err(Error::Malformed(_))), "{spelling}");
+            assert!(
+                matches!(result, Err(Error::Token(TokenError::Malformed(_)))),
+                "{spelling}"
+            );
         }
     }
 }
@@ -318,7 +332,7 @@ fn official_v1_vectors_pass() {
         let opened = if parsed.header().version == Version::V1 {
             parsed.open(&key, b"")
         } else {
-            Err(Error::NoKey(parsed.header()))
+            Err(Error::Token(TokenError::NoKey(parsed.header())))
         };
         if test["expect-fail"].as_bool().unwrap() {
             failing += 1;
@@ -331,7 +345,7 @@ fn official_v1_vectors_pass() {
                 other => panic!("unexpected expect-fail vector {other}"),
             };
             assert!(
-                matches!(err, Error::NoKey(header) if header == expected),
+                matches!(err, Error::Token(TokenError::NoKey(header)) if header == expected),
                 "{name}: {err:?}"
             );
             continue;
@@ -405,7 +419,10 @@ fn hostile_v1_input_gives_typed_errors() {
             match UntrustedToken::parse(cut, DEFAULT_MAX_TOKEN_LEN)
                 .and_then(|t| t.open(&verifying, b""))
             {
-                Err(Error::Malformed(_) | Error::InvalidSignature) => {}
+                Err(
+                    Error::Token(TokenError::Malformed(_))
+                    | Error::Token(TokenError::InvalidSignature),
+                ) => {}
                 other => panic!("{header} cut to {len}: {other:?}"),
             }
         }
@@ -416,12 +433,15 @@ fn hostile_v1_input_gives_typed_errors() {
             .unwrap()
             .open(&verifying, b"")
             .unwrap_err();
-        assert!(matches!(err, Error::NoKey(_)), "{err:?}");
+        assert!(matches!(err, Error::Token(TokenError::NoKey(_))), "{err:?}");
         let err = UntrustedToken::parse(&token, DEFAULT_MAX_TOKEN_LEN)
             .unwrap()
             .open(&v4.into(), b"")
             .unwrap_err();
-        assert!(matches!(err, Error::NoKey(h) if h == header), "{err:?}");
+        assert!(
+            matches!(err, Error::Token(TokenError::NoKey(h)) if h == header),
+            "{err:?}"
+        );
     }
     // Keys of the wrong size.
     for len in [0, 16, 31, 33, 64] {

@@ -15,7 +15,7 @@ use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
 use super::pae::pae;
-use crate::error::{Cause, Error};
+use crate::error::{Cause, Error, TokenError};
 
 /// Length of the nonce `n` that starts every v1.local body.
 pub(crate) const NONCE_LEN: usize = 32;
@@ -66,19 +66,19 @@ pub(crate) fn seal_with_random(
 }
 
 /// Verifies the tag in constant time (subtle) BEFORE decrypting, then decrypts `n || c || t`.
-/// Too short a body is [`Error::Malformed`]; a tag that does not match is
-/// [`Error::InvalidSignature`].
+/// Too short a body is [`TokenError::Malformed`]; a tag that does not match is
+/// [`TokenError::InvalidSignature`].
 pub(crate) fn open(
     key: &[u8; 32],
     body: &[u8],
     footer: &[u8],
 ) -> Result<Zeroizing<Vec<u8>>, Error> {
     let too_short = || {
-        Error::Malformed(format!(
+        Error::Token(TokenError::Malformed(format!(
             "v1.local body is {} bytes, shorter than its nonce and tag ({} bytes)",
             body.len(),
             NONCE_LEN + TAG_LEN
-        ))
+        )))
     };
     let (nonce, rest) = body
         .split_first_chunk::<NONCE_LEN>()
@@ -88,7 +88,7 @@ pub(crate) fn open(
     let keys = SplitKeys::derive(key, nonce)?;
     let expected = keys.tag(nonce, ciphertext, footer)?;
     if !bool::from(expected.as_slice().ct_eq(tag.as_slice())) {
-        return Err(Error::InvalidSignature);
+        return Err(Error::Token(TokenError::InvalidSignature));
     }
     let mut plaintext = Zeroizing::new(ciphertext.to_vec());
     keys.apply_keystream(nonce, plaintext.as_mut_slice())?;
@@ -197,7 +197,10 @@ mod tests {
             let mut tampered = body.clone();
             tampered[index] ^= 0x01;
             assert!(
-                matches!(open(&KEY, &tampered, b"f"), Err(Error::InvalidSignature)),
+                matches!(
+                    open(&KEY, &tampered, b"f"),
+                    Err(Error::Token(TokenError::InvalidSignature))
+                ),
                 "byte {index} flipped was accepted"
             );
         }
@@ -205,11 +208,11 @@ mod tests {
         other[0] ^= 1;
         assert!(matches!(
             open(&other, &body, b"f"),
-            Err(Error::InvalidSignature)
+            Err(Error::Token(TokenError::InvalidSignature))
         ));
         assert!(matches!(
             open(&KEY, &body, b"g"),
-            Err(Error::InvalidSignature)
+            Err(Error::Token(TokenError::InvalidSignature))
         ));
     }
 
@@ -218,7 +221,10 @@ mod tests {
         let body = seal(&KEY, b"", b"").unwrap();
         for len in 0..NONCE_LEN + TAG_LEN {
             assert!(
-                matches!(open(&KEY, &body[..len], b""), Err(Error::Malformed(_))),
+                matches!(
+                    open(&KEY, &body[..len], b""),
+                    Err(Error::Token(TokenError::Malformed(_)))
+                ),
                 "length {len}"
             );
         }

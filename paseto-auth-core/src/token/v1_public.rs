@@ -7,7 +7,7 @@
 use sha2::Sha384;
 
 use super::pae::pae;
-use crate::error::{Cause, Error};
+use crate::error::{Cause, Error, TokenError};
 use crate::key::{RsaPublic, RsaSecret, SIGNATURE_LEN};
 
 /// The header `h`, the first PAE piece.
@@ -33,23 +33,24 @@ pub(crate) fn sign(key: &RsaSecret, message: &[u8], footer: &[u8]) -> Result<Vec
 }
 
 /// Verifies the body `m || s` (with `footer`) and returns `m`. A body shorter than a signature
-/// is [`Error::Malformed`]; a signature that does not verify is [`Error::InvalidSignature`].
+/// is [`TokenError::Malformed`]; a signature that does not verify is
+/// [`TokenError::InvalidSignature`].
 pub(crate) fn verify<'a>(
     key: &RsaPublic,
     body: &'a [u8],
     footer: &[u8],
 ) -> Result<&'a [u8], Error> {
     let split = body.len().checked_sub(SIGNATURE_LEN).ok_or_else(|| {
-        Error::Malformed(format!(
+        Error::Token(TokenError::Malformed(format!(
             "v1.public body is {} bytes, shorter than its {SIGNATURE_LEN}-byte signature",
             body.len()
-        ))
+        )))
     })?;
     let (message, signature) = body.split_at(split);
     // The salt length is SHA-384's output size, 48 bytes, and checked.
     key.key()
         .pss_verify::<Sha384>(&pae(&[HEADER, message, footer]), signature)
-        .map_err(|_| Error::InvalidSignature)?;
+        .map_err(|_| Error::Token(TokenError::InvalidSignature))?;
     Ok(message)
 }
 
@@ -73,26 +74,29 @@ mod tests {
         assert_eq!(verify(pk, &again, b"f").unwrap(), b"{\"a\":1}");
         assert!(matches!(
             verify(pk, &body, b"g"),
-            Err(Error::InvalidSignature)
+            Err(Error::Token(TokenError::InvalidSignature))
         ));
         // Every 17th byte, payload and signature alike (each check costs an RSA operation).
         for index in (0..body.len()).step_by(17) {
             let mut tampered = body.clone();
             tampered[index] ^= 0x01;
             assert!(
-                matches!(verify(pk, &tampered, b"f"), Err(Error::InvalidSignature)),
+                matches!(
+                    verify(pk, &tampered, b"f"),
+                    Err(Error::Token(TokenError::InvalidSignature))
+                ),
                 "byte {index}"
             );
         }
         let other = SecretKey::generate(Version::V1).unwrap();
         assert!(matches!(
             verify(other.public_key().v1().unwrap(), &body, b"f"),
-            Err(Error::InvalidSignature)
+            Err(Error::Token(TokenError::InvalidSignature))
         ));
         for len in [0, 1, SIGNATURE_LEN - 1] {
             assert!(matches!(
                 verify(pk, &body[..len], b"f"),
-                Err(Error::Malformed(_))
+                Err(Error::Token(TokenError::Malformed(_)))
             ));
         }
     }

@@ -13,7 +13,7 @@ use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
 use super::pae::pae;
-use crate::error::{Cause, Error};
+use crate::error::{Cause, Error, TokenError};
 
 /// Length of the random nonce `n` that starts every v3.local body.
 pub(crate) const NONCE_LEN: usize = 32;
@@ -87,11 +87,11 @@ pub(crate) fn open(
     implicit: &[u8],
 ) -> Result<Zeroizing<Vec<u8>>, Error> {
     let too_short = || {
-        Error::Malformed(format!(
+        Error::Token(TokenError::Malformed(format!(
             "v3.local body is {} bytes, shorter than its nonce and tag ({} bytes)",
             body.len(),
             NONCE_LEN + TAG_LEN
-        ))
+        )))
     };
     let (nonce, rest) = body
         .split_first_chunk::<NONCE_LEN>()
@@ -101,7 +101,7 @@ pub(crate) fn open(
     let keys = SplitKeys::derive(key, nonce)?;
     let expected = keys.tag(nonce, ciphertext, footer, implicit)?;
     if !bool::from(expected.as_slice().ct_eq(tag.as_slice())) {
-        return Err(Error::InvalidSignature);
+        return Err(Error::Token(TokenError::InvalidSignature));
     }
 
     let mut plaintext = Zeroizing::new(ciphertext.to_vec());
@@ -193,19 +193,19 @@ mod tests {
     ) -> Result<Zeroizing<Vec<u8>>, Error> {
         let rest = token
             .strip_prefix("v3.local.")
-            .ok_or_else(|| Error::Malformed("not a v3.local token".into()))?;
+            .ok_or_else(|| Error::Token(TokenError::Malformed("not a v3.local token".into())))?;
         let (body, footer) = match rest.split_once('.') {
             Some((body, footer)) => (body, footer),
             None => (rest, ""),
         };
         let body = Base64UrlUnpadded::decode_vec(body)
-            .map_err(|_| Error::Malformed("body is not base64url".into()))?;
+            .map_err(|_| Error::Token(TokenError::Malformed("body is not base64url".into())))?;
         let footer = Base64UrlUnpadded::decode_vec(footer)
-            .map_err(|_| Error::Malformed("footer is not base64url".into()))?;
+            .map_err(|_| Error::Token(TokenError::Malformed("footer is not base64url".into())))?;
         if footer != expected_footer {
-            return Err(Error::InvalidFooter(
+            return Err(Error::Token(TokenError::InvalidFooter(
                 "footer differs from the expected one".into(),
-            ));
+            )));
         }
         open(key, &body, &footer, implicit)
     }
@@ -284,7 +284,7 @@ mod tests {
                 assert!(
                     matches!(
                         open(&KEY, &tampered, b"f", b"i"),
-                        Err(Error::InvalidSignature)
+                        Err(Error::Token(TokenError::InvalidSignature))
                     ),
                     "byte {index} flipped with {flip:#04x} was accepted"
                 );
@@ -299,7 +299,7 @@ mod tests {
         other[31] ^= 1;
         assert!(matches!(
             open(&other, &body, b"", b""),
-            Err(Error::InvalidSignature)
+            Err(Error::Token(TokenError::InvalidSignature))
         ));
     }
 
@@ -316,7 +316,7 @@ mod tests {
         ] {
             assert!(matches!(
                 open(&KEY, &body, footer, implicit),
-                Err(Error::InvalidSignature)
+                Err(Error::Token(TokenError::InvalidSignature))
             ));
         }
     }
@@ -326,7 +326,10 @@ mod tests {
         let body = seal(&KEY, b"", b"", b"").unwrap();
         for len in 0..NONCE_LEN + TAG_LEN {
             assert!(
-                matches!(open(&KEY, &body[..len], b"", b""), Err(Error::Malformed(_))),
+                matches!(
+                    open(&KEY, &body[..len], b"", b""),
+                    Err(Error::Token(TokenError::Malformed(_)))
+                ),
                 "length {len}"
             );
         }

@@ -19,7 +19,7 @@ use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
 use super::pae::pae;
-use crate::error::{Cause, Error, Result};
+use crate::error::{Cause, Error, Result, TokenError};
 
 /// Length of the nonce and of the tag.
 pub(crate) const NONCE_LEN: usize = 32;
@@ -49,7 +49,9 @@ pub(crate) fn open(
     implicit: &[u8],
 ) -> Result<Zeroizing<Vec<u8>>> {
     if body.len() < NONCE_LEN + TAG_LEN {
-        return Err(Error::Malformed("invalid v4.local body".into()));
+        return Err(Error::Token(TokenError::Malformed(
+            "invalid v4.local body".into(),
+        )));
     }
     let (nonce, rest) = body.split_at(NONCE_LEN);
     let (ciphertext, tag) = rest.split_at(rest.len() - TAG_LEN);
@@ -57,7 +59,7 @@ pub(crate) fn open(
     let authenticated = pae(&[HEADER, nonce, ciphertext, footer, implicit]);
     let expected = keyed!(U32, &auth_key, [authenticated.as_slice()]);
     if !bool::from(expected.ct_eq(tag)) {
-        return Err(Error::InvalidSignature);
+        return Err(Error::Token(TokenError::InvalidSignature));
     }
     let derived = keyed!(U56, key, [b"paseto-encryption-key".as_slice(), nonce]);
     let (encryption_key, nonce2) = derived.split_at(32);

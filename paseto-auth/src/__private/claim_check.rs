@@ -13,7 +13,7 @@ use axum::response::Response;
 
 use super::guards::RouteSpec;
 use crate::claims::PasetoClaims;
-use crate::error::Error;
+use crate::error::{ClaimError, Error};
 use crate::extract::guard::{authenticated, guard};
 use crate::extract::{AuthError, PasetoAuth};
 
@@ -125,7 +125,10 @@ where
                 .to_typed::<R::Claims>()
                 .map_err(|err| auth.reject(parts, AuthError::Token(err)))?;
             if !R::check(&token.claims, state).await {
-                return Err(auth.reject(parts, AuthError::Token(Error::CheckFailed)));
+                return Err(auth.reject(
+                    parts,
+                    AuthError::Token(Error::Claims(ClaimError::CheckFailed)),
+                ));
             }
         }
         Ok(CheckedGuard(PhantomData))

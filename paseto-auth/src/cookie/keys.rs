@@ -4,7 +4,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, KeyError, Result};
 use crate::key::{KeyRing, LocalKey, SigningKey, VerificationKey};
 use crate::settings::Settings;
 use crate::version::Version;
@@ -147,9 +147,9 @@ impl CookieKeys {
 
     /// The keys of a key ring: its primary key seals, all of its keys open.
     pub fn from_ring(ring: &KeyRing<LocalKey>) -> Result<Self> {
-        let primary = ring
-            .primary()
-            .ok_or_else(|| Error::InvalidKey("the cookie key ring is empty".into()))?;
+        let primary = ring.primary().ok_or_else(|| {
+            Error::Key(KeyError::InvalidKey("the cookie key ring is empty".into()))
+        })?;
         let old = ring
             .iter()
             .filter(|entry| entry.key.id() != primary.key.id())
@@ -159,9 +159,11 @@ impl CookieKeys {
 
     fn from_vec(keys: Vec<LocalKey>) -> Result<Self> {
         let mut keys = keys.into_iter();
-        let primary = keys
-            .next()
-            .ok_or_else(|| Error::InvalidKey("at least one cookie key is needed".into()))?;
+        let primary = keys.next().ok_or_else(|| {
+            Error::Key(KeyError::InvalidKey(
+                "at least one cookie key is needed".into(),
+            ))
+        })?;
         let mut inner = Keys::new(primary);
         for key in keys {
             inner.push_old(key);

@@ -11,7 +11,7 @@ use super::token::{
     MAX_COOKIE_SIZE, open_cookie, open_cookie_at, open_request_cookie, seal_cookie, seal_cookie_at,
 };
 use super::*;
-use crate::error::{Error, ErrorKind};
+use crate::error::{ClaimError, Error, ErrorKind, TokenError};
 use crate::key::LocalKey;
 use crate::version::Version;
 
@@ -53,12 +53,12 @@ fn a_cookie_is_bound_to_its_purpose_and_name() {
         ));
         if version == Version::V2 {
             // No implicit assertion in v2: the claims checked after decryption refuse it.
-            assert_eq!(wrong_purpose, ErrorKind::InvalidClaim);
-            assert_eq!(wrong_name, ErrorKind::InvalidClaim);
+            assert_eq!(wrong_purpose, ErrorKind::INVALID_CLAIM);
+            assert_eq!(wrong_name, ErrorKind::INVALID_CLAIM);
         } else {
             // The implicit assertion differs, so the tag does not verify.
-            assert_eq!(wrong_purpose, ErrorKind::InvalidSignature);
-            assert_eq!(wrong_name, ErrorKind::InvalidSignature);
+            assert_eq!(wrong_purpose, ErrorKind::INVALID_SIGNATURE);
+            assert_eq!(wrong_name, ErrorKind::INVALID_SIGNATURE);
         }
     }
 }
@@ -79,7 +79,7 @@ fn the_claims_bind_even_without_the_implicit_assertion() {
     .unwrap();
     let err = open_cookie::<Value>(&keys, "session", "session", &value, HOUR).unwrap_err();
     assert!(
-        matches!(err, Error::InvalidClaim { ref claim, .. } if claim == "pur"),
+        matches!(err, Error::Claims(ClaimError::InvalidClaim { ref claim, .. }) if claim == "pur"),
         "{err}"
     );
 }
@@ -94,14 +94,14 @@ fn expired_and_future_cookies_are_refused() {
         kind(open_cookie_at::<Value>(
             &keys, "session", "s", &value, HOUR, later
         )),
-        ErrorKind::Expired
+        ErrorKind::EXPIRED
     );
     let earlier = now - time::Duration::hours(1);
     assert_eq!(
         kind(open_cookie_at::<Value>(
             &keys, "session", "s", &value, HOUR, earlier
         )),
-        ErrorKind::IssuedInFuture
+        ErrorKind::ISSUED_IN_FUTURE
     );
     let skewed = now - time::Duration::minutes(2);
     assert!(open_cookie_at::<Value>(&keys, "session", "s", &value, HOUR, skewed).is_ok());
@@ -116,7 +116,7 @@ fn a_cookie_older_than_its_current_lifetime_is_refused() {
     let later = now + time::Duration::hours(2);
     let open = |lifetime| open_cookie_at::<Value>(&keys, "session", "s", &value, lifetime, later);
     assert!(open(24 * HOUR).is_ok());
-    assert_eq!(kind(open(HOUR)), ErrorKind::Expired);
+    assert_eq!(kind(open(HOUR)), ErrorKind::EXPIRED);
 }
 
 #[test]
@@ -138,12 +138,12 @@ fn garbage_other_keys_and_other_types_are_refused() {
         kind(open_cookie::<Value>(
             &stranger, "session", "s", &value, HOUR
         )),
-        ErrorKind::InvalidSignature
+        ErrorKind::INVALID_SIGNATURE
     );
     let v3 = self::keys(Version::V3);
     assert_eq!(
         kind(open_cookie::<Value>(&v3, "session", "s", &value, HOUR)),
-        ErrorKind::NoKey
+        ErrorKind::NO_KEY
     );
     #[derive(serde::Deserialize, Debug)]
     #[allow(dead_code)]
@@ -152,7 +152,7 @@ fn garbage_other_keys_and_other_types_are_refused() {
     }
     assert_eq!(
         kind(open_cookie::<Other>(&keys, "session", "s", &value, HOUR)),
-        ErrorKind::ClaimsType
+        ErrorKind::CLAIMS_TYPE
     );
 }
 
@@ -162,13 +162,16 @@ fn size_limits_apply_when_sealing_and_opening() {
     let big = "x".repeat(MAX_COOKIE_SIZE);
     let err = seal_cookie(&keys, "session", "s", &big, HOUR).unwrap_err();
     assert!(
-        matches!(err, Error::TokenTooLarge { limit, .. } if limit == MAX_COOKIE_SIZE),
+        matches!(
+            err,
+            Error::Token(TokenError::TokenTooLarge { limit, .. }) if limit == MAX_COOKIE_SIZE
+        ),
         "{err}"
     );
     let huge = format!("v4.local.{}", "A".repeat(MAX_COOKIE_SIZE));
     assert_eq!(
         kind(open_cookie::<Value>(&keys, "session", "s", &huge, HOUR)),
-        ErrorKind::TokenTooLarge
+        ErrorKind::TOKEN_TOO_LARGE
     );
 }
 

@@ -18,7 +18,7 @@ use time::OffsetDateTime;
 use super::header::request_cookies;
 use super::keys::CookieKeys;
 use crate::claims::Timestamp;
-use crate::error::{Cause, Error, Result};
+use crate::error::{Cause, ClaimError, Error, Result, TokenError};
 use crate::token::{Payload, UntrustedToken, seal};
 use crate::version::{Purpose, Version};
 
@@ -88,8 +88,9 @@ pub(crate) struct OpenedCookie<T> {
 /// Seals `data` into the value of cookie `cookie_name` for `purpose` (e.g. `"session"`,
 /// `"remember"`), with the primary key, expiring after `lifetime`.
 ///
-/// Fails with [`Error::TokenTooLarge`] when `name=value` would exceed [`MAX_COOKIE_SIZE`], with
-/// [`Error::InvalidPayload`] when `data` does not serialize to JSON.
+/// Fails with [`TokenError::TokenTooLarge`] when `name=value` would exceed [`MAX_COOKIE_SIZE`],
+/// with
+/// [`TokenError::InvalidPayload`] when `data` does not serialize to JSON.
 #[cfg(test)]
 pub(crate) fn seal_cookie<T: Serialize + ?Sized>(
     keys: &CookieKeys,
@@ -123,7 +124,7 @@ pub(crate) fn seal_cookie_at<T: Serialize + ?Sized>(
         exp: Timestamp(expiry(now, lifetime)?),
         dat: data,
     })
-    .map_err(|e| Error::InvalidPayload(e.to_string()))?;
+    .map_err(|e| Error::Token(TokenError::InvalidPayload(e.to_string())))?;
     seal_bound(keys, purpose, cookie_name, &payload)
 }
 
@@ -132,9 +133,11 @@ pub(crate) fn expiry(now: OffsetDateTime, lifetime: Duration) -> Result<OffsetDa
     time::Duration::try_from(lifetime)
         .ok()
         .and_then(|lifetime| now.checked_add(lifetime))
-        .ok_or_else(|| Error::InvalidClaim {
-            claim: "exp".into(),
-            reason: "cookie lifetime out of range".into(),
+        .ok_or_else(|| {
+            Error::Claims(ClaimError::InvalidClaim {
+                claim: "exp".into(),
+                reason: "cookie lifetime out of range".into(),
+            })
         })
 }
 
@@ -150,10 +153,10 @@ pub(crate) fn seal_bound(
     let token = seal(keys.sealer(), payload, b"", &implicit)?;
     let size = cookie_name.len() + 1 + token.len();
     if size > MAX_COOKIE_SIZE {
-        return Err(Error::TokenTooLarge {
+        return Err(Error::Token(TokenError::TokenTooLarge {
             len: size,
             limit: MAX_COOKIE_SIZE,
-        });
+        }));
     }
     Ok(token)
 }
@@ -209,8 +212,8 @@ pub(crate) fn parse_bound<'a, T: Deserialize<'a>>(
     serde_json::from_str(payload).map_err(|err| match serde_json::from_str::<Envelope>(payload) {
         Ok(envelope) => check_binding(&envelope.pur, &envelope.cky, purpose, cookie_name)
             .err()
-            .unwrap_or_else(|| Error::ClaimsType(Cause::new(err))),
-        Err(_) => Error::ClaimsType(Cause::new(err)),
+            .unwrap_or_else(|| Error::Claims(ClaimError::ClaimsType(Cause::new(err)))),
+        Err(_) => Error::Claims(ClaimError::ClaimsType(Cause::new(err))),
     })
 }
 
@@ -227,13 +230,15 @@ pub(crate) fn open_bound(
     let token = UntrustedToken::parse(value, limit)?;
     let header = token.header();
     if header.purpose != Purpose::Local {
-        return Err(Error::PurposeNotAllowed(header.purpose));
+        return Err(Error::Token(TokenError::PurposeNotAllowed(header.purpose)));
     }
     if !token.untrusted_footer().is_empty() {
-        return Err(Error::InvalidFooter("cookie tokens have no footer".into()));
+        return Err(Error::Token(TokenError::InvalidFooter(
+            "cookie tokens have no footer".into(),
+        )));
     }
     let implicit = implicit_assertion(header.version, purpose, cookie_name);
-    let mut result = Err(Error::NoKey(header));
+    let mut result = Err(Error::Token(TokenError::NoKey(header)));
     for key in keys.openers(header.version) {
         result = token.open(key, &implicit);
         if result.is_ok() {
@@ -258,10 +263,10 @@ pub(crate) fn check_times(
     let (iat, now_secs) = (iat.unix_timestamp(), now.unix_timestamp());
     let lifetime = i64::try_from(lifetime.as_secs()).unwrap_or(i64::MAX);
     if exp <= now || iat.saturating_add(lifetime) <= now_secs {
-        return Err(Error::Expired);
+        return Err(Error::Claims(ClaimError::Expired));
     }
     if iat > now_secs + IAT_LEEWAY.whole_seconds() {
-        return Err(Error::IssuedInFuture);
+        return Err(Error::Claims(ClaimError::IssuedInFuture));
     }
     Ok(())
 }
@@ -270,16 +275,16 @@ pub(crate) fn check_times(
 /// implicit assertion).
 pub(crate) fn check_binding(pur: &str, cky: &str, purpose: &str, cookie_name: &str) -> Result<()> {
     if pur != purpose {
-        return Err(Error::InvalidClaim {
+        return Err(Error::Claims(ClaimError::InvalidClaim {
             claim: "pur".into(),
             reason: format!("the cookie was sealed for {pur:?}, not {purpose:?}"),
-        });
+        }));
     }
     if cky != cookie_name {
-        return Err(Error::InvalidClaim {
+        return Err(Error::Claims(ClaimError::InvalidClaim {
             claim: "cky".into(),
             reason: format!("the cookie was sealed as {cky:?}, not {cookie_name:?}"),
-        });
+        }));
     }
     Ok(())
 }

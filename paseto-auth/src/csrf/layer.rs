@@ -21,7 +21,7 @@ use tracing::Level;
 
 use super::{CsrfSettings, CsrfValue, value};
 use crate::cookie::{CookieOptions, has_host_prefix, request_cookies};
-use crate::error::{Error, Result};
+use crate::error::{CsrfError, Error, Result};
 use crate::http::media_type::{self, FORM};
 use crate::http::origin::{Policy, is_cross_site};
 use crate::logs::{Refusal, refusal};
@@ -351,13 +351,13 @@ async fn verify(
     body: Body,
 ) -> std::result::Result<Body, Response> {
     if is_cross_site(parts, config.settings.trusted_origins(), Policy::Csrf) {
-        return Err(refuse(Error::CrossSiteRequest));
+        return Err(refuse(Error::Csrf(CsrfError::CrossSiteRequest)));
     }
     let cookie = match cookie {
         RequestCookie::Several => {
-            return Err(refuse(Error::CsrfTokenInvalid(
+            return Err(refuse(Error::Csrf(CsrfError::CsrfTokenInvalid(
                 "two CSRF cookies were sent (one planted by another site?)",
-            )));
+            ))));
         }
         RequestCookie::One(cookie) => cookie.as_ref(),
     };
@@ -375,17 +375,19 @@ async fn verify(
         None => (None, body),
     };
     let Some(cookie) = cookie else {
-        return Err(refuse(Error::CsrfTokenInvalid(
+        return Err(refuse(Error::Csrf(CsrfError::CsrfTokenInvalid(
             "the CSRF cookie is missing",
-        )));
+        ))));
     };
     let Some(sent) = sent else {
-        return Err(refuse(Error::CsrfTokenInvalid("no CSRF value was sent")));
+        return Err(refuse(Error::Csrf(CsrfError::CsrfTokenInvalid(
+            "no CSRF value was sent",
+        ))));
     };
     if !value::same(&sent, cookie.as_str().as_bytes()) {
-        return Err(refuse(Error::CsrfTokenInvalid(
+        return Err(refuse(Error::Csrf(CsrfError::CsrfTokenInvalid(
             "the CSRF value sent does not match the cookie",
-        )));
+        ))));
     }
     Ok(body)
 }

@@ -51,7 +51,7 @@ pub use value::CsrfValue;
 
 use axum::http::request::Parts;
 
-use crate::error::{Error, Result};
+use crate::error::{CsrfError, Error, Result};
 use crate::http::origin::{Policy, is_cross_site};
 
 pub use crate::claims::CSRF_CLAIM;
@@ -67,22 +67,22 @@ pub(crate) fn check_token_request(
         return Ok(());
     }
     if is_cross_site(parts, settings.trusted_origins(), Policy::Csrf) {
-        return Err(Error::CrossSiteRequest);
+        return Err(Error::Csrf(CsrfError::CrossSiteRequest));
     }
     let Some(serde_json::Value::String(expected)) = claims.get(CSRF_CLAIM) else {
-        return Err(Error::CsrfTokenInvalid(
+        return Err(Error::Csrf(CsrfError::CsrfTokenInvalid(
             "the token in the cookie carries no csrf value",
-        ));
+        )));
     };
     let sent = parts
         .headers
         .get(settings.header())
-        .ok_or(Error::CsrfTokenInvalid("the CSRF header is missing"))?;
+        .ok_or(CsrfError::CsrfTokenInvalid("the CSRF header is missing"))?;
     if value::same(sent.as_bytes(), expected.as_bytes()) {
         Ok(())
     } else {
-        Err(Error::CsrfTokenInvalid(
+        Err(Error::Csrf(CsrfError::CsrfTokenInvalid(
             "the CSRF header does not match the token",
-        ))
+        )))
     }
 }

@@ -190,7 +190,7 @@ impl PasetoAuth {
 
     /// Checks every verified token against `revocations` (a [`TokenStore`](crate::store::TokenStore)
     /// with a timeout and failure policy): a revoked token is refused with 401 `invalid_token`
-    /// ([`ErrorKind::Revoked`](crate::ErrorKind::Revoked)), and a failing store, unless it fails
+    /// ([`ErrorKind::REVOKED`](crate::ErrorKind::REVOKED)), and a failing store, unless it fails
     /// open, with 503. Without revocations a token is valid until its `exp`.
     #[must_use]
     pub fn revocations(mut self, revocations: Revocations) -> Self {

@@ -8,7 +8,7 @@ use axum::http::header::{RETRY_AFTER, WWW_AUTHENTICATE};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
-use crate::error::Error;
+use crate::error::{ClaimError, Error};
 
 /// RFC 9470's code for a token that is valid but not recent enough.
 const INSUFFICIENT_USER_AUTHENTICATION: &str = "insufficient_user_authentication";
@@ -45,7 +45,9 @@ impl AuthError {
             AuthError::Token(err) if err.kind().is_insufficient_scope() => {
                 Some("insufficient_scope")
             }
-            AuthError::Token(Error::NotFresh) => Some(INSUFFICIENT_USER_AUTHENTICATION),
+            AuthError::Token(Error::Claims(ClaimError::NotFresh)) => {
+                Some(INSUFFICIENT_USER_AUTHENTICATION)
+            }
             AuthError::Token(err) if err.kind().is_csrf() => Some(err.kind().as_str()),
             AuthError::Token(err) if err.kind().is_unavailable() => Some("temporarily_unavailable"),
             AuthError::Token(_) => Some("invalid_token"),
@@ -127,13 +129,13 @@ mod tests {
         let missing = AuthError::Missing;
         assert_eq!(missing.status(), StatusCode::UNAUTHORIZED);
         assert_eq!(missing.challenge().unwrap(), "Bearer");
-        let invalid = AuthError::Token(Error::Expired);
+        let invalid = AuthError::Token(Error::Claims(ClaimError::Expired));
         assert_eq!(invalid.status(), StatusCode::UNAUTHORIZED);
         assert_eq!(
             invalid.challenge().unwrap(),
             r#"Bearer error="invalid_token""#
         );
-        let scope = AuthError::Token(Error::AudienceNotAccepted);
+        let scope = AuthError::Token(Error::Claims(ClaimError::AudienceNotAccepted));
         assert_eq!(scope.status(), StatusCode::FORBIDDEN);
         assert_eq!(
             scope.challenge().unwrap(),

@@ -13,8 +13,9 @@ use tokio::task::AbortHandle;
 
 use super::KeySetSettings;
 use super::{DocumentLimits, KeySetDocument};
-use crate::error::{Error, KeySetError, Result, untrusted};
+use crate::error::{Error, Result, untrusted};
 use crate::key::{KeyRing, VerificationKey};
+use crate::keyset::KeySetError;
 use crate::verifier::{Verifier, VerifierBuilder};
 
 /// A monotonic clock for the fetch gap and the staleness: the time since some fixed origin.

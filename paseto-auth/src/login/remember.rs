@@ -13,7 +13,7 @@ use crate::cookie::CookieKeys;
 use crate::cookie::token::{
     check_binding, check_times, expiry, open_bound, parse_bound, seal_bound,
 };
-use crate::error::{Error, Result};
+use crate::error::{ClaimError, Error, Result, TokenError};
 
 #[derive(Serialize)]
 struct SealedClaims<'a> {
@@ -79,7 +79,7 @@ pub(crate) fn seal_remember(
         fam: login.family(),
         hsh: login.hsh.as_ref(),
     })
-    .map_err(|e| Error::InvalidPayload(e.to_string()))?;
+    .map_err(|e| Error::Token(TokenError::InvalidPayload(e.to_string())))?;
     seal_bound(keys, REMEMBER_PURPOSE, cookie_name, &payload)
 }
 
@@ -97,7 +97,7 @@ pub(crate) fn open_remember(
     check_binding(&claims.pur, &claims.cky, REMEMBER_PURPOSE, cookie_name)?;
     check_times(claims.iat.0, claims.exp.0, lifetime, now)?;
     if claims.jti.is_empty() {
-        return Err(Error::MissingClaim("jti".into()));
+        return Err(Error::Claims(ClaimError::MissingClaim("jti".into())));
     }
     Ok(RememberToken {
         subject: claims.sub,

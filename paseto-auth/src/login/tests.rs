@@ -115,7 +115,7 @@ fn an_expired_remember_token_is_refused() {
     let long_ago = now() - time::Duration::days(400);
     let value = seal_remember(&keys, "remember_token", &login_of_42(None), DAY, long_ago).unwrap();
     let err = open_remember(&keys, "remember_token", &value, DAY, now()).unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Expired);
+    assert_eq!(err.kind(), ErrorKind::EXPIRED);
 }
 
 #[test]
@@ -128,7 +128,7 @@ fn a_tampered_or_foreign_remember_token_is_refused() {
     tampered[i] = if tampered[i] == b'A' { b'B' } else { b'A' };
     let tampered = String::from_utf8(tampered).unwrap();
     let err = open_remember(&keys, "remember_token", &tampered, DAY, now()).unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::InvalidSignature);
+    assert_eq!(err.kind(), ErrorKind::INVALID_SIGNATURE);
     // Sealed by another application's key.
     let err = open_remember(
         &self::keys(Version::V4),
@@ -138,10 +138,10 @@ fn a_tampered_or_foreign_remember_token_is_refused() {
         now(),
     )
     .unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::InvalidSignature);
+    assert_eq!(err.kind(), ErrorKind::INVALID_SIGNATURE);
     // Garbage.
     let err = open_remember(&keys, "remember_token", "v4.local.%%%", DAY, now()).unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Malformed);
+    assert_eq!(err.kind(), ErrorKind::MALFORMED);
 }
 
 #[test]
@@ -165,9 +165,9 @@ fn a_login_session_token_is_not_a_remember_token_and_the_other_way_round() {
         )
         .unwrap_err();
         let expected = if version == Version::V2 {
-            ErrorKind::InvalidClaim // v2: the `pur` claim, checked after decryption
+            ErrorKind::INVALID_CLAIM // v2: the `pur` claim, checked after decryption
         } else {
-            ErrorKind::InvalidSignature // v3/v4: the implicit assertion
+            ErrorKind::INVALID_SIGNATURE // v3/v4: the implicit assertion
         };
         assert_eq!(as_remember.kind(), expected, "{version}: {as_remember}");
         assert_eq!(as_session.kind(), expected, "{version}: {as_session}");
@@ -190,7 +190,7 @@ fn a_remember_token_without_jti_is_refused() {
     )
     .unwrap();
     let err = open_remember(&keys, "remember_token", &value, DAY, now()).unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::ClaimsType, "{err}");
+    assert_eq!(err.kind(), ErrorKind::CLAIMS_TYPE, "{err}");
 }
 
 #[test]

@@ -4,7 +4,7 @@
 use axum::response::{IntoResponse, Response};
 
 use crate::cookie::MAX_COOKIE_SIZE;
-use crate::error::Error;
+use crate::error::{Error, TokenError};
 use crate::reply::internal_error;
 
 /// A session could not be sealed into its cookie.
@@ -56,12 +56,14 @@ pub enum SessionError {
 impl SessionError {
     pub(crate) fn from_seal(cookie: &'static str, err: Error) -> Self {
         match err {
-            Error::TokenTooLarge { len, .. } => SessionError::TooLarge {
+            Error::Token(TokenError::TokenTooLarge { len, .. }) => SessionError::TooLarge {
                 cookie,
                 len,
                 limit: MAX_COOKIE_SIZE,
             },
-            Error::InvalidPayload(message) => SessionError::Serialize { cookie, message },
+            Error::Token(TokenError::InvalidPayload(message)) => {
+                SessionError::Serialize { cookie, message }
+            }
             source => SessionError::Seal { cookie, source },
         }
     }

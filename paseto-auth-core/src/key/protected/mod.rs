@@ -9,11 +9,11 @@
 //!
 //! The algorithms are PASERK's (`operations/Wrap/pie.md`, `PBKW.md`, `PKE.md` of the
 //! specification) and are held to the official test vectors. Every tag is checked in constant
-//! time before anything is decrypted; a tag that does not verify is [`Error::UnwrapFailed`]
+//! time before anything is decrypted; a tag that does not verify is [`KeyError::UnwrapFailed`]
 //! (wrong wrapping key, password or secret key, or an altered PASERK: the two cannot be told
 //! apart). A PASERK that is not of the expected type or version, is truncated or is not
-//! base64url is [`Error::InvalidKey`]. A password-protected PASERK names its own costs, so
-//! unwrapping one first holds them to [`PwLimits`] ([`Error::PasswordCost`] before any work is
+//! base64url is [`KeyError::InvalidKey`]. A password-protected PASERK names its own costs, so
+//! unwrapping one first holds them to [`PwLimits`] ([`KeyError::PasswordCost`] before any work is
 //! done). No error shows key material, a wrapping key or a password.
 //!
 //! A key never serves another version: a `k4` key is wrapped with a `k4` wrapping key, sealed to
@@ -50,7 +50,7 @@ use zeroize::Zeroizing;
 pub use pw::{PwCost, PwLimits};
 
 use super::{Key, LocalKey, PublicKey, SecretKey};
-use crate::error::{Error, Result};
+use crate::error::{Error, KeyError, Result};
 use crate::version::Version;
 
 /// The version pattern of the NIST family of algorithms (k3: AES-256-CTR, HMAC-SHA384,
@@ -76,11 +76,11 @@ pub(crate) use nist;
 fn refuse_k1(version: Version) -> Result<()> {
     #[cfg(feature = "v1")]
     if version == Version::V1 {
-        return Err(Error::InvalidKey(
+        return Err(Error::Key(KeyError::InvalidKey(
             "protected k1 keys (wrap, password, seal) are not supported: v1 is for migration \
              only; unwrap the key elsewhere and give it as k1.local/k1.secret PASERK or PEM"
                 .into(),
-        ));
+        )));
     }
     let _ = version;
     Ok(())
@@ -186,7 +186,7 @@ struct Parsed {
 }
 
 /// Parses `paserk` as a PASERK of `protection`, holding a key of one of `held` kinds, of
-/// version `expected` when given. Errors are [`Error::InvalidKey`] and never show the data.
+/// version `expected` when given. Errors are [`KeyError::InvalidKey`] and never show the data.
 fn parse(
     paserk: &str,
     protection: Protection,
@@ -200,7 +200,7 @@ fn parse(
             .collect::<Vec<_>>()
             .join(" or ")
     };
-    let refused = |what: String| Error::InvalidKey(what);
+    let refused = |what: String| Error::Key(KeyError::InvalidKey(what));
     if paserk.len() > MAX_PASERK_LEN {
         return Err(refused(format!(
             "a {} PASERK is at most {MAX_PASERK_LEN} characters, got {}",
@@ -261,11 +261,11 @@ impl Parsed {
         if self.data.len() == expected {
             Ok(())
         } else {
-            Err(Error::InvalidKey(format!(
+            Err(Error::Key(KeyError::InvalidKey(format!(
                 "the data of a {}… PASERK is {expected} bytes, got {}",
                 self.header,
                 self.data.len()
-            )))
+            ))))
         }
     }
 }
@@ -287,7 +287,11 @@ fn local_bytes(key: &LocalKey) -> Result<&[u8]> {
         Version::V3 => key.v3().map(|k| k.as_slice()),
         Version::V4 => key.v4().map(|k| k.as_bytes()),
     };
-    bytes.ok_or_else(|| Error::InvalidKey("the local key does not match its version".into()))
+    bytes.ok_or_else(|| {
+        Error::Key(KeyError::InvalidKey(
+            "the local key does not match its version".into(),
+        ))
+    })
 }
 
 /// The raw bytes of a secret key (Ed25519: seed ‖ public key; P-384: the scalar).
@@ -300,7 +304,11 @@ fn secret_bytes(key: &SecretKey) -> Result<&[u8]> {
         Version::V3 => key.v3().map(|k| k.as_bytes()),
         Version::V4 => key.v4().map(|k| k.as_bytes()),
     };
-    bytes.ok_or_else(|| Error::InvalidKey("the secret key does not match its version".into()))
+    bytes.ok_or_else(|| {
+        Error::Key(KeyError::InvalidKey(
+            "the secret key does not match its version".into(),
+        ))
+    })
 }
 
 /// The raw bytes of a public key (Ed25519: 32 bytes; P-384: the compressed point, 49).
@@ -313,7 +321,11 @@ fn public_bytes(key: &PublicKey) -> Result<&[u8]> {
         Version::V3 => key.v3().map(|k| k.as_bytes()),
         Version::V4 => key.v4().map(|k| k.as_bytes()),
     };
-    bytes.ok_or_else(|| Error::InvalidKey("the public key does not match its version".into()))
+    bytes.ok_or_else(|| {
+        Error::Key(KeyError::InvalidKey(
+            "the public key does not match its version".into(),
+        ))
+    })
 }
 
 /// The typed key of an unwrapped raw key.
@@ -326,7 +338,9 @@ fn key_of(version: Version, held: Held, bytes: &[u8]) -> Result<Key> {
 
 /// The error for a public key given to protect: it needs no protection.
 fn public_key_refused() -> Error {
-    Error::InvalidKey("a public key is not secret: it is published as it is, never wrapped".into())
+    Error::Key(KeyError::InvalidKey(
+        "a public key is not secret: it is published as it is, never wrapped".into(),
+    ))
 }
 
 /// Refuses to protect a key of one version with a key of another.
@@ -334,12 +348,12 @@ fn same_version(key: Version, protector: Version, protector_name: &str) -> Resul
     if key == protector {
         Ok(())
     } else {
-        Err(Error::InvalidKey(format!(
+        Err(Error::Key(KeyError::InvalidKey(format!(
             "a {} key is protected with a {} {protector_name}, not a {} one",
             key.paserk_prefix(),
             key.paserk_prefix(),
             protector.paserk_prefix()
-        )))
+        ))))
     }
 }
 

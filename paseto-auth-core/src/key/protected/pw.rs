@@ -22,7 +22,7 @@ use super::primitives::{
     aes256ctr, blake2b_32, blake2b_mac_32, hmac_sha384, random, sha384, tags_match, xchacha20,
 };
 use super::{Held, Protection, RawKey, format, parse};
-use crate::error::{Error, Result};
+use crate::error::{Error, KeyError, Result};
 use crate::key::{LocalKey, SecretKey};
 use crate::version::Version;
 
@@ -59,7 +59,7 @@ impl Default for PwCost {
 }
 
 /// The most work unwrapping a password-protected PASERK may take. A PASERK asking for more is
-/// refused with [`Error::PasswordCost`] before anything is hashed, so a hostile one cannot make
+/// refused with [`KeyError::PasswordCost`] before anything is hashed, so a hostile one cannot make
 /// a service allocate gigabytes or hash for hours while it loads its keys.
 ///
 /// The defaults: Argon2id memory up to 256 MiB (libsodium's `MODERATE` setting, the largest the
@@ -146,9 +146,9 @@ impl Costs {
     /// Refuses costs over `limits`, naming the first one that is over.
     fn check(self, limits: &PwLimits) -> Result<()> {
         let over = |what: &str, value: u64, limit: u32, unit: &str| {
-            Err(Error::PasswordCost(format!(
+            Err(Error::Key(KeyError::PasswordCost(format!(
                 "the PASERK asks for {what} {value}{unit}, over the limit of {limit}{unit}"
-            )))
+            ))))
         };
         match self {
             Costs::Argon2 { memory, time, para } => {
@@ -188,18 +188,20 @@ impl Costs {
             Costs::Argon2 { memory, time, para } => {
                 // Memory in bytes, as libsodium takes it: whole KiB are used.
                 let kib = u32::try_from(memory / 1024).map_err(|_| {
-                    Error::PasswordCost(format!("Argon2 memory of {memory} bytes is too large"))
+                    Error::Key(KeyError::PasswordCost(format!(
+                        "Argon2 memory of {memory} bytes is too large"
+                    )))
                 })?;
                 let params = Params::new(kib, time, para, Some(32)).map_err(|e| {
-                    Error::PasswordCost(format!(
+                    Error::Key(KeyError::PasswordCost(format!(
                         "Argon2 refuses memory {kib} KiB, time cost {time}, parallelism {para}: {e}"
-                    ))
+                    )))
                 })?;
                 Ok(Kdf::Argon2(params))
             }
-            Costs::Pbkdf2 { iterations: 0 } => Err(Error::PasswordCost(
+            Costs::Pbkdf2 { iterations: 0 } => Err(Error::Key(KeyError::PasswordCost(
                 "PBKDF2 needs at least 1 iteration".into(),
-            )),
+            ))),
             Costs::Pbkdf2 { iterations } => Ok(Kdf::Pbkdf2(iterations)),
         }
     }
@@ -219,7 +221,9 @@ impl Kdf {
             Kdf::Argon2(params) => {
                 Argon2::new(Algorithm::Argon2id, argon2::Version::V0x13, params.clone())
                     .hash_password_into(password, salt, k.as_mut_slice())
-                    .map_err(|e| Error::PasswordCost(format!("Argon2 failed: {e}")))?;
+                    .map_err(|e| {
+                        Error::Key(KeyError::PasswordCost(format!("Argon2 failed: {e}")))
+                    })?;
             }
             Kdf::Pbkdf2(iterations) => {
                 pbkdf2::pbkdf2_hmac::<Sha384>(password, salt, *iterations, k.as_mut_slice());
@@ -302,11 +306,11 @@ fn wrap_with(
     nonce: &[u8],
 ) -> Result<String> {
     if ptk.len() != held.key_len(version) {
-        return Err(Error::InvalidKey(format!(
+        return Err(Error::Key(KeyError::InvalidKey(format!(
             "a {} key to wrap is {} bytes",
             version.paserk_prefix(),
             held.key_len(version)
-        )));
+        ))));
     }
     let header = format!(
         "{}.{}.",
@@ -323,7 +327,7 @@ fn wrap_with(
     data.extend_from_slice(ptk);
     let encrypted = data
         .get_mut(start..)
-        .ok_or_else(|| Error::InvalidKey("wrap buffer".into()))?;
+        .ok_or_else(|| Error::Key(KeyError::InvalidKey("wrap buffer".into())))?;
     keys.apply(version, nonce, encrypted)?;
     let tag = keys.tag(version, &header, &data)?;
     data.extend_from_slice(&tag);
@@ -339,7 +343,9 @@ fn wrap(
     cost: &PwCost,
 ) -> Result<String> {
     if password.is_empty() {
-        return Err(Error::InvalidKey("the password is empty".into()));
+        return Err(Error::Key(KeyError::InvalidKey(
+            "the password is empty".into(),
+        )));
     }
     let costs = Costs::for_wrapping(version, cost)?;
     let salt: [u8; PBKDF2_SALT_LEN] = random()?;
@@ -382,7 +388,7 @@ pub(super) fn unwrap(
     let keys = Keys::derive(version, &k);
     let expected_tag = keys.tag(version, &parsed.header, before)?;
     if !tags_match(&expected_tag, tag) {
-        return Err(Error::UnwrapFailed("the password is wrong"));
+        return Err(Error::Key(KeyError::UnwrapFailed("the password is wrong")));
     }
     let mut ptk = Zeroizing::new(edk.to_vec());
     keys.apply(version, nonce, &mut ptk)?;
@@ -412,7 +418,11 @@ fn decode_costs(version: Version, params: &[u8]) -> Result<Costs> {
             }
         }
     };
-    costs.ok_or_else(|| Error::InvalidKey("the PASERK's cost parameters are cut short".into()))
+    costs.ok_or_else(|| {
+        Error::Key(KeyError::InvalidKey(
+            "the PASERK's cost parameters are cut short".into(),
+        ))
+    })
 }
 
 impl LocalKey {
@@ -430,8 +440,9 @@ impl LocalKey {
     }
 
     /// Unwraps a `kN.local-pw.…` PASERK with `password`. Its costs are held to `limits`
-    /// first ([`Error::PasswordCost`]); a wrong password or an altered PASERK is
-    /// [`Error::UnwrapFailed`]; another PASERK type or malformed data is [`Error::InvalidKey`].
+    /// first ([`KeyError::PasswordCost`]); a wrong password or an altered PASERK is
+    /// [`KeyError::UnwrapFailed`]; another PASERK type or malformed data is
+    /// [`KeyError::InvalidKey`].
     pub fn from_password_paserk(
         paserk: &str,
         password: &[u8],
@@ -524,7 +535,7 @@ mod tests {
                 &PwLimits::default(),
             )
             .unwrap_err();
-            assert_eq!(err.kind(), ErrorKind::UnwrapFailed);
+            assert_eq!(err.kind(), ErrorKind::UNWRAP_FAILED);
             assert_eq!(
                 err.to_string(),
                 "the key cannot be unwrapped: the password is wrong, or the PASERK was altered"
@@ -603,7 +614,7 @@ mod tests {
             ),
         ] {
             let err = key.to_password_paserk(PASSWORD, &cost).unwrap_err();
-            assert_eq!(err.kind(), ErrorKind::PasswordCost);
+            assert_eq!(err.kind(), ErrorKind::PASSWORD_COST);
             assert_eq!(err.to_string(), message);
         }
         let v3 = LocalKey::generate(Version::V3).unwrap();
@@ -691,7 +702,7 @@ mod tests {
         let started = Instant::now();
         for (paserk, message) in cases {
             let err = LocalKey::from_password_paserk(&paserk, PASSWORD, &limits).unwrap_err();
-            assert_eq!(err.kind(), ErrorKind::PasswordCost, "{paserk}");
+            assert_eq!(err.kind(), ErrorKind::PASSWORD_COST, "{paserk}");
             assert_eq!(err.to_string(), message);
         }
         // No hashing happened: ten refusals take far less than one default unwrap.
@@ -710,7 +721,7 @@ mod tests {
             LocalKey::from_password_paserk(&paserk, PASSWORD, &raised)
                 .unwrap_err()
                 .kind(),
-            ErrorKind::UnwrapFailed
+            ErrorKind::UNWRAP_FAILED
         );
         let low = PwLimits {
             max_pbkdf2_iterations: 9,
@@ -766,6 +777,6 @@ mod tests {
         let short = &locked[..locked.len() - 1];
         let err =
             LocalKey::from_password_paserk(short, PASSWORD, &PwLimits::default()).unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::InvalidKey);
+        assert_eq!(err.kind(), ErrorKind::INVALID_KEY);
     }
 }

@@ -26,7 +26,7 @@ use super::primitives::{
     xchacha20,
 };
 use super::{Held, Protection, RawKey, format, parse, same_version};
-use crate::error::{Error, Result};
+use crate::error::{Error, KeyError, Result};
 use crate::key::{LocalKey, PublicKey, SecretKey};
 use crate::version::Version;
 
@@ -60,9 +60,11 @@ fn x25519_public(ed25519: &[u8]) -> Option<MontgomeryPoint> {
 /// The X25519 secret scalar of an Ed25519 secret key (seed ‖ public key): the first half of
 /// SHA-512 of the seed (X25519 clamps it), as libsodium's `crypto_sign_ed25519_sk_to_curve25519`.
 fn x25519_secret(ed25519: &[u8]) -> Result<Zeroizing<[u8; 32]>> {
-    let seed = ed25519
-        .get(..32)
-        .ok_or_else(|| Error::InvalidKey("an Ed25519 secret key is 64 bytes".into()))?;
+    let seed = ed25519.get(..32).ok_or_else(|| {
+        Error::Key(KeyError::InvalidKey(
+            "an Ed25519 secret key is 64 bytes".into(),
+        ))
+    })?;
     let digest = Zeroizing::new(Sha512::digest(seed));
     let mut scalar = Zeroizing::new([0u8; 32]);
     scalar.copy_from_slice(&digest[..32]);
@@ -96,20 +98,26 @@ fn p384_keys(
 
 /// The error for a shared secret that is all zeros: the ephemeral key was of small order.
 fn small_order() -> Error {
-    Error::InvalidKey("the sealed key's ephemeral public key is of small order".into())
+    Error::Key(KeyError::InvalidKey(
+        "the sealed key's ephemeral public key is of small order".into(),
+    ))
 }
 
 /// Seals the raw local key `pdk` to the raw public key `pk` of `version`; gives the PASERK.
 pub(super) fn seal(version: Version, pk: &[u8], pdk: &[u8]) -> Result<String> {
     if pdk.len() != KEY_LEN {
-        return Err(Error::InvalidKey("a local key to seal is 32 bytes".into()));
+        return Err(Error::Key(KeyError::InvalidKey(
+            "a local key to seal is 32 bytes".into(),
+        )));
     }
     let h = header(version);
     let mut data = Vec::new();
     match version {
         Version::V2 | Version::V4 => {
             let xpk = x25519_public(pk).ok_or_else(|| {
-                Error::InvalidKey("the public key to seal to is not a usable Ed25519 key".into())
+                Error::Key(KeyError::InvalidKey(
+                    "the public key to seal to is not a usable Ed25519 key".into(),
+                ))
             })?;
             let esk = Zeroizing::new(random::<32>()?);
             let epk = MontgomeryPoint::mul_base_clamped(*esk);
@@ -127,7 +135,9 @@ pub(super) fn seal(version: Version, pk: &[u8], pdk: &[u8]) -> Result<String> {
         }
         nist!() => {
             let recipient = p384::PublicKey::from_sec1_bytes(pk).map_err(|_| {
-                Error::InvalidKey("the public key to seal to is not a P-384 point".into())
+                Error::Key(KeyError::InvalidKey(
+                    "the public key to seal to is not a P-384 point".into(),
+                ))
             })?;
             let esk = random_p384()?;
             let epk = esk.public_key().to_sec1_point(true);
@@ -154,9 +164,9 @@ fn random_p384() -> Result<p384::SecretKey> {
             return Ok(key);
         }
     }
-    Err(Error::InvalidKey(
+    Err(Error::Key(KeyError::InvalidKey(
         "no P-384 scalar from the random source".into(),
-    ))
+    )))
 }
 
 /// Unseals a `kN.seal.…` PASERK of `version` with the raw secret key `sk` (and its public key
@@ -168,18 +178,19 @@ pub(super) fn unseal(paserk: &str, version: Version, sk: &[u8], pk: &[u8]) -> Re
     let (tag, rest) = parsed.data.split_at(tag_len);
     let (epk, edk) = rest.split_at(epk_len);
     let h = &parsed.header;
-    let wrong = Error::UnwrapFailed("it was sealed to another key");
+    let wrong = Error::Key(KeyError::UnwrapFailed("it was sealed to another key"));
     let mut pdk = Zeroizing::new(edk.to_vec());
     match version {
         Version::V2 | Version::V4 => {
             let xpk = x25519_public(pk).ok_or_else(|| {
-                Error::InvalidKey("the secret key is not a usable Ed25519 key".into())
+                Error::Key(KeyError::InvalidKey(
+                    "the secret key is not a usable Ed25519 key".into(),
+                ))
             })?;
             let xsk = x25519_secret(sk)?;
-            let epk_point = MontgomeryPoint(
-                epk.try_into()
-                    .map_err(|_| Error::InvalidKey("an X25519 key is 32 bytes".into()))?,
-            );
+            let epk_point = MontgomeryPoint(epk.try_into().map_err(|_| {
+                Error::Key(KeyError::InvalidKey("an X25519 key is 32 bytes".into()))
+            })?);
             let xk = Zeroizing::new(epk_point.mul_clamped(*xsk).to_bytes());
             if *xk == [0u8; 32] {
                 return Err(small_order());
@@ -192,12 +203,15 @@ pub(super) fn unseal(paserk: &str, version: Version, sk: &[u8], pk: &[u8]) -> Re
             xchacha20(ek.as_slice(), &nonce, &mut pdk)?;
         }
         nist!() => {
-            let secret = p384::SecretKey::from_slice(sk)
-                .map_err(|_| Error::InvalidKey("the secret key is not a P-384 scalar".into()))?;
+            let secret = p384::SecretKey::from_slice(sk).map_err(|_| {
+                Error::Key(KeyError::InvalidKey(
+                    "the secret key is not a P-384 scalar".into(),
+                ))
+            })?;
             let ephemeral = p384::PublicKey::from_sec1_bytes(epk).map_err(|_| {
-                Error::InvalidKey(
+                Error::Key(KeyError::InvalidKey(
                     "the sealed key's ephemeral public key is not a P-384 point".into(),
-                )
+                ))
             })?;
             let shared =
                 p384::ecdh::diffie_hellman(secret.to_nonzero_scalar(), ephemeral.as_affine());
@@ -227,8 +241,8 @@ impl LocalKey {
     }
 
     /// Opens a `kN.seal.…` PASERK with `secret_key` (of the PASERK's version). A PASERK sealed
-    /// to another key, or altered, is [`Error::UnwrapFailed`]; another type, another version or
-    /// malformed data is [`Error::InvalidKey`].
+    /// to another key, or altered, is [`KeyError::UnwrapFailed`]; another type, another version or
+    /// malformed data is [`KeyError::InvalidKey`].
     pub fn from_sealed_paserk(paserk: &str, secret_key: &SecretKey) -> Result<LocalKey> {
         let version = secret_key.version();
         let bytes = unseal(
@@ -262,7 +276,7 @@ mod tests {
 
             let stranger = SecretKey::generate(version).unwrap();
             let err = LocalKey::from_sealed_paserk(&sealed, &stranger).unwrap_err();
-            assert_eq!(err.kind(), ErrorKind::UnwrapFailed);
+            assert_eq!(err.kind(), ErrorKind::UNWRAP_FAILED);
             assert_eq!(
                 err.to_string(),
                 "the key cannot be unwrapped: it was sealed to another key, or the PASERK was altered"
@@ -328,7 +342,10 @@ mod tests {
                 let altered = format!("{prefix}{}", String::from_utf8(altered).unwrap());
                 let err = LocalKey::from_sealed_paserk(&altered, &recipient).unwrap_err();
                 assert!(
-                    matches!(err.kind(), ErrorKind::UnwrapFailed | ErrorKind::InvalidKey),
+                    matches!(
+                        err.kind(),
+                        ErrorKind::UNWRAP_FAILED | ErrorKind::INVALID_KEY
+                    ),
                     "{version} {at}: {err}"
                 );
                 assert!(!format!("{err:?}").contains(&*key.to_paserk()));

@@ -16,7 +16,7 @@ use serde_json::Value;
 use super::pw::{self, PwLimits};
 use super::{Held, seal, wrap};
 use crate::ErrorKind;
-use crate::error::Error;
+use crate::error::{Error, KeyError};
 use crate::key::{LocalKey, SecretKey};
 use crate::version::Version;
 
@@ -50,9 +50,9 @@ fn expected_failure(test: &Value) -> ErrorKind {
     let comment = str_field(test, "comment");
     if NON_CANONICAL_BASE64.contains(&str_field(test, "name")) || comment.contains("wrong version")
     {
-        ErrorKind::InvalidKey
+        ErrorKind::INVALID_KEY
     } else if comment.contains("authentication tag") || comment.contains("Incorrect password") {
-        ErrorKind::UnwrapFailed
+        ErrorKind::UNWRAP_FAILED
     } else {
         panic!("unexpected comment {comment:?}")
     }
@@ -73,7 +73,10 @@ fn assert_typed(
     };
     match (typed, expected) {
         (Ok(typed), Ok(expected)) => assert_eq!(typed, expected, "{name}"),
-        (Err(Error::InvalidKey(typed)), Err(Error::InvalidKey(expected))) => {
+        (
+            Err(Error::Key(KeyError::InvalidKey(typed))),
+            Err(Error::Key(KeyError::InvalidKey(expected))),
+        ) => {
             assert!(typed.contains("one repeated byte"), "{name}: {typed}");
             assert_eq!(typed, expected, "{name}");
         }
@@ -224,7 +227,7 @@ fn run_pw(version: Version, held: Held) -> Ran {
                 ..limits
             };
             let err = pw::unwrap(paserk, &[held], Some(version), &password, &tight).unwrap_err();
-            assert_eq!(err.kind(), ErrorKind::PasswordCost, "{name}");
+            assert_eq!(err.kind(), ErrorKind::PASSWORD_COST, "{name}");
         }
     }
     (ran, failing)

@@ -17,7 +17,7 @@ use super::primitives::{
     aes256ctr, blake2b_mac_32, blake2b_mac_56, hmac_sha384, random, tags_match, xchacha20,
 };
 use super::{Held, Parsed, Protection, RawKey, format, local_bytes, parse, same_version};
-use crate::error::{Error, Result};
+use crate::error::{Error, KeyError, Result};
 use crate::key::{LocalKey, SecretKey};
 use crate::version::Version;
 
@@ -90,11 +90,11 @@ pub(super) fn wrap_with_nonce(
     nonce: &[u8; NONCE_LEN],
 ) -> Result<String> {
     if ptk.len() != held.key_len(version) {
-        return Err(Error::InvalidKey(format!(
+        return Err(Error::Key(KeyError::InvalidKey(format!(
             "a {} key to wrap is {} bytes",
             version.paserk_prefix(),
             held.key_len(version)
-        )));
+        ))));
     }
     let header = format!(
         "{}.{}.",
@@ -134,7 +134,9 @@ pub(super) fn unwrap(
     let keys = Keys::derive(version, wrapping_key, nonce)?;
     let expected = keys.tag(version, &parsed.header, nonce, wrapped)?;
     if !tags_match(&expected, tag) {
-        return Err(Error::UnwrapFailed("the wrapping key is wrong"));
+        return Err(Error::Key(KeyError::UnwrapFailed(
+            "the wrapping key is wrong",
+        )));
     }
     let mut ptk = Zeroizing::new(wrapped.to_vec());
     keys.apply(version, &mut ptk)?;
@@ -148,7 +150,9 @@ impl LocalKey {
     pub fn to_wrapped_paserk(&self, wrapping_key: &LocalKey) -> Result<String> {
         same_version(self.version(), wrapping_key.version(), "wrapping key")?;
         if self.id() == wrapping_key.id() {
-            return Err(Error::InvalidKey("a key cannot wrap itself".into()));
+            return Err(Error::Key(KeyError::InvalidKey(
+                "a key cannot wrap itself".into(),
+            )));
         }
         wrap(
             self.version(),
@@ -160,8 +164,8 @@ impl LocalKey {
 
     /// Unwraps a `kN.local-wrap.pie.…` PASERK with `wrapping_key`, which must be of the
     /// PASERK's version. A wrong wrapping key or an altered PASERK is
-    /// [`Error::UnwrapFailed`]; any other PASERK type, a version other than the wrapping key's,
-    /// or malformed data is [`Error::InvalidKey`].
+    /// [`KeyError::UnwrapFailed`]; any other PASERK type, a version other than the wrapping key's,
+    /// or malformed data is [`KeyError::InvalidKey`].
     pub fn from_wrapped_paserk(paserk: &str, wrapping_key: &LocalKey) -> Result<LocalKey> {
         let (version, _, bytes) = unwrap(
             paserk,
@@ -232,7 +236,7 @@ mod tests {
                 LocalKey::from_wrapped_paserk(&wrapped, &stranger).unwrap_err(),
                 SecretKey::from_wrapped_paserk(&wrapped_secret, &stranger).unwrap_err(),
             ] {
-                assert_eq!(err.kind(), ErrorKind::UnwrapFailed, "{version}");
+                assert_eq!(err.kind(), ErrorKind::UNWRAP_FAILED, "{version}");
                 assert_eq!(
                     err.to_string(),
                     "the key cannot be unwrapped: the wrapping key is wrong, or the PASERK was altered"
@@ -240,9 +244,9 @@ mod tests {
             }
             // A wrapped local key is not a wrapped secret key, and the other way round.
             let err = SecretKey::from_wrapped_paserk(&wrapped, &wrapping).unwrap_err();
-            assert_eq!(err.kind(), ErrorKind::InvalidKey);
+            assert_eq!(err.kind(), ErrorKind::INVALID_KEY);
             let err = LocalKey::from_wrapped_paserk(&wrapped_secret, &wrapping).unwrap_err();
-            assert_eq!(err.kind(), ErrorKind::InvalidKey);
+            assert_eq!(err.kind(), ErrorKind::INVALID_KEY);
         }
     }
 
@@ -337,7 +341,7 @@ mod tests {
         for (paserk, expected) in cases {
             let err = LocalKey::from_wrapped_paserk(&paserk, &wrapping).unwrap_err();
             assert_eq!(err.to_string(), expected, "{paserk}");
-            assert_eq!(err.kind(), ErrorKind::InvalidKey);
+            assert_eq!(err.kind(), ErrorKind::INVALID_KEY);
             let shown = format!("{err} {err:?}");
             assert!(!shown.contains(&data[..20]), "{shown}");
         }
@@ -348,7 +352,10 @@ mod tests {
             let altered = format!("k4.local-wrap.pie.{}", String::from_utf8(bytes).unwrap());
             let err = LocalKey::from_wrapped_paserk(&altered, &wrapping).unwrap_err();
             assert!(
-                matches!(err.kind(), ErrorKind::UnwrapFailed | ErrorKind::InvalidKey),
+                matches!(
+                    err.kind(),
+                    ErrorKind::UNWRAP_FAILED | ErrorKind::INVALID_KEY
+                ),
                 "{at}: {err}"
             );
             let shown = format!("{err} {err:?}");
