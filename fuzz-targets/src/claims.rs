@@ -6,12 +6,13 @@
 //! their types — `iss` the key's issuer, `exp` an RFC 3339 time to come, `nbf` and `iat` not to
 //! come, `aud` a string or strings, no `pur` (a cookie's or refresh token's) — and then its claims
 //! are that object; a route's audience and scope are granted only when the payload grants them;
-//! typed claims deserialize or fail as `claims_type`, never panic.
+//! typed claims deserialize or fail as `claims_type`, never panic, and serialize back (as a
+//! handler answering `Json(token.claims)` does) to the same claims, times to the second.
 
 use std::sync::OnceLock;
 
 use paseto_auth::key::SigningKey;
-use paseto_auth::{PasetoClaims, Requirements, Verifier, Version};
+use paseto_auth::{PasetoClaims, Requirements, Timestamp, Verifier, Version};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use time::OffsetDateTime;
@@ -32,6 +33,8 @@ pub struct Typed {
     pub groups: Vec<String>,
     /// An optional nested object.
     pub profile: Option<Profile>,
+    /// An optional time (RFC 3339).
+    pub seen: Option<Timestamp>,
 }
 
 /// A nested claim object.
@@ -120,9 +123,17 @@ pub fn run(payload: &[u8]) {
         assert!(scope.split_ascii_whitespace().any(|s| s == "read"));
     }
     // Typed claims: deserialized, or refused as a claims error.
-    if let Err(err) = verified.to_typed::<Typed>() {
-        assert_eq!(crate::kind(&err), "claims_type", "{err}");
-    } else {
-        assert!(claims.get("role").is_some_and(Value::is_string));
-    }
+    let typed = match verified.to_typed::<Typed>() {
+        Ok(typed) => typed.claims,
+        Err(err) => {
+            assert_eq!(crate::kind(&err), "claims_type", "{err}");
+            return;
+        }
+    };
+    assert!(claims.get("role").is_some_and(Value::is_string));
+    let written = serde_json::to_value(&typed).expect("typed claims serialize");
+    let back: Typed = serde_json::from_value(written).expect("and deserialize back");
+    let second = |t: &Option<Timestamp>| t.map(|t| t.0.replace_nanosecond(0).expect("zero"));
+    assert_eq!(second(&back.seen), second(&typed.seen));
+    assert_eq!(back.role, typed.role);
 }

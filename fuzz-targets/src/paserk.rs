@@ -20,7 +20,12 @@ pub fn run(data: &[u8]) {
         return;
     };
     let key_text = text.trim();
-    let secret_part = key_text.splitn(3, '.').nth(2).unwrap_or_default();
+    // What must not be shown: the data of a key that is secret (public keys and ids are not).
+    let secret_part = match key_text.splitn(3, '.').collect::<Vec<_>>()[..] {
+        [_, "public" | "pid" | "lid" | "sid", _] => "",
+        [_, _, data] => data,
+        _ => "",
+    };
     let parsed = Key::parse(text, None);
     let is_pem = key_text.starts_with("-----BEGIN");
     match &parsed {

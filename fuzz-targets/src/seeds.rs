@@ -209,6 +209,9 @@ pub fn all() -> Vec<Seed> {
         r#"{"iss":"https://issuer.fuzz","exp":"2100-01-01T00:00:00+01:00","pur":"session"}"#.into(),
         r#"{"iss":"https://issuer.fuzz","exp":"1999-01-01T00:00:00Z"}"#.into(),
         r#"[{"iss":"https://issuer.fuzz"}]"#.into(),
+        // RFC 3339's first and last seconds: the edges of every time claim.
+        r#"{"iss":"https://issuer.fuzz","exp":"9999-12-31T23:59:59Z","role":"r","seen":"0000-01-01T00:00:00Z"}"#.into(),
+        r#"{"iss":"https://issuer.fuzz","exp":"2100-01-01T00:00:00.999Z","role":"r","seen":"9999-12-31T23:59:59Z"}"#.into(),
     ]);
     for (index, payload) in payloads.iter().enumerate() {
         add("claims", format!("claims-{index}"), payload.clone().into_bytes());
@@ -324,6 +327,12 @@ pub fn all() -> Vec<Seed> {
         r#"{"version":2,"keys":[]}"#.to_owned(),
         format!(
             r#"{{"version":1,"keys":[{{"paserk":"{}","pid":"{}","iss":"x","status":"active","not_before":"2025-06-01T00:00:00.5+02:00","not_after":null,"extra":1}}]}}"#,
+            keys::public(Version::V4).to_paserk(),
+            keys::public(Version::V4).id()
+        ),
+        // RFC 3339's first and last seconds: the edges of a key's validity.
+        format!(
+            r#"{{"version":1,"keys":[{{"paserk":"{}","pid":"{}","iss":"x","status":"retired","not_before":"0000-01-01T00:00:00Z","not_after":"9999-12-31T23:59:59Z"}}]}}"#,
             keys::public(Version::V4).to_paserk(),
             keys::public(Version::V4).id()
         ),
