@@ -483,6 +483,32 @@ async fn plain_http_and_missing_issuers_are_setup_errors_naming_the_setting() {
     );
 }
 
+/// Found by the `keyset` fuzz target (fuzz/corpus/keyset holds the input): a document whose
+/// times are at the edges of RFC 3339 was read, and then `to_json` (what the publisher serves and
+/// `paseto-auth keyset … --write` writes back) panicked on `not_before` in year 10000 in UTC, or
+/// wrote an empty `not_after` for year -1, which no reader accepts.
+#[test]
+fn a_document_at_the_edges_of_rfc3339_is_written_out_and_read_back() {
+    let key = key();
+    let text = json!({"version": 1, "keys": [{
+        "paserk": key.public_key().to_paserk(),
+        "pid": key.public_key().id().as_str(),
+        "iss": ISS,
+        "status": "retired",
+        "not_before": "0000-01-01T00:00:00+01:00",
+        "not_after": "9999-12-31T23:59:59-01:00",
+    }]})
+    .to_string();
+    let document = KeySetDocument::parse(text.as_bytes(), &DocumentLimits::default()).unwrap();
+    let written = document.to_json();
+    assert!(
+        written.contains(r#""not_after": "9999-12-31T23:59:59-01:00""#),
+        "{written}"
+    );
+    let again = KeySetDocument::parse(written.as_bytes(), &DocumentLimits::default()).unwrap();
+    assert_eq!(again, document);
+}
+
 #[test]
 fn hostile_documents_get_typed_errors() {
     let limits = DocumentLimits::default();

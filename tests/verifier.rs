@@ -4,9 +4,9 @@ mod support;
 
 use std::time::Duration;
 
-use paseto_auth::error::{ClaimError, TokenError};
 use paseto_auth::key::{LocalKey, SigningKey};
 use paseto_auth::token::{FooterLimits, seal};
+use paseto_auth::{ClaimError, TokenError};
 use paseto_auth::{Error, ErrorKind, Issuer, Requirements, TokenOptions, Verifier, Version};
 use serde_json::{Value, json};
 

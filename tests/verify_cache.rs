@@ -9,11 +9,11 @@ use std::time::Duration;
 use axum::Router;
 use axum::http::StatusCode;
 use axum::routing::post;
+use paseto_auth::CacheStats;
 use paseto_auth::config::PasetoConfig;
 use paseto_auth::extract::PasetoAuth;
 use paseto_auth::key::SecretKey;
 use paseto_auth::store::{MemoryStore, Revocations};
-use paseto_auth::verify_cache::CacheStats;
 use paseto_auth::{
     ErrorKind, Issuer, Paseto, Requirements, TokenOptions, Verifier, Version, paseto_required,
 };

@@ -63,7 +63,7 @@ pub(crate) fn fixture() -> Fixture {
         AsymmetricPublicKey::<V4>::try_from(key.public_key().to_paserk().as_str()).expect("key");
     Fixture {
         token,
-        verifier: verifier(paseto_auth::verify_cache::DEFAULT_CACHE_SIZE),
+        verifier: verifier(paseto_auth::DEFAULT_CACHE_SIZE),
         uncached: verifier(0),
         pasetors_key,
         issuer,

@@ -4,9 +4,9 @@
 use std::time::Duration;
 
 use clap::{Args, Subcommand};
+use paseto_auth::DEFAULT_LIFETIME;
 use paseto_auth::Error;
-use paseto_auth::error::KeyError;
-use paseto_auth::issuer::DEFAULT_LIFETIME;
+use paseto_auth::KeyError;
 use paseto_auth::key::{Key, KeyId, PublicKey};
 use paseto_auth::keyset::{DocumentLimits, KeySetDocument, KeyStatus, PublishedKey};
 use time::OffsetDateTime;

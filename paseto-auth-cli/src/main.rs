@@ -10,14 +10,14 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand};
-use paseto_auth::error::{KeyError, TokenError};
-use paseto_auth::issuer::{DEFAULT_ACCESS_LIFETIME, DEFAULT_REFRESH_LIFETIME};
 use paseto_auth::key::{Key, LocalKey, SecretKey, SigningKey};
 use paseto_auth::token::{DEFAULT_MAX_TOKEN_LEN, Footer, FooterLimits, UntrustedToken};
+use paseto_auth::{DEFAULT_ACCESS_LIFETIME, DEFAULT_REFRESH_LIFETIME};
 use paseto_auth::{
     Error, Header, Issuer, IssuerBuilder, PairOptions, Purpose, Requirements, TokenOptions,
     Verifier, Version,
 };
+use paseto_auth::{KeyError, TokenError};
 use serde_json::{Value, json};
 
 /// Mint PASETO keys, issue and verify tokens, and look inside them.

@@ -4,10 +4,10 @@
 use std::io::Read;
 
 use paseto_auth::Error;
-use paseto_auth::error::KeyError;
+use paseto_auth::KeyError;
+use paseto_auth::Version;
 use paseto_auth::key::protected::{self, PwCost, PwLimits};
 use paseto_auth::key::{Key, LocalKey, PublicKey, SecretKey};
-use paseto_auth::version::Version;
 use zeroize::Zeroizing;
 
 /// The longest protected PASERK, key or password file read.

@@ -249,12 +249,16 @@ impl de::Visitor<'_> for TimestampVisitor {
     }
 }
 
-/// Formats a time as RFC 3339 in UTC with whole seconds (`2026-01-02T03:04:05Z`).
+/// Formats a time as RFC 3339 in UTC with whole seconds (`2026-01-02T03:04:05Z`). A time read
+/// from RFC 3339 whose UTC date RFC 3339 cannot write (`9999-12-31T23:59:59-01:00` is in year
+/// 10000 in UTC, `0000-01-01T00:00:00+01:00` in year -1) keeps its own offset, rather than panic
+/// or come out empty.
 pub(crate) fn format_time(time: OffsetDateTime) -> String {
     let time = time
-        .to_offset(time::UtcOffset::UTC)
-        .replace_nanosecond(0)
+        .checked_to_offset(time::UtcOffset::UTC)
+        .filter(|utc| (0..=9999).contains(&utc.year()))
         .unwrap_or(time);
+    let time = time.replace_nanosecond(0).unwrap_or(time);
     time.format(&Rfc3339).unwrap_or_default()
 }
 
@@ -493,6 +497,29 @@ impl<'de> Visitor<'de> for StrictValue<'_> {
 mod tests {
     use super::*;
     use time::macros::datetime;
+
+    /// Found by the `keyset` fuzz target's round trip (a document read, then written out):
+    /// times at the edges of RFC 3339 once panicked (year 10000 in UTC) or were written empty.
+    #[test]
+    fn times_at_the_edges_of_rfc3339_are_written_without_panic() {
+        for (read, written) in [
+            ("9999-12-31T23:59:59-01:00", "9999-12-31T23:59:59-01:00"),
+            ("9999-12-31T23:59:59.5-23:59", "9999-12-31T23:59:59-23:59"),
+            ("0000-01-01T00:00:00+01:00", "0000-01-01T00:00:00+01:00"),
+            ("9999-12-31T23:59:59+01:00", "9999-12-31T22:59:59Z"),
+            ("2026-01-02T03:04:05.25+02:00", "2026-01-02T01:04:05Z"),
+        ] {
+            let time = OffsetDateTime::parse(read, &Rfc3339).unwrap();
+            let text = format_time(time);
+            assert_eq!(text, written, "{read}");
+            let again = OffsetDateTime::parse(&text, &Rfc3339).unwrap();
+            assert_eq!(again, time.replace_nanosecond(0).unwrap(), "{read}");
+            assert_eq!(
+                serde_json::to_value(Timestamp(time)).unwrap(),
+                Value::String(text)
+            );
+        }
+    }
 
     #[test]
     fn duplicate_keys_are_refused_at_any_depth() {

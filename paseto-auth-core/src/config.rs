@@ -17,7 +17,7 @@
 //! | `PASETO_ALLOWED_VERSIONS` | versions a verifier accepts, e.g. `v4,v3,v2` | `v4,v3` |
 //! | `PASETO_ALLOW_NO_EXP` | accept tokens without `exp` | false |
 //! | `PASETO_MAX_KEY_TRIALS` | keys a token without a footer `kid` is tried against (more keys of its version and purpose: a `public` token is tried against those bound to the issuer it claims or to none, and refused when they are still more; see [`VerifierBuilder::max_key_trials`]) | 1 |
-//! | `PASETO_VERIFY_CACHE_SIZE` | verified access tokens a verifier keeps (0: none; see [`crate::verify_cache`]) | 10000 |
+//! | `PASETO_VERIFY_CACHE_SIZE` | verified access tokens a verifier keeps (0: none; see [`VerifierBuilder::cache_size`](crate::VerifierBuilder::cache_size)) | 10000 |
 //! | `PASETO_KEY_PASSWORD` | the password that unlocks password-protected keys (`kN.local-pw.…`, `kN.secret-pw.…`) in the key lists | none |
 //! | `PASETO_WRAPPING_KEY` | the local key (`kN.local.…` PASERK) that unwraps wrapped keys (`kN.local-wrap.pie.…`, `kN.secret-wrap.pie.…`) in the key lists | none |
 //!
@@ -34,16 +34,16 @@ use std::time::Duration;
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
-use crate::error::{Error, KeyError, Result, untrusted};
-use crate::issuer::{
-    DEFAULT_ACCESS_LIFETIME, DEFAULT_LOGIN_MAX_AGE, DEFAULT_REFRESH_LIFETIME, Issuer, IssuerBuilder,
-};
+use crate::Requirements;
+use crate::Version;
 use crate::key::protected::{self, Protection, PwLimits};
 use crate::key::{Key, LocalKey};
-use crate::requirements::Requirements;
 use crate::settings::{Namespace, SecretText, Settings, json_kind, shown_name};
-use crate::verifier::{Verifier, VerifierBuilder};
-use crate::version::Version;
+use crate::{
+    DEFAULT_ACCESS_LIFETIME, DEFAULT_LOGIN_MAX_AGE, DEFAULT_REFRESH_LIFETIME, Issuer, IssuerBuilder,
+};
+use crate::{Error, KeyError, Result, untrusted};
+use crate::{Verifier, VerifierBuilder};
 
 /// The `iss` of a key entry that trusts the key for tokens of any issuer (an explicit opt-in:
 /// a public key without `iss` is a start-up error).

@@ -1,7 +1,7 @@
 //! PASETO without HTTP: the core of [`paseto-auth`](https://docs.rs/paseto-auth).
 //!
 //! Typed keys and PASERK ([`key`]), the v1–v4 codecs ([`token`]), [`claims`] and
-//! [`requirements`], an [`Issuer`] and a [`Verifier`] with its cache, revocations shared across
+//! [`Requirements`], an [`Issuer`] and a [`Verifier`] with its cache, revocations shared across
 //! instances ([`store`]) and the refresh-token rule ([`refresh`]), key-set documents and their
 //! rotation ([`keyset`]), one reader for every setting ([`settings`]) and flask-paseto-extended's
 //! settings ([`config`]). No web framework, no HTTP client: a service that only verifies tokens, a
@@ -40,31 +40,43 @@ macro_rules! test_report {
 #[cfg(test)]
 pub(crate) use test_report;
 
+// Its public items are at the root; the rest serves the derive and this crate's siblings.
+#[doc(hidden)]
 pub mod claims;
 pub mod config;
-pub mod error;
-pub mod issuer;
+mod error;
+mod issuer;
 pub mod key;
 pub mod keyset;
 #[doc(hidden)]
 pub mod kind;
 pub mod logs;
+// Metric names are documented in the reference; the functions are for this crate's siblings.
+#[doc(hidden)]
 pub mod metrics;
-pub mod pair;
+mod pair;
 pub mod refresh;
-pub mod requirements;
+mod requirements;
 pub mod settings;
 pub mod store;
 pub mod token;
 mod untrusted;
-pub mod verifier;
-pub mod verify_cache;
-pub mod version;
+mod verifier;
+mod verify_cache;
+mod version;
 
-pub use claims::{PasetoClaims, RegisteredClaims, Timestamp};
-pub use error::{Cause, Error, ErrorKind, Result};
-pub use issuer::{Issuer, IssuerBuilder, TokenOptions};
+// One path to each item: the token lifecycle (errors, issuing, pairs, requirements, verifying,
+// versions) lives at the root; a module is public where it holds a family of its own.
+pub use claims::{CSRF_CLAIM, ClaimField, PasetoClaims, RegisteredClaims, Timestamp};
+pub use error::{Cause, ClaimError, CsrfError, Error, ErrorKind, KeyError, Result, TokenError};
+pub use issuer::{
+    DEFAULT_ACCESS_LIFETIME, DEFAULT_LIFETIME, DEFAULT_LOGIN_MAX_AGE, DEFAULT_REFRESH_LIFETIME,
+    DEFAULT_REFRESH_REUSE_GRACE, Issuer, IssuerBuilder, PairLifetimes, TokenOptions,
+};
 pub use pair::{PairOptions, TokenPair};
 pub use requirements::Requirements;
-pub use verifier::{VerifiedToken, Verifier, VerifierBuilder};
-pub use version::{Header, Purpose, Version};
+#[doc(hidden)]
+pub use untrusted::{truncated, untrusted};
+pub use verifier::{DEFAULT_MAX_KEY_TRIALS, VerifiedToken, Verifier, VerifierBuilder};
+pub use verify_cache::{CacheStats, DEFAULT_CACHE_MAX_AGE, DEFAULT_CACHE_SIZE};
+pub use version::{Header, HeaderParseError, Purpose, Version};

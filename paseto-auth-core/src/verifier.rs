@@ -10,14 +10,14 @@ use arc_swap::ArcSwap;
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
 
+use crate::Requirements;
 use crate::claims::{ClaimField, PasetoClaims, RegisteredClaims, TimeRules, parse_payload};
-use crate::error::{Cause, ClaimError, Error, Result, TokenError, truncated};
 use crate::key::{KeyId, KeyRing, LocalKey, PublicKey, RingEntry, RingKey, VerificationKey};
 use crate::kind::TokenKind;
-use crate::requirements::Requirements;
 use crate::token::{DEFAULT_MAX_TOKEN_LEN, Footer, FooterLimits, Payload, UntrustedToken};
 use crate::verify_cache::{CacheStats, DEFAULT_CACHE_MAX_AGE, DEFAULT_CACHE_SIZE, VerifyCache};
-use crate::version::{Header, Purpose, Version};
+use crate::{Cause, ClaimError, Error, Result, TokenError, truncated};
+use crate::{Header, Purpose, Version};
 
 /// A verified token: typed custom claims plus everything else the token said. (In an axum
 /// handler, `paseto_auth_core::Paseto<C>` holds the same, taken from the request.)
@@ -330,7 +330,39 @@ impl VerifierBuilder {
 
     /// How many verified access tokens to keep, so that a token seen again skips its signature
     /// check (default [`DEFAULT_CACHE_SIZE`]; 0 turns the cache off; `PASETO_VERIFY_CACHE_SIZE`).
-    /// Every other check still runs on every use: see [`crate::verify_cache`].
+    /// Every other check still runs on every use.
+    ///
+    /// # The cache
+    ///
+    /// A service sees the same access token on many requests, and the signature check is most of
+    /// what verifying one costs. The cache keeps, by the token's exact text, what verification
+    /// found out independently of the route and of the time — that the token is authentic, under
+    /// which key, with which claims — and nothing else:
+    ///
+    /// - every check that depends on the time or the route runs again on every hit: `exp`, `nbf`
+    ///   and `iat` against the clock, the verifier's and the route's requirements, the route's
+    ///   version and purpose, and (in `PasetoAuth`) the revocation store;
+    /// - an entry leaves after a maximum age (5 minutes by default), and is never used past `exp`;
+    /// - it belongs to one verifier, and to one generation of its keys: a key ring swapped at run
+    ///   time ([`Verifier::replace_keys`](crate::Verifier::replace_keys), a fetched key set) empties
+    ///   it, an entry records its ring's generation and its key's not-after, and an entry of another
+    ///   generation, or past its key's not-after, is never answered;
+    /// - only access tokens are cached (never a refresh token, never a refusal), and only from their
+    ///   second verification on: a token seen once is only remembered by its hash (8 bytes in a
+    ///   fixed table), so a stream of tokens each seen once — a client that never reuses one, or a
+    ///   flood — costs a hash per token, not an entry;
+    /// - it is bounded in entries and in bytes, and evicts with quick_cache's S3-FIFO policy, chosen
+    ///   by measurement against moka and a `HashMap` behind an `RwLock` (the README's "Performance"
+    ///   has the figures).
+    ///
+    /// Hits and misses are counted ([`Verifier::cache_stats`](crate::Verifier::cache_stats)) and
+    /// each is a `trace` event (`hit`, `total`) for a subscriber that wants them.
+    ///
+    /// **Timing.** A hit answers faster than a miss, so an observer can tell whether a token they
+    /// send was already cached. That reveals nothing they can use to forge one: only tokens that
+    /// verified are ever inserted, so a hit needs the exact text of a valid token, which is the
+    /// credential itself. The lookup hashes the token with a randomly seeded hasher, so an attacker
+    /// cannot aim guesses at the bucket of a cached token to time the byte comparison either.
     pub fn cache_size(mut self, size: usize) -> Self {
         self.cache.size = size;
         self
@@ -606,7 +638,7 @@ impl Verifier {
             // Every key that could check it is out of force (a PASERK kid names one key).
             return Err(match (named, kid) {
                 (1, Some(kid)) if KeyId::is_paserk_id(kid) => {
-                    Error::Token(TokenError::KeyOutsideValidity(crate::error::untrusted(kid)))
+                    Error::Token(TokenError::KeyOutsideValidity(crate::untrusted(kid)))
                 }
                 _ => Error::Token(TokenError::NoKey(token.header())),
             });

@@ -1,34 +1,6 @@
-//! The verified-token cache: a bearer token seen again skips its signature check.
-//!
-//! A service sees the same access token on many requests, and the signature check is most of
-//! what verifying one costs. The cache keeps, by the token's exact text, what verification
-//! found out independently of the route and of the time — that the token is authentic, under
-//! which key, with which claims — and nothing else:
-//!
-//! - every check that depends on the time or the route runs again on every hit: `exp`, `nbf`
-//!   and `iat` against the clock, the verifier's and the route's requirements, the route's
-//!   version and purpose, and (in `PasetoAuth`) the revocation store;
-//! - an entry leaves after a maximum age (5 minutes by default), and is never used past `exp`;
-//! - it belongs to one verifier, and to one generation of its keys: a key ring swapped at run
-//!   time ([`Verifier::replace_keys`](crate::Verifier::replace_keys), a fetched key set) empties
-//!   it, an entry records its ring's generation and its key's not-after, and an entry of another
-//!   generation, or past its key's not-after, is never answered;
-//! - only access tokens are cached (never a refresh token, never a refusal), and only from their
-//!   second verification on: a token seen once is only remembered by its hash (8 bytes in a
-//!   fixed table), so a stream of tokens each seen once — a client that never reuses one, or a
-//!   flood — costs a hash per token, not an entry;
-//! - it is bounded in entries and in bytes, and evicts with quick_cache's S3-FIFO policy, chosen
-//!   by measurement against moka and a `HashMap` behind an `RwLock` (the README's "Performance"
-//!   has the figures).
-//!
-//! Hits and misses are counted ([`Verifier::cache_stats`](crate::Verifier::cache_stats)) and
-//! each is a `trace` event (`hit`, `total`) for a subscriber that wants them.
-//!
-//! **Timing.** A hit answers faster than a miss, so an observer can tell whether a token they
-//! send was already cached. That reveals nothing they can use to forge one: only tokens that
-//! verified are ever inserted, so a hit needs the exact text of a valid token, which is the
-//! credential itself. The lookup hashes the token with a randomly seeded hasher, so an attacker
-//! cannot aim guesses at the bucket of a cached token to time the byte comparison either.
+//! The verified-token cache: a bearer token seen again skips its signature check. What it keeps
+//! and what runs again on a hit is documented where it is set up,
+//! [`VerifierBuilder::cache_size`](crate::VerifierBuilder::cache_size).
 
 use std::hash::{BuildHasher, RandomState};
 use std::sync::Arc;

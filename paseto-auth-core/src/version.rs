@@ -89,7 +89,7 @@ impl fmt::Display for Version {
 }
 
 impl FromStr for Version {
-    type Err = ParseError;
+    type Err = HeaderParseError;
 
     /// Accepts `v2`, `v3`, `v4` (and the bare digits `2`, `3`, `4` used by Flask configs); with
     /// the `v1` feature also `v1` (`1`).
@@ -100,7 +100,7 @@ impl FromStr for Version {
             "v2" | "2" => Ok(Version::V2),
             "v3" | "3" => Ok(Version::V3),
             "v4" | "4" => Ok(Version::V4),
-            other => Err(ParseError::UnsupportedVersion(truncated(other))),
+            other => Err(HeaderParseError::UnsupportedVersion(truncated(other))),
         }
     }
 }
@@ -131,13 +131,13 @@ impl fmt::Display for Purpose {
 }
 
 impl FromStr for Purpose {
-    type Err = ParseError;
+    type Err = HeaderParseError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s {
             "local" => Ok(Purpose::Local),
             "public" => Ok(Purpose::Public),
-            other => Err(ParseError::Malformed(format!(
+            other => Err(HeaderParseError::Malformed(format!(
                 "unknown purpose \"{}\"",
                 untrusted(other)
             ))),
@@ -184,14 +184,14 @@ impl fmt::Display for Header {
 }
 
 impl FromStr for Header {
-    type Err = ParseError;
+    type Err = HeaderParseError;
 
     /// Parses `"v4.public"` (also accepts a trailing dot).
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let s = s.strip_suffix('.').unwrap_or(s);
         let (version, purpose) = s
             .split_once('.')
-            .ok_or_else(|| ParseError::Malformed("expected VERSION.PURPOSE".into()))?;
+            .ok_or_else(|| HeaderParseError::Malformed("expected VERSION.PURPOSE".into()))?;
         Ok(Header::new(version.parse()?, purpose.parse()?))
     }
 }
@@ -200,7 +200,7 @@ impl FromStr for Header {
 /// an [`Error`](crate::Error) it is the token error of the same name.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
-pub enum ParseError {
+pub enum HeaderParseError {
     /// Not a version this crate implements (`v5`, or `v1` without its feature).
     #[error("unsupported PASETO version {0:?}")]
     UnsupportedVersion(String),
@@ -242,22 +242,22 @@ mod tests {
     fn unknown_versions_are_typed_errors() {
         #[cfg(not(feature = "v1"))]
         assert!(
-            matches!("v1".parse::<Version>(), Err(ParseError::UnsupportedVersion(v)) if v == "v1")
+            matches!("v1".parse::<Version>(), Err(HeaderParseError::UnsupportedVersion(v)) if v == "v1")
         );
         #[cfg(not(feature = "v1"))]
         assert_eq!(Version::from_paserk_prefix("k1"), None);
         assert!(
-            matches!("v5".parse::<Version>(), Err(ParseError::UnsupportedVersion(v)) if v == "v5")
+            matches!("v5".parse::<Version>(), Err(HeaderParseError::UnsupportedVersion(v)) if v == "v5")
         );
         assert!(matches!(
             "v4.secret".parse::<Header>(),
-            Err(ParseError::Malformed(_))
+            Err(HeaderParseError::Malformed(_))
         ));
     }
 
     #[test]
     fn parse_errors_are_the_token_errors_of_the_same_name() {
-        use crate::error::{Error, ErrorKind, TokenError};
+        use crate::{Error, ErrorKind, TokenError};
         let version = Error::from("v5".parse::<Version>().unwrap_err());
         assert_eq!(version.kind(), ErrorKind::UNSUPPORTED_VERSION);
         assert_eq!(version.to_string(), "unsupported PASETO version \"v5\"");

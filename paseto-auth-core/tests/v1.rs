@@ -3,9 +3,9 @@
 //! Run with `cargo test -p paseto-auth-core --features v1` (CI does).
 #![cfg(feature = "v1")]
 
-use paseto_auth_core::error::{KeyError, TokenError};
 use paseto_auth_core::key::{Key, LocalKey, PublicKey, SecretKey};
 use paseto_auth_core::{Error, Issuer, Purpose, Requirements, Verifier, Version};
+use paseto_auth_core::{KeyError, TokenError};
 use serde_json::{Value, json};
 
 const ISS: &str = "https://legacy.example";

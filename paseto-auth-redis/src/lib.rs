@@ -26,12 +26,12 @@ use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
-use paseto_auth_core::error::{Cause, Error, Result, untrusted};
 use paseto_auth_core::settings::{Namespace, Settings};
 use paseto_auth_core::store::{
     DEFAULT_SUBJECT_RETENTION, RevokedBy, Rotated, Rotation, StoreError, StoreFuture, TokenRef,
     TokenStore, subject_covers,
 };
+use paseto_auth_core::{Cause, Error, Result, untrusted};
 
 /// The widening write of [`RedisStore::widen`]: `ARGV[1]` the value, `ARGV[2]` the expiry in
 /// unix seconds (`0`: none). An entry without expiry keeps none; `TTL` and `TIME` rather than

@@ -8,9 +8,9 @@ pub use std::time::Duration;
 
 pub use serde::de::DeserializeOwned;
 
+pub use crate::Requirements;
 pub use crate::claims::ClaimField;
-pub use crate::requirements::Requirements;
-pub use crate::version::{Purpose, Version};
+pub use crate::{Purpose, Version};
 
 use crate::claims::{PasetoClaims, Timestamp};
 

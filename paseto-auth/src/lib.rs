@@ -2,16 +2,19 @@
 //!
 //! # Where things are
 //!
-//! The core (the `paseto-auth-core` crate, re-exported): [`key`] (typed keys, PASERK, PEM, key
-//! rings), [`token`] (the codecs), [`claims`], [`requirements`], [`issuer`], [`verifier`],
+//! At the root: the token lifecycle — [`Issuer`], [`Verifier`], [`Requirements`], [`TokenPair`],
+//! [`Version`], the claims traits and types ([`PasetoClaims`], [`RegisteredClaims`]), [`Error`]
+//! and its domains ([`TokenError`], [`ClaimError`], [`KeyError`], [`CsrfError`]), the
+//! [`Paseto`] extractor and the four macros. Each item has one path.
+//!
+//! Modules, for the families of their own: from the core (the `paseto-auth-core` crate,
+//! re-exported), [`key`] (typed keys, PASERK, PEM, key rings), [`token`] (the codecs),
 //! [`settings`] (one reader for every setting), [`config`] (flask-paseto-extended's settings),
-//! [`store`] (revocations shared across instances; Redis with the `redis` feature), [`keyset`]
-//! (published and fetched key sets, rotation), [`refresh`] and [`pair`] (token pairs), [`error`]
-//! and [`version`]. With the `axum` feature (default):
-//! [`extract`] (`PasetoAuth`, `Paseto<C>`, `#[paseto_required]`, `PasetoLayer`), [`cookie`] (tokens
-//! in cookies: what sessions and logins are built on), [`session`], [`login`], [`csrf`] and
-//! [`guard_layer`]. The crate root re-exports what every application names and the four macros;
-//! everything else is used through its module.
+//! [`logs`] (the refusal-log budget), [`store`] (revocations shared across instances; Redis with
+//! the `redis` feature), [`keyset`] (published and fetched key sets, rotation) and [`refresh`]
+//! (the refresh-token rule and endpoint). With the `axum` feature (default): [`extract`]
+//! (`PasetoAuth`, token sources, `PasetoLayer`), [`cookie`] (tokens in cookies: what sessions
+//! and logins are built on), [`session`], [`login`] and [`csrf`].
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 // Library code must not panic on any input; tests may unwrap.
@@ -24,11 +27,16 @@
 // items as `paseto_auth_core`'s, so an application needs one dependency.
 #[doc(inline)]
 pub use paseto_auth_core::{
-    Cause, Error, ErrorKind, Header, Issuer, IssuerBuilder, PairOptions, PasetoClaims, Purpose,
-    RegisteredClaims, Requirements, Result, Timestamp, TokenOptions, TokenPair, VerifiedToken,
-    Verifier, VerifierBuilder, Version, claims, config, error, issuer, key, logs, metrics, pair,
-    requirements, settings, token, verifier, verify_cache, version,
+    CSRF_CLAIM, CacheStats, Cause, ClaimError, ClaimField, CsrfError, DEFAULT_ACCESS_LIFETIME,
+    DEFAULT_CACHE_MAX_AGE, DEFAULT_CACHE_SIZE, DEFAULT_LIFETIME, DEFAULT_LOGIN_MAX_AGE,
+    DEFAULT_MAX_KEY_TRIALS, DEFAULT_REFRESH_LIFETIME, DEFAULT_REFRESH_REUSE_GRACE, Error,
+    ErrorKind, Header, HeaderParseError, Issuer, IssuerBuilder, KeyError, PairLifetimes,
+    PairOptions, PasetoClaims, Purpose, RegisteredClaims, Requirements, Result, Timestamp,
+    TokenError, TokenOptions, TokenPair, VerifiedToken, Verifier, VerifierBuilder, Version, config,
+    key, logs, settings, token,
 };
+#[doc(hidden)]
+pub use paseto_auth_core::{claims, metrics, truncated, untrusted};
 
 pub mod keyset;
 pub mod refresh;
@@ -36,7 +44,7 @@ pub mod store;
 
 #[cfg(feature = "axum")]
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
-pub use extract::Paseto;
+pub use extract::paseto_ext::Paseto;
 
 #[cfg(feature = "axum")]
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
@@ -48,8 +56,7 @@ pub mod csrf;
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub mod extract;
 #[cfg(feature = "axum")]
-#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
-pub mod guard_layer;
+mod guard_layer;
 #[cfg(feature = "axum")]
 mod http;
 #[cfg(feature = "axum")]

@@ -35,13 +35,13 @@ use axum::http::header::{AUTHORIZATION, COOKIE};
 use axum::http::{Method, Request};
 use serde::Serialize;
 
+use crate::Verifier;
+use crate::Version;
 use crate::cookie::CookieOptions;
 use crate::csrf::TokenCookie;
 use crate::extract::{PasetoAuth, TokenSource};
-use crate::issuer::{Issuer, TokenOptions};
 use crate::key::SecretKey;
-use crate::verifier::Verifier;
-use crate::version::Version;
+use crate::{Issuer, TokenOptions};
 
 /// The issuer name of [`TestAuth`]'s tokens.
 pub const TEST_ISSUER: &str = "https://issuer.test";

@@ -10,8 +10,7 @@ mod key;
 mod kind;
 mod token;
 
-#[doc(hidden)]
-pub use crate::untrusted::{truncated, untrusted};
+pub(crate) use crate::untrusted::{truncated, untrusted};
 pub use cause::Cause;
 pub use claims::ClaimError;
 pub use csrf::CsrfError;
@@ -19,9 +18,9 @@ pub use key::KeyError;
 pub use kind::ErrorKind;
 pub use token::TokenError;
 
+use crate::HeaderParseError;
 use crate::keyset::error::KeySetError;
 use crate::store::error::{RevokedBy, StoreError};
-use crate::version::ParseError;
 
 /// Everything that can go wrong: parsing keys and config, issuing, and verifying tokens.
 ///
@@ -130,11 +129,13 @@ impl From<CsrfError> for Error {
 }
 
 /// A version, purpose or header that does not parse is a malformed token's.
-impl From<ParseError> for Error {
-    fn from(err: ParseError) -> Self {
+impl From<HeaderParseError> for Error {
+    fn from(err: HeaderParseError) -> Self {
         Error::Token(match err {
-            ParseError::UnsupportedVersion(version) => TokenError::UnsupportedVersion(version),
-            ParseError::Malformed(message) => TokenError::Malformed(message),
+            HeaderParseError::UnsupportedVersion(version) => {
+                TokenError::UnsupportedVersion(version)
+            }
+            HeaderParseError::Malformed(message) => TokenError::Malformed(message),
         })
     }
 }
@@ -148,7 +149,7 @@ mod tests {
     use std::time::Duration;
 
     use super::*;
-    use crate::version::{Header, Purpose, Version};
+    use crate::{Header, Purpose, Version};
 
     #[test]
     fn each_domain_gives_its_kind_through_error() {

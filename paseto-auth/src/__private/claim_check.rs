@@ -13,9 +13,9 @@ use axum::response::Response;
 
 use super::guards::RouteSpec;
 use crate::claims::PasetoClaims;
-use crate::error::{ClaimError, Error};
 use crate::extract::guard::{authenticated, guard};
 use crate::extract::{AuthError, PasetoAuth};
+use crate::{ClaimError, Error};
 
 /// The future a check returns: `true` lets the request through.
 pub type CheckFuture<'a> = Pin<Box<dyn Future<Output = bool> + Send + 'a>>;

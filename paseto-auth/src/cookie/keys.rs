@@ -4,10 +4,10 @@
 use std::fmt;
 use std::sync::Arc;
 
-use crate::error::{Error, KeyError, Result};
+use crate::Version;
 use crate::key::{KeyRing, LocalKey, SigningKey, VerificationKey};
 use crate::settings::Settings;
-use crate::version::Version;
+use crate::{Error, KeyError, Result};
 
 /// The label [`CookieKeys::from_secret`] derives keys with (that of session cookies).
 const SESSION_KEY_LABEL: &str = "session";

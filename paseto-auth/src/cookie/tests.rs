@@ -11,9 +11,9 @@ use super::token::{
     MAX_COOKIE_SIZE, open_cookie, open_cookie_at, open_request_cookie, seal_cookie, seal_cookie_at,
 };
 use super::*;
-use crate::error::{ClaimError, Error, ErrorKind, TokenError};
+use crate::Version;
 use crate::key::LocalKey;
-use crate::version::Version;
+use crate::{ClaimError, Error, ErrorKind, TokenError};
 
 const HOUR: Duration = Duration::from_secs(3600);
 

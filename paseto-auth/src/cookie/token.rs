@@ -18,9 +18,9 @@ use time::OffsetDateTime;
 use super::header::request_cookies;
 use super::keys::CookieKeys;
 use crate::claims::Timestamp;
-use crate::error::{Cause, ClaimError, Error, Result, TokenError};
 use crate::token::{Payload, UntrustedToken, seal};
-use crate::version::{Purpose, Version};
+use crate::{Cause, ClaimError, Error, Result, TokenError};
+use crate::{Purpose, Version};
 
 /// The largest cookie browsers keep, counted as name, `=` and value: 4096 bytes.
 ///

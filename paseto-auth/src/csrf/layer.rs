@@ -21,11 +21,11 @@ use tracing::Level;
 
 use super::{CsrfSettings, CsrfValue, value};
 use crate::cookie::{CookieOptions, has_host_prefix, request_cookies};
-use crate::error::{CsrfError, Error, Result};
 use crate::http::media_type::{self, FORM};
 use crate::http::origin::{Policy, is_cross_site};
 use crate::logs::{Refusal, refusal};
 use crate::settings::Settings;
+use crate::{CsrfError, Error, Result};
 
 /// The largest form body read for its CSRF field (64 KiB); a bigger one must send the header.
 const DEFAULT_MAX_FORM_SIZE: usize = 64 * 1024;

@@ -51,10 +51,8 @@ pub use value::CsrfValue;
 
 use axum::http::request::Parts;
 
-use crate::error::{CsrfError, Error, Result};
 use crate::http::origin::{Policy, is_cross_site};
-
-pub use crate::claims::CSRF_CLAIM;
+use crate::{CsrfError, Error, Result};
 
 /// The check of a request authenticated by a token from a cookie: nothing for a safe method;
 /// otherwise not cross-site, and the header holds the value of the token's `csrf` claim.
@@ -69,7 +67,7 @@ pub(crate) fn check_token_request(
     if is_cross_site(parts, settings.trusted_origins(), Policy::Csrf) {
         return Err(Error::Csrf(CsrfError::CrossSiteRequest));
     }
-    let Some(serde_json::Value::String(expected)) = claims.get(CSRF_CLAIM) else {
+    let Some(serde_json::Value::String(expected)) = claims.get(crate::CSRF_CLAIM) else {
         return Err(Error::Csrf(CsrfError::CsrfTokenInvalid(
             "the token in the cookie carries no csrf value",
         )));

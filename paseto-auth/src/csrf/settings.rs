@@ -2,8 +2,8 @@
 
 use axum::http::{HeaderName, Method};
 
-use crate::error::{Error, Result};
 use crate::settings::{Namespace, Settings};
+use crate::{Error, Result};
 
 /// CSRF settings: which methods are checked, where the value is sent back, and which origins
 /// may post across sites. [`CsrfSettings::new`] has Flask-JWT-Extended's defaults.

@@ -9,8 +9,8 @@ use serde::Serialize;
 
 use super::{CsrfSettings, CsrfValue};
 use crate::cookie::CookieOptions;
-use crate::error::{Error, Result};
-use crate::issuer::{Issuer, TokenOptions};
+use crate::{Error, Result};
+use crate::{Issuer, TokenOptions};
 
 /// A token cookie (HttpOnly) and the readable cookie holding its CSRF value, written together:
 /// what a browser app's login answers with, for a verifier reading

@@ -4,7 +4,7 @@ use std::fmt;
 
 use subtle::ConstantTimeEq;
 
-use crate::error::{Error, Result};
+use crate::{Error, Result};
 
 /// Bytes of randomness in a value: 256 bits.
 const VALUE_BYTES: usize = 32;

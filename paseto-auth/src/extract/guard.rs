@@ -14,8 +14,8 @@ use tracing::Instrument;
 
 use super::paseto_ext::Authenticated;
 use super::{AuthError, PasetoAuth, TokenSource};
+use crate::Requirements;
 use crate::guard_layer::{Check, GuardLayer};
-use crate::requirements::Requirements;
 
 /// One guarded route's settings.
 #[derive(Debug, Clone)]
@@ -70,7 +70,7 @@ async fn decide(auth: &PasetoAuth, parts: &mut Parts, route: &Route) -> Result<b
 
 /// The token the route's guard verified, if it let the request through with one (read right
 /// after [`guard`], whose outcome it is).
-pub(crate) fn authenticated(parts: &Parts) -> Option<Arc<crate::verifier::VerifiedToken>> {
+pub(crate) fn authenticated(parts: &Parts) -> Option<Arc<crate::VerifiedToken>> {
     parts
         .extensions
         .get::<Authenticated>()

@@ -29,22 +29,22 @@ use axum::extract::FromRef;
 use axum::http::request::Parts;
 use axum::response::Response;
 
+pub use crate::guard_layer::{Check, GuardLayer, Guarded};
 pub use guard::{PasetoLayer, TokenCheck};
-pub use paseto_ext::Paseto;
 pub use rejection::AuthError;
 pub use source::{LoadToken, TokenSource};
 
 use time::OffsetDateTime;
 
+use crate::Requirements;
 use crate::claims::RegisteredClaims;
 use crate::claims::{FAMILY_CLAIM, issued_for_revocation};
 use crate::csrf::CsrfSettings;
-use crate::error::{Error, Result};
 use crate::key::{KeyRing, VerificationKey};
 use crate::logs::{Refusal, refusal};
-use crate::requirements::Requirements;
 use crate::store::{Revocations, TokenRef};
-use crate::verifier::{VerifiedToken, Verifier};
+use crate::{Error, Result};
+use crate::{VerifiedToken, Verifier};
 use tracing::Level;
 
 /// What the revocation store checks of a verified token.

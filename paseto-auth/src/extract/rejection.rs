@@ -8,7 +8,7 @@ use axum::http::header::{RETRY_AFTER, WWW_AUTHENTICATE};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
-use crate::error::{ClaimError, Error};
+use crate::{ClaimError, Error};
 
 /// RFC 9470's code for a token that is valid but not recent enough.
 const INSUFFICIENT_USER_AUTHENTICATION: &str = "insufficient_user_authentication";

@@ -13,10 +13,10 @@ use tokio::task::AbortHandle;
 
 use super::KeySetSettings;
 use super::{DocumentLimits, KeySetDocument};
-use crate::error::{Error, Result, untrusted};
 use crate::key::{KeyRing, VerificationKey};
 use crate::keyset::KeySetError;
-use crate::verifier::{Verifier, VerifierBuilder};
+use crate::{Error, Result, untrusted};
+use crate::{Verifier, VerifierBuilder};
 
 /// A monotonic clock for the fetch gap and the staleness: the time since some fixed origin.
 /// The default is the system's monotonic clock; tests give one they move by hand.

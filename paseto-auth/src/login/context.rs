@@ -19,12 +19,12 @@ use super::remember::{RememberToken, open_remember, seal_remember};
 use super::settings::CookieSettings;
 use super::state::{AuthDigest, LOGIN_PURPOSE, LoginState};
 use super::user::{AuthUser, LoadUser, LoadedUser, LoaderFailure};
+use crate::Error;
 use crate::claims::random_id;
 use crate::cookie::token::{
     IAT_LEEWAY, OpenedCookie, first_valid_cookie, open_cookie_at, seal_cookie_at,
 };
 use crate::cookie::{CookieChanges, Outcome};
-use crate::error::Error;
 use crate::logs::{Refusal, refusal};
 use crate::metrics::{CookieKind, CookieOutcome};
 use crate::reply::{internal_error, unavailable};

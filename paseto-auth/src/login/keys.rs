@@ -2,10 +2,10 @@
 
 use std::fmt;
 
+use crate::Version;
 use crate::cookie::CookieKeys;
-use crate::error::{Error, Result};
 use crate::settings::Settings;
-use crate::version::Version;
+use crate::{Error, Result};
 
 /// The label [`LoginKeys::from_secret`] derives the login session key with.
 const LOGIN_KEY_LABEL: &str = "login";

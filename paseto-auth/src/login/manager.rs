@@ -15,8 +15,8 @@ use super::refusal::{RedirectPolicy, Refusal, Refusals};
 use super::settings::{CookieSettings, LOGIN_SESSION_COOKIE, REMEMBER_COOKIE};
 use super::user::{AuthUser, UserLoader};
 use crate::cookie::{CookieChanges, CookieLayer, CookieService};
-use crate::error::{Error, Result};
 use crate::store::Revocations;
+use crate::{Error, Result};
 
 /// A login manager (Flask-Login's `LoginManager`): the user loader, the keys of the login session
 /// and remember-me cookies, the cookies' settings, and what refused requests get. Turn it into a

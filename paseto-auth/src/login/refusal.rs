@@ -11,9 +11,9 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use super::user::LoaderFailure;
-use crate::error::{Error, Result, untrusted};
 use crate::reply::{error_response, internal_error, unavailable};
 use crate::store::StoreError;
+use crate::{Error, Result, untrusted};
 
 /// Why a request that needs a login was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

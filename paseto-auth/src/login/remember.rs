@@ -13,7 +13,7 @@ use crate::cookie::CookieKeys;
 use crate::cookie::token::{
     check_binding, check_times, expiry, open_bound, parse_bound, seal_bound,
 };
-use crate::error::{ClaimError, Error, Result, TokenError};
+use crate::{ClaimError, Error, Result, TokenError};
 
 #[derive(Serialize)]
 struct SealedClaims<'a> {

@@ -4,8 +4,8 @@
 use std::time::Duration;
 
 use crate::cookie::{CookieOptions, CookieProblem, SameSite};
-use crate::error::{Error, Result};
 use crate::settings::{Namespace, Settings};
+use crate::{Error, Result};
 
 /// Flask-Login's default remember-me duration: 365 days.
 pub const DEFAULT_REMEMBER_DURATION: Duration = Duration::from_secs(365 * 24 * 60 * 60);

@@ -15,10 +15,10 @@ use super::remember::{open_remember, seal_remember};
 use super::settings::{CookieSettings, LOGIN_SESSION_COOKIE, REMEMBER_COOKIE};
 use super::state::{AuthDigest, LOGIN_PURPOSE, LoginState, REMEMBER_PURPOSE};
 use super::user::{AuthUser, UserLoader};
+use crate::ErrorKind;
+use crate::Version;
 use crate::cookie::token::{open_bound, open_cookie_at, seal_bound, seal_cookie_at};
 use crate::cookie::{CookieKeys, CookieOptions};
-use crate::error::ErrorKind;
-use crate::version::Version;
 
 const DAY: Duration = Duration::from_secs(24 * 3600);
 

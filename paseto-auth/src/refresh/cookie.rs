@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use std::time::Duration;
 
 use crate::cookie::{CookieOptions, SameSite};
-use crate::error::{Error, Result};
+use crate::{Error, Result};
 
 /// The refresh cookie's defaults: `__Secure-refresh_token`, `Path=/token/refresh` (where the
 /// refresh endpoint is mounted, so the cookie goes with no other request), `Secure`,

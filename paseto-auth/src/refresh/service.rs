@@ -40,15 +40,15 @@ use serde::Deserialize;
 
 use super::RefreshTokens;
 use super::cookie::refresh_cookie;
+use crate::TokenPair;
 use crate::cookie::{CookieOptions, MAX_COOKIE_SIZE, request_cookies};
 use crate::csrf::CsrfSettings;
-use crate::error::{Error, Result};
 use crate::extract::PasetoAuth;
 use crate::http::media_type::{self, FORM, JSON};
 use crate::http::origin::{Policy, is_cross_site};
 use crate::logs::{Refusal, refusal};
-use crate::pair::TokenPair;
 use crate::reply::{error_response, internal_error, unavailable};
+use crate::{Error, Result};
 use crate::{Paseto, Verifier};
 use tracing::Level;
 

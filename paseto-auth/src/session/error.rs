@@ -4,8 +4,8 @@
 use axum::response::{IntoResponse, Response};
 
 use crate::cookie::MAX_COOKIE_SIZE;
-use crate::error::{Error, TokenError};
 use crate::reply::internal_error;
+use crate::{Error, TokenError};
 
 /// A session could not be sealed into its cookie.
 ///

@@ -1,5 +1,5 @@
 // `claims(..)` is checked against `PasetoClaims::CLAIMS`, so a hand-written impl is checked too.
-use paseto_auth::claims::ClaimField;
+use paseto_auth::ClaimField;
 use paseto_auth::{Paseto, PasetoClaims, paseto_required};
 use serde::Deserialize;
 
