@@ -50,6 +50,27 @@ struct Case {
 
 /// Whether the fast path and pasetors decide `case` alike (and, accepting, return the same
 /// payload). A token that does not parse is refused by both alike.
+/// A seed from the clock (named in a failure, to reproduce it) and its generator.
+fn seeded() -> (u64, Rng) {
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64
+        | 1;
+    (seed, Rng(seed))
+}
+
+/// Runs `case` through both sides: counts it (and whether both accepted it); a disagreement
+/// fails the test, naming the seed that reproduces it.
+fn tally(case: &Case, seed: u64, cases: &mut usize, accepted: &mut usize) {
+    match agree(case) {
+        Ok(true) => *accepted += 1,
+        Ok(false) => {}
+        Err(disagreement) => panic!("seed {seed}: {disagreement}"),
+    }
+    *cases += 1;
+}
+
 fn agree(case: &Case) -> std::result::Result<bool, String> {
     let Ok(parsed) = UntrustedToken::parse(&case.token, DEFAULT_MAX_TOKEN_LEN) else {
         return Ok(false);
@@ -179,12 +200,7 @@ fn signed(rng: &mut Rng, secret: &SecretKey) -> Case {
 
 #[test]
 fn the_fast_ed25519_path_decides_as_pasetors_on_100_000_tokens() {
-    let seed = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos() as u64
-        | 1;
-    let mut rng = Rng(seed);
+    let (seed, mut rng) = seeded();
     let (mut cases, mut accepted) = (0usize, 0usize);
     for version in [Version::V4, Version::V2] {
         let keys: Vec<SecretKey> = (0..40)
@@ -197,12 +213,7 @@ fn the_fast_ed25519_path_decides_as_pasetors_on_100_000_tokens() {
                 VerificationKey::Public(keys[(round + 1) % keys.len()].public_key().clone());
             let original = signed(&mut rng, secret);
             for case in mutations(&mut rng, &original, &stranger) {
-                match agree(&case) {
-                    Ok(true) => accepted += 1,
-                    Ok(false) => {}
-                    Err(disagreement) => panic!("seed {seed}: {disagreement}"),
-                }
-                cases += 1;
+                tally(&case, seed, &mut cases, &mut accepted);
             }
         }
     }
@@ -265,12 +276,7 @@ fn sealed(rng: &mut Rng, key: &LocalKey) -> Case {
 
 #[test]
 fn the_v4_local_opener_decides_as_pasetors_on_20_000_tokens() {
-    let seed = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos() as u64
-        | 1;
-    let mut rng = Rng(seed);
+    let (seed, mut rng) = seeded();
     let keys: Vec<LocalKey> = (0..20)
         .map(|_| LocalKey::generate(Version::V4).unwrap())
         .collect();
@@ -324,12 +330,7 @@ fn the_v4_local_opener_decides_as_pasetors_on_20_000_tokens() {
             implicit: b"other".to_vec(),
         });
         for case in all {
-            match agree(&case) {
-                Ok(true) => accepted += 1,
-                Ok(false) => {}
-                Err(disagreement) => panic!("seed {seed}: {disagreement}"),
-            }
-            cases += 1;
+            tally(&case, seed, &mut cases, &mut accepted);
         }
     }
     crate::test_report!("differential v4.local: {cases} cases, {accepted} accepted by both");

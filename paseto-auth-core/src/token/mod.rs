@@ -18,6 +18,7 @@ mod differential;
 mod ed25519;
 mod footer;
 mod pae;
+mod sealed;
 #[cfg(feature = "v1")]
 mod v1_local;
 #[cfg(feature = "v1")]

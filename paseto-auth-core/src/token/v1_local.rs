@@ -6,16 +6,13 @@
 //! nonce is `n[16..]`. There is no implicit assertion. Like `v3_local`, this works on the raw
 //! body `n || c || t`; the token string is assembled elsewhere.
 
-use aes::Aes256;
-use ctr::cipher::{KeyIvInit, StreamCipher};
 use hkdf::Hkdf;
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha384;
-use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
-use super::pae::pae;
-use crate::error::{Cause, Error, TokenError};
+use super::sealed::{AUTH_KEY_INFO, ENCRYPTION_KEY_INFO};
+use crate::error::{Cause, Error};
 
 /// Length of the nonce `n` that starts every v1.local body.
 pub(crate) const NONCE_LEN: usize = 32;
@@ -24,15 +21,9 @@ pub(crate) const TAG_LEN: usize = 48;
 
 /// The header `h`, bound into the tag as the first PAE piece.
 const HEADER: &[u8] = b"v1.local.";
-/// HKDF info of the encryption key.
-const ENCRYPTION_KEY_INFO: &[u8] = b"paseto-encryption-key";
-/// HKDF info of the authentication key.
-const AUTH_KEY_INFO: &[u8] = b"paseto-auth-key-for-aead";
 /// The HKDF salt is the first half of the nonce; the CTR nonce the second.
 const SALT_LEN: usize = 16;
 
-/// AES-256 in CTR mode with a 128-bit big-endian counter, as the spec requires.
-type Aes256Ctr = ctr::Ctr128BE<Aes256>;
 /// HMAC-SHA384: the nonce, the tag, and (inside HKDF) the key split.
 type HmacSha384 = Hmac<Sha384>;
 
@@ -73,23 +64,9 @@ pub(crate) fn open(
     body: &[u8],
     footer: &[u8],
 ) -> Result<Zeroizing<Vec<u8>>, Error> {
-    let too_short = || {
-        Error::Token(TokenError::Malformed(format!(
-            "v1.local body is {} bytes, shorter than its nonce and tag ({} bytes)",
-            body.len(),
-            NONCE_LEN + TAG_LEN
-        )))
-    };
-    let (nonce, rest) = body
-        .split_first_chunk::<NONCE_LEN>()
-        .ok_or_else(too_short)?;
-    let (ciphertext, tag) = rest.split_last_chunk::<TAG_LEN>().ok_or_else(too_short)?;
-
+    let (nonce, ciphertext, tag) = super::sealed::split::<NONCE_LEN, TAG_LEN>("v1.local", body)?;
     let keys = SplitKeys::derive(key, nonce)?;
-    let expected = keys.tag(nonce, ciphertext, footer)?;
-    if !bool::from(expected.as_slice().ct_eq(tag.as_slice())) {
-        return Err(Error::Token(TokenError::InvalidSignature));
-    }
+    super::sealed::check_tag(&keys.tag(nonce, ciphertext, footer)?, tag)?;
     let mut plaintext = Zeroizing::new(ciphertext.to_vec());
     keys.apply_keystream(nonce, plaintext.as_mut_slice())?;
     Ok(plaintext)
@@ -135,13 +112,7 @@ impl SplitKeys {
         let (_, counter) = nonce
             .split_last_chunk::<SALT_LEN>()
             .ok_or_else(|| Error::Crypto(Cause::msg("v1.local nonce too short")))?;
-        let mut cipher =
-            Aes256Ctr::new_from_slices(self.encryption.as_slice(), counter).map_err(|_| {
-                Error::Crypto(Cause::msg("AES-256-CTR key or nonce has the wrong length"))
-            })?;
-        cipher
-            .try_apply_keystream(buf)
-            .map_err(|_| Error::Crypto(Cause::msg("AES-256-CTR keystream exhausted")))
+        super::sealed::aes256_ctr(self.encryption.as_slice(), counter, buf)
     }
 
     /// `t = HMAC-SHA384(Ak, PAE(h, n, c, f))`.
@@ -151,10 +122,7 @@ impl SplitKeys {
         ciphertext: &[u8],
         footer: &[u8],
     ) -> Result<[u8; TAG_LEN], Error> {
-        let mut mac = HmacSha384::new_from_slice(self.auth.as_slice())
-            .map_err(|_| Error::Crypto(Cause::msg("HMAC-SHA384 key rejected")))?;
-        mac.update(&pae(&[HEADER, nonce, ciphertext, footer]));
-        Ok(mac.finalize().into_bytes().into())
+        super::sealed::hmac_sha384_pae(self.auth.as_slice(), &[HEADER, nonce, ciphertext, footer])
     }
 }
 
@@ -162,6 +130,7 @@ impl SplitKeys {
 #[allow(clippy::unwrap_used, clippy::panic)] // tests fail by panicking
 mod tests {
     use super::*;
+    use crate::error::TokenError;
 
     const KEY: [u8; 32] = [0x42; 32];
 

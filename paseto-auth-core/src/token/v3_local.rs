@@ -4,16 +4,12 @@
 //! the `v3.local.` token string, base64url and header parsing happen elsewhere. The header,
 //! footer and implicit assertion are all bound into the tag through PAE.
 
-use aes::Aes256;
-use ctr::cipher::{KeyIvInit, StreamCipher};
 use hkdf::Hkdf;
-use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha384;
-use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
-use super::pae::pae;
-use crate::error::{Cause, Error, TokenError};
+use super::sealed::{AUTH_KEY_INFO, ENCRYPTION_KEY_INFO};
+use crate::error::{Cause, Error};
 
 /// Length of the random nonce `n` that starts every v3.local body.
 pub(crate) const NONCE_LEN: usize = 32;
@@ -22,19 +18,10 @@ pub(crate) const TAG_LEN: usize = 48;
 
 /// The header `h`, bound into the tag as the first PAE piece.
 const HEADER: &[u8] = b"v3.local.";
-/// HKDF info prefix for the encryption key and CTR nonce.
-const ENCRYPTION_KEY_INFO: &[u8] = b"paseto-encryption-key";
-/// HKDF info prefix for the authentication key.
-const AUTH_KEY_INFO: &[u8] = b"paseto-auth-key-for-aead";
 /// Length of AES-256's key `Ek`, the first part of the first HKDF output.
 const ENCRYPTION_KEY_LEN: usize = 32;
 /// Length of each HKDF-SHA384 output (`Ek || n2`, and `Ak`).
 const HKDF_OUT_LEN: usize = 48;
-
-/// AES-256 in CTR mode with a 128-bit big-endian counter, as the spec requires.
-type Aes256Ctr = ctr::Ctr128BE<Aes256>;
-/// HMAC-SHA384, used for the tag (and, inside HKDF, for key derivation).
-type HmacSha384 = Hmac<Sha384>;
 
 /// Encrypts with a fresh random nonce (getrandom 0.4 `getrandom::fill`); returns n || c || t.
 pub(crate) fn seal(
@@ -86,23 +73,9 @@ pub(crate) fn open(
     footer: &[u8],
     implicit: &[u8],
 ) -> Result<Zeroizing<Vec<u8>>, Error> {
-    let too_short = || {
-        Error::Token(TokenError::Malformed(format!(
-            "v3.local body is {} bytes, shorter than its nonce and tag ({} bytes)",
-            body.len(),
-            NONCE_LEN + TAG_LEN
-        )))
-    };
-    let (nonce, rest) = body
-        .split_first_chunk::<NONCE_LEN>()
-        .ok_or_else(too_short)?;
-    let (ciphertext, tag) = rest.split_last_chunk::<TAG_LEN>().ok_or_else(too_short)?;
-
+    let (nonce, ciphertext, tag) = super::sealed::split::<NONCE_LEN, TAG_LEN>("v3.local", body)?;
     let keys = SplitKeys::derive(key, nonce)?;
-    let expected = keys.tag(nonce, ciphertext, footer, implicit)?;
-    if !bool::from(expected.as_slice().ct_eq(tag.as_slice())) {
-        return Err(Error::Token(TokenError::InvalidSignature));
-    }
+    super::sealed::check_tag(&keys.tag(nonce, ciphertext, footer, implicit)?, tag)?;
 
     let mut plaintext = Zeroizing::new(ciphertext.to_vec());
     keys.apply_keystream(plaintext.as_mut_slice())?;
@@ -136,12 +109,7 @@ impl SplitKeys {
             .encryption
             .split_first_chunk::<ENCRYPTION_KEY_LEN>()
             .ok_or_else(|| Error::Crypto(Cause::msg("HKDF output too short")))?;
-        let mut cipher = Aes256Ctr::new_from_slices(ek, n2).map_err(|_| {
-            Error::Crypto(Cause::msg("AES-256-CTR key or nonce has the wrong length"))
-        })?;
-        cipher
-            .try_apply_keystream(buf)
-            .map_err(|_| Error::Crypto(Cause::msg("AES-256-CTR keystream exhausted")))
+        super::sealed::aes256_ctr(ek, n2, buf)
     }
 
     /// `t = HMAC-SHA384(Ak, PAE(h, n, c, f, i))`.
@@ -152,10 +120,10 @@ impl SplitKeys {
         footer: &[u8],
         implicit: &[u8],
     ) -> Result<[u8; TAG_LEN], Error> {
-        let mut mac = HmacSha384::new_from_slice(self.auth.as_slice())
-            .map_err(|_| Error::Crypto(Cause::msg("HMAC-SHA384 key rejected")))?;
-        mac.update(&pae(&[HEADER, nonce, ciphertext, footer, implicit]));
-        Ok(mac.finalize().into_bytes().into())
+        super::sealed::hmac_sha384_pae(
+            self.auth.as_slice(),
+            &[HEADER, nonce, ciphertext, footer, implicit],
+        )
     }
 }
 
@@ -163,6 +131,7 @@ impl SplitKeys {
 #[allow(clippy::unwrap_used, clippy::panic)] // tests fail by panicking
 mod tests {
     use super::*;
+    use crate::error::TokenError;
     use base64ct::{Base64UrlUnpadded, Encoding};
     use serde_json::Value;
 

@@ -15,11 +15,10 @@ use blake2::digest::consts::{U32, U56};
 use blake2::digest::{KeyInit, Mac};
 use chacha20::XChaCha20;
 use chacha20::cipher::{KeyIvInit, StreamCipher};
-use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
 use super::pae::pae;
-use crate::error::{Cause, Error, Result, TokenError};
+use crate::error::{Cause, Error, Result};
 
 /// Length of the nonce and of the tag.
 pub(crate) const NONCE_LEN: usize = 32;
@@ -48,20 +47,16 @@ pub(crate) fn open(
     footer: &[u8],
     implicit: &[u8],
 ) -> Result<Zeroizing<Vec<u8>>> {
-    if body.len() < NONCE_LEN + TAG_LEN {
-        return Err(Error::Token(TokenError::Malformed(
-            "invalid v4.local body".into(),
-        )));
-    }
-    let (nonce, rest) = body.split_at(NONCE_LEN);
-    let (ciphertext, tag) = rest.split_at(rest.len() - TAG_LEN);
-    let auth_key = keyed!(U32, key, [b"paseto-auth-key-for-aead".as_slice(), nonce]);
-    let authenticated = pae(&[HEADER, nonce, ciphertext, footer, implicit]);
+    let (nonce, ciphertext, tag) = super::sealed::split::<NONCE_LEN, TAG_LEN>("v4.local", body)?;
+    let auth_key = keyed!(U32, key, [super::sealed::AUTH_KEY_INFO, nonce.as_slice()]);
+    let authenticated = pae(&[HEADER, nonce.as_slice(), ciphertext, footer, implicit]);
     let expected = keyed!(U32, &auth_key, [authenticated.as_slice()]);
-    if !bool::from(expected.ct_eq(tag)) {
-        return Err(Error::Token(TokenError::InvalidSignature));
-    }
-    let derived = keyed!(U56, key, [b"paseto-encryption-key".as_slice(), nonce]);
+    super::sealed::check_tag(&expected, tag)?;
+    let derived = keyed!(
+        U56,
+        key,
+        [super::sealed::ENCRYPTION_KEY_INFO, nonce.as_slice()]
+    );
     let (encryption_key, nonce2) = derived.split_at(32);
     let mut plaintext = Zeroizing::new(ciphertext.to_vec());
     let mut cipher = XChaCha20::new_from_slices(encryption_key, nonce2)

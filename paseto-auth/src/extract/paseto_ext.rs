@@ -9,12 +9,12 @@ use axum::response::Response;
 use serde_json::{Map, Value};
 
 use super::{AuthError, Checks, PasetoAuth};
+use crate::Requirements;
+use crate::VerifiedToken;
 use crate::claims::{PasetoClaims, RegisteredClaims};
 use crate::key::KeyId;
-use crate::requirements::Requirements;
 use crate::token::Footer;
-use crate::verifier::VerifiedToken;
-use crate::version::{Header, Purpose, Version};
+use crate::{Header, Purpose, Version};
 
 /// The request's verified token: typed custom claims plus everything else the token said — the
 /// fields of the core's [`VerifiedToken`], taken from the request.
@@ -56,43 +56,24 @@ impl<C> AsRef<RegisteredClaims> for Paseto<C> {
     }
 }
 
-impl<C> From<VerifiedToken<C>> for Paseto<C> {
-    fn from(token: VerifiedToken<C>) -> Self {
-        let VerifiedToken {
-            claims,
-            registered,
-            header,
-            footer,
-            key_id,
-        } = token;
-        Paseto {
-            claims,
-            registered,
-            header,
-            footer,
-            key_id,
+/// `From` one twin to the other, field by field: the field list is written once, here.
+macro_rules! twin_from {
+    ($from:ident => $to:ident) => {
+        impl<C> From<$from<C>> for $to<C> {
+            fn from(token: $from<C>) -> Self {
+                $to {
+                    claims: token.claims,
+                    registered: token.registered,
+                    header: token.header,
+                    footer: token.footer,
+                    key_id: token.key_id,
+                }
+            }
         }
-    }
+    };
 }
-
-impl<C> From<Paseto<C>> for VerifiedToken<C> {
-    fn from(token: Paseto<C>) -> Self {
-        let Paseto {
-            claims,
-            registered,
-            header,
-            footer,
-            key_id,
-        } = token;
-        VerifiedToken {
-            claims,
-            registered,
-            header,
-            footer,
-            key_id,
-        }
-    }
-}
+twin_from!(VerifiedToken => Paseto);
+twin_from!(Paseto => VerifiedToken);
 
 /// `token` typed as `C`.
 fn typed<C: PasetoClaims>(token: &VerifiedToken) -> crate::Result<Paseto<C>> {

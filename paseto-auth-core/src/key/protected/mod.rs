@@ -170,6 +170,23 @@ impl Held {
             (Held::Secret, Version::V2 | Version::V4) => 64,
         }
     }
+
+    /// The header (`h`, e.g. `"k4.local-pw."`) of a PASERK protecting `ptk`, a raw key of this
+    /// kind in `version` under `protection`; a key of the wrong length is refused.
+    fn header(self, version: Version, protection: Protection, ptk: &[u8]) -> Result<String> {
+        if ptk.len() != self.key_len(version) {
+            return Err(Error::Key(KeyError::InvalidKey(format!(
+                "a {} key to wrap is {} bytes",
+                version.paserk_prefix(),
+                self.key_len(version)
+            ))));
+        }
+        Ok(format!(
+            "{}.{}.",
+            version.paserk_prefix(),
+            self.type_name(protection).unwrap_or_default()
+        ))
+    }
 }
 
 /// The longest protected PASERK accepted (the longest real one, k2/k4 `secret-pw`, is about 220
@@ -277,54 +294,45 @@ fn format(header: &str, data: &[u8]) -> String {
     out
 }
 
+/// The raw bytes of a key of any of the three kinds, whose v3 key gives them with `$v3`; a k1
+/// key is refused (PASERK has no protected k1 keys), and a key without the bytes of its own
+/// version is an invalid key.
+macro_rules! raw_bytes {
+    ($key:expr, $kind:literal, $v3:ident) => {{
+        let key = $key;
+        let bytes = match key.version() {
+            #[cfg(feature = "v1")]
+            Version::V1 => None,
+            Version::V2 => key.v2().map(|k| k.as_bytes()),
+            Version::V3 => key.v3().map(|k| k.$v3()),
+            Version::V4 => key.v4().map(|k| k.as_bytes()),
+        };
+        raw_bytes(key.version(), $kind, bytes)
+    }};
+}
+
 /// The raw bytes of a local key.
 fn local_bytes(key: &LocalKey) -> Result<&[u8]> {
-    refuse_k1(key.version())?;
-    let bytes = match key.version() {
-        #[cfg(feature = "v1")]
-        Version::V1 => None,
-        Version::V2 => key.v2().map(|k| k.as_bytes()),
-        Version::V3 => key.v3().map(|k| k.as_slice()),
-        Version::V4 => key.v4().map(|k| k.as_bytes()),
-    };
-    bytes.ok_or_else(|| {
-        Error::Key(KeyError::InvalidKey(
-            "the local key does not match its version".into(),
-        ))
-    })
+    raw_bytes!(key, "local", as_slice)
 }
 
 /// The raw bytes of a secret key (Ed25519: seed ‖ public key; P-384: the scalar).
 fn secret_bytes(key: &SecretKey) -> Result<&[u8]> {
-    refuse_k1(key.version())?;
-    let bytes = match key.version() {
-        #[cfg(feature = "v1")]
-        Version::V1 => None,
-        Version::V2 => key.v2().map(|k| k.as_bytes()),
-        Version::V3 => key.v3().map(|k| k.as_bytes()),
-        Version::V4 => key.v4().map(|k| k.as_bytes()),
-    };
-    bytes.ok_or_else(|| {
-        Error::Key(KeyError::InvalidKey(
-            "the secret key does not match its version".into(),
-        ))
-    })
+    raw_bytes!(key, "secret", as_bytes)
 }
 
 /// The raw bytes of a public key (Ed25519: 32 bytes; P-384: the compressed point, 49).
 fn public_bytes(key: &PublicKey) -> Result<&[u8]> {
-    refuse_k1(key.version())?;
-    let bytes = match key.version() {
-        #[cfg(feature = "v1")]
-        Version::V1 => None,
-        Version::V2 => key.v2().map(|k| k.as_bytes()),
-        Version::V3 => key.v3().map(|k| k.as_bytes()),
-        Version::V4 => key.v4().map(|k| k.as_bytes()),
-    };
+    raw_bytes!(key, "public", as_bytes)
+}
+
+/// What `raw_bytes!` found, checked.
+fn raw_bytes<'a>(version: Version, kind: &str, bytes: Option<&'a [u8]>) -> Result<&'a [u8]> {
+    refuse_k1(version)?;
     bytes.ok_or_else(|| {
-        Error::Key(KeyError::InvalidKey(
-            "the public key does not match its version".into(),
-        ))
+        Error::Key(KeyError::InvalidKey(format!(
+            "the {kind} key does not match its version"
+        )))
     })
 }
 

@@ -305,18 +305,7 @@ fn wrap_with(
     salt: &[u8],
     nonce: &[u8],
 ) -> Result<String> {
-    if ptk.len() != held.key_len(version) {
-        return Err(Error::Key(KeyError::InvalidKey(format!(
-            "a {} key to wrap is {} bytes",
-            version.paserk_prefix(),
-            held.key_len(version)
-        ))));
-    }
-    let header = format!(
-        "{}.{}.",
-        version.paserk_prefix(),
-        held.type_name(Protection::Password).unwrap_or_default()
-    );
+    let header = held.header(version, Protection::Password, ptk)?;
     let k = costs.kdf()?.derive(password, salt)?;
     let keys = Keys::derive(version, &k);
     let mut data = Zeroizing::new(Vec::new());

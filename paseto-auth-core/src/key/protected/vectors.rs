@@ -84,6 +84,28 @@ fn assert_typed(
     }
 }
 
+/// Checks an unwrap against the vector `test`: an `expect-fail` vector is refused with its kind
+/// (counted in `failing`; `None`); any other unwraps to its version, kind of key and bytes,
+/// returned.
+fn outcome<K: std::ops::Deref<Target = Vec<u8>>>(
+    test: &Value,
+    result: crate::Result<(Version, Held, K)>,
+    expected: (Version, Held),
+    failing: &mut usize,
+) -> Option<K> {
+    let name = str_field(test, "name");
+    if test["expect-fail"].as_bool().unwrap() {
+        *failing += 1;
+        let err = result.err().unwrap_or_else(|| panic!("{name}: accepted"));
+        assert_eq!(err.kind(), expected_failure(test), "{name}: {err}");
+        return None;
+    }
+    let (got_version, got_held, ptk) = result.unwrap_or_else(|e| panic!("{name}: {e}"));
+    assert_eq!((got_version, got_held), expected, "{name}");
+    assert_eq!(*ptk, hex(test, "unwrapped"), "{name}: unwrap");
+    Some(ptk)
+}
+
 /// Counts of (vectors run, of which expect-fail).
 type Ran = (usize, usize);
 
@@ -99,15 +121,9 @@ fn run_wrap(version: Version, held: Held) -> Ran {
         let wrapping_key = hex(&test, "wrapping-key");
         let result = wrap::unwrap(paserk, &[held], version, &wrapping_key);
         ran += 1;
-        if test["expect-fail"].as_bool().unwrap() {
-            failing += 1;
-            let err = result.err().unwrap_or_else(|| panic!("{name}: accepted"));
-            assert_eq!(err.kind(), expected_failure(&test), "{name}: {err}");
+        let Some(ptk) = outcome(&test, result, (version, held), &mut failing) else {
             continue;
-        }
-        let (got_version, got_held, ptk) = result.unwrap_or_else(|e| panic!("{name}: {e}"));
-        assert_eq!((got_version, got_held), (version, held), "{name}");
-        assert_eq!(*ptk, hex(&test, "unwrapped"), "{name}: unwrap");
+        };
         // Rebuilt from the key and the vector's nonce, byte for byte.
         let data = crate::key::b64_decode(paserk.rsplit('.').next().unwrap()).unwrap();
         let tag_len = if version == Version::V3 { 48 } else { 32 };
@@ -177,15 +193,9 @@ fn run_pw(version: Version, held: Held) -> Ran {
         let password = password(&test);
         let result = pw::unwrap(paserk, &[held], Some(version), &password, &limits);
         ran += 1;
-        if test["expect-fail"].as_bool().unwrap() {
-            failing += 1;
-            let err = result.err().unwrap_or_else(|| panic!("{name}: accepted"));
-            assert_eq!(err.kind(), expected_failure(&test), "{name}: {err}");
+        let Some(ptk) = outcome(&test, result, (version, held), &mut failing) else {
             continue;
-        }
-        let (got_version, got_held, ptk) = result.unwrap_or_else(|e| panic!("{name}: {e}"));
-        assert_eq!((got_version, got_held), (version, held), "{name}");
-        assert_eq!(*ptk, hex(&test, "unwrapped"), "{name}: unwrap");
+        };
         // The costs the vector states are the ones it carries.
         let data = crate::key::b64_decode(paserk.rsplit('.').next().unwrap()).unwrap();
         let options = &test["options"];

@@ -89,18 +89,7 @@ pub(super) fn wrap_with_nonce(
     ptk: &[u8],
     nonce: &[u8; NONCE_LEN],
 ) -> Result<String> {
-    if ptk.len() != held.key_len(version) {
-        return Err(Error::Key(KeyError::InvalidKey(format!(
-            "a {} key to wrap is {} bytes",
-            version.paserk_prefix(),
-            held.key_len(version)
-        ))));
-    }
-    let header = format!(
-        "{}.{}.",
-        version.paserk_prefix(),
-        held.type_name(Protection::Wrapped).unwrap_or_default()
-    );
+    let header = held.header(version, Protection::Wrapped, ptk)?;
     let keys = Keys::derive(version, wrapping_key, nonce)?;
     let mut wrapped = Zeroizing::new(ptk.to_vec());
     keys.apply(version, &mut wrapped)?;
