@@ -672,6 +672,14 @@ mod tests {
         PasetoConfig::from_json(&json.to_string())
     }
 
+    /// A token with the claim `"a": 1`, from `cfg`'s issuer.
+    fn issue_claim_a(cfg: &PasetoConfig) -> String {
+        cfg.issuer()
+            .unwrap()
+            .issue(&serde_json::json!({"a": 1}))
+            .unwrap()
+    }
+
     fn setting_of(err: Error) -> String {
         match err {
             Error::Config { setting, .. } => setting,
@@ -690,11 +698,7 @@ mod tests {
             "PASETO_SKEW": 5,
         }))
         .unwrap();
-        let token = cfg
-            .issuer()
-            .unwrap()
-            .issue(&serde_json::json!({"a": 1}))
-            .unwrap();
+        let token = issue_claim_a(&cfg);
         let verified = cfg
             .verifier()
             .unwrap()
@@ -902,11 +906,7 @@ mod tests {
             "PASETO_PRIVATE_KEYS": [{"paserk": secret.to_paserk().as_str()}],
         }))
         .unwrap();
-        let token = cfg
-            .issuer()
-            .unwrap()
-            .issue(&serde_json::json!({"a": 1}))
-            .unwrap();
+        let token = issue_claim_a(&cfg);
         let verifier = cfg.verifier().unwrap();
         assert_eq!(
             verifier.verify::<serde_json::Value>(&token).unwrap().claims["a"],
@@ -1042,11 +1042,7 @@ mod tests {
         }))
         .unwrap();
         // The issuer signs with the unwrapped secret key: its public key verifies.
-        let token = cfg
-            .issuer()
-            .unwrap()
-            .issue(&serde_json::json!({"a": 1}))
-            .unwrap();
+        let token = issue_claim_a(&cfg);
         let verifier = Verifier::builder()
             .public_key(secret.public_key().clone(), "https://issuer.example")
             .build()

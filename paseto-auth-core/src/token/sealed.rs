@@ -48,6 +48,26 @@ pub(super) fn check_tag(expected: &[u8], tag: &[u8]) -> Result<()> {
     }
 }
 
+/// Builds `n || c || t` for `header` (e.g. `"v3.local"`): `message` is encrypted in place by
+/// `encrypt` (only the ciphertext region of the output, never a second plaintext copy), then
+/// `tag` computes the tag over that ciphertext.
+pub(super) fn seal_in_place<const TAG: usize>(
+    header: &str,
+    nonce: &[u8],
+    message: &[u8],
+    encrypt: impl FnOnce(&mut [u8]) -> Result<()>,
+    tag: impl FnOnce(&[u8]) -> Result<[u8; TAG]>,
+) -> Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(message.len().saturating_add(nonce.len() + TAG));
+    out.extend_from_slice(nonce);
+    out.extend_from_slice(message);
+    let short = || Error::Crypto(Cause::msg(format!("{header} output buffer too short")));
+    encrypt(out.get_mut(nonce.len()..).ok_or_else(short)?)?;
+    let tag = tag(out.get(nonce.len()..).ok_or_else(short)?)?;
+    out.extend_from_slice(&tag);
+    Ok(out)
+}
+
 /// AES-256-CTR (big-endian 128-bit counter) over `buf` in place, with `key` and `iv`.
 pub(super) fn aes256_ctr(key: &[u8], iv: &[u8], buf: &mut [u8]) -> Result<()> {
     let mut cipher = ctr::Ctr128BE::<Aes256>::new_from_slices(key, iv)

@@ -44,16 +44,13 @@ pub(crate) fn seal_with_random(
 ) -> Result<Vec<u8>, Error> {
     let nonce = nonce(random, message)?;
     let keys = SplitKeys::derive(key, &nonce)?;
-    let capacity = message.len().saturating_add(NONCE_LEN + TAG_LEN);
-    let mut out = Vec::with_capacity(capacity);
-    out.extend_from_slice(&nonce);
-    out.extend_from_slice(message);
-    // Encrypt in place: only the ciphertext region of `out`, never a second plaintext copy.
-    let short = || Error::Crypto(Cause::msg("v1.local output buffer too short"));
-    keys.apply_keystream(&nonce, out.get_mut(NONCE_LEN..).ok_or_else(short)?)?;
-    let tag = keys.tag(&nonce, out.get(NONCE_LEN..).ok_or_else(short)?, footer)?;
-    out.extend_from_slice(&tag);
-    Ok(out)
+    super::sealed::seal_in_place(
+        "v1.local",
+        &nonce,
+        message,
+        |buf| keys.apply_keystream(&nonce, buf),
+        |ciphertext| keys.tag(&nonce, ciphertext, footer),
+    )
 }
 
 /// Verifies the tag in constant time (subtle) BEFORE decrypting, then decrypts `n || c || t`.

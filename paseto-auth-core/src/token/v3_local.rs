@@ -44,25 +44,13 @@ pub(crate) fn seal_with_nonce(
     implicit: &[u8],
 ) -> Result<Vec<u8>, Error> {
     let keys = SplitKeys::derive(key, nonce)?;
-
-    let capacity = message.len().saturating_add(NONCE_LEN + TAG_LEN);
-    let mut out = Vec::with_capacity(capacity);
-    out.extend_from_slice(nonce);
-    out.extend_from_slice(message);
-    // Encrypt in place: only the ciphertext region of `out`, never a second plaintext copy.
-    let ciphertext = out
-        .get_mut(NONCE_LEN..)
-        .ok_or_else(|| Error::Crypto(Cause::msg("v3.local output buffer too short")))?;
-    keys.apply_keystream(ciphertext)?;
-
-    let tag = {
-        let ciphertext = out
-            .get(NONCE_LEN..)
-            .ok_or_else(|| Error::Crypto(Cause::msg("v3.local output buffer too short")))?;
-        keys.tag(nonce, ciphertext, footer, implicit)?
-    };
-    out.extend_from_slice(&tag);
-    Ok(out)
+    super::sealed::seal_in_place(
+        "v3.local",
+        nonce,
+        message,
+        |buf| keys.apply_keystream(buf),
+        |ciphertext| keys.tag(nonce, ciphertext, footer, implicit),
+    )
 }
 
 /// Verifies the tag in constant time (subtle) BEFORE decrypting, then decrypts. body = n || c || t.
