@@ -39,11 +39,9 @@ pub trait RouteSpec: Send + Sync + 'static {
 /// The extractor `#[paseto_required]` inserts as a handler's first argument.
 pub struct Guard<R: RouteSpec>(PhantomData<fn() -> R>);
 
-impl<S, R> FromRequestParts<S> for Guard<R>
+impl<S: Send + Sync, R: RouteSpec> FromRequestParts<S> for Guard<R>
 where
-    S: Send + Sync,
     PasetoAuth: FromRef<S>,
-    R: RouteSpec,
 {
     type Rejection = Response;
 

@@ -129,11 +129,9 @@ where
         .map_err(|err| auth.reject(parts, AuthError::Token(err)))
 }
 
-impl<S, C> FromRequestParts<S> for Paseto<C>
+impl<S: Send + Sync, C: PasetoClaims> FromRequestParts<S> for Paseto<C>
 where
-    S: Send + Sync,
     PasetoAuth: FromRef<S>,
-    C: PasetoClaims,
 {
     type Rejection = Response;
 
@@ -145,11 +143,9 @@ where
 }
 
 /// `Option<Paseto<C>>`: `None` without a token; an invalid token is still refused.
-impl<S, C> OptionalFromRequestParts<S> for Paseto<C>
+impl<S: Send + Sync, C: PasetoClaims> OptionalFromRequestParts<S> for Paseto<C>
 where
-    S: Send + Sync,
     PasetoAuth: FromRef<S>,
-    C: PasetoClaims,
 {
     type Rejection = Response;
 

@@ -97,11 +97,7 @@ impl<U: fmt::Debug> fmt::Debug for CurrentUser<U> {
     }
 }
 
-impl<S, U> FromRequestParts<S> for CurrentUser<U>
-where
-    S: Send + Sync,
-    U: AuthUser,
-{
+impl<S: Send + Sync, U: AuthUser> FromRequestParts<S> for CurrentUser<U> {
     type Rejection = LoginRejection;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
@@ -115,11 +111,7 @@ where
     }
 }
 
-impl<S, U> OptionalFromRequestParts<S> for CurrentUser<U>
-where
-    S: Send + Sync,
-    U: AuthUser,
-{
+impl<S: Send + Sync, U: AuthUser> OptionalFromRequestParts<S> for CurrentUser<U> {
     type Rejection = LoginRejection;
 
     async fn from_request_parts(

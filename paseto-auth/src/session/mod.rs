@@ -425,11 +425,7 @@ impl<T: SessionData> Drop for Session<T> {
     }
 }
 
-impl<S, T> FromRequestParts<S> for Session<T>
-where
-    S: Send + Sync,
-    T: SessionData,
-{
+impl<S: Send + Sync, T: SessionData> FromRequestParts<S> for Session<T> {
     type Rejection = SessionRejection;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
