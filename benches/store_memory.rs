@@ -4,7 +4,7 @@
 //! hide the next one's.
 //!
 //! `cargo bench --bench store_memory` (Linux) prints one line per kind: bytes per entry, and the
-//! total for the default capacity (100 000). The README's sizing figure comes from it.
+//! total for the default capacity (100 000). The sizing figure of `MemoryStore`'s docs comes from it.
 
 use std::process::Command;
 

@@ -15,7 +15,7 @@
 //! CSRF=$(awk '$6 == "csrf" { print $7 }' jar)                 # the login rotated the form's value
 //! curl -i -b jar -c jar -d "csrf_token=$CSRF" http://127.0.0.1:3000/logout  # revokes the token
 //! curl -i -b copied http://127.0.0.1:3000/protected/me       # 401: the copy is revoked too
-//! # The issuer's public keys, for verifiers elsewhere (a key-set document: see the README).
+//! # The issuer's public keys, for verifiers elsewhere (a key-set document: see `paseto_auth::docs::key_sets`).
 //! curl -i http://127.0.0.1:3000/.well-known/paserk.json
 //! ```
 //!

@@ -352,7 +352,7 @@ impl VerifierBuilder {
     ///   fixed table), so a stream of tokens each seen once — a client that never reuses one, or a
     ///   flood — costs a hash per token, not an entry;
     /// - it is bounded in entries and in bytes, and evicts with quick_cache's S3-FIFO policy, chosen
-    ///   by measurement against moka and a `HashMap` behind an `RwLock` (the README's "Performance"
+    ///   by measurement against moka and a `HashMap` behind an `RwLock` (`paseto_auth::docs::performance`
     ///   has the figures).
     ///
     /// Hits and misses are counted ([`Verifier::cache_stats`](crate::Verifier::cache_stats)) and

@@ -45,6 +45,9 @@
 //! What is documented are the default answers: an error handler set with
 //! [`PasetoAuth::on_error`](paseto_auth::extract::PasetoAuth::on_error) answers what it chooses.
 
+#[doc = include_str!("../docs/guide.md")]
+pub mod guide {}
+
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::sync::Arc;

@@ -146,9 +146,10 @@ const EPOCH_UNKNOWN: i64 = i64::MIN;
 /// revocation (one Lua script each). A check is one `MGET` of at most five keys (the token's
 /// four and the epoch marker).
 ///
-/// Run the server as the README's "Production Redis" checklist says: persistence on (AOF), and
-/// `maxmemory-policy noeviction` (an evicted entry is a forgotten revocation). Connecting warns
-/// when either is off, when the server lets it be read (`CONFIG GET`).
+/// Run the server as the "Production Redis" checklist of `paseto_auth::docs::revocation` says:
+/// persistence on (AOF), and `maxmemory-policy noeviction` (an evicted entry is a forgotten
+/// revocation). Connecting warns when either is off, when the server lets it be read
+/// (`CONFIG GET`).
 #[derive(Clone)]
 pub struct RedisStore {
     connection: ConnectionManager,

@@ -77,6 +77,30 @@ pub mod migration {}
 #[doc = include_str!("../docs/reference.md")]
 pub mod reference {}
 
+/// The long-form documentation, a page per topic (the README links each).
+pub mod docs {
+    #[doc = include_str!("../docs/tokens.md")]
+    pub mod tokens {}
+    #[doc = include_str!("../docs/sessions.md")]
+    pub mod sessions {}
+    #[doc = include_str!("../docs/revocation.md")]
+    pub mod revocation {}
+    #[doc = include_str!("../docs/web_apps.md")]
+    pub mod web_apps {}
+    #[doc = include_str!("../docs/security.md")]
+    pub mod security {}
+    #[doc = include_str!("../docs/configuration.md")]
+    pub mod configuration {}
+    #[doc = include_str!("../docs/key_sets.md")]
+    pub mod key_sets {}
+    #[doc = include_str!("../docs/performance.md")]
+    pub mod performance {}
+    #[doc = include_str!("../docs/cli.md")]
+    pub mod cli {}
+    #[doc = include_str!("../docs/layout.md")]
+    pub mod layout {}
+}
+
 #[doc(hidden)]
 pub mod __private;
 

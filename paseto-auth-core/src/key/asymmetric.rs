@@ -34,7 +34,7 @@ enum PublicInner {
 }
 
 /// A signing key for `public` tokens of one version (Ed25519 for v2/v4, P-384 for v3; RSA-2048
-/// for v1, with the `v1` feature: see the timing advisory in the README before signing with one).
+/// for v1, with the `v1` feature: see the timing advisory in `paseto_auth::docs::layout` before signing with one).
 ///
 /// It carries its [`PublicKey`]. `Debug` never shows the secret, which pasetors zeroizes on drop.
 ///

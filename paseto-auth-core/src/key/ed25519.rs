@@ -2,7 +2,7 @@
 //! it is loaded, then checked per signature with curve25519-dalek's variable-time double-scalar
 //! multiplication (its precomputed basepoint tables and, where the CPU has AVX2, its vector
 //! backend). pasetors' ed25519-compact decompresses the key at every verification and runs a
-//! slower scalar multiplication (the README's "Performance" compares the two).
+//! slower scalar multiplication (`paseto_auth::docs::performance` compares the two).
 //!
 //! The rule is strict, and at least as strict as pasetors':
 //! - the key is a canonical encoding (`y` below 2^255 - 19) of a point of the prime-order

@@ -239,7 +239,7 @@ impl KeySetDocument {
         self.keys.is_empty()
     }
 
-    /// The document as JSON (pretty-printed; the format of the README).
+    /// The document as JSON (pretty-printed; the format `paseto_auth::docs::key_sets` specifies).
     pub fn to_json(&self) -> String {
         let keys: Vec<Value> = self
             .keys

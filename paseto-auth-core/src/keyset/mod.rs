@@ -1,7 +1,7 @@
 //! Key sets: an issuer publishes its public keys as a JSON document, verifiers fetch it and
 //! follow its rotations without a restart.
 //!
-//! - [`KeySetDocument`] (format version 1, specified in the README for other languages): for
+//! - [`KeySetDocument`] (format version 1, specified in `paseto_auth::docs::key_sets` for other languages): for
 //!   each key its public PASERK, `pid`, issuer, status ([`KeyStatus`]: `next`, `active`,
 //!   `retired`) and not-before / not-after. [`KeySetDocument::parse`] reads one from outside
 //!   within [`DocumentLimits`] and refuses anything else with a typed [`KeySetError`].

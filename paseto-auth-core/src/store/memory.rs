@@ -35,7 +35,7 @@ const PURGE_INTERVAL_SECS: i64 = 1;
 /// ([`StoreError::Full`]) rather than forget one. Checks take a read lock, so they do not wait
 /// on each other, and look ids up as they are, without hashing or copying them.
 ///
-/// Sizing (measured by `benches/store_memory.rs`; the README's "Performance" gives the figures):
+/// Sizing (measured by `benches/store_memory.rs`; `paseto_auth::docs::performance` gives the figures):
 /// a revocation or a refresh family's generation costs under a hundred bytes with ids as the
 /// issuer writes them, so the default capacity of 100 000 is some 10 MB; a refresh's answer,
 /// kept for the reuse grace only, costs about 1.4 KB while it lasts. Only revocations take room

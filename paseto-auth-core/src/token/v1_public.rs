@@ -2,7 +2,7 @@
 //! SHA-384, MGF1-SHA384 and a 48-byte salt, over `PAE(h, m, f)` (no implicit assertion).
 //!
 //! Signing is a private-key operation of the `rsa` crate: see the timing advisory
-//! (RUSTSEC-2023-0071) in `key::k1` and the README. Verifying uses the public key only.
+//! (RUSTSEC-2023-0071) in `key::k1` and `paseto_auth::docs::layout`. Verifying uses the public key only.
 
 use sha2::Sha384;
 

@@ -65,7 +65,7 @@ impl Default for PwCost {
 /// The defaults: Argon2id memory up to 256 MiB (libsodium's `MODERATE` setting, the largest the
 /// official vectors use), up to 10 passes and 8 lanes, and up to 2 000 000 PBKDF2-SHA384
 /// iterations (about 10 times the default cost). At these bounds one unwrap takes seconds, not
-/// more (the README's "Protected keys" gives measured times). To open a PASERK wrapped at
+/// more (`paseto_auth::docs::key_sets`, "Protected keys", gives measured times). To open a PASERK wrapped at
 /// higher costs, raise them: `PwLimits { max_memory_kib: 1 << 20, ..PwLimits::default() }`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PwLimits {
