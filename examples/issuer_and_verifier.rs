@@ -20,7 +20,9 @@
 //! ```
 //!
 //! Keys come from `PASETO_ISS`, `PASETO_PRIVATE_KEYS` and `PASETO_PUBLIC_KEYS` (flask-paseto-extended's
-//! names and JSON shapes); without them a fresh v4 key pair is generated and its public key printed.
+//! names and JSON shapes). Without private keys, `/login` signs with a v4 key pair generated for the
+//! run (its public key is printed), and the verifier trusts it beside any `PASETO_PUBLIC_KEYS`: a
+//! verifier-only configuration verifies other services' tokens with the keys it names.
 //! Logouts (revoked tokens) are kept in Redis with `PASETO_REDIS_URL`, shared by every instance;
 //! otherwise in this process's memory.
 

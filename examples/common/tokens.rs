@@ -26,29 +26,84 @@ impl FromRef<AppState> for PasetoAuth {
     }
 }
 
-/// The issuer and verifier of `PASETO_ISS`, `PASETO_PRIVATE_KEYS` and `PASETO_PUBLIC_KEYS` (the
-/// verifier trusts the public halves of the private keys for `PASETO_ISS`, and each public key for
-/// its `iss`), or a generated v4 key pair when no private key is set.
+/// The issuer and verifier of `PASETO_ISS`, `PASETO_PRIVATE_KEYS` and `PASETO_PUBLIC_KEYS` (see
+/// [`issuer_and_verifier`]).
 pub fn issuer_and_verifier_from_env() -> paseto_auth::Result<(Issuer, Verifier)> {
-    let config = PasetoConfig::from_env()?;
+    issuer_and_verifier(&PasetoConfig::from_env()?)
+}
+
+/// The issuer and verifier of `config`: with private keys, the configured ones (the verifier
+/// trusts the public halves of the private keys for `PASETO_ISS`, and each public key for its
+/// `iss`). Without private keys, the issuer signs with a v4 key generated for this run, and the
+/// verifier trusts it beside the configured public keys, so that a verifier-only configuration
+/// (`PASETO_PUBLIC_KEYS` alone) verifies other services' tokens as configured.
+pub fn issuer_and_verifier(config: &PasetoConfig) -> paseto_auth::Result<(Issuer, Verifier)> {
     if config.has_private_keys() {
         return Ok((config.issuer()?, config.verifier()?));
     }
-    generated(config.iss.as_deref().unwrap_or(DEFAULT_ISSUER))
-}
-
-/// A fresh v4 key pair for this run; prints the public key so other services can verify our
-/// tokens.
-fn generated(issuer_name: &str) -> paseto_auth::Result<(Issuer, Verifier)> {
+    let issuer_name = config.iss.as_deref().unwrap_or(DEFAULT_ISSUER);
     let key = SecretKey::generate(Version::V4)?;
-    println!("No PASETO_PRIVATE_KEYS configured: generated a v4 key pair for this run.");
+    println!("No PASETO_PRIVATE_KEYS configured: generated a v4 key pair for this run's /login.");
     println!("public key (PASERK): {}", key.public_key().to_paserk());
     let issuer = Issuer::builder()
         .issuer(issuer_name)
         .key(key.clone())
         .build()?;
-    let verifier = Verifier::builder()
+    let verifier = if config.public_keys.is_empty() {
+        Verifier::builder()
+    } else {
+        println!("Verifying with PASETO_PUBLIC_KEYS, and this run's key for its own tokens.");
+        config.verifier_builder()?
+    };
+    let verifier = verifier
         .public_key(key.public_key().clone(), issuer_name)
         .build()?;
     Ok((issuer, verifier))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use paseto_auth::{ErrorKind, TokenOptions};
+
+    #[test]
+    fn a_verifier_only_configuration_verifies_with_its_public_keys() {
+        let elsewhere = SecretKey::generate(Version::V4).unwrap();
+        let config = PasetoConfig::from_json(&format!(
+            r#"{{"PASETO_PUBLIC_KEYS": [{{"iss": "https://other.example", "paserk": "{}"}}]}}"#,
+            elsewhere.public_key().to_paserk()
+        ))
+        .unwrap();
+        let (issuer, verifier) = issuer_and_verifier(&config).unwrap();
+        let other = Issuer::builder()
+            .issuer("https://other.example")
+            .key(elsewhere)
+            .build()
+            .unwrap();
+        let theirs = other.issue(&serde_json::json!({"user": "a"})).unwrap();
+        let verified = verifier.verify::<serde_json::Value>(&theirs).unwrap();
+        assert_eq!(verified.claims["user"], "a");
+        let ours = issuer
+            .issue_with(&serde_json::json!({"user": "b"}), TokenOptions::new())
+            .unwrap();
+        assert_eq!(
+            verifier.verify::<serde_json::Value>(&ours).unwrap().claims["user"],
+            "b"
+        );
+    }
+
+    #[test]
+    fn without_keys_the_run_s_own_key_is_the_only_one_trusted() {
+        let (issuer, verifier) = issuer_and_verifier(&PasetoConfig::default()).unwrap();
+        let ours = issuer.issue(&serde_json::json!({})).unwrap();
+        assert!(verifier.verify::<serde_json::Value>(&ours).is_ok());
+        let stranger = Issuer::builder()
+            .issuer(DEFAULT_ISSUER)
+            .key(SecretKey::generate(Version::V4).unwrap())
+            .build()
+            .unwrap();
+        let forged = stranger.issue(&serde_json::json!({})).unwrap();
+        let err = verifier.verify::<serde_json::Value>(&forged).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::UNKNOWN_KEY_ID);
+    }
 }
