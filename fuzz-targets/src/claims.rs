@@ -19,7 +19,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use crate::keys;
-use crate::verify_public::ISSUER;
+use crate::verifiers::ISSUER;
 
 /// Typed claims of every shape the derive handles: required, optional, defaulted, nested.
 #[derive(Debug, Serialize, Deserialize, PasetoClaims)]

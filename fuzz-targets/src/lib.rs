@@ -35,6 +35,7 @@ pub mod refresh_body;
 pub mod seeds;
 pub mod settings;
 pub mod token_parse;
+pub mod verifiers;
 pub mod verify_local;
 pub mod verify_public;
 

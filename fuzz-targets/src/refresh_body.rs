@@ -28,7 +28,7 @@ use serde_json::Value;
 use tower::ServiceExt;
 
 use crate::keys;
-use crate::verify_public::ISSUER;
+use crate::verifiers::ISSUER;
 
 /// The refresh cookie's name (the default).
 pub const REFRESH_COOKIE: &str = "__Secure-refresh_token";

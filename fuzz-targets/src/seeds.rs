@@ -13,7 +13,7 @@ use paseto_auth::keyset::{KeySetDocument, KeyStatus, PublishedKey};
 use serde_json::{Value, json};
 
 use crate::keys;
-use crate::verify_public::ISSUER;
+use crate::verifiers::ISSUER;
 
 /// One seed: its target, a name (the file's), and the input.
 #[derive(Debug, Clone)]

@@ -80,3 +80,8 @@ pub use untrusted::{truncated, untrusted};
 pub use verifier::{DEFAULT_MAX_KEY_TRIALS, VerifiedToken, Verifier, VerifierBuilder};
 pub use verify_cache::{CacheStats, DEFAULT_CACHE_MAX_AGE, DEFAULT_CACHE_SIZE};
 pub use version::{Header, HeaderParseError, Purpose, Version};
+
+// The crate's README (its page on crates.io) compiles as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -32,7 +32,7 @@ pub enum Version {
 impl Version {
     /// Every version this crate supports out of the box, newest first.
     ///
-    /// [`Version::V1`] is never among them, even with the `v1` feature: it is for migration
+    /// `Version::V1` is never among them, even with the `v1` feature: it is for migration
     /// only, and a dependency turning the feature on must not widen what `ALL` means elsewhere.
     pub const ALL: [Version; 3] = [Version::V4, Version::V3, Version::V2];
 

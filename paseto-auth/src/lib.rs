@@ -108,3 +108,8 @@ pub use paseto_auth_macros::PasetoClaims;
 #[cfg(feature = "axum")]
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub use paseto_auth_macros::{login_required, paseto_required, paseto_session};
+
+// The crate's README (its page on crates.io) compiles as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -1,6 +1,7 @@
 //! Revocations shared across instances: the core's [`paseto_auth_core::store`] (the
 //! [`TokenStore`] trait, [`MemoryStore`], [`Revocations`]), and, with the `redis` feature, the
-//! Redis store of the `paseto-auth-redis` crate.
+//! Redis store of the `paseto-auth-redis` crate (`RedisStore`, documented there:
+//! <https://docs.rs/paseto-auth-redis>).
 
 #[doc(inline)]
 pub use paseto_auth_core::store::*;
