@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-500}
 command -v valgrind >/dev/null || { echo "valgrind is required (apt-get install valgrind)"; exit 1; }
-cargo build --release --example load_server -q
+cargo build --release -p paseto-auth-workspace --example load_server -q
 BIN=target/release/examples/load_server
 
 count() {

@@ -19,7 +19,7 @@ CONNECTIONS=${3:-16}
 ADDR=${PASETO_AUTH_ADDR:-127.0.0.1:3999}
 
 command -v wrk >/dev/null || { echo "wrk is required (apt-get install wrk)"; exit 1; }
-cargo build --release --example load_server -q
+cargo build --release -p paseto-auth-workspace --example load_server -q
 OUT=$(mktemp)
 TOKEN_FILE=$(mktemp)
 LOAD_SERVER_TOKEN_FILE=$TOKEN_FILE PASETO_AUTH_ADDR=$ADDR target/release/examples/load_server >"$OUT" &
