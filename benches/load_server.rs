@@ -9,7 +9,8 @@
 //! | `GET /session/ours` | a handler reading `Session<T>` through `SessionLayer` |
 //! | `GET /session/by_hand` | the same cookie decrypted with pasetors directly |
 //! | `GET /verify/memory` | `/verify/ours`, checking the token against the memory revocation store |
-//! | `GET /verify/redis` | the same against Redis at `PASETO_REDIS_URL` (only when it is set) |
+//! | `GET /verify/redis` | the same against Redis at `PASETO_REDIS_URL` (only when it is set), answered by the instance's mirror |
+//! | `GET /verify/redis-direct` | the same asking Redis at each request (`PASETO_REVOCATION_MIRROR=false`) |
 //!
 //! It prints `TOKEN=…` (the bearer token) and `COOKIE=…` (the session cookie), writes
 //! `LOAD_SERVER_TOKENS` distinct valid tokens (default 100 000, ten times what the verifier's
@@ -56,11 +57,10 @@ async fn app() -> App {
         .nest("/session/ours", session_ours)
         .nest("/session/by_hand", session_by_hand)
         .nest("/unguarded", common::verify::unguarded_router());
-    if let Some(redis) = common::verify::redis_revocations().await {
-        router = router.nest(
-            "/verify/redis",
-            common::verify::guarded_router(&verify, Some(redis)),
-        );
+    for (path, mirror) in [("/verify/redis", true), ("/verify/redis-direct", false)] {
+        if let Some(redis) = common::verify::redis_revocations(mirror).await {
+            router = router.nest(path, common::verify::guarded_router(&verify, Some(redis)));
+        }
     }
     App {
         router,

@@ -105,9 +105,11 @@ fn revocation(c: &mut Criterion) {
             guarded_router(&f, Some(runtime.block_on(memory_revocations()))),
         ),
     ];
-    match runtime.block_on(redis_revocations()) {
-        Some(redis) => routers.push(("redis_store", guarded_router(&f, Some(redis)))),
-        None => eprintln!("PASETO_REDIS_URL is not set: the Redis store is not measured"),
+    for (name, mirror) in [("redis_mirror", true), ("redis_direct", false)] {
+        match runtime.block_on(redis_revocations(mirror)) {
+            Some(redis) => routers.push((name, guarded_router(&f, Some(redis)))),
+            None => eprintln!("PASETO_REDIS_URL is not set: the Redis store is not measured"),
+        }
     }
     let request = || {
         Request::get("/")

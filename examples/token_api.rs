@@ -21,8 +21,21 @@
 //! Settings: `PASETO_AUTH_ADDR` (default `127.0.0.1:3000`); `PASETO_ISS`, `PASETO_PRIVATE_KEYS`,
 //! `PASETO_PUBLIC_KEYS` as in `issuer_and_verifier` (a key pair is generated when none is set;
 //! give two instances the same keys to let them verify each other's tokens);
-//! `PASETO_REDIS_URL` selects Redis (otherwise the memory store of this process), with
-//! `PASETO_REDIS_REQUIRE_PERSISTENCE` and `PASETO_REDIS_RESET_WINDOW`;
+//! Redis (otherwise the memory store of this process) is one server, Sentinel or a cluster, by
+//! settings alone (`--features redis`):
+//!
+//! ```text
+//! PASETO_REDIS_URL=redis://127.0.0.1:6379 cargo run --example token_api --features redis
+//! PASETO_REDIS_SENTINELS=10.0.0.1:26379,10.0.0.2:26379,10.0.0.3:26379 \
+//!     PASETO_REDIS_SENTINEL_MASTER=mymaster cargo run --example token_api --features redis
+//! PASETO_REDIS_CLUSTER=redis://10.0.0.1:7000,redis://10.0.0.2:7000,redis://10.0.0.3:7000 \
+//!     cargo run --example token_api --features redis
+//! ```
+//!
+//! with `PASETO_REDIS_REQUIRE_PERSISTENCE`, `PASETO_REDIS_RESET_WINDOW`,
+//! `PASETO_REDIS_WAIT_REPLICAS` (1 under Sentinel), `PASETO_REVOCATION_MIRROR` (each instance
+//! answers checks from its own copy, fed by Redis; `false` asks Redis at every request) and
+//! `PASETO_REVOCATION_MAX_STALENESS` (3 seconds);
 //! `PASETO_STORE_FAIL_OPEN=true` accepts tokens when the store is down (by default they are
 //! refused with 503), `PASETO_STORE_TIMEOUT_MS` bounds each store call (100);
 //! `PASETO_REFRESH_REUSE_GRACE` is the seconds a retried refresh gets the same pair (10). Every

@@ -11,21 +11,32 @@ use std::time::Duration;
 use paseto_auth::store::{RevokedBy, Rotated, Rotation, TokenRef};
 use time::OffsetDateTime;
 
+use paseto_auth::store::TokenStore;
 use support::store::stores;
+use support::topologies::{OwnCluster, OwnSentinel};
 
-fn rotation<'a>(family: &'a str, generation: u64, answer: &'a [u8], grace: u64) -> Rotation<'a> {
-    Rotation {
-        family,
-        generation,
-        until: OffsetDateTime::now_utc() + time::Duration::days(14),
-        answer,
-        grace: Duration::from_millis(grace),
+mod rules {
+    use super::*;
+
+    pub(super) fn rotation<'a>(
+        family: &'a str,
+        generation: u64,
+        answer: &'a [u8],
+        grace: u64,
+    ) -> Rotation<'a> {
+        Rotation {
+            family,
+            generation,
+            until: OffsetDateTime::now_utc() + time::Duration::days(14),
+            answer,
+            grace: Duration::from_millis(grace),
+        }
     }
-}
 
-#[tokio::test]
-async fn a_use_rotates_once_and_a_retry_within_the_grace_gets_its_answer() {
-    for (name, store) in stores().await {
+    pub(super) async fn a_use_rotates_once_and_a_retry_within_the_grace_gets_its_answer(
+        name: &str,
+        store: Arc<dyn TokenStore>,
+    ) {
         let rotate =
             |generation, answer, grace| store.rotate(rotation("f", generation, answer, grace));
         assert_eq!(
@@ -74,13 +85,13 @@ async fn a_use_rotates_once_and_a_retry_within_the_grace_gets_its_answer() {
             "{name}"
         );
     }
-}
 
-#[tokio::test]
-async fn retries_of_two_generations_in_a_row_are_a_reuse() {
-    // Two copies of one refresh token, each refreshed within the grace of the other at every
-    // generation (a thief in step with the user): answered once, caught at the next one.
-    for (name, store) in stores().await {
+    pub(super) async fn retries_of_two_generations_in_a_row_are_a_reuse(
+        name: &str,
+        store: Arc<dyn TokenStore>,
+    ) {
+        // Two copies of one refresh token, each refreshed within the grace of the other at every
+        // generation (a thief in step with the user): answered once, caught at the next one.
         let rotate =
             |generation, answer| store.rotate(rotation("step", generation, answer, 10_000));
         assert_eq!(rotate(0, b"a").await.unwrap(), Rotated::Rotated, "{name}");
@@ -92,11 +103,11 @@ async fn retries_of_two_generations_in_a_row_are_a_reuse() {
         assert_eq!(rotate(1, b"b").await.unwrap(), Rotated::Rotated, "{name}");
         assert_eq!(rotate(1, b"b").await.unwrap(), Rotated::Reused, "{name}");
     }
-}
 
-#[tokio::test]
-async fn after_the_grace_or_without_one_a_second_use_is_a_replay() {
-    for (name, store) in stores().await {
+    pub(super) async fn after_the_grace_or_without_one_a_second_use_is_a_replay(
+        name: &str,
+        store: Arc<dyn TokenStore>,
+    ) {
         assert_eq!(
             store.rotate(rotation("short", 0, b"a", 300)).await.unwrap(),
             Rotated::Rotated,
@@ -119,11 +130,11 @@ async fn after_the_grace_or_without_one_a_second_use_is_a_replay() {
             "{name}"
         );
     }
-}
 
-#[tokio::test]
-async fn of_concurrent_uses_one_rotates_and_the_others_get_its_answer() {
-    for (name, store) in stores().await {
+    pub(super) async fn of_concurrent_uses_one_rotates_and_the_others_get_its_answer(
+        name: &str,
+        store: Arc<dyn TokenStore>,
+    ) {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(4)
             .enable_all()
@@ -156,11 +167,11 @@ async fn of_concurrent_uses_one_rotates_and_the_others_get_its_answer() {
         assert_eq!(answers.len(), 15, "{name}: {outcomes:?}");
         assert!(answers.windows(2).all(|pair| pair[0] == pair[1]), "{name}");
     }
-}
 
-#[tokio::test]
-async fn revocations_only_widen_and_stay_apart() {
-    for (name, store) in stores().await {
+    pub(super) async fn revocations_only_widen_and_stay_apart(
+        name: &str,
+        store: Arc<dyn TokenStore>,
+    ) {
         let soon = OffsetDateTime::now_utc() + time::Duration::hours(1);
         let later = soon + time::Duration::days(1);
         store.revoke_token("t", later).await.unwrap();
@@ -199,12 +210,12 @@ async fn revocations_only_widen_and_stay_apart() {
             "{name}"
         );
     }
-}
 
-#[tokio::test]
-async fn a_subject_revocation_covers_tokens_without_an_issue_time() {
-    // Nothing shows a token without `iat` was issued after the revocation: it is covered.
-    for (name, store) in stores().await {
+    pub(super) async fn a_subject_revocation_covers_tokens_without_an_issue_time(
+        name: &str,
+        store: Arc<dyn TokenStore>,
+    ) {
+        // Nothing shows a token without `iat` was issued after the revocation: it is covered.
         let now = OffsetDateTime::now_utc();
         store.revoke_subject("alice", now).await.unwrap();
         let of = |subject, issued_at| TokenRef {
@@ -234,3 +245,44 @@ async fn a_subject_revocation_covers_tokens_without_an_issue_time() {
         assert_eq!(store.check(of("bob", None)).await.unwrap(), None, "{name}");
     }
 }
+
+/// A test per rule on the stores every run has (memory, and the shared Redis with and without a
+/// mirror), and one that runs every rule on Sentinel and on a cluster, each started once.
+macro_rules! every_rule {
+    ($($rule:ident),* $(,)?) => {
+        $(
+            #[tokio::test]
+            async fn $rule() {
+                for (name, store) in stores().await {
+                    rules::$rule(name, store).await;
+                }
+            }
+        )*
+
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn every_rule_on_sentinel_and_on_a_cluster() {
+            let started = tokio::task::spawn_blocking(|| (OwnSentinel::start(), OwnCluster::start()));
+            let (Some(sentinel), Some(cluster)) = started.await.unwrap() else {
+                return;
+            };
+            let stores: [(&str, Arc<dyn TokenStore>); 4] = [
+                ("sentinel", Arc::new(sentinel.store(true).await)),
+                ("sentinel without mirror", Arc::new(sentinel.store(false).await)),
+                ("cluster", Arc::new(cluster.store(true).await)),
+                ("cluster without mirror", Arc::new(cluster.store(false).await)),
+            ];
+            for (name, store) in stores {
+                $( rules::$rule(name, store.clone()).await; )*
+            }
+        }
+    };
+}
+
+every_rule!(
+    a_use_rotates_once_and_a_retry_within_the_grace_gets_its_answer,
+    retries_of_two_generations_in_a_row_are_a_reuse,
+    after_the_grace_or_without_one_a_second_use_is_a_replay,
+    of_concurrent_uses_one_rotates_and_the_others_get_its_answer,
+    revocations_only_widen_and_stay_apart,
+    a_subject_revocation_covers_tokens_without_an_issue_time,
+);

@@ -136,11 +136,17 @@ pub(crate) fn guarded_router(f: &Fixture, revocations: Option<Revocations>) -> R
 }
 
 /// Revocations in Redis at `PASETO_REDIS_URL` (with one revoked token, so the check finds a
-/// populated store), or `None` when it is unset.
-pub(crate) async fn redis_revocations() -> Option<Revocations> {
+/// populated store), or `None` when it is unset; with the instance's mirror (`mirror`), or
+/// asking Redis at each check.
+pub(crate) async fn redis_revocations(mirror: bool) -> Option<Revocations> {
     let url = std::env::var("PASETO_REDIS_URL").ok()?;
+    let settings = paseto_auth::store::mirror::MirrorSettings {
+        enabled: mirror,
+        ..Default::default()
+    };
     let store = RedisStore::builder()
         .prefix("paseto-auth-bench:")
+        .mirror(settings)
         .connect(&url)
         .await
         .expect("PASETO_REDIS_URL reachable");

@@ -12,6 +12,9 @@
 //! | `paseto_auth_store_calls_total` | counter | `op` (`check`, `revoke`, `rotate`), `outcome` (`ok`, `error`, `timeout`) |
 //! | `paseto_auth_store_call_seconds` | histogram | `op` |
 //! | `paseto_auth_store_resets_total` | counter | none: a store found to have lost its revocations (once per instance and reset) |
+//! | `paseto_auth_mirror_entries` | gauge | none: the revocations a local mirror holds |
+//! | `paseto_auth_mirror_last_heard_seconds` | gauge | none: when the store last answered the mirror's feed (unix time; its age is `time() - this`) |
+//! | `paseto_auth_mirror_fallbacks_total` | counter | none: checks sent to the store because the mirror was stale or full |
 //! | `paseto_auth_keyset_fetches_total` | counter | `outcome` (`updated`, `unchanged`, `failed`) |
 //! | `paseto_auth_keyset_unknown_keys_total` | counter | `fetch` (`triggered`, `rate_limited`) |
 
@@ -95,6 +98,27 @@ pub fn store_call(op: &'static str, outcome: &'static str, elapsed: Duration) {
 #[doc(hidden)]
 pub fn store_reset() {
     ::metrics::counter!("paseto_auth_store_resets_total").increment(1);
+}
+
+/// How many revocations the local mirror holds.
+#[doc(hidden)]
+pub fn mirror_entries(entries: usize) {
+    ::metrics::gauge!("paseto_auth_mirror_entries").set(entries as f64);
+}
+
+/// The store answered the mirror's feed now.
+#[doc(hidden)]
+pub fn mirror_heard() {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    ::metrics::gauge!("paseto_auth_mirror_last_heard_seconds").set(now.as_secs_f64());
+}
+
+/// A check sent to the store because the mirror could not answer.
+#[doc(hidden)]
+pub fn mirror_fallback() {
+    ::metrics::counter!("paseto_auth_mirror_fallbacks_total").increment(1);
 }
 
 /// A fetch of a key set, by outcome (`updated`, `unchanged`, `failed`).

@@ -3,11 +3,27 @@
 //! crate, so that a major version of redis-rs is a major version of this crate only.
 //!
 //! The client is redis-rs, Redis's own Rust client: its `ConnectionManager` multiplexes every
-//! request of the process over one connection and reconnects on its own after a failure, which
-//! is what a store asked on every request needs (fred would do as well; redis-rs has the smaller
+//! request of the process over one connection and reconnects on its own after a failure, and it
+//! speaks to Sentinel and to clusters (fred would do as well; redis-rs has the smaller
 //! dependency tree and is maintained with the server). A call that finds the connection dead
-//! (the server restarted while the service was idle) is sent once more on the new one, within
-//! the store's timeout, rather than answered 503.
+//! (the server restarted while the service was idle, a failover) is sent once more on the new
+//! one, within the store's timeout, rather than answered 503. Where Redis runs is a
+//! [`Topology`]: one server, a master watched by Sentinel, or a cluster.
+//!
+//! **A mirror per instance.** A guarded request does not ask Redis: each instance keeps a copy of
+//! the revocations that can still matter ([`Mirror`]), loaded at start-up from an index and kept
+//! current by a Redis stream every revocation is appended to (in the script that writes it).
+//! A stream rather than pub/sub: a message sent while an instance is disconnected stays in the
+//! stream, and the instance reads on from where it stopped when it reconnects (or loads again,
+//! when the stream was trimmed past that point); pub/sub would lose it. The copy trusts itself
+//! for the staleness bound after Redis last answered its feed, and past it every check asks Redis
+//! again ([`paseto_auth_core::store::mirror`]).
+//!
+//! **Replicas.** With [`RedisStoreBuilder::wait_for_replicas`] (the default under Sentinel: one),
+//! a revocation or a refresh rotation is acknowledged only after that many replicas have it
+//! (`WAIT`), so that a failover loses no acknowledged revocation. It costs a replication round
+//! trip per write (well under a millisecond on one network), on a connection of its own, so
+//! that checks never queue behind a `WAIT`.
 //!
 //! A store that loses its data (a restart without persistence, `FLUSHALL`, a failover to an empty
 //! replica) must not un-revoke: the store keeps an *epoch marker*, written once and never
@@ -16,119 +32,38 @@
 //! ([`RevokedBy::StoreReset`]) until it expires, with one warning per instance and the metric
 //! `paseto_auth_store_resets_total`.
 
-use std::fmt;
-use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::{Arc, LazyLock};
-use std::time::Duration;
+mod feed;
+mod keys;
+mod link;
+mod scripts;
+mod server;
 
-use base64ct::{Base64UrlUnpadded, Encoding};
-use redis::aio::{ConnectionManager, ConnectionManagerConfig};
-use sha2::{Digest, Sha256};
+use std::fmt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::{Duration, Instant};
+
 use time::OffsetDateTime;
 
 use paseto_auth_core::settings::{Namespace, Settings};
+use paseto_auth_core::store::mirror::{Entry, EntryKind, Mirror, MirrorSettings, entry_id};
 use paseto_auth_core::store::{
     DEFAULT_SUBJECT_RETENTION, RevokedBy, Rotated, Rotation, StoreError, StoreFuture, TokenRef,
     TokenStore, subject_covers,
 };
 use paseto_auth_core::{Cause, Error, Result, untrusted};
 
-/// The widening write of [`RedisStore::widen`]: `ARGV[1]` the value, `ARGV[2]` the expiry in
-/// unix seconds (`0`: none). An entry without expiry keeps none; `TTL` and `TIME` rather than
-/// `EXPIRETIME` so that servers before 7.0 run it too.
-static WIDEN: LazyLock<redis::Script> = LazyLock::new(|| {
-    redis::Script::new(
-        r"
-        local value = tonumber(ARGV[1])
-        local expires = tonumber(ARGV[2])
-        local old = redis.call('GET', KEYS[1])
-        if old then
-          value = math.max(value, tonumber(old) or 0)
-          local ttl = redis.call('TTL', KEYS[1])
-          if ttl == -1 then
-            expires = 0
-          elseif expires > 0 and ttl >= 0 then
-            expires = math.max(expires, tonumber(redis.call('TIME')[1]) + ttl)
-          end
-        end
-        if expires > 0 then
-          redis.call('SET', KEYS[1], value, 'EXAT', expires)
-        else
-          redis.call('SET', KEYS[1], value)
-        end
-        return 0
-        ",
-    )
-});
-
-/// The rotation of [`RedisStore::rotate`]: `KEYS[1]` the family's generation, `KEYS[2]` its last
-/// answer, `KEYS[3]` its last generation whose use was retried; `ARGV[1]` the generation
-/// presented, `ARGV[2]` the generation's expiry in unix seconds, `ARGV[3]` the answer, `ARGV[4]`
-/// how long to keep it, in milliseconds. Answers `1` when it rotated, the kept answer for a retry
-/// of the last rotation (unless the use before was retried too: two copies in step), `0` for a
-/// reuse. One script: no other client reads or writes between the compare and the set.
-static ROTATE: LazyLock<redis::Script> = LazyLock::new(|| {
-    redis::Script::new(
-        r"
-        local used = tonumber(ARGV[1])
-        local current = tonumber(redis.call('GET', KEYS[1]) or '0')
-        if current == used then
-          local expires = tonumber(ARGV[2])
-          local ttl = redis.call('TTL', KEYS[1])
-          if ttl >= 0 then
-            expires = math.max(expires, tonumber(redis.call('TIME')[1]) + ttl)
-          end
-          redis.call('SET', KEYS[1], current + 1, 'EXAT', expires)
-          local grace = tonumber(ARGV[4])
-          if grace > 0 then
-            redis.call('SET', KEYS[2], ARGV[1] .. ':' .. ARGV[3], 'PX', grace)
-          else
-            redis.call('DEL', KEYS[2])
-          end
-          return 1
-        end
-        if current == used + 1 then
-          local kept = redis.call('GET', KEYS[2])
-          if kept then
-            local colon = string.find(kept, ':', 1, true)
-            if colon and string.sub(kept, 1, colon - 1) == ARGV[1] then
-              if tonumber(redis.call('GET', KEYS[3]) or '-2') == used - 1 then
-                return 0
-              end
-              local ttl = redis.call('TTL', KEYS[1])
-              if ttl > 0 then
-                redis.call('SET', KEYS[3], used, 'EX', ttl)
-              else
-                redis.call('SET', KEYS[3], used)
-              end
-              return string.sub(kept, colon + 1)
-            end
-          end
-        end
-        return 0
-        ",
-    )
-});
-
-/// Reads the epoch marker, writing it with the server's time when it is missing. Answers
-/// `{written, epoch}`: `written` is 1 when this call wrote it.
-static EPOCH: LazyLock<redis::Script> = LazyLock::new(|| {
-    redis::Script::new(
-        r"
-        local now = tonumber(redis.call('TIME')[1])
-        if redis.call('SET', KEYS[1], now, 'NX') then
-          return {1, now}
-        end
-        return {0, tonumber(redis.call('GET', KEYS[1])) or now}
-        ",
-    )
-});
+use keys::Keys;
+use link::Link;
+pub use link::Topology;
+pub use server::Persistence;
 
 /// The latest expiry written (the year 9999): Redis refuses larger ones.
 const MAX_EXPIRY: i64 = 253_402_300_799;
 
-/// The oldest Redis this store runs on: 6.2 brought `SET … EXAT`.
-const MIN_REDIS_VERSION: (u32, u32) = (6, 2);
+/// How many revocations the feed keeps (about): an instance that falls further behind loads the
+/// index again. About a megabyte of Redis memory.
+const FEED_LENGTH: u32 = 10_000;
 
 /// The prefix of every key a [`RedisStore`] writes, unless set otherwise.
 pub const DEFAULT_REDIS_PREFIX: &str = "paseto-auth:";
@@ -137,14 +72,20 @@ pub const DEFAULT_REDIS_PREFIX: &str = "paseto-auth:";
 /// default lifetime of an issued token (`PASETO_EXP`).
 pub const DEFAULT_RESET_WINDOW: Duration = Duration::from_secs(3600);
 
+/// How long a write waits for its replicas ([`RedisStoreBuilder::wait_for_replicas`]) by
+/// default: 50 ms, half the default store timeout, so that a missing replica fails the write
+/// (503; the client retries) before the caller gives up on its own.
+pub const DEFAULT_WAIT_TIMEOUT: Duration = Duration::from_millis(50);
+
 /// The epoch is not known yet (no check has read it).
 const EPOCH_UNKNOWN: i64 = i64::MIN;
 
-/// Revocations in Redis: every instance that uses the same server (and prefix) sees every
+/// Revocations in Redis: every instance that uses the same Redis (and prefix) sees every
 /// revocation. A token revocation's key expires with the token (`EXAT` its `exp`), a family's
 /// with its last token, a subject's after the retention, a key's never; writes only ever widen a
-/// revocation (one Lua script each). A check is one `MGET` of at most five keys (the token's
-/// four and the epoch marker).
+/// revocation (one Lua script each). A check reads the instance's [`Mirror`]; without one (or
+/// when it is stale) it is one `MGET` of at most five keys (the token's four and the epoch
+/// marker).
 ///
 /// Run the server as the "Production Redis" checklist of `paseto_auth::docs::revocation` says:
 /// persistence on (AOF), and `maxmemory-policy noeviction` (an evicted entry is a forgotten
@@ -152,12 +93,31 @@ const EPOCH_UNKNOWN: i64 = i64::MIN;
 /// (`CONFIG GET`).
 #[derive(Clone)]
 pub struct RedisStore {
-    connection: ConnectionManager,
-    prefix: String,
+    inner: Arc<Inner>,
+    /// The mirror's feed, stopped when the last clone of the store is dropped.
+    _feed: Option<Arc<feed::FeedTask>>,
+}
+
+/// What the store's clones and its feed share.
+struct Inner {
+    /// Checks (and everything, when no write waits for replicas).
+    link: Link,
+    /// Writes, followed by `WAIT` when replicas are waited for.
+    writes: Link,
+    keys: Keys,
     subject_retention: Duration,
     reset_window: Duration,
-    /// The epoch marker as this instance last read it (shared by clones), to warn once per reset.
-    epoch: Arc<AtomicI64>,
+    replicas: Replicas,
+    /// The epoch marker as this instance last read it, to warn once per reset.
+    epoch: AtomicI64,
+    mirror: Option<Mirror>,
+}
+
+/// How many replicas a write waits for, and how long.
+#[derive(Debug, Clone, Copy)]
+struct Replicas {
+    count: u32,
+    timeout: Duration,
 }
 
 /// Builds a [`RedisStore`]: everything that names its keys is set before it connects, since
@@ -171,6 +131,9 @@ pub struct RedisStoreBuilder {
     require_persistence: bool,
     /// The setting that asked for persistence, to name in the refusal (from the environment).
     persistence_setting: Option<&'static str>,
+    mirror: MirrorSettings,
+    /// `None`: one under Sentinel, none elsewhere.
+    replicas: Option<Replicas>,
 }
 
 impl Default for RedisStoreBuilder {
@@ -181,6 +144,8 @@ impl Default for RedisStoreBuilder {
             reset_window: DEFAULT_RESET_WINDOW,
             require_persistence: false,
             persistence_setting: None,
+            mirror: MirrorSettings::default(),
+            replicas: None,
         }
     }
 }
@@ -217,44 +182,95 @@ impl RedisStoreBuilder {
         self
     }
 
-    /// Connects to the server at `url` (`redis://host:port/db`, `rediss://` for TLS). Fails
-    /// when the URL is not one, the server cannot be reached within two seconds, is older than
-    /// Redis 6.2, or keeps no data on disk while [`require_persistence`](Self::require_persistence)
-    /// is on; after that, lost connections are re-established on their own.
+    /// Whether to keep a local mirror of the revocations (default on; `PASETO_REVOCATION_MIRROR`)
+    /// and how long it trusts itself without hearing from Redis
+    /// (`PASETO_REVOCATION_MAX_STALENESS`): see [`Mirror`].
+    pub fn mirror(mut self, settings: MirrorSettings) -> Self {
+        self.mirror = settings;
+        self
+    }
+
+    /// Acknowledges a revocation or a rotation only after `count` replicas have it, waiting at
+    /// most `timeout` (`WAIT`; `PASETO_REDIS_WAIT_REPLICAS`): fewer is a store failure (the
+    /// caller answers 503 and the client retries), never a lost revocation after a failover.
+    /// Default: one replica and [`DEFAULT_WAIT_TIMEOUT`] under Sentinel, none elsewhere.
+    pub fn wait_for_replicas(mut self, count: u32, timeout: Duration) -> Self {
+        self.replicas = Some(Replicas { count, timeout });
+        self
+    }
+
+    /// Connects to the server at `url` (`redis://host:port/db`, `rediss://` for TLS)
+    /// ([`connect_to`](Self::connect_to) a [`Topology::Server`]).
     pub async fn connect(self, url: &str) -> Result<RedisStore> {
-        let client = redis::Client::open(url)
-            .map_err(|err| Error::Setup(format!("not a Redis URL: {}", untrusted(err))))?;
-        let config = ConnectionManagerConfig::new()
-            .set_connection_timeout(Some(Duration::from_secs(2)))
-            .set_number_of_retries(1);
-        let mut connection = ConnectionManager::new_with_config(client, config)
+        self.connect_to(Topology::Server(url.to_owned())).await
+    }
+
+    /// Connects to the Redis of `topology`. Fails when a URL is not one, Redis cannot be reached
+    /// within two seconds, is older than Redis 6.2, or keeps no data on disk while
+    /// [`require_persistence`](Self::require_persistence) is on; after that, lost connections
+    /// are re-established on their own. With a mirror, waits (two seconds at most) for it to
+    /// load, so that the first requests do not all ask Redis.
+    pub async fn connect_to(self, topology: Topology) -> Result<RedisStore> {
+        if topology.is_cluster() && self.prefix.contains(['{', '}']) {
+            return Err(Error::Setup(
+                "a cluster store's prefix cannot hold `{` or `}` (it becomes a hash tag)".into(),
+            ));
+        }
+        let mut link = Link::connect(&topology, Some(RESPONSE_TIMEOUT))
             .await
             .map_err(|err| Error::Setup(format!("cannot reach Redis: {}", untrusted(err))))?;
-        check_version(&mut connection).await?;
-        let durable = check_server_config(&mut connection).await;
+        server::check_version(&mut link).await?;
+        let durable = server::check_server_config(&mut link).await;
         if self.require_persistence && durable == Some(false) {
-            let problem = format!("{NO_PERSISTENCE}; turn on AOF (appendonly yes)");
+            let problem = format!("{}; turn on AOF (appendonly yes)", server::NO_PERSISTENCE);
             return Err(match self.persistence_setting {
                 Some(setting) => Error::config(setting, problem),
                 None => Error::Setup(problem),
             });
         }
-        let store = RedisStore {
-            connection,
-            prefix: self.prefix,
+        let replicas = self.replicas.unwrap_or(Replicas {
+            count: u32::from(matches!(topology, Topology::Sentinel { .. })),
+            timeout: DEFAULT_WAIT_TIMEOUT,
+        });
+        let writes = if replicas.count > 0 {
+            Link::connect(&topology, Some(RESPONSE_TIMEOUT))
+                .await
+                .map_err(|err| Error::Setup(format!("cannot reach Redis: {}", untrusted(err))))?
+        } else {
+            link.clone()
+        };
+        let mirror = self
+            .mirror
+            .enabled
+            .then(|| Mirror::new(self.mirror.max_staleness));
+        let inner = Arc::new(Inner {
+            link,
+            writes,
+            keys: Keys::new(&self.prefix, topology.is_cluster()),
             subject_retention: self.subject_retention,
             reset_window: self.reset_window,
-            epoch: Arc::new(AtomicI64::new(EPOCH_UNKNOWN)),
-        };
+            replicas,
+            epoch: AtomicI64::new(EPOCH_UNKNOWN),
+            mirror,
+        });
         // Written now, before this service issues a token, so that none of its tokens predates
         // a marker a brand-new store gets.
-        store
+        inner
             .read_epoch()
             .await
             .map_err(|err| Error::Setup(format!("cannot write to Redis: {err}")))?;
-        Ok(store)
+        let feed = match inner.mirror {
+            Some(_) => Some(Arc::new(
+                feed::FeedTask::start(inner.clone(), topology).await,
+            )),
+            None => None,
+        };
+        Ok(RedisStore { inner, _feed: feed })
     }
 }
+
+/// How long a command may take to be answered (a `WAIT` included).
+const RESPONSE_TIMEOUT: Duration = Duration::from_millis(500);
 
 impl RedisStore {
     /// A builder, for a prefix or retention of its own.
@@ -269,113 +285,219 @@ impl RedisStore {
     }
 
     /// The names the Redis store owns in a file of settings: `PASETO_REDIS_*` (see
-    /// [`paseto_auth_core::settings`]).
+    /// [`paseto_auth_core::settings`]); it reads `PASETO_REVOCATION_*` too
+    /// ([`MirrorSettings::NAMESPACE`]).
     pub const NAMESPACE: Namespace = Namespace {
         prefixes: &["PASETO_REDIS_"],
         except: &[],
         names: &[
             "PASETO_REDIS_URL",
+            "PASETO_REDIS_SENTINELS",
+            "PASETO_REDIS_SENTINEL_MASTER",
+            "PASETO_REDIS_CLUSTER",
+            "PASETO_REDIS_WAIT_REPLICAS",
             "PASETO_REDIS_REQUIRE_PERSISTENCE",
             "PASETO_REDIS_RESET_WINDOW",
         ],
     };
 
-    /// Connects as the environment says: the server in `PASETO_REDIS_URL` (`Ok(None)` when it is
-    /// unset), `PASETO_REDIS_REQUIRE_PERSISTENCE` (`true`/`false`, default false) and
-    /// `PASETO_REDIS_RESET_WINDOW` (seconds). A bad value, an unreachable server or one that
-    /// fails the checks of [`RedisStoreBuilder::connect`] is an [`Error::Config`] naming the
-    /// setting.
+    /// Connects as the environment says ([`from_settings`](Self::from_settings)).
     pub async fn from_env() -> Result<Option<Self>> {
         Self::from_settings(&Settings::env()).await
     }
 
-    /// [`RedisStore::from_env`] with the settings from `settings` (an unknown name of the
-    /// [`NAMESPACE`](Self::NAMESPACE) is an error).
+    /// Connects as `settings` say: to one server (`PASETO_REDIS_URL`), to the master Sentinel
+    /// names (`PASETO_REDIS_SENTINELS`, comma-separated `host:port`, with
+    /// `PASETO_REDIS_SENTINEL_MASTER`), or to a cluster (`PASETO_REDIS_CLUSTER`, comma-separated
+    /// node URLs) — `Ok(None)` when none is set, an error when more than one is; with
+    /// `PASETO_REDIS_WAIT_REPLICAS`, `PASETO_REDIS_REQUIRE_PERSISTENCE` (`true`/`false`),
+    /// `PASETO_REDIS_RESET_WINDOW` (seconds), `PASETO_REVOCATION_MIRROR` and
+    /// `PASETO_REVOCATION_MAX_STALENESS` (seconds). A bad value, an unreachable Redis or one that
+    /// fails the checks of [`RedisStoreBuilder::connect_to`] is an [`Error::Config`] naming the
+    /// setting; an unknown `PASETO_REDIS_*` or `PASETO_REVOCATION_*` name is an error.
     pub async fn from_settings(settings: &Settings) -> Result<Option<Self>> {
-        const URL: &str = "PASETO_REDIS_URL";
         const PERSISTENCE: &str = "PASETO_REDIS_REQUIRE_PERSISTENCE";
         settings.check_names(&Self::NAMESPACE)?;
-        let Some(url) = settings.text(URL)? else {
+        let mirror = MirrorSettings::from_settings(settings)?;
+        let Some((setting, topology)) = topology_from(settings)? else {
             return Ok(None);
         };
-        let mut builder = Self::builder();
+        let mut builder = Self::builder().mirror(mirror);
         if let Some(required) = settings.bool(PERSISTENCE)? {
             builder = builder.require_persistence(required);
         }
         if let Some(window) = settings.seconds("PASETO_REDIS_RESET_WINDOW")? {
             builder = builder.reset_window(window);
         }
+        if let Some(count) = settings.whole("PASETO_REDIS_WAIT_REPLICAS", "a whole number")? {
+            let count = u32::try_from(count)
+                .map_err(|_| Error::config("PASETO_REDIS_WAIT_REPLICAS", "is too large"))?;
+            builder = builder.wait_for_replicas(count, DEFAULT_WAIT_TIMEOUT);
+        }
         builder.persistence_setting = Some(PERSISTENCE);
-        match builder.connect(&url).await {
+        match builder.connect_to(topology).await {
             Ok(store) => Ok(Some(store)),
             Err(err @ Error::Config { .. }) => Err(err),
-            Err(err) => Err(Error::config(URL, err)),
+            Err(err) => Err(Error::config(setting, err)),
         }
     }
 
-    fn key(&self, kind: &str, value: &str) -> String {
-        let mut key = self.prefix.clone();
-        key.push_str(&entry_name(kind, value));
-        key
+    /// What the server keeps on disk, when it lets `CONFIG` be read.
+    pub async fn persistence(&self) -> Option<Persistence> {
+        server::persistence(&mut self.inner.link.clone()).await
     }
 
-    fn epoch_key(&self) -> String {
-        format!("{}epoch", self.prefix)
+    /// The instance's mirror of the revocations, when it keeps one.
+    pub fn mirror(&self) -> Option<&Mirror> {
+        self.inner.mirror.as_ref()
     }
+}
 
-    /// Sends `command` on the connection; once more when the connection was found dead (the
-    /// manager reconnects meanwhile) and `resendable`: the first may have been applied before
-    /// the connection died, which checks (reads), revocations (widening writes) and rotations
-    /// kept for a retry (answered with what they did) can bear — a rotation without a grace
-    /// cannot (the resend would look like a reuse).
-    async fn send<T: redis::FromRedisValue>(
-        &self,
-        resendable: bool,
-        command: impl Fn(ConnectionManager) -> redis::RedisFuture<'static, T>,
-    ) -> std::result::Result<T, StoreError> {
-        match command(self.connection.clone()).await {
-            Err(err)
-                if resendable && (err.is_unrecoverable_error() || err.is_connection_dropped()) =>
-            {
-                command(self.connection.clone()).await.map_err(unavailable)
-            }
-            result => result.map_err(unavailable),
+/// Where `settings` say Redis runs, and the setting that says so; `None` when none does.
+fn topology_from(settings: &Settings) -> Result<Option<(&'static str, Topology)>> {
+    const URL: &str = "PASETO_REDIS_URL";
+    const SENTINELS: &str = "PASETO_REDIS_SENTINELS";
+    const MASTER: &str = "PASETO_REDIS_SENTINEL_MASTER";
+    const CLUSTER: &str = "PASETO_REDIS_CLUSTER";
+    let url = settings.text(URL)?;
+    let sentinels = settings.list(SENTINELS)?;
+    let master = settings.text(MASTER)?;
+    let cluster = settings.list(CLUSTER)?;
+    let set: Vec<&str> = [
+        url.is_some().then_some(URL),
+        sentinels.is_some().then_some(SENTINELS),
+        cluster.is_some().then_some(CLUSTER),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if let [first, second, ..] = set[..] {
+        return Err(Error::config(
+            second,
+            format!("set one of {URL}, {SENTINELS} and {CLUSTER}; {first} is set too"),
+        ));
+    }
+    if let Some(url) = url {
+        return Ok(Some((URL, Topology::Server(url))));
+    }
+    if let Some(nodes) = cluster {
+        return Ok(Some((CLUSTER, Topology::Cluster(nodes))));
+    }
+    let Some(sentinels) = sentinels else {
+        if master.is_some() {
+            return Err(Error::config(MASTER, format!("is set without {SENTINELS}")));
         }
-    }
-
-    /// Records `value` under `key` until `expires` (unix seconds; `None`: for ever), only ever
-    /// widening what is there: the larger value, the later expiry (another instance may have
-    /// written a wider revocation meanwhile, and a shorter one must not cut it back). One
-    /// script, so no other client sees or writes between the read and the write.
-    fn widen<'a>(&'a self, key: String, value: i64, expires: Option<i64>) -> StoreFuture<'a, ()> {
-        let expires = expires.map_or(0, |at| at.clamp(1, MAX_EXPIRY));
-        Box::pin(async move {
-            self.send(true, |mut connection| {
-                let key = key.clone();
-                Box::pin(async move {
-                    WIDEN
-                        .key(key)
-                        .arg(value)
-                        .arg(expires)
-                        .invoke_async::<i64>(&mut connection)
-                        .await
-                })
-            })
-            .await
-            .map(|_| ())
+        return Ok(None);
+    };
+    let master = master.ok_or_else(|| {
+        Error::config(
+            MASTER,
+            format!("must name the master when {SENTINELS} is set"),
+        )
+    })?;
+    let sentinels = sentinels
+        .iter()
+        .map(|sentinel| match sentinel.contains("://") {
+            true => sentinel.clone(),
+            false => format!("redis://{sentinel}"),
         })
+        .collect();
+    Ok(Some((SENTINELS, Topology::Sentinel { sentinels, master })))
+}
+
+impl Inner {
+    /// Sends `command` on `link`; once more when the connection was found dead (after
+    /// [`Link::recover`]) and `resendable`: the first may have been applied before the
+    /// connection died, which checks (reads), revocations (widening writes) and rotations kept
+    /// for a retry (answered with what they did) can bear — a rotation without a grace cannot
+    /// (the resend would look like a reuse).
+    async fn send<T: redis::FromRedisValue>(
+        link: &Link,
+        resendable: bool,
+        command: impl Fn(Link) -> redis::RedisFuture<'static, T>,
+    ) -> std::result::Result<T, StoreError> {
+        match command(link.clone()).await {
+            Err(err) => {
+                link.recover(&err).await;
+                if resendable && link::needs_new_connection(&err) {
+                    command(link.clone()).await.map_err(unavailable)
+                } else {
+                    Err(unavailable(err))
+                }
+            }
+            Ok(value) => Ok(value),
+        }
+    }
+
+    /// Waits until the write just made reaches the replicas asked for (none: at once).
+    async fn replicated(&self) -> std::result::Result<(), StoreError> {
+        let Replicas { count, timeout } = self.replicas;
+        if count == 0 {
+            return Ok(());
+        }
+        let millis = u64::try_from(timeout.as_millis())
+            .unwrap_or(u64::MAX)
+            .max(1);
+        let acknowledged: i64 = Self::send(&self.writes, false, |mut link| {
+            let wait = redis::cmd("WAIT").arg(count).arg(millis).clone();
+            Box::pin(async move { wait.query_async(&mut link).await })
+        })
+        .await?;
+        if acknowledged < i64::from(count) {
+            return Err(StoreError::Unavailable(Cause::new(NotReplicated {
+                acknowledged,
+                asked: count,
+            })));
+        }
+        Ok(())
+    }
+
+    /// Records `value` for the entry `kind`/`of` until `expires` (unix seconds; `None`: for
+    /// ever), only ever widening what is there: the larger value, the later expiry (another
+    /// instance may have written a wider revocation meanwhile, and a shorter one must not cut it
+    /// back). One script, so no other client sees or writes between the read and the write; it
+    /// also feeds every mirror, and this instance's at once (so that a logout is felt here
+    /// without waiting for the feed).
+    async fn widen(
+        &self,
+        kind: EntryKind,
+        of: &str,
+        value: i64,
+        expires: Option<i64>,
+    ) -> std::result::Result<(), StoreError> {
+        let (key, name) = self.keys.revocation(kind, of);
+        let keys = [key, self.keys.index(), self.keys.feed()];
+        let expires = expires.map_or(0, |at| at.clamp(1, MAX_EXPIRY));
+        let (value, expires): (i64, i64) = Self::send(&self.writes, true, |mut link| {
+            let mut invocation = scripts::WIDEN.prepare_invoke();
+            invocation
+                .key(&keys[0])
+                .key(&keys[1])
+                .key(&keys[2])
+                .arg(value)
+                .arg(expires)
+                .arg(&name)
+                .arg(FEED_LENGTH);
+            Box::pin(async move { invocation.invoke_async(&mut link).await })
+        })
+        .await?;
+        self.replicated().await?;
+        if let Some(mirror) = &self.mirror {
+            let expires = (expires > 0).then_some(expires);
+            mirror.apply(entry_id(kind, of), Entry { value, expires });
+        }
+        Ok(())
     }
 
     /// The epoch marker, written when missing (a new or wiped store); warns when this is a
     /// reset this instance has not seen yet.
     async fn read_epoch(&self) -> std::result::Result<i64, StoreError> {
-        let key = self.epoch_key();
-        let (written, epoch): (i64, i64) = self
-            .send(true, |mut connection| {
-                let key = key.clone();
-                Box::pin(async move { EPOCH.key(key).invoke_async(&mut connection).await })
-            })
-            .await?;
+        let key = self.keys.epoch();
+        let (written, epoch): (i64, i64) = Self::send(&self.writes, true, |mut link| {
+            let key = key.clone();
+            Box::pin(async move { scripts::EPOCH.key(key).invoke_async(&mut link).await })
+        })
+        .await?;
         self.note_epoch(epoch, written == 1);
         Ok(epoch)
     }
@@ -417,130 +539,81 @@ impl RedisStore {
         }
     }
 
-    /// What the server keeps on disk, when it lets `CONFIG` be read.
-    pub async fn persistence(&self) -> Option<Persistence> {
-        persistence(&mut self.connection.clone()).await
-    }
-}
-
-/// What a Redis server writes to disk, as `CONFIG GET appendonly` and `save` say.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Persistence {
-    /// The append-only file is on (`appendonly yes`): every write is logged.
-    pub append_only: bool,
-    /// Snapshots are taken (`save` is not empty): writes since the last one are lost in a crash.
-    pub snapshots: bool,
-}
-
-impl Persistence {
-    /// Whether a crash keeps every revocation written (up to `appendfsync`'s last second): the
-    /// append-only file. Snapshots alone lose what came after the last one, and the epoch marker
-    /// (which survives in the snapshot) cannot tell: a restore from a snapshot brings back the
-    /// tokens revoked since.
-    pub fn is_durable(&self) -> bool {
-        self.append_only
-    }
-}
-
-async fn persistence(connection: &mut ConnectionManager) -> Option<Persistence> {
-    let appendonly = config_get(connection, "appendonly").await?;
-    let save = config_get(connection, "save").await?;
-    Some(Persistence {
-        append_only: appendonly.eq_ignore_ascii_case("yes"),
-        snapshots: !save.trim().is_empty(),
-    })
-}
-
-/// `CONFIG GET name`'s value; `None` when the server refuses (managed servers often do).
-async fn config_get(connection: &mut ConnectionManager, name: &str) -> Option<String> {
-    let answer: redis::RedisResult<Vec<String>> = redis::cmd("CONFIG")
-        .arg("GET")
-        .arg(name)
-        .query_async(connection)
-        .await;
-    answer.ok()?.into_iter().nth(1)
-}
-
-const NO_PERSISTENCE: &str = "Redis does not log its writes (appendonly no): a restart loses every \
-                              revocation since the last snapshot, if any";
-
-/// Warns when the server may evict keys (an evicted revocation is a token that works again) or
-/// keeps nothing on disk, and says whether it keeps data on disk (`None`: it does not let
-/// `CONFIG` be read, as managed servers often do; they are not second-guessed).
-async fn check_server_config(connection: &mut ConnectionManager) -> Option<bool> {
-    if let Some(policy) = config_get(connection, "maxmemory-policy").await
-        && policy != "noeviction"
-    {
-        tracing::warn!(
-            policy = %untrusted(&policy),
-            "Redis may evict keys (maxmemory-policy is not noeviction): evicted revocations are forgotten"
-        );
-    }
-    let Some(persistence) = persistence(connection).await else {
-        tracing::info!("Redis does not let CONFIG be read: its persistence is not checked");
-        return None;
-    };
-    if !persistence.is_durable() {
-        // Without snapshots a restart is a wipe, which the epoch marker catches; with them it is a
-        // rollback to the last one, which it cannot.
-        let consequence = if persistence.snapshots {
-            "a restart from a snapshot brings back the tokens revoked after it, unseen"
-        } else {
-            "a restart is a wipe: tokens issued before it are then refused, and their users log \
-             in again"
+    /// The check of `token` by one `MGET` (no mirror, or a stale one).
+    async fn check_in_redis(
+        &self,
+        token: TokenRef<'_>,
+    ) -> std::result::Result<Option<RevokedBy>, StoreError> {
+        let asked = [
+            (EntryKind::TokenId, token.token_id),
+            (EntryKind::Family, token.family),
+            (EntryKind::Subject, token.subject),
+            (EntryKind::Key, token.key_id),
+        ];
+        let mut keys: Vec<String> = asked
+            .iter()
+            .filter_map(|(kind, value)| Some(self.keys.revocation(*kind, (*value)?).0))
+            .collect();
+        keys.push(self.keys.epoch());
+        let values: Vec<Option<i64>> = Self::send(&self.link, true, |mut link| {
+            let command = redis::cmd("MGET").arg(&keys).clone();
+            Box::pin(async move { command.query_async(&mut link).await })
+        })
+        .await?;
+        let mut values = values.into_iter();
+        let found = asked.map(|(kind, value)| {
+            let stored = value.and_then(|_| values.next().flatten());
+            (kind, stored)
+        });
+        let epoch = match values.next().flatten() {
+            Some(epoch) => {
+                self.note_epoch(epoch, false);
+                epoch
+            }
+            None => self.read_epoch().await?,
         };
-        tracing::warn!(
-            "{NO_PERSISTENCE} ({consequence}); turn on AOF (appendonly yes), or set \
-             PASETO_REDIS_REQUIRE_PERSISTENCE=true to refuse such a server"
-        );
+        let covers = |(kind, stored): &(EntryKind, Option<i64>)| match (kind, *stored) {
+            (_, None) => false,
+            (EntryKind::Subject, Some(before)) => subject_covers(before, token.issued_at),
+            (_, Some(_)) => true,
+        };
+        let by_reset = self.predates(epoch, &token, OffsetDateTime::now_utc());
+        Ok(found
+            .iter()
+            .find(|entry| covers(entry))
+            .map(|(kind, _)| revoked_by(*kind))
+            .or(by_reset.then_some(RevokedBy::StoreReset)))
     }
-    Some(persistence.is_durable())
 }
 
-/// Refuses a server older than [`MIN_REDIS_VERSION`]; one that hides its version is let be.
-async fn check_version(connection: &mut ConnectionManager) -> Result<()> {
-    let info: redis::RedisResult<String> = redis::cmd("INFO")
-        .arg("server")
-        .query_async(connection)
-        .await;
-    let Ok(info) = info else {
-        return Ok(());
-    };
-    let Some(version) = info
-        .lines()
-        .find_map(|line| line.strip_prefix("redis_version:"))
-    else {
-        return Ok(());
-    };
-    let mut parts = version.trim().split('.').map(|part| part.parse::<u32>());
-    let (Some(Ok(major)), Some(Ok(minor))) = (parts.next(), parts.next()) else {
-        return Ok(());
-    };
-    if (major, minor) < MIN_REDIS_VERSION {
-        return Err(Error::Setup(format!(
-            "Redis {}.{} or later is needed (SET … EXAT); this server is {}",
-            MIN_REDIS_VERSION.0,
-            MIN_REDIS_VERSION.1,
-            untrusted(version.trim())
-        )));
+/// Why a token an entry of `kind` covers is revoked.
+fn revoked_by(kind: EntryKind) -> RevokedBy {
+    match kind {
+        EntryKind::TokenId => RevokedBy::TokenId,
+        EntryKind::Family => RevokedBy::Family,
+        EntryKind::Subject => RevokedBy::Subject,
+        EntryKind::Key => RevokedBy::Key,
     }
-    Ok(())
 }
 
-/// What a store keeps about a value: its kind, and the base64url SHA-256 of the value.
-fn entry_name(kind: &str, value: &str) -> String {
-    let digest = Sha256::new()
-        .chain_update(b"paseto-auth:")
-        .chain_update(kind.as_bytes())
-        .chain_update(b":")
-        .chain_update(value.as_bytes())
-        .finalize();
-    let mut name = String::with_capacity(kind.len() + 44);
-    name.push_str(kind);
-    name.push(':');
-    name.push_str(&Base64UrlUnpadded::encode_string(&digest));
-    name
+/// A write that fewer replicas than asked acknowledged in time.
+#[derive(Debug)]
+struct NotReplicated {
+    acknowledged: i64,
+    asked: u32,
 }
+
+impl fmt::Display for NotReplicated {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} of the {} replicas asked for acknowledged the write in time (WAIT)",
+            self.acknowledged, self.asked
+        )
+    }
+}
+
+impl std::error::Error for NotReplicated {}
 
 fn unavailable(err: redis::RedisError) -> StoreError {
     StoreError::Unavailable(Cause::new(err))
@@ -552,15 +625,13 @@ impl TokenStore for RedisStore {
         token_id: &'a str,
         expires_at: OffsetDateTime,
     ) -> StoreFuture<'a, ()> {
-        self.widen(
-            self.key("jti", token_id),
-            1,
-            Some(expires_at.unix_timestamp()),
-        )
+        let expires = Some(expires_at.unix_timestamp());
+        Box::pin(self.inner.widen(EntryKind::TokenId, token_id, 1, expires))
     }
 
     fn revoke_family<'a>(&'a self, family: &'a str, until: OffsetDateTime) -> StoreFuture<'a, ()> {
-        self.widen(self.key("fam", family), 1, Some(until.unix_timestamp()))
+        let expires = Some(until.unix_timestamp());
+        Box::pin(self.inner.widen(EntryKind::Family, family, 1, expires))
     }
 
     fn revoke_subject<'a>(
@@ -569,40 +640,40 @@ impl TokenStore for RedisStore {
         before: OffsetDateTime,
     ) -> StoreFuture<'a, ()> {
         let before = before.unix_timestamp();
-        let retention = i64::try_from(self.subject_retention.as_secs()).unwrap_or(i64::MAX);
-        self.widen(
-            self.key("sub", subject),
-            before,
-            Some(before.saturating_add(retention)),
+        let retention = i64::try_from(self.inner.subject_retention.as_secs()).unwrap_or(i64::MAX);
+        let expires = Some(before.saturating_add(retention));
+        Box::pin(
+            self.inner
+                .widen(EntryKind::Subject, subject, before, expires),
         )
     }
 
     fn revoke_key<'a>(&'a self, key_id: &'a str) -> StoreFuture<'a, ()> {
-        self.widen(self.key("kid", key_id), 1, None)
+        Box::pin(self.inner.widen(EntryKind::Key, key_id, 1, None))
     }
 
     fn rotate<'a>(&'a self, rotation: Rotation<'a>) -> StoreFuture<'a, Rotated> {
-        let generation_key = self.key("gen", rotation.family);
-        let answer_key = self.key("ans", rotation.family);
-        let retried_key = self.key("rty", rotation.family);
+        let inner = &self.inner;
+        let keys = ["gen", "ans", "rty"].map(|kind| inner.keys.refresh(kind, rotation.family));
         let until = rotation.until.unix_timestamp().clamp(1, MAX_EXPIRY);
         let grace = u64::try_from(rotation.grace.as_millis()).unwrap_or(u64::MAX);
         let answer = rotation.answer.to_vec();
         Box::pin(async move {
-            let outcome: redis::Value = self
-                .send(!rotation.grace.is_zero(), |mut connection| {
-                    let mut invocation = ROTATE.prepare_invoke();
+            let outcome: redis::Value =
+                Inner::send(&inner.writes, !rotation.grace.is_zero(), |mut link| {
+                    let mut invocation = scripts::ROTATE.prepare_invoke();
                     invocation
-                        .key(&generation_key)
-                        .key(&answer_key)
-                        .key(&retried_key)
+                        .key(&keys[0])
+                        .key(&keys[1])
+                        .key(&keys[2])
                         .arg(rotation.generation)
                         .arg(until)
                         .arg(&answer)
                         .arg(grace);
-                    Box::pin(async move { invocation.invoke_async(&mut connection).await })
+                    Box::pin(async move { invocation.invoke_async(&mut link).await })
                 })
                 .await?;
+            inner.replicated().await?;
             match outcome {
                 redis::Value::Int(1) => Ok(Rotated::Rotated),
                 redis::Value::BulkString(answer) => Ok(Rotated::Retried(answer)),
@@ -612,55 +683,28 @@ impl TokenStore for RedisStore {
     }
 
     fn check<'a>(&'a self, token: TokenRef<'a>) -> StoreFuture<'a, Option<RevokedBy>> {
-        let keys = [
-            token.token_id.map(|jti| self.key("jti", jti)),
-            token.family.map(|fam| self.key("fam", fam)),
-            token.subject.map(|sub| self.key("sub", sub)),
-            token.key_id.map(|kid| self.key("kid", kid)),
-            Some(self.epoch_key()),
-        ];
-        Box::pin(async move {
-            let present: Vec<&String> = keys.iter().flatten().collect();
-            let values: Vec<Option<i64>> = self
-                .send(true, |mut connection| {
-                    let command = redis::cmd("MGET").arg(&present).clone();
-                    Box::pin(async move { command.query_async(&mut connection).await })
-                })
-                .await?;
-            let mut values = values.into_iter();
-            let mut next = |asked: bool| if asked { values.next().flatten() } else { None };
-            let by_id = next(keys[0].is_some()).is_some();
-            let by_family = next(keys[1].is_some()).is_some();
-            let subject = next(keys[2].is_some());
-            let by_key = next(keys[3].is_some()).is_some();
-            let epoch = match next(true) {
-                Some(epoch) => {
-                    self.note_epoch(epoch, false);
-                    epoch
-                }
-                None => self.read_epoch().await?,
-            };
-            let by_subject = subject.is_some_and(|before| subject_covers(before, token.issued_at));
-            let by_reset = self.predates(epoch, &token, OffsetDateTime::now_utc());
-            Ok([
-                (by_id, RevokedBy::TokenId),
-                (by_family, RevokedBy::Family),
-                (by_subject, RevokedBy::Subject),
-                (by_key, RevokedBy::Key),
-                (by_reset, RevokedBy::StoreReset),
-            ]
-            .into_iter()
-            .find_map(|(revoked, by)| revoked.then_some(by)))
-        })
+        let inner = &self.inner;
+        if let Some(mirror) = &inner.mirror {
+            let now = OffsetDateTime::now_utc();
+            if let Some(answer) = mirror.check(&token, Instant::now(), now) {
+                let epoch = inner.epoch.load(Ordering::Acquire);
+                let by_reset = || inner.predates(epoch, &token, now);
+                let answer = answer.or_else(|| by_reset().then_some(RevokedBy::StoreReset));
+                return Box::pin(std::future::ready(Ok(answer)));
+            }
+        }
+        Box::pin(inner.check_in_redis(token))
     }
 }
 
 impl fmt::Debug for RedisStore {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RedisStore")
-            .field("prefix", &self.prefix)
-            .field("subject_retention", &self.subject_retention)
-            .field("reset_window", &self.reset_window)
+            .field("keys", &self.inner.keys)
+            .field("subject_retention", &self.inner.subject_retention)
+            .field("reset_window", &self.inner.reset_window)
+            .field("replicas", &self.inner.replicas)
+            .field("mirror", &self.inner.mirror.as_ref().map(Mirror::len))
             .finish_non_exhaustive()
     }
 }
@@ -684,6 +728,9 @@ mod tests {
         for (name, value) in [
             ("PASETO_REDIS_REQUIRE_PERSISTENCE", "maybe"),
             ("PASETO_REDIS_RESET_WINDOW", "an hour"),
+            ("PASETO_REDIS_WAIT_REPLICAS", "one"),
+            ("PASETO_REVOCATION_MIRROR", "perhaps"),
+            ("PASETO_REVOCATION_MAX_STALENESS", "0"),
         ] {
             let settings =
                 Settings::from_pairs([("PASETO_REDIS_URL", "redis://127.0.0.1:1"), (name, value)]);
@@ -695,6 +742,57 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "invalid setting config: unknown setting \"PASETO_REDIS_UR\""
+        );
+    }
+
+    #[tokio::test]
+    async fn one_topology_is_set_and_sentinel_names_its_master() {
+        let read = |pairs: &[(&str, &str)]| {
+            topology_from(&Settings::from_pairs(pairs.iter().copied()))
+                .map(|found| found.map(|(_, t)| t))
+        };
+        let both = read(&[
+            ("PASETO_REDIS_URL", "redis://a"),
+            ("PASETO_REDIS_CLUSTER", "redis://b"),
+        ]);
+        assert_eq!(setting_of(both.unwrap_err()), "PASETO_REDIS_CLUSTER");
+        let no_master = read(&[("PASETO_REDIS_SENTINELS", "127.0.0.1:26379")]);
+        assert_eq!(
+            setting_of(no_master.unwrap_err()),
+            "PASETO_REDIS_SENTINEL_MASTER"
+        );
+        let lone_master = read(&[("PASETO_REDIS_SENTINEL_MASTER", "main")]);
+        assert_eq!(
+            setting_of(lone_master.unwrap_err()),
+            "PASETO_REDIS_SENTINEL_MASTER"
+        );
+        assert_eq!(
+            read(&[
+                (
+                    "PASETO_REDIS_SENTINELS",
+                    "127.0.0.1:26379, redis://127.0.0.1:26380"
+                ),
+                ("PASETO_REDIS_SENTINEL_MASTER", "main"),
+            ])
+            .unwrap(),
+            Some(Topology::Sentinel {
+                sentinels: vec![
+                    "redis://127.0.0.1:26379".to_owned(),
+                    "redis://127.0.0.1:26380".to_owned()
+                ],
+                master: "main".to_owned(),
+            })
+        );
+        assert_eq!(
+            read(&[(
+                "PASETO_REDIS_CLUSTER",
+                "redis://127.0.0.1:7000,redis://127.0.0.1:7001"
+            )])
+            .unwrap(),
+            Some(Topology::Cluster(vec![
+                "redis://127.0.0.1:7000".to_owned(),
+                "redis://127.0.0.1:7001".to_owned()
+            ]))
         );
     }
 }

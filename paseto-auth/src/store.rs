@@ -10,5 +10,6 @@ pub use paseto_auth_core::store::*;
 #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 #[doc(inline)]
 pub use paseto_auth_redis::{
-    DEFAULT_REDIS_PREFIX, DEFAULT_RESET_WINDOW, Persistence, RedisStore, RedisStoreBuilder,
+    DEFAULT_REDIS_PREFIX, DEFAULT_RESET_WINDOW, DEFAULT_WAIT_TIMEOUT, Persistence, RedisStore,
+    RedisStoreBuilder, Topology,
 };

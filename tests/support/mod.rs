@@ -1,7 +1,8 @@
 //! Shared by the integration tests: a real browser ([`browser`]), keys with their issuer and
 //! verifier ([`keys`]),
-//! request/response helpers ([`http`]), log capture ([`logs`]), a shared Redis ([`redis`]) and
-//! a failing store ([`store`]).
+//! request/response helpers ([`http`]), log capture ([`logs`]), a shared Redis ([`redis`]),
+//! Sentinel and a cluster ([`topologies`]), a proxy a test can cut ([`proxy`]) and a failing
+//! store ([`store`]).
 
 // Each test binary compiles this module on its own and uses only some of it; the rest would
 // warn as dead code in that binary.
@@ -12,7 +13,9 @@ pub(crate) mod browser;
 pub(crate) mod http;
 pub(crate) mod keys;
 pub(crate) mod logs;
+pub(crate) mod proxy;
 pub(crate) mod redis;
 pub(crate) mod store;
+pub(crate) mod topologies;
 
 pub(crate) use keys::{ISS, Setup, rfc3339, setup, v4_issuer_and_verifier};

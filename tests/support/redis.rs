@@ -37,6 +37,19 @@ fn missing(what: &str) {
     );
 }
 
+/// Whether `redis-server` runs here; when not, fails (under CI) or says what is skipped.
+pub(crate) fn has_redis_server() -> bool {
+    let found = Command::new("redis-server")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success());
+    if !found {
+        missing("there is no redis-server binary");
+    }
+    found
+}
+
 /// The shared test server's URL, or `None` (with the skip message) where there is none.
 pub(crate) fn shared_url() -> Option<String> {
     match std::env::var("PASETO_TEST_REDIS_URL") {
@@ -55,11 +68,38 @@ pub(crate) async fn shared_store() -> Option<RedisStore> {
     Some(with_history(&url, &unique_prefix()).await)
 }
 
+/// [`shared_store`] asking Redis at every check (`PASETO_REVOCATION_MIRROR=false`).
+pub(crate) async fn shared_store_without_mirror() -> Option<RedisStore> {
+    let url = shared_url()?;
+    let mut settings = paseto_auth::store::mirror::MirrorSettings::default();
+    settings.enabled = false;
+    let prefix = unique_prefix();
+    set_epoch_zero(&url, &prefix).await;
+    Some(
+        RedisStore::builder()
+            .prefix(&prefix)
+            .mirror(settings)
+            .connect(&url)
+            .await
+            .unwrap(),
+    )
+}
+
 /// A store at `url` under `prefix` that has kept everything since long before the test's
 /// tokens: its epoch marker is set to 0 before it connects. A store new to the test would refuse
 /// every token issued before it, or in its first second (tests/store_faults.rs shows why), and
 /// some tests forge tokens issued in the past.
 pub(crate) async fn with_history(url: &str, prefix: &str) -> RedisStore {
+    set_epoch_zero(url, prefix).await;
+    RedisStore::builder()
+        .prefix(prefix)
+        .connect(url)
+        .await
+        .unwrap_or_else(|err| panic!("the test Redis at {url} is not reachable: {err}"))
+}
+
+/// Sets the epoch marker under `prefix` at `url` to 0 (see [`with_history`]).
+pub(crate) async fn set_epoch_zero(url: &str, prefix: &str) {
     let client = redis::Client::open(url).unwrap();
     let mut connection = client.get_multiplexed_async_connection().await.unwrap();
     let () = redis::cmd("SET")
@@ -68,11 +108,6 @@ pub(crate) async fn with_history(url: &str, prefix: &str) -> RedisStore {
         .query_async(&mut connection)
         .await
         .unwrap();
-    RedisStore::builder()
-        .prefix(prefix)
-        .connect(url)
-        .await
-        .unwrap_or_else(|err| panic!("the test Redis at {url} is not reachable: {err}"))
 }
 
 /// `paseto-auth-test:<process>:<nanoseconds>:<count>:`, unique across tests and runs.
@@ -167,13 +202,7 @@ impl OwnRedis {
     }
 
     fn start_with(persistence: [&'static str; 2]) -> Option<OwnRedis> {
-        let found = Command::new("redis-server")
-            .arg("--version")
-            .stdout(Stdio::null())
-            .status()
-            .is_ok_and(|status| status.success());
-        if !found {
-            missing("there is no redis-server binary");
+        if !has_redis_server() {
             return None;
         }
         let port = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
@@ -196,6 +225,11 @@ impl OwnRedis {
     /// `redis://127.0.0.1:<port>`.
     pub(crate) fn url(&self) -> String {
         format!("redis://127.0.0.1:{}", self.port)
+    }
+
+    /// Its port.
+    pub(crate) fn port(&self) -> u16 {
+        self.port
     }
 
     /// Stops the server (as a crash would: its data, kept in memory only, is gone).

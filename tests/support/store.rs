@@ -8,13 +8,16 @@ use paseto_auth::store::{
 };
 use time::OffsetDateTime;
 
-/// A memory store, and a store on the shared test Redis (under a prefix of its own) where there
-/// is one, each named.
+/// A memory store, and stores on the shared test Redis (under prefixes of their own, with and
+/// without a mirror) where there is one, each named.
 pub(crate) async fn stores() -> Vec<(&'static str, Arc<dyn TokenStore>)> {
     let mut stores: Vec<(&'static str, Arc<dyn TokenStore>)> =
         vec![("memory", Arc::new(MemoryStore::new()))];
     if let Some(redis) = super::redis::shared_store().await {
         stores.push(("redis", Arc::new(redis)));
+    }
+    if let Some(redis) = super::redis::shared_store_without_mirror().await {
+        stores.push(("redis without mirror", Arc::new(redis)));
     }
     stores
 }

@@ -28,6 +28,7 @@
 
 pub(crate) mod error;
 mod memory;
+pub mod mirror;
 
 use std::fmt;
 use std::future::Future;
