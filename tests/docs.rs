@@ -116,7 +116,7 @@ fn every_setting_name() -> Vec<String> {
 #[test]
 fn every_setting_belongs_to_the_namespace_of_the_component_reading_it() {
     use paseto_auth::settings::Namespace;
-    let namespaces: [(&str, Namespace); 6] = [
+    let namespaces: [(&str, Namespace); 7] = [
         ("PasetoConfig", paseto_auth::config::PasetoConfig::NAMESPACE),
         (
             "KeySetSettings",
@@ -124,6 +124,10 @@ fn every_setting_belongs_to_the_namespace_of_the_component_reading_it() {
         ),
         ("Revocations", paseto_auth::store::Revocations::NAMESPACE),
         ("RedisStore", paseto_auth::store::RedisStore::NAMESPACE),
+        (
+            "MirrorSettings",
+            paseto_auth::store::mirror::MirrorSettings::NAMESPACE,
+        ),
         ("CsrfSettings", paseto_auth::csrf::CsrfSettings::NAMESPACE),
         (
             "CookieSettings",

@@ -2,7 +2,8 @@
 //! its own Redis connection, sharing one real `redis-server` — and what the server does to them:
 //! a logout on one is refused by the other, one refresh token raced on both gives one pair, and
 //! with the server frozen (`SIGSTOP`), killed, and restarted empty, no revoked token is accepted
-//! and no answer is a 5xx other than 503. A probe asks both instances with revoked tokens all
+//! and no answer is a 5xx other than 503 — with each instance answering from its mirror of the
+//! revocations (a 503 only once the mirror is older than its staleness bound), and without. A probe asks both instances with revoked tokens all
 //! along, to catch a single acceptance.
 
 #[path = "../examples/token_api.rs"]
@@ -14,99 +15,32 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use axum::body::Body;
-use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
-use axum::http::{Method, Request, StatusCode};
-use http_body_util::BodyExt;
-use hyper_util::client::legacy::Client;
-use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::rt::TokioExecutor;
-use paseto_auth::store::Revocations;
-use serde_json::{Value, json};
+use axum::http::StatusCode;
+use paseto_auth::store::mirror::MirrorSettings;
+use paseto_auth::store::{RedisStore, Revocations};
 use tokio::sync::Mutex;
 
+use support::fleet::Instance;
 use support::redis::OwnRedis;
 use support::setup;
 
-/// One instance: its origin, and the client that speaks to it.
-#[derive(Clone)]
-struct Instance {
-    origin: String,
-    client: Client<HttpConnector, Body>,
-}
-
-impl Instance {
-    /// `method path` with a bearer token and a JSON body: the status and the body.
-    async fn call(
-        &self,
-        method: Method,
-        path: &str,
-        token: &str,
-        body: Value,
-    ) -> (StatusCode, Value) {
-        let mut request = Request::builder()
-            .method(method)
-            .uri(format!("{}{path}", self.origin))
-            .header(CONTENT_TYPE, "application/json");
-        if !token.is_empty() {
-            request = request.header(AUTHORIZATION, format!("Bearer {token}"));
-        }
-        let body = if body.is_null() {
-            Body::empty()
-        } else {
-            Body::from(body.to_string())
-        };
-        let response = self
-            .client
-            .request(request.body(body).unwrap())
-            .await
-            .unwrap();
-        let status = response.status();
-        let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        (
-            status,
-            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-        )
-    }
-
-    async fn me(&self, token: &str) -> StatusCode {
-        self.call(Method::GET, "/protected/me", token, Value::Null)
-            .await
-            .0
-    }
-
-    async fn logout(&self, token: &str) -> StatusCode {
-        self.call(Method::POST, "/logout", token, Value::Null)
-            .await
-            .0
-    }
-
-    async fn refresh(&self, refresh_token: &str) -> (StatusCode, Value) {
-        let body = json!({ "refresh_token": refresh_token });
-        self.call(Method::POST, "/token/refresh", "", body).await
-    }
-
-    /// Logs in: (access token, refresh token).
-    async fn login(&self) -> (String, String) {
-        let body = json!({"email": "foo@example.com", "password": "mysecret"});
-        let (status, pair) = self.call(Method::POST, "/login", "", body).await;
-        assert_eq!(status, StatusCode::OK, "{pair}");
-        let text = |name: &str| pair[name].as_str().unwrap().to_owned();
-        (text("access_token"), text("refresh_token"))
-    }
-}
-
-/// Starts an instance of the example on `redis`, with the same keys as every other.
-async fn instance(keys: &support::Setup, redis: &OwnRedis) -> Instance {
+/// Starts an instance of the example on `redis`, with the same keys as every other, with a
+/// mirror trusted for [`STALENESS`] or without one.
+async fn instance(keys: &support::Setup, redis: &OwnRedis, mirror: bool) -> Instance {
     // A store in service since before the test: its marker is old.
-    let store = support::redis::with_history(&redis.url(), "paseto-auth:").await;
+    support::redis::set_epoch_zero(&redis.url(), "paseto-auth:").await;
+    let mirror = MirrorSettings {
+        enabled: mirror,
+        max_staleness: STALENESS,
+    };
+    let store = RedisStore::builder()
+        .mirror(mirror)
+        .connect(&redis.url())
+        .await
+        .unwrap();
     let revocations = Revocations::new(store).timeout(Duration::from_millis(200));
     let state = example::state(keys.issuer.clone(), keys.verifier.clone(), revocations).unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let origin = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, example::app(state)).await.unwrap() });
-    let client = Client::builder(TokioExecutor::new()).build(HttpConnector::new());
-    Instance { origin, client }
+    Instance::serve(example::app(state)).await
 }
 
 /// Every status any request got, to check that none was a 5xx but 503.
@@ -172,26 +106,77 @@ async fn until_answers(instance: &Instance, token: &str, expected: StatusCode, s
     }
 }
 
+/// How long the instances' mirrors trust themselves without hearing from Redis.
+const STALENESS: Duration = Duration::from_secs(1);
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn two_instances_on_one_redis_through_a_freeze_a_kill_and_an_empty_restart() {
+async fn two_instances_with_mirrors_through_a_freeze_a_kill_and_an_empty_restart() {
+    two_instances_on_one_redis(true).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_instances_asking_redis_at_each_request_through_the_same() {
+    two_instances_on_one_redis(false).await;
+}
+
+/// Until the Redis of the `fleet` is found unreachable: at once without mirrors, after the
+/// staleness bound with them (meanwhile each mirror answers: `live` is accepted and `revoked`
+/// refused); then 503s, each within the store's timeout.
+async fn until_unavailable(
+    fleet: [&Instance; 2],
+    live: &str,
+    revoked: &str,
+    mirror: bool,
+    seen: &Seen,
+) {
+    if mirror {
+        for instance in fleet {
+            assert_eq!(seen.note(instance.me(live).await).await, StatusCode::OK);
+            assert_eq!(
+                seen.note(instance.me(revoked).await).await,
+                StatusCode::UNAUTHORIZED
+            );
+        }
+        for instance in fleet {
+            until_answers(instance, live, StatusCode::SERVICE_UNAVAILABLE, seen).await;
+        }
+    }
+    for instance in fleet {
+        for token in [live, revoked] {
+            let started = Instant::now();
+            assert_eq!(
+                seen.note(instance.me(token).await).await,
+                StatusCode::SERVICE_UNAVAILABLE
+            );
+            assert!(
+                started.elapsed() < Duration::from_secs(2),
+                "{:?}",
+                started.elapsed()
+            );
+        }
+    }
+}
+
+async fn two_instances_on_one_redis(mirror: bool) {
     let Some(mut redis) = OwnRedis::start() else {
         return;
     };
     let keys = setup(paseto_auth::Version::V4);
-    let (a, b) = (instance(&keys, &redis).await, instance(&keys, &redis).await);
+    let (a, b) = (
+        instance(&keys, &redis, mirror).await,
+        instance(&keys, &redis, mirror).await,
+    );
     let seen = Arc::new(Seen::default());
 
-    // A logout on one instance is refused by the other.
+    // A logout on one instance is refused by the other (with mirrors, once the revocation has
+    // reached it: milliseconds; benches/fleet.rs measures it).
     let (first, _) = a.login().await;
     assert_eq!(seen.note(b.me(&first).await).await, StatusCode::OK);
     assert_eq!(
         seen.note(a.logout(&first).await).await,
         StatusCode::NO_CONTENT
     );
-    assert_eq!(
-        seen.note(b.me(&first).await).await,
-        StatusCode::UNAUTHORIZED
-    );
+    until_answers(&b, &first, StatusCode::UNAUTHORIZED, &seen).await;
     let revoked = Arc::new(Mutex::new(vec![first]));
     let stop = Arc::new(AtomicBool::new(false));
     let (prober, accepted) = probe(
@@ -226,30 +211,19 @@ async fn two_instances_on_one_redis_through_a_freeze_a_kill_and_an_empty_restart
     let renewed = pairs[0]["access_token"].as_str().unwrap().to_owned();
     assert_eq!(seen.note(a.me(&renewed).await).await, StatusCode::OK);
 
-    // Frozen (SIGSTOP): every answer that needs the store is a 503 within the timeout, never a
-    // revoked token's 200; thawed, the instances recover without a restart.
+    // Frozen (SIGSTOP): every answer that needs the store is a 503 within the timeout (with
+    // mirrors, once they are older than the staleness bound), never a revoked token's 200;
+    // thawed, the instances recover without a restart.
     let (live, _) = a.login().await;
     let (logged_out, _) = b.login().await;
     assert_eq!(
         seen.note(b.logout(&logged_out).await).await,
         StatusCode::NO_CONTENT
     );
+    until_answers(&a, &logged_out, StatusCode::UNAUTHORIZED, &seen).await;
     revoked.lock().await.push(logged_out.clone());
     redis.freeze();
-    for instance in [&a, &b] {
-        for token in [&live, &logged_out] {
-            let started = Instant::now();
-            assert_eq!(
-                seen.note(instance.me(token).await).await,
-                StatusCode::SERVICE_UNAVAILABLE
-            );
-            assert!(
-                started.elapsed() < Duration::from_secs(2),
-                "{:?}",
-                started.elapsed()
-            );
-        }
-    }
+    until_unavailable([&a, &b], &live, &logged_out, mirror, &seen).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     redis.thaw();
     for instance in [&a, &b] {
@@ -263,13 +237,11 @@ async fn two_instances_on_one_redis_through_a_freeze_a_kill_and_an_empty_restart
     // Killed: 503s while it is down. Restarted empty (no persistence): every revoked token is
     // still refused, and so are the tokens issued before the restart (their users log in again);
     // new logins work across the fleet, and so do their logouts.
+    // (The mirrors' feeds reconnect after a thaw within a heartbeat or two; until then the
+    // instances ask Redis, and a stop would find them stale already.)
+    tokio::time::sleep(STALENESS).await;
     redis.stop();
-    for instance in [&a, &b] {
-        assert_eq!(
-            seen.note(instance.me(&live).await).await,
-            StatusCode::SERVICE_UNAVAILABLE
-        );
-    }
+    until_unavailable([&a, &b], &live, &logged_out, mirror, &seen).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     redis.resume();
     for instance in [&a, &b] {
@@ -288,10 +260,7 @@ async fn two_instances_on_one_redis_through_a_freeze_a_kill_and_an_empty_restart
         seen.note(b.logout(&after).await).await,
         StatusCode::NO_CONTENT
     );
-    assert_eq!(
-        seen.note(a.me(&after).await).await,
-        StatusCode::UNAUTHORIZED
-    );
+    until_answers(&a, &after, StatusCode::UNAUTHORIZED, &seen).await;
 
     stop.store(true, Ordering::Relaxed);
     prober.await.unwrap();

@@ -317,7 +317,7 @@ pub const SETTINGS: [&str; 21] = [
 impl PasetoConfig {
     /// The names `PasetoConfig` owns in a file of settings (see [`crate::settings`]): every
     /// `PASETO_*` name but those of the key sets (`PASETO_KEYSET_*`), the store
-    /// (`PASETO_STORE_*`, `PASETO_REDIS_*`), CSRF (`PASETO_CSRF_*`,
+    /// (`PASETO_STORE_*`, `PASETO_REDIS_*`, `PASETO_REVOCATION_*`), CSRF (`PASETO_CSRF_*`,
     /// `PASETO_COOKIE_CSRF_PROTECT`) and the cookie keys (`PASETO_SESSION_KEY`).
     pub const NAMESPACE: Namespace = Namespace {
         prefixes: &["PASETO_"],
@@ -325,6 +325,7 @@ impl PasetoConfig {
             "PASETO_KEYSET_",
             "PASETO_STORE_",
             "PASETO_REDIS_",
+            "PASETO_REVOCATION_",
             "PASETO_CSRF_",
             "PASETO_COOKIE_CSRF_",
             "PASETO_SESSION_KEY",

@@ -1,4 +1,4 @@
-//! Shared by the integration tests: a real browser ([`browser`]), keys with their issuer and
+//! Shared by the integration tests: a real browser ([`browser`]), HTTP instances of a fleet ([`fleet`]), keys with their issuer and
 //! verifier ([`keys`]),
 //! request/response helpers ([`http`]), log capture ([`logs`]), a shared Redis ([`redis`]),
 //! Sentinel and a cluster ([`topologies`]), a proxy a test can cut ([`proxy`]) and a failing
@@ -10,6 +10,7 @@
 
 pub(crate) mod answer;
 pub(crate) mod browser;
+pub(crate) mod fleet;
 pub(crate) mod http;
 pub(crate) mod keys;
 pub(crate) mod logs;

@@ -71,18 +71,21 @@ pub(crate) async fn shared_store() -> Option<RedisStore> {
 /// [`shared_store`] asking Redis at every check (`PASETO_REVOCATION_MIRROR=false`).
 pub(crate) async fn shared_store_without_mirror() -> Option<RedisStore> {
     let url = shared_url()?;
+    Some(without_mirror(&url, &unique_prefix()).await)
+}
+
+/// [`with_history`] asking Redis at every check (`PASETO_REVOCATION_MIRROR=false`): what the
+/// per-request failure policy is about.
+pub(crate) async fn without_mirror(url: &str, prefix: &str) -> RedisStore {
     let mut settings = paseto_auth::store::mirror::MirrorSettings::default();
     settings.enabled = false;
-    let prefix = unique_prefix();
-    set_epoch_zero(&url, &prefix).await;
-    Some(
-        RedisStore::builder()
-            .prefix(&prefix)
-            .mirror(settings)
-            .connect(&url)
-            .await
-            .unwrap(),
-    )
+    set_epoch_zero(url, prefix).await;
+    RedisStore::builder()
+        .prefix(prefix)
+        .mirror(settings)
+        .connect(url)
+        .await
+        .unwrap()
 }
 
 /// A store at `url` under `prefix` that has kept everything since long before the test's
@@ -122,7 +125,8 @@ pub(crate) fn unique_prefix() -> String {
 }
 
 /// What the server at `url` holds under `prefix`: each key's name after the prefix, and its TTL
-/// in seconds (`-1`: none), sorted by name.
+/// in seconds (`-1`: none), sorted by name — but for the mirrors' feed and index (`feed`,
+/// `index`), which every revocation writes to and `tests/fleet_mirror.rs` covers.
 pub(crate) async fn entries_under(url: &str, prefix: &str) -> Vec<(String, i64)> {
     let client = redis::Client::open(url).unwrap();
     let mut connection = client.get_multiplexed_async_connection().await.unwrap();
@@ -133,6 +137,9 @@ pub(crate) async fn entries_under(url: &str, prefix: &str) -> Vec<(String, i64)>
         .unwrap();
     let mut entries = Vec::new();
     for key in keys {
+        if matches!(&key[prefix.len()..], "feed" | "index") {
+            continue;
+        }
         let ttl: i64 = redis::cmd("TTL")
             .arg(&key)
             .query_async(&mut connection)

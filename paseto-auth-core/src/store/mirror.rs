@@ -412,7 +412,7 @@ mod tests {
             ..TokenRef::default()
         };
         assert_eq!(
-            mirror.check(&by_key, now, at(1 << 40)),
+            mirror.check(&by_key, now, at(1 << 35)),
             Some(Some(RevokedBy::Key))
         );
     }
