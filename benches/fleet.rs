@@ -16,7 +16,6 @@
 #[allow(dead_code)]
 mod example;
 #[path = "../tests/support/mod.rs"]
-#[allow(dead_code)]
 mod support;
 
 use std::sync::Arc;

@@ -15,7 +15,10 @@ use axum::http::header::{CONTENT_TYPE, RETRY_AFTER};
 use axum::routing::{get, post, post_service};
 use paseto_auth::extract::PasetoAuth;
 use paseto_auth::refresh::{RefreshEndpoint, RefreshTokens};
-use paseto_auth::store::{RedisStore, Revocations, RevokedBy, TokenRef, TokenStore};
+use paseto_auth::store::mirror::MirrorSettings;
+use paseto_auth::store::{
+    RedisStore, RedisStoreBuilder, Revocations, RevokedBy, TokenRef, TokenStore,
+};
 use paseto_auth::{
     Error, ErrorKind, PairOptions, Paseto, TokenOptions, TokenPair, Version, paseto_required,
 };
@@ -76,13 +79,39 @@ async fn next_second() {
     tokio::time::sleep(Duration::from_secs(1) - into + Duration::from_millis(20)).await;
 }
 
+/// A store asking Redis at every check: what these faults do to each request. (With a mirror,
+/// checks answer from it until the staleness bound: tests/fleet_mirror.rs.)
+fn builder() -> RedisStoreBuilder {
+    RedisStore::builder().mirror(MirrorSettings::off())
+}
+
 #[tokio::test]
 async fn a_redis_restarted_without_persistence_revives_no_revoked_token() {
+    restarted_without_persistence(false).await;
+}
+
+#[tokio::test]
+async fn with_a_mirror_a_redis_restarted_without_persistence_revives_no_revoked_token() {
+    restarted_without_persistence(true).await;
+}
+
+/// Stopped and started again empty: with a `mirror` or without, nothing revoked comes back, no
+/// used refresh token works again (a refresh asks Redis itself, never the mirror), and tokens
+/// issued before are refused (with a mirror, once its feed has read the new epoch: within a
+/// heartbeat).
+async fn restarted_without_persistence(mirror: bool) {
     let Some(mut redis) = OwnRedis::start() else {
         return;
     };
     let keys = setup(Version::V4);
-    let store = RedisStore::connect(&redis.url()).await.unwrap();
+    let store = RedisStore::builder()
+        .mirror(MirrorSettings {
+            enabled: mirror,
+            ..MirrorSettings::default()
+        })
+        .connect(&redis.url())
+        .await
+        .unwrap();
     let app = app(&keys, Revocations::new(store.clone()));
     let refresh = RefreshTokens::new(keys.issuer.clone(), Revocations::new(store.clone()))
         .unwrap()
@@ -120,19 +149,15 @@ async fn a_redis_restarted_without_persistence_revives_no_revoked_token() {
     redis.stop(); // SIGKILL: everything it held is gone
     redis.resume();
 
-    // The first request after the restart finds the store empty. Every token issued before is
-    // refused from then on: the revoked one (not a single 200), and the live one too (its user
-    // logs in again): nothing shows it was not revoked.
+    // The first request after the restart finds the store empty (with a mirror, the feed does).
+    // Every token issued before is refused from then on: the revoked one (not a single 200), and
+    // the live one too (its user logs in again): nothing shows it was not revoked.
     for _ in 0..50 {
         assert_eq!(
             call(&app, "GET", &logged_out).await,
             (StatusCode::UNAUTHORIZED, "revoked".into())
         );
     }
-    assert_eq!(
-        call(&app, "GET", &live).await,
-        (StatusCode::UNAUTHORIZED, "revoked".into())
-    );
     for refresh_token in [&used.refresh_token, &ended.refresh_token] {
         let err = refresh.refresh(refresh_token).await.unwrap_err();
         assert!(
@@ -147,6 +172,18 @@ async fn a_redis_restarted_without_persistence_revives_no_revoked_token() {
         matches!(err, Error::Revoked(RevokedBy::StoreReset)),
         "{err}"
     );
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while call(&app, "GET", &live).await != (StatusCode::UNAUTHORIZED, "revoked".into()) {
+        assert!(
+            mirror,
+            "without a mirror, the first request after the restart finds it"
+        );
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the live token is still accepted"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     next_second().await; // a login after the second of the reset
     let again = token(&keys, "bob");
     assert_eq!(
@@ -176,11 +213,11 @@ async fn a_flushed_store_refuses_older_tokens_on_every_instance() {
     let keys = setup(Version::V4);
     let a = app(
         &keys,
-        Revocations::new(RedisStore::connect(&redis.url()).await.unwrap()),
+        Revocations::new(builder().connect(&redis.url()).await.unwrap()),
     );
     let b = app(
         &keys,
-        Revocations::new(RedisStore::connect(&redis.url()).await.unwrap()),
+        Revocations::new(builder().connect(&redis.url()).await.unwrap()),
     );
     next_second().await;
     let revoked = token(&keys, "alice");
@@ -206,7 +243,7 @@ async fn a_token_without_iat_is_refused_for_the_reset_window() {
     let Some(redis) = OwnRedis::start() else {
         return;
     };
-    let store = RedisStore::builder()
+    let store = builder()
         .reset_window(Duration::from_secs(3600))
         .connect(&redis.url())
         .await
@@ -220,7 +257,7 @@ async fn a_token_without_iat_is_refused_for_the_reset_window() {
         store.check(without_iat).await.unwrap(),
         Some(RevokedBy::StoreReset)
     );
-    let closed_window = RedisStore::builder()
+    let closed_window = builder()
         .prefix("no-window:")
         .reset_window(Duration::ZERO)
         .connect(&redis.url())
@@ -237,7 +274,7 @@ async fn the_first_request_after_an_idle_restart_is_answered() {
         return;
     };
     let keys = setup(Version::V4);
-    let store = RedisStore::connect(&redis.url()).await.unwrap();
+    let store = builder().connect(&redis.url()).await.unwrap();
     let app = app(&keys, Revocations::new(store));
     next_second().await;
     let live = token(&keys, "bob");
@@ -269,7 +306,7 @@ async fn a_server_without_an_append_only_file_is_warned_about_or_refused() {
     // persistence is required.
     for (server, consequence) in [(&volatile, "is a wipe"), (&snapshots, "brings back")] {
         let captured = logs::capture();
-        RedisStore::connect(&server.url()).await.unwrap();
+        builder().connect(&server.url()).await.unwrap();
         assert!(
             captured.lines().iter().any(|line| line.contains("WARN")
                 && line.contains("appendonly no")
@@ -277,14 +314,15 @@ async fn a_server_without_an_append_only_file_is_warned_about_or_refused() {
             "{}",
             captured.text()
         );
-        let err = RedisStore::builder()
+        let err = builder()
             .require_persistence(true)
             .connect(&server.url())
             .await
             .unwrap_err();
         assert_eq!(err.kind(), ErrorKind::SETUP);
         assert!(err.to_string().contains("appendonly yes"), "{err}");
-        let persistence = RedisStore::connect(&server.url())
+        let persistence = builder()
+            .connect(&server.url())
             .await
             .unwrap()
             .persistence()
@@ -296,7 +334,7 @@ async fn a_server_without_an_append_only_file_is_warned_about_or_refused() {
     let Some(durable) = OwnRedis::start_persistent() else {
         return;
     };
-    let store = RedisStore::builder()
+    let store = builder()
         .require_persistence(true)
         .connect(&durable.url())
         .await
@@ -333,7 +371,7 @@ async fn refresh_during_a_pause(
     grace: Duration,
 ) -> (Router, TokenPair, StatusCode, String) {
     let keys = setup(Version::V4);
-    let store = RedisStore::connect(&redis.url()).await.unwrap();
+    let store = builder().connect(&redis.url()).await.unwrap();
     let refresh = RefreshTokens::new(keys.issuer.clone(), Revocations::new(store))
         .unwrap()
         .reuse_grace(grace)

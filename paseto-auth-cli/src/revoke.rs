@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use paseto_auth::store::mirror::MirrorSettings;
 use paseto_auth::store::{DEFAULT_REDIS_PREFIX, RedisStore, Revocations};
 use paseto_auth::{Error, Timestamp};
 use serde_json::json;
@@ -64,8 +65,11 @@ pub(crate) fn revoke(args: RevokeArgs) -> Result<String, Error> {
         .build()
         .map_err(|err| Error::Setup(format!("cannot start the async runtime: {err}")))?;
     runtime.block_on(async {
+        // One write: no mirror to load (the services' mirrors get it from Redis's feed).
+        let no_mirror = MirrorSettings::off();
         let store = RedisStore::builder()
             .prefix(&args.prefix)
+            .mirror(no_mirror)
             .connect(&args.redis)
             .await?;
         // An operator's command may wait longer than a request.

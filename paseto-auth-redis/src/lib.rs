@@ -695,6 +695,10 @@ impl TokenStore for RedisStore {
         }
         Box::pin(inner.check_in_redis(token))
     }
+
+    fn check_at_source<'a>(&'a self, token: TokenRef<'a>) -> StoreFuture<'a, Option<RevokedBy>> {
+        Box::pin(self.inner.check_in_redis(token))
+    }
 }
 
 impl fmt::Debug for RedisStore {

@@ -77,8 +77,7 @@ pub(crate) async fn shared_store_without_mirror() -> Option<RedisStore> {
 /// [`with_history`] asking Redis at every check (`PASETO_REVOCATION_MIRROR=false`): what the
 /// per-request failure policy is about.
 pub(crate) async fn without_mirror(url: &str, prefix: &str) -> RedisStore {
-    let mut settings = paseto_auth::store::mirror::MirrorSettings::default();
-    settings.enabled = false;
+    let settings = paseto_auth::store::mirror::MirrorSettings::off();
     set_epoch_zero(url, prefix).await;
     RedisStore::builder()
         .prefix(prefix)

@@ -285,8 +285,10 @@ impl Drop for OwnCluster {
 
 /// A store on `topology` under `prefix`, the mirror on or off.
 pub(crate) async fn store_on(topology: Topology, prefix: &str, mirror: bool) -> RedisStore {
-    let mut settings = paseto_auth::store::mirror::MirrorSettings::default();
-    settings.enabled = mirror;
+    let settings = match mirror {
+        true => paseto_auth::store::mirror::MirrorSettings::default(),
+        false => paseto_auth::store::mirror::MirrorSettings::off(),
+    };
     RedisStore::builder()
         .prefix(prefix)
         .mirror(settings)

@@ -146,6 +146,14 @@ impl Default for MirrorSettings {
 }
 
 impl MirrorSettings {
+    /// No mirror: every check asks the store (`PASETO_REVOCATION_MIRROR=false`).
+    pub fn off() -> Self {
+        MirrorSettings {
+            enabled: false,
+            ..MirrorSettings::default()
+        }
+    }
+
     /// The names a mirror owns in a file of settings: `PASETO_REVOCATION_*`.
     pub const NAMESPACE: Namespace = Namespace {
         prefixes: &["PASETO_REVOCATION_"],

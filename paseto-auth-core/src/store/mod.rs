@@ -82,6 +82,15 @@ pub trait TokenStore: Send + Sync + 'static {
     /// Whether `token` is revoked, and why.
     fn check<'a>(&'a self, token: TokenRef<'a>) -> StoreFuture<'a, Option<RevokedBy>>;
 
+    /// [`check`](Self::check), asked of the shared store itself where a store answers checks
+    /// from a local [`mirror`] (the default: `check`). For decisions that mint tokens from
+    /// records only the shared store holds — a refresh, whose generation a store that lost its
+    /// data no longer knows: the store's epoch must be read before the rotation, not up to a
+    /// heartbeat later.
+    fn check_at_source<'a>(&'a self, token: TokenRef<'a>) -> StoreFuture<'a, Option<RevokedBy>> {
+        self.check(token)
+    }
+
     /// Uses the refresh token of generation `rotation.generation` of `rotation.family`
     /// ([`Rotation`]): when that is the family's current generation (a family never seen is at
     /// generation 0), it becomes `generation + 1`, kept until `rotation.until` (or later, if
@@ -316,10 +325,11 @@ impl Revocations {
         self.call("rotate", self.store.rotate(rotation)).await
     }
 
-    /// [`check`](Self::check), failing closed whatever the policy: for decisions that mint new
-    /// tokens (a refresh), which would outlive a revocation missed while the store was down.
+    /// [`check`](Self::check) at the store's source ([`TokenStore::check_at_source`]), failing
+    /// closed whatever the policy: for decisions that mint new tokens (a refresh), which would
+    /// outlive a revocation missed while the store was down.
     pub(crate) async fn check_closed(&self, token: TokenRef<'_>) -> Result<(), Error> {
-        match self.call("check", self.store.check(token)).await {
+        match self.call("check", self.store.check_at_source(token)).await {
             Ok(None) => Ok(()),
             Ok(Some(by)) => Err(Error::Revoked(by)),
             Err(err) => Err(Error::StoreUnavailable(err)),
