@@ -261,12 +261,7 @@ async fn the_feed_notices_a_store_that_lost_its_data() {
     let a = instance(&redis.url(), &prefix, Duration::from_secs(3)).await;
     let before = token("issued-before-the-loss");
     assert_eq!(a.check(before).await.unwrap(), None);
-    let client = redis::Client::open(redis.url()).unwrap();
-    let mut connection = client.get_multiplexed_async_connection().await.unwrap();
-    let () = redis::cmd("FLUSHALL")
-        .query_async(&mut connection)
-        .await
-        .unwrap();
+    support::redis::flush_all(&redis.url()).await;
     // No check reaches Redis (the mirror answers them): the feed sees the marker gone, writes
     // a new one, and tokens issued before it are refused.
     eventually("the reset is seen", Duration::from_secs(5), || async {

@@ -224,12 +224,7 @@ async fn a_flushed_store_refuses_older_tokens_on_every_instance() {
     assert_eq!(call(&a, "POST", &revoked).await.0, StatusCode::NO_CONTENT);
     assert_eq!(call(&b, "GET", &revoked).await.0, StatusCode::UNAUTHORIZED);
     next_second().await;
-    let client = redis::Client::open(redis.url()).unwrap();
-    let mut connection = client.get_multiplexed_async_connection().await.unwrap();
-    let () = redis::cmd("FLUSHALL")
-        .query_async(&mut connection)
-        .await
-        .unwrap();
+    support::redis::flush_all(&redis.url()).await;
     for instance in [&a, &b] {
         assert_eq!(
             call(instance, "GET", &revoked).await,

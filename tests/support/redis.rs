@@ -100,6 +100,16 @@ pub(crate) async fn with_history(url: &str, prefix: &str) -> RedisStore {
         .unwrap_or_else(|err| panic!("the test Redis at {url} is not reachable: {err}"))
 }
 
+/// Empties the server at `url` (`FLUSHALL`): a wipe, as a restart without persistence is.
+pub(crate) async fn flush_all(url: &str) {
+    let client = redis::Client::open(url).unwrap();
+    let mut connection = client.get_multiplexed_async_connection().await.unwrap();
+    let () = redis::cmd("FLUSHALL")
+        .query_async(&mut connection)
+        .await
+        .unwrap();
+}
+
 /// Sets the epoch marker under `prefix` at `url` to 0 (see [`with_history`]).
 pub(crate) async fn set_epoch_zero(url: &str, prefix: &str) {
     let client = redis::Client::open(url).unwrap();
