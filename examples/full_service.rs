@@ -48,7 +48,7 @@
 #![cfg_attr(test, allow(dead_code))]
 
 use paseto_auth_examples::pages::{
-    Next, escape, login_keys_from_env, next_page, remember_cookie_from_env,
+    LoginForm, Next, escape, login_keys_from_env, next_page, remember_cookie_from_env,
 };
 use paseto_auth_examples::{serve, store, tokens};
 
@@ -295,15 +295,6 @@ async fn login_form(csrf: CsrfToken, Query(query): Query<Next>) -> Html<String> 
     ))
 }
 
-/// The form `POST /login` takes.
-#[derive(Deserialize)]
-struct LoginForm {
-    email: String,
-    password: String,
-    remember: Option<String>,
-    next: Option<String>,
-}
-
 async fn login_submit(
     session: LoginSession<User>,
     Form(form): Form<LoginForm>,
@@ -311,9 +302,8 @@ async fn login_submit(
     let Some(user) = check_password(&form.email, &form.password) else {
         return Ok((StatusCode::UNAUTHORIZED, Html("Wrong email or password")).into_response());
     };
-    session.login(&user, form.remember.as_deref() == Some("on"))?;
-    let next = next_page(form.next.as_deref(), "/notes");
-    Ok(Redirect::to(next).into_response())
+    session.login(&user, form.remember())?;
+    Ok(Redirect::to(form.next_page("/notes")).into_response())
 }
 
 #[login_required]

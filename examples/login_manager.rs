@@ -31,7 +31,7 @@
 #![cfg_attr(test, allow(dead_code))]
 
 use paseto_auth_examples::pages::{
-    Next, escape, login_keys_from_env, next_page, remember_cookie_from_env,
+    LoginForm, Next, escape, login_keys_from_env, next_page, remember_cookie_from_env,
 };
 use paseto_auth_examples::{serve, store};
 
@@ -175,15 +175,6 @@ async fn login_form(csrf: CsrfToken, Query(query): Query<Next>) -> Html<String> 
     ))
 }
 
-/// The form `POST /login` takes.
-#[derive(Deserialize)]
-struct LoginForm {
-    email: String,
-    password: String,
-    remember: Option<String>,
-    next: Option<String>,
-}
-
 async fn login(
     session: LoginSession<User>,
     State(users): State<Users>,
@@ -192,9 +183,8 @@ async fn login(
     let Some(user) = users.check_password(&form.email, &form.password) else {
         return Ok((StatusCode::UNAUTHORIZED, "Bad login").into_response());
     };
-    session.login(&user, form.remember.as_deref() == Some("on"))?;
-    let next = next_page(form.next.as_deref(), "/protected");
-    Ok(Redirect::to(next).into_response())
+    session.login(&user, form.remember())?;
+    Ok(Redirect::to(form.next_page("/protected")).into_response())
 }
 
 #[login_required]

@@ -465,11 +465,9 @@ async fn the_walk_through_at_the_top_of_the_example_does_what_it_says() {
 
 #[tokio::test]
 async fn the_walk_through_with_revocations_in_redis() {
-    let Some(url) = support::redis::shared_url() else {
+    let Some(store) = support::redis::shared_store().await else {
         return;
     };
-    let prefix = support::redis::unique_prefix();
-    let store = support::redis::with_history(&url, &prefix).await;
     walk_through(service_with(Revocations::new(store)).app).await;
 }
 

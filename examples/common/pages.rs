@@ -1,6 +1,6 @@
 //! What the examples with HTML pages and a login manager (`login_manager`, `full_service`) share:
 //! the login cookies' keys and the remember-me cookie's settings from the environment, for plain
-//! http, where a login goes next, and escaping for the pages.
+//! http, the login form and where a login goes next, and escaping for the pages.
 
 use paseto_auth::Version;
 use paseto_auth::cookie::SameSite;
@@ -44,6 +44,31 @@ pub struct Next {
 /// path goes into the login form, and after login into `Location` (no open redirect).
 pub fn next_page<'a>(next: Option<&'a str>, default: &'a str) -> &'a str {
     next.and_then(safe_next).unwrap_or(default)
+}
+
+/// The form a login page posts (`POST /login`).
+#[derive(Debug, Deserialize)]
+pub struct LoginForm {
+    /// The account's email.
+    pub email: String,
+    /// Its password.
+    pub password: String,
+    /// `on` when "Remember me" is ticked.
+    pub remember: Option<String>,
+    /// Where to go after logging in, as the login page was given it.
+    pub next: Option<String>,
+}
+
+impl LoginForm {
+    /// Whether "Remember me" is ticked.
+    pub fn remember(&self) -> bool {
+        self.remember.as_deref() == Some("on")
+    }
+
+    /// Where the login goes: `next` when it is a local path, else `default` ([`next_page`]).
+    pub fn next_page<'a>(&'a self, default: &'a str) -> &'a str {
+        next_page(self.next.as_deref(), default)
+    }
 }
 
 /// `text` escaped for HTML text and double-quoted attributes.

@@ -14,6 +14,17 @@ use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
 use utoipa::openapi::{RefOr, Schema};
 use utoipa::{PartialSchema, ToSchema};
 
+/// `ToSchema` for a marker type: its schema is in `components.schemas` under `$name`.
+macro_rules! named_schema {
+    ($ty:ty, $name:expr) => {
+        impl ToSchema for $ty {
+            fn name() -> Cow<'static, str> {
+                Cow::Borrowed($name)
+            }
+        }
+    };
+}
+
 /// The name of [`TokenPair`] in `components.schemas`.
 pub const TOKEN_PAIR: &str = "TokenPair";
 /// The name of [`RefreshRequest`] in `components.schemas`.
@@ -91,11 +102,7 @@ impl PartialSchema for TokenPair {
     }
 }
 
-impl ToSchema for TokenPair {
-    fn name() -> Cow<'static, str> {
-        Cow::Borrowed(TOKEN_PAIR)
-    }
-}
+named_schema!(TokenPair, TOKEN_PAIR);
 
 /// The schema of the refresh endpoint's request body (named `RefreshRequest`), as JSON
 /// (`{"refresh_token": "…"}`) or a form (`grant_type=refresh_token&refresh_token=…`, RFC 6749,
@@ -121,11 +128,7 @@ impl PartialSchema for RefreshRequest {
     }
 }
 
-impl ToSchema for RefreshRequest {
-    fn name() -> Cow<'static, str> {
-        Cow::Borrowed(REFRESH_REQUEST)
-    }
-}
+named_schema!(RefreshRequest, REFRESH_REQUEST);
 
 /// The codes of [`OAuthError`], as the refresh endpoint sends them.
 const OAUTH_CODES: [&str; 5] = [
@@ -152,11 +155,7 @@ impl PartialSchema for OAuthError {
     }
 }
 
-impl ToSchema for OAuthError {
-    fn name() -> Cow<'static, str> {
-        Cow::Borrowed(OAUTH_ERROR)
-    }
-}
+named_schema!(OAuthError, OAUTH_ERROR);
 
 /// The codes of [`PasetoError`], as the guards send them.
 const GUARD_CODES: [&str; 7] = [
@@ -194,11 +193,7 @@ impl PartialSchema for PasetoError {
     }
 }
 
-impl ToSchema for PasetoError {
-    fn name() -> Cow<'static, str> {
-        Cow::Borrowed(crate::ERROR_SCHEMA)
-    }
-}
+named_schema!(PasetoError, crate::ERROR_SCHEMA);
 
 /// The crate's one error body, `{"error": CODE}` with `CODE` one of `codes`.
 fn error_body(description: &str, codes: &[&str]) -> ObjectBuilder {

@@ -11,16 +11,14 @@ use axum::http::StatusCode;
 use axum::http::header::CONTENT_TYPE;
 use axum::routing::{get, post, post_service};
 use paseto_auth::extract::{PasetoAuth, PasetoLayer};
-use paseto_auth::key::SecretKey;
 use paseto_auth::refresh::{RefreshEndpoint, RefreshTokens};
 use paseto_auth::store::{MemoryStore, Revocations};
-use paseto_auth::{Issuer, PairOptions, Paseto, Requirements, Verifier, Version, paseto_required};
+use paseto_auth::testing::TestAuth;
+use paseto_auth::{Issuer, PairOptions, Paseto, Requirements, paseto_required};
 use paseto_auth_openapi::{PasetoSecurity, RefreshOperation, schema};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 use utoipa::{Modify, OpenApi, PartialSchema, ToSchema};
-
-const ISSUER: &str = "https://issuer.example";
 
 #[derive(Clone)]
 struct AppState {
@@ -89,20 +87,12 @@ struct Service {
 }
 
 fn service() -> Service {
-    let key = SecretKey::generate(Version::V4).unwrap();
-    let issuer = Issuer::builder()
-        .issuer(ISSUER)
-        .key(key.clone())
-        .build()
-        .unwrap();
-    let verifier = Verifier::builder()
-        .public_key(key.public_key().clone(), ISSUER)
-        .build()
-        .unwrap();
+    let test = TestAuth::new();
+    let issuer = test.issuer().clone();
     let revocations = Revocations::new(MemoryStore::new());
     let refresh =
         RefreshEndpoint::new(RefreshTokens::new(issuer.clone(), revocations.clone()).unwrap());
-    let auth = PasetoAuth::new(verifier).revocations(revocations);
+    let auth = test.auth().revocations(revocations);
     let layer = PasetoLayer::required(auth.clone(), Requirements::new().audience("api"));
     let api = Router::new()
         .route("/me", get(me))
