@@ -30,6 +30,9 @@
 // tests/login.rs includes this file as a module and uses `app` and `Users` only.
 #![cfg_attr(test, allow(dead_code))]
 
+use paseto_auth_examples::pages::{
+    LoginForm, Next, escape, login_keys_from_env, next_page, remember_cookie_from_env,
+};
 use paseto_auth_examples::{serve, store};
 
 use std::collections::HashMap;
@@ -41,14 +44,13 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use paseto_auth::cookie::SameSite;
 use paseto_auth::csrf::{CsrfLayer, CsrfToken};
 use paseto_auth::login::{
     AuthUser, CookieSettings, CurrentUser, LOGIN_SESSION_COOKIE, LoginError, LoginKeys,
-    LoginManager, LoginManagerLayer, LoginSession, UserLoader, safe_next,
+    LoginManager, LoginManagerLayer, LoginSession, UserLoader,
 };
+use paseto_auth::login_required;
 use paseto_auth::store::Revocations;
-use paseto_auth::{Version, login_required};
 use serde::Deserialize;
 
 /// A user of the demo.
@@ -125,19 +127,6 @@ impl UserLoader for Users {
     }
 }
 
-/// `PASETO_SESSION_KEY` and `REMEMBER_COOKIE_PASETO_KEY`, or generated keys (with a warning).
-fn keys_from_env() -> Result<LoginKeys, paseto_auth::Error> {
-    if let Some(keys) = LoginKeys::from_env()? {
-        return Ok(keys);
-    }
-    eprintln!(
-        "warning: PASETO_SESSION_KEY and REMEMBER_COOKIE_PASETO_KEY are not set; using generated \
-         keys, so logins end when the server restarts (set each to a k4.local PASERK: the `local` \
-         field of `paseto-auth keygen v4.local`)"
-    );
-    LoginKeys::generate(Version::V4)
-}
-
 /// The example's routes, with the login manager layer and these remember-me cookie settings.
 ///
 /// The login session cookie is not `Secure`, so that it works over plain http (curl,
@@ -168,20 +157,9 @@ pub(crate) fn app(
         .layer(CsrfLayer::new().secure(false)))
 }
 
-/// `next` from the query string of `GET /login`.
-#[derive(Deserialize)]
-struct Next {
-    next: Option<String>,
-}
-
 async fn login_form(csrf: CsrfToken, Query(query): Query<Next>) -> Html<String> {
-    // Only a local path goes back into the form (and, after login, into `Location`).
-    let next = query
-        .next
-        .as_deref()
-        .and_then(safe_next)
-        .unwrap_or("/protected");
-    let next = html_attribute(next);
+    let next = next_page(query.next.as_deref(), "/protected");
+    let next = escape(next);
     Html(format!(
         r#"<!doctype html>
 <form method="post" action="/login">
@@ -197,15 +175,6 @@ async fn login_form(csrf: CsrfToken, Query(query): Query<Next>) -> Html<String> 
     ))
 }
 
-/// The form `POST /login` takes.
-#[derive(Deserialize)]
-struct LoginForm {
-    email: String,
-    password: String,
-    remember: Option<String>,
-    next: Option<String>,
-}
-
 async fn login(
     session: LoginSession<User>,
     State(users): State<Users>,
@@ -214,13 +183,8 @@ async fn login(
     let Some(user) = users.check_password(&form.email, &form.password) else {
         return Ok((StatusCode::UNAUTHORIZED, "Bad login").into_response());
     };
-    session.login(&user, form.remember.as_deref() == Some("on"))?;
-    let next = form
-        .next
-        .as_deref()
-        .and_then(safe_next)
-        .unwrap_or("/protected");
-    Ok(Redirect::to(next).into_response())
+    session.login(&user, form.remember())?;
+    Ok(Redirect::to(form.next_page("/protected")).into_response())
 }
 
 #[login_required]
@@ -240,7 +204,7 @@ fn page(text: &str, csrf: &CsrfToken) -> Html<String> {
 <p id="who">{text}</p>
 <form method="post" action="/logout">{csrf}<input type="submit" id="logout" value="Log out"></form>
 "#,
-        text = html_attribute(text),
+        text = escape(text),
         csrf = csrf.form_field()
     ))
 }
@@ -281,29 +245,14 @@ async fn logout_everywhere(session: LoginSession<User>) -> Result<&'static str, 
     Ok("Logged out everywhere")
 }
 
-/// `text` escaped for HTML text and double-quoted attributes.
-fn html_attribute(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('"', "&quot;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
-
 /// The app from the environment's keys, `REMEMBER_COOKIE_*` settings and `PASETO_REDIS_URL`
 /// (revocations in Redis; otherwise in this process's memory).
 async fn app_from_env() -> Result<Router, paseto_auth::Error> {
-    let mut remember_cookie = CookieSettings::remember_from_env()?;
-    // For plain http, unless REMEMBER_COOKIE_SECURE says otherwise (SameSite=None needs Secure).
-    if std::env::var_os("REMEMBER_COOKIE_SECURE").is_none()
-        && remember_cookie.options.same_site != SameSite::None
-    {
-        remember_cookie.options.secure = false;
-    }
     let revocations = store::revocations_from_env().await?;
     app(
         Users::demo(),
-        keys_from_env()?,
-        remember_cookie,
+        login_keys_from_env()?,
+        remember_cookie_from_env()?,
         revocations,
     )
 }

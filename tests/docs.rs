@@ -1,6 +1,6 @@
 //! The docs cannot fall behind the code: the parts the README shares with the crate's guide are the
-//! same text, the reference lists every error kind and every setting the code has, and the feature
-//! table every feature.
+//! same text, the reference lists every error kind and every setting the code has (each with the
+//! anchor its config errors link to), and the feature table every feature.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -162,6 +162,68 @@ fn every_setting_belongs_to_the_namespace_of_the_component_reading_it() {
                 "{owner} lists {name}, which no code reads"
             );
         }
+    }
+}
+
+/// The anchor a config error about `setting` links to, from its message (`…; see URL#anchor`).
+fn linked_anchor(setting: &str) -> String {
+    let message = paseto_auth::Error::config(setting, "is wrong").to_string();
+    let (page, anchor) = message
+        .rsplit_once("; see ")
+        .and_then(|(_, url)| url.split_once('#'))
+        .unwrap_or_else(|| panic!("no link at the end of {message:?}"));
+    // The page is the `paseto_auth::reference` module's, as docs.rs publishes it.
+    assert_eq!(
+        page,
+        "https://docs.rs/paseto-auth/latest/paseto_auth/reference/index.html"
+    );
+    anchor.to_owned()
+}
+
+#[test]
+fn every_config_error_links_to_an_anchor_of_the_reference() {
+    // The module the link's path names (`paseto_auth/reference/`).
+    #[allow(unused_imports)]
+    use paseto_auth::reference as _;
+    let reference = read("paseto-auth/docs/reference.md");
+    // Each setting of each component's namespace, each name the code reads, and the examples'
+    // own: its anchor is on its own row (rustdoc keeps the inline HTML id), once.
+    let namespaces = [
+        paseto_auth::config::PasetoConfig::NAMESPACE,
+        paseto_auth::keyset::KeySetSettings::NAMESPACE,
+        paseto_auth::store::Revocations::NAMESPACE,
+        paseto_auth::store::RedisStore::NAMESPACE,
+        paseto_auth::csrf::CsrfSettings::NAMESPACE,
+        paseto_auth::login::CookieSettings::NAMESPACE,
+    ];
+    let mut names: Vec<String> = namespaces
+        .iter()
+        .flat_map(|namespace| namespace.names.iter().map(|name| (*name).to_owned()))
+        .chain(every_setting_name())
+        .collect();
+    names.sort();
+    names.dedup();
+    assert!(names.len() > 50, "the settings: {names:?}");
+    for name in &names {
+        let anchor = linked_anchor(name);
+        let id = format!("<a id=\"{anchor}\"></a>");
+        assert_eq!(
+            reference.matches(&id).count(),
+            1,
+            "{name}: docs/reference.md needs {id} once"
+        );
+        assert!(
+            reference.contains(&format!("| {id}`{name}` |")),
+            "{name}: {id} is not on the setting's row"
+        );
+    }
+    // Errors about a file of settings, JSON text (`config`) or a builder's option link the rules
+    // for reading settings.
+    for origin in ["/etc/app/settings.json", "config", "remember_cookie"] {
+        let anchor = linked_anchor(origin);
+        assert_eq!(anchor, "how-settings-are-read");
+        let id = format!("<a id=\"{anchor}\"></a>Every reader has a `from_env`");
+        assert!(reference.contains(&id), "the rules need {id}");
     }
 }
 

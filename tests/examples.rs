@@ -44,6 +44,7 @@ fn every_example_main_installs_the_shared_logging_first() {
         servers,
         [
             "cookie_session.rs",
+            "full_service.rs",
             "issuer_and_verifier.rs",
             "load_server.rs",
             "login_manager.rs",

@@ -479,7 +479,8 @@ async fn plain_http_and_missing_issuers_are_setup_errors_naming_the_setting() {
         .unwrap_err();
     assert_eq!(
         err.to_string(),
-        "invalid setting PASETO_KEYSET_URL: scheme ftp is not https"
+        "invalid setting PASETO_KEYSET_URL: scheme ftp is not https; see \
+         https://docs.rs/paseto-auth/latest/paseto_auth/reference/index.html#paseto_keyset_url"
     );
 }
 

@@ -315,11 +315,11 @@ fn the_refusals_are_described_once_in_the_components() {
                 "content": body,
             },
             "PasetoForbidden": {
-                "description": "An authentic token that fails a requirement of the route or of the verifier: issuer, audience, subject, claims, scopes, claim values, or the route's check (`insufficient_scope`).",
+                "description": "An authentic token that fails a requirement of the route or of the verifier: issuer, audience, subject, claims, scopes, claim values, or the route's check (`insufficient_scope`); or, for a token from a cookie, an unsafe request that fails the CSRF checks (`csrf_token_invalid`, `cross_site_request`).",
                 "headers": {
                     "WWW-Authenticate": {
                         "schema": { "type": "string" },
-                        "description": "`Bearer error=\"insufficient_scope\"` (RFC 6750).",
+                        "description": "`Bearer error=\"insufficient_scope\"` (RFC 6750); not sent on a CSRF refusal.",
                     },
                 },
                 "content": body,
@@ -340,7 +340,7 @@ fn the_refusals_are_described_once_in_the_components() {
         doc["components"]["schemas"]["PasetoError"],
         json!({
             "type": "object",
-            "description": "An authentication failure: `unauthorized` (no token), `invalid_token`, `insufficient_user_authentication` (a fresh token is needed: log in again), `insufficient_scope`, `temporarily_unavailable` (the revocation store is down).",
+            "description": "An authentication failure: `unauthorized` (no token), `invalid_token`, `insufficient_user_authentication` (a fresh token is needed: log in again), `insufficient_scope`, `csrf_token_invalid` or `cross_site_request` (a token from a cookie, on an unsafe request that fails the CSRF checks), `temporarily_unavailable` (the revocation store is down).",
             "required": ["error"],
             "properties": {
                 "error": {
@@ -350,8 +350,18 @@ fn the_refusals_are_described_once_in_the_components() {
                         "invalid_token",
                         "insufficient_user_authentication",
                         "insufficient_scope",
+                        "csrf_token_invalid",
+                        "cross_site_request",
                         "temporarily_unavailable",
                     ],
+                },
+                "kind": {
+                    "type": "string",
+                    "description": "With detailed errors only (development): the error kind, e.g. `expired`.",
+                },
+                "detail": {
+                    "type": "string",
+                    "description": "With detailed errors only (development): what failed, in words.",
                 },
             },
         })

@@ -49,6 +49,10 @@ pub fn issuer_and_verifier(config: &PasetoConfig) -> paseto_auth::Result<(Issuer
         .issuer(issuer_name)
         .key(key.clone())
         .build()?;
+    // Verifier-only mode: the verifier is the configuration's, so `PASETO_AUDIENCE` (with
+    // `PASETO_SKEW`, `PASETO_ALLOWED_VERSIONS` and the other verifier settings) applies here as it
+    // does with PASETO_PRIVATE_KEYS: every token, this run's own included, must name that audience.
+    // With no key configured at all, the verifier is the library's default one.
     let verifier = if config.public_keys.is_empty() {
         Verifier::builder()
     } else {
@@ -90,6 +94,26 @@ mod tests {
             verifier.verify::<serde_json::Value>(&ours).unwrap().claims["user"],
             "b"
         );
+    }
+
+    #[test]
+    fn paseto_audience_applies_in_verifier_only_mode() {
+        let elsewhere = SecretKey::generate(Version::V4).unwrap();
+        let config = PasetoConfig::from_json(&format!(
+            r#"{{"PASETO_AUDIENCE": "api",
+                "PASETO_PUBLIC_KEYS": [{{"iss": "https://other.example", "paserk": "{}"}}]}}"#,
+            elsewhere.public_key().to_paserk()
+        ))
+        .unwrap();
+        let (issuer, verifier) = issuer_and_verifier(&config).unwrap();
+        let claims = serde_json::json!({});
+        let without = issuer.issue_with(&claims, TokenOptions::new()).unwrap();
+        let err = verifier.verify::<serde_json::Value>(&without).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::AUDIENCE_NOT_ACCEPTED);
+        let with = issuer
+            .issue_with(&claims, TokenOptions::new().audience("api"))
+            .unwrap();
+        assert!(verifier.verify::<serde_json::Value>(&with).is_ok());
     }
 
     #[test]

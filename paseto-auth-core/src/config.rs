@@ -889,13 +889,15 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "invalid setting PASETO_PUBLIC_KEYS: entry 1: expected an object such as \
-             {\"paserk\": \"k4.…\"} or {\"version\": 4, \"key\": \"-----BEGIN …\"}, found a string"
+             {\"paserk\": \"k4.…\"} or {\"version\": 4, \"key\": \"-----BEGIN …\"}, found a string; see \
+             https://docs.rs/paseto-auth/latest/paseto_auth/reference/index.html#paseto_public_keys"
         );
         let err = PasetoConfig::from_json("{\"PASETO_PRIVATE_KEYS\": [{\"paserk\": \"k4.sec")
             .unwrap_err();
         assert_eq!(
             err.to_string(),
-            "invalid setting config: it ends too early (line 1, column 43)"
+            "invalid setting config: it ends too early (line 1, column 43); see \
+             https://docs.rs/paseto-auth/latest/paseto_auth/reference/index.html#how-settings-are-read"
         );
     }
 
@@ -981,14 +983,16 @@ mod tests {
         let typo = Settings::from_json(r#"{"PASETO_IS": "x", "PASETO_KEYSET_URL": "y"}"#).unwrap();
         assert_eq!(
             PasetoConfig::from_settings(&typo).unwrap_err().to_string(),
-            "invalid setting config: unknown setting \"PASETO_IS\""
+            "invalid setting config: unknown setting \"PASETO_IS\"; see \
+             https://docs.rs/paseto-auth/latest/paseto_auth/reference/index.html#how-settings-are-read"
         );
         // Alone, a file holds these settings only: any other name is refused.
         assert_eq!(
             PasetoConfig::from_json(r#"{"PASETO_KEYSET_URL": "y"}"#)
                 .unwrap_err()
                 .to_string(),
-            "invalid setting config: unknown setting \"PASETO_KEYSET_URL\""
+            "invalid setting config: unknown setting \"PASETO_KEYSET_URL\"; see \
+             https://docs.rs/paseto-auth/latest/paseto_auth/reference/index.html#how-settings-are-read"
         );
     }
 

@@ -44,15 +44,25 @@
 //!
 //! What is documented are the default answers: an error handler set with
 //! [`PasetoAuth::on_error`](paseto_auth::extract::PasetoAuth::on_error) answers what it chooses.
+//!
+//! The token endpoints: [`RefreshOperation`] documents a
+//! [`RefreshEndpoint`](paseto_auth::refresh::RefreshEndpoint) (a tower service, which no
+//! `#[utoipa::path]` can describe), and [`schema`] has the schemas of a [`TokenPair`](schema::TokenPair),
+//! of the refresh request and of the error bodies, for an application's own login and logout
+//! operations. The [guide] shows a whole service's document.
 
 #[doc = include_str!("../docs/guide.md")]
 pub mod guide {}
+
+mod refresh;
+pub mod schema;
+
+pub use refresh::{REFRESH_OPERATION_ID, RefreshOperation};
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::sync::Arc;
 
-use utoipa::Modify;
 use utoipa::openapi::path::{Operation, PathItem};
 use utoipa::openapi::schema::{ObjectBuilder, Type};
 use utoipa::openapi::security::{
@@ -61,6 +71,7 @@ use utoipa::openapi::security::{
 use utoipa::openapi::{
     Components, ContentBuilder, Header, OpenApi, Ref, RefOr, Response, ResponseBuilder,
 };
+use utoipa::{Modify, PartialSchema};
 
 use paseto_auth::__private::{RegisteredRoute, Route, inventory};
 use paseto_auth::extract::{PasetoLayer, TokenSource};
@@ -482,28 +493,9 @@ fn bearer_scheme() -> SecurityScheme {
 
 /// The 401, 403 (and 503) answers, and the schema of their body.
 fn add_responses(components: &mut Components, unavailable: bool) {
-    let codes = [
-        "unauthorized",
-        "invalid_token",
-        "insufficient_user_authentication",
-        "insufficient_scope",
-        "temporarily_unavailable",
-    ];
-    let error = ObjectBuilder::new()
-        .schema_type(Type::Object)
-        .description(Some(
-            "An authentication failure: `unauthorized` (no token), `invalid_token`, `insufficient_user_authentication` (a fresh token is needed: log in again), `insufficient_scope`, `temporarily_unavailable` (the revocation store is down).",
-        ))
-        .property(
-            "error",
-            ObjectBuilder::new()
-                .schema_type(Type::String)
-                .enum_values(Some(codes)),
-        )
-        .required("error");
     components
         .schemas
-        .insert(ERROR_SCHEMA.to_owned(), error.into());
+        .insert(ERROR_SCHEMA.to_owned(), schema::PasetoError::schema());
 
     let challenge = |description: &str| {
         Header::builder()
@@ -536,11 +528,13 @@ fn add_responses(components: &mut Components, unavailable: bool) {
             FORBIDDEN,
             ResponseBuilder::new()
                 .description(
-                    "An authentic token that fails a requirement of the route or of the verifier: issuer, audience, subject, claims, scopes, claim values, or the route's check (`insufficient_scope`).",
+                    "An authentic token that fails a requirement of the route or of the verifier: issuer, audience, subject, claims, scopes, claim values, or the route's check (`insufficient_scope`); or, for a token from a cookie, an unsafe request that fails the CSRF checks (`csrf_token_invalid`, `cross_site_request`).",
                 )
                 .header(
                     "WWW-Authenticate",
-                    challenge("`Bearer error=\"insufficient_scope\"` (RFC 6750)."),
+                    challenge(
+                        "`Bearer error=\"insufficient_scope\"` (RFC 6750); not sent on a CSRF refusal.",
+                    ),
                 )
                 .content("application/json", body())
                 .build(),

@@ -745,7 +745,8 @@ mod tests {
         let err = RedisStore::from_settings(&typo).await.unwrap_err();
         assert_eq!(
             err.to_string(),
-            "invalid setting config: unknown setting \"PASETO_REDIS_UR\""
+            "invalid setting config: unknown setting \"PASETO_REDIS_UR\"; see \
+             https://docs.rs/paseto-auth/latest/paseto_auth/reference/index.html#how-settings-are-read"
         );
     }
 

@@ -59,7 +59,10 @@ pub enum Error {
     #[error("key set: {0}")]
     KeySet(#[source] KeySetError),
     /// A configuration setting is missing or wrong; `setting` names it (e.g. `PASETO_PRIVATE_KEYS`).
-    #[error("invalid setting {setting}: {message}")]
+    /// The message ends with where to read about it: the setting's row of the reference page
+    /// (`…/paseto_auth/reference/index.html#paseto_private_keys`), or, for a file of settings or
+    /// a builder's option, the page's rules for reading settings.
+    #[error("invalid setting {setting}: {message}; see {}", reference_url(setting))]
     Config {
         /// The setting's name, as in the environment.
         setting: String,
@@ -138,6 +141,32 @@ impl From<HeaderParseError> for Error {
             HeaderParseError::Malformed(message) => TokenError::Malformed(message),
         })
     }
+}
+
+/// The reference page of the settings, as docs.rs publishes it (`paseto_auth::reference`: the
+/// page is paseto-auth's, whose users read the settings there; the core has no page of its own).
+const REFERENCE_PAGE: &str = "https://docs.rs/paseto-auth/latest/paseto_auth/reference/index.html";
+
+/// The anchor of the reference page's rules for reading settings (sources, formats, unknown
+/// names), for an error about a file of settings or a builder's option rather than one setting.
+const SETTINGS_RULES_ANCHOR: &str = "how-settings-are-read";
+
+/// Where `setting` is documented: its row of the reference page, whose anchor is the name in
+/// lower case (`PASETO_EXP`: `#paseto_exp`, the id rustdoc would give a heading of that name);
+/// anything that is not a setting name (a file, `config`, a builder's option such as
+/// `remember_cookie`) links the rules for reading settings. `tests/docs.rs` checks that every
+/// setting the code reads has its anchor on the page.
+fn reference_url(setting: &str) -> String {
+    let is_name = !setting.is_empty()
+        && setting
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
+    let anchor = if is_name {
+        setting.to_ascii_lowercase()
+    } else {
+        SETTINGS_RULES_ANCHOR.to_owned()
+    };
+    format!("{REFERENCE_PAGE}#{anchor}")
 }
 
 /// Short for `Result<T, paseto_auth_core::Error>`.
@@ -244,12 +273,39 @@ mod tests {
             ),
             (
                 Error::config("PASETO_EXP", "not a number"),
-                "invalid setting PASETO_EXP: not a number",
+                "invalid setting PASETO_EXP: not a number; see \
+                 https://docs.rs/paseto-auth/latest/paseto_auth/reference/index.html#paseto_exp",
             ),
         ];
         for (err, message) in cases {
             assert_eq!(err.to_string(), message);
         }
+    }
+
+    #[test]
+    fn a_config_error_ends_with_the_reference_row_of_its_setting() {
+        let page = "https://docs.rs/paseto-auth/latest/paseto_auth/reference/index.html";
+        let cases = [
+            ("REMEMBER_COOKIE_SAMESITE", "#remember_cookie_samesite"),
+            ("PASETO_STORE_TIMEOUT_MS", "#paseto_store_timeout_ms"),
+            // Not a setting: a file of settings, the name of JSON text, a builder's option.
+            ("/etc/app/settings.json", "#how-settings-are-read"),
+            ("config", "#how-settings-are-read"),
+            ("remember_cookie", "#how-settings-are-read"),
+            ("", "#how-settings-are-read"),
+        ];
+        for (setting, anchor) in cases {
+            let message = Error::config(setting, "is wrong").to_string();
+            assert_eq!(
+                message,
+                format!("invalid setting {setting}: is wrong; see {page}{anchor}")
+            );
+        }
+        // The message (the field) is the problem alone: the link is the error's display.
+        let Error::Config { message, .. } = Error::config("PASETO_EXP", "not a number") else {
+            unreachable!()
+        };
+        assert_eq!(message, "not a number");
     }
 
     #[test]

@@ -220,7 +220,8 @@ mod tests {
             .unwrap_err();
         assert_eq!(
             err.to_string(),
-            "invalid setting PASETO_KEYSET_REFRESH: expected whole seconds, got \"soon\""
+            "invalid setting PASETO_KEYSET_REFRESH: expected whole seconds, got \"soon\"; see \
+             https://docs.rs/paseto-auth/latest/paseto_auth/reference/index.html#paseto_keyset_refresh"
         );
         let err = KeySetSettings::from_settings(&lookup(&[
             ("PASETO_KEYSET_REFRESH", "600"),

@@ -262,7 +262,8 @@ mod tests {
         let typo = Settings::from_pairs([("PASETO_CSRF_METHOD", "POST")]);
         assert_eq!(
             CsrfSettings::from_settings(&typo).unwrap_err().to_string(),
-            "invalid setting config: unknown setting \"PASETO_CSRF_METHOD\""
+            "invalid setting config: unknown setting \"PASETO_CSRF_METHOD\"; see \
+             https://docs.rs/paseto-auth/latest/paseto_auth/reference/index.html#how-settings-are-read"
         );
     }
 
