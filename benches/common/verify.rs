@@ -140,6 +140,20 @@ pub(crate) fn guarded_router(f: &Fixture, revocations: Option<Revocations>) -> R
 /// asking Redis at each check.
 pub(crate) async fn redis_revocations(mirror: bool) -> Option<Revocations> {
     let url = std::env::var("PASETO_REDIS_URL").ok()?;
+    // A store in service since before the bench's tokens: without a marker, connecting would
+    // write one now and refuse every token issued in this second (a store that looks wiped).
+    let client = redis::Client::open(url.as_str()).expect("PASETO_REDIS_URL is a URL");
+    let mut connection = client
+        .get_multiplexed_async_connection()
+        .await
+        .expect("PASETO_REDIS_URL reachable");
+    let _: Option<String> = redis::cmd("SET")
+        .arg("paseto-auth-bench:epoch")
+        .arg(0)
+        .arg("NX")
+        .query_async(&mut connection)
+        .await
+        .expect("redis");
     let settings = paseto_auth::store::mirror::MirrorSettings {
         enabled: mirror,
         ..Default::default()
