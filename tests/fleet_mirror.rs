@@ -336,3 +336,56 @@ async fn a_sentinel_failover_loses_no_acknowledged_revocation_and_instances_reco
     let topology = sentinel.topology();
     assert!(matches!(topology, Topology::Sentinel { .. }));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_redis_rolled_back_to_a_snapshot_is_seen_by_a_running_instance() {
+    let Some(mut redis) = OwnRedis::start_with_snapshots() else {
+        return;
+    };
+    let prefix = unique_prefix();
+    let a = instance(&redis.url(), &prefix, Duration::from_secs(3)).await;
+    a.revoke_token("kept", in_an_hour()).await.unwrap();
+    let client = redis::Client::open(redis.url()).unwrap();
+    let mut connection = client.get_multiplexed_async_connection().await.unwrap();
+    let () = redis::cmd("SAVE")
+        .query_async(&mut connection)
+        .await
+        .unwrap();
+    // Revoked after the snapshot, then lost: the server restarts from the snapshot, whose epoch
+    // marker says nothing was lost.
+    a.revoke_token("lost", in_an_hour()).await.unwrap();
+    let issued_before = OffsetDateTime::now_utc();
+    let lost = TokenRef {
+        token_id: Some("lost"),
+        issued_at: Some(issued_before),
+        ..TokenRef::default()
+    };
+    redis.stop();
+    redis.resume();
+    // A read "lost" from the feed, which Redis no longer holds: it declares a new epoch, so that
+    // every instance, a new one too, refuses what was issued before.
+    let other = TokenRef {
+        token_id: Some("other"),
+        issued_at: Some(issued_before),
+        ..TokenRef::default()
+    };
+    eventually("A sees the rollback", Duration::from_secs(10), || async {
+        a.check(other).await.ok().flatten() == Some(RevokedBy::StoreReset)
+    })
+    .await;
+    let late = instance_keeping_the_marker(&redis.url(), &prefix).await;
+    assert_eq!(late.check(lost).await.unwrap(), Some(RevokedBy::StoreReset));
+    assert_eq!(
+        late.check(token("kept")).await.unwrap(),
+        Some(RevokedBy::TokenId)
+    );
+}
+
+/// An instance on `url` under `prefix` that keeps the epoch marker it finds.
+async fn instance_keeping_the_marker(url: &str, prefix: &str) -> RedisStore {
+    RedisStore::builder()
+        .prefix(prefix)
+        .connect(url)
+        .await
+        .unwrap()
+}

@@ -210,16 +210,44 @@ impl Feed {
         Ok(())
     }
 
-    /// Continues from `id` when the stream still holds what followed it; loads otherwise.
+    /// Continues from `id` when the stream still holds what followed it; loads otherwise. A
+    /// stream whose last entry is older than `id` lost entries this instance read: Redis lost
+    /// acknowledged writes (a restart from a snapshot, a failover to a replica that lagged) that
+    /// its epoch marker does not show, so the feed declares a new epoch, as for a wipe.
     async fn check(&mut self, link: &mut Link, id: String) -> RedisResult<()> {
-        let first: StreamRangeReply = redis::cmd("XRANGE")
-            .arg(self.inner.keys.feed())
+        let feed = self.inner.keys.feed();
+        let (first, last): (StreamRangeReply, StreamRangeReply) = redis::pipe()
+            .cmd("XRANGE")
+            .arg(&feed)
             .arg("-")
             .arg("+")
             .arg("COUNT")
             .arg(1)
+            .cmd("XREVRANGE")
+            .arg(&feed)
+            .arg("+")
+            .arg("-")
+            .arg("COUNT")
+            .arg(1)
             .query_async(link)
             .await?;
+        let newest = last.ids.first().map(|entry| entry.id.clone());
+        let behind = match &newest {
+            Some(newest) => stream_id(newest) < stream_id(&id),
+            None => stream_id(&id) > (0, 0),
+        };
+        if behind {
+            tracing::error!(
+                "Redis no longer holds revocations this instance read from it (a restart from a \
+                 snapshot, or a failover to a replica that lagged): declaring a new epoch, as \
+                 for a wipe"
+            );
+            if let Err(err) = self.inner.new_epoch().await {
+                return Err(epoch_unwritten(&err));
+            }
+            self.position = Position::After(newest.unwrap_or_else(|| "0-0".to_owned()));
+            return Ok(());
+        }
         let trimmed = first
             .ids
             .first()
@@ -296,11 +324,7 @@ impl Feed {
             Some(epoch) => self.inner.note_epoch(epoch, false),
             None => {
                 if let Err(err) = self.inner.read_epoch().await {
-                    return Err(redis::RedisError::from((
-                        redis::ErrorKind::Io,
-                        "cannot write the epoch marker",
-                        untrusted(&err).to_string(),
-                    )));
+                    return Err(epoch_unwritten(&err));
                 }
             }
         }
@@ -315,6 +339,15 @@ impl Feed {
             }
         }
     }
+}
+
+/// A failure to write the epoch marker, as the feed's error (it retries).
+fn epoch_unwritten(err: &paseto_auth_core::store::StoreError) -> redis::RedisError {
+    redis::RedisError::from((
+        redis::ErrorKind::Io,
+        "cannot write the epoch marker",
+        untrusted(err).to_string(),
+    ))
 }
 
 /// A stream entry id's two numbers (`<ms>-<seq>`), for ordering; a malformed one sorts first.

@@ -30,7 +30,9 @@
 //! expiring. When a check finds it missing, the data is gone: the marker is written again with
 //! the time of that discovery, and every token issued before it is refused
 //! ([`RevokedBy::StoreReset`]) until it expires, with one warning per instance and the metric
-//! `paseto_auth_store_resets_total`.
+//! `paseto_auth_store_resets_total`. A store that lost only its recent writes (a restart from a
+//! snapshot, a failover to a replica that lagged) keeps its marker; an instance whose feed had
+//! read past what the store now holds declares a new epoch, as for a wipe.
 
 mod feed;
 mod keys;
@@ -499,6 +501,19 @@ impl Inner {
         })
         .await?;
         self.note_epoch(epoch, written == 1);
+        Ok(epoch)
+    }
+
+    /// Declares the store's data before now lost (a rollback the feed saw): a new epoch marker,
+    /// with the warning and the count of a reset.
+    async fn new_epoch(&self) -> std::result::Result<i64, StoreError> {
+        let key = self.keys.epoch();
+        let epoch: i64 = Self::send(&self.writes, true, |mut link| {
+            let key = key.clone();
+            Box::pin(async move { scripts::NEW_EPOCH.key(key).invoke_async(&mut link).await })
+        })
+        .await?;
+        self.note_epoch(epoch, true);
         Ok(epoch)
     }
 

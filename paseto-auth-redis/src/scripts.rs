@@ -103,3 +103,16 @@ pub(crate) static EPOCH: LazyLock<redis::Script> = LazyLock::new(|| {
         ",
     )
 });
+
+/// Moves the epoch marker to the server's time (never back): the store is known to have lost
+/// writes it had acknowledged. Answers the new epoch.
+pub(crate) static NEW_EPOCH: LazyLock<redis::Script> = LazyLock::new(|| {
+    redis::Script::new(
+        r"
+        local now = tonumber(redis.call('TIME')[1])
+        local epoch = math.max(now, tonumber(redis.call('GET', KEYS[1]) or '0') or 0)
+        redis.call('SET', KEYS[1], epoch)
+        return epoch
+        ",
+    )
+});
