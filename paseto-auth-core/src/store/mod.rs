@@ -2,7 +2,9 @@
 //! [`TokenStore`] holds it — [`MemoryStore`] in the process (the default for one instance), or
 //! `RedisStore` (the `paseto-auth-redis` crate) shared by every instance of a service — and
 //! [`Revocations`]
-//! asks it, with a timeout and a failure policy, for the guards and the login manager.
+//! asks it, with a timeout and a failure policy, for the guards and the login manager. A shared
+//! store may answer checks from a local copy in each instance ([`mirror`]), pushed to it by the
+//! store, trusted for a bounded staleness.
 //!
 //! What can be revoked:
 //!
