@@ -162,14 +162,7 @@ impl Feed {
     /// meanwhile are read again from the stream: applying one twice changes nothing).
     async fn load(&mut self, link: &mut Link) -> RedisResult<()> {
         let keys = &self.inner.keys;
-        let last: StreamRangeReply = redis::cmd("XREVRANGE")
-            .arg(keys.feed())
-            .arg("+")
-            .arg("-")
-            .arg("COUNT")
-            .arg(1)
-            .query_async(link)
-            .await?;
+        let last: StreamRangeReply = end_of(&keys.feed(), End::Newest).query_async(link).await?;
         let position = last
             .ids
             .first()
@@ -217,18 +210,8 @@ impl Feed {
     async fn check(&mut self, link: &mut Link, id: String) -> RedisResult<()> {
         let feed = self.inner.keys.feed();
         let (first, last): (StreamRangeReply, StreamRangeReply) = redis::pipe()
-            .cmd("XRANGE")
-            .arg(&feed)
-            .arg("-")
-            .arg("+")
-            .arg("COUNT")
-            .arg(1)
-            .cmd("XREVRANGE")
-            .arg(&feed)
-            .arg("+")
-            .arg("-")
-            .arg("COUNT")
-            .arg(1)
+            .add_command(end_of(&feed, End::Oldest))
+            .add_command(end_of(&feed, End::Newest))
             .query_async(link)
             .await?;
         let newest = last.ids.first().map(|entry| entry.id.clone());
@@ -339,6 +322,23 @@ impl Feed {
             }
         }
     }
+}
+
+/// Either end of a stream.
+enum End {
+    Oldest,
+    Newest,
+}
+
+/// The command reading the entry at `end` of the stream `feed` (none when it is empty).
+fn end_of(feed: &str, end: End) -> redis::Cmd {
+    let (command, from, to) = match end {
+        End::Oldest => ("XRANGE", "-", "+"),
+        End::Newest => ("XREVRANGE", "+", "-"),
+    };
+    let mut cmd = redis::cmd(command);
+    cmd.arg(feed).arg(from).arg(to).arg("COUNT").arg(1);
+    cmd
 }
 
 /// A failure to write the epoch marker, as the feed's error (it retries).
