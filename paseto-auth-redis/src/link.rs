@@ -103,7 +103,7 @@ impl Link {
                 let config = AsyncConnectionConfig::new()
                     .set_connection_timeout(Some(CONNECTION_TIMEOUT))
                     .set_response_timeout(response_timeout);
-                let current = sentinel.get_async_connection_with_config(&config).await?;
+                let current = master_connection(&mut sentinel, &config).await?;
                 Ok(Link::Sentinel(Arc::new(SentinelLink {
                     sentinel: tokio::sync::Mutex::new(sentinel),
                     current: RwLock::new((0, current)),
@@ -150,6 +150,25 @@ impl Link {
             Err(err) => {
                 tracing::warn!(error = %paseto_auth_core::untrusted(&err), "the sentinels name no master that answers yet");
             }
+        }
+    }
+}
+
+/// A connection to the master the sentinels name. During a failover they may name none for a
+/// moment (the promoted replica is not yet taken for a master): asked again for up to
+/// [`CONNECTION_TIMEOUT`], so that an instance starting then waits for the failover rather than
+/// fail.
+async fn master_connection(
+    sentinel: &mut SentinelClient,
+    config: &AsyncConnectionConfig,
+) -> RedisResult<MultiplexedConnection> {
+    let deadline = tokio::time::Instant::now() + CONNECTION_TIMEOUT;
+    loop {
+        match sentinel.get_async_connection_with_config(config).await {
+            Err(_) if tokio::time::Instant::now() < deadline => {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            result => return result,
         }
     }
 }
