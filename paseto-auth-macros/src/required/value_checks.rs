@@ -97,7 +97,9 @@ fn suggestion(name: &str, kind: Kind, lit: &Lit) -> String {
         (Some(value), _) => format!("`{name} = {value}`"),
         (None, Kind::Bool) => format!("`{name} = true` or `{name} = false`"),
         (None, Kind::Integer) => "an integer, without quotes".to_owned(),
-        (None, Kind::Float | Kind::String) => "a number, without quotes".to_owned(),
+        (None, Kind::Float) => "a number, without quotes".to_owned(),
+        // Every literal has a text to quote, so this is not reached.
+        (None, Kind::String) => "a string".to_owned(),
     }
 }
 
@@ -151,4 +153,66 @@ pub(super) fn value_checks(claims_ty: &Type, shown: &str, options: &Options) -> 
         });
     }
     checks
+}
+
+#[cfg(test)]
+mod tests {
+    use syn::{Lit, parse_quote};
+
+    use super::{Kind, suggestion};
+
+    #[test]
+    fn suggestions_rewrite_the_literal_when_it_says_the_value() {
+        let lit = |lit: Lit| lit;
+        for (kind, value, expected) in [
+            (Kind::Integer, lit(parse_quote!("3")), "`level = 3`"),
+            (Kind::Integer, lit(parse_quote!(3.0)), "`level = 3`"),
+            (
+                Kind::Integer,
+                lit(parse_quote!(3.5)),
+                "an integer, without quotes",
+            ),
+            (
+                Kind::Integer,
+                lit(parse_quote!("three")),
+                "an integer, without quotes",
+            ),
+            (Kind::Float, lit(parse_quote!("2.5")), "`level = 2.5`"),
+            (Kind::String, lit(parse_quote!(7)), "`level = \"7\"`"),
+            (Kind::String, lit(parse_quote!(true)), "`level = \"true\"`"),
+            (Kind::Bool, lit(parse_quote!("true")), "`level = true`"),
+            (
+                Kind::Bool,
+                lit(parse_quote!(1)),
+                "`level = true` or `level = false`",
+            ),
+        ] {
+            assert_eq!(suggestion("level", kind, &value), expected);
+        }
+    }
+
+    #[test]
+    fn only_literals_a_field_can_never_equal_are_refused() {
+        let refused = |lit: Lit| -> Vec<&str> {
+            super::KINDS
+                .into_iter()
+                .filter(|kind| !kind.can_equal(&lit))
+                .map(Kind::text)
+                .collect()
+        };
+        assert_eq!(
+            refused(parse_quote!("x")),
+            ["an integer", "a number", "true or false"]
+        );
+        // `3` in a token reads into a float field, so an integer literal may equal its value.
+        assert_eq!(refused(parse_quote!(3)), ["a string", "true or false"]);
+        assert_eq!(
+            refused(parse_quote!(3.0)),
+            ["a string", "an integer", "true or false"]
+        );
+        assert_eq!(
+            refused(parse_quote!(true)),
+            ["a string", "an integer", "a number"]
+        );
+    }
 }
