@@ -127,6 +127,9 @@ pub fn paseto_required(args: TokenStream, item: TokenStream) -> TokenStream {
 /// an `exp` inside the token), `rolling`, `path = "/"`, `domain = "example.com"`,
 /// `secure = false` (default true), `http_only = false` (default true),
 /// `same_site = "strict" | "lax" | "none"` (default lax).
+///
+/// A crate has one session type per cookie name: a second type on the same name would overwrite
+/// the first's cookie, so it is a compile error at its cookie name.
 #[proc_macro_attribute]
 pub fn paseto_session(args: TokenStream, item: TokenStream) -> TokenStream {
     session::expand(args.into(), item.into()).into()
