@@ -159,6 +159,72 @@ pub trait PasetoClaims: DeserializeOwned + Send + 'static {
     /// any claim (`serde_json::Value`, a struct with a `#[serde(flatten)]` field or read through
     /// `#[serde(transparent)]`/`from`), whose `claims(..)` names are then checked at run time only.
     const CLAIMS_KNOWN: bool = true;
+
+    /// What the fields of some claims read, as `#[derive(PasetoClaims)]` sees their types, for
+    /// the compile-time checks of a route's `claim(..)` values and `scope`. Not public API: a
+    /// claim absent from the list is not checked.
+    #[doc(hidden)]
+    const SHAPES: &'static [ClaimShape] = &[];
+}
+
+/// What a claim's field reads (see [`PasetoClaims::SHAPES`]). Not public API.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClaimShape {
+    /// The claim's name or one of its aliases.
+    pub name: &'static str,
+    /// What JSON value the field reads (each item's, for a list).
+    pub value: ValueKind,
+    /// Whether the field reads an array (`Vec<..>` and the like).
+    pub list: bool,
+}
+
+/// A kind of JSON value a field reads. Not public API.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueKind {
+    /// A string (`String`, `Box<str>`, ..).
+    String,
+    /// An integer (`u32`, `i64`, ..).
+    Integer,
+    /// A number (`f32`, `f64`).
+    Float,
+    /// `true` or `false`.
+    Bool,
+    /// A type the derive does not classify.
+    Other,
+}
+
+/// The shape `C` records for the claim `name`, if any.
+const fn shape_of<C: PasetoClaims>(name: &str) -> Option<ClaimShape> {
+    let mut i = 0;
+    while i < C::SHAPES.len() {
+        if str_eq(C::SHAPES[i].name, name) {
+            return Some(C::SHAPES[i]);
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Whether `C` reads the claim `name` as values of `kind` (or lists of them): what
+/// `#[paseto_required(claim(..))]` asserts against, for each kind a literal can never equal.
+#[doc(hidden)]
+pub const fn reads_claim_as<C: PasetoClaims>(name: &str, kind: ValueKind) -> bool {
+    match shape_of::<C>(name) {
+        Some(shape) => shape.value as u8 == kind as u8,
+        None => false,
+    }
+}
+
+/// Whether `C` reads the claim `name` as a list: `#[paseto_required(scope = ..)]` asserts it
+/// does not read `scope` so.
+#[doc(hidden)]
+pub const fn reads_claim_as_list<C: PasetoClaims>(name: &str) -> bool {
+    match shape_of::<C>(name) {
+        Some(shape) => shape.list,
+        None => false,
+    }
 }
 
 /// Whether `C` has the claim `name`, or its claims are not known (what `#[paseto_required]`'s

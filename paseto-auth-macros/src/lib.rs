@@ -42,13 +42,19 @@ use proc_macro::TokenStream;
 /// claim is required unless its type is an `Option` or it has `#[serde(default)]` (on the field
 /// or the struct). Field options override this:
 ///
-/// - `#[paseto(optional)]`, `#[paseto(required)]`: the claim's requiredness;
+/// - `#[paseto(optional)]`, `#[paseto(required)]`: the claim's requiredness (`optional` is for
+///   an `Option` the derive cannot see, such as a type alias; serde must still accept a token
+///   without the claim, so the field is an `Option` or has `#[serde(default)]`);
 /// - `#[paseto(skip)]`: the field is not a claim.
 ///
 /// Compile errors: not a struct with named fields; an unknown or repeated `#[paseto]` option;
-/// both `optional` and `required`; two fields read from the same claim; a field named `exp`,
-/// `nbf` or `iat` whose type is not a time (`Timestamp`, `time::OffsetDateTime`, or an
-/// `Option` of one). The derive also lets `#[paseto_required(claims(..))]` check claim names.
+/// both `optional` and `required`; two fields read from the same claim (by name or
+/// `#[serde(alias)]`); a field named `exp`, `nbf` or `iat` whose type is not a time
+/// (`Timestamp`, `time::OffsetDateTime`, or an `Option` of one); and what no token could be read
+/// into: `#[serde(deny_unknown_fields)]` (every payload holds registered claims that are not
+/// fields), `iss`, `sub`, `jti` or `aud` of a number or `bool` type (they are strings), and
+/// `#[paseto(optional)]` on a field serde requires. The derive also lets `#[paseto_required]`
+/// check claim names, and the literals of `claim(..)` against the fields' types.
 #[proc_macro_derive(PasetoClaims, attributes(paseto))]
 pub fn derive_paseto_claims(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
@@ -91,20 +97,24 @@ pub fn derive_paseto_claims(input: TokenStream) -> TokenStream {
 /// | `purpose = "public"` (`"local"`) | only this purpose |
 /// | `leeway = "30s"` | clock leeway for `exp`/`nbf`/`iat`: `<number><unit>` pairs, units `s`, `m`, `h`, `d` |
 /// | `from = header`, `cookie("name")`, `query("name")` | where the token is (default: the `PasetoAuth`'s source) |
-/// | `optional` | requests without a token get through (take `Option<Paseto<C>>`); a bad token is still refused |
+/// | `optional` | requests without a token get through (take `Option<Paseto<C>>`, which needs this option); a bad token is still refused |
 /// | `fresh` | only a token issued from credentials just given (a pair's access token before any refresh); others get 401 `insufficient_user_authentication` |
-/// | `scope = "read:orders write:orders"` | each of these OAuth scopes must be among the words of the token's `scope` claim |
-/// | `claim(role = "admin", level = 3)` | each claim must have this value (an array claim holding it passes too) |
+/// | `scope = "read:orders write:orders"` | each of these OAuth scopes must be among the words of the token's `scope` claim, a string (a claims type reading `scope` as a list is refused: use `claim(scope = "..")`) |
+/// | `claim(role = "admin", level = 3)` | each claim must have this value (an array claim holding it passes too); the literal must be of a kind the claim's field reads |
 /// | `check = path` | a check of the typed claims: `fn(&C) -> bool`, or `async fn(&C, &T) -> Result<(), E>` with `T: FromRef<state>` (needs `state = ..`); a refusal is 403 `check_failed` |
 /// | `state = AppState` | checks at the handler that the router state provides `PasetoAuth` (`FromRef`), with a readable error |
 ///
 /// Compile errors, at the offending tokens: an unknown or repeated option; a value that is not a
 /// (non-empty) string literal; an unknown version or purpose; a bad duration; an invalid cookie
 /// name; a function that is not `async`; two `Paseto` arguments; `optional` with a `Paseto<C>`
-/// (not `Option`) argument; a `state` that does not provide `PasetoAuth`; a claims type `C` that
+/// (not `Option`) argument, and an `Option<Paseto<C>>` argument without `optional` (its `None`
+/// would never come); a `state` that does not provide `PasetoAuth`; a claims type `C` that
 /// does not implement `PasetoClaims`; a name in
 /// `claims(..)` that is neither a registered claim nor a claim of `C` (when `C` derives
-/// `PasetoClaims`; untyped claims such as `serde_json::Value` are checked at run time only).
+/// `PasetoClaims`; untyped claims such as `serde_json::Value` are checked at run time only);
+/// a `claim(..)` literal no value of the field's type can equal (`level = "3"` or
+/// `level = 3.0` for `level: u32`); `scope = ..` when `C` reads `scope` as a list. The last two
+/// know the standard types by name: a field of another type (a newtype, an alias) is not checked.
 #[proc_macro_attribute]
 pub fn paseto_required(args: TokenStream, item: TokenStream) -> TokenStream {
     required::expand(args.into(), item.into()).into()
@@ -117,6 +127,9 @@ pub fn paseto_required(args: TokenStream, item: TokenStream) -> TokenStream {
 /// an `exp` inside the token), `rolling`, `path = "/"`, `domain = "example.com"`,
 /// `secure = false` (default true), `http_only = false` (default true),
 /// `same_site = "strict" | "lax" | "none"` (default lax).
+///
+/// A crate has one session type per cookie name: a second type on the same name would overwrite
+/// the first's cookie, so it is a compile error at its cookie name.
 #[proc_macro_attribute]
 pub fn paseto_session(args: TokenStream, item: TokenStream) -> TokenStream {
     session::expand(args.into(), item.into()).into()

@@ -4,8 +4,10 @@
 //! Malformed serde attributes are serde_derive's to report; here they only make the result
 //! `unreadable`, so the derive stays quiet instead of reporting the same mistake twice.
 
+use proc_macro2::Span;
 use syn::meta::ParseNestedMeta;
-use syn::{Attribute, Expr, ExprLit, Lit, Token};
+use syn::spanned::Spanned;
+use syn::{Attribute, Expr, ExprLit, Lit, LitStr, Token};
 
 use crate::case::RenameRule;
 
@@ -19,6 +21,8 @@ pub(crate) struct Container {
     /// `transparent`, `from = ".."` or `try_from = ".."`: the token is not read through these
     /// fields, so they say nothing about its claims.
     pub(crate) indirect: bool,
+    /// `deny_unknown_fields`, where it is written.
+    pub(crate) deny_unknown_fields: Option<Span>,
     /// Some serde attribute could not be read.
     pub(crate) unreadable: bool,
 }
@@ -28,8 +32,8 @@ pub(crate) struct Container {
 pub(crate) struct Field {
     /// `rename = "x"` or `rename(deserialize = "x")`.
     pub(crate) rename: Option<String>,
-    /// `alias = "x"`, any number of times.
-    pub(crate) aliases: Vec<String>,
+    /// `alias = "x"`, any number of times, as written (errors point at them).
+    pub(crate) aliases: Vec<LitStr>,
     /// `default` or `default = "path"`.
     pub(crate) default: bool,
     /// `skip`, `skip_deserializing` or `flatten`: the field is not one claim.
@@ -41,6 +45,10 @@ pub(crate) struct Field {
 }
 
 fn string(meta: &ParseNestedMeta<'_>) -> syn::Result<String> {
+    lit_str(meta).map(|lit| lit.value())
+}
+
+fn lit_str(meta: &ParseNestedMeta<'_>) -> syn::Result<LitStr> {
     let mut expr: Expr = meta.value()?.parse()?;
     // A literal passed through a `macro_rules!` fragment arrives in an invisible group.
     while let Expr::Group(group) = expr {
@@ -49,7 +57,7 @@ fn string(meta: &ParseNestedMeta<'_>) -> syn::Result<String> {
     match expr {
         Expr::Lit(ExprLit {
             lit: Lit::Str(lit), ..
-        }) => Ok(lit.value()),
+        }) => Ok(lit),
         other => Err(syn::Error::new_spanned(other, "expected a string")),
     }
 }
@@ -119,6 +127,9 @@ pub(crate) fn container(attrs: &[Attribute]) -> Container {
             }
             return Ok(true);
         }
+        if meta.path.is_ident("deny_unknown_fields") {
+            out.deny_unknown_fields = Some(meta.path.span());
+        }
         out.default |= meta.path.is_ident("default");
         out.indirect |= is_any(meta, &["transparent", "from", "try_from"]);
         Ok(false)
@@ -138,7 +149,7 @@ pub(crate) fn field(attrs: &[Attribute]) -> Field {
             return Ok(true);
         }
         if meta.path.is_ident("alias") {
-            out.aliases.push(string(meta)?);
+            out.aliases.push(lit_str(meta)?);
             return Ok(true);
         }
         out.default |= meta.path.is_ident("default");
@@ -165,7 +176,8 @@ mod tests {
         };
         let attrs = field(&f.attrs);
         assert_eq!(attrs.rename.as_deref(), Some("in"));
-        assert_eq!(attrs.aliases, ["other"]);
+        let aliases: Vec<String> = attrs.aliases.iter().map(LitStr::value).collect();
+        assert_eq!(aliases, ["other"]);
         assert!(attrs.default && !attrs.not_a_claim && !attrs.unreadable);
 
         let f: syn::Field = parse_quote!(#[serde(rename(serialize = "out"))] x: u8);
@@ -196,6 +208,7 @@ mod tests {
         assert!(attrs.default, "default");
         assert!(!attrs.indirect, "indirect");
         assert!(!attrs.unreadable, "unreadable");
+        assert!(attrs.deny_unknown_fields.is_some(), "deny_unknown_fields");
 
         let input: syn::DeriveInput = parse_quote!(
             #[serde(transparent)]

@@ -10,6 +10,7 @@ pub use serde::de::DeserializeOwned;
 
 pub use crate::Requirements;
 pub use crate::claims::ClaimField;
+pub use crate::claims::{ClaimShape, ValueKind};
 pub use crate::{Purpose, Version};
 
 use crate::claims::{PasetoClaims, Timestamp};
@@ -39,6 +40,20 @@ impl TimeClaim for Option<time::OffsetDateTime> {}
 /// Compiles only when `T` is a time type (checked by `#[derive(PasetoClaims)]`).
 pub const fn assert_time_claim<T: ?Sized + TimeClaim>() {}
 
+/// Types that read a missing claim: what a field with `#[paseto(optional)]` and no
+/// `#[serde(default)]` must be, for a token without the claim to deserialize.
+#[diagnostic::on_unimplemented(
+    message = "`#[paseto(optional)]` on a field of type `{Self}`, which serde requires: a token without this claim would fail to deserialize",
+    label = "serde has no value for this field when the claim is missing",
+    note = "add `#[serde(default)]` to the field, or make its type an `Option<..>`"
+)]
+pub trait OptionalClaim {}
+
+impl<T> OptionalClaim for Option<T> {}
+
+/// Compiles only when `T` reads a missing claim (checked by `#[derive(PasetoClaims)]`).
+pub const fn assert_optional_claim<T: ?Sized + OptionalClaim>() {}
+
 /// Compiles only when `C` implements [`PasetoClaims`] (checked by `#[paseto_required]`).
 pub const fn assert_claims_type<C: PasetoClaims>() {}
 
@@ -46,6 +61,18 @@ pub const fn assert_claims_type<C: PasetoClaims>() {}
 /// it, at the claim's name, for each custom claim of `claims(..)`.
 pub const fn has_claim<C: PasetoClaims>(name: &str) -> bool {
     crate::claims::has_claim::<C>(name)
+}
+
+/// Whether `C` reads the claim `name` as `kind` values: `#[paseto_required]` asserts it does
+/// not, at a `claim(..)` literal of a kind that can never equal them.
+pub const fn reads_claim_as<C: PasetoClaims>(name: &str, kind: ValueKind) -> bool {
+    crate::claims::reads_claim_as::<C>(name, kind)
+}
+
+/// Whether `C` reads the claim `name` as a list: `#[paseto_required]` asserts it does not for
+/// `scope` when the route has `scope = ..`.
+pub const fn reads_claim_as_list<C: PasetoClaims>(name: &str) -> bool {
+    crate::claims::reads_claim_as_list::<C>(name)
 }
 
 // The OpenAPI registry: `#[paseto_required]` registers each handler's route with

@@ -26,6 +26,8 @@ fn claims_of<C: PasetoClaims>() -> Vec<(&'static str, bool)> {
     C::CLAIMS.iter().map(|c| (c.name, c.required)).collect()
 }
 
+type MaybeLevel = Option<u8>;
+
 /// Every way serde names a field, and the `#[paseto]` options.
 #[allow(dead_code)]
 #[derive(Deserialize, PasetoClaims)]
@@ -42,8 +44,9 @@ struct Named {
         alias = "organisation"
     )]
     organisation_id: u32,
+    // An `Option` the derive cannot see by its spelling: `optional` says so.
     #[paseto(optional)]
-    level: u8,
+    level: MaybeLevel,
     #[paseto(required)]
     note: Option<String>,
     #[paseto(skip)]

@@ -1,7 +1,9 @@
 //! Parse: the claims of a struct, from its fields and their `#[serde]` and `#[paseto]` attributes.
 //! Each claim keeps its field, so later errors point at the user's tokens.
 
-use syn::{Data, DeriveInput, Fields, Ident, Type};
+use proc_macro2::Span;
+use syn::spanned::Spanned;
+use syn::{Data, DeriveInput, Fields, Ident, LitStr, Type};
 
 use super::attr::{FIELD_OPTIONS, field_options, path_text};
 use crate::errors::Errors;
@@ -20,6 +22,8 @@ pub(super) struct Input<'a> {
     pub(super) claims_known: bool,
     /// A serde attribute could not be read: serde_derive reports it, this derive stays quiet.
     pub(super) serde_unreadable: bool,
+    /// `#[serde(deny_unknown_fields)]`, where it is written.
+    pub(super) deny_unknown_fields: Option<Span>,
 }
 
 /// One field that is a claim.
@@ -29,8 +33,12 @@ pub(super) struct Claim<'a> {
     /// The name in the token: serde's deserialize name.
     pub(super) name: String,
     /// `#[serde(alias = "..")]` names, also accepted by serde.
-    pub(super) aliases: Vec<String>,
+    pub(super) aliases: Vec<LitStr>,
     pub(super) required: bool,
+    /// Where `#[paseto(optional)]` is written on a field that serde has no default for (none on
+    /// the field or the struct): only a type that reads a missing claim (an `Option`) keeps the
+    /// claim optional there, which the expansion asserts by type (so an alias of `Option` passes).
+    pub(super) optional_without_default: Option<Span>,
 }
 
 impl<'a> Input<'a> {
@@ -109,7 +117,8 @@ impl<'a> Input<'a> {
                 Some(rule) => rule.apply_to_field(rust_name),
                 None => rust_name.to_owned(),
             });
-            let defaulted = serde.default || container.default || is_option(&field.ty);
+            let serde_default = serde.default || container.default;
+            let defaulted = serde_default || is_option(&field.ty);
             let required = match (&options.optional, &options.required) {
                 (Some(_), _) => false,
                 (_, Some(_)) => true,
@@ -121,6 +130,11 @@ impl<'a> Input<'a> {
                 name,
                 aliases: serde.aliases,
                 required,
+                optional_without_default: options
+                    .optional
+                    .as_ref()
+                    .filter(|_| !serde_default)
+                    .map(Spanned::span),
             });
         }
         Some(Input {
@@ -129,6 +143,7 @@ impl<'a> Input<'a> {
             fields_are_claims: !container.indirect,
             claims_known: !container.indirect && !flattened,
             serde_unreadable,
+            deny_unknown_fields: container.deny_unknown_fields,
         })
     }
 }

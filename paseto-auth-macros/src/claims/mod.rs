@@ -1,11 +1,15 @@
 //! `#[derive(PasetoClaims)]`: parse the struct ([`ast`], with the field options of [`attr`]),
-//! check it ([`valid`]), then expand it ([`expand`]), or report every mistake beside a stub impl
+//! check it ([`valid`], [`payload`]), then expand it ([`expand`], with the field-type checks of
+//! [`assert`] and the field shapes of [`shape`]), or report every mistake beside a stub impl
 //! ([`fallback`]).
 
+mod assert;
 mod ast;
 mod attr;
 mod expand;
 mod fallback;
+mod payload;
+mod shape;
 mod valid;
 
 use proc_macro2::TokenStream;

@@ -9,6 +9,7 @@ use syn::spanned::Spanned;
 
 use super::attr::{Options, Purpose, Source, Version};
 use super::handler::Handler;
+use super::value_checks::value_checks;
 use crate::handler_fn::{self, Guard};
 
 /// Registered claims: checked by the verifier, not fields of a claims type.
@@ -198,12 +199,14 @@ pub(super) fn expand(options: &Options, handler: &Handler<'_>) -> TokenStream {
     let checks = match handler.paseto.as_ref().and_then(|arg| arg.type_arg) {
         None => TokenStream::new(),
         Some(claims_ty) if function.sig.generics.params.is_empty() => {
-            claims_checks(claims_ty, &named_claims(options))
+            let values = value_checks(claims_ty, &type_text(claims_ty), options);
+            let names = claims_checks(claims_ty, &named_claims(options));
+            quote!(#names #values)
         }
         Some(claims_ty) => {
             // The claims type may name the handler's parameters, which a `const` cannot see:
-            // check that it implements `PasetoClaims` in a generic function. Claim names cannot
-            // be checked for a type known only when the handler is instantiated.
+            // check that it implements `PasetoClaims` in a generic function. Claim names and
+            // values cannot be checked for a type known only when the handler is instantiated.
             let (impl_generics, _, where_clause) = function.sig.generics.split_for_impl();
             let assert = quote_spanned! {claims_ty.span()=>
                 ::paseto_auth::__private::assert_claims_type::<#claims_ty>();

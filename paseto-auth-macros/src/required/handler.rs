@@ -37,13 +37,8 @@ impl<'a> Handler<'a> {
                 paseto = Some(found);
             }
         }
-        if let (Some(arg), Some(_)) = (&paseto, &options.optional)
-            && !arg.in_option
-        {
-            errors.spanned(
-                arg.ty,
-                "with `optional`, take `Option<Paseto<..>>`: a `Paseto<..>` argument still rejects requests without a token",
-            );
+        if let Some(arg) = &paseto {
+            check_optional(arg, options, errors);
         }
         if let Some((_, check)) = &options.check {
             if paseto.is_none() {
@@ -59,5 +54,24 @@ impl<'a> Handler<'a> {
             }
         }
         Handler { function, paseto }
+    }
+}
+
+/// `optional` and `Option<Paseto<..>>` go together: either one alone misleads. Without
+/// `optional` the guard refuses a request without a token (401) before the handler runs, so an
+/// `Option` would never be `None`; with it, a `Paseto<..>` argument would refuse that request
+/// anyway. Option does not imply `optional`: letting anonymous requests in stays written in the
+/// attribute, where a reader of the route looks for it.
+fn check_optional(arg: &PasetoArg<'_>, options: &Options, errors: &mut Errors) {
+    match (&options.optional, arg.in_option) {
+        (Some(_), false) => errors.spanned(
+            arg.ty,
+            "with `optional`, take `Option<Paseto<..>>`: a `Paseto<..>` argument still rejects requests without a token",
+        ),
+        (None, true) => errors.spanned(
+            arg.ty,
+            "this `Option` is never `None`: without `optional`, a request without a token is refused (401) before the handler runs; add `optional` to `#[paseto_required(..)]` to let it in, or take `Paseto<..>`",
+        ),
+        _ => {}
     }
 }

@@ -1,10 +1,12 @@
 //! `#[paseto_required(...)]`: parse the options ([`attr`]), check the handler ([`handler`]),
-//! then insert the guard ([`expand`]). On any mistake the handler is emitted unchanged beside
-//! the errors (tokio-macros' way), so the rest of the crate still resolves it.
+//! then insert the guard ([`expand`], with the claim checks of [`value_checks`]). On any mistake
+//! the handler is emitted unchanged beside the errors (tokio-macros' way), so the rest of the
+//! crate still resolves it.
 
 mod attr;
 mod expand;
 mod handler;
+mod value_checks;
 
 use proc_macro2::TokenStream;
 use quote::quote;

@@ -205,3 +205,19 @@ fn sources() {
         assert_eq!(errors(&run(args, handler())), [message]);
     }
 }
+
+#[test]
+fn an_option_argument_goes_with_optional() {
+    let handler = || {
+        quote!(
+            async fn h(token: Option<Paseto<Claims>>) {}
+        )
+    };
+    assert_eq!(
+        errors(&run(quote!(aud = "api"), handler())),
+        [
+            "this `Option` is never `None`: without `optional`, a request without a token is refused (401) before the handler runs; add `optional` to `#[paseto_required(..)]` to let it in, or take `Paseto<..>`"
+        ]
+    );
+    assert_expands(&run(quote!(aud = "api", optional), handler()));
+}

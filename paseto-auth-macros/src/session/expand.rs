@@ -1,16 +1,20 @@
-//! Expand: the `SessionData` impl with the spec the options describe, and a compile-time check of
+//! Expand: the `SessionData` impl with the spec the options describe, a compile-time check of
 //! every rule of `SessionSpec::check` (those the options do not check one by one too, such as the
-//! `__Host-` prefix rules).
+//! `__Host-` prefix rules), and the marker of [`one_type_per_cookie`].
 
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::{Ident, LitStr};
 
 use super::attr::{Options, SameSite};
+use super::one_type_per_cookie;
+
+/// The cookie of a session type without `cookie = ".."`.
+const DEFAULT_COOKIE: &str = "session";
 
 /// `SessionSpec::new(..).max_age(..)...` for the options.
 fn spec(options: &Options) -> TokenStream {
-    let default_cookie = LitStr::new("session", Span::call_site());
+    let default_cookie = LitStr::new(DEFAULT_COOKIE, Span::call_site());
     let cookie = options
         .cookie
         .as_ref()
@@ -48,7 +52,12 @@ fn spec(options: &Options) -> TokenStream {
 pub(super) fn expand(item: &TokenStream, ident: &Ident, options: &Options) -> TokenStream {
     let spec = spec(options);
     let span = ident.span();
+    let one_type = match &options.cookie {
+        Some((_, name)) => one_type_per_cookie::marker(&name.value(), name.span()),
+        None => one_type_per_cookie::marker(DEFAULT_COOKIE, span),
+    };
     quote_spanned! {span=>
+        #one_type
         #item
         // The impl is spanned at the type's name, so a missing `Default`, `Serialize` or
         // `Deserialize` (supertraits of `SessionData`) is reported there, once each.

@@ -4,6 +4,7 @@
 
 mod attr;
 mod expand;
+mod one_type_per_cookie;
 
 use proc_macro2::TokenStream;
 use quote::quote;

@@ -1,5 +1,6 @@
 // The derive's claim names are the names serde reads: a JSON object with exactly the recorded
-// names deserializes, for every `rename_all` rule and field attribute.
+// names deserializes (every field is required, so a name serde does not read would leave one
+// missing), for every `rename_all` rule and field attribute.
 use paseto_auth::PasetoClaims;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -7,7 +8,7 @@ use serde::Deserialize;
 macro_rules! rule {
     ($name:ident, $rule:literal) => {
         #[derive(Deserialize, PasetoClaims)]
-        #[serde(rename_all = $rule, deny_unknown_fields)]
+        #[serde(rename_all = $rule)]
         #[allow(dead_code)]
         struct $name {
             user_id: u8,

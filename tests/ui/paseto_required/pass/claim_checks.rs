@@ -12,6 +12,9 @@ struct Claims {
     role: String,
     level: u32,
     beta: bool,
+    // An array claim holding the value passes `claim(..)`; an integer literal may equal a float.
+    teams: Vec<String>,
+    weight: f64,
 }
 
 #[derive(Clone)]
@@ -35,7 +38,7 @@ fn untyped(claims: &paseto_auth::__private::UntypedClaims) -> bool {
     claims.contains_key("role")
 }
 
-#[paseto_required(scope = "read:orders", claim(role = "admin", level = 2, beta = true), check = is_admin)]
+#[paseto_required(scope = "read:orders", claim(role = "admin", level = 2, beta = true, teams = "ops", weight = 2), check = is_admin)]
 async fn typed(token: Paseto<Claims>) -> String {
     token.claims.role
 }

@@ -22,7 +22,7 @@ async fn debug_outside(token: Paseto<Value>) -> String {
     token.claims.to_string()
 }
 
-#[paseto_required(aud = "api")]
+#[paseto_required(aud = "api", optional)]
 #[axum::debug_handler(state = PasetoAuth)]
 async fn debug_inside(token: Option<Paseto<Value>>) -> String {
     format!("{}", token.is_some())
