@@ -170,10 +170,13 @@ impl Feed {
         let now = OffsetDateTime::now_utc().unix_timestamp();
         let mut offset = 0;
         loop {
-            let page: Vec<(String, f64)> = redis::cmd("ZRANGEBYSCORE")
+            // From the latest expiry down: a write meanwhile removes expired entries from the
+            // low end, which would shift an ascending page past live ones; an entry it moves
+            // up is a write after `position`, read again from the stream.
+            let page: Vec<(String, f64)> = redis::cmd("ZREVRANGEBYSCORE")
                 .arg(keys.index())
-                .arg(format!("({now}"))
                 .arg("+inf")
+                .arg(format!("({now}"))
                 .arg("WITHSCORES")
                 .arg("LIMIT")
                 .arg(offset)
