@@ -11,6 +11,8 @@
 //! | `GET /verify/memory` | `/verify/ours`, checking the token against the memory revocation store |
 //! | `GET /verify/redis` | the same against Redis at `PASETO_REDIS_URL` (only when it is set), answered by the instance's mirror |
 //! | `GET /verify/redis-direct` | the same asking Redis at each request (`PASETO_REVOCATION_MIRROR=false`) |
+//! | `GET /verify/postgres` | the same against PostgreSQL at `PASETO_POSTGRES_URL` (only when it is set), answered by the instance's mirror |
+//! | `GET /verify/postgres-direct` | the same asking PostgreSQL at each request |
 //!
 //! It prints `TOKEN=…` (the bearer token) and `COOKIE=…` (the session cookie), writes
 //! `LOAD_SERVER_TOKENS` distinct valid tokens (default 100 000, ten times what the verifier's
@@ -60,6 +62,17 @@ async fn app() -> App {
     for (path, mirror) in [("/verify/redis", true), ("/verify/redis-direct", false)] {
         if let Some(redis) = common::verify::redis_revocations(mirror).await {
             router = router.nest(path, common::verify::guarded_router(&verify, Some(redis)));
+        }
+    }
+    for (path, mirror) in [
+        ("/verify/postgres", true),
+        ("/verify/postgres-direct", false),
+    ] {
+        if let Some(postgres) = common::verify::postgres_revocations(mirror).await {
+            router = router.nest(
+                path,
+                common::verify::guarded_router(&verify, Some(postgres)),
+            );
         }
     }
     App {

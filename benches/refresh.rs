@@ -1,13 +1,14 @@
 //! What a refresh costs: `RefreshTokens::refresh` (verify the refresh token, check the store,
-//! record its single use, issue the new pair) with the memory store and with Redis, beside
+//! record its single use, issue the new pair) with the memory store, Redis and PostgreSQL, beside
 //! `Issuer::issue_pair` alone (the two signatures every refresh makes) in the same run.
 //!
-//! `cargo bench --bench refresh` (set `PASETO_REDIS_URL` to measure Redis too)
+//! `cargo bench --bench refresh` (set `PASETO_REDIS_URL` and `PASETO_POSTGRES_URL` to measure
+//! Redis and PostgreSQL too)
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use paseto_auth::key::SecretKey;
 use paseto_auth::refresh::RefreshTokens;
-use paseto_auth::store::{MemoryStore, RedisStore, Revocations};
+use paseto_auth::store::{MemoryStore, PostgresStore, RedisStore, Revocations};
 use paseto_auth::{Issuer, PairOptions, TokenPair, Version};
 use serde_json::json;
 
@@ -46,6 +47,23 @@ fn refresh(c: &mut Criterion) {
         }
         Err(_) => eprintln!("PASETO_REDIS_URL is not set: refreshes with Redis are not measured"),
     }
+    match std::env::var("PASETO_POSTGRES_URL") {
+        Ok(url) => {
+            let store = runtime
+                .block_on(
+                    PostgresStore::builder()
+                        .schema("paseto_auth_bench")
+                        .connect(&url),
+                )
+                .expect("PASETO_POSTGRES_URL reachable");
+            stores.push(("refresh_postgres", Revocations::new(store)));
+        }
+        Err(_) => {
+            eprintln!("PASETO_POSTGRES_URL is not set: refreshes with PostgreSQL are not measured")
+        }
+    }
+    // A store made now refuses the tokens of its first second (it looks wiped): wait it out.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
     let mut group = c.benchmark_group("refresh");
     group.bench_function("issue_pair", |b| b.iter(|| issue(&issuer)));
     for (name, revocations) in stores {

@@ -85,3 +85,11 @@ if [ -n "${PASETO_REDIS_URL:-}" ]; then
 else
     echo "redis      (set PASETO_REDIS_URL to measure the Redis store)"
 fi
+if [ -n "${PASETO_POSTGRES_URL:-}" ]; then
+    # The same for PostgreSQL (its issue's goal: >= 0.9x with the mirror).
+    compare postgres /verify/postgres /verify/memory "postgres+mirror" "memory store" repeated
+    compare postgres-u /verify/postgres /verify/memory "postgres+mirror" "memory store" unique
+    compare pg-direct /verify/postgres-direct /verify/memory "postgres direct" "memory store" repeated
+else
+    echo "postgres   (set PASETO_POSTGRES_URL to measure the PostgreSQL store)"
+fi

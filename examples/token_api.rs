@@ -33,9 +33,18 @@
 //! ```
 //!
 //! with `PASETO_REDIS_REQUIRE_PERSISTENCE`, `PASETO_REDIS_RESET_WINDOW`,
-//! `PASETO_REDIS_WAIT_REPLICAS` (1 under Sentinel), `PASETO_REVOCATION_MIRROR` (each instance
-//! answers checks from its own copy, fed by Redis; `false` asks Redis at every request) and
-//! `PASETO_REVOCATION_MAX_STALENESS` (3 seconds);
+//! `PASETO_REDIS_WAIT_REPLICAS` (1 under Sentinel); or PostgreSQL (`--features postgres`; the
+//! tables are made at start-up, in the schema `paseto_auth`):
+//!
+//! ```text
+//! PASETO_POSTGRES_URL=postgres://paseto:secret@127.0.0.1:5432/app \
+//!     cargo run --example token_api --features postgres
+//! ```
+//!
+//! with `PASETO_POSTGRES_SCHEMA`, `PASETO_POSTGRES_POOL_SIZE`, `PASETO_POSTGRES_MIGRATE`,
+//! `PASETO_POSTGRES_RESET_WINDOW`; for either, `PASETO_REVOCATION_MIRROR` (each instance
+//! answers checks from its own copy, fed by the store; `false` asks the store at every request)
+//! and `PASETO_REVOCATION_MAX_STALENESS` (3 seconds);
 //! `PASETO_STORE_FAIL_OPEN=true` accepts tokens when the store is down (by default they are
 //! refused with 503), `PASETO_STORE_TIMEOUT_MS` bounds each store call (100);
 //! `PASETO_REFRESH_REUSE_GRACE` is the seconds a retried refresh gets the same pair (10). Every

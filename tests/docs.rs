@@ -102,6 +102,7 @@ fn every_setting_name() -> Vec<String> {
         "paseto-auth-core/src",
         "paseto-auth/src",
         "paseto-auth-redis/src",
+        "paseto-auth-postgres/src",
         "examples",
     ]
     .iter()
@@ -116,7 +117,7 @@ fn every_setting_name() -> Vec<String> {
 #[test]
 fn every_setting_belongs_to_the_namespace_of_the_component_reading_it() {
     use paseto_auth::settings::Namespace;
-    let namespaces: [(&str, Namespace); 7] = [
+    let namespaces: [(&str, Namespace); 8] = [
         ("PasetoConfig", paseto_auth::config::PasetoConfig::NAMESPACE),
         (
             "KeySetSettings",
@@ -124,6 +125,10 @@ fn every_setting_belongs_to_the_namespace_of_the_component_reading_it() {
         ),
         ("Revocations", paseto_auth::store::Revocations::NAMESPACE),
         ("RedisStore", paseto_auth::store::RedisStore::NAMESPACE),
+        (
+            "PostgresStore",
+            paseto_auth::store::PostgresStore::NAMESPACE,
+        ),
         (
             "MirrorSettings",
             paseto_auth::store::mirror::MirrorSettings::NAMESPACE,
@@ -193,6 +198,7 @@ fn every_config_error_links_to_an_anchor_of_the_reference() {
         paseto_auth::keyset::KeySetSettings::NAMESPACE,
         paseto_auth::store::Revocations::NAMESPACE,
         paseto_auth::store::RedisStore::NAMESPACE,
+        paseto_auth::store::PostgresStore::NAMESPACE,
         paseto_auth::csrf::CsrfSettings::NAMESPACE,
         paseto_auth::login::CookieSettings::NAMESPACE,
     ];

@@ -206,6 +206,22 @@ async fn the_walk_through_with_two_instances_on_one_redis() {
 }
 
 #[tokio::test]
+async fn the_walk_through_with_two_instances_on_one_postgres() {
+    let Some(url) = support::postgres::shared_url() else {
+        return;
+    };
+    let schema = support::postgres::unique_schema();
+    let first = support::postgres::with_history(&url, &schema, true).await;
+    // The second instance finds the tables made and the history set.
+    let second = support::postgres::builder(&schema, true)
+        .connect(&url)
+        .await
+        .unwrap();
+    let (a, b) = instances(Revocations::new(first), Revocations::new(second));
+    walk_through(&a, &b).await;
+}
+
+#[tokio::test]
 async fn a_logout_the_store_could_not_confirm_says_so_as_the_guard_does() {
     let Some(redis) = support::redis::OwnRedis::start() else {
         return;

@@ -9,7 +9,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use paseto_auth::extract::PasetoAuth;
 use paseto_auth::key::SecretKey;
-use paseto_auth::store::{MemoryStore, RedisStore, Revocations};
+use paseto_auth::store::{MemoryStore, PostgresStore, RedisStore, Revocations};
 use paseto_auth::{Issuer, Paseto, PasetoClaims, Verifier, paseto_required};
 use pasetors::Public;
 use pasetors::claims::ClaimsValidationRules;
@@ -170,6 +170,32 @@ pub(crate) async fn redis_revocations(mirror: bool) -> Option<Revocations> {
         .revoke_token("another", until)
         .await
         .expect("redis");
+    Some(revocations)
+}
+
+/// Revocations in PostgreSQL at `PASETO_POSTGRES_URL` (schema `paseto_auth_bench`, with one
+/// revoked token), or `None` when it is unset; with the instance's mirror (`mirror`), or asking
+/// the database at each check.
+pub(crate) async fn postgres_revocations(mirror: bool) -> Option<Revocations> {
+    let url = std::env::var("PASETO_POSTGRES_URL").ok()?;
+    let settings = paseto_auth::store::mirror::MirrorSettings {
+        enabled: mirror,
+        ..Default::default()
+    };
+    let store = PostgresStore::builder()
+        .schema("paseto_auth_bench")
+        .mirror(settings)
+        .connect(&url)
+        .await
+        .expect("PASETO_POSTGRES_URL reachable");
+    // A store made now refuses the tokens of its first second (it looks wiped): wait it out.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let revocations = Revocations::new(store);
+    let until = time::OffsetDateTime::now_utc() + time::Duration::hours(1);
+    revocations
+        .revoke_token("another", until)
+        .await
+        .expect("postgres");
     Some(revocations)
 }
 

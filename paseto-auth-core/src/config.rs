@@ -325,6 +325,7 @@ impl PasetoConfig {
             "PASETO_KEYSET_",
             "PASETO_STORE_",
             "PASETO_REDIS_",
+            "PASETO_POSTGRES_",
             "PASETO_REVOCATION_",
             "PASETO_CSRF_",
             "PASETO_COOKIE_CSRF_",

@@ -307,7 +307,7 @@ impl Feed {
     /// Notes the epoch marker read; a missing one (the store lost its data) is written again.
     async fn epoch_read(&self, epoch: Option<i64>) -> RedisResult<()> {
         match epoch {
-            Some(epoch) => self.inner.note_epoch(epoch, false),
+            Some(epoch) => self.inner.epoch.note(epoch, false),
             None => {
                 if let Err(err) = self.inner.read_epoch().await {
                     return Err(epoch_unwritten(&err));

@@ -42,12 +42,12 @@ mod server;
 
 use std::fmt;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, Instant};
 
 use time::OffsetDateTime;
 
 use paseto_auth_core::settings::{Namespace, Settings};
+use paseto_auth_core::store::epoch::EpochWatch;
 use paseto_auth_core::store::mirror::{Entry, EntryKind, Mirror, MirrorSettings, entry_id};
 use paseto_auth_core::store::{
     DEFAULT_SUBJECT_RETENTION, RevokedBy, Rotated, Rotation, StoreError, StoreFuture, TokenRef,
@@ -70,17 +70,12 @@ const FEED_LENGTH: u32 = 10_000;
 /// The prefix of every key a [`RedisStore`] writes, unless set otherwise.
 pub const DEFAULT_REDIS_PREFIX: &str = "paseto-auth:";
 
-/// How long after a store reset tokens without `iat` are refused, by default: one hour, the
-/// default lifetime of an issued token (`PASETO_EXP`).
-pub const DEFAULT_RESET_WINDOW: Duration = Duration::from_secs(3600);
+pub use paseto_auth_core::store::epoch::DEFAULT_RESET_WINDOW;
 
 /// How long a write waits for its replicas ([`RedisStoreBuilder::wait_for_replicas`]) by
 /// default: 50 ms, half the default store timeout, so that a missing replica fails the write
 /// (503; the client retries) before the caller gives up on its own.
 pub const DEFAULT_WAIT_TIMEOUT: Duration = Duration::from_millis(50);
-
-/// The epoch is not known yet (no check has read it).
-const EPOCH_UNKNOWN: i64 = i64::MIN;
 
 /// Revocations in Redis: every instance that uses the same Redis (and prefix) sees every
 /// revocation. A token revocation's key expires with the token (`EXAT` its `exp`), a family's
@@ -108,10 +103,9 @@ struct Inner {
     writes: Link,
     keys: Keys,
     subject_retention: Duration,
-    reset_window: Duration,
     replicas: Replicas,
-    /// The epoch marker as this instance last read it, to warn once per reset.
-    epoch: AtomicI64,
+    /// The epoch marker as this instance last read it.
+    epoch: EpochWatch,
     mirror: Option<Mirror>,
 }
 
@@ -250,9 +244,8 @@ impl RedisStoreBuilder {
             writes,
             keys: Keys::new(&self.prefix, topology.is_cluster()),
             subject_retention: self.subject_retention,
-            reset_window: self.reset_window,
             replicas,
-            epoch: AtomicI64::new(EPOCH_UNKNOWN),
+            epoch: EpochWatch::new("Redis", self.reset_window),
             mirror,
         });
         // Written now, before this service issues a token, so that none of its tokens predates
@@ -500,7 +493,7 @@ impl Inner {
             Box::pin(async move { scripts::EPOCH.key(key).invoke_async(&mut link).await })
         })
         .await?;
-        self.note_epoch(epoch, written == 1);
+        self.epoch.note(epoch, written == 1);
         Ok(epoch)
     }
 
@@ -513,45 +506,8 @@ impl Inner {
             Box::pin(async move { scripts::NEW_EPOCH.key(key).invoke_async(&mut link).await })
         })
         .await?;
-        self.note_epoch(epoch, true);
+        self.epoch.note(epoch, true);
         Ok(epoch)
-    }
-
-    /// Remembers `epoch`; a marker this call wrote, or a later one than this instance saw, is a
-    /// reset: one warning and one count per instance and reset. (Epochs only move forward: an
-    /// answer read before a reset, arriving after a newer one, is not a second reset.)
-    fn note_epoch(&self, epoch: i64, written: bool) {
-        let seen = self.epoch.fetch_max(epoch, Ordering::AcqRel);
-        if seen >= epoch {
-            return;
-        }
-        if written || seen != EPOCH_UNKNOWN {
-            paseto_auth_core::metrics::store_reset();
-            let at = OffsetDateTime::from_unix_timestamp(epoch)
-                .map(|at| at.to_string())
-                .unwrap_or_default();
-            tracing::warn!(
-                epoch = %at,
-                "the Redis store has no record of its revocations before {at} (it is new, or it \
-                 lost its data: a restart without persistence, a flush, a failover to an empty \
-                 replica): tokens issued before then are refused until they expire, and their \
-                 users log in again"
-            );
-        }
-    }
-
-    /// Whether `token` may have been issued before the store's epoch `epoch` (unix seconds), as
-    /// far as can be told at `now`: one issued in the epoch's own second may (times are whole
-    /// seconds, and the loss came before its discovery), and one without an issue time may, for
-    /// the reset window.
-    fn predates(&self, epoch: i64, token: &TokenRef<'_>, now: OffsetDateTime) -> bool {
-        match token.issued_at {
-            Some(iat) => iat.unix_timestamp() <= epoch,
-            None => {
-                let window = i64::try_from(self.reset_window.as_secs()).unwrap_or(i64::MAX);
-                now.unix_timestamp() < epoch.saturating_add(window)
-            }
-        }
     }
 
     /// The check of `token` by one `MGET` (no mirror, or a stale one).
@@ -582,7 +538,7 @@ impl Inner {
         });
         let epoch = match values.next().flatten() {
             Some(epoch) => {
-                self.note_epoch(epoch, false);
+                self.epoch.note(epoch, false);
                 epoch
             }
             None => self.read_epoch().await?,
@@ -592,22 +548,14 @@ impl Inner {
             (EntryKind::Subject, Some(before)) => subject_covers(before, token.issued_at),
             (_, Some(_)) => true,
         };
-        let by_reset = self.predates(epoch, &token, OffsetDateTime::now_utc());
+        let by_reset = self
+            .epoch
+            .predates(epoch, &token, OffsetDateTime::now_utc());
         Ok(found
             .iter()
             .find(|entry| covers(entry))
-            .map(|(kind, _)| revoked_by(*kind))
+            .map(|(kind, _)| RevokedBy::from(*kind))
             .or(by_reset.then_some(RevokedBy::StoreReset)))
-    }
-}
-
-/// Why a token an entry of `kind` covers is revoked.
-fn revoked_by(kind: EntryKind) -> RevokedBy {
-    match kind {
-        EntryKind::TokenId => RevokedBy::TokenId,
-        EntryKind::Family => RevokedBy::Family,
-        EntryKind::Subject => RevokedBy::Subject,
-        EntryKind::Key => RevokedBy::Key,
     }
 }
 
@@ -702,9 +650,7 @@ impl TokenStore for RedisStore {
         if let Some(mirror) = &inner.mirror {
             let now = OffsetDateTime::now_utc();
             if let Some(answer) = mirror.check(&token, Instant::now(), now) {
-                let epoch = inner.epoch.load(Ordering::Acquire);
-                let by_reset = || inner.predates(epoch, &token, now);
-                let answer = answer.or_else(|| by_reset().then_some(RevokedBy::StoreReset));
+                let answer = answer.or_else(|| inner.epoch.refuses(&token, now));
                 return Box::pin(std::future::ready(Ok(answer)));
             }
         }
@@ -721,7 +667,7 @@ impl fmt::Debug for RedisStore {
         f.debug_struct("RedisStore")
             .field("keys", &self.inner.keys)
             .field("subject_retention", &self.inner.subject_retention)
-            .field("reset_window", &self.inner.reset_window)
+            .field("reset_window", &self.inner.epoch.reset_window())
             .field("replicas", &self.inner.replicas)
             .field("mirror", &self.inner.mirror.as_ref().map(Mirror::len))
             .finish_non_exhaustive()

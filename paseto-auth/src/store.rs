@@ -1,7 +1,8 @@
 //! Revocations shared across instances: the core's [`paseto_auth_core::store`] (the
-//! [`TokenStore`] trait, [`MemoryStore`], [`Revocations`]), and, with the `redis` feature, the
+//! [`TokenStore`] trait, [`MemoryStore`], [`Revocations`]); with the `redis` feature, the
 //! Redis store of the `paseto-auth-redis` crate (`RedisStore`, documented there:
-//! <https://docs.rs/paseto-auth-redis>).
+//! <https://docs.rs/paseto-auth-redis>); with the `postgres` feature, the PostgreSQL store of the
+//! `paseto-auth-postgres` crate (`PostgresStore`: <https://docs.rs/paseto-auth-postgres>).
 
 #[doc(inline)]
 pub use paseto_auth_core::store::*;
@@ -12,4 +13,11 @@ pub use paseto_auth_core::store::*;
 pub use paseto_auth_redis::{
     DEFAULT_REDIS_PREFIX, DEFAULT_RESET_WINDOW, DEFAULT_WAIT_TIMEOUT, Persistence, RedisStore,
     RedisStoreBuilder, Topology,
+};
+
+#[cfg(feature = "postgres")]
+#[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
+#[doc(inline)]
+pub use paseto_auth_postgres::{
+    DEFAULT_POOL_SIZE, DEFAULT_POSTGRES_SCHEMA, PostgresStore, PostgresStoreBuilder,
 };

@@ -1,6 +1,7 @@
 //! Shared by the integration tests: a real browser ([`browser`]), HTTP instances of a fleet ([`fleet`]), keys with their issuer and
 //! verifier ([`keys`]),
-//! request/response helpers ([`http`]), log capture ([`logs`]), a shared Redis ([`redis`]),
+//! request/response helpers ([`http`]), log capture ([`logs`]), a shared Redis ([`redis`]) and
+//! PostgreSQL, shared or a test's own ([`postgres`]),
 //! Sentinel and a cluster ([`topologies`]), a proxy a test can cut ([`proxy`]) and a failing
 //! store ([`store`]).
 
@@ -14,6 +15,7 @@ pub(crate) mod fleet;
 pub(crate) mod http;
 pub(crate) mod keys;
 pub(crate) mod logs;
+pub(crate) mod postgres;
 pub(crate) mod proxy;
 pub(crate) mod redis;
 pub(crate) mod store;

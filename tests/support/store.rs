@@ -8,8 +8,9 @@ use paseto_auth::store::{
 };
 use time::OffsetDateTime;
 
-/// A memory store, and stores on the shared test Redis (under prefixes of their own, with and
-/// without a mirror) where there is one, each named.
+/// A memory store, and stores on the shared test Redis (under prefixes of their own) and the
+/// shared test PostgreSQL (in schemas of their own), each with and without a mirror, where there
+/// are, each named.
 pub(crate) async fn stores() -> Vec<(&'static str, Arc<dyn TokenStore>)> {
     let mut stores: Vec<(&'static str, Arc<dyn TokenStore>)> =
         vec![("memory", Arc::new(MemoryStore::new()))];
@@ -18,6 +19,12 @@ pub(crate) async fn stores() -> Vec<(&'static str, Arc<dyn TokenStore>)> {
     }
     if let Some(redis) = super::redis::shared_store_without_mirror().await {
         stores.push(("redis without mirror", Arc::new(redis)));
+    }
+    if let Some(postgres) = super::postgres::shared_store(true).await {
+        stores.push(("postgres", Arc::new(postgres)));
+    }
+    if let Some(postgres) = super::postgres::shared_store(false).await {
+        stores.push(("postgres without mirror", Arc::new(postgres)));
     }
     stores
 }

@@ -58,6 +58,18 @@ impl EntryKind {
     }
 }
 
+impl From<EntryKind> for RevokedBy {
+    /// Why a token an entry of `kind` covers is revoked.
+    fn from(kind: EntryKind) -> Self {
+        match kind {
+            EntryKind::TokenId => RevokedBy::TokenId,
+            EntryKind::Family => RevokedBy::Family,
+            EntryKind::Subject => RevokedBy::Subject,
+            EntryKind::Key => RevokedBy::Key,
+        }
+    }
+}
+
 /// The name of an entry: SHA-256 of `paseto-auth:`, its kind, `:` and the value it revokes.
 pub type EntryId = [u8; 32];
 

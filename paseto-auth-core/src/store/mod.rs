@@ -28,6 +28,7 @@
 //! every entry by a hash (SHA-256, base64url: 43 letters, digits, `-` and `_`), so `*`, `\r\n`
 //! or a long string is just another hash.
 
+pub mod epoch;
 pub(crate) mod error;
 mod memory;
 pub mod mirror;
