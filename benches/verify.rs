@@ -17,8 +17,8 @@ use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use tower::ServiceExt;
 
 use common::verify::{
-    Claims, fixture, guarded_router, memory_revocations, pasetors_verify, redis_revocations,
-    routers, unguarded_router,
+    Claims, fixture, guarded_router, memory_revocations, pasetors_verify, postgres_revocations,
+    redis_revocations, routers, unguarded_router,
 };
 
 fn in_process(c: &mut Criterion) {
@@ -109,6 +109,14 @@ fn revocation(c: &mut Criterion) {
         match runtime.block_on(redis_revocations(mirror)) {
             Some(redis) => routers.push((name, guarded_router(&f, Some(redis)))),
             None => eprintln!("PASETO_REDIS_URL is not set: the Redis store is not measured"),
+        }
+    }
+    for (name, mirror) in [("postgres_mirror", true), ("postgres_direct", false)] {
+        match runtime.block_on(postgres_revocations(mirror)) {
+            Some(postgres) => routers.push((name, guarded_router(&f, Some(postgres)))),
+            None => {
+                eprintln!("PASETO_POSTGRES_URL is not set: the PostgreSQL store is not measured")
+            }
         }
     }
     let request = || {

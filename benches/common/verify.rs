@@ -182,14 +182,24 @@ pub(crate) async fn postgres_revocations(mirror: bool) -> Option<Revocations> {
         enabled: mirror,
         ..Default::default()
     };
-    let store = PostgresStore::builder()
-        .schema("paseto_auth_bench")
-        .mirror(settings)
-        .connect(&url)
+    let connect = || {
+        PostgresStore::builder()
+            .schema("paseto_auth_bench")
+            .mirror(settings)
+            .connect(&url)
+    };
+    // A store in service since before the bench's tokens: the first connection makes the tables
+    // (and an epoch of now, which would refuse every token issued before it); set it to 0.
+    drop(connect().await.expect("PASETO_POSTGRES_URL reachable"));
+    let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
         .await
         .expect("PASETO_POSTGRES_URL reachable");
-    // A store made now refuses the tokens of its first second (it looks wiped): wait it out.
-    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    tokio::spawn(connection);
+    client
+        .execute("UPDATE paseto_auth_bench.epoch SET epoch = 0", &[])
+        .await
+        .expect("postgres");
+    let store = connect().await.expect("PASETO_POSTGRES_URL reachable");
     let revocations = Revocations::new(store);
     let until = time::OffsetDateTime::now_utc() + time::Duration::hours(1);
     revocations
